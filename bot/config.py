@@ -1,0 +1,85 @@
+"""Settings from the environment, or from `.env` through python-dotenv (the real environment wins)."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dotenv import dotenv_values
+
+DEFAULT_DB = Path("data") / "briefbot.sqlite3"
+TOKEN_HELP = (
+    "DISCORD_TOKEN is not set. Create a bot at https://discord.com/developers/applications "
+    "(Bot > Reset Token), then put DISCORD_TOKEN=<your token> in .env or the environment."
+)
+
+
+class ConfigError(Exception):
+    """A setting is missing or wrong; the message names the variable and says what is expected."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    articles_dir: Path = Path("seeds")
+    db_path: Path = DEFAULT_DB
+    poll_seconds: float = 60.0
+    dev_guild: int | None = None
+    log_level: str = "INFO"
+    token: str | None = field(default=None, repr=False)  # never printed
+
+    def require_token(self) -> str:
+        if not self.token:
+            raise ConfigError(TOKEN_HELP)
+        return self.token
+
+
+def load_environment(env_file: str | Path = ".env", environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The process environment over the values in `.env` (which is optional)."""
+    values = {k: v for k, v in dotenv_values(env_file).items() if v is not None} if Path(env_file).is_file() else {}
+    values.update(os.environ if environ is None else environ)
+    return values
+
+
+def load_settings(env: Mapping[str, str]) -> Settings:
+    """Validate every setting; the first bad one raises ConfigError naming it."""
+    articles_dir = Path(env.get("BRIEFBOT_ARTICLES_DIR", "").strip() or "seeds")
+    if not articles_dir.exists():
+        raise ConfigError(f"BRIEFBOT_ARTICLES_DIR: folder {str(articles_dir)!r} does not exist")
+    if not articles_dir.is_dir():
+        raise ConfigError(f"BRIEFBOT_ARTICLES_DIR: {str(articles_dir)!r} is not a folder")
+
+    db_path = Path(env.get("BRIEFBOT_DB", "").strip() or DEFAULT_DB)
+    if db_path.exists() and db_path.is_dir():
+        raise ConfigError(f"BRIEFBOT_DB: {str(db_path)!r} is a folder; give a file path such as data/briefbot.sqlite3")
+
+    raw_poll = env.get("BRIEFBOT_POLL_SECONDS", "").strip() or "60"
+    try:
+        poll = float(raw_poll)
+    except ValueError:
+        raise ConfigError(f"BRIEFBOT_POLL_SECONDS: {raw_poll!r} is not a number of seconds") from None
+    if not 1 <= poll <= 86_400:
+        raise ConfigError(f"BRIEFBOT_POLL_SECONDS: {raw_poll} is out of range (1 to 86400 seconds)")
+
+    raw_guild = env.get("BRIEFBOT_DEV_GUILD", "").strip()
+    dev_guild: int | None = None
+    if raw_guild:
+        if not raw_guild.isdigit() or not 15 <= len(raw_guild) <= 20:
+            raise ConfigError(f"BRIEFBOT_DEV_GUILD: {raw_guild!r} is not a Discord server id (a 17 to 20 digit number)")
+        dev_guild = int(raw_guild)
+
+    level = (env.get("BRIEFBOT_LOG_LEVEL", "").strip() or "INFO").upper()
+    if level not in logging.getLevelNamesMapping() or level == "NOTSET":
+        raise ConfigError(f"BRIEFBOT_LOG_LEVEL: {level!r} is not one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
+
+    token = env.get("DISCORD_TOKEN", "").strip() or None
+    return Settings(
+        articles_dir=articles_dir,
+        db_path=db_path,
+        poll_seconds=poll,
+        dev_guild=dev_guild,
+        log_level=level,
+        token=token,
+    )

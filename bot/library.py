@@ -1,0 +1,208 @@
+"""The article library: a folder of article files kept in step with the database.
+
+``sync`` is the only writer. It stats every file, reads only those whose size or modification
+time changed, analyses only content it has never seen (analyses are cached by content hash and
+engine version), and retires articles whose files are gone. Ids are derived from the content
+first seen at a path and stay with that path through edits, so links and records survive them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import difflib
+import logging
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from bot.engine import ENGINE_VERSION, analyse, make_brief
+from bot.loaders import MAX_FILE_BYTES, SUPPORTED_SUFFIXES, ArticleFileError, RawArticle, read_article_file
+from bot.models import Analysis, Article, Brief
+from bot.parsing import article_id, content_hash, parse_article
+from bot.storage.articles import ArticleRepository, ArticleRow
+from bot.text import fold, slugify
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class SyncReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    retired: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.retired)
+
+
+def analyse_raw(raw: RawArticle) -> tuple[Article, Analysis]:
+    """Parse and analyse; a plain function so it can run in a worker thread or process."""
+    article = parse_article(raw)
+    return article, analyse(article)
+
+
+def analyse_file(path: Path) -> tuple[Article, Analysis]:
+    """Read, parse and analyse one file outside any library (``python -m bot brief FILE``)."""
+    return analyse_raw(read_article_file(path))
+
+
+class Library:
+    def __init__(
+        self,
+        repo: ArticleRepository,
+        folder: Path,
+        *,
+        max_bytes: int = MAX_FILE_BYTES,
+    ) -> None:
+        self.repo = repo
+        self.folder = folder
+        self.max_bytes = max_bytes
+        self._rows: list[ArticleRow] = []
+        self._lock = asyncio.Lock()
+
+    # --- reading ----------------------------------------------------------------------------
+
+    @property
+    def articles(self) -> list[ArticleRow]:
+        """Live articles, newest first (as of the last sync)."""
+        return list(self._rows)
+
+    async def refresh(self) -> None:
+        self._rows = await self.repo.live()
+
+    def resolve(self, ref: str) -> ArticleRow | None:
+        """An article from an id, slug, file name or path, its title, or a fragment of its title."""
+        ref = ref.strip()
+        if not ref:
+            return None
+        folded = fold(ref)
+        rows = self._rows
+        for match in (
+            lambda r: r.id == ref,
+            lambda r: r.slug == ref or r.slug == slugify(ref),
+            lambda r: r.source_path is not None and (r.source_path == ref or Path(r.source_path).name == Path(ref).name),
+            lambda r: fold(r.title) == folded,
+            lambda r: folded in fold(r.title),
+            lambda r: r.id.startswith(ref) and len(ref) >= 6,
+        ):
+            for row in rows:
+                if match(row):
+                    return row
+        return None
+
+    def closest(self, ref: str, n: int = 3) -> list[ArticleRow]:
+        """The titles nearest to what was typed, for "did you mean"."""
+        by_title = {fold(r.title): r for r in self._rows}
+        names = difflib.get_close_matches(fold(ref), list(by_title), n=n, cutoff=0.3)
+        return [by_title[name] for name in names]
+
+    async def load(self, row: ArticleRow) -> tuple[Article, Analysis]:
+        loaded = await self.repo.load(row, ENGINE_VERSION)
+        if loaded is None:  # only possible for a row the last sync could not re-analyse
+            raise LookupError(f"article {row.id} has no analysis for engine version {ENGINE_VERSION}")
+        return loaded
+
+    async def brief(self, row: ArticleRow, sentences: int) -> Brief:
+        article, analysis = await self.load(row)
+        return make_brief(article, analysis, sentences)
+
+    # --- syncing with the folder --------------------------------------------------------------
+
+    async def sync(self) -> SyncReport:
+        async with self._lock:
+            report = await self._sync()
+            await self.refresh()
+        for path, reason in report.skipped:
+            log.warning("skipped %s: %s", path, reason)
+        if report.changed:
+            log.info(
+                "library: %d added, %d updated, %d retired, %d unchanged, %d skipped",
+                len(report.added), len(report.updated), len(report.retired), report.unchanged, len(report.skipped),
+            )
+        return report
+
+    async def _sync(self) -> SyncReport:
+        report = SyncReport()
+        known = {r.source_path: r for r in await self.repo.with_paths() if r.source_path}
+        analysed = await self.repo.analysed_hashes(ENGINE_VERSION)
+        files = await asyncio.to_thread(self._scan)
+        seen: set[str] = set()
+        for rel, path, stat in files:
+            seen.add(rel)
+            row = known.get(rel)
+            if (
+                row is not None
+                and row.file_size == stat.st_size
+                and row.file_mtime_ns == stat.st_mtime_ns
+                and row.content_hash in analysed
+            ):
+                report.unchanged += 1
+                continue
+            try:
+                await self._ingest(rel, path, stat, row, analysed, report)
+            except ArticleFileError as exc:
+                report.skipped.append((rel, str(exc)))
+            except Exception as exc:  # a parser bug must not stop the rest of the library loading
+                log.exception("failed to analyse %s", rel)
+                report.skipped.append((rel, f"could not be analysed ({type(exc).__name__})"))
+        kept = set(report.added) | set(report.updated)  # includes an article whose file was renamed
+        gone = [r.id for rel, r in known.items() if rel not in seen and r.id not in kept]
+        await self.repo.retire(gone)
+        report.retired.extend(gone)
+        return report
+
+    def _scan(self) -> list[tuple[str, Path, os.stat_result]]:
+        """Article files under the folder; symbolic links and anything outside it are never read."""
+        out: list[tuple[str, Path, os.stat_result]] = []
+        root = self.folder.resolve()
+        for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            for name in sorted(filenames):
+                if name.startswith("."):
+                    continue
+                path = Path(dirpath) / name
+                if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+                    continue
+                if path.is_symlink():
+                    log.warning("skipped %s: symbolic links are not followed", path.relative_to(root).as_posix())
+                    continue
+                try:
+                    stat = path.stat()
+                except OSError as exc:
+                    log.warning("skipped %s: %s", name, exc.strerror or exc)
+                    continue
+                out.append((path.relative_to(root).as_posix(), path, stat))
+        return out
+
+    async def _ingest(
+        self, rel: str, path: Path, stat: os.stat_result, row: ArticleRow | None, analysed: set[str], report: SyncReport
+    ) -> None:
+        raw = await asyncio.to_thread(read_article_file, path, max_bytes=self.max_bytes, source_path=rel)
+        digest = content_hash(raw)
+        if row is not None and row.content_hash == digest and digest in analysed:
+            await self.repo.touch_file(row.id, stat.st_size, stat.st_mtime_ns)
+            report.unchanged += 1
+            return
+        cached = await self.repo.cached_analysis(digest, ENGINE_VERSION) if digest in analysed else None
+        if cached is None:
+            article, analysis = await asyncio.to_thread(analyse_raw, raw)
+        else:
+            article, analysis = cached
+        if row is not None:
+            ident = row.id
+        else:
+            ident = article_id(digest)
+            existing = await self.repo.by_id(ident)
+            if existing is not None and existing.retired_at is None and existing.source_path != rel:
+                if existing.source_path and (self.folder / existing.source_path).is_file():
+                    raise ArticleFileError(f"same content as {existing.source_path}")
+        slug = slugify(article.title)
+        if await self.repo.slug_taken(slug, ident):
+            slug = f"{slug}-{ident[:6]}"
+        article = replace(article, id=ident, slug=slug, source_path=rel)
+        await self.repo.save(article, analysis, ENGINE_VERSION, file_size=stat.st_size, file_mtime_ns=stat.st_mtime_ns)
+        analysed.add(digest)
+        (report.updated if row is not None else report.added).append(ident)

@@ -1,0 +1,214 @@
+"""Reading article files (.txt, .md, .json) into raw articles, with a reason for every refusal."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.text import normalise
+
+SUPPORTED_SUFFIXES = frozenset({".txt", ".md", ".json"})
+MAX_FILE_BYTES = 2_000_000
+MIN_TEXT_CHARS = 1
+
+
+class ArticleFileError(Exception):
+    """A file that cannot become an article; the message is the reason, for the log."""
+
+
+@dataclass(frozen=True, slots=True)
+class RawArticle:
+    """An article as a file gives it, before parsing. ``title`` None means the whole text is body."""
+
+    text: str
+    title: str | None = None
+    author: str | None = None
+    url: str | None = None
+    published: str | None = None
+    publication: str | None = None
+    dek: str | None = None
+    source_path: str | None = None
+
+
+def read_article_file(path: Path, *, max_bytes: int = MAX_FILE_BYTES, source_path: str | None = None) -> RawArticle:
+    """Read and decode one file; raise ArticleFileError saying why when it cannot be an article."""
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise ArticleFileError(f"unsupported file type {suffix or '(none)'}")
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise ArticleFileError(f"file too large ({size:,} bytes; the limit is {max_bytes:,})")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ArticleFileError(f"unreadable: {exc.strerror or exc}") from exc
+    return parse_article_bytes(data, suffix, source_path=source_path or path.name, max_bytes=max_bytes)
+
+
+def parse_article_bytes(data: bytes, suffix: str, *, source_path: str | None = None, max_bytes: int = MAX_FILE_BYTES) -> RawArticle:
+    if len(data) > max_bytes:
+        raise ArticleFileError(f"file too large ({len(data):,} bytes; the limit is {max_bytes:,})")
+    text = decode(data)
+    if not text.strip():
+        raise ArticleFileError("empty file")
+    if suffix == ".json":
+        raw = _from_json(text)
+    elif suffix == ".md":
+        raw = _from_markdown(text)
+    else:
+        raw = _from_plain(text)
+    if not raw.text.strip() and not (raw.title or "").strip():
+        raise ArticleFileError("no article text")
+    if not raw.text.strip():
+        raise ArticleFileError("a title but no article text")
+    return RawArticle(
+        text=raw.text,
+        title=raw.title,
+        author=raw.author,
+        url=raw.url,
+        published=raw.published,
+        publication=raw.publication,
+        dek=raw.dek,
+        source_path=source_path,
+    )
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 (with or without BOM) or UTF-16 with a BOM; anything else is refused, not guessed."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "utf-16"
+    else:
+        encoding = "utf-8-sig"
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise ArticleFileError(f"not valid UTF-8 text (byte {exc.start}: {data[exc.start:exc.start + 1]!r})") from exc
+    if "\x00" in text:
+        raise ArticleFileError("binary content (NUL characters)")
+    return normalise(text)
+
+
+def _from_plain(text: str) -> RawArticle:
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if line.strip():
+            return RawArticle(title=line.strip(), text="\n".join(lines[i + 1 :]))
+    raise ArticleFileError("empty file")
+
+
+_FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---[ \t]*(?:\n|\Z)", re.S)
+_MD_HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*\s*$")
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\((?:[^()\s]+|\([^)]*\))*(?:\s+\"[^\"]*\")?\)")
+_MD_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1|(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
+_MD_HTML_TAG = re.compile(r"</?[a-zA-Z][^>\n]*>")
+
+
+def _from_markdown(text: str) -> RawArticle:
+    meta: dict[str, str] = {}
+    match = _FRONT_MATTER.match(text)
+    if match:
+        meta = _parse_front_matter(match.group(1))
+        text = text[match.end() :]
+    body_lines: list[str] = []
+    title = meta.get("title")
+    for line in text.split("\n"):
+        heading = _MD_HEADING.match(line)
+        if heading:
+            if title is None:
+                title = heading.group(1)
+                continue
+            # Sub-headings become their own short paragraphs.
+            body_lines.extend(["", heading.group(1), ""])
+            continue
+        if re.fullmatch(r"\s*(?:[-*_]\s*){3,}", line):  # horizontal rule
+            body_lines.append("")
+            continue
+        body_lines.append(_strip_inline_markdown(line))
+    body = "\n".join(body_lines)
+    if title is None:
+        raw = _from_plain(body)
+        title, body = raw.title, raw.text
+    return RawArticle(
+        text=body,
+        title=_strip_inline_markdown(title).strip() or None,
+        author=meta.get("author") or meta.get("authors") or meta.get("byline"),
+        url=meta.get("url") or meta.get("link"),
+        published=meta.get("published") or meta.get("date"),
+        publication=meta.get("publication") or meta.get("source") or meta.get("site"),
+        dek=meta.get("dek") or meta.get("standfirst") or meta.get("description") or meta.get("subtitle"),
+    )
+
+
+def _strip_inline_markdown(line: str) -> str:
+    line = re.sub(r"^\s{0,3}>\s?", "", line)  # block quote
+    line = _MD_LINK.sub(r"\1", line)
+    line = _MD_EMPHASIS.sub(lambda m: m.group(2) or m.group(3) or "", line)
+    line = _MD_HTML_TAG.sub("", line)
+    return line.replace("`", "")
+
+
+def _parse_front_matter(block: str) -> dict[str, str]:
+    """The simple `key: value` subset of YAML front matter that article files use."""
+    meta: dict[str, str] = {}
+    last_key: str | None = None
+    for line in block.split("\n"):
+        item = re.match(r"^\s*-\s+(.*)$", line)
+        if item and last_key:  # a YAML list under the previous key: authors
+            value = _unquote(item.group(1))
+            meta[last_key] = f"{meta[last_key]} and {value}" if meta.get(last_key) else value
+            continue
+        pair = re.match(r"^([A-Za-z_][\w-]*)\s*:\s*(.*)$", line)
+        if not pair:
+            continue
+        last_key = pair.group(1).lower()
+        value = pair.group(2).strip()
+        if value.startswith("[") and value.endswith("]"):
+            value = " and ".join(_unquote(v) for v in value[1:-1].split(",") if v.strip())
+        meta[last_key] = _unquote(value)
+    return {k: v for k, v in meta.items() if v}
+
+
+def _unquote(value: str) -> str:
+    value = value.strip()
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        return value[1:-1]
+    return value
+
+
+def _from_json(text: str) -> RawArticle:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ArticleFileError(f"invalid JSON (line {exc.lineno}: {exc.msg})") from exc
+    if not isinstance(data, dict):
+        raise ArticleFileError("JSON article must be an object with 'title' and 'text'")
+    body = data.get("text")
+    title = data.get("title")
+    if not isinstance(body, str) or not body.strip():
+        raise ArticleFileError("JSON article has no 'text' string")
+    if title is not None and not isinstance(title, str):
+        raise ArticleFileError("JSON article 'title' must be a string")
+    author = data.get("author")
+    if isinstance(author, list):
+        author = " and ".join(str(a) for a in author if isinstance(a, str) and a.strip()) or None
+    elif not isinstance(author, str):
+        author = None
+
+    def text_field(key: str) -> str | None:
+        value = data.get(key)
+        return normalise(value).strip() or None if isinstance(value, str) else None
+
+    if not title or not title.strip():
+        raw = _from_plain(normalise(body))
+        title, body = raw.title, raw.text
+    return RawArticle(
+        text=normalise(body),
+        title=normalise(title).strip(),
+        author=normalise(author).strip() if author else None,
+        url=text_field("url"),
+        published=text_field("published"),
+        publication=text_field("publication") or text_field("source"),
+        dek=text_field("dek") or text_field("standfirst"),
+    )

@@ -1,0 +1,166 @@
+"""Domain objects: plain dataclasses, no Discord, no I/O."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Author:
+    """Who wrote an article.
+
+    ``role`` is the phrase the article itself uses ("a Research Fellow in the Institute for ...",
+    without the article); ``title`` and ``affiliation`` are that phrase split where it says
+    "<title> in/at/of <affiliation>".
+    """
+
+    name: str
+    role: str | None = None
+    title: str | None = None
+    affiliation: str | None = None
+    bio: str | None = None
+
+    def to_json(self) -> dict[str, str | None]:
+        return {"name": self.name, "role": self.role, "bio": self.bio}
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """A direct quotation: its words (without quotation marks), who said them and where."""
+
+    text: str
+    speaker: str | None
+    context: str
+    speaker_description: str | None = None
+    key: bool = False
+    paragraph: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {"text": self.text, "speaker": self.speaker, "context": self.context, "key": self.key}
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A parsed article. ``paragraphs`` is the body only: no title, standfirst, bio or boilerplate."""
+
+    id: str
+    slug: str
+    title: str
+    dek: str | None
+    paragraphs: tuple[str, ...]
+    authors: tuple[Author, ...] = ()
+    disclaimer: str | None = None
+    publication: str | None = None
+    url: str | None = None
+    published: str | None = None
+    preview_only: bool = False
+    content_hash: str = ""
+    source_path: str | None = None
+
+    @property
+    def author(self) -> Author | None:
+        return self.authors[0] if self.authors else None
+
+    @property
+    def body(self) -> str:
+        return "\n\n".join(self.paragraphs)
+
+    @property
+    def words(self) -> int:
+        return sum(len(p.split()) for p in self.paragraphs)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["paragraphs"] = list(self.paragraphs)
+        data["authors"] = [asdict(a) for a in self.authors]
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Article:
+        fields = dict(data)
+        fields.setdefault("id", "")
+        fields.setdefault("slug", "")
+        fields.setdefault("source_path", None)
+        fields["paragraphs"] = tuple(fields["paragraphs"])
+        fields["authors"] = tuple(Author(**a) for a in fields.get("authors", ()))
+        return cls(**fields)
+
+
+WORDS_PER_MINUTE = 230
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """Everything the engine computes from an article, independent of summary length.
+
+    ``sentences`` are the body's sentences in article order; ``ranking`` lists their indices,
+    best first, so a summary of any length is a cheap slice.
+    """
+
+    sentences: tuple[str, ...]
+    ranking: tuple[int, ...]
+    quotes: tuple[Quote, ...]
+    keywords: tuple[str, ...]
+
+    def summary(self, n: int) -> list[str]:
+        chosen = sorted(self.ranking[: max(0, n)])
+        return [self.sentences[i] for i in chosen]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "sentences": list(self.sentences),
+            "ranking": list(self.ranking),
+            "quotes": [asdict(q) for q in self.quotes],
+            "keywords": list(self.keywords),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Analysis:
+        return cls(
+            sentences=tuple(data["sentences"]),
+            ranking=tuple(data["ranking"]),
+            quotes=tuple(Quote(**q) for q in data["quotes"]),
+            keywords=tuple(data["keywords"]),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Brief:
+    """What a user is shown about one article."""
+
+    article: Article
+    summary: tuple[str, ...]
+    quotes: tuple[Quote, ...]
+    keywords: tuple[str, ...]
+    total_sentences: int = 0
+    related: tuple[str, ...] = field(default=())
+
+    @property
+    def words(self) -> int:
+        return self.article.words
+
+    @property
+    def reading_minutes(self) -> int:
+        return max(1, -(-self.words // WORDS_PER_MINUTE))
+
+    @property
+    def key_quotes(self) -> tuple[Quote, ...]:
+        return tuple(q for q in self.quotes if q.key)
+
+    def to_json(self) -> dict[str, Any]:
+        """The brief as the documented JSON object (``python -m bot brief --json``)."""
+        author = self.article.author
+        return {
+            "id": self.article.id,
+            "title": self.article.title,
+            "dek": self.article.dek,
+            "source": self.article.publication,
+            "author": author.to_json() if author else {"name": None, "role": None, "bio": None},
+            "summary": list(self.summary),
+            "quotes": [q.to_json() for q in self.quotes],
+            "keywords": list(self.keywords),
+            "words": self.words,
+            "reading_minutes": self.reading_minutes,
+            "preview_only": self.article.preview_only,
+        }

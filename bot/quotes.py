@@ -1,0 +1,347 @@
+"""Direct quotations and who said them.
+
+The work is done per paragraph, in article order:
+1. find quotation-mark spans (curly or straight, guillemets), joining a quote that runs over
+   paragraphs and a quote split by its attribution ("We will," he said, "win.");
+2. drop what is not a quotation: titles of works, nicknames, scare quotes with no speaker;
+3. attribute each quote from the sentence it stands in ("X said", "said X", "X, a ..., said",
+   "according to X", "X told reporters", "X declared that ...") and resolve pronouns and bare
+   surnames to the last person the text named.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.names import ANY_NAME, FULL_NAME, NOT_NAMES, looks_like_person
+from bot.text import fold, split_sentences, words
+
+OPENERS = "“\"«„"
+CLOSERS = "”\"»“"
+_PAIRS = {"“": "”", "„": "“", "«": "»", '"': '"'}
+
+SPEECH_VERBS = (
+    r"said|says|say|told|tells|tell|added|adds|declared|declares|declare|wrote|writes|write|asked|asks|"
+    r"explained|explains|noted|notes|stated|states|argued|argues|insisted|insists|warned|warns|claimed|"
+    r"claims|continued|replied|replies|responded|recalled|acknowledged|admitted|announced|observed|"
+    r"remarked|suggested|tweeted|posted|shouted|joked|urged|cautioned|predicted|conceded|complained|"
+    r"countered|emphasized|emphasised|stressed|testified|concluded|agreed|quipped|mused|exclaimed|"
+    r"demanded|promised|vowed|pointed out|went on|boasted|charged|thundered|lamented|wondered|"
+    r"confirmed|denied|reported|recounted|described|called|yelled|whispered|predicts|adding|saying|"
+    r"writing|telling|declaring|arguing|asking|noting|explaining|insisting|warning"
+)
+PRONOUNS = r"he|she|they|I|we|He|She|They|We"
+_SPEAKER = rf"(?P<speaker>{ANY_NAME}|{PRONOUNS}|(?:the|a|an)\s+(?:[a-z-]+\s+){{0,3}}(?:spokesman|spokeswoman|spokesperson|official|officials|statement|source|aide|adviser|advisor|lawyer|attorney|campaign|report|memo|letter|police|agency|department|ministry|company|group))"
+_DESC = r"(?:,\s*(?P<desc>(?:an?|the|who|whose|[a-z][\w-]*|[A-Z][\w.-]*)\s[^,“”\"«»]{2,160}?),)"
+_VERB = rf"(?P<verb>{SPEECH_VERBS})"
+
+# Attribution after the closing mark: ", said X" / ", X said" / ", X, a diplomat, said" / "according to X".
+_AFTER_PATTERNS = (
+    re.compile(rf"^\s*[,—–-]?\s*{_VERB}\s+{_SPEAKER}(?:{_DESC}|,\s*(?P<desc_end>(?:an?|the|who)\s[^,“”\"«»]{{2,160}}?)[.!?]?$)?"),
+    re.compile(rf"^\s*[,—–-]?\s*{_SPEAKER}{_DESC}?\s+(?:(?:also|later|then|once|again|previously|recently|had|has|have|would|will)\s+)?{_VERB}\b"),
+    re.compile(rf"^\s*[,—–-]?\s*according to\s+{_SPEAKER}{_DESC}?"),
+)
+# Attribution before the opening mark: "X said:", "X told reporters,", "X declared that there is".
+_BEFORE_PATTERNS = (
+    re.compile(
+        rf"(?:^|[\s(,;])(?:[Aa]ccording to\s+){_SPEAKER}{_DESC}?\s*,?\s*(?:[^“”\"«»]{{0,80}})$"
+    ),
+    re.compile(
+        rf"(?:^|[\s(,;—])(?:(?:[a-z]+\s+){{0,2}}){_SPEAKER}{_DESC}?\s+(?:(?:also|later|then|once|again|previously|recently|"
+        rf"had|has|have|would|will|to|went on to|did)\s+)*{_VERB}\b(?:[^“”\"«».?!]{{0,80}})$"
+    ),
+)
+_GENERIC_SPEAKERS = re.compile(r"^(?:the|a|an)\s", re.I)
+
+_TITLE_CUES = re.compile(
+    r"\b(?:book|books|film|films|movie|song|songs|album|novel|show|series|play|poem|article|essay|column|"
+    r"titled|entitled|called|dubbed|named|headline|headlined|slogan|hashtag|episode|documentary|memoir|"
+    r"podcast|program|programme|campaign|catchphrase|term|phrase|word|label|motto|op-ed|bestseller)\s*[,:]?\s*$",
+    re.I,
+)
+
+
+@dataclass(slots=True)
+class _Span:
+    paragraph: int
+    start: int  # offset of the opening mark
+    end: int  # offset just after the closing mark (or paragraph end for an unclosed quote)
+    text: str
+    closed: bool
+
+
+@dataclass(slots=True)
+class _Found:
+    text: str
+    paragraph: int
+    start: int
+    end: int
+    speaker: str | None = None
+    desc: str | None = None
+    pronoun: bool = False
+
+
+def find_quote_spans(paragraph: str, index: int = 0) -> list[_Span]:
+    """Quotation spans in one paragraph, each from its opening mark to its closing mark."""
+    spans: list[_Span] = []
+    i = 0
+    n = len(paragraph)
+    while i < n:
+        ch = paragraph[i]
+        if ch in _PAIRS and _is_opening(paragraph, i):
+            close = _find_closing(paragraph, i, _PAIRS[ch])
+            if close is None:
+                spans.append(_Span(index, i, n, paragraph[i + 1 :].strip(), closed=False))
+                break
+            spans.append(_Span(index, i, close + 1, paragraph[i + 1 : close].strip(), closed=True))
+            i = close + 1
+            continue
+        i += 1
+    return spans
+
+
+def _is_opening(text: str, i: int) -> bool:
+    ch = text[i]
+    if ch in "“«„":
+        return True
+    before = text[i - 1] if i > 0 else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    return (before.isspace() or before in "([{—–-:;,/") and not after.isspace()
+
+
+def _find_closing(text: str, start: int, closer: str) -> int | None:
+    j = start + 1
+    while True:
+        j = text.find(closer, j)
+        if j < 0:
+            # A curly quote closed with a straight one, or the other way round.
+            alt = '"' if closer != '"' else "”"
+            k = text.find(alt, start + 1)
+            return k if k > start + 1 else None
+        if closer == '"' and j + 1 < len(text) and text[j + 1].isalnum() and j > 0 and text[j - 1].isspace():
+            j += 1  # this is another opening mark
+            continue
+        return j
+
+
+def extract_quotes(paragraphs: Sequence[str]) -> list[_Found]:
+    """Every direct quotation in the paragraphs, attributed where the text allows."""
+    found: list[_Found] = []
+    people: list[str] = []  # full names in order of mention, for pronouns and surnames
+    pending: _Found | None = None  # a quote left open at the end of a paragraph
+    prev_para_speaker: tuple[int, str | None, str | None] | None = None
+
+    for pi, para in enumerate(paragraphs):
+        spans = find_quote_spans(para, pi)
+        # A paragraph that opens with a quotation mark continues the pending quote.
+        if pending is not None:
+            if spans and spans[0].start == 0:
+                first = spans.pop(0)
+                pending.text = f"{pending.text} {first.text}".strip()
+                if first.closed:
+                    pending.text = _strip_joint(pending.text)
+                    _attribute(pending, para[first.end :], "", people)
+                    found.append(pending)
+                    pending = None
+                else:
+                    continue
+            else:
+                found.append(pending)
+                pending = None
+
+        merged = _merge_split_quotes(para, spans)
+        para_quotes: list[_Found] = []
+        noted_to = 0
+        for group in merged:
+            head, tail = group[0], group[-1]
+            _note_people(para[noted_to : head.start], people)
+            noted_to = tail.end
+            text = " ".join(_strip_joint(s.text) for s in group).strip()
+            q = _Found(text=text, paragraph=pi, start=head.start, end=tail.end)
+            between = " ".join(para[a.end : b.start] for a, b in zip(group, group[1:], strict=False))
+            if len(group) > 1:
+                _attribute(q, between, "", people)
+            if q.speaker is None:
+                _attribute(q, para[tail.end :], _sentence_before(para, head.start), people)
+            if not tail.closed:
+                pending = q
+                continue
+            para_quotes.append(q)
+
+        # A quote alone in its paragraph without a speaker continues the previous speaker.
+        for q in para_quotes:
+            if q.speaker is None and q.start == 0 and prev_para_speaker and prev_para_speaker[0] == pi - 1:
+                q.speaker, q.desc = prev_para_speaker[1], prev_para_speaker[2]
+        _note_people(para[noted_to:], people)
+        found.extend(para_quotes)
+        if para_quotes and para_quotes[-1].speaker:
+            prev_para_speaker = (pi, para_quotes[-1].speaker, para_quotes[-1].desc)
+        elif pending is None:
+            prev_para_speaker = None
+    if pending is not None:
+        found.append(pending)
+    return found
+
+
+def _strip_joint(text: str) -> str:
+    return text.strip().rstrip(",").rstrip()
+
+
+def _merge_split_quotes(para: str, spans: list[_Span]) -> list[list[_Span]]:
+    """Group `“We will,” he said, “win.”` into one quotation."""
+    groups: list[list[_Span]] = []
+    for span in spans:
+        if groups:
+            prev = groups[-1][-1]
+            gap = para[prev.end : span.start]
+            if prev.closed and prev.text.endswith((",", "—", "–", "-", "…")) and _is_short_attribution(gap):
+                groups[-1].append(span)
+                continue
+        groups.append([span])
+    return groups
+
+
+def _is_short_attribution(gap: str) -> bool:
+    gap = gap.strip()
+    if not gap or len(gap.split()) > 14:
+        return False
+    return any(p.match(gap) for p in _AFTER_PATTERNS) and gap.endswith((",", ":", "—", "–", ";", "."))
+
+
+def _sentence_before(para: str, start: int) -> str:
+    """The text of the current sentence up to a quote's opening mark."""
+    head = para[:start]
+    m = None
+    for m in re.finditer(r"[.!?][”\"’)]?\s+(?=[A-Z“\"])", head):
+        pass
+    return head[m.end() :] if m else head
+
+
+def _attribute(q: _Found, after: str, before: str, people: list[str]) -> None:
+    after = _first_clause(after)
+    for pattern in _AFTER_PATTERNS:
+        m = pattern.match(after)
+        if m and _accept_speaker(m.group("speaker")):
+            _set_speaker(q, m, people)
+            return
+    for pattern in _BEFORE_PATTERNS:
+        m = pattern.search(before)
+        if m and _accept_speaker(m.group("speaker")):
+            _set_speaker(q, m, people)
+            return
+
+
+def _first_clause(after: str) -> str:
+    # Attribution after a quote sits before the sentence ends.
+    m = re.search(r"[.!?](?:\s|$)", after)
+    return after[: m.start() + 1] if m else after
+
+
+def _accept_speaker(speaker: str) -> bool:
+    speaker = speaker.strip()
+    if re.fullmatch(PRONOUNS, speaker) or _GENERIC_SPEAKERS.match(speaker):
+        return True
+    first = speaker.split()[0]
+    if first in NOT_NAMES and not re.match(r"^(?:Mr|Mrs|Ms|Dr|Sen|Rep)\.?$", first) and len(speaker.split()) == 1:
+        return False
+    return bool(re.fullmatch(ANY_NAME, speaker))
+
+
+def _set_speaker(q: _Found, m: re.Match[str], people: list[str]) -> None:
+    speaker = m.group("speaker").strip()
+    desc = m.groupdict().get("desc") or m.groupdict().get("desc_end")
+    if re.fullmatch(PRONOUNS, speaker):
+        resolved = _resolve_pronoun(speaker, people)
+        q.pronoun = True
+        q.speaker = resolved
+    else:
+        q.speaker = _expand_surname(_clean_speaker(speaker), people)
+        if looks_like_person(q.speaker) and q.speaker not in people:
+            people.append(q.speaker)
+    q.desc = desc.strip() if desc else None
+
+
+def _clean_speaker(speaker: str) -> str:
+    return re.sub(r"^(?:the|a|an)\s+", lambda m: m.group(0).lower(), speaker)
+
+
+def _resolve_pronoun(pronoun: str, people: list[str]) -> str | None:
+    if pronoun.lower() in {"i", "we", "they"}:
+        return None
+    return people[-1] if people else None
+
+
+def _expand_surname(speaker: str, people: list[str]) -> str:
+    bare = re.sub(r"^(?:Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|Gen)\.?\s+", "", speaker)
+    if " " in bare:
+        return speaker
+    for person in reversed(people):
+        if person.split()[-1] == bare:
+            return person
+    return speaker
+
+
+_PERSON_MENTION = re.compile(rf"(?<![\w.])({FULL_NAME})")
+
+
+def _note_people(para: str, people: list[str]) -> None:
+    for m in _PERSON_MENTION.finditer(para):
+        name = m.group(1)
+        if looks_like_person(name):
+            if name in people:
+                people.remove(name)
+            people.append(name)
+
+
+# --- what is not a quotation -----------------------------------------------------------------------
+
+
+def _is_title_or_nickname(para: str, q: _Found) -> bool:
+    n_words = len(words(q.text))
+    before = para[max(0, q.start - 40) : q.start]
+    after = para[q.end : q.end + 3]
+    if n_words <= 12 and _TITLE_CUES.search(before):
+        return True
+    # Nickname: a short quoted word between two parts of a name (Dwayne “The Rock” Johnson).
+    if n_words <= 3 and re.search(r"[A-Z][\w.]+\s$", before) and re.match(r"\s[A-Z]", after):
+        return True
+    # Title-cased short phrase with no speaker and no sentence punctuation: a work's title.
+    tokens = q.text.split()
+    if q.speaker is None and 1 < len(tokens) <= 10 and not re.search(r"[.!?,]$", q.text):
+        caps = sum(1 for t in tokens if t[:1].isupper() or t.lower() in {"of", "the", "a", "an", "and", "in", "on", "to", "for"})
+        if caps == len(tokens) and sum(1 for t in tokens if t[:1].isupper()) >= 2:
+            return True
+    return False
+
+
+def quotations(paragraphs: Sequence[str]) -> list[_Found]:
+    """Direct quotations only: no titles, nicknames or unattributed scare quotes."""
+    out: list[_Found] = []
+    for q in extract_quotes(paragraphs):
+        n_words = len(words(q.text))
+        if n_words == 0:
+            continue
+        if _is_title_or_nickname(paragraphs[q.paragraph], q):
+            continue
+        if q.speaker is None and not q.pronoun and n_words <= 3:
+            continue  # a scare quote
+        out.append(q)
+    return out
+
+
+def context_of(paragraph: str, start: int, end: int) -> str:
+    """The sentence(s) of the paragraph that a span stands in."""
+    sentences = split_sentences(paragraph)
+    pos = 0
+    picked: list[str] = []
+    for s in sentences:
+        at = paragraph.find(s, pos)
+        if at < 0:
+            at = pos
+        s_end = at + len(s)
+        if s_end > start and at < end:
+            picked.append(s)
+        pos = s_end
+    return " ".join(picked) if picked else paragraph

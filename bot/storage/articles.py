@@ -1,0 +1,230 @@
+"""The articles repository: named queries that return domain objects."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+
+import aiosqlite
+
+from bot.models import Analysis, Article
+
+
+def utcnow() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def iso_date(value: str | None) -> str | None:
+    """An ISO 8601 form of a published date when it can be read, for sorting; None otherwise."""
+    if not value:
+        return None
+    text = value.strip().replace("Z", "+00:00")
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        for fmt in ("%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y", "%b. %d, %Y", "%Y/%m/%d"):
+            try:
+                parsed = datetime.strptime(text, fmt)
+                break
+            except ValueError:
+                continue
+        else:
+            return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRow:
+    """What the library keeps about an article without loading its text."""
+
+    id: str
+    slug: str
+    title: str
+    author: str | None
+    publication: str | None
+    url: str | None
+    published: str | None
+    words: int
+    preview_only: bool
+    source_path: str | None
+    content_hash: str
+    file_size: int | None
+    file_mtime_ns: int | None
+    sort_time: str
+    added_at: str
+    retired_at: str | None
+
+    @classmethod
+    def from_row(cls, row: aiosqlite.Row) -> ArticleRow:
+        return cls(
+            id=row["id"],
+            slug=row["slug"],
+            title=row["title"],
+            author=row["author"],
+            publication=row["publication"],
+            url=row["url"],
+            published=row["published"],
+            words=row["words"],
+            preview_only=bool(row["preview_only"]),
+            source_path=row["source_path"],
+            content_hash=row["content_hash"],
+            file_size=row["file_size"],
+            file_mtime_ns=row["file_mtime_ns"],
+            sort_time=row["sort_time"],
+            added_at=row["added_at"],
+            retired_at=row["retired_at"],
+        )
+
+
+_COLUMNS = (
+    "id, slug, title, author, publication, url, published, words, preview_only, source_path, "
+    "content_hash, file_size, file_mtime_ns, sort_time, added_at, retired_at"
+)
+
+
+class ArticleRepository:
+    def __init__(self, db: aiosqlite.Connection) -> None:
+        self.db = db
+
+    async def by_id(self, article_id: str) -> ArticleRow | None:
+        return await self._one(f"SELECT {_COLUMNS} FROM articles WHERE id = ?", (article_id,))
+
+    async def by_slug(self, slug: str) -> ArticleRow | None:
+        return await self._one(f"SELECT {_COLUMNS} FROM articles WHERE slug = ?", (slug,))
+
+    async def by_path(self, source_path: str) -> ArticleRow | None:
+        return await self._one(f"SELECT {_COLUMNS} FROM articles WHERE source_path = ?", (source_path,))
+
+    async def live(self) -> list[ArticleRow]:
+        """Articles whose files are present, newest first."""
+        return await self._many(
+            f"SELECT {_COLUMNS} FROM articles WHERE retired_at IS NULL ORDER BY sort_time DESC, added_at DESC, id"
+        )
+
+    async def with_paths(self) -> list[ArticleRow]:
+        """Every live article that came from a file, for the folder scan."""
+        return await self._many(f"SELECT {_COLUMNS} FROM articles WHERE retired_at IS NULL AND source_path IS NOT NULL")
+
+    async def slug_taken(self, slug: str, by_other_than: str) -> bool:
+        async with self.db.execute("SELECT 1 FROM articles WHERE slug = ? AND id != ?", (slug, by_other_than)) as cur:
+            return await cur.fetchone() is not None
+
+    async def analysed_hashes(self, engine_version: int) -> set[str]:
+        async with self.db.execute("SELECT content_hash FROM analyses WHERE engine_version = ?", (engine_version,)) as cur:
+            return {row[0] for row in await cur.fetchall()}
+
+    async def cached_analysis(self, content_hash: str, engine_version: int) -> tuple[Article, Analysis] | None:
+        async with self.db.execute(
+            "SELECT article_json, analysis_json FROM analyses WHERE content_hash = ? AND engine_version = ?",
+            (content_hash, engine_version),
+        ) as cur:
+            row = await cur.fetchone()
+        if row is None:
+            return None
+        return Article.from_dict(json.loads(row[0])), Analysis.from_dict(json.loads(row[1]))
+
+    async def save(
+        self,
+        article: Article,
+        analysis: Analysis,
+        engine_version: int,
+        *,
+        file_size: int | None,
+        file_mtime_ns: int | None,
+    ) -> None:
+        """Insert or update an article and cache its analysis, in one transaction."""
+        now = utcnow()
+        stored = article.to_dict()
+        for key in ("id", "slug", "source_path"):
+            stored.pop(key)
+        await self.db.execute("BEGIN IMMEDIATE")
+        try:
+            await self.db.execute(
+                "INSERT OR IGNORE INTO analyses (content_hash, engine_version, article_json, analysis_json, created_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (article.content_hash, engine_version, json.dumps(stored, ensure_ascii=False),
+                 json.dumps(analysis.to_dict(), ensure_ascii=False), now),
+            )
+            await self.db.execute(
+                """
+                INSERT INTO articles (id, slug, source_path, content_hash, title, author, publication, url, published,
+                                      words, preview_only, file_size, file_mtime_ns, sort_time, added_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET
+                    slug = excluded.slug, source_path = excluded.source_path, content_hash = excluded.content_hash,
+                    title = excluded.title, author = excluded.author, publication = excluded.publication,
+                    url = excluded.url, published = excluded.published, words = excluded.words,
+                    preview_only = excluded.preview_only, file_size = excluded.file_size,
+                    file_mtime_ns = excluded.file_mtime_ns,
+                    sort_time = CASE WHEN excluded.sort_time = excluded.added_at THEN articles.added_at
+                                     ELSE excluded.sort_time END,
+                    updated_at = excluded.updated_at, retired_at = NULL
+                """,
+                (
+                    article.id, article.slug, article.source_path, article.content_hash, article.title,
+                    " and ".join(a.name for a in article.authors) or None, article.publication, article.url,
+                    article.published, article.words, int(article.preview_only), file_size, file_mtime_ns,
+                    iso_date(article.published) or now, now, now,
+                ),
+            )
+            await self.db.execute("COMMIT")
+        except BaseException:
+            await self.db.execute("ROLLBACK")
+            raise
+
+    async def touch_file(self, article_id: str, file_size: int, file_mtime_ns: int) -> None:
+        """The file was rewritten with the same content: remember its new size and time."""
+        await self.db.execute(
+            "UPDATE articles SET file_size = ?, file_mtime_ns = ? WHERE id = ?", (file_size, file_mtime_ns, article_id)
+        )
+
+    async def retire(self, article_ids: list[str]) -> None:
+        if not article_ids:
+            return
+        now = utcnow()
+        await self.db.executemany(
+            "UPDATE articles SET retired_at = ?, source_path = NULL WHERE id = ?", [(now, i) for i in article_ids]
+        )
+
+    async def load(self, row: ArticleRow, engine_version: int) -> tuple[Article, Analysis] | None:
+        """The full article and its analysis, with the library's id, slug and path."""
+        cached = await self.cached_analysis(row.content_hash, engine_version)
+        if cached is None:
+            return None
+        article, analysis = cached
+        return _with_identity(article, row), analysis
+
+    async def _one(self, sql: str, params: tuple[object, ...]) -> ArticleRow | None:
+        async with self.db.execute(sql, params) as cur:
+            row = await cur.fetchone()
+        return ArticleRow.from_row(row) if row else None
+
+    async def _many(self, sql: str, params: tuple[object, ...] = ()) -> list[ArticleRow]:
+        async with self.db.execute(sql, params) as cur:
+            rows = await cur.fetchall()
+        return [ArticleRow.from_row(r) for r in rows]
+
+
+def _with_identity(article: Article, row: ArticleRow) -> Article:
+    return replace(article, id=row.id, slug=row.slug, source_path=row.source_path)
+
+
+class StateRepository:
+    """Small facts the bot keeps between runs, such as the hash of the last synced command tree."""
+
+    def __init__(self, db: aiosqlite.Connection) -> None:
+        self.db = db
+
+    async def get(self, key: str) -> str | None:
+        async with self.db.execute("SELECT value FROM bot_state WHERE key = ?", (key,)) as cur:
+            row = await cur.fetchone()
+        return row[0] if row else None
+
+    async def set(self, key: str, value: str) -> None:
+        await self.db.execute(
+            "INSERT INTO bot_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )

@@ -1,0 +1,129 @@
+"""Text primitives shared by the engine: normalisation, sentences, words, stop words."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import pysbd
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_WORD = re.compile(r"[^\W_](?:[\w'’.-]*[^\W_])?")
+
+
+def normalise(text: str) -> str:
+    """NFC, Unix newlines, no control or bidi-override characters, single spaces within lines."""
+    text = unicodedata.normalize("NFC", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
+    text = _CONTROL.sub("", text)
+    return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+
+
+def paragraphs(text: str) -> list[str]:
+    """Blank-line separated blocks; the lines of a block are joined with spaces."""
+    out: list[str] = []
+    for block in re.split(r"\n\s*\n", text):
+        joined = " ".join(line.strip() for line in block.split("\n") if line.strip())
+        if joined:
+            out.append(joined)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _segmenter() -> pysbd.Segmenter:
+    return pysbd.Segmenter(language="en", clean=False, char_span=False)
+
+
+# pysbd keeps a sentence-final closing quote with the right sentence in most cases but
+# splits after an opening quote mark in a few; these repair passes put such slivers back.
+_ONLY_PUNCT = re.compile(r"^[\W_]+$")
+
+# Beyond this a paragraph is not prose a sentence splitter should parse as a whole: it is
+# cut at whitespace into pieces first, so splitting time stays linear in the text length.
+_MAX_SEGMENT_CHARS = 20_000
+
+
+def split_sentences(paragraph: str) -> list[str]:
+    """Sentences of one paragraph, stripped, robust to abbreviations and quotation marks."""
+    paragraph = paragraph.strip()
+    if not paragraph:
+        return []
+    pieces = _chunks(paragraph, _MAX_SEGMENT_CHARS)
+    raw: list[str] = []
+    for piece in pieces:
+        raw.extend(s.strip() for s in _segmenter().segment(piece))
+    out: list[str] = []
+    for sent in raw:
+        if not sent:
+            continue
+        if out and (_ONLY_PUNCT.match(sent) or sent[0] in ",;:)]}”’" or sent[0].islower() and out[-1][-1:] not in ".?!"):
+            out[-1] = f"{out[-1]} {sent}" if sent[0] not in ",;:)]}”’" else out[-1] + sent
+        else:
+            out.append(sent)
+    return out
+
+
+def _chunks(text: str, size: int) -> list[str]:
+    if len(text) <= size:
+        return [text]
+    pieces: list[str] = []
+    while len(text) > size:
+        cut = text.rfind(" ", 0, size)
+        if cut <= 0:
+            cut = size
+        pieces.append(text[:cut])
+        text = text[cut:].lstrip()
+    if text:
+        pieces.append(text)
+    return pieces
+
+
+def words(text: str) -> list[str]:
+    """Word tokens (letters/digits with inner apostrophes, dots and hyphens kept)."""
+    return _WORD.findall(text)
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, for matching that ignores case and diacritics."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def slugify(text: str, max_length: int = 60) -> str:
+    """A readable ASCII slug: 'Is China Pivoting?' -> 'is-china-pivoting'."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    ascii_text = ascii_text.replace("'", "")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
+    if len(slug) > max_length:
+        cut = slug.rfind("-", 0, max_length + 1)
+        slug = slug[: cut if cut > 0 else max_length].strip("-")
+    return slug or "article"
+
+
+STOP_WORDS: frozenset[str] = frozenset(
+    """
+    a about above across after afterwards again against all almost alone along already also although
+    always am among amongst an and another any anyhow anyone anything anyway anywhere are around as at
+    back be became because become becomes becoming been before beforehand behind being below beside
+    besides between beyond both but by can cannot could did do does doing done down due during each
+    either else elsewhere enough etc even ever every everyone everything everywhere except few for
+    former formerly from further had has have having he hence her here hereafter hereby herein hers
+    herself him himself his how however i if in indeed into is it its itself just last latter latterly
+    least less like made make many may me meanwhile might mine more moreover most mostly much must my
+    myself namely neither never nevertheless next no nobody none noone nor not nothing now nowhere of
+    off often on once one only onto or other others otherwise our ours ourselves out over own per
+    perhaps please put rather re really said same say says see seem seemed seeming seems several she
+    should since so some somehow someone something sometime sometimes somewhere still such than that
+    the their theirs them themselves then thence there thereafter thereby therefore therein thereupon
+    these they this those though through throughout thus to together too toward towards under until up
+    upon us very via was we well were what whatever when whence whenever where whereafter whereas
+    whereby wherein whereupon wherever whether which while whither who whoever whole whom whose why
+    will with within without would yet you your yours yourself yourselves
+    s t don didn doesn isn wasn aren weren won wouldn couldn shouldn hasn haven hadn ll ve d m o y
+    mr mrs ms dr told tell says saying according new year years time times way ways week weeks day days
+    get got go going went come came take took want wanted use used know known think thought make makes
+    lot lots thing things many much first second third also able
+    """.split()
+)
