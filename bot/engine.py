@@ -62,7 +62,9 @@ def mark_key_quotes(quotes: list[Quote], kws: list[str]) -> list[Quote]:
     return [replace(q, key=i in chosen) for i, q in enumerate(quotes)]
 
 
-def make_brief(article: Article, analysis: Analysis, sentences: int = DEFAULT_SENTENCES, related: tuple[str, ...] = ()) -> Brief:
+def make_brief(
+    article: Article, analysis: Analysis, sentences: int = DEFAULT_SENTENCES, related: tuple[str, ...] = ()
+) -> Brief:
     return Brief(
         article=article,
         summary=tuple(analysis.summary(sentences)),

@@ -83,7 +83,9 @@ class Library:
         for match in (
             lambda r: r.id == ref,
             lambda r: r.slug == ref or r.slug == slugify(ref),
-            lambda r: r.source_path is not None and (r.source_path == ref or Path(r.source_path).name == Path(ref).name),
+            lambda r: (
+                r.source_path is not None and (r.source_path == ref or Path(r.source_path).name == Path(ref).name)
+            ),
             lambda r: fold(r.title) == folded,
             lambda r: folded in fold(r.title),
             lambda r: r.id.startswith(ref) and len(ref) >= 6,
@@ -120,7 +122,11 @@ class Library:
         if report.changed:
             log.info(
                 "library: %d added, %d updated, %d retired, %d unchanged, %d skipped",
-                len(report.added), len(report.updated), len(report.retired), report.unchanged, len(report.skipped),
+                len(report.added),
+                len(report.updated),
+                len(report.retired),
+                report.unchanged,
+                len(report.skipped),
             )
         return report
 
@@ -196,9 +202,13 @@ class Library:
         else:
             ident = article_id(digest)
             existing = await self.repo.by_id(ident)
-            if existing is not None and existing.retired_at is None and existing.source_path != rel:
-                if existing.source_path and (self.folder / existing.source_path).is_file():
-                    raise ArticleFileError(f"same content as {existing.source_path}")
+            if (
+                existing is not None
+                and existing.retired_at is None
+                and existing.source_path not in (None, rel)
+                and (self.folder / existing.source_path).is_file()
+            ):
+                raise ArticleFileError(f"same content as {existing.source_path}")
         slug = slugify(article.title)
         if await self.repo.slug_taken(slug, ident):
             slug = f"{slug}-{ident[:6]}"
@@ -206,3 +216,36 @@ class Library:
         await self.repo.save(article, analysis, ENGINE_VERSION, file_size=stat.st_size, file_mtime_ns=stat.st_mtime_ns)
         analysed.add(digest)
         (report.updated if row is not None else report.added).append(ident)
+
+
+def suggest(rows: list[ArticleRow], query: str, limit: int = 25) -> list[ArticleRow]:
+    """Titles for autocomplete: newest first when nothing is typed, otherwise best match first.
+
+    A title matches when it contains what was typed, when every typed word starts a title word,
+    or, for typos, when typed words are close (difflib ratio >= 0.75) to title words.
+    """
+    query = fold(query).strip()
+    if not query:
+        return rows[:limit]
+    typed = query.split()
+    scored: list[tuple[float, int, ArticleRow]] = []
+    for order, row in enumerate(rows):
+        title = fold(row.title)
+        if title.startswith(query):
+            score = 4.0
+        elif query in title or query in row.slug or row.id.startswith(query):
+            score = 3.0
+        else:
+            title_words = title.replace("-", " ").split()
+            per_word = [
+                max(
+                    (1.0 if w.startswith(t) else difflib.SequenceMatcher(None, t, w).ratio() for w in title_words),
+                    default=0.0,
+                )
+                for t in typed
+            ]
+            score = sum(per_word) / len(per_word) * 2.5 if min(per_word) >= 0.75 else 0.0
+        if score > 0:
+            scored.append((score, order, row))
+    scored.sort(key=lambda x: (-x[0], x[1]))
+    return [row for _, _, row in scored[:limit]]

@@ -47,7 +47,9 @@ def read_article_file(path: Path, *, max_bytes: int = MAX_FILE_BYTES, source_pat
     return parse_article_bytes(data, suffix, source_path=source_path or path.name, max_bytes=max_bytes)
 
 
-def parse_article_bytes(data: bytes, suffix: str, *, source_path: str | None = None, max_bytes: int = MAX_FILE_BYTES) -> RawArticle:
+def parse_article_bytes(
+    data: bytes, suffix: str, *, source_path: str | None = None, max_bytes: int = MAX_FILE_BYTES
+) -> RawArticle:
     if len(data) > max_bytes:
         raise ArticleFileError(f"file too large ({len(data):,} bytes; the limit is {max_bytes:,})")
     text = decode(data)
@@ -77,14 +79,11 @@ def parse_article_bytes(data: bytes, suffix: str, *, source_path: str | None = N
 
 def decode(data: bytes) -> str:
     """UTF-8 (with or without BOM) or UTF-16 with a BOM; anything else is refused, not guessed."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        encoding = "utf-16"
-    else:
-        encoding = "utf-8-sig"
+    encoding = "utf-16" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8-sig"
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:
-        raise ArticleFileError(f"not valid UTF-8 text (byte {exc.start}: {data[exc.start:exc.start + 1]!r})") from exc
+        raise ArticleFileError(f"not valid UTF-8 text (byte {exc.start}: {data[exc.start : exc.start + 1]!r})") from exc
     if "\x00" in text:
         raise ArticleFileError("binary content (NUL characters)")
     return normalise(text)

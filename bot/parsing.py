@@ -50,7 +50,9 @@ _IMAGE_CREDIT = re.compile(
     r"caption\s*:)",
     re.I,
 )
-_AGENCY_CREDIT = re.compile(r"(?:/|\b)(?:Getty Images|AP Photo|Reuters|AFP|EPA|Shutterstock|iStock|Flickr)\b[^.]*\)?\s*$")
+_AGENCY_CREDIT = re.compile(
+    r"(?:/|\b)(?:Getty Images|AP Photo|Reuters|AFP|EPA|Shutterstock|iStock|Flickr)\b[^.]*\)?\s*$"
+)
 
 # --- authors -------------------------------------------------------------------------------------
 
@@ -82,7 +84,8 @@ _BIO_OPENING = re.compile(
     re.S,
 )
 _DISCLAIMER = re.compile(
-    r"(?:views (?:expressed|presented)|opinions (?:expressed|are)|(?:are|is) (?:his|her|their|the author(?:'|’)s|my) own|"
+    r"(?:views (?:expressed|presented)|opinions (?:expressed|are)|"
+    r"(?:are|is) (?:his|her|their|the author(?:'|’)s|my) own|"
     r"do(?:es)? not (?:necessarily )?(?:reflect|represent)|"
     r"this (?:article|piece|essay|story) (?:first |originally )?(?:appeared|was (?:first |originally )?published)|"
     r"(?:first|originally) (?:appeared|published) (?:in|on|at)\b)",
@@ -188,9 +191,7 @@ def _is_boilerplate(p: str, publication: str | None) -> bool:
         return True
     if n_words <= _PITCH_MAX_WORDS and _PITCH.search(p):
         return True
-    if publication and re.fullmatch(rf"More (?:from )?{re.escape(publication)}\.?", p, re.I):
-        return True
-    return False
+    return bool(publication and re.fullmatch(rf"More (?:from )?{re.escape(publication)}\.?", p, re.I))
 
 
 def _find_publication(paras: list[str]) -> str | None:
@@ -262,7 +263,12 @@ def _take_bio(paras: list[str], authors: list[Author]) -> tuple[list[str], Autho
         if i == 0 and fold(author.name) not in known and not _BIO_CUES.search(author.bio or ""):
             continue
         rest = paras[:i] + paras[i + 1 :]
-        if disclaimer is None and i + 1 < len(paras) and _DISCLAIMER.search(paras[i + 1]) and len(paras[i + 1].split()) < 80:
+        if (
+            disclaimer is None
+            and i + 1 < len(paras)
+            and _DISCLAIMER.search(paras[i + 1])
+            and len(paras[i + 1].split()) < 80
+        ):
             disclaimer = paras[i + 1]
             rest = paras[:i] + paras[i + 2 :]
         return rest, author, disclaimer
@@ -308,7 +314,11 @@ def _role_from_bio(appositive: str | None, verb: str, rest: str) -> str | None:
         return None
     phrase = re.sub(r"^(?:an?|the|currently|also)\s+", "", phrase.strip(), flags=re.I)
     # The role ends where the bio moves on to something else.
-    phrase = re.split(r",\s+(?:and\s+)?(?:where|who|which|and the author|author of)\b|\s+and\s+(?:the\s+)?(?:author|co-author|editor) of\b|;|\.\s", phrase)[0]
+    phrase = re.split(
+        r",\s+(?:and\s+)?(?:where|who|which|and the author|author of)\b"
+        r"|\s+and\s+(?:the\s+)?(?:author|co-author|editor) of\b|;|\.\s",
+        phrase,
+    )[0]
     phrase = phrase.strip().rstrip(".,")
     if not phrase or len(phrase) > 200 or phrase.lower().startswith(("the author of", "author of")):
         return None
@@ -318,8 +328,10 @@ def _role_from_bio(appositive: str | None, verb: str, rest: str) -> str | None:
 def _merge_author(authors: list[Author], bio: Author) -> list[Author]:
     for i, a in enumerate(authors):
         if fold(a.name) == fold(bio.name) or fold(bio.name).endswith(fold(a.name.split()[-1])):
-            merged = Author(name=a.name, role=bio.role or a.role, title=bio.title, affiliation=bio.affiliation, bio=bio.bio)
-            return authors[:i] + [merged] + authors[i + 1 :]
+            merged = Author(
+                name=a.name, role=bio.role or a.role, title=bio.title, affiliation=bio.affiliation, bio=bio.bio
+            )
+            return [*authors[:i], merged, *authors[i + 1 :]]
     if authors:
         # The bio names someone other than the byline: a co-author described at the end.
         return [*authors, bio]

@@ -11,15 +11,16 @@ The work is done per paragraph, in article order:
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.names import ANY_NAME, FULL_NAME, NOT_NAMES, looks_like_person
-from bot.text import fold, split_sentences, words
+from bot.text import split_sentences, words
 
-OPENERS = "“\"«„"
-CLOSERS = "”\"»“"
+OPENERS = '“"«„'
+CLOSERS = '”"»“'
 _PAIRS = {"“": "”", "„": "“", "«": "»", '"': '"'}
 
 SPEECH_VERBS = (
@@ -33,21 +34,27 @@ SPEECH_VERBS = (
     r"writing|telling|declaring|arguing|asking|noting|explaining|insisting|warning"
 )
 PRONOUNS = r"he|she|they|I|we|He|She|They|We"
-_SPEAKER = rf"(?P<speaker>{ANY_NAME}|{PRONOUNS}|(?:the|a|an)\s+(?:[a-z-]+\s+){{0,3}}(?:spokesman|spokeswoman|spokesperson|official|officials|statement|source|aide|adviser|advisor|lawyer|attorney|campaign|report|memo|letter|police|agency|department|ministry|company|group))"
+_UNNAMED_SOURCES = (
+    r"spokesman|spokeswoman|spokesperson|official|officials|statement|source|aide|adviser|advisor|lawyer|"
+    r"attorney|campaign|report|memo|letter|police|agency|department|ministry|company|group"
+)
+_SPEAKER = rf"(?P<speaker>{ANY_NAME}|{PRONOUNS}|(?:the|a|an)\s+(?:[a-z-]+\s+){{0,3}}(?:{_UNNAMED_SOURCES}))"
 _DESC = r"(?:,\s*(?P<desc>(?:an?|the|who|whose|[a-z][\w-]*|[A-Z][\w.-]*)\s[^,“”\"«»]{2,160}?),)"
 _VERB = rf"(?P<verb>{SPEECH_VERBS})"
 
 # Attribution after the closing mark: ", said X" / ", X said" / ", X, a diplomat, said" / "according to X".
 _AFTER_PATTERNS = (
-    re.compile(rf"^\s*[,—–-]?\s*{_VERB}\s+{_SPEAKER}(?:{_DESC}|,\s*(?P<desc_end>(?:an?|the|who)\s[^,“”\"«»]{{2,160}}?)[.!?]?$)?"),
-    re.compile(rf"^\s*[,—–-]?\s*{_SPEAKER}{_DESC}?\s+(?:(?:also|later|then|once|again|previously|recently|had|has|have|would|will)\s+)?{_VERB}\b"),
+    re.compile(
+        rf"^\s*[,—–-]?\s*{_VERB}\s+{_SPEAKER}(?:{_DESC}|,\s*(?P<desc_end>(?:an?|the|who)\s[^,“”\"«»]{{2,160}}?)[.!?]?$)?"
+    ),
+    re.compile(
+        rf"^\s*[,—–-]?\s*{_SPEAKER}{_DESC}?\s+(?:(?:also|later|then|once|again|previously|recently|had|has|have|would|will)\s+)?{_VERB}\b"
+    ),
     re.compile(rf"^\s*[,—–-]?\s*according to\s+{_SPEAKER}{_DESC}?"),
 )
 # Attribution before the opening mark: "X said:", "X told reporters,", "X declared that there is".
 _BEFORE_PATTERNS = (
-    re.compile(
-        rf"(?:^|[\s(,;])(?:[Aa]ccording to\s+){_SPEAKER}{_DESC}?\s*,?\s*(?:[^“”\"«»]{{0,80}})$"
-    ),
+    re.compile(rf"(?:^|[\s(,;])(?:[Aa]ccording to\s+){_SPEAKER}{_DESC}?\s*,?\s*(?:[^“”\"«»]{{0,80}})$"),
     re.compile(
         rf"(?:^|[\s(,;—])(?:(?:[a-z]+\s+){{0,2}}){_SPEAKER}{_DESC}?\s+(?:(?:also|later|then|once|again|previously|recently|"
         rf"had|has|have|would|will|to|went on to|did)\s+)*{_VERB}\b(?:[^“”\"«».?!]{{0,80}})$"
@@ -160,7 +167,7 @@ def extract_quotes(paragraphs: Sequence[str]) -> list[_Found]:
             noted_to = tail.end
             text = " ".join(_strip_joint(s.text) for s in group).strip()
             q = _Found(text=text, paragraph=pi, start=head.start, end=tail.end)
-            between = " ".join(para[a.end : b.start] for a, b in zip(group, group[1:], strict=False))
+            between = " ".join(para[a.end : b.start] for a, b in itertools.pairwise(group))
             if len(group) > 1:
                 _attribute(q, between, "", people)
             if q.speaker is None:
@@ -213,10 +220,8 @@ def _is_short_attribution(gap: str) -> bool:
 def _sentence_before(para: str, start: int) -> str:
     """The text of the current sentence up to a quote's opening mark."""
     head = para[:start]
-    m = None
-    for m in re.finditer(r"[.!?][”\"’)]?\s+(?=[A-Z“\"])", head):
-        pass
-    return head[m.end() :] if m else head
+    ends = [m.end() for m in re.finditer(r"[.!?][”\"’)]?\s+(?=[A-Z“\"])", head)]
+    return head[ends[-1] :] if ends else head
 
 
 def _attribute(q: _Found, after: str, before: str, people: list[str]) -> None:
@@ -310,7 +315,11 @@ def _is_title_or_nickname(para: str, q: _Found) -> bool:
     # Title-cased short phrase with no speaker and no sentence punctuation: a work's title.
     tokens = q.text.split()
     if q.speaker is None and 1 < len(tokens) <= 10 and not re.search(r"[.!?,]$", q.text):
-        caps = sum(1 for t in tokens if t[:1].isupper() or t.lower() in {"of", "the", "a", "an", "and", "in", "on", "to", "for"})
+        caps = sum(
+            1
+            for t in tokens
+            if t[:1].isupper() or t.lower() in {"of", "the", "a", "an", "and", "in", "on", "to", "for"}
+        )
         if caps == len(tokens) and sum(1 for t in tokens if t[:1].isupper()) >= 2:
             return True
     return False

@@ -113,7 +113,9 @@ class ArticleRepository:
             return await cur.fetchone() is not None
 
     async def analysed_hashes(self, engine_version: int) -> set[str]:
-        async with self.db.execute("SELECT content_hash FROM analyses WHERE engine_version = ?", (engine_version,)) as cur:
+        async with self.db.execute(
+            "SELECT content_hash FROM analyses WHERE engine_version = ?", (engine_version,)
+        ) as cur:
             return {row[0] for row in await cur.fetchall()}
 
     async def cached_analysis(self, content_hash: str, engine_version: int) -> tuple[Article, Analysis] | None:
@@ -143,10 +145,15 @@ class ArticleRepository:
         await self.db.execute("BEGIN IMMEDIATE")
         try:
             await self.db.execute(
-                "INSERT OR IGNORE INTO analyses (content_hash, engine_version, article_json, analysis_json, created_at) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (article.content_hash, engine_version, json.dumps(stored, ensure_ascii=False),
-                 json.dumps(analysis.to_dict(), ensure_ascii=False), now),
+                "INSERT OR IGNORE INTO analyses "
+                "(content_hash, engine_version, article_json, analysis_json, created_at) VALUES (?, ?, ?, ?, ?)",
+                (
+                    article.content_hash,
+                    engine_version,
+                    json.dumps(stored, ensure_ascii=False),
+                    json.dumps(analysis.to_dict(), ensure_ascii=False),
+                    now,
+                ),
             )
             await self.db.execute(
                 """
@@ -164,10 +171,22 @@ class ArticleRepository:
                     updated_at = excluded.updated_at, retired_at = NULL
                 """,
                 (
-                    article.id, article.slug, article.source_path, article.content_hash, article.title,
-                    " and ".join(a.name for a in article.authors) or None, article.publication, article.url,
-                    article.published, article.words, int(article.preview_only), file_size, file_mtime_ns,
-                    iso_date(article.published) or now, now, now,
+                    article.id,
+                    article.slug,
+                    article.source_path,
+                    article.content_hash,
+                    article.title,
+                    " and ".join(a.name for a in article.authors) or None,
+                    article.publication,
+                    article.url,
+                    article.published,
+                    article.words,
+                    int(article.preview_only),
+                    file_size,
+                    file_mtime_ns,
+                    iso_date(article.published) or now,
+                    now,
+                    now,
                 ),
             )
             await self.db.execute("COMMIT")

@@ -72,7 +72,8 @@ async def migrate(db: aiosqlite.Connection, target: int | None = None) -> int:
         current = await schema_version(db)
         if current > len(migrations()):
             raise RuntimeError(
-                f"the database is at schema version {current}, newer than this briefbot ({len(migrations())}); upgrade briefbot"
+                f"the database is at schema version {current}, newer than this briefbot "
+                f"({len(migrations())}); upgrade briefbot"
             )
         applied = [m for m in pending if m.version > current]
         for m in applied:
@@ -102,4 +103,3 @@ def _statements(sql: str) -> list[str]:
     if buf.strip():
         out.append(buf.strip())
     return out
-

@@ -1,0 +1,158 @@
+"""The Discord side: one commands.Bot subclass that owns the database, the library and the cogs."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import json
+import logging
+import secrets
+
+import aiosqlite
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.config import Settings
+from bot.errors import UserError
+from bot.library import Library
+from bot.render import NO_MENTIONS
+from bot.storage.articles import ArticleRepository, StateRepository
+from bot.storage.db import connect
+
+log = logging.getLogger(__name__)
+
+EXTENSIONS = ("cogs.briefs", "cogs.admin")
+
+
+class TokenRejected(Exception):
+    """Discord refused the token; the message says what to do."""
+
+
+class BriefBot(commands.Bot):
+    db: aiosqlite.Connection
+    library: Library
+    state: StateRepository
+
+    def __init__(self, settings: Settings, *, extensions: tuple[str, ...] = EXTENSIONS) -> None:
+        intents = discord.Intents.none()
+        intents.guilds = True
+        intents.guild_messages = True  # only to hear "@briefbot sync" from the owner
+        intents.dm_messages = True
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=intents,
+            allowed_mentions=NO_MENTIONS,
+            help_command=None,
+        )
+        self.settings = settings
+        self._extensions = extensions
+        self._poller: asyncio.Task[None] | None = None
+        self.tree.on_error = self.on_app_command_error
+
+    async def setup_hook(self) -> None:
+        self.db = await connect(self.settings.db_path)
+        self.state = StateRepository(self.db)
+        self.library = Library(ArticleRepository(self.db), self.settings.articles_dir)
+        report = await self.library.sync()
+        log.info("library ready: %d articles (%d skipped)", len(self.library.articles), len(report.skipped))
+        for name in self._extensions:
+            await self.load_extension(name)
+        await self.sync_commands()
+        self._poller = asyncio.create_task(self._poll_library(), name="briefbot-library-poll")
+
+    async def close(self) -> None:
+        if self._poller is not None:
+            self._poller.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._poller
+        await super().close()
+        if hasattr(self, "db"):
+            await self.db.close()
+
+    async def on_ready(self) -> None:
+        assert self.user is not None
+        log.info("connected as %s (id %s) to %d servers", self.user, self.user.id, len(self.guilds))
+
+    # --- command tree sync ----------------------------------------------------------------------
+
+    def command_fingerprint(self, guild: discord.abc.Snowflake | None) -> str:
+        payload = [c.to_dict(self.tree) for c in self.tree.get_commands(guild=guild)]
+        payload.sort(key=lambda c: (c.get("type", 1), c["name"]))
+        return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+    async def sync_commands(self, *, force: bool = False) -> bool:
+        """Upload the command tree only when it changed since the last upload (or when forced).
+
+        Discord rate-limits command uploads, so an unchanged tree is never sent again; with
+        BRIEFBOT_DEV_GUILD set, commands go to that server, where they appear at once.
+        """
+        guild = discord.Object(id=self.settings.dev_guild) if self.settings.dev_guild else None
+        if guild is not None:
+            self.tree.copy_global_to(guild=guild)
+        key = f"commands:{guild.id if guild else 'global'}"
+        fingerprint = self.command_fingerprint(guild)
+        if not force and await self.state.get(key) == fingerprint:
+            log.info("commands unchanged since the last sync; not syncing")
+            return False
+        synced = await self.tree.sync(guild=guild)
+        await self.state.set(key, fingerprint)
+        log.info("synced %d commands %s", len(synced), f"to server {guild.id}" if guild else "globally")
+        return True
+
+    # --- the library poll -------------------------------------------------------------------------
+
+    async def _poll_library(self) -> None:
+        while True:
+            await asyncio.sleep(self.settings.poll_seconds)
+            try:
+                await self.library.sync()
+            except Exception:
+                log.exception("library sync failed; retrying in %ss", self.settings.poll_seconds)
+
+    # --- errors ----------------------------------------------------------------------------------
+
+    async def on_app_command_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
+        """Every slash-command error ends here: users get a polite line, operators a traceback."""
+        original = getattr(error, "original", error)
+        if isinstance(original, UserError):
+            message = original.message
+        elif isinstance(error, app_commands.CommandOnCooldown):
+            message = f"Easy there: you can use this command again in {error.retry_after:.0f} s."
+        elif isinstance(error, app_commands.CheckFailure):
+            message = str(error) or "You can't use this command here."
+        elif isinstance(error, app_commands.TransformerError):
+            message = f"I couldn't understand {error.value!r} for that option."
+        else:
+            error_id = secrets.token_hex(4)
+            command = interaction.command.qualified_name if interaction.command else "?"
+            log.error("error %s in /%s", error_id, command, exc_info=original)
+            message = f"Sorry, something went wrong on my side (error id `{error_id}`). It has been logged."
+        await send_ephemeral(interaction, message)
+
+
+async def send_ephemeral(interaction: discord.Interaction, message: str) -> None:
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(message, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        else:
+            await interaction.response.send_message(message, ephemeral=True, allowed_mentions=NO_MENTIONS)
+    except discord.HTTPException:
+        log.warning("could not deliver an error message for interaction %s", interaction.id, exc_info=True)
+
+
+async def run(settings: Settings, token: str) -> None:
+    async with BriefBot(settings) as bot:
+        try:
+            await bot.start(token)
+        except discord.LoginFailure:
+            raise TokenRejected(
+                "Discord rejected DISCORD_TOKEN (401 Unauthorized). Copy the token again from "
+                "https://discord.com/developers/applications (Bot > Reset Token) into .env."
+            ) from None
+        except discord.PrivilegedIntentsRequired:
+            raise TokenRejected(
+                "Discord refused the connection: this bot asks for no privileged intents, "
+                "so check the application's settings in the developer portal."
+            ) from None

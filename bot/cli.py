@@ -1,0 +1,243 @@
+"""`python -m bot` / `briefbot`: run the bot, or use the brief engine from a terminal.
+
+briefbot                       start the Discord bot (needs DISCORD_TOKEN)
+briefbot articles              list the library
+briefbot brief REF [--json]    one article's brief (REF: a file path, slug, id or title)
+briefbot analyse IN.jsonl      briefs for a JSON Lines batch
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+import textwrap
+from collections.abc import Sequence
+from pathlib import Path
+from typing import IO, Any
+
+from bot.config import ConfigError, Settings, load_environment, load_settings
+from bot.engine import DEFAULT_SENTENCES, analyse, make_brief
+from bot.library import Library, analyse_file
+from bot.loaders import ArticleFileError, RawArticle
+from bot.logs import setup_logging
+from bot.models import Brief
+from bot.parsing import parse_article
+from bot.text import normalise
+
+log = logging.getLogger("bot.cli")
+
+EXIT_USAGE = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="briefbot", description="Briefs on articles, in Discord or in a terminal.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.add_parser("run", help="start the Discord bot (the default)")
+    sub.add_parser("articles", help="list the articles in the library")
+
+    brief = sub.add_parser("brief", help="show one article's brief")
+    brief.add_argument("ref", metavar="PATH_OR_SLUG", help="an article file, or a slug, id or title in the library")
+    brief.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    brief.add_argument(
+        "--sentences",
+        type=_sentences,
+        default=DEFAULT_SENTENCES,
+        metavar="N",
+        help=f"summary length in sentences (default {DEFAULT_SENTENCES})",
+    )
+
+    batch = sub.add_parser("analyse", aliases=["analyze"], help="brief every article of a JSON Lines file")
+    batch.add_argument("input", type=Path, metavar="IN.jsonl", help="lines of {id, text, title?}")
+    batch.add_argument("-o", "--output", type=Path, metavar="OUT.jsonl", help="where to write (default: stdout)")
+    batch.add_argument("--sentences", type=_sentences, default=DEFAULT_SENTENCES, metavar="N")
+    return parser
+
+
+def _sentences(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if not 1 <= n <= 20:
+        raise argparse.ArgumentTypeError("must be between 1 and 20")
+    return n
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    env = load_environment()
+    try:
+        settings = load_settings(env)
+    except ConfigError as exc:
+        return _fail(str(exc))
+    command = args.command or "run"
+    if command == "run":
+        return _run_bot(settings)
+    setup_logging("WARNING" if settings.log_level == "INFO" else settings.log_level)
+    try:
+        if command == "articles":
+            return asyncio.run(_articles(settings))
+        if command == "brief":
+            return asyncio.run(_brief(settings, args.ref, args.json, args.sentences))
+        return _analyse(args.input, args.output, args.sentences)
+    except (ArticleFileError, LookupError, OSError) as exc:
+        return _fail(str(exc))
+
+
+def _fail(message: str) -> int:
+    print(f"briefbot: error: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _run_bot(settings: Settings) -> int:
+    try:
+        token = settings.require_token()
+    except ConfigError as exc:
+        return _fail(str(exc))
+    from bot.app import TokenRejected, run  # imports discord.py only when the bot runs
+
+    setup_logging(settings.log_level, secrets=[token])
+    try:
+        asyncio.run(run(settings, token))
+    except TokenRejected as exc:
+        return _fail(str(exc))
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+async def _open_library(settings: Settings) -> tuple[Library, Any]:
+    from bot.storage.articles import ArticleRepository
+    from bot.storage.db import connect
+
+    db = await connect(settings.db_path)
+    library = Library(ArticleRepository(db), settings.articles_dir)
+    await library.sync()
+    return library, db
+
+
+async def _articles(settings: Settings, out: IO[str] | None = None) -> int:
+    out = out or sys.stdout
+    library, db = await _open_library(settings)
+    try:
+        rows = library.articles
+        if not rows:
+            print(f"No articles in {settings.articles_dir}/ (.txt, .md and .json files are read).", file=out)
+            return 0
+        slug_w = min(48, max(len(r.slug) for r in rows))
+        print(f"{'ID':16}  {'SLUG':{slug_w}}  {'WORDS':>6}  {'AUTHOR':24}  TITLE", file=out)
+        for r in rows:
+            author = (r.author or "-")[:24]
+            print(f"{r.id:16}  {r.slug[:slug_w]:{slug_w}}  {r.words:>6}  {author:24}  {r.title}", file=out)
+        print(f"{len(rows)} article{'s' if len(rows) != 1 else ''} in {settings.articles_dir}/", file=out)
+    finally:
+        await db.close()
+    return 0
+
+
+async def _brief(settings: Settings, ref: str, as_json: bool, sentences: int) -> int:
+    path = Path(ref)
+    is_file = await asyncio.to_thread(path.is_file)
+    rel = await asyncio.to_thread(_relative_to, path, settings.articles_dir) if is_file else None
+    library, db = await _open_library(settings)
+    try:
+        row = None
+        if is_file:
+            row = next((r for r in library.articles if r.source_path == rel), None) if rel else None
+            if row is None:  # a file outside the library: briefed, not stored
+                article, analysis = await asyncio.to_thread(analyse_file, path)
+                brief = make_brief(article, analysis, sentences)
+        else:
+            row = library.resolve(ref)
+            if row is None:
+                hint = ", ".join(f"{r.slug}" for r in library.closest(ref))
+                raise LookupError(f"no article matches {ref!r}" + (f"; closest: {hint}" if hint else ""))
+        if row is not None:
+            brief = await library.brief(row, sentences)
+    finally:
+        await db.close()
+    if as_json:
+        print(json.dumps(brief.to_json(), ensure_ascii=False, indent=2))
+    else:
+        print(render_text(brief))
+    return 0
+
+
+def _relative_to(path: Path, folder: Path) -> str | None:
+    try:
+        return path.resolve().relative_to(folder.resolve()).as_posix()
+    except ValueError:
+        return None
+
+
+def _analyse(input_path: Path, output: Path | None, sentences: int) -> int:
+    """Each input line {id, text, title?} becomes the brief JSON with the input's id."""
+    failures = 0
+    sink = output.open("w", encoding="utf-8") if output else sys.stdout
+    try:
+        with input_path.open(encoding="utf-8") as lines:
+            for number, line in enumerate(lines, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    record = json.loads(line)
+                    if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+                        raise ValueError("each line needs a JSON object with a 'text' string")
+                    title = record.get("title")
+                    raw = RawArticle(
+                        text=normalise(record["text"]),
+                        title=normalise(title).strip() if isinstance(title, str) else None,
+                    )
+                    article = parse_article(raw)
+                    brief = make_brief(article, analyse(article), sentences)
+                except (ValueError, ArticleFileError) as exc:
+                    failures += 1
+                    print(f"briefbot: line {number} skipped: {exc}", file=sys.stderr)
+                    continue
+                out = brief.to_json()
+                out["id"] = record.get("id", out["id"])
+                sink.write(json.dumps(out, ensure_ascii=False) + "\n")
+    finally:
+        if output:
+            sink.close()
+    return 1 if failures else 0
+
+
+def render_text(brief: Brief, width: int = 88) -> str:
+    """A brief for a terminal."""
+    a = brief.article
+    wrap = textwrap.TextWrapper(width=width)
+    bullet = textwrap.TextWrapper(width=width, initial_indent="  • ", subsequent_indent="    ")
+    lines = [a.title]
+    if a.dek:
+        lines += wrap.wrap(a.dek)
+    meta = []
+    if a.authors:
+        meta.append("By " + " and ".join(x.name for x in a.authors))
+    if a.publication:
+        meta.append(a.publication)
+    meta.append(f"{brief.words:,} words, {brief.reading_minutes} min read")
+    lines.append(" · ".join(meta))
+    if a.preview_only:
+        lines.append("Preview only: the article is cut short by a paywall.")
+    lines.append("")
+    lines.append(f"Summary ({len(brief.summary)} of {brief.total_sentences} sentences)")
+    for s in brief.summary:
+        lines += bullet.wrap(s)
+    if brief.key_quotes:
+        lines += ["", "Key quotes"]
+        for q in brief.key_quotes:
+            who = q.speaker or "unattributed"
+            if q.speaker_description:
+                who += f", {q.speaker_description}"
+            lines += bullet.wrap(f"“{q.text}” — {who}")
+    author = a.author
+    if author and (author.role or author.bio):
+        lines += ["", "About the author"]
+        lines += wrap.wrap(author.bio or f"{author.name}, {author.role}")
+    if brief.keywords:
+        lines += ["", "Keywords: " + ", ".join(brief.keywords)]
+    return "\n".join(lines)
