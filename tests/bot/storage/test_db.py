@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+import sqlite3
+
+import aiosqlite
+import pytest
+
+from bot.storage import db as dbmod
+from bot.storage.db import SCHEMA_VERSION, connect, migrate, migrations, schema_version
+
+
+def test_migrations_are_numbered_without_gaps():
+    found = migrations()
+    assert [m.version for m in found] == list(range(1, len(found) + 1))
+    assert len(found) == SCHEMA_VERSION
+
+
+async def test_connect_creates_folder_and_migrates(tmp_path):
+    path = tmp_path / "nested" / "dir" / "b.sqlite3"
+    conn = await connect(path)
+    try:
+        assert path.exists()
+        assert await schema_version(conn) == SCHEMA_VERSION
+        async with conn.execute("PRAGMA journal_mode") as cur:
+            assert (await cur.fetchone())[0] == "wal"
+        async with conn.execute("PRAGMA foreign_keys") as cur:
+            assert (await cur.fetchone())[0] == 1
+    finally:
+        await conn.close()
+
+
+async def test_migrate_twice_is_a_no_op(tmp_path):
+    conn = await connect(tmp_path / "b.sqlite3")
+    try:
+        assert await migrate(conn) == SCHEMA_VERSION
+    finally:
+        await conn.close()
+
+
+async def test_failed_migration_rolls_back_everything(tmp_path, monkeypatch):
+    good = migrations()
+    broken = dbmod.Migration(len(good) + 1, "9999_broken.sql", "CREATE TABLE fine (x);\nTHIS IS NOT SQL;")
+    monkeypatch.setattr(dbmod, "migrations", lambda: [*good, broken])
+    conn = await aiosqlite.connect(tmp_path / "b.sqlite3", isolation_level=None)
+    try:
+        with pytest.raises(sqlite3.OperationalError):
+            await migrate(conn)
+        assert await schema_version(conn) == 0
+        async with conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'") as cur:
+            assert await cur.fetchall() == []
+    finally:
+        await conn.close()
+
+
+async def test_newer_database_is_refused(tmp_path):
+    conn = await connect(tmp_path / "b.sqlite3")
+    await conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    await conn.close()
+    with pytest.raises(RuntimeError, match="newer than this briefbot"):
+        await connect(tmp_path / "b.sqlite3")

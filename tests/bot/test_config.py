@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.config import DEFAULT_DB, ConfigError, load_environment, load_settings
+
+
+def test_defaults(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "seeds").mkdir()
+    s = load_settings({})
+    assert s.articles_dir == Path("seeds")
+    assert s.db_path == DEFAULT_DB
+    assert s.poll_seconds == 60
+    assert s.dev_guild is None
+    assert s.log_level == "INFO"
+    assert s.token is None
+
+
+def test_all_values(tmp_path):
+    env = {
+        "DISCORD_TOKEN": "abc.def.ghi",
+        "BRIEFBOT_ARTICLES_DIR": str(tmp_path),
+        "BRIEFBOT_DB": str(tmp_path / "x.db"),
+        "BRIEFBOT_POLL_SECONDS": "5",
+        "BRIEFBOT_DEV_GUILD": "123456789012345678",
+        "BRIEFBOT_LOG_LEVEL": "debug",
+    }
+    s = load_settings(env)
+    assert (s.poll_seconds, s.dev_guild, s.log_level, s.require_token()) == (
+        5,
+        123456789012345678,
+        "DEBUG",
+        "abc.def.ghi",
+    )
+    assert "abc.def.ghi" not in repr(s)
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("BRIEFBOT_POLL_SECONDS", "soon", "BRIEFBOT_POLL_SECONDS: 'soon' is not a number"),
+        ("BRIEFBOT_POLL_SECONDS", "0", "BRIEFBOT_POLL_SECONDS: 0 is out of range"),
+        ("BRIEFBOT_ARTICLES_DIR", "/no/such/folder", "BRIEFBOT_ARTICLES_DIR: folder '/no/such/folder' does not exist"),
+        ("BRIEFBOT_DEV_GUILD", "my-server", "BRIEFBOT_DEV_GUILD: 'my-server' is not a Discord server id"),
+        ("BRIEFBOT_LOG_LEVEL", "LOUD", "BRIEFBOT_LOG_LEVEL: 'LOUD' is not one of"),
+    ],
+)
+def test_bad_values_name_the_variable(tmp_path, key, value, message):
+    env = {"BRIEFBOT_ARTICLES_DIR": str(tmp_path), key: value}
+    with pytest.raises(ConfigError) as exc:
+        load_settings(env)
+    assert str(exc.value).startswith(message)
+
+
+def test_missing_token_explains(tmp_path):
+    s = load_settings({"BRIEFBOT_ARTICLES_DIR": str(tmp_path)})
+    with pytest.raises(ConfigError, match="DISCORD_TOKEN is not set"):
+        s.require_token()
+
+
+def test_env_file_read_and_real_environment_wins(tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text("DISCORD_TOKEN=from-file\nBRIEFBOT_POLL_SECONDS=30\n")
+    values = load_environment(env_file, environ={"BRIEFBOT_POLL_SECONDS": "15"})
+    assert values["DISCORD_TOKEN"] == "from-file"
+    assert values["BRIEFBOT_POLL_SECONDS"] == "15"
+
+
+def test_missing_env_file_is_fine(tmp_path):
+    assert load_environment(tmp_path / ".env", environ={}) == {}

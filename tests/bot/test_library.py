@@ -1,0 +1,172 @@
+from __future__ import annotations
+
+import json
+import logging
+import os
+from pathlib import Path
+
+import pytest
+
+from bot.library import Library, suggest
+from bot.storage.articles import ArticleRepository
+
+ARTICLE = (
+    "Harbour Plan Approved\n\nThe harbour board approved a new plan on Monday. It will cost a great deal of money.\n"
+)
+
+
+@pytest.fixture
+async def library(db, articles_dir):
+    lib = Library(ArticleRepository(db), articles_dir)
+    await lib.sync()
+    return lib
+
+
+async def test_seeds_load(library):
+    titles = {r.title for r in library.articles}
+    assert titles == {
+        "Warning: Is China Pivoting Back to North Korea?",
+        "North Korea’s Defiance May Reshape China’s Strategic Calculus",
+    }
+    row = library.resolve("warning-is-china-pivoting-back-to-north-korea")
+    brief = await library.brief(row, 3)
+    assert brief.article.author.name == "Joel Wuthnow"
+
+
+async def test_bad_files_are_skipped_with_reasons_and_the_rest_load(db, articles_dir, caplog):
+    (articles_dir / "empty.txt").write_text("")
+    (articles_dir / "latin1.txt").write_bytes("Caf\xe9\n\nbody".encode("latin-1"))
+    (articles_dir / "broken.json").write_text("{oops")
+    (articles_dir / "notes.pdf").write_text("ignored")
+    (articles_dir / "good.md").write_text("---\ntitle: Good One\n---\nA fine body of text for the article.\n")
+    lib = Library(ArticleRepository(db), articles_dir)
+    with caplog.at_level(logging.WARNING, logger="bot.library"):
+        report = await lib.sync()
+    assert len(report.added) == 3
+    reasons = dict(report.skipped)
+    assert reasons["empty.txt"] == "empty file"
+    assert "not valid UTF-8" in reasons["latin1.txt"]
+    assert "invalid JSON" in reasons["broken.json"]
+    assert "notes.pdf" not in reasons
+    assert "skipped empty.txt: empty file" in caplog.text
+
+
+async def test_warm_restart_analyses_nothing(db, articles_dir, monkeypatch):
+    await Library(ArticleRepository(db), articles_dir).sync()
+    import bot.library as libmod
+
+    def boom(raw):
+        raise AssertionError("analysed again")
+
+    monkeypatch.setattr(libmod, "analyse_raw", boom)
+    lib = Library(ArticleRepository(db), articles_dir)
+    report = await lib.sync()
+    assert report.unchanged == 2 and not report.changed
+    # A file rewritten with the same bytes (new mtime) is read, but not analysed again.
+    seed = next(articles_dir.glob("000_*"))
+    os.utime(seed, ns=(1, 1))
+    report = await lib.sync()
+    assert report.unchanged == 2 and not report.changed
+
+
+async def test_edit_keeps_id_and_updates_article(library, articles_dir):
+    path = articles_dir / "harbour.txt"
+    path.write_text(ARTICLE)
+    await library.sync()
+    row = library.resolve("harbour-plan-approved")
+    path.write_text(ARTICLE.replace("Harbour Plan Approved", "Harbour Plan Finally Approved") + "\nMore news.\n")
+    report = await library.sync()
+    assert report.updated == [row.id]
+    new = library.resolve(row.id)
+    assert new.title == "Harbour Plan Finally Approved"
+    assert new.slug == "harbour-plan-finally-approved"
+
+
+async def test_delete_retires_and_restore_revives(library, articles_dir):
+    path = articles_dir / "harbour.txt"
+    path.write_text(ARTICLE)
+    await library.sync()
+    ident = library.resolve("harbour-plan-approved").id
+    path.unlink()
+    report = await library.sync()
+    assert report.retired == [ident]
+    assert library.resolve(ident) is None
+    path.write_text(ARTICLE)
+    report = await library.sync()
+    assert report.added == [ident]
+    assert library.resolve(ident) is not None
+
+
+async def test_rename_keeps_the_article(library, articles_dir):
+    path = articles_dir / "harbour.txt"
+    path.write_text(ARTICLE)
+    await library.sync()
+    ident = library.resolve("harbour-plan-approved").id
+    path.rename(articles_dir / "renamed.txt")
+    report = await library.sync()
+    assert report.retired == []
+    row = library.resolve(ident)
+    assert row.source_path == "renamed.txt"
+
+
+async def test_duplicate_content_is_skipped(library, articles_dir):
+    (articles_dir / "a.txt").write_text(ARTICLE)
+    (articles_dir / "b.txt").write_text(ARTICLE)
+    report = await library.sync()
+    assert len(report.added) == 1
+    assert report.skipped == [("b.txt", "same content as a.txt")]
+
+
+async def test_same_title_gets_distinct_slug(library, articles_dir):
+    (articles_dir / "a.txt").write_text(ARTICLE)
+    (articles_dir / "b.txt").write_text(ARTICLE + "\nA different ending.\n")
+    await library.sync()
+    slugs = sorted(r.slug for r in library.articles if r.title == "Harbour Plan Approved")
+    assert slugs[0] == "harbour-plan-approved" and slugs[1].startswith("harbour-plan-approved-")
+
+
+async def test_symlinks_and_hidden_files_are_not_read(library, articles_dir, tmp_path):
+    outside = tmp_path / "secret.txt"
+    outside.write_text("Secret Title\n\nSecret body.\n")
+    (articles_dir / "link.txt").symlink_to(outside)
+    (articles_dir / ".hidden.txt").write_text(ARTICLE)
+    report = await library.sync()
+    assert report.added == []
+    assert all(r.title != "Secret Title" for r in library.articles)
+
+
+async def test_subfolders_are_read(library, articles_dir):
+    (articles_dir / "2024").mkdir()
+    (articles_dir / "2024" / "harbour.json").write_text(json.dumps({"title": "Harbour", "text": "Body text."}))
+    await library.sync()
+    assert library.resolve("2024/harbour.json").title == "Harbour"
+
+
+async def test_resolve_forms(library):
+    row = library.articles[0]
+    assert library.resolve(row.id) == row
+    assert library.resolve(row.slug) == row
+    assert library.resolve(Path(row.source_path).name) == row
+    assert library.resolve(row.title.upper()) == row
+    assert library.resolve("pivoting back").title.startswith("Warning")
+    assert library.resolve("nothing like this") is None
+    assert library.closest("Chna pivotting")[0].title.startswith("Warning")
+
+
+async def test_suggest(library):
+    rows = library.articles
+    assert suggest(rows, "") == rows
+    assert suggest(rows, "defiance")[0].title.startswith("North Korea’s Defiance")
+    assert suggest(rows, "defaince strategc")[0].title.startswith("North Korea’s Defiance")  # typos
+    assert suggest(rows, "zzzz qqqq") == []
+    assert len(suggest(rows * 20, "", limit=25)) == 25
+
+
+async def test_newest_first_uses_published_date(db, tmp_path):
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    (folder / "old.md").write_text("---\ntitle: Old\npublished: 2020-01-01\n---\nOld body.\n")
+    (folder / "new.md").write_text("---\ntitle: New\npublished: 2024-06-01\n---\nNew body.\n")
+    lib = Library(ArticleRepository(db), folder)
+    await lib.sync()
+    assert [r.title for r in lib.articles] == ["New", "Old"]

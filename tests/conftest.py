@@ -1,0 +1,36 @@
+"""Shared fixtures: the shipped seeds, temporary article folders and databases."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aiosqlite
+import pytest
+
+from bot.storage.db import connect
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+SEED_000 = SEEDS / "000_18d7c81359cbff0f.txt"
+SEED_001 = SEEDS / "001_1b1c40b80df8ac56.txt"
+
+
+@pytest.fixture
+def articles_dir(tmp_path: Path) -> Path:
+    """A fresh articles folder holding copies of the two seeds."""
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for seed in (SEED_000, SEED_001):
+        shutil.copy(seed, folder / seed.name)
+    return folder
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[aiosqlite.Connection]:
+    conn = await connect(tmp_path / "data" / "test.sqlite3")
+    try:
+        yield conn
+    finally:
+        await conn.close()
