@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 from bot.keywords import keywords as extract_keywords
 from bot.models import Analysis, Article, Brief, Quote
@@ -10,8 +11,22 @@ from bot.quotes import context_of, quotations
 from bot.summarise import content_terms, rank_sentences
 from bot.text import split_sentences
 
-# Bumped whenever the engine's output changes, so cached analyses are recomputed.
-ENGINE_VERSION = 1
+
+def _engine_fingerprint() -> str:
+    """A hash of the engine's own source: any change to it makes cached analyses stale."""
+    import hashlib
+    import importlib
+
+    h = hashlib.sha256()
+    for name in ("bot.text", "bot.names", "bot.loaders", "bot.parsing", "bot.quotes", "bot.summarise",
+                 "bot.keywords", "bot.models", __name__):
+        module = importlib.import_module(name)
+        h.update(Path(module.__file__ or "").read_bytes())
+    return h.hexdigest()[:16]
+
+
+# Analyses are cached per (content hash, ENGINE_VERSION), so changing the engine re-analyses.
+ENGINE_VERSION = _engine_fingerprint()
 
 SUMMARY_LENGTHS = {"short": 2, "medium": 3, "long": 5}
 DEFAULT_SENTENCES = SUMMARY_LENGTHS["medium"]

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from bot.summarise import stem
 from bot.text import STOP_WORDS, fold
 
-_TOKEN = re.compile(r"[^\W\d_](?:[\w'’.-]*[^\W_])?|[.,;:!?()\"“”«»—–]|\s-\s")
+_TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_](?:[\w'’.-]*[^\W_])?|[.,;:!?()\"“”«»—–]|\s-\s")
 MAX_PHRASE_WORDS = 3
 MIN_KEYWORDS = 5
 MAX_KEYWORDS = 8

@@ -51,20 +51,28 @@ _IMAGE_CREDIT = re.compile(
     re.I,
 )
 _AGENCY_CREDIT = re.compile(
-    r"(?:/|\b)(?:Getty Images|AP Photo|Reuters|AFP|EPA|Shutterstock|iStock|Flickr)\b[^.]*\)?\s*$"
+    r"(?:/(?:Getty Images|AP|Reuters|AFP|EPA|Shutterstock|iStock|Flickr)\b|\bAP Photo\b)[^.]*\)?\s*$"
 )
 
 # --- authors -------------------------------------------------------------------------------------
 
-_NAME_LIST = rf"{FULL_NAME}(?:\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s*&\s*){FULL_NAME})*"
-_BYLINE_PATTERNS = (
-    # By Jane Doe | By Jane Doe and John Roe | By Jane Doe, Staff Writer | By JANE DOE
-    re.compile(rf"^by\s+(?P<names>{_NAME_LIST})(?:\s*(?:,|\||—|–|-)\s*(?P<role>[^|]{{2,80}}))?\.?$", re.I),
-    # Jane Doe | Reuters   or   Jane Doe, Staff Writer
-    re.compile(rf"^(?P<names>{_NAME_LIST})\s*(?:\||—|–)\s*(?P<role>[^|]{{2,80}})$"),
-    # - Jane Doe, Staff Writer
-    re.compile(rf"^[-–—]\s*(?P<names>{_NAME_LIST})(?:\s*,\s*(?P<role>.{{2,80}}))?$"),
-)
+_NAME_SEP = r"(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*)"
+
+
+def _byline_patterns(lazy: str) -> tuple[re.Pattern[str], ...]:
+    names = rf"{FULL_NAME}(?:{_NAME_SEP}{FULL_NAME})*{lazy}"
+    return (
+        # By Jane Doe | By Jane Doe and John Roe | By Jane Doe, Staff Writer | By JANE DOE
+        re.compile(rf"^by\s+(?P<names>{names})(?:\s*(?:,|\||—|–|-)\s*(?P<role>[^|]{{2,80}}))?\.?$", re.I),
+        # Jane Doe | Reuters   or   Jane Doe — Staff Writer
+        re.compile(rf"^(?P<names>{names})\s*(?:\||—|–)\s*(?P<role>[^|]{{2,80}})$"),
+        # - Jane Doe, Staff Writer
+        re.compile(rf"^[-–—]\s*(?P<names>{names})(?:\s*,\s*(?P<role>.{{2,80}}))?$"),
+    )
+
+
+# Greedy first ("By Jane Doe, Jim Poe and John Roe"), then lazy ("- Jane Doe, Staff Writer").
+_BYLINE_PATTERNS = _byline_patterns("") + _byline_patterns("?")
 _BYLINE_ROLE = re.compile(
     r"(?:writer|editor|reporter|correspondent|columnist|contributor|staff|journalist|bureau|chief|"
     r"news|press|times|post|journal|reuters|associated|agency|herald|tribune|guardian|daily|wire|magazine)",
@@ -231,7 +239,7 @@ def _take_byline(paras: list[str]) -> tuple[list[str], list[Author]]:
                 continue
             role = (m.group("role") or "").strip().rstrip(".") or None
             by = p.lower().startswith("by ")
-            if not by and not (role and _BYLINE_ROLE.search(role)):
+            if (role or not by) and not (role and _BYLINE_ROLE.search(role)):
                 continue
             names = [_titlecase_if_shouting(n) for n in _split_names(m.group("names"))]
             if not all(looks_like_person(n) for n in names):

@@ -23,7 +23,12 @@ WEIGHT_COVERAGE = 0.15
 MIN_WORDS = 6
 MAX_WORDS = 80
 
-_DANGLING = re.compile(r"^(?:but|and|or|so|yet|also|this|that|these|those|it|he|she|they|such)\b", re.I)
+# Openers that lean on a previous sentence ("Third is ...", "But it ...") read badly out of context.
+_DANGLING = re.compile(
+    r"^(?:but|and|or|so|yet|also|this|that|these|those|it|he|she|they|such|first|second|third|fourth|fifth|"
+    r"finally|lastly|moreover|furthermore|however|additionally|meanwhile|still|instead|then)\b",
+    re.I,
+)
 
 
 def stem(word: str) -> str:

@@ -112,13 +112,13 @@ class ArticleRepository:
         async with self.db.execute("SELECT 1 FROM articles WHERE slug = ? AND id != ?", (slug, by_other_than)) as cur:
             return await cur.fetchone() is not None
 
-    async def analysed_hashes(self, engine_version: int) -> set[str]:
+    async def analysed_hashes(self, engine_version: str) -> set[str]:
         async with self.db.execute(
             "SELECT content_hash FROM analyses WHERE engine_version = ?", (engine_version,)
         ) as cur:
             return {row[0] for row in await cur.fetchall()}
 
-    async def cached_analysis(self, content_hash: str, engine_version: int) -> tuple[Article, Analysis] | None:
+    async def cached_analysis(self, content_hash: str, engine_version: str) -> tuple[Article, Analysis] | None:
         async with self.db.execute(
             "SELECT article_json, analysis_json FROM analyses WHERE content_hash = ? AND engine_version = ?",
             (content_hash, engine_version),
@@ -132,7 +132,7 @@ class ArticleRepository:
         self,
         article: Article,
         analysis: Analysis,
-        engine_version: int,
+        engine_version: str,
         *,
         file_size: int | None,
         file_mtime_ns: int | None,
@@ -208,7 +208,7 @@ class ArticleRepository:
             "UPDATE articles SET retired_at = ?, source_path = NULL WHERE id = ?", [(now, i) for i in article_ids]
         )
 
-    async def load(self, row: ArticleRow, engine_version: int) -> tuple[Article, Analysis] | None:
+    async def load(self, row: ArticleRow, engine_version: str) -> tuple[Article, Analysis] | None:
         """The full article and its analysis, with the library's id, slug and path."""
         cached = await self.cached_analysis(row.content_hash, engine_version)
         if cached is None:

@@ -25,7 +25,7 @@ CREATE INDEX articles_content ON articles (content_hash);
 
 CREATE TABLE analyses (
     content_hash   TEXT NOT NULL,
-    engine_version INTEGER NOT NULL,
+    engine_version TEXT NOT NULL,          -- bot.engine.ENGINE_VERSION
     article_json   TEXT NOT NULL,             -- the parsed article, without library id/slug/path
     analysis_json  TEXT NOT NULL,
     created_at     TEXT NOT NULL,
