@@ -35,7 +35,8 @@ MAX_KEY_QUOTES = 3
 
 def analyse(article: Article) -> Analysis:
     """Everything a brief needs, computed once per article version."""
-    sentences = [s for p in article.paragraphs for s in split_sentences(p)]
+    per_paragraph = [split_sentences(p) for p in article.paragraphs]
+    sentences = [s for para in per_paragraph for s in para]
     ranking = rank_sentences(sentences)
     kws = extract_keywords(sentences)
     found = quotations(article.paragraphs)
@@ -43,7 +44,7 @@ def analyse(article: Article) -> Analysis:
         Quote(
             text=q.text,
             speaker=q.speaker,
-            context=context_of(article.paragraphs[q.paragraph], q.start, q.end),
+            context=context_of(article.paragraphs[q.paragraph], q.start, q.end, per_paragraph[q.paragraph]),
             speaker_description=q.desc,
             paragraph=q.paragraph,
         )

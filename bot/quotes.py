@@ -340,9 +340,10 @@ def quotations(paragraphs: Sequence[str]) -> list[_Found]:
     return out
 
 
-def context_of(paragraph: str, start: int, end: int) -> str:
-    """The sentence(s) of the paragraph that a span stands in."""
-    sentences = split_sentences(paragraph)
+def context_of(paragraph: str, start: int, end: int, sentences: Sequence[str] | None = None) -> str:
+    """The sentence(s) of the paragraph that a span stands in (``sentences``: the paragraph's, if known)."""
+    if sentences is None:
+        sentences = split_sentences(paragraph)
     pos = 0
     picked: list[str] = []
     for s in sentences:

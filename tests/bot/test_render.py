@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+import discord
+import pytest
+
+from bot.engine import analyse, make_brief
+from bot.loaders import RawArticle
+from bot.models import Quote
+from bot.parsing import parse_article
+from bot.render import (
+    AUTHOR_LIMIT,
+    DESCRIPTION_LIMIT,
+    EMBED_TOTAL_LIMIT,
+    FIELD_NAME_LIMIT,
+    FIELD_VALUE_LIMIT,
+    FOOTER_LIMIT,
+    TITLE_LIMIT,
+    brief_embed,
+    choice_name,
+    cut,
+    quote_line,
+)
+
+LOREM = "The committee met again on Tuesday to discuss the budget for the coming year in some detail."
+
+
+def embed_for(text: str, title: str = "Title", **raw) -> discord.Embed:
+    article = parse_article(RawArticle(text=text, title=title, **raw))
+    return brief_embed(make_brief(article, analyse(article), 5), "long summary")
+
+
+def assert_within_limits(embed: discord.Embed) -> None:
+    assert len(embed) <= EMBED_TOTAL_LIMIT
+    assert len(embed.title or "") <= TITLE_LIMIT
+    assert len(embed.description or "") <= DESCRIPTION_LIMIT
+    assert len(embed.footer.text or "") <= FOOTER_LIMIT
+    assert len(embed.author.name or "") <= AUTHOR_LIMIT
+    assert len(embed.fields) <= 25
+    for f in embed.fields:
+        assert 0 < len(f.name) <= FIELD_NAME_LIMIT
+        assert 0 < len(f.value) <= FIELD_VALUE_LIMIT
+
+
+def test_huge_article():
+    text = "\n\n".join(f"{LOREM} “Point {i} is one we must make again and again,” said Jane Smith." for i in range(1700))  # ~50,000 words
+    embed = embed_for(text, title="T" * 300, author="A" * 400, url="https://example.com/" + "x" * 100)
+    assert_within_limits(embed)
+    assert embed.url.startswith("https://example.com/")
+
+
+def test_giant_sentence_and_title():
+    embed = embed_for(" ".join(["word"] * 1000) + ".", title="Long " * 60)
+    assert_within_limits(embed)
+    assert embed.description.endswith("…")
+
+
+def test_mentions_and_markdown_are_inert():
+    text = (
+        "@everyone look at this **bold** claim and <@&123456789012345678> too. "
+        "Also @here and <@123456789012345678> and `code` and ||spoiler||.\n\n" + LOREM
+    )
+    embed = embed_for(text, title="@everyone *title*")
+    whole = embed.title + embed.description
+    assert "@everyone" not in whole and "@here" not in whole
+    assert "**bold**" not in whole and "\\*\\*bold\\*\\*" in whole
+    assert "<@&123456789012345678>" not in whole
+
+
+def test_non_http_url_is_not_linked():
+    embed = embed_for(LOREM, url="javascript:alert(1)")
+    assert embed.url is None
+
+
+def test_preview_notice_and_author_fields():
+    article = parse_article(RawArticle(text=f"{LOREM}\n\nKeep reading for free!\n\nPitch.", title="T"))
+    embed = brief_embed(make_brief(article, analyse(article)))
+    assert any(f.name == "Preview only" for f in embed.fields)
+
+
+@pytest.mark.parametrize("limit", [1, 2, 10, 100])
+def test_cut(limit):
+    text = "word " * 100
+    out = cut(text, limit)
+    assert len(out) <= limit
+    assert cut("short", limit if limit >= 5 else 5) == "short"
+
+
+def test_cut_never_ends_with_a_lone_escape():
+    assert not cut("a" * 9 + "\\*" + "b" * 50, 11).rstrip("…").endswith("\\")
+
+
+def test_choice_name():
+    assert len(choice_name("x" * 300)) <= 100
+    assert choice_name("  spaced\n out  ") == "spaced out"
+
+
+def test_quote_line_fits():
+    q = Quote(text="word " * 1000, speaker="S" * 500, context="", speaker_description="d" * 500)
+    assert len(quote_line(q, 300)) <= 300
