@@ -1,0 +1,307 @@
+"""The fake gateway: Discord's v10 JSON websocket protocol (optionally zlib-stream compressed)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import secrets
+import zlib
+from collections import deque
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import WSMsgType, web
+
+from .payloads import Intent, Json, guild_create_payload, make_self_user
+
+if TYPE_CHECKING:
+    from .server import FakeDiscord
+
+log = logging.getLogger("fakediscord.gateway")
+
+
+class Op:
+    DISPATCH = 0
+    HEARTBEAT = 1
+    IDENTIFY = 2
+    PRESENCE_UPDATE = 3
+    VOICE_STATE_UPDATE = 4
+    RESUME = 6
+    RECONNECT = 7
+    REQUEST_GUILD_MEMBERS = 8
+    INVALID_SESSION = 9
+    HELLO = 10
+    HEARTBEAT_ACK = 11
+
+
+class GatewayConnection:
+    """One websocket. Sends are serialised so the zlib stream stays in order."""
+
+    def __init__(self, ws: web.WebSocketResponse, path: str, query: dict[str, str]) -> None:
+        self.ws = ws
+        self.path = path
+        self.query = query
+        self.encoding = query.get("encoding", "json")
+        # discord.py asks for zstd-stream when a zstd module is importable; we only implement
+        # zlib-stream and otherwise send text frames, which discord.py always accepts.
+        self._zlib = zlib.compressobj() if query.get("compress") == "zlib-stream" else None
+        self._lock = asyncio.Lock()
+        self.session: GatewaySession | None = None
+        self.closed_by_server = False
+        self.sent: list[Json] = []
+        self.received: list[Json] = []
+
+    @property
+    def open(self) -> bool:
+        return not self.ws.closed
+
+    async def send(self, payload: Json) -> None:
+        data = json.dumps(payload, separators=(",", ":"))
+        async with self._lock:
+            if self.ws.closed:
+                return
+            self.sent.append(payload)
+            try:
+                if self._zlib is not None:
+                    await self.ws.send_bytes(self._zlib.compress(data.encode()) + self._zlib.flush(zlib.Z_SYNC_FLUSH))
+                else:
+                    await self.ws.send_str(data)
+            except (ConnectionError, RuntimeError):  # closed under us: dispatches stay buffered for RESUME
+                log.debug("gateway send on a closing websocket dropped")
+
+    async def close(self, code: int, message: str = "") -> None:
+        self.closed_by_server = True
+        async with self._lock:
+            await self.ws.close(code=code, message=message.encode())
+
+
+class GatewaySession:
+    """A gateway session: survives a dropped websocket and can be RESUMEd (missed events are replayed)."""
+
+    def __init__(self, token: str, identify: Json) -> None:
+        self.session_id = secrets.token_hex(16)
+        self.token = token
+        self.identify = identify
+        self.intents: int = identify.get("intents", 0)
+        self.seq = 0
+        self.buffer: deque[Json] = deque(maxlen=5000)
+        self.conn: GatewayConnection | None = None
+        self.resumable = True
+        self.ready = False
+
+    def wants(self, intent: int | None) -> bool:
+        return intent is None or bool(self.intents & intent)
+
+    async def dispatch(self, event: str, data: Json) -> None:
+        self.seq += 1
+        payload = {"op": Op.DISPATCH, "t": event, "s": self.seq, "d": data}
+        self.buffer.append(payload)
+        if self.conn is not None:
+            await self.conn.send(payload)
+
+
+class FakeGateway:
+    def __init__(self, fake: FakeDiscord, heartbeat_interval: float) -> None:
+        self.fake = fake
+        self.heartbeat_interval = heartbeat_interval
+        self.ack_heartbeats = True
+        self.disallowed_intents = 0
+        self.sessions: list[GatewaySession] = []
+        self.connections: list[GatewayConnection] = []
+        self.identify_count = 0
+        self.resume_count = 0
+        self.heartbeats = 0
+        self.presence_updates: list[Json] = []
+
+    # ------------------------------------------------------------------ state
+
+    @property
+    def live_sessions(self) -> list[GatewaySession]:
+        return [s for s in self.sessions if s.resumable]
+
+    @property
+    def open_connections(self) -> list[GatewayConnection]:
+        return [c for c in self.connections if c.open]
+
+    @property
+    def ready(self) -> bool:
+        return any(s.ready and s.conn is not None and s.conn.open for s in self.live_sessions)
+
+    # ------------------------------------------------------------------ events
+
+    async def dispatch(
+        self,
+        event: str,
+        data: Json,
+        *,
+        intent: int | None = None,
+        single: bool = False,
+        transform: Callable[[int], Json] | None = None,
+    ) -> None:
+        """Send a DISPATCH to live sessions (buffered for resume while a session is disconnected).
+
+        ``single`` sends to the newest session only (interactions go to exactly one session);
+        ``transform(session_intents)`` may tailor the payload per session.
+        """
+        targets = [s for s in self.live_sessions if s.ready and s.wants(intent)]
+        if single:
+            targets = targets[-1:]
+        if single and not targets:
+            log.warning("no gateway session to receive %s", event)
+        for session in targets:
+            await session.dispatch(event, transform(session.intents) if transform else data)
+
+    async def drop(self, code: int = 4000, message: str = "fakediscord: dropped") -> None:
+        """Close every open websocket with ``code`` (4000 = resumable, like a Discord-side blip)."""
+        for conn in self.open_connections:
+            await conn.close(code, message)
+
+    async def request_reconnect(self) -> None:
+        for conn in self.open_connections:
+            await conn.send({"op": Op.RECONNECT, "d": None, "s": None, "t": None})
+
+    async def invalidate(self, resumable: bool = False) -> None:
+        for session in self.live_sessions:
+            if not resumable:
+                session.resumable = False
+            if session.conn is not None:
+                await session.conn.send({"op": Op.INVALID_SESSION, "d": resumable, "s": None, "t": None})
+
+    async def close_all(self) -> None:
+        for conn in self.open_connections:
+            await conn.close(1001, "fakediscord: shutting down")
+
+    # ------------------------------------------------------------------ websocket
+
+    async def handle(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse(autoping=True)
+        await ws.prepare(request)
+        conn = GatewayConnection(ws, request.path, dict(request.query))
+        self.connections.append(conn)
+        self.fake._changed()
+        await conn.send(
+            {"op": Op.HELLO, "d": {"heartbeat_interval": int(self.heartbeat_interval * 1000)}, "s": None, "t": None}
+        )
+        try:
+            async for msg in ws:
+                if msg.type not in (WSMsgType.TEXT, WSMsgType.BINARY):
+                    continue
+                payload = json.loads(msg.data)
+                conn.received.append(payload)
+                await self._on_payload(conn, payload)
+        except Exception:
+            log.exception("fake gateway connection failed")
+            raise
+        finally:
+            session = conn.session
+            if session is not None and session.conn is conn:
+                session.conn = None
+                if ws.close_code in (1000, 1001) and not conn.closed_by_server:
+                    session.resumable = False  # a clean client close ends the session, as on Discord
+            self.fake._changed()
+        return ws
+
+    async def _on_payload(self, conn: GatewayConnection, payload: Json) -> None:
+        op, d = payload.get("op"), payload.get("d")
+        if op == Op.HEARTBEAT:
+            self.heartbeats += 1
+            if self.ack_heartbeats:
+                await conn.send({"op": Op.HEARTBEAT_ACK, "d": None, "s": None, "t": None})
+        elif op == Op.IDENTIFY:
+            await self._identify(conn, d)
+        elif op == Op.RESUME:
+            await self._resume(conn, d)
+        elif op == Op.REQUEST_GUILD_MEMBERS:
+            await self._request_members(conn, d)
+        elif op == Op.PRESENCE_UPDATE:
+            self.presence_updates.append(d)
+        elif op == Op.VOICE_STATE_UPDATE:
+            pass
+        else:
+            await conn.close(4001, "Unknown opcode")
+        self.fake._changed()
+
+    async def _identify(self, conn: GatewayConnection, d: Json) -> None:
+        if conn.session is not None:
+            await conn.close(4005, "Already authenticated")
+            return
+        if d.get("token") not in self.fake.valid_tokens:
+            await conn.close(4004, "Authentication failed")
+            return
+        if d.get("intents", 0) & self.disallowed_intents:
+            await conn.close(4014, "Disallowed intent(s)")
+            return
+        for old in self.live_sessions:  # orphaned sessions of this bot will never be resumed now
+            if old.conn is None and old.token == d["token"]:
+                old.resumable = False
+        session = GatewaySession(d["token"], d)
+        self.sessions.append(session)
+        session.conn = conn
+        conn.session = session
+        self.identify_count += 1
+        fake = self.fake
+        ready: Json = {
+            "v": 10,
+            "user": make_self_user(fake.bot_user),
+            "user_settings": {},
+            "guilds": [{"id": g["id"], "unavailable": True} for g in fake.guilds.values()],
+            "session_id": session.session_id,
+            "session_type": "normal",
+            "resume_gateway_url": fake.resume_gateway_url,
+            "application": {"id": str(fake.application_id), "flags": fake.application_flags},
+            "private_channels": [],
+            "relationships": [],
+            "presences": [],
+            "guild_join_requests": [],
+            "geo_ordered_rtc_regions": ["fake"],
+            "auth": {},
+            "_trace": ['["fakediscord-gateway"]'],
+        }
+        if "shard" in d:
+            ready["shard"] = d["shard"]
+        await session.dispatch("READY", ready)
+        session.ready = True
+        for guild in fake.guilds.values():
+            await session.dispatch("GUILD_CREATE", guild_create_payload(guild))
+
+    async def _resume(self, conn: GatewayConnection, d: Json) -> None:
+        session = next((s for s in self.live_sessions if s.session_id == d.get("session_id")), None)
+        if session is None or d.get("token") != session.token or d.get("token") not in self.fake.valid_tokens:
+            await conn.send({"op": Op.INVALID_SESSION, "d": False, "s": None, "t": None})
+            return
+        if session.conn is not None and session.conn is not conn:
+            await session.conn.close(4000, "Session resumed elsewhere")
+        session.conn = conn
+        conn.session = session
+        self.resume_count += 1
+        seq = d.get("seq") or 0
+        for payload in list(session.buffer):
+            if payload["s"] > seq:
+                await conn.send(payload)
+        await session.dispatch("RESUMED", {"_trace": ['["fakediscord-gateway"]']})
+
+    async def _request_members(self, conn: GatewayConnection, d: Json) -> None:
+        guild = self.fake.guilds.get(int(d["guild_id"]))
+        if guild is None or conn.session is None:
+            return
+        members: list[Json] = guild["members"]
+        if d.get("user_ids"):
+            wanted = {str(u) for u in d["user_ids"]}
+            members = [m for m in members if m["user"]["id"] in wanted]
+        elif d.get("query"):
+            q = str(d["query"]).lower()
+            members = [m for m in members if m["user"]["username"].lower().startswith(q)]
+        if d.get("limit"):
+            members = members[: d["limit"]]
+        chunk: dict[str, Any] = {
+            "guild_id": guild["id"],
+            "members": members,
+            "chunk_index": 0,
+            "chunk_count": 1,
+            "not_found": [],
+        }
+        if d.get("nonce") is not None:
+            chunk["nonce"] = d["nonce"]
+        if conn.session.wants(Intent.GUILD_MEMBERS) or d.get("user_ids"):
+            await conn.session.dispatch("GUILD_MEMBERS_CHUNK", chunk)
