@@ -8,6 +8,7 @@ import hashlib
 import json
 import logging
 import secrets
+from typing import Any
 
 import aiosqlite
 import discord
@@ -35,7 +36,7 @@ class BriefBot(commands.Bot):
     library: Library
     state: StateRepository
 
-    def __init__(self, settings: Settings, *, extensions: tuple[str, ...] = EXTENSIONS) -> None:
+    def __init__(self, settings: Settings, *, extensions: tuple[str, ...] = EXTENSIONS, **options: Any) -> None:
         intents = discord.Intents.none()
         intents.guilds = True
         intents.guild_messages = True  # only to hear "@briefbot sync" from the owner
@@ -45,6 +46,7 @@ class BriefBot(commands.Bot):
             intents=intents,
             allowed_mentions=NO_MENTIONS,
             help_command=None,
+            **options,
         )
         self.settings = settings
         self._extensions = extensions
@@ -112,6 +114,13 @@ class BriefBot(commands.Bot):
                 log.exception("library sync failed; retrying in %ss", self.settings.poll_seconds)
 
     # --- errors ----------------------------------------------------------------------------------
+
+    async def on_command_error(self, ctx: commands.Context[Any], error: commands.CommandError) -> None:
+        """Text commands (only the owner's `sync`): ignore strangers and unknown commands quietly."""
+        if isinstance(error, commands.CommandNotFound | commands.CheckFailure):
+            log.debug("ignored text command from %s: %s", ctx.author.id, error)
+            return
+        log.error("text command %s failed", ctx.command, exc_info=error)
 
     async def on_app_command_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
         """Every slash-command error ends here: users get a polite line, operators a traceback."""

@@ -18,8 +18,17 @@ def _engine_fingerprint() -> str:
     import importlib
 
     h = hashlib.sha256()
-    for name in ("bot.text", "bot.names", "bot.loaders", "bot.parsing", "bot.quotes", "bot.summarise",
-                 "bot.keywords", "bot.models", __name__):
+    for name in (
+        "bot.text",
+        "bot.names",
+        "bot.loaders",
+        "bot.parsing",
+        "bot.quotes",
+        "bot.summarise",
+        "bot.keywords",
+        "bot.models",
+        __name__,
+    ):
         module = importlib.import_module(name)
         h.update(Path(module.__file__ or "").read_bytes())
     return h.hexdigest()[:16]

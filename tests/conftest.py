@@ -34,3 +34,7 @@ async def db(tmp_path: Path) -> AsyncIterator[aiosqlite.Connection]:
         yield conn
     finally:
         await conn.close()
+
+
+# The local fake of Discord (gateway and REST) for end-to-end tests through discord.py.
+from tests.fakediscord.fixtures import fake_discord  # noqa: E402, F401

@@ -42,7 +42,9 @@ def assert_within_limits(embed: discord.Embed) -> None:
 
 
 def test_huge_article():
-    text = "\n\n".join(f"{LOREM} “Point {i} is one we must make again and again,” said Jane Smith." for i in range(1700))  # ~50,000 words
+    text = "\n\n".join(
+        f"{LOREM} “Point {i} is one we must make again and again,” said Jane Smith." for i in range(1700)
+    )  # ~50,000 words
     embed = embed_for(text, title="T" * 300, author="A" * 400, url="https://example.com/" + "x" * 100)
     assert_within_limits(embed)
     assert embed.url.startswith("https://example.com/")

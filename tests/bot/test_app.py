@@ -1,0 +1,91 @@
+"""The bot's start-up through the real discord.py stack, against the local fake of Discord."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import pytest
+
+from bot.app import BriefBot, TokenRejected, run
+from bot.cli import main
+from bot.config import Settings
+
+
+@pytest.fixture
+def settings(tmp_path, articles_dir) -> Settings:
+    return Settings(articles_dir=articles_dir, db_path=tmp_path / "data" / "bot.sqlite3", poll_seconds=3600)
+
+
+def make_bot(settings: Settings) -> BriefBot:
+    return BriefBot(settings, guild_ready_timeout=0.05)
+
+
+async def test_rejected_token_raises_token_rejected(fake_discord, settings):
+    with pytest.raises(TokenRejected, match="Discord rejected DISCORD_TOKEN"):
+        await run(settings, "not-the-right-token")
+
+
+async def test_cli_rejected_token_is_one_line_and_status_2(fake_discord, tmp_path, articles_dir, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DISCORD_TOKEN", "wrong-token-0123456789")
+    monkeypatch.setenv("BRIEFBOT_ARTICLES_DIR", str(articles_dir))
+    monkeypatch.setenv("BRIEFBOT_DB", str(tmp_path / "db.sqlite3"))
+    try:
+        code = await asyncio.to_thread(main, [])
+    finally:
+        logging.getLogger().handlers.clear()
+    err = capsys.readouterr().err
+    assert code == 2
+    lines = [line for line in err.splitlines() if line.startswith("briefbot: error:")]
+    assert lines == [lines[0]] and "Discord rejected DISCORD_TOKEN" in lines[0]
+    assert "Traceback" not in err
+    assert "wrong-token-0123456789" not in err
+
+
+async def test_start_loads_library_and_syncs_commands_once(fake_discord, settings):
+    async with fake_discord.run(make_bot(settings)) as bot:
+        assert len(bot.library.articles) == 2
+        assert {c["name"] for c in fake_discord.registered_commands()} == {"brief"}
+    assert len(fake_discord.command_syncs) == 1
+    # Unchanged commands: the next start does not upload them again.
+    async with fake_discord.run(make_bot(settings)):
+        pass
+    assert len(fake_discord.command_syncs) == 1
+
+
+async def test_dev_guild_syncs_to_that_guild(fake_discord, settings):
+    dev = Settings(articles_dir=settings.articles_dir, db_path=settings.db_path, dev_guild=fake_discord.guild_id)
+    async with fake_discord.run(make_bot(dev)):
+        pass
+    assert fake_discord.command_syncs[-1][0] == fake_discord.guild_id
+    assert {c["name"] for c in fake_discord.registered_commands(fake_discord.guild_id)} == {"brief"}
+
+
+async def test_owner_sync_command_forces_upload(fake_discord, settings):
+    async with fake_discord.run(make_bot(settings)) as bot:
+        before = len(fake_discord.command_syncs)
+        # Messages that mention the bot carry their content without the privileged intent.
+        await fake_discord.send_message(fake_discord.channel_id, f"<@{bot.user.id}> sync", author=fake_discord.owner)
+        await fake_discord.wait_for(lambda: len(fake_discord.command_syncs) > before, timeout=5)
+
+        def replies():
+            return [m for m in fake_discord.channel_messages(fake_discord.channel_id) if "synced" in m["content"]]
+
+        await fake_discord.wait_for(replies, timeout=5)
+        assert replies()[0]["content"] == "Slash commands synced."
+
+
+async def test_others_cannot_force_a_sync(fake_discord, settings):
+    async with fake_discord.run(make_bot(settings)) as bot:
+        before = len(fake_discord.command_syncs)
+        await fake_discord.send_message(fake_discord.channel_id, f"<@{bot.user.id}> sync", author=fake_discord.alice)
+        await asyncio.sleep(0.3)
+        assert len(fake_discord.command_syncs) == before
+
+
+async def test_new_file_is_picked_up_by_the_poll(fake_discord, settings, articles_dir):
+    fast = Settings(articles_dir=articles_dir, db_path=settings.db_path, poll_seconds=1)
+    async with fake_discord.run(make_bot(fast)) as bot:
+        (articles_dir / "new.txt").write_text("Fresh Article\n\nSomething new happened today in the harbour.\n")
+        await fake_discord.wait_for(lambda: any(r.title == "Fresh Article" for r in bot.library.articles), timeout=5)

@@ -1,0 +1,125 @@
+"""/brief end to end: the real discord.py stack against the local fake of Discord."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.app import BriefBot
+from bot.config import Settings
+from bot.render import EMBED_TOTAL_LIMIT
+
+EPHEMERAL = 64
+
+
+@pytest.fixture
+async def bot(fake_discord, tmp_path, articles_dir) -> AsyncIterator[BriefBot]:
+    settings = Settings(articles_dir=articles_dir, db_path=tmp_path / "bot.sqlite3", poll_seconds=3600)
+    async with fake_discord.run(BriefBot(settings, guild_ready_timeout=0.05)) as running:
+        yield running
+
+
+async def brief(fake, **options):
+    inter = await fake.send_command("brief", options=options)
+    return await inter.response(timeout=3)
+
+
+def embed_length(e: dict) -> int:
+    total = len(e.get("title", "")) + len(e.get("description", "")) + len(e.get("footer", {}).get("text", ""))
+    total += len(e.get("author", {}).get("name", ""))
+    return total + sum(len(f["name"]) + len(f["value"]) for f in e.get("fields", []))
+
+
+async def test_brief_newest_without_argument(fake_discord, bot):
+    reply = await brief(fake_discord)
+    assert reply.type == 4
+    embed = reply.data["embeds"][0]
+    assert embed["title"] == bot.library.articles[0].title
+    assert reply.data["allowed_mentions"] == {"parse": []}
+    assert reply.latency < 3
+
+
+async def test_brief_of_seed_000(fake_discord, bot):
+    reply = await brief(fake_discord, article="warning-is-china-pivoting-back-to-north-korea")
+    embed = reply.data["embeds"][0]
+    assert embed["title"] == "Warning: Is China Pivoting Back to North Korea?"
+    assert embed["author"]["name"] == "By Joel Wuthnow"
+    fields = {f["name"]: f["value"] for f in embed["fields"]}
+    assert "no connection" in fields["Key quotes"] and "Daniel Russel" in fields["Key quotes"]
+    assert fields["About Joel Wuthnow"].startswith("Joel Wuthnow is a Research Fellow")
+    assert embed["description"].count("•") == 3
+    assert "Flickr" not in str(embed)
+    assert embed_length(embed) <= EMBED_TOTAL_LIMIT
+
+
+async def test_brief_length_and_preview_notice(fake_discord, bot):
+    row = bot.library.resolve("north-koreas-defiance-may-reshape-chinas-strategic-calculus")
+    reply = await brief(fake_discord, article=row.id, length="short")
+    embed = reply.data["embeds"][0]
+    assert embed["description"].count("•") == 2
+    assert any(f["name"] == "Preview only" for f in embed["fields"])
+    assert embed["author"]["name"] == "World Politics Review"
+    assert "Subscribe" not in str(embed)
+
+
+async def test_unknown_article_is_a_polite_private_answer(fake_discord, bot):
+    reply = await brief(fake_discord, article="Chna pivotting bak")
+    assert reply.data["flags"] & EPHEMERAL
+    assert "couldn't find an article" in reply.data["content"]
+    assert "Did you mean" in reply.data["content"] and "Pivoting" in reply.data["content"]
+
+
+async def test_typed_fragment_resolves(fake_discord, bot):
+    reply = await brief(fake_discord, article="strategic calculus")
+    assert reply.data["embeds"][0]["title"].startswith("North Korea’s Defiance")
+
+
+async def test_autocomplete(fake_discord, bot):
+    inter = await fake_discord.send_autocomplete("brief", {"article": ""}, focused="article")
+    choices = (await inter.response(timeout=3)).data["choices"]
+    assert [c["value"] for c in choices] == [r.id for r in bot.library.articles]
+    inter = await fake_discord.send_autocomplete("brief", {"article": "defaince"}, focused="article")
+    choices = (await inter.response(timeout=3)).data["choices"]
+    assert choices[0]["name"].startswith("North Korea’s Defiance")
+    assert all(len(c["name"]) <= 100 for c in choices)
+
+
+async def test_autocomplete_caps_at_25_and_100_chars(fake_discord, bot, articles_dir):
+    for i in range(30):
+        (articles_dir / f"long{i}.txt").write_text(f"{'Very long title ' * 20}{i}\n\nBody number {i} of the test.\n")
+    await bot.library.sync()
+    inter = await fake_discord.send_autocomplete("brief", {"article": "very long"}, focused="article")
+    choices = (await inter.response(timeout=3)).data["choices"]
+    assert len(choices) == 25
+    assert all(len(c["name"]) <= 100 for c in choices)
+
+
+async def test_brief_works_in_dms(fake_discord, bot):
+    inter = await fake_discord.send_command("brief", options={}, dm=True)
+    reply = await inter.response(timeout=3)
+    assert reply.data["embeds"][0]["title"]
+
+
+async def test_unexpected_error_gets_apology_with_id(fake_discord, bot, monkeypatch, caplog):
+    async def broken(row, sentences):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(bot.library, "brief", broken)
+    reply = await brief(fake_discord)
+    assert reply.data["flags"] & EPHEMERAL
+    assert "something went wrong" in reply.data["content"] and "error id" in reply.data["content"]
+    assert "disk on fire" not in reply.data["content"]
+    assert "disk on fire" in caplog.text
+
+
+async def test_hostile_article_cannot_ping_or_overflow(fake_discord, bot, articles_dir):
+    body = "@everyone <@&123456789012345678> **bold** " + ("word " * 1000) + ".\n\n" + ("Filler sentence here. " * 5000)
+    (articles_dir / "hostile.txt").write_text(f"{'@here ' * 60}Title\n\n{body}\n")
+    await bot.library.sync()
+    row = next(r for r in bot.library.articles if r.source_path == "hostile.txt")
+    reply = await brief(fake_discord, article=row.id, length="long")
+    embed = reply.data["embeds"][0]
+    assert reply.data["allowed_mentions"] == {"parse": []}
+    assert "@everyone" not in str(embed) and "@here" not in embed["title"]
+    assert embed_length(embed) <= EMBED_TOTAL_LIMIT and len(embed["title"]) <= 256
