@@ -12,6 +12,7 @@ The work is done per paragraph, in article order:
 from __future__ import annotations
 
 import itertools
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,42 +24,74 @@ OPENERS = '“"«„'
 CLOSERS = '”"»“'
 _PAIRS = {"“": "”", "„": "“", "«": "»", '"': '"'}
 
-SPEECH_VERBS = (
-    r"said|says|say|told|tells|tell|added|adds|declared|declares|declare|wrote|writes|write|asked|asks|"
-    r"explained|explains|noted|notes|stated|states|argued|argues|insisted|insists|warned|warns|claimed|"
-    r"claims|continued|replied|replies|responded|recalled|acknowledged|admitted|announced|observed|"
-    r"remarked|suggested|tweeted|posted|shouted|joked|urged|cautioned|predicted|conceded|complained|"
-    r"countered|emphasized|emphasised|stressed|testified|concluded|agreed|quipped|mused|exclaimed|"
-    r"demanded|promised|vowed|pointed out|went on|boasted|charged|thundered|lamented|wondered|"
-    r"confirmed|denied|reported|recounted|described|called|yelled|whispered|predicts|adding|saying|"
-    r"writing|telling|declaring|arguing|asking|noting|explaining|insisting|warning"
-)
+_VERB_FORMS = """
+    say says said saying tell tells told telling add adds added adding declare declares declared declaring
+    write writes wrote writing ask asks asked asking explain explains explained explaining note notes noted noting
+    state states stated argue argues argued arguing insist insists insisted insisting warn warns warned warning
+    claim claims claimed claiming continue continues continued reply replies replied respond responds responded
+    recall recalls recalled acknowledge acknowledges acknowledged admit admits admitted announce announces announced
+    observe observes observed remark remarks remarked suggest suggests suggested tweet tweets tweeted tweeting
+    post posts posted shout shouts shouted joke jokes joked urge urges urged caution cautions cautioned
+    predict predicts predicted concede concedes conceded complain complains complained counter counters countered
+    emphasize emphasizes emphasized emphasise emphasises emphasised stress stresses stressed testify testifies
+    testified conclude concludes concluded agree agrees agreed quip quips quipped muse muses mused exclaim exclaims
+    exclaimed demand demands demanded promise promises promised vow vows vowed boast boasts boasted charge charges
+    charged thunder thundered lament laments lamented wonder wonders wondered confirm confirms confirmed deny denies
+    denied report reports reported recount recounts recounted yell yells yelled whisper whispers whispered
+    scold scolds scolded sing sings sang singing chant chants chanted read reads retort retorts retorted snap
+    snapped reiterate reiterates reiterated maintain maintains maintained contend contends contended assert asserts
+    asserted allege alleges alleged accuse accuses accused answer answers answered assure assures assured
+    blast blasts blasted brag brags bragged comment comments commented cry cries cried decry decries decried
+    echo echoes echoed hint hints hinted implore implores implored lecture lectures lectured mention mentions
+    mentioned object objects objected opine opines opined plead pleads pleaded pledge pledges pledged proclaim
+    proclaims proclaimed protest protests protested reason reasons reasoned reassure reassures reassured reflect
+    reflects reflected remind reminds reminded repeat repeats repeated reveal reveals revealed scoff scoffs scoffed
+    sneer sneered speculate speculates speculated taunt taunts taunted tease teases teased threaten threatens
+    threatened tout touts touted venture ventures ventured volunteer volunteered put puts describe describes
+    described call calls called text texts texted email emails emailed begin begins began went
+"""
+SPEECH_VERBS = "|".join(sorted(set(_VERB_FORMS.split()) - {"went", "put", "puts", "call", "calls", "called"},
+                               key=len, reverse=True)) + r"|went on|pointed out|put it|shot back"
 PRONOUNS = r"he|she|they|I|we|He|She|They|We"
 _UNNAMED_SOURCES = (
     r"spokesman|spokeswoman|spokesperson|official|officials|statement|source|aide|adviser|advisor|lawyer|"
-    r"attorney|campaign|report|memo|letter|police|agency|department|ministry|company|group"
+    r"attorney|campaign|report|memo|letter|police|agency|department|ministry|company|group|mayor|president|"
+    r"governor|senator|secretary|minister|chairman|director|candidate|nominee|doctor|expert|analyst|author"
 )
 _SPEAKER = rf"(?P<speaker>{ANY_NAME}|{PRONOUNS}|(?:the|a|an)\s+(?:[a-z-]+\s+){{0,3}}(?:{_UNNAMED_SOURCES}))"
-_DESC = r"(?:,\s*(?P<desc>(?:an?|the|who|whose|[a-z][\w-]*|[A-Z][\w.-]*)\s[^,“”\"«»]{2,160}?),)"
+_DESC = (
+    r"(?:,\s*(?P<desc>(?:an?|the|who|whose|[a-z][\w-]*|[A-Z][\w.-]*|\d+)(?:\s[^,“”\"«»]{2,160}?)?)"
+    r"(?:,\s*[^,“”\"«»]{2,120}?)?,)"
+)
+_DESC_END = r"(?:,\s*(?P<desc_end>(?:an?|the|who)\s[^,“”\"«»]{2,160}?)(?:[.!?]?$|,))"
 _VERB = rf"(?P<verb>{SPEECH_VERBS})"
+# Titles before a name ("Clinton campaign spokesman Brian Fallon"), a party tag after it ("(D-Mo.)"),
+# and an organisation ("Mr. Morgan of the Sierra Club").
+_PREFIX = r"(?:(?:[A-Z][\w.'’-]*|[a-z][\w-]*)\s+){0,5}?"
+_PAREN = r"(?:\s*\([^()]{1,40}\))?"
+_OF = r"(?:\s+(?:of|from|at)\s+(?:the\s+)?[A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){0,4})?"
+_ADVERBS = r"(?:(?:also|later|then|once|again|previously|recently|had|has|have|would|will|simply|flatly|just)\s+)*"
 
-# Attribution after the closing mark: ", said X" / ", X said" / ", X, a diplomat, said" / "according to X".
+# Attribution after the closing mark: ", said X" / ", X said" / ", X, a diplomat, said" / "according to X" / "― X".
 _AFTER_PATTERNS = (
-    re.compile(
-        rf"^\s*[,—–-]?\s*{_VERB}\s+{_SPEAKER}(?:{_DESC}|,\s*(?P<desc_end>(?:an?|the|who)\s[^,“”\"«»]{{2,160}}?)[.!?]?$)?"
-    ),
-    re.compile(
-        rf"^\s*[,—–-]?\s*{_SPEAKER}{_DESC}?\s+(?:(?:also|later|then|once|again|previously|recently|had|has|have|would|will)\s+)?{_VERB}\b"
-    ),
-    re.compile(rf"^\s*[,—–-]?\s*according to\s+{_SPEAKER}{_DESC}?"),
+    re.compile(rf"^\s*[,—–-]?\s*{_VERB}\s+{_PREFIX}{_SPEAKER}{_PAREN}(?:{_DESC}|{_DESC_END})?"),
+    re.compile(rf"^\s*[,—–-]?\s*{_PREFIX}{_SPEAKER}{_PAREN}{_OF}{_DESC}?\s+{_ADVERBS}{_VERB}\b"),
+    re.compile(rf"^\s*[,—–-]?\s*according to\s+{_PREFIX}{_SPEAKER}{_DESC}?"),
+    re.compile(rf"^\s*[―—–]\s*{_SPEAKER}(?=\s*(?:$|[“\"(,.;]))"),
 )
 # Attribution before the opening mark: "X said:", "X told reporters,", "X declared that there is".
 _BEFORE_PATTERNS = (
+    re.compile(rf"(?:^|[\s(,;])(?i:{_VERB})\s+{_PREFIX}{_SPEAKER}{_PAREN}{_DESC}?\s*[:,]\s*$"),
     re.compile(rf"(?:^|[\s(,;])(?:[Aa]ccording to\s+){_SPEAKER}{_DESC}?\s*,?\s*(?:[^“”\"«»]{{0,80}})$"),
     re.compile(
-        rf"(?:^|[\s(,;—])(?:(?:[a-z]+\s+){{0,2}}){_SPEAKER}{_DESC}?\s+(?:(?:also|later|then|once|again|previously|recently|"
-        rf"had|has|have|would|will|to|went on to|did)\s+)*{_VERB}\b(?:[^“”\"«».?!]{{0,80}})$"
+        rf"(?:^|[\s(,;—])(?:(?:[a-z]+\s+){{0,2}}){_SPEAKER}{_PAREN}{_OF}{_DESC}?\s+(?:{_ADVERBS}|to\s+|went on to\s+)*"
+        rf"{_VERB}\b(?:[^“”\"«».?!]{{0,80}})$"
     ),
+)
+# A sentence ends at . ! or ? followed by space, but not after an honorific or an initial.
+_SENTENCE_END = re.compile(
+    r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bSen)(?<!\bRep)(?<!\bGov)(?<!\bGen)(?<!\bJr)"
+    r"(?<!\b[A-Z])[.!?][”\"’)]?(?=\s+[A-Z“\"‘(]|\s*$)"
 )
 _GENERIC_SPEAKERS = re.compile(r"^(?:the|a|an)\s", re.I)
 
@@ -177,7 +210,13 @@ def extract_quotes(paragraphs: Sequence[str]) -> list[_Found]:
                 continue
             para_quotes.append(q)
 
-        # A quote alone in its paragraph without a speaker continues the previous speaker.
+        # A later quote in the paragraph with no attribution of its own continues the one before
+        # ("“...,” Mr. Obama said. “...”"), unless another person is named in between.
+        for prev, q in itertools.pairwise(para_quotes):
+            if q.speaker is None and prev.speaker and not _PERSON_MENTION.search(para[prev.end : q.start].replace(
+                    prev.speaker, "")):
+                q.speaker, q.desc = prev.speaker, prev.desc
+        # A quote opening its paragraph without a speaker continues the previous paragraph's speaker.
         for q in para_quotes:
             if q.speaker is None and q.start == 0 and prev_para_speaker and prev_para_speaker[0] == pi - 1:
                 q.speaker, q.desc = prev_para_speaker[1], prev_para_speaker[2]
@@ -214,13 +253,13 @@ def _is_short_attribution(gap: str) -> bool:
     gap = gap.strip()
     if not gap or len(gap.split()) > 14:
         return False
-    return any(p.match(gap) for p in _AFTER_PATTERNS) and gap.endswith((",", ":", "—", "–", ";", "."))
+    return any(p.match(gap) for p in _AFTER_PATTERNS) and gap.endswith((",", ":", "—", "–", ";"))
 
 
 def _sentence_before(para: str, start: int) -> str:
     """The text of the current sentence up to a quote's opening mark."""
     head = para[:start]
-    ends = [m.end() for m in re.finditer(r"[.!?][”\"’)]?\s+(?=[A-Z“\"])", head)]
+    ends = [m.end() for m in _SENTENCE_END.finditer(head)]
     return head[ends[-1] :] if ends else head
 
 
@@ -240,8 +279,8 @@ def _attribute(q: _Found, after: str, before: str, people: list[str]) -> None:
 
 def _first_clause(after: str) -> str:
     # Attribution after a quote sits before the sentence ends.
-    m = re.search(r"[.!?](?:\s|$)", after)
-    return after[: m.start() + 1] if m else after
+    m = _SENTENCE_END.search(after)
+    return after[: m.end()] if m else after
 
 
 def _accept_speaker(speaker: str) -> bool:

@@ -1,0 +1,222 @@
+"""Brief quality on evaluation files: summaries (ROUGE vs Lead-3), quotations (precision, recall, speakers).
+
+    python -m bench.quality ../shared/eval/summaries.jsonl ../shared/eval/quotes.jsonl [--sentences 3]
+
+The kind of each file is told by its records: `article` + `reference` is a summary set, `quotes` a
+quotation set. Lead-3 is computed in the same run from the same sentence splitting, so the
+comparison is like for like. Needs the `bench` extra (rouge-score).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from bot.engine import analyse
+from bot.loaders import RawArticle
+from bot.parsing import parse_article
+from bot.text import fold, normalise, split_sentences
+
+PRONOUNS = {"he", "she", "they", "i", "we", "it", "him", "her", "you"}
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    with path.open(encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+# --- summaries -----------------------------------------------------------------------------------
+
+
+def summary_article(record: dict[str, Any]):
+    """The eval article has one sentence or paragraph per line and no title: all of it is body."""
+    text = "\n\n".join(line for line in record["article"].split("\n") if line.strip())
+    return parse_article(RawArticle(text=normalise(text), title=None))
+
+
+def evaluate_summaries(records: list[dict[str, Any]], n: int) -> dict[str, dict[str, float]]:
+    from rouge_score import rouge_scorer
+
+    scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeL", "rougeLsum"], use_stemmer=True)
+    totals: dict[str, Counter[str]] = {"briefbot": Counter(), "Lead-3": Counter()}
+    for record in records:
+        reference = "\n".join(record["reference_sentences"])
+        article = summary_article(record)
+        ours = analyse(article).summary(n)
+        lead = [s for p in article.paragraphs for s in split_sentences(p)][:n]
+        raw_lead = [s for line in record["article"].split("\n") for s in split_sentences(line)][:n]
+        for name, sents in (("briefbot", ours), ("Lead-3", raw_lead), ("Lead-3 (cleaned)", lead)):
+            scores = scorer.score(reference, "\n".join(sents))
+            bucket = totals.setdefault(name, Counter())
+            for key, value in scores.items():
+                bucket[key] += value.fmeasure
+    return {name: {k: 100 * v / len(records) for k, v in t.items()} for name, t in totals.items()}
+
+
+# --- quotations ----------------------------------------------------------------------------------
+
+_TOKEN = re.compile(r"\w+")
+
+
+def tokens(text: str) -> list[str]:
+    return _TOKEN.findall(fold(text))
+
+
+def overlap(gold: str, predicted: str) -> float:
+    """Share of the gold content's tokens that the prediction contains (multiset)."""
+    g = Counter(tokens(gold))
+    p = Counter(tokens(predicted))
+    if not g:
+        return 0.0
+    return sum((g & p).values()) / sum(g.values())
+
+
+def strip_marks(text: str) -> str:
+    return text.strip().strip("“”\"‘’'«» ,.")
+
+
+def same_speaker(gold: str, predicted: str | None) -> bool:
+    if not predicted:
+        return False
+    g, p = tokens(gold), tokens(predicted)
+    if not g or not p:
+        return False
+    return g == p or set(g) <= set(p) or set(p) <= set(g) or g[-1] == p[-1]
+
+
+def quote_article(record: dict[str, Any]):
+    text = record["text"]
+    first, _, rest = text.partition("\n")
+    if rest.strip() and len(first.split()) <= 30:
+        return parse_article(RawArticle(text=normalise(rest), title=normalise(first).strip()))
+    return parse_article(RawArticle(text=normalise(text), title=None))
+
+
+def evaluate_quotes(records: list[dict[str, Any]], show_errors: bool = False) -> dict[str, Any]:
+    tp = fp = fn = fp_mixed = 0
+    named = named_right = pronoun = pronoun_right = 0
+    mixed_found = mixed_total = 0
+    errors: list[str] = []
+    for record in records:
+        predicted = list(analyse(quote_article(record)).quotes)
+        direct = [q for q in record["quotes"] if q["type"] == "direct"]
+        mixed = [q for q in record["quotes"] if q["type"] == "mixed"]
+        used: set[int] = set()
+        for g in direct:
+            best = max(range(len(predicted)), key=lambda i: overlap(g["content"], predicted[i].text), default=None)
+            if best is None or overlap(g["content"], predicted[best].text) < 0.5:
+                fn += 1
+                if show_errors:
+                    errors.append(f"MISS  {record['id'][:40]}: {strip_marks(g['content'])[:120]!r}")
+                continue
+            tp += 1
+            used.add(best)
+            speaker = g.get("speaker")
+            if speaker and tokens(speaker) and tokens(speaker)[0] not in PRONOUNS:
+                named += 1
+                ok = same_speaker(speaker, predicted[best].speaker)
+                named_right += ok
+                if show_errors and not ok:
+                    s, e = g["content_spans"][0]
+                    around = record["text"][max(0, s - 120) : e + 100].replace("\n", " / ")
+                    errors.append(f"WHO   gold {speaker!r} got {predicted[best].speaker!r}: {around!r}")
+            elif speaker:
+                pronoun += 1
+                pronoun_right += predicted[best].speaker is not None
+        for g in mixed:
+            mixed_total += 1
+            mixed_found += any(overlap(strip_marks(p.text), g["content"]) >= 0.5 for p in predicted)
+        # A prediction is right when it is the best match of a gold direct quotation or when at least
+        # half of its own tokens lie inside one (the gold may split or join quotes differently).
+        for i, p in enumerate(predicted):
+            if i in used or any(overlap(strip_marks(p.text), g["content"]) >= 0.5 for g in direct):
+                continue
+            if any(overlap(strip_marks(p.text), g["content"]) >= 0.5 for g in mixed):
+                fp_mixed += 1
+                continue
+            fp += 1
+            if show_errors:
+                errors.append(f"EXTRA {p.text[:100]!r} ({p.speaker}) in: {p.context[:160]!r}")
+    return {
+        "direct_gold": tp + fn,
+        "matched": tp,
+        "recall": tp / (tp + fn) if tp + fn else 0.0,
+        "precision": tp / (tp + fp) if tp + fp else 0.0,
+        "precision_strict": tp / (tp + fp + fp_mixed) if tp + fp + fp_mixed else 0.0,
+        "false_positives": fp,
+        "mixed_predictions": fp_mixed,
+        "speaker_named": named_right / named if named else 0.0,
+        "speaker_named_n": named,
+        "pronoun_resolved": pronoun_right / pronoun if pronoun else 0.0,
+        "pronoun_n": pronoun,
+        "mixed_found": mixed_found,
+        "mixed_total": mixed_total,
+        "errors": errors,
+    }
+
+
+def _matches_direct(text: str, direct: list[dict[str, Any]]) -> bool:
+    return any(overlap(g["content"], text) >= 0.5 for g in direct)
+
+
+# --- output --------------------------------------------------------------------------------------
+
+
+def print_summary_table(results: dict[str, dict[str, float]], n_records: int, n: int, out=sys.stdout) -> None:
+    lead = results["Lead-3"]
+    print(f"Summaries: {n_records} articles, {n} sentences, ROUGE F1 x100 (rouge-score, Porter stemming)", file=out)
+    print(f"| system | R-1 | R-2 | R-L | R-Lsum | R-1 / Lead-3 |", file=out)
+    print("|---|---|---|---|---|---|", file=out)
+    for name, s in results.items():
+        ratio = s["rouge1"] / lead["rouge1"] if lead["rouge1"] else 0.0
+        print(f"| {name} | {s['rouge1']:.2f} | {s['rouge2']:.2f} | {s['rougeL']:.2f} | {s['rougeLsum']:.2f} | "
+              f"{ratio:.3f} |", file=out)
+
+
+def print_quote_table(r: dict[str, Any], out=sys.stdout) -> None:
+    print("Quotations (gold type `direct`; a match shares at least half of the gold content's tokens)", file=out)
+    print("| measure | value |", file=out)
+    print("|---|---|", file=out)
+    rows: Iterable[tuple[str, str]] = (
+        ("direct quotations (gold)", str(r["direct_gold"])),
+        ("recall", f"{r['recall']:.3f} ({r['matched']}/{r['direct_gold']})"),
+        ("precision (quoted phrases of gold `mixed` attributions not counted)", f"{r['precision']:.3f}"),
+        ("precision, strict (every prediction not matching a direct quote is wrong)", f"{r['precision_strict']:.3f}"),
+        ("right speaker, gold speaker a name", f"{r['speaker_named']:.3f} (n={r['speaker_named_n']})"),
+        ("pronoun speakers resolved to someone", f"{r['pronoun_resolved']:.3f} (n={r['pronoun_n']})"),
+        ("gold `mixed` quotations found", f"{r['mixed_found']}/{r['mixed_total']}"),
+    )
+    for name, value in rows:
+        print(f"| {name} | {value} |", file=out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.quality", description=__doc__.split("\n\n")[0])
+    parser.add_argument("files", nargs="+", type=Path, help="eval JSON Lines files")
+    parser.add_argument("--sentences", type=int, default=3)
+    parser.add_argument("--errors", action="store_true", help="list each quotation miss, extra and wrong speaker")
+    args = parser.parse_args(argv)
+    for path in args.files:
+        records = read_jsonl(path)
+        print(f"\n## {path.name}\n")
+        if records and "reference" in records[0]:
+            print_summary_table(evaluate_summaries(records, args.sentences), len(records), args.sentences)
+        elif records and "quotes" in records[0]:
+            result = evaluate_quotes(records, show_errors=args.errors)
+            print_quote_table(result)
+            if args.errors:
+                print("\n".join(result["errors"]))
+        else:
+            print(f"{path}: not a summary or quotation eval file", file=sys.stderr)
+            return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
