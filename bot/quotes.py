@@ -56,9 +56,16 @@ PRONOUNS = r"he|she|they|I|we|He|She|They|We"
 _UNNAMED_SOURCES = (
     r"spokesman|spokeswoman|spokesperson|official|officials|statement|source|aide|adviser|advisor|lawyer|"
     r"attorney|campaign|report|memo|letter|police|agency|department|ministry|company|group|mayor|president|"
-    r"governor|senator|secretary|minister|chairman|director|candidate|nominee|doctor|expert|analyst|author"
+    r"governor|senator|secretary|minister|chairman|director|candidate|nominee|doctor|expert|analyst|author|"
+    r"union|book|article|ruling|court|judge|narrator|announcer|friend|father|mother|husband|wife|son|daughter|"
+    r"fund|study|poll|survey|editorial|newspaper|magazine|network|website|ad|filing|complaint|lawsuit|"
+    r"researchers|experts|critics|supporters|protesters|residents|voters|analysts"
 )
-_SPEAKER = rf"(?P<speaker>{ANY_NAME}|{PRONOUNS}|(?:the|a|an)\s+(?:[a-z-]+\s+){{0,3}}(?:{_UNNAMED_SOURCES}))"
+_DETERMINER = r"(?:the|a|an|my|his|her|their|our|its|one|another)"
+_SPEAKER = (
+    rf"(?P<speaker>{ANY_NAME}|{PRONOUNS}|{_DETERMINER}\s+(?:[\w’'-]+\s+){{0,3}}(?:{_UNNAMED_SOURCES})|"
+    rf"the\s+[A-Z]{{2,6}})"
+)
 _DESC = (
     r"(?:,\s*(?P<desc>(?:an?|the|who|whose|[a-z][\w-]*|[A-Z][\w.-]*|\d+)(?:\s[^,“”\"«»]{2,160}?)?)"
     r"(?:,\s*[^,“”\"«»]{2,120}?)?,)"
@@ -88,12 +95,18 @@ _BEFORE_PATTERNS = (
         rf"{_VERB}\b(?:[^“”\"«».?!]{{0,80}})$"
     ),
 )
+_PARTICIPLES = r"saying|adding|writing|telling|noting|arguing|asking|declaring|insisting|warning|explaining|tweeting"
+# "Trump attacked Clinton ..., saying, “...”": the speaker is the subject that opens the sentence.
+_SUBJECT_PATTERN = re.compile(
+    rf"^(?:[^,“”\"«»]{{0,60}},\s+)?{_SPEAKER}{_PAREN}{_DESC}?\s+[a-z][^“”\"«»]*?,\s*(?:{_PARTICIPLES})\b"
+    rf"[^“”\"«»]{{0,60}}$"
+)
 # A sentence ends at . ! or ? followed by space, but not after an honorific or an initial.
 _SENTENCE_END = re.compile(
     r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bSen)(?<!\bRep)(?<!\bGov)(?<!\bGen)(?<!\bJr)"
     r"(?<!\b[A-Z])[.!?][”\"’)]?(?=\s+[A-Z“\"‘(]|\s*$)"
 )
-_GENERIC_SPEAKERS = re.compile(r"^(?:the|a|an)\s", re.I)
+_GENERIC_SPEAKERS = re.compile(r"^(?:the|a|an|my|his|her|their|our|its|one|another)\s", re.I)
 
 _TITLE_CUES = re.compile(
     r"\b(?:book|books|film|films|movie|song|songs|album|novel|show|series|play|poem|article|essay|column|"
@@ -213,8 +226,7 @@ def extract_quotes(paragraphs: Sequence[str]) -> list[_Found]:
         # A later quote in the paragraph with no attribution of its own continues the one before
         # ("“...,” Mr. Obama said. “...”"), unless another person is named in between.
         for prev, q in itertools.pairwise(para_quotes):
-            if q.speaker is None and prev.speaker and not _PERSON_MENTION.search(para[prev.end : q.start].replace(
-                    prev.speaker, "")):
+            if q.speaker is None and prev.speaker and not _names_someone_else(para[prev.end : q.start]):
                 q.speaker, q.desc = prev.speaker, prev.desc
         # A quote opening its paragraph without a speaker continues the previous paragraph's speaker.
         for q in para_quotes:
@@ -229,6 +241,12 @@ def extract_quotes(paragraphs: Sequence[str]) -> list[_Found]:
     if pending is not None:
         found.append(pending)
     return found
+
+
+def _names_someone_else(gap: str) -> bool:
+    """Whether text between two quotes, past the first quote's own attribution, names a person."""
+    rest = gap[len(_first_clause(gap)) :]
+    return any(looks_like_person(m.group(1)) for m in _PERSON_MENTION.finditer(rest))
 
 
 def _strip_joint(text: str) -> str:
@@ -271,10 +289,15 @@ def _attribute(q: _Found, after: str, before: str, people: list[str]) -> None:
             _set_speaker(q, m, people)
             return
     for pattern in _BEFORE_PATTERNS:
-        m = pattern.search(before)
-        if m and _accept_speaker(m.group("speaker")):
-            _set_speaker(q, m, people)
-            return
+        pos = 0
+        while (m := pattern.search(before, pos)) is not None:
+            if _accept_speaker(m.group("speaker")):
+                _set_speaker(q, m, people)
+                return
+            pos = m.start() + 1
+    m = _SUBJECT_PATTERN.search(before)
+    if m and _accept_speaker(m.group("speaker")):
+        _set_speaker(q, m, people)
 
 
 def _first_clause(after: str) -> str:

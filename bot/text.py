@@ -21,13 +21,19 @@ def normalise(text: str) -> str:
     return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
 
 
+_LINE_END = re.compile(r"[.!?:;\"”’)\]…]$")
+
+
 def paragraphs(text: str) -> list[str]:
-    """Blank-line separated blocks; the lines of a block are joined with spaces."""
+    """Blank-line separated blocks. A block's lines are joined with spaces when they look
+    hard-wrapped (most end mid-sentence); when most end a sentence, each line is a paragraph."""
     out: list[str] = []
     for block in re.split(r"\n\s*\n", text):
-        joined = " ".join(line.strip() for line in block.split("\n") if line.strip())
-        if joined:
-            out.append(joined)
+        lines = [line.strip() for line in block.split("\n") if line.strip()]
+        if len(lines) > 1 and sum(1 for line in lines[:-1] if _LINE_END.search(line)) * 2 >= len(lines) - 1:
+            out.extend(lines)
+        elif lines:
+            out.append(" ".join(lines))
     return out
 
 
