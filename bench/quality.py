@@ -183,12 +183,15 @@ def _matches_direct(text: str, direct: list[dict[str, Any]]) -> bool:
 def print_summary_table(results: dict[str, dict[str, float]], n_records: int, n: int, out=sys.stdout) -> None:
     lead = results["Lead-3"]
     print(f"Summaries: {n_records} articles, {n} sentences, ROUGE F1 x100 (rouge-score, Porter stemming)", file=out)
-    print(f"| system | R-1 | R-2 | R-L | R-Lsum | R-1 / Lead-3 |", file=out)
+    print("| system | R-1 | R-2 | R-L | R-Lsum | R-1 / Lead-3 |", file=out)
     print("|---|---|---|---|---|---|", file=out)
     for name, s in results.items():
         ratio = s["rouge1"] / lead["rouge1"] if lead["rouge1"] else 0.0
-        print(f"| {name} | {s['rouge1']:.2f} | {s['rouge2']:.2f} | {s['rougeL']:.2f} | {s['rougeLsum']:.2f} | "
-              f"{ratio:.3f} |", file=out)
+        print(
+            f"| {name} | {s['rouge1']:.2f} | {s['rouge2']:.2f} | {s['rougeL']:.2f} | {s['rougeLsum']:.2f} | "
+            f"{ratio:.3f} |",
+            file=out,
+        )
 
 
 def print_quote_table(r: dict[str, Any], out=sys.stdout) -> None:
@@ -200,8 +203,10 @@ def print_quote_table(r: dict[str, Any], out=sys.stdout) -> None:
         ("recall", f"{r['recall']:.3f} ({r['matched']}/{r['direct_gold']})"),
         ("precision (quoted phrases of gold `mixed` attributions not counted)", f"{r['precision']:.3f}"),
         ("precision, strict (every prediction not matching a direct quote is wrong)", f"{r['precision_strict']:.3f}"),
-        ("right speaker, gold speaker a name (its head word is capitalised)",
-         f"{r['speaker_named']:.3f} (n={r['speaker_named_n']})"),
+        (
+            "right speaker, gold speaker a name (its head word is capitalised)",
+            f"{r['speaker_named']:.3f} (n={r['speaker_named_n']})",
+        ),
         ("pronoun speakers resolved to someone", f"{r['pronoun_resolved']:.3f} (n={r['pronoun_n']})"),
         ("gold `mixed` quotations found", f"{r['mixed_found']}/{r['mixed_total']}"),
     )

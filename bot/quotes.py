@@ -12,7 +12,6 @@ The work is done per paragraph, in article order:
 from __future__ import annotations
 
 import itertools
-import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -50,8 +49,12 @@ _VERB_FORMS = """
     threatened tout touts touted venture ventures ventured volunteer volunteered put puts describe describes
     described call calls called text texts texted email emails emailed begin begins began went
 """
-SPEECH_VERBS = "|".join(sorted(set(_VERB_FORMS.split()) - {"went", "put", "puts", "call", "calls", "called"},
-                               key=len, reverse=True)) + r"|went on|pointed out|put it|shot back"
+SPEECH_VERBS = (
+    "|".join(
+        sorted(set(_VERB_FORMS.split()) - {"went", "put", "puts", "call", "calls", "called"}, key=len, reverse=True)
+    )
+    + r"|went on|pointed out|put it|shot back"
+)
 PRONOUNS = r"he|she|they|I|we|He|She|They|We"
 _UNNAMED_SOURCES = (
     r"spokesman|spokeswoman|spokesperson|official|officials|statement|source|aide|adviser|advisor|lawyer|"
