@@ -49,9 +49,8 @@ def evaluate_summaries(records: list[dict[str, Any]], n: int) -> dict[str, dict[
         reference = "\n".join(record["reference_sentences"])
         article = summary_article(record)
         ours = analyse(article).summary(n)
-        lead = [s for p in article.paragraphs for s in split_sentences(p)][:n]
-        raw_lead = [s for line in record["article"].split("\n") for s in split_sentences(line)][:n]
-        for name, sents in (("briefbot", ours), ("Lead-3", raw_lead), ("Lead-3 (cleaned)", lead)):
+        lead = [s for line in record["article"].split("\n") for s in split_sentences(line)][:n]
+        for name, sents in (("briefbot", ours), (f"Lead-{n}", lead)):
             scores = scorer.score(reference, "\n".join(sents))
             bucket = totals.setdefault(name, Counter())
             for key, value in scores.items():
@@ -180,8 +179,24 @@ def _matches_direct(text: str, direct: list[dict[str, Any]]) -> bool:
 # --- output --------------------------------------------------------------------------------------
 
 
+def published_baselines(path: Path) -> dict[str, dict[str, float]]:
+    """Systems that need downloads to run here (sumy's LexRank needs NLTK data), from the eval
+    folder's baselines_results.json: shown for reference, marked as not computed in this run."""
+    results = path.parent / "baselines_results.json"
+    if not results.is_file():
+        return {}
+    data = json.loads(results.read_text(encoding="utf-8"))
+    out: dict[str, dict[str, float]] = {}
+    for entry in data.values():
+        for name, scores in entry.get("scores", {}).items():
+            if name.startswith("Lead"):
+                continue
+            out[f"{name} (published)"] = {k: v["f1"] for k, v in scores.items()}
+    return out
+
+
 def print_summary_table(results: dict[str, dict[str, float]], n_records: int, n: int, out=sys.stdout) -> None:
-    lead = results["Lead-3"]
+    lead = results[f"Lead-{n}"]
     print(f"Summaries: {n_records} articles, {n} sentences, ROUGE F1 x100 (rouge-score, Porter stemming)", file=out)
     print("| system | R-1 | R-2 | R-L | R-Lsum | R-1 / Lead-3 |", file=out)
     print("|---|---|---|---|---|---|", file=out)
@@ -224,7 +239,8 @@ def main(argv: list[str] | None = None) -> int:
         records = read_jsonl(path)
         print(f"\n## {path.name}\n")
         if records and "reference" in records[0]:
-            print_summary_table(evaluate_summaries(records, args.sentences), len(records), args.sentences)
+            results = evaluate_summaries(records, args.sentences) | published_baselines(path)
+            print_summary_table(results, len(records), args.sentences)
         elif records and "quotes" in records[0]:
             result = evaluate_quotes(records, show_errors=args.errors)
             print_quote_table(result)

