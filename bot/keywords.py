@@ -25,15 +25,14 @@ def keywords(sentences: Sequence[str], limit: int = MAX_KEYWORDS) -> list[str]:
     order = 0
     for si, sentence in enumerate(sentences):
         for run in _candidate_runs(sentence):
-            for w in run:
-                word_freq[stem(w)] += 1
+            stems = [stem(w) for w in run]
+            word_freq.update(stems)
             for size in range(1, MAX_PHRASE_WORDS + 1):
                 for start in range(0, len(run) - size + 1):
-                    phrase = run[start : start + size]
-                    key = tuple(stem(w) for w in phrase)
+                    key = tuple(stems[start : start + size])
                     counts[key] += 1
                     spread[key].add(si)
-                    surfaces[key][" ".join(phrase)] += 1
+                    surfaces[key][" ".join(run[start : start + size])] += 1
                     if key not in first_seen:
                         first_seen[key] = order
                         order += 1

@@ -182,7 +182,7 @@ def _title_key(text: str) -> str:
 
 def _fallback_title(paras: list[str]) -> str:
     """Without a title, the opening words of the text stand in (for display only)."""
-    first = split_sentences(paras[0])[0] if paras else "Untitled"
+    first = re.split(r"(?<=[.!?])\s+(?=[A-Z“\"])", paras[0], maxsplit=1)[0] if paras else "Untitled"
     return first if len(first) <= 100 else first[:99].rsplit(" ", 1)[0] + "…"
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 from collections import Counter
 from collections.abc import Sequence
 
@@ -42,6 +43,7 @@ _DANGLING = re.compile(
 _ENUMERATION = re.compile(r"^(?:first|second|third|fourth|fifth|sixth|next|finally|lastly)\b", re.I)
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A light English stemmer: enough to conflate sanction/sanctions, talk/talked/talking."""
     w = fold(word)

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 
-import pysbd
+from syntok import segmenter as _syntok
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
@@ -37,54 +36,73 @@ def paragraphs(text: str) -> list[str]:
     return out
 
 
-@lru_cache(maxsize=1)
-def _segmenter() -> pysbd.Segmenter:
-    return pysbd.Segmenter(language="en", clean=False, char_span=False)
+def split_sentences(paragraph: str) -> list[str]:
+    """Sentences of one paragraph, exactly as written, robust to abbreviations and quotation marks.
+
+    syntok's rule-based segmenter does the work; sentences are cut from the paragraph at the
+    offsets of their first and last tokens, so no character is changed or invented.
+    """
+    paragraph = paragraph.strip()
+    if not paragraph:
+        return []
+    out: list[str] = []
+    for piece in _chunks(paragraph, _MAX_SEGMENT_CHARS):
+        for para in _syntok.analyze(piece):
+            for sentence in para:
+                start = sentence[0].offset
+                last = sentence[-1]
+                text = piece[start : last.offset + len(last.value)].strip()
+                if text:
+                    out.append(text)
+    return _repair(out)
 
 
-# pysbd keeps a sentence-final closing quote with the right sentence in most cases but
-# splits after an opening quote mark in a few; these repair passes put such slivers back.
-_ONLY_PUNCT = re.compile(r"^[\W_]+$")
+def _repair(raw: list[str]) -> list[str]:
+    """Put back slivers a splitter can leave: a lone closing quote or bracket, a lower-case
+    continuation after a sentence that did not end with terminal punctuation, and the rest of a
+    quotation that runs over several sentences (kept whole, up to a few sentences)."""
+    out: list[str] = []
+    open_quote = 0  # sentences merged into out[-1] because its quotation is still open
+    for sent in raw:
+        if out and 0 < open_quote < _MAX_QUOTE_SENTENCES and _quote_open(out[-1]):
+            out[-1] = f"{out[-1]} {sent}"
+            open_quote += 1
+            continue
+        open_quote = 1 if _quote_open(sent) else 0
+        if out and (_ONLY_PUNCT.match(sent) or sent[0] in ",;:)]}”’"):
+            out[-1] = out[-1] + sent if sent[0] in ",;:)]}”’" else f"{out[-1]} {sent}"
+        elif out and sent[0].islower() and out[-1][-1:] not in '.?!”"’)':
+            out[-1] = f"{out[-1]} {sent}"
+        else:
+            out.append(sent)
+    return out
+
 
 # Beyond this a paragraph is not prose a sentence splitter should parse as a whole: it is
 # cut at whitespace into pieces first, so splitting time stays linear in the text length.
 _MAX_SEGMENT_CHARS = 20_000
+_ONLY_PUNCT = re.compile(r"^[\W_]+$")
 
 
-def split_sentences(paragraph: str) -> list[str]:
-    """Sentences of one paragraph, stripped, robust to abbreviations and quotation marks."""
-    paragraph = paragraph.strip()
-    if not paragraph:
-        return []
-    pieces = _chunks(paragraph, _MAX_SEGMENT_CHARS)
-    raw: list[str] = []
-    for piece in pieces:
-        raw.extend(s.strip() for s in _segmenter().segment(piece))
-    out: list[str] = []
-    for sent in raw:
-        if not sent:
-            continue
-        if out and (
-            _ONLY_PUNCT.match(sent) or sent[0] in ",;:)]}”’" or (sent[0].islower() and out[-1][-1:] not in ".?!")
-        ):
-            out[-1] = f"{out[-1]} {sent}" if sent[0] not in ",;:)]}”’" else out[-1] + sent
-        else:
-            out.append(sent)
-    return out
+def _quote_open(sentence: str) -> bool:
+    return sentence.count("“") > sentence.count("”") or sentence.count('"') % 2 == 1
+
+
+_MAX_QUOTE_SENTENCES = 4
 
 
 def _chunks(text: str, size: int) -> list[str]:
     if len(text) <= size:
         return [text]
     pieces: list[str] = []
-    while len(text) > size:
-        cut = text.rfind(" ", 0, size)
-        if cut <= 0:
-            cut = size
-        pieces.append(text[:cut])
-        text = text[cut:].lstrip()
-    if text:
-        pieces.append(text)
+    start = 0
+    while len(text) - start > size:
+        cut = text.rfind(" ", start, start + size)
+        if cut <= start:
+            cut = start + size
+        pieces.append(text[start:cut])
+        start = cut
+    pieces.append(text[start:])
     return pieces
 
 
@@ -95,6 +113,8 @@ def words(text: str) -> list[str]:
 
 def fold(text: str) -> str:
     """Lower case without accents, for matching that ignores case and diacritics."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
