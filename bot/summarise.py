@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import math
 import re
-from functools import lru_cache
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 
 from bot.text import STOP_WORDS, fold, words
 
