@@ -240,4 +240,6 @@ def render_text(brief: Brief, width: int = 88) -> str:
         lines += wrap.wrap(author.bio or f"{author.name}, {author.role}")
     if brief.keywords:
         lines += ["", "Keywords: " + ", ".join(brief.keywords)]
+    if brief.related:
+        lines += ["Related: " + "; ".join(brief.related)]
     return "\n".join(lines)

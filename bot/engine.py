@@ -8,7 +8,7 @@ from pathlib import Path
 from bot.keywords import keywords as extract_keywords
 from bot.models import Analysis, Article, Brief, Quote
 from bot.quotes import context_of, quotations
-from bot.summarise import content_terms, rank_sentences
+from bot.summarise import content_terms, rank_sentences, signature
 from bot.text import split_sentences
 
 
@@ -60,7 +60,13 @@ def analyse(article: Article) -> Analysis:
         for q in found
     ]
     quotes = mark_key_quotes(quotes, kws)
-    return Analysis(sentences=tuple(sentences), ranking=tuple(ranking), quotes=tuple(quotes), keywords=tuple(kws))
+    return Analysis(
+        sentences=tuple(sentences),
+        ranking=tuple(ranking),
+        quotes=tuple(quotes),
+        keywords=tuple(kws),
+        signature=tuple(signature(sentences, article.title)),
+    )
 
 
 def mark_key_quotes(quotes: list[Quote], kws: list[str]) -> list[Quote]:

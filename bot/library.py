@@ -61,6 +61,7 @@ class Library:
         self.folder = folder
         self.max_bytes = max_bytes
         self._rows: list[ArticleRow] = []
+        self._by_id: dict[str, ArticleRow] = {}
         self._lock = asyncio.Lock()
 
     # --- reading ----------------------------------------------------------------------------
@@ -72,6 +73,7 @@ class Library:
 
     async def refresh(self) -> None:
         self._rows = await self.repo.live()
+        self._by_id = {r.id: r for r in self._rows}
 
     def resolve(self, ref: str) -> ArticleRow | None:
         """An article from an id, slug, file name or path, its title, or a fragment of its title."""
@@ -80,8 +82,9 @@ class Library:
             return None
         folded = fold(ref)
         rows = self._rows
+        if ref in self._by_id:
+            return self._by_id[ref]
         for match in (
-            lambda r: r.id == ref,
             lambda r: r.slug == ref or r.slug == slugify(ref),
             lambda r: (
                 r.source_path is not None and (r.source_path == ref or Path(r.source_path).name == Path(ref).name)
@@ -109,7 +112,12 @@ class Library:
 
     async def brief(self, row: ArticleRow, sentences: int) -> Brief:
         article, analysis = await self.load(row)
-        return make_brief(article, analysis, sentences)
+        related = tuple(r.title for r in await self.related(row))
+        return make_brief(article, analysis, sentences, related=related)
+
+    async def related(self, row: ArticleRow, limit: int = 3) -> list[ArticleRow]:
+        """The live articles most like this one, most similar first."""
+        return [self._by_id[i] for i in await self.repo.related(row.id, limit) if i in self._by_id]
 
     # --- syncing with the folder --------------------------------------------------------------
 

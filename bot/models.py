@@ -102,6 +102,9 @@ class Analysis:
     ranking: tuple[int, ...]
     quotes: tuple[Quote, ...]
     keywords: tuple[str, ...]
+    # The article's most characteristic content-word stems with unit-length weights, for finding
+    # related articles: cosine similarity is the sum of products over shared terms.
+    signature: tuple[tuple[str, float], ...] = ()
 
     def summary(self, n: int) -> list[str]:
         chosen = sorted(self.ranking[: max(0, n)])
@@ -113,6 +116,7 @@ class Analysis:
             "ranking": list(self.ranking),
             "quotes": [asdict(q) for q in self.quotes],
             "keywords": list(self.keywords),
+            "signature": [list(pair) for pair in self.signature],
         }
 
     @classmethod
@@ -122,6 +126,7 @@ class Analysis:
             ranking=tuple(data["ranking"]),
             quotes=tuple(Quote(**q) for q in data["quotes"]),
             keywords=tuple(data["keywords"]),
+            signature=tuple((t, float(w)) for t, w in data.get("signature", ())),
         )
 
 

@@ -108,6 +108,27 @@ def rank_sentences(sentences: Sequence[str]) -> list[int]:
     return sorted(range(n), key=lambda i: (-scores[i], i))
 
 
+SIGNATURE_TERMS = 12
+
+
+def signature(sentences: Sequence[str], title: str = "", size: int = SIGNATURE_TERMS) -> list[tuple[str, float]]:
+    """The ``size`` content-word stems that best characterise the text, weighted by frequency
+    times spread (how many sentences use them), title words counted double; unit length."""
+    tf: Counter[str] = Counter()
+    spread: Counter[str] = Counter()
+    for s in sentences:
+        ts = content_terms(s)
+        tf.update(ts)
+        spread.update(set(ts))
+    for t in content_terms(title):
+        tf[t] += 2
+        spread[t] += 1
+    weights = {t: (1.0 + math.log(c)) * math.log(1.0 + spread[t]) for t, c in tf.items() if len(t) > 2}
+    top = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:size]
+    norm = math.sqrt(sum(w * w for _, w in top))
+    return [(t, round(w / norm, 4)) for t, w in top] if norm else []
+
+
 def _fitness(sentence: str) -> float:
     n_words = len(sentence.split())
     factor = 1.0

@@ -189,10 +189,32 @@ class ArticleRepository:
                     now,
                 ),
             )
+            await self.db.execute("DELETE FROM article_terms WHERE article_id = ?", (article.id,))
+            await self.db.executemany(
+                "INSERT INTO article_terms (term, article_id, weight) VALUES (?, ?, ?)",
+                [(term, article.id, weight) for term, weight in analysis.signature],
+            )
             await self.db.execute("COMMIT")
         except BaseException:
             await self.db.execute("ROLLBACK")
             raise
+
+    async def related(self, article_id: str, limit: int = 3, min_score: float = 0.1) -> list[str]:
+        """Ids of the live articles most similar to this one (cosine over signature terms)."""
+        async with self.db.execute(
+            """
+            SELECT theirs.article_id, SUM(mine.weight * theirs.weight) AS score
+            FROM article_terms AS mine
+            JOIN article_terms AS theirs ON theirs.term = mine.term AND theirs.article_id != mine.article_id
+            WHERE mine.article_id = ?
+            GROUP BY theirs.article_id
+            HAVING score >= ?
+            ORDER BY score DESC, theirs.article_id
+            LIMIT ?
+            """,
+            (article_id, min_score, limit),
+        ) as cur:
+            return [row[0] for row in await cur.fetchall()]
 
     async def touch_file(self, article_id: str, file_size: int, file_mtime_ns: int) -> None:
         """The file was rewritten with the same content: remember its new size and time."""
@@ -204,9 +226,16 @@ class ArticleRepository:
         if not article_ids:
             return
         now = utcnow()
-        await self.db.executemany(
-            "UPDATE articles SET retired_at = ?, source_path = NULL WHERE id = ?", [(now, i) for i in article_ids]
-        )
+        await self.db.execute("BEGIN IMMEDIATE")
+        try:
+            await self.db.executemany(
+                "UPDATE articles SET retired_at = ?, source_path = NULL WHERE id = ?", [(now, i) for i in article_ids]
+            )
+            await self.db.executemany("DELETE FROM article_terms WHERE article_id = ?", [(i,) for i in article_ids])
+            await self.db.execute("COMMIT")
+        except BaseException:
+            await self.db.execute("ROLLBACK")
+            raise
 
     async def load(self, row: ArticleRow, engine_version: str) -> tuple[Article, Analysis] | None:
         """The full article and its analysis, with the library's id, slug and path."""

@@ -170,3 +170,33 @@ async def test_newest_first_uses_published_date(db, tmp_path):
     lib = Library(ArticleRepository(db), folder)
     await lib.sync()
     assert [r.title for r in lib.articles] == ["New", "Old"]
+
+
+HARBOUR_B = (
+    "Harbour Dredging Begins\n\nThe harbour board began dredging the harbour channel on Friday. "
+    "The harbour plan approved on Monday pays for the dredging of the channel.\n"
+)
+OPERA = "Opera Season Opens\n\nThe opera house opened its season with a new production of Tosca. Singers and critics cheered.\n"
+
+
+async def test_related_articles(library, articles_dir):
+    (articles_dir / "harbour.txt").write_text(ARTICLE)
+    (articles_dir / "dredging.txt").write_text(HARBOUR_B)
+    (articles_dir / "opera.txt").write_text(OPERA)
+    await library.sync()
+    harbour = library.resolve("harbour-plan-approved")
+    related = [r.title for r in await library.related(harbour)]
+    assert related[0] == "Harbour Dredging Begins"
+    assert "Opera Season Opens" not in related
+    brief = await library.brief(harbour, 3)
+    assert brief.related[0] == "Harbour Dredging Begins"
+    # A retired article is never related.
+    (articles_dir / "dredging.txt").unlink()
+    await library.sync()
+    assert "Harbour Dredging Begins" not in [r.title for r in await library.related(harbour)]
+    # The seeds are about the same subject.
+    seed = library.resolve("warning-is-china-pivoting-back-to-north-korea")
+    assert (
+        next(r.slug for r in await library.related(seed))
+        == "north-koreas-defiance-may-reshape-chinas-strategic-calculus"
+    )

@@ -58,3 +58,16 @@ async def test_newer_database_is_refused(tmp_path):
     await conn.close()
     with pytest.raises(RuntimeError, match="newer than this briefbot"):
         await connect(tmp_path / "b.sqlite3")
+
+
+async def test_every_earlier_version_migrates_to_current(tmp_path):
+    for version in range(0, SCHEMA_VERSION):
+        path = tmp_path / f"v{version}.sqlite3"
+        conn = await aiosqlite.connect(path, isolation_level=None)
+        assert await migrate(conn, target=version) == version
+        await conn.close()
+        conn = await connect(path)
+        try:
+            assert await schema_version(conn) == SCHEMA_VERSION
+        finally:
+            await conn.close()
