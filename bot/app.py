@@ -18,13 +18,14 @@ from discord.ext import commands
 from bot.config import Settings
 from bot.errors import UserError
 from bot.library import Library
-from bot.render import NO_MENTIONS
+from bot.render import NO_MENTIONS, clean
 from bot.storage.articles import ArticleRepository, StateRepository
 from bot.storage.db import connect
+from bot.storage.requests import RequestRepository
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("cogs.briefs", "cogs.admin")
+EXTENSIONS = ("cogs.briefs", "cogs.quotes", "cogs.authors", "cogs.library", "cogs.records", "cogs.admin")
 
 
 class TokenRejected(Exception):
@@ -36,7 +37,15 @@ class BriefBot(commands.Bot):
     library: Library
     state: StateRepository
 
-    def __init__(self, settings: Settings, *, extensions: tuple[str, ...] = EXTENSIONS, **options: Any) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        extensions: tuple[str, ...] = EXTENSIONS,
+        auto_sync: bool = True,
+        poll: bool = True,
+        **options: Any,
+    ) -> None:
         intents = discord.Intents.none()
         intents.guilds = True
         intents.guild_messages = True  # only to hear "@briefbot sync" from the owner
@@ -50,19 +59,24 @@ class BriefBot(commands.Bot):
         )
         self.settings = settings
         self._extensions = extensions
+        self._auto_sync = auto_sync
+        self._poll = poll
         self._poller: asyncio.Task[None] | None = None
         self.tree.on_error = self.on_app_command_error
 
     async def setup_hook(self) -> None:
         self.db = await connect(self.settings.db_path)
         self.state = StateRepository(self.db)
+        self.requests = RequestRepository(self.db)
         self.library = Library(ArticleRepository(self.db), self.settings.articles_dir)
         report = await self.library.sync()
         log.info("library ready: %d articles (%d skipped)", len(self.library.articles), len(report.skipped))
         for name in self._extensions:
             await self.load_extension(name)
-        await self.sync_commands()
-        self._poller = asyncio.create_task(self._poll_library(), name="briefbot-library-poll")
+        if self._auto_sync:
+            await self.sync_commands()
+        if self._poll:
+            self._poller = asyncio.create_task(self._poll_library(), name="briefbot-library-poll")
 
     async def close(self) -> None:
         if self._poller is not None:
@@ -75,7 +89,23 @@ class BriefBot(commands.Bot):
 
     async def on_ready(self) -> None:
         assert self.user is not None
-        log.info("connected as %s (id %s) to %d servers", self.user, self.user.id, len(self.guilds))
+        log.info(
+            "connected as %s (id %s) to %d servers, serving %d articles",
+            self.user,
+            self.user.id,
+            len(self.guilds),
+            len(self.library.articles),
+        )
+
+    async def record(self, interaction: discord.Interaction, article_id: str, command: str) -> None:
+        """Remember that this user asked for this article (read by /history, deleted by /forget)."""
+        await self.requests.record(
+            user_id=interaction.user.id,
+            guild_id=interaction.guild_id,
+            channel_id=interaction.channel_id,
+            article_id=article_id,
+            command=command,
+        )
 
     # --- command tree sync ----------------------------------------------------------------------
 
@@ -124,9 +154,13 @@ class BriefBot(commands.Bot):
 
     async def on_app_command_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
         """Every slash-command error ends here: users get a polite line, operators a traceback."""
+        await self.report_interaction_error(interaction, error)
+
+    async def report_interaction_error(self, interaction: discord.Interaction, error: Exception) -> None:
+        """The one place errors become answers, for commands and for buttons and menus alike."""
         original = getattr(error, "original", error)
         if isinstance(original, UserError):
-            message = original.message
+            message = clean(original.message)
         elif isinstance(error, app_commands.CommandOnCooldown):
             message = f"Easy there: you can use this command again in {error.retry_after:.0f} s."
         elif isinstance(error, app_commands.CheckFailure):
@@ -151,15 +185,29 @@ async def send_ephemeral(interaction: discord.Interaction, message: str) -> None
         log.warning("could not deliver an error message for interaction %s", interaction.id, exc_info=True)
 
 
+async def sync_now(settings: Settings, token: str) -> int:
+    """`python -m bot sync`: log in over HTTP only, upload the command tree, and return its size."""
+    async with BriefBot(settings, auto_sync=False, poll=False) as bot:
+        try:
+            await bot.login(token)
+        except discord.LoginFailure:
+            raise TokenRejected(_REJECTED) from None
+        await bot.sync_commands(force=True)
+        return len(bot.tree.get_commands())
+
+
+_REJECTED = (
+    "Discord rejected DISCORD_TOKEN (401 Unauthorized). Copy the token again from "
+    "https://discord.com/developers/applications (Bot > Reset Token) into .env."
+)
+
+
 async def run(settings: Settings, token: str) -> None:
     async with BriefBot(settings) as bot:
         try:
             await bot.start(token)
         except discord.LoginFailure:
-            raise TokenRejected(
-                "Discord rejected DISCORD_TOKEN (401 Unauthorized). Copy the token again from "
-                "https://discord.com/developers/applications (Bot > Reset Token) into .env."
-            ) from None
+            raise TokenRejected(_REJECTED) from None
         except discord.PrivilegedIntentsRequired:
             raise TokenRejected(
                 "Discord refused the connection: this bot asks for no privileged intents, "

@@ -15,6 +15,7 @@ import logging
 import sys
 import textwrap
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import IO, Any
 
@@ -37,6 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.add_parser("run", help="start the Discord bot (the default)")
     sub.add_parser("articles", help="list the articles in the library")
+    sync = sub.add_parser("sync", help="upload the slash commands to Discord now (needs DISCORD_TOKEN)")
+    sync.add_argument("--guild", type=int, metavar="ID", help="to this server only (instant), instead of globally")
 
     brief = sub.add_parser("brief", help="show one article's brief")
     brief.add_argument("ref", metavar="PATH_OR_SLUG", help="an article file, or a slug, id or title in the library")
@@ -76,6 +79,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = args.command or "run"
     if command == "run":
         return _run_bot(settings)
+    if command == "sync":
+        if args.guild is not None:
+            settings = replace(settings, dev_guild=args.guild)
+        return _sync(settings)
     setup_logging("WARNING" if settings.log_level == "INFO" else settings.log_level)
     try:
         if command == "articles":
@@ -106,6 +113,23 @@ def _run_bot(settings: Settings) -> int:
         return _fail(str(exc))
     except KeyboardInterrupt:
         pass
+    return 0
+
+
+def _sync(settings: Settings) -> int:
+    try:
+        token = settings.require_token()
+    except ConfigError as exc:
+        return _fail(str(exc))
+    from bot.app import TokenRejected, sync_now
+
+    setup_logging(settings.log_level, secrets=[token])
+    try:
+        count = asyncio.run(sync_now(settings, token))
+    except TokenRejected as exc:
+        return _fail(str(exc))
+    where = f"to server {settings.dev_guild}" if settings.dev_guild else "globally"
+    print(f"Synced {count} slash commands {where}.")
     return 0
 
 

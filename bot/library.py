@@ -16,8 +16,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from bot.engine import ENGINE_VERSION, analyse, make_brief
+from bot.errors import UserError
 from bot.loaders import MAX_FILE_BYTES, SUPPORTED_SUFFIXES, ArticleFileError, RawArticle, read_article_file
-from bot.models import Analysis, Article, Brief
+from bot.models import Analysis, Article, Brief, Quote
 from bot.parsing import article_id, content_hash, parse_article
 from bot.storage.articles import ArticleRepository, ArticleRow
 from bot.text import fold, slugify
@@ -98,6 +99,20 @@ class Library:
                     return row
         return None
 
+    def lookup(self, ref: str | None) -> ArticleRow:
+        """The article a user meant (the newest when ``ref`` is empty), or a UserError naming the
+        closest titles."""
+        if not self._rows:
+            raise UserError("The library is empty: there are no articles yet.")
+        if ref is None or not ref.strip():
+            return self._rows[0]
+        row = self.resolve(ref)
+        if row is not None:
+            return row
+        closest = self.closest(ref)
+        hint = " Did you mean " + " or ".join(f"“{r.title}”" for r in closest) + "?" if closest else ""
+        raise UserError(f"I couldn't find an article matching “{ref.strip()[:100]}”.{hint}")
+
     def closest(self, ref: str, n: int = 3) -> list[ArticleRow]:
         """The titles nearest to what was typed, for "did you mean"."""
         by_title = {fold(r.title): r for r in self._rows}
@@ -114,6 +129,19 @@ class Library:
         article, analysis = await self.load(row)
         related = tuple(r.title for r in await self.related(row))
         return make_brief(article, analysis, sentences, related=related)
+
+    async def quotes(
+        self, keyword: str | None, article: ArticleRow | None, limit: int, offset: int = 0
+    ) -> tuple[list[tuple[ArticleRow, Quote]], int]:
+        """A page of quotations matching ``keyword`` (in their words or speaker, ignoring case
+        and accents), within ``article`` when given, newest articles first; and the total."""
+        found, total = await self.repo.search_quotes(keyword, article.id if article else None, limit, offset)
+        return [(self._by_id[i], q) for i, q in found if i in self._by_id], total
+
+    def by_author(self, name: str) -> list[ArticleRow]:
+        """Live articles whose author names contain ``name`` (ignoring case and accents), newest first."""
+        wanted = fold(name.strip())
+        return [r for r in self._rows if r.author and wanted and wanted in fold(r.author)]
 
     async def related(self, row: ArticleRow, limit: int = 3) -> list[ArticleRow]:
         """The live articles most like this one, most similar first."""

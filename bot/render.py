@@ -7,10 +7,14 @@ odd, can make a response fail.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import discord
 from discord.utils import escape_markdown, escape_mentions
 
-from bot.models import Brief, Quote
+from bot.models import Article, Author, Brief, Quote
+from bot.storage.articles import ArticleRow
+from bot.storage.requests import RequestRecord
 
 MESSAGE_LIMIT = 2000
 TITLE_LIMIT = 256
@@ -84,6 +88,15 @@ class _Budget:
         return text
 
 
+def _byline(a: Article) -> str | None:
+    bits = []
+    if a.authors:
+        bits.append("By " + " and ".join(x.name for x in a.authors))
+    if a.publication:
+        bits.append(a.publication)
+    return " · ".join(bits) or None
+
+
 def brief_embed(brief: Brief, length_label: str | None = None) -> discord.Embed:
     a = brief.article
     budget = _Budget()
@@ -95,12 +108,8 @@ def brief_embed(brief: Brief, length_label: str | None = None) -> discord.Embed:
         footer_parts.append(length_label)
     footer = budget.take(" · ".join(footer_parts), FOOTER_LIMIT)
 
-    byline_bits = []
-    if a.authors:
-        byline_bits.append("By " + " and ".join(x.name for x in a.authors))
-    if a.publication:
-        byline_bits.append(a.publication)
-    author_line = budget.take(clean(" · ".join(byline_bits)), AUTHOR_LIMIT) if byline_bits else None
+    byline = _byline(a)
+    author_line = budget.take(clean(byline), AUTHOR_LIMIT) if byline else None
 
     parts: list[str] = []
     if a.dek:
@@ -139,4 +148,116 @@ def brief_embed(brief: Brief, length_label: str | None = None) -> discord.Embed:
         if value:
             embed.add_field(name=cut(name, FIELD_NAME_LIMIT), value=value, inline=False)
     embed.set_footer(text=footer)
+    return embed
+
+
+def summary_embed(brief: Brief, length_label: str | None = None) -> discord.Embed:
+    """Only the summary, with the title, byline and reading time."""
+    a = brief.article
+    budget = _Budget()
+    embed = discord.Embed(title=budget.take(clean(a.title), TITLE_LIMIT), url=_http_url(a.url), colour=COLOUR)
+    byline = _byline(a)
+    if byline:
+        embed.set_author(name=budget.take(clean(byline), AUTHOR_LIMIT))
+    footer = f"{len(brief.summary)} of {brief.total_sentences} sentences · {brief.reading_minutes} min read"
+    if length_label:
+        footer += f" · {length_label}"
+    embed.set_footer(text=budget.take(footer, FOOTER_LIMIT))
+    lines = [f"• {clean(s)}" for s in brief.summary]
+    if a.preview_only:
+        lines.append("*Preview only: the source cut this article short with a paywall.*")
+    embed.description = budget.take("\n".join(lines), DESCRIPTION_LIMIT)
+    return embed
+
+
+QUOTES_PER_PAGE = 5
+ROWS_PER_PAGE = 10
+
+
+def pages_for(total: int, per_page: int) -> int:
+    return max(1, -(-total // per_page))
+
+
+def quotes_embed(
+    heading: str, entries: list[tuple[str, Quote]], page: int, pages: int, total: int, *, passages: bool = False
+) -> discord.Embed:
+    """A page of quotations (or of matching passages, clearly labelled), each with its article."""
+    budget = _Budget()
+    embed = discord.Embed(title=budget.take(heading, TITLE_LIMIT), colour=COLOUR)
+    noun = "passage" if passages else "quotation"
+    embed.set_footer(text=f"Page {page + 1} of {pages} · {total:,} {noun}{'s' if total != 1 else ''}")
+    per_entry = (DESCRIPTION_LIMIT - 100) // max(1, len(entries))
+    blocks = []
+    for title, q in entries:
+        source = f"*in {cut(clean(title), 150)}*"
+        body = f"> {cut(clean(q.text), per_entry - 80)}" if passages else quote_line(q, per_entry - 80)
+        blocks.append(f"{body}\n{source}")
+    embed.description = budget.take("\n\n".join(blocks) or "Nothing here.", DESCRIPTION_LIMIT)
+    return embed
+
+
+def author_embed(
+    article_title: str,
+    authors: list[Author] | tuple[Author, ...],
+    publication: str | None,
+    others: list[str],
+) -> discord.Embed:
+    """Who wrote an article: name, role, bio, publication, and their other articles here."""
+    budget = _Budget()
+    if not authors:
+        embed = discord.Embed(title=budget.take(clean(article_title), TITLE_LIMIT), colour=COLOUR)
+        text = "This article names no author."
+        if publication:
+            text += f" It was published by {clean(publication)}."
+        embed.description = text
+        return embed
+    names = " and ".join(a.name for a in authors)
+    embed = discord.Embed(title=budget.take(clean(names), TITLE_LIMIT), colour=COLOUR)
+    embed.set_author(name=budget.take("Author of " + clean(article_title), AUTHOR_LIMIT))
+    for author in authors[:5]:
+        parts = []
+        if author.role:
+            parts.append(f"**{cut(clean(author.role), 300)}**")
+        if author.bio:
+            parts.append(clean(author.bio))
+        if parts:
+            label = f"About {author.name}" if len(authors) > 1 else "About"
+            embed.add_field(
+                name=cut(clean(label), FIELD_NAME_LIMIT), value=budget.take("\n".join(parts), 1000), inline=False
+            )
+    if publication:
+        embed.add_field(name="Publication", value=budget.take(clean(publication), 200), inline=True)
+    if others:
+        listing = "\n".join(f"• {cut(clean(t), 120)}" for t in others[:10])
+        if len(others) > 10:
+            listing += f"\n…and {len(others) - 10} more"
+        embed.add_field(name="Also in the library", value=budget.take(listing, FIELD_VALUE_LIMIT), inline=False)
+    else:
+        embed.add_field(name="Also in the library", value="No other articles by this author.", inline=False)
+    return embed
+
+
+def articles_embed(rows: list[ArticleRow], page: int, pages: int, total: int) -> discord.Embed:
+    budget = _Budget()
+    embed = discord.Embed(title="The library, newest first", colour=COLOUR)
+    embed.set_footer(text=f"Page {page + 1} of {pages} · {total:,} article{'s' if total != 1 else ''}")
+    lines = []
+    for r in rows:
+        meta = [r.author or "no author named", f"{r.words:,} words"]
+        lines.append(f"**{cut(clean(r.title), 200)}**\n{cut(clean(' · '.join(meta)), 150)} · `{r.slug[:60]}`")
+    embed.description = budget.take("\n".join(lines) or "The library is empty.", DESCRIPTION_LIMIT)
+    return embed
+
+
+def history_embed(records: list[RequestRecord], page: int, pages: int, total: int) -> discord.Embed:
+    embed = discord.Embed(title="Your briefs", colour=COLOUR)
+    embed.set_footer(
+        text=f"Page {page + 1} of {pages} · {total:,} record{'s' if total != 1 else ''} · /forget deletes them"
+    )
+    lines = []
+    for rec in records:
+        when = discord.utils.format_dt(datetime.fromisoformat(rec.created_at), "R")
+        title = cut(clean(rec.title), 150) if rec.title else f"an article no longer in the library (`{rec.article_id}`)"
+        lines.append(f"{when} · `/{rec.command}` · {title}")
+    embed.description = cut("\n".join(lines) or "You have not asked for any briefs yet.", DESCRIPTION_LIMIT)
     return embed

@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 
 import aiosqlite
 
-from bot.models import Analysis, Article
+from bot.models import Analysis, Article, Quote
+from bot.text import fold
 
 
 def utcnow() -> str:
@@ -189,6 +190,15 @@ class ArticleRepository:
                     now,
                 ),
             )
+            await self.db.execute("DELETE FROM quotes WHERE article_id = ?", (article.id,))
+            await self.db.executemany(
+                "INSERT INTO quotes (article_id, position, text, speaker, context, is_key, search_text) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (article.id, i, q.text, q.speaker, q.context, int(q.key), fold(f"{q.text} {q.speaker or ''}"))
+                    for i, q in enumerate(analysis.quotes)
+                ],
+            )
             await self.db.execute("DELETE FROM article_terms WHERE article_id = ?", (article.id,))
             await self.db.executemany(
                 "INSERT INTO article_terms (term, article_id, weight) VALUES (?, ?, ?)",
@@ -216,6 +226,32 @@ class ArticleRepository:
         ) as cur:
             return [row[0] for row in await cur.fetchall()]
 
+    async def search_quotes(
+        self, keyword: str | None, article_id: str | None, limit: int, offset: int = 0
+    ) -> tuple[list[tuple[str, Quote]], int]:
+        """Quotations of live articles whose text or speaker contains ``keyword`` (ignoring case
+        and accents), optionally within one article; newest articles first. Returns a page of
+        (article id, quote) and the total count."""
+        where = ["a.retired_at IS NULL"]
+        params: list[object] = []
+        if keyword:
+            where.append("instr(q.search_text, ?) > 0")
+            params.append(fold(keyword))
+        if article_id:
+            where.append("q.article_id = ?")
+            params.append(article_id)
+        clause = " AND ".join(where)
+        base = f"FROM quotes AS q JOIN articles AS a ON a.id = q.article_id WHERE {clause}"
+        async with self.db.execute(f"SELECT COUNT(*) {base}", params) as cur:
+            total = (await cur.fetchone())[0]
+        async with self.db.execute(
+            f"SELECT q.article_id, q.text, q.speaker, q.context, q.is_key {base} "
+            "ORDER BY a.sort_time DESC, a.id, q.position LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        ) as cur:
+            rows = await cur.fetchall()
+        return [(r[0], Quote(text=r[1], speaker=r[2], context=r[3], key=bool(r[4]))) for r in rows], total
+
     async def touch_file(self, article_id: str, file_size: int, file_mtime_ns: int) -> None:
         """The file was rewritten with the same content: remember its new size and time."""
         await self.db.execute(
@@ -232,6 +268,7 @@ class ArticleRepository:
                 "UPDATE articles SET retired_at = ?, source_path = NULL WHERE id = ?", [(now, i) for i in article_ids]
             )
             await self.db.executemany("DELETE FROM article_terms WHERE article_id = ?", [(i,) for i in article_ids])
+            await self.db.executemany("DELETE FROM quotes WHERE article_id = ?", [(i,) for i in article_ids])
             await self.db.execute("COMMIT")
         except BaseException:
             await self.db.execute("ROLLBACK")

@@ -11,6 +11,8 @@ from bot.app import BriefBot, TokenRejected, run
 from bot.cli import main
 from bot.config import Settings
 
+COMMANDS = {"brief", "summary", "quotes", "author", "articles", "history", "forget"}
+
 
 @pytest.fixture
 def settings(tmp_path, articles_dir) -> Settings:
@@ -46,7 +48,7 @@ async def test_cli_rejected_token_is_one_line_and_status_2(fake_discord, tmp_pat
 async def test_start_loads_library_and_syncs_commands_once(fake_discord, settings):
     async with fake_discord.run(make_bot(settings)) as bot:
         assert len(bot.library.articles) == 2
-        assert {c["name"] for c in fake_discord.registered_commands()} == {"brief"}
+        assert {c["name"] for c in fake_discord.registered_commands()} == COMMANDS
     assert len(fake_discord.command_syncs) == 1
     # Unchanged commands: the next start does not upload them again.
     async with fake_discord.run(make_bot(settings)):
@@ -59,7 +61,7 @@ async def test_dev_guild_syncs_to_that_guild(fake_discord, settings):
     async with fake_discord.run(make_bot(dev)):
         pass
     assert fake_discord.command_syncs[-1][0] == fake_discord.guild_id
-    assert {c["name"] for c in fake_discord.registered_commands(fake_discord.guild_id)} == {"brief"}
+    assert {c["name"] for c in fake_discord.registered_commands(fake_discord.guild_id)} == COMMANDS
 
 
 async def test_owner_sync_command_forces_upload(fake_discord, settings):

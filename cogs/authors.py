@@ -1,0 +1,50 @@
+"""/author: who wrote an article, and what else of theirs the library holds."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.app import BriefBot
+from bot.errors import UserError
+from bot.render import NO_MENTIONS, author_embed
+from cogs.common import article_autocomplete, work_cooldown
+
+
+class Authors(commands.Cog):
+    def __init__(self, bot: BriefBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="author", description="Who wrote an article: role, bio, and their other articles here")
+    @app_commands.describe(
+        article="Title, slug or id of the article (start typing to search); the newest if left empty",
+        name="An author's name, to find their articles instead",
+    )
+    @app_commands.autocomplete(article=article_autocomplete)
+    @work_cooldown
+    async def author(
+        self, interaction: discord.Interaction, article: str | None = None, name: str | None = None
+    ) -> None:
+        library = self.bot.library
+        if name and name.strip() and not (article and article.strip()):
+            matches = library.by_author(name[:100])
+            if not matches:
+                raise UserError(f"No article in the library is by an author called “{name.strip()[:100]}”.")
+            row = matches[0]
+        else:
+            row = library.lookup(article)
+        loaded, _ = await library.load(row)
+        names = {a.name for a in loaded.authors}
+        others = [r.title for r in library.articles if r.id != row.id and r.author and _shares_author(r.author, names)]
+        await self.bot.record(interaction, row.id, "author")
+        embed = author_embed(loaded.title, list(loaded.authors), loaded.publication, others)
+        await interaction.response.send_message(embed=embed, allowed_mentions=NO_MENTIONS)
+
+
+def _shares_author(joined: str, names: set[str]) -> bool:
+    return any(part.strip().casefold() in {n.casefold() for n in names} for part in joined.split(" and "))
+
+
+async def setup(bot: BriefBot) -> None:
+    await bot.add_cog(Authors(bot))
