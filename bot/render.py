@@ -183,7 +183,7 @@ def quotes_embed(
 ) -> discord.Embed:
     """A page of quotations (or of matching passages, clearly labelled), each with its article."""
     budget = _Budget()
-    embed = discord.Embed(title=budget.take(heading, TITLE_LIMIT), colour=COLOUR)
+    embed = discord.Embed(title=budget.take(clean(heading), TITLE_LIMIT), colour=COLOUR)
     noun = "passage" if passages else "quotation"
     embed.set_footer(text=f"Page {page + 1} of {pages} · {total:,} {noun}{'s' if total != 1 else ''}")
     per_entry = (DESCRIPTION_LIMIT - 100) // max(1, len(entries))

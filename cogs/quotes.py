@@ -8,7 +8,7 @@ from discord.ext import commands
 
 from bot.app import BriefBot
 from bot.errors import UserError
-from bot.render import NO_MENTIONS, QUOTES_PER_PAGE, pages_for, quotes_embed
+from bot.render import NO_MENTIONS, QUOTES_PER_PAGE, clean, pages_for, quotes_embed
 from bot.views import Paginator
 from cogs.common import article_autocomplete, work_cooldown
 
@@ -40,9 +40,7 @@ class Quotes(commands.Cog):
         if total == 0:
             where = f" in “{row.title}”" if row else " in the library"
             what = f" matching “{keyword}”" if keyword else ""
-            await interaction.followup.send(
-                discord.utils.escape_markdown(f"No quotations{what}{where}."), allowed_mentions=NO_MENTIONS
-            )
+            await interaction.followup.send(clean(f"No quotations{what}{where}."), allowed_mentions=NO_MENTIONS)
             return
         heading = f"Quotations from “{row.title}”" if row else "Quotations"
         if keyword:

@@ -91,3 +91,21 @@ async def test_new_file_is_picked_up_by_the_poll(fake_discord, settings, article
     async with fake_discord.run(make_bot(fast)) as bot:
         (articles_dir / "new.txt").write_text("Fresh Article\n\nSomething new happened today in the harbour.\n")
         await fake_discord.wait_for(lambda: any(r.title == "Fresh Article" for r in bot.library.articles), timeout=5)
+
+
+async def test_sync_command_forces_an_upload_without_the_gateway(fake_discord, settings):
+    from bot.app import sync_now
+
+    count = await sync_now(settings, fake_discord.token)
+    assert count == len(COMMANDS)
+    assert len(fake_discord.command_syncs) == 1
+    assert fake_discord.identify_count == 0  # HTTP only: no gateway session
+    count = await sync_now(settings, fake_discord.token)
+    assert len(fake_discord.command_syncs) == 2  # forced, although nothing changed
+
+
+async def test_sync_with_rejected_token(fake_discord, settings):
+    from bot.app import sync_now
+
+    with pytest.raises(TokenRejected):
+        await sync_now(settings, "bad-token")

@@ -1,0 +1,44 @@
+"""A running BriefBot against the local fake of Discord, shared by the cog tests."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.app import BriefBot
+from bot.config import Settings
+from tests.fakediscord import make_user
+
+EPHEMERAL = 64
+
+
+@pytest.fixture
+async def bot(fake_discord, tmp_path, articles_dir) -> AsyncIterator[BriefBot]:
+    settings = Settings(articles_dir=articles_dir, db_path=tmp_path / "bot.sqlite3", poll_seconds=3600)
+    async with fake_discord.run(BriefBot(settings, guild_ready_timeout=0.05)) as running:
+        yield running
+
+
+def new_member(fake, name: str = "someone"):
+    user = make_user(username=name)
+    fake.add_member(fake.guild_id, user)
+    return user
+
+
+def components(message: dict) -> list[dict]:
+    return [c for row in message.get("components", []) for c in row.get("components", [])]
+
+
+def button(message: dict, label: str) -> dict:
+    return next(c for c in components(message) if c.get("label") == label)
+
+
+async def run(fake, command: str, /, **options):
+    """Send a slash command and return (interaction, response payload) once answered."""
+    user = options.pop("user", None)
+    inter = await fake.send_command(command, options=options, **({"user": user} if user else {}))
+    reply = await inter.response(timeout=3)
+    if reply.type == 5:  # deferred: the answer is the first followup
+        return inter, await inter.followup(0, timeout=3)
+    return inter, reply.data

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from tests.cogs.conftest import EPHEMERAL, button, new_member, run
+
+SEED0 = "warning-is-china-pivoting-back-to-north-korea"
+
+
+async def add_quoted_article(bot, articles_dir, n: int = 12) -> None:
+    paras = [f"“Point {i} about the harbour matters to the whole city,” said Mayor Ann Lee." for i in range(n)]
+    (articles_dir / "quoted.txt").write_text("Harbour Quotes\n\n" + "\n\n".join(paras) + "\n")
+    await bot.library.sync()
+
+
+async def test_quotes_of_an_article(fake_discord, bot):
+    _, data = await run(fake_discord, "quotes", article=SEED0)
+    embed = data["embeds"][0]
+    assert "no connection" in embed["description"] and "Daniel Russel" in embed["description"]
+    assert embed["footer"]["text"].endswith("1 quotation")
+
+
+async def test_keyword_across_the_library_ignores_case_and_accents(fake_discord, bot, articles_dir):
+    (articles_dir / "cafe.txt").write_text("Café Talk\n\n“The café will reopen in spring,” said Zoë Martin.\n")
+    await bot.library.sync()
+    _, data = await run(fake_discord, "quotes", keyword="CAFE")
+    assert "reopen in spring" in data["embeds"][0]["description"]
+    _, data = await run(fake_discord, "quotes", keyword="zoe")
+    assert "Zoë Martin" in data["embeds"][0]["description"]
+
+
+async def test_keyword_within_article(fake_discord, bot):
+    _, data = await run(fake_discord, "quotes", keyword="connection", article=SEED0)
+    assert "no connection" in data["embeds"][0]["description"]
+    _, data = await run(fake_discord, "quotes", keyword="harbour", article=SEED0)
+    assert data["content"].startswith("No quotations matching “harbour” in")
+
+
+async def test_neither_keyword_nor_article(fake_discord, bot):
+    _, data = await run(fake_discord, "quotes")
+    assert data["flags"] & EPHEMERAL and "Give a keyword" in data["content"]
+
+
+async def test_pages_turn_for_the_asker_only(fake_discord, bot, articles_dir):
+    await add_quoted_article(bot, articles_dir)
+    inter, data = await run(fake_discord, "quotes", keyword="harbour")
+    assert data["embeds"][0]["footer"]["text"].startswith("Page 1 of 3")
+    assert button(data, "Previous")["disabled"]
+    click = await fake_discord.send_component(inter.message, button(data, "Next")["custom_id"])
+    page2 = (await click.response(timeout=3)).data
+    assert page2["embeds"][0]["footer"]["text"].startswith("Page 2 of 3")
+    stranger = new_member(fake_discord, "stranger")
+    click = await fake_discord.send_component(inter.message, button(data, "Next")["custom_id"], user=stranger)
+    refused = (await click.response(timeout=3)).data
+    assert refused["flags"] & EPHEMERAL
+
+
+async def test_hostile_keyword(fake_discord, bot):
+    for keyword in ["@everyone", "**bold** `code`", "x" * 6000, "%_'\"; DROP TABLE quotes; --", "\u202e\u200b"]:
+        _, data = await run(fake_discord, "quotes", keyword=keyword, user=new_member(fake_discord))
+        text = data.get("content") or data["embeds"][0]["description"]
+        assert "@everyone" not in text.replace("@\u200beveryone", "")
+    assert await bot.library.quotes("connection", None, 5)  # the table is still there
