@@ -109,3 +109,14 @@ async def test_sync_with_rejected_token(fake_discord, settings):
 
     with pytest.raises(TokenRejected):
         await sync_now(settings, "bad-token")
+
+
+async def test_bad_file_is_logged_and_the_bot_runs(fake_discord, settings, articles_dir, caplog):
+    (articles_dir / "broken.json").write_text("{not json")
+    caplog.set_level(logging.INFO)
+    async with fake_discord.run(make_bot(settings)) as bot:
+        assert len(bot.library.articles) == 2
+        inter = await fake_discord.send_command("brief", options={})
+        assert (await inter.response(timeout=3)).data["embeds"]
+    assert "skipped broken.json: invalid JSON" in caplog.text
+    assert "serving 2 articles" in caplog.text
