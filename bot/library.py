@@ -18,12 +18,25 @@ from pathlib import Path
 from bot.engine import ENGINE_VERSION, analyse, make_brief
 from bot.errors import UserError
 from bot.loaders import MAX_FILE_BYTES, SUPPORTED_SUFFIXES, ArticleFileError, RawArticle, read_article_file
-from bot.models import Analysis, Article, Brief, Quote
+from bot.models import Analysis, Article, Brief
 from bot.parsing import article_id, content_hash, parse_article
-from bot.storage.articles import ArticleRepository, ArticleRow
+from bot.search import SearchQuery, combine, parse_query, speaker_filter
+from bot.storage.articles import ArticleRepository, ArticleRow, QuoteHit
 from bot.text import fold, slugify
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class QuoteResults:
+    """A page of quotation search results. When no quotation matched a keyword, ``passages``
+    holds matching article sentences instead (highlighted), and ``passage_total`` their count."""
+
+    hits: list[tuple[ArticleRow, QuoteHit]]
+    total: int
+    query: SearchQuery | None = None
+    passages: list[tuple[ArticleRow, str]] = field(default_factory=list)
+    passage_total: int = 0
 
 
 @dataclass(slots=True)
@@ -130,13 +143,51 @@ class Library:
         related = tuple(r.title for r in await self.related(row))
         return make_brief(article, analysis, sentences, related=related)
 
-    async def quotes(
-        self, keyword: str | None, article: ArticleRow | None, limit: int, offset: int = 0
-    ) -> tuple[list[tuple[ArticleRow, Quote]], int]:
-        """A page of quotations matching ``keyword`` (in their words or speaker, ignoring case
-        and accents), within ``article`` when given, newest articles first; and the total."""
-        found, total = await self.repo.search_quotes(keyword, article.id if article else None, limit, offset)
-        return [(self._by_id[i], q) for i, q in found if i in self._by_id], total
+    async def search_quotes(
+        self,
+        keyword: str | None,
+        *,
+        speaker: str | None = None,
+        article: ArticleRow | None = None,
+        limit: int = 5,
+        offset: int = 0,
+    ) -> QuoteResults:
+        """Quotations by keyword (full text: stemmed, phrases, prefixes), speaker and article.
+
+        With neither keyword nor speaker, the article's quotations in order. When a keyword finds
+        no quotation, the article sentences that match it are returned instead, marked as passages.
+        Raises UserError when the input holds nothing to search for.
+        """
+        query = parse_query(keyword)
+        by_speaker = speaker_filter(speaker)
+        if keyword and keyword.strip() and query is None and by_speaker is None:
+            raise UserError("There is nothing to search for in that keyword: type a word or two.")
+        if speaker and speaker.strip() and by_speaker is None:
+            raise UserError("That speaker name has no letters or digits to search for.")
+        if query is None and by_speaker is None:
+            if article is None:
+                raise UserError("Give a keyword to search for, a speaker, an article, or some of them.")
+            hits, total = await self.repo.quotes_of(article.id, limit, offset)
+            return QuoteResults(self._with_rows(hits), total, query=None)
+        match = combine(query.match if query else None, by_speaker)
+        assert match is not None
+        scope = article.id if article else None
+        hits, total = await self.repo.search_quotes(match, scope, limit, offset)
+        if total == 0 and query is not None:
+            passages, count = await self.repo.search_passages(query.match, scope, limit, offset)
+            if count:
+                found = [(self._by_id[p.article_id], p.highlighted) for p in passages if p.article_id in self._by_id]
+                return QuoteResults([], 0, query=query, passages=found, passage_total=count)
+        return QuoteResults(self._with_rows(hits), total, query=query)
+
+    def _with_rows(self, hits: list[QuoteHit]) -> list[tuple[ArticleRow, QuoteHit]]:
+        return [(self._by_id[h.article_id], h) for h in hits if h.article_id in self._by_id]
+
+    async def speakers(self, typed: str, limit: int = 25) -> list[tuple[str, int]]:
+        """Speakers for autocomplete: those whose names start with the typed words, most quoted first."""
+        words = parse_query(typed.replace("*", " ") + "*") if typed.strip() else None
+        match = "speaker : (" + words.match + ")" if words else None
+        return await self.repo.speakers(match, limit)
 
     def by_author(self, name: str) -> list[ArticleRow]:
         """Live articles whose author names contain ``name`` (ignoring case and accents), newest first."""

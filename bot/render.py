@@ -13,6 +13,7 @@ import discord
 from discord.utils import escape_markdown, escape_mentions
 
 from bot.models import Article, Author, Brief, Quote
+from bot.search import HIGHLIGHT_CLOSE, HIGHLIGHT_OPEN
 from bot.storage.articles import ArticleRow
 from bot.storage.requests import RequestRecord
 
@@ -178,21 +179,49 @@ def pages_for(total: int, per_page: int) -> int:
     return max(1, -(-total // per_page))
 
 
+def highlight(marked: str, limit: int) -> str:
+    """Text with search matches between HIGHLIGHT_OPEN/CLOSE markers, escaped and cut to ``limit``,
+    matches in bold. Cut first, then close a match the cut left open, so the bold always pairs."""
+    text = cut(clean(marked), limit - 8)
+    if text.count(HIGHLIGHT_OPEN) > text.count(HIGHLIGHT_CLOSE):
+        text = text.removesuffix("…") + HIGHLIGHT_CLOSE + ("…" if text.endswith("…") else "")
+    return text.replace(HIGHLIGHT_OPEN, "**").replace(HIGHLIGHT_CLOSE, "**")
+
+
+def _attribution(q: Quote) -> str:
+    who = q.speaker or "unattributed"
+    if q.speaker_description:
+        who = f"{who}, {q.speaker_description}"
+    return "— " + clean(cut(who, 200))
+
+
 def quotes_embed(
-    heading: str, entries: list[tuple[str, Quote]], page: int, pages: int, total: int, *, passages: bool = False
+    heading: str, entries: list[tuple[str, Quote, str]], page: int, pages: int, total: int, note: str | None = None
 ) -> discord.Embed:
-    """A page of quotations (or of matching passages, clearly labelled), each with its article."""
+    """A page of quotations, each as (article title, quote, its text with matches marked)."""
     budget = _Budget()
     embed = discord.Embed(title=budget.take(clean(heading), TITLE_LIMIT), colour=COLOUR)
-    noun = "passage" if passages else "quotation"
-    embed.set_footer(text=f"Page {page + 1} of {pages} · {total:,} {noun}{'s' if total != 1 else ''}")
+    footer = f"Page {page + 1} of {pages} · {total:,} quotation{'s' if total != 1 else ''}"
+    embed.set_footer(text=budget.take(footer + (f" · {note}" if note else ""), FOOTER_LIMIT))
     per_entry = (DESCRIPTION_LIMIT - 100) // max(1, len(entries))
     blocks = []
-    for title, q in entries:
-        source = f"*in {cut(clean(title), 150)}*"
-        body = f"> {cut(clean(q.text), per_entry - 80)}" if passages else quote_line(q, per_entry - 80)
-        blocks.append(f"{body}\n{source}")
+    for title, q, marked in entries:
+        attribution = _attribution(q)
+        body = highlight(marked, max(40, per_entry - len(attribution) - 160))
+        blocks.append(f"“{body}” {attribution}\n*in {cut(clean(title), 150)}*")
     embed.description = budget.take("\n\n".join(blocks) or "Nothing here.", DESCRIPTION_LIMIT)
+    return embed
+
+
+def passages_embed(heading: str, entries: list[tuple[str, str]], page: int, pages: int, total: int) -> discord.Embed:
+    """A page of article passages (sentences, not quotations), labelled as such."""
+    budget = _Budget()
+    embed = discord.Embed(title=budget.take(clean(heading), TITLE_LIMIT), colour=COLOUR)
+    embed.set_footer(text=f"Page {page + 1} of {pages} · {total:,} passage{'s' if total != 1 else ''} (not quotations)")
+    per_entry = (DESCRIPTION_LIMIT - 300) // max(1, len(entries))
+    blocks = [f"> {highlight(marked, per_entry - 160)}\n*in {cut(clean(title), 150)}*" for title, marked in entries]
+    intro = "No quotation matches, but these passages of articles do:\n\n"
+    embed.description = budget.take(intro + "\n\n".join(blocks), DESCRIPTION_LIMIT)
     return embed
 
 

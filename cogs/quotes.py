@@ -1,4 +1,4 @@
-"""/quotes: an article's quotations, or quotations across the library that match a keyword."""
+"""/quotes: quotations by keyword (full-text search), speaker and article, a page at a time."""
 
 from __future__ import annotations
 
@@ -7,58 +7,103 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import BriefBot
-from bot.errors import UserError
-from bot.render import NO_MENTIONS, QUOTES_PER_PAGE, clean, pages_for, quotes_embed
+from bot.library import QuoteResults
+from bot.render import (
+    CHOICE_LIMIT,
+    NO_MENTIONS,
+    QUOTES_PER_PAGE,
+    choice_name,
+    clean,
+    pages_for,
+    passages_embed,
+    quotes_embed,
+)
+from bot.storage.articles import ArticleRow
 from bot.views import Paginator
 from cogs.common import article_autocomplete, work_cooldown
 
-MAX_KEYWORD = 200
+MAX_INPUT = 1000
 
 
 class Quotes(commands.Cog):
     def __init__(self, bot: BriefBot) -> None:
         self.bot = bot
 
-    @app_commands.command(name="quotes", description="Quotations with who said them: from one article, or by keyword")
+    @app_commands.command(name="quotes", description="Search quotations by keyword and speaker, or list an article's")
     @app_commands.describe(
-        keyword="Words to look for in quotations and speakers' names",
+        keyword='Words to find (stemmed: "sanction" finds "sanctions"); "a phrase" in quotes, pre* for prefixes',
+        speaker="Only quotations by this speaker (start typing to search)",
         article="Only this article (start typing to search)",
     )
     @app_commands.autocomplete(article=article_autocomplete)
     @work_cooldown
     async def quotes(
-        self, interaction: discord.Interaction, keyword: str | None = None, article: str | None = None
+        self,
+        interaction: discord.Interaction,
+        keyword: str | None = None,
+        speaker: str | None = None,
+        article: str | None = None,
     ) -> None:
-        keyword = " ".join((keyword or "").split())[:MAX_KEYWORD] or None
-        if keyword is None and not (article and article.strip()):
-            raise UserError("Give a keyword to search for, an article, or both.")
+        keyword = (keyword or "")[:MAX_INPUT]
+        speaker = (speaker or "")[:MAX_INPUT]
         row = self.bot.library.lookup(article) if article and article.strip() else None
-        await interaction.response.defer(thinking=True)  # a library-wide search may take a moment
-        entries, total = await self.bot.library.quotes(keyword, row, QUOTES_PER_PAGE)
+        # Checked before deferring, so a bad input gets a private answer.
+        first = await self.bot.library.search_quotes(keyword, speaker=speaker, article=row, limit=QUOTES_PER_PAGE)
+        await interaction.response.defer(thinking=True)
         if row is not None:
             await self.bot.record(interaction, row.id, "quotes")
-        if total == 0:
-            where = f" in “{row.title}”" if row else " in the library"
-            what = f" matching “{keyword}”" if keyword else ""
-            await interaction.followup.send(clean(f"No quotations{what}{where}."), allowed_mentions=NO_MENTIONS)
+        heading = _heading(keyword, speaker, row)
+        if not first.hits and not first.passages:
+            await interaction.followup.send(
+                clean(f"No quotations{heading.removeprefix('Quotations')}."), allowed_mentions=NO_MENTIONS
+            )
             return
-        heading = f"Quotations from “{row.title}”" if row else "Quotations"
-        if keyword:
-            heading += f" matching “{keyword}”"
+        total = first.total or first.passage_total
+        pages = pages_for(total, QUOTES_PER_PAGE)
 
         async def render(page: int) -> discord.Embed:
-            found, count = await self.bot.library.quotes(keyword, row, QUOTES_PER_PAGE, page * QUOTES_PER_PAGE)
-            return quotes_embed(
-                heading, [(r.title, q) for r, q in found], page, pages_for(count, QUOTES_PER_PAGE), count
+            results = (
+                first
+                if page == 0
+                else await self.bot.library.search_quotes(
+                    keyword, speaker=speaker, article=row, limit=QUOTES_PER_PAGE, offset=page * QUOTES_PER_PAGE
+                )
             )
+            return _embed(heading, results, page, pages)
 
-        pages = pages_for(total, QUOTES_PER_PAGE)
-        first = quotes_embed(heading, [(r.title, q) for r, q in entries], 0, pages, total)
+        embed = await render(0)
         if pages == 1:
-            await interaction.followup.send(embed=first, allowed_mentions=NO_MENTIONS)
+            await interaction.followup.send(embed=embed, allowed_mentions=NO_MENTIONS)
             return
         view = Paginator(interaction.user.id, pages, render)
-        view.message = await interaction.followup.send(embed=first, view=view, allowed_mentions=NO_MENTIONS, wait=True)
+        view.message = await interaction.followup.send(embed=embed, view=view, allowed_mentions=NO_MENTIONS, wait=True)
+
+    @quotes.autocomplete("speaker")
+    async def speaker_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        found = await self.bot.library.speakers(current[:100], CHOICE_LIMIT)
+        return [app_commands.Choice(name=choice_name(f"{name} ({n})"), value=name[:100]) for name, n in found]
+
+
+def _heading(keyword: str, speaker: str, row: ArticleRow | None) -> str:
+    heading = "Quotations"
+    if keyword.strip():
+        heading += f" matching “{' '.join(keyword.split())[:80]}”"
+    if speaker.strip():
+        heading += f" by {' '.join(speaker.split())[:60]}"
+    if row is not None:
+        heading += f" in “{row.title[:100]}”"
+    return heading
+
+
+def _embed(heading: str, results: QuoteResults, page: int, pages: int) -> discord.Embed:
+    if results.passages:
+        entries = [(r.title, marked) for r, marked in results.passages]
+        return passages_embed(heading.replace("Quotations", "Passages", 1), entries, page, pages, results.passage_total)
+    note = "searched for the first 16 words" if results.query and results.query.truncated else None
+    entries = [(r.title, hit.quote, hit.highlighted) for r, hit in results.hits]
+    return quotes_embed(heading, entries, page, pages, results.total, note)
 
 
 async def setup(bot: BriefBot) -> None:

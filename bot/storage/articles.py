@@ -9,7 +9,37 @@ from datetime import UTC, datetime
 import aiosqlite
 
 from bot.models import Analysis, Article, Quote
-from bot.text import fold
+
+# Rows fetched beyond the page so that matches with equal scores can be ordered newest first.
+RANK_TIE_WINDOW = 20
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteHit:
+    """A quotation found by a search; ``highlighted`` is its text with matched words between
+    bot.search.HIGHLIGHT_OPEN and HIGHLIGHT_CLOSE."""
+
+    article_id: str
+    quote: Quote
+    highlighted: str
+
+
+@dataclass(frozen=True, slots=True)
+class PassageHit:
+    article_id: str
+    highlighted: str
+
+
+def _scope(table: str, article_id: str | None) -> tuple[str, list[object]]:
+    """An FTS5 rowid constraint limiting a search to one article's rows of ``table``."""
+    if article_id is None:
+        return "", []
+    return f"AND rowid IN (SELECT id FROM {table} WHERE article_id = ?)", [article_id]
+
+
+def _desc(iso_time: str) -> tuple[int, ...]:
+    """A sort key that orders ISO timestamps newest first."""
+    return tuple(-ord(c) for c in iso_time)
 
 
 def utcnow() -> str:
@@ -192,12 +222,13 @@ class ArticleRepository:
             )
             await self.db.execute("DELETE FROM quotes WHERE article_id = ?", (article.id,))
             await self.db.executemany(
-                "INSERT INTO quotes (article_id, position, text, speaker, context, is_key, search_text) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (article.id, i, q.text, q.speaker, q.context, int(q.key), fold(f"{q.text} {q.speaker or ''}"))
-                    for i, q in enumerate(analysis.quotes)
-                ],
+                "INSERT INTO quotes (article_id, position, text, speaker, context, is_key) VALUES (?, ?, ?, ?, ?, ?)",
+                [(article.id, i, q.text, q.speaker, q.context, int(q.key)) for i, q in enumerate(analysis.quotes)],
+            )
+            await self.db.execute("DELETE FROM passages WHERE article_id = ?", (article.id,))
+            await self.db.executemany(
+                "INSERT INTO passages (article_id, position, text) VALUES (?, ?, ?)",
+                [(article.id, i, s) for i, s in enumerate(analysis.sentences)],
             )
             await self.db.execute("DELETE FROM article_terms WHERE article_id = ?", (article.id,))
             await self.db.executemany(
@@ -226,31 +257,97 @@ class ArticleRepository:
         ) as cur:
             return [row[0] for row in await cur.fetchall()]
 
-    async def search_quotes(
-        self, keyword: str | None, article_id: str | None, limit: int, offset: int = 0
-    ) -> tuple[list[tuple[str, Quote]], int]:
-        """Quotations of live articles whose text or speaker contains ``keyword`` (ignoring case
-        and accents), optionally within one article; newest articles first. Returns a page of
-        (article id, quote) and the total count."""
-        where = ["a.retired_at IS NULL"]
-        params: list[object] = []
-        if keyword:
-            where.append("instr(q.search_text, ?) > 0")
-            params.append(fold(keyword))
-        if article_id:
-            where.append("q.article_id = ?")
-            params.append(article_id)
-        clause = " AND ".join(where)
-        base = f"FROM quotes AS q JOIN articles AS a ON a.id = q.article_id WHERE {clause}"
-        async with self.db.execute(f"SELECT COUNT(*) {base}", params) as cur:
+    async def quotes_of(self, article_id: str, limit: int, offset: int = 0) -> tuple[list[QuoteHit], int]:
+        """An article's quotations in article order, and how many it has."""
+        async with self.db.execute("SELECT COUNT(*) FROM quotes WHERE article_id = ?", (article_id,)) as cur:
             total = (await cur.fetchone())[0]
         async with self.db.execute(
-            f"SELECT q.article_id, q.text, q.speaker, q.context, q.is_key {base} "
-            "ORDER BY a.sort_time DESC, a.id, q.position LIMIT ? OFFSET ?",
-            [*params, limit, offset],
+            "SELECT article_id, text, speaker, context, is_key FROM quotes WHERE article_id = ? "
+            "ORDER BY position LIMIT ? OFFSET ?",
+            (article_id, limit, offset),
         ) as cur:
             rows = await cur.fetchall()
-        return [(r[0], Quote(text=r[1], speaker=r[2], context=r[3], key=bool(r[4]))) for r in rows], total
+        return [QuoteHit(r[0], Quote(text=r[1], speaker=r[2], context=r[3], key=bool(r[4])), r[1]) for r in rows], total
+
+    async def search_quotes(
+        self, match: str, article_id: str | None, limit: int, offset: int = 0
+    ) -> tuple[list[QuoteHit], int]:
+        """Quotations matching an FTS5 expression (built by bot.search, never raw user text), best
+        first by bm25 and, among equals, newest article first; with the total number of matches."""
+        scope, params = (
+            ("AND rowid IN (SELECT id FROM quotes WHERE article_id = ?)", [article_id]) if article_id else ("", [])
+        )
+        async with self.db.execute(
+            f"SELECT COUNT(*) FROM quotes_fts WHERE quotes_fts MATCH ? {scope}", [match, *params]
+        ) as cur:
+            total = (await cur.fetchone())[0]
+        if total == 0 or offset >= total:
+            return [], total
+        window = offset + limit + RANK_TIE_WINDOW
+        async with self.db.execute(
+            f"""
+            SELECT q.article_id, q.text, q.speaker, q.context, q.is_key, hits.highlighted, a.sort_time, hits.rank
+            FROM (
+                SELECT rowid, rank, highlight(quotes_fts, 0, char(57344), char(57345)) AS highlighted
+                FROM quotes_fts WHERE quotes_fts MATCH ? {scope}
+                ORDER BY rank LIMIT ?
+            ) AS hits
+            JOIN quotes AS q ON q.id = hits.rowid
+            JOIN articles AS a ON a.id = q.article_id
+            """,
+            [match, *params, window],
+        ) as cur:
+            rows = await cur.fetchall()
+        rows = sorted(rows, key=lambda r: (round(r[7], 6), _desc(r[6])))
+        hits = [QuoteHit(r[0], Quote(text=r[1], speaker=r[2], context=r[3], key=bool(r[4])), r[5]) for r in rows]
+        return hits[offset : offset + limit], total
+
+    async def search_passages(
+        self, match: str, article_id: str | None, limit: int, offset: int = 0
+    ) -> tuple[list[PassageHit], int]:
+        """Article sentences matching an FTS5 expression, best first; with the total."""
+        scope, params = (
+            ("AND rowid IN (SELECT id FROM passages WHERE article_id = ?)", [article_id]) if article_id else ("", [])
+        )
+        async with self.db.execute(
+            f"SELECT COUNT(*) FROM passages_fts WHERE passages_fts MATCH ? {scope}", [match, *params]
+        ) as cur:
+            total = (await cur.fetchone())[0]
+        if total == 0 or offset >= total:
+            return [], total
+        async with self.db.execute(
+            f"""
+            SELECT p.article_id, hits.highlighted
+            FROM (
+                SELECT rowid, rank, highlight(passages_fts, 0, char(57344), char(57345)) AS highlighted
+                FROM passages_fts WHERE passages_fts MATCH ? {scope}
+                ORDER BY rank LIMIT ? OFFSET ?
+            ) AS hits
+            JOIN passages AS p ON p.id = hits.rowid
+            ORDER BY hits.rank
+            """,
+            [match, *params, limit, offset],
+        ) as cur:
+            rows = await cur.fetchall()
+        return [PassageHit(r[0], r[1]) for r in rows], total
+
+    async def speakers(self, match: str | None, limit: int) -> list[tuple[str, int]]:
+        """Speakers with the most quotations, optionally only those matching an FTS5 expression."""
+        if match:
+            sql = (
+                "SELECT q.speaker, COUNT(*) AS n FROM quotes_fts JOIN quotes AS q ON q.id = quotes_fts.rowid "
+                "WHERE quotes_fts MATCH ? AND q.speaker IS NOT NULL "
+                "GROUP BY q.speaker ORDER BY n DESC, q.speaker LIMIT ?"
+            )
+            params: tuple[object, ...] = (match, limit)
+        else:
+            sql = (
+                "SELECT speaker, COUNT(*) AS n FROM quotes WHERE speaker IS NOT NULL "
+                "GROUP BY speaker ORDER BY n DESC, speaker LIMIT ?"
+            )
+            params = (limit,)
+        async with self.db.execute(sql, params) as cur:
+            return [(r[0], r[1]) for r in await cur.fetchall()]
 
     async def touch_file(self, article_id: str, file_size: int, file_mtime_ns: int) -> None:
         """The file was rewritten with the same content: remember its new size and time."""
@@ -269,6 +366,7 @@ class ArticleRepository:
             )
             await self.db.executemany("DELETE FROM article_terms WHERE article_id = ?", [(i,) for i in article_ids])
             await self.db.executemany("DELETE FROM quotes WHERE article_id = ?", [(i,) for i in article_ids])
+            await self.db.executemany("DELETE FROM passages WHERE article_id = ?", [(i,) for i in article_ids])
             await self.db.execute("COMMIT")
         except BaseException:
             await self.db.execute("ROLLBACK")

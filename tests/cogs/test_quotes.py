@@ -29,7 +29,7 @@ async def test_keyword_across_the_library_ignores_case_and_accents(fake_discord,
 
 async def test_keyword_within_article(fake_discord, bot):
     _, data = await run(fake_discord, "quotes", keyword="connection", article=SEED0)
-    assert "no connection" in data["embeds"][0]["description"]
+    assert "“no **connection**” — Daniel Russel" in data["embeds"][0]["description"]
     _, data = await run(fake_discord, "quotes", keyword="harbour", article=SEED0)
     assert data["content"].startswith("No quotations matching “harbour” in")
 
@@ -58,4 +58,4 @@ async def test_hostile_keyword(fake_discord, bot):
         _, data = await run(fake_discord, "quotes", keyword=keyword, user=new_member(fake_discord))
         text = data.get("content") or data["embeds"][0]["description"]
         assert "@everyone" not in text.replace("@\u200beveryone", "")
-    assert await bot.library.quotes("connection", None, 5)  # the table is still there
+    assert (await bot.library.search_quotes("connection")).total == 1  # the index is intact
