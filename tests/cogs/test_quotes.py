@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pytest
+
 from tests.cogs.conftest import EPHEMERAL, button, new_member, run
 
 SEED0 = "warning-is-china-pivoting-back-to-north-korea"
@@ -53,9 +55,53 @@ async def test_pages_turn_for_the_asker_only(fake_discord, bot, articles_dir):
     assert refused["flags"] & EPHEMERAL
 
 
-async def test_hostile_keyword(fake_discord, bot):
-    for keyword in ["@everyone", "**bold** `code`", "x" * 6000, "%_'\"; DROP TABLE quotes; --", "\u202e\u200b"]:
-        _, data = await run(fake_discord, "quotes", keyword=keyword, user=new_member(fake_discord))
-        text = data.get("content") or data["embeds"][0]["description"]
-        assert "@everyone" not in text.replace("@\u200beveryone", "")
+HOSTILE = [
+    '"',
+    "*",
+    "NEAR(",
+    "OR",
+    "-",
+    ":",
+    "^",
+    "(x AND y)",
+    '"unbalanced',
+    "x" * 1000,
+    "😀🚀",
+    "مرحبا",
+    "!!!...",
+    "   ",
+    "@everyone",
+    "**bold** `code`",
+    "'; DROP TABLE quotes; --",
+    "speaker:Russel",
+]
+
+
+@pytest.mark.parametrize("keyword", HOSTILE)
+async def test_any_keyword_gets_results_or_a_polite_answer(fake_discord, bot, keyword):
+    _, data = await run(fake_discord, "quotes", keyword=keyword, user=new_member(fake_discord))
+    text = data.get("content") or data["embeds"][0]["description"]
+    assert "something went wrong" not in text
+    assert "@everyone" not in text.replace("@\u200beveryone", "")
     assert (await bot.library.search_quotes("connection")).total == 1  # the index is intact
+
+
+async def test_speaker_option_and_autocomplete(fake_discord, bot):
+    inter = await fake_discord.send_autocomplete("quotes", {"speaker": "rus"}, focused="speaker")
+    choices = (await inter.response(timeout=3)).data["choices"]
+    assert choices[0]["value"] == "Daniel Russel" and choices[0]["name"] == "Daniel Russel (1)"
+    _, data = await run(fake_discord, "quotes", speaker="Russel")
+    assert "Daniel Russel" in data["embeds"][0]["description"]
+
+
+async def test_passages_offered_when_no_quotation_matches(fake_discord, bot):
+    _, data = await run(fake_discord, "quotes", keyword="refugee")
+    embed = data["embeds"][0]
+    assert embed["title"].startswith("Passages matching")
+    assert "No quotation matches" in embed["description"] and "**refugee**" in embed["description"]
+    assert "(not quotations)" in embed["footer"]["text"]
+
+
+async def test_stemmed_search_through_the_bot(fake_discord, bot):
+    _, data = await run(fake_discord, "quotes", keyword="connections")
+    assert "“no **connection**”" in data["embeds"][0]["description"]
