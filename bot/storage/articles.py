@@ -10,8 +10,10 @@ import aiosqlite
 
 from bot.models import Analysis, Article, Quote
 
-# Rows fetched beyond the page so that matches with equal scores can be ordered newest first.
-RANK_TIE_WINDOW = 20
+# Searches count matches up to COUNT_CAP and rank at most RANK_WINDOW of them (see _ranked).
+COUNT_CAP = 10_000
+RANK_WINDOW = 1_000
+RANK_TIE_MARGIN = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,63 +275,85 @@ class ArticleRepository:
         self, match: str, article_id: str | None, limit: int, offset: int = 0
     ) -> tuple[list[QuoteHit], int]:
         """Quotations matching an FTS5 expression (built by bot.search, never raw user text), best
-        first by bm25 and, among equals, newest article first; with the total number of matches."""
-        scope, params = (
-            ("AND rowid IN (SELECT id FROM quotes WHERE article_id = ?)", [article_id]) if article_id else ("", [])
-        )
-        async with self.db.execute(
-            f"SELECT COUNT(*) FROM quotes_fts WHERE quotes_fts MATCH ? {scope}", [match, *params]
-        ) as cur:
-            total = (await cur.fetchone())[0]
-        if total == 0 or offset >= total:
+        first by bm25 and, among equals, newest article first; with the number of matches, counted
+        up to COUNT_CAP (a total above it means "more than COUNT_CAP")."""
+        ranked, total = await self._ranked("quotes", match, article_id, offset + limit)
+        page = ranked[offset : offset + limit]
+        if not page:
             return [], total
-        window = offset + limit + RANK_TIE_WINDOW
+        marks = ",".join("?" * len(page))
         async with self.db.execute(
             f"""
-            SELECT q.article_id, q.text, q.speaker, q.context, q.is_key, hits.highlighted, a.sort_time, hits.rank
-            FROM (
-                SELECT rowid, rank, highlight(quotes_fts, 0, char(57344), char(57345)) AS highlighted
-                FROM quotes_fts WHERE quotes_fts MATCH ? {scope}
-                ORDER BY rank LIMIT ?
-            ) AS hits
-            JOIN quotes AS q ON q.id = hits.rowid
-            JOIN articles AS a ON a.id = q.article_id
+            SELECT q.id, q.article_id, q.text, q.speaker, q.context, q.is_key,
+                   highlight(quotes_fts, 0, char(57344), char(57345))
+            FROM quotes_fts JOIN quotes AS q ON q.id = quotes_fts.rowid
+            WHERE quotes_fts MATCH ? AND quotes_fts.rowid IN ({marks})
             """,
-            [match, *params, window],
+            [match, *page],
         ) as cur:
-            rows = await cur.fetchall()
-        rows = sorted(rows, key=lambda r: (round(r[7], 6), _desc(r[6])))
-        hits = [QuoteHit(r[0], Quote(text=r[1], speaker=r[2], context=r[3], key=bool(r[4])), r[5]) for r in rows]
-        return hits[offset : offset + limit], total
+            rows = {r[0]: r for r in await cur.fetchall()}
+        hits = [
+            QuoteHit(r[1], Quote(text=r[2], speaker=r[3], context=r[4], key=bool(r[5])), r[6])
+            for r in (rows.get(i) for i in page)
+            if r is not None
+        ]
+        return hits, total
 
     async def search_passages(
         self, match: str, article_id: str | None, limit: int, offset: int = 0
     ) -> tuple[list[PassageHit], int]:
-        """Article sentences matching an FTS5 expression, best first; with the total."""
-        scope, params = (
-            ("AND rowid IN (SELECT id FROM passages WHERE article_id = ?)", [article_id]) if article_id else ("", [])
-        )
-        async with self.db.execute(
-            f"SELECT COUNT(*) FROM passages_fts WHERE passages_fts MATCH ? {scope}", [match, *params]
-        ) as cur:
-            total = (await cur.fetchone())[0]
-        if total == 0 or offset >= total:
+        """Article sentences matching an FTS5 expression, best first; with the (capped) total."""
+        ranked, total = await self._ranked("passages", match, article_id, offset + limit)
+        page = ranked[offset : offset + limit]
+        if not page:
             return [], total
+        marks = ",".join("?" * len(page))
         async with self.db.execute(
             f"""
-            SELECT p.article_id, hits.highlighted
-            FROM (
-                SELECT rowid, rank, highlight(passages_fts, 0, char(57344), char(57345)) AS highlighted
-                FROM passages_fts WHERE passages_fts MATCH ? {scope}
-                ORDER BY rank LIMIT ? OFFSET ?
-            ) AS hits
-            JOIN passages AS p ON p.id = hits.rowid
-            ORDER BY hits.rank
+            SELECT p.id, p.article_id, highlight(passages_fts, 0, char(57344), char(57345))
+            FROM passages_fts JOIN passages AS p ON p.id = passages_fts.rowid
+            WHERE passages_fts MATCH ? AND passages_fts.rowid IN ({marks})
             """,
-            [match, *params, limit, offset],
+            [match, *page],
         ) as cur:
-            rows = await cur.fetchall()
-        return [PassageHit(r[0], r[1]) for r in rows], total
+            rows = {r[0]: r for r in await cur.fetchall()}
+        return [PassageHit(rows[i][1], rows[i][2]) for i in page if i in rows], total
+
+    async def _ranked(self, table: str, match: str, article_id: str | None, needed: int) -> tuple[list[int], int]:
+        """Row ids of ``table`` matching ``match``, best first, enough for ``needed`` results.
+
+        Ranking is bm25 over every match when there are at most RANK_WINDOW of them. Beyond that,
+        scoring every match of a very common word would grow with the corpus, so the RANK_WINDOW
+        most recently indexed matches are ranked instead (FTS5 walks its index newest first).
+        Equal scores are ordered newest article first.
+        """
+        fts = f"{table}_fts"
+        scope, params = _scope(table, article_id)
+        async with self.db.execute(
+            f"SELECT COUNT(*) FROM (SELECT 1 FROM {fts} WHERE {fts} MATCH ? {scope} LIMIT {COUNT_CAP + 1})",
+            [match, *params],
+        ) as cur:
+            total = (await cur.fetchone())[0]
+        if total == 0:
+            return [], 0
+        order = "rank" if total <= RANK_WINDOW else "rowid DESC"
+        async with self.db.execute(
+            f"SELECT rowid, bm25({fts}) FROM {fts} WHERE {fts} MATCH ? {scope} ORDER BY {order} LIMIT {RANK_WINDOW}",
+            [match, *params],
+        ) as cur:
+            candidates = [(round(r[1], 6), r[0]) for r in await cur.fetchall()]
+        candidates.sort(key=lambda c: (c[0], -c[1]))
+        # Order equal scores newest article first; only the rows that can reach the page matter.
+        head = candidates[: max(needed, 0) + RANK_TIE_MARGIN]
+        marks = ",".join("?" * len(head))
+        async with self.db.execute(
+            f"SELECT t.id, a.sort_time FROM {table} AS t JOIN articles AS a ON a.id = t.article_id "
+            f"WHERE t.id IN ({marks})",
+            [c[1] for c in head],
+        ) as cur:
+            when = dict(await cur.fetchall())
+        head.sort(key=lambda c: (c[0], _desc(when.get(c[1], ""))))
+        return [c[1] for c in head[: max(needed, 0)]], min(total, COUNT_CAP + 1)
 
     async def speakers(self, match: str | None, limit: int) -> list[tuple[str, int]]:
         """Speakers with the most quotations, optionally only those matching an FTS5 expression."""

@@ -24,7 +24,8 @@ CREATE INDEX quotes_by_speaker ON quotes (speaker) WHERE speaker IS NOT NULL;
 CREATE VIRTUAL TABLE quotes_fts USING fts5 (
     text, speaker, context,
     content = 'quotes', content_rowid = 'id',
-    tokenize = 'porter unicode61 remove_diacritics 2'
+    tokenize = 'porter unicode61 remove_diacritics 2',
+    prefix = '2 3'
 );
 
 CREATE TRIGGER quotes_fts_insert AFTER INSERT ON quotes BEGIN
@@ -49,7 +50,8 @@ CREATE TABLE passages (
 CREATE VIRTUAL TABLE passages_fts USING fts5 (
     text,
     content = 'passages', content_rowid = 'id',
-    tokenize = 'porter unicode61 remove_diacritics 2'
+    tokenize = 'porter unicode61 remove_diacritics 2',
+    prefix = '2 3'
 );
 
 CREATE TRIGGER passages_fts_insert AFTER INSERT ON passages BEGIN
