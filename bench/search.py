@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import statistics
 import sys
 import tempfile
 import time
@@ -56,10 +55,12 @@ async def build(path: Path, size: int, corpus: Corpus) -> tuple[float, Library]:
             "INSERT INTO quotes (article_id, position, text, speaker, context) VALUES (?, ?, ?, ?, ?)",
             [(ident, i, q.text, q.speaker, q.context) for i, q in enumerate(corpus.quotes(n))],
         )
+        await repo.index_pairs("article_id = ?", (ident,))
         await db.execute("COMMIT")
         done += n
         article += 1
     await db.execute("INSERT INTO quotes_fts (quotes_fts) VALUES ('optimize')")
+    await db.execute("INSERT INTO quote_pairs (quote_pairs) VALUES ('optimize')")
     elapsed = time.perf_counter() - start
     library = Library(repo, path.parent)
     await library.refresh()
@@ -71,7 +72,7 @@ async def measure(size: int, queries: dict[str, list[str]], corpus: Corpus, roun
         path = Path(tmp) / "search.sqlite3"
         rate, library = await build(path, size, corpus)
         await library.repo.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        db_mb = sum(p.stat().st_size for p in Path(tmp).iterdir()) / 1e6
+        db_mb = sum(p.stat().st_size for p in Path(tmp).iterdir()) / 1e6  # noqa: ASYNC240
         latencies: dict[str, list[float]] = {kind: [] for kind in queries}
         for _ in range(rounds):
             for kind, texts in queries.items():
@@ -86,7 +87,7 @@ async def measure(size: int, queries: dict[str, list[str]], corpus: Corpus, roun
 
 def pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 async def main_async(sizes: list[int], rounds: int) -> None:
@@ -94,14 +95,20 @@ async def main_async(sizes: list[int], rounds: int) -> None:
     queries = query_set(corpus)
     n_queries = sum(len(v) for v in queries.values()) * rounds
     print(f"{n_queries} searches per size ({rounds} rounds of {sum(len(v) for v in queries.values())} queries)")
-    print("| quotations | index build (quotations/s) | database | p50 all | p99 all | " +
-          " | ".join(f"p99 {k}" for k in queries) + " |")
+    print(
+        "| quotations | index build (quotations/s) | database | p50 all | p99 all | "
+        + " | ".join(f"p99 {k}" for k in queries)
+        + " |"
+    )
     print("|---|---|---|---|---|" + "---|" * len(queries))
     for size in sizes:
         r = await measure(size, queries, Corpus(), rounds)
         cells = " | ".join(f"{pct(r[k], 99):.1f} ms" for k in queries)  # type: ignore[arg-type]
-        print(f"| {size:,} | {r['rate']:,.0f} | {r['db_mb']:,.0f} MB | {pct(r['all'], 50):.1f} ms | "  # type: ignore[arg-type]
-              f"{pct(r['all'], 99):.1f} ms | {cells} |", flush=True)  # type: ignore[arg-type]
+        print(
+            f"| {size:,} | {r['rate']:,.0f} | {r['db_mb']:,.0f} MB | {pct(r['all'], 50):.1f} ms | "  # type: ignore[arg-type]
+            f"{pct(r['all'], 99):.1f} ms | {cells} |",
+            flush=True,
+        )  # type: ignore[arg-type]
         del r
 
 

@@ -18,13 +18,23 @@ from pathlib import Path
 from bot.engine import ENGINE_VERSION, analyse, make_brief
 from bot.errors import UserError
 from bot.loaders import MAX_FILE_BYTES, SUPPORTED_SUFFIXES, ArticleFileError, RawArticle, read_article_file
-from bot.models import Analysis, Article, Brief
+from bot.models import Analysis, Article, Brief, Quote
 from bot.parsing import article_id, content_hash, parse_article
-from bot.search import SearchQuery, combine, parse_query, speaker_filter
-from bot.storage.articles import ArticleRepository, ArticleRow, QuoteHit
+from bot.search import SearchQuery, combine, highlight, parse_query, speaker_filter
+from bot.storage.articles import ArticleRepository, ArticleRow
 from bot.text import fold, slugify
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteHit:
+    """A quotation found by a search; ``highlighted`` is its text with matched words between
+    bot.search.HIGHLIGHT_OPEN and HIGHLIGHT_CLOSE."""
+
+    article_id: str
+    quote: Quote
+    highlighted: str
 
 
 @dataclass(slots=True)
@@ -167,21 +177,22 @@ class Library:
         if query is None and by_speaker is None:
             if article is None:
                 raise UserError("Give a keyword to search for, a speaker, an article, or some of them.")
-            hits, total = await self.repo.quotes_of(article.id, limit, offset)
-            return QuoteResults(self._with_rows(hits), total, query=None)
+            found, total = await self.repo.quotes_of(article.id, limit, offset)
+            return QuoteResults(self._hits(found, None), total, query=None)
         match = combine(query.match if query else None, by_speaker)
         assert match is not None
         scope = article.id if article else None
-        hits, total = await self.repo.search_quotes(match, scope, limit, offset)
+        phrases_only = query if query is not None and by_speaker is None else None
+        found, total = await self.repo.search_quotes(match, scope, limit, offset, phrases_only)
         if total == 0 and query is not None:
-            passages, count = await self.repo.search_passages(query.match, scope, limit, offset)
+            passages, count = await self.repo.search_passages(query.match, scope, limit, offset, query)
             if count:
-                found = [(self._by_id[p.article_id], p.highlighted) for p in passages if p.article_id in self._by_id]
-                return QuoteResults([], 0, query=query, passages=found, passage_total=count)
-        return QuoteResults(self._with_rows(hits), total, query=query)
+                marked = [(self._by_id[a], highlight(text, query)) for a, text in passages if a in self._by_id]
+                return QuoteResults([], 0, query=query, passages=marked, passage_total=count)
+        return QuoteResults(self._hits(found, query), total, query=query)
 
-    def _with_rows(self, hits: list[QuoteHit]) -> list[tuple[ArticleRow, QuoteHit]]:
-        return [(self._by_id[h.article_id], h) for h in hits if h.article_id in self._by_id]
+    def _hits(self, found: list[tuple[str, Quote]], query: SearchQuery | None) -> list[tuple[ArticleRow, QuoteHit]]:
+        return [(self._by_id[a], QuoteHit(a, q, highlight(q.text, query))) for a, q in found if a in self._by_id]
 
     async def speakers(self, typed: str, limit: int = 25) -> list[tuple[str, int]]:
         """Speakers for autocomplete: those whose names start with the typed words, most quoted first."""
@@ -219,6 +230,9 @@ class Library:
 
     async def _sync(self) -> SyncReport:
         report = SyncReport()
+        backfilled = await self.repo.backfill_pairs()
+        if backfilled:
+            log.info("indexed word pairs for %d quotations and passages stored before version 4", backfilled)
         known = {r.source_path: r for r in await self.repo.with_paths() if r.source_path}
         analysed = await self.repo.analysed_hashes(ENGINE_VERSION)
         files = await asyncio.to_thread(self._scan)

@@ -9,27 +9,13 @@ from datetime import UTC, datetime
 import aiosqlite
 
 from bot.models import Analysis, Article, Quote
+from bot.search import SearchQuery, pair_tokens, phrase_score
 
-# Searches count matches up to COUNT_CAP and rank at most RANK_WINDOW of them (see _ranked).
-COUNT_CAP = 10_000
-RANK_WINDOW = 1_000
+# Searches count matches up to COUNT_CAP (more shows as "1,000+") and rank at most COUNT_CAP of
+# them (see _ranked); RANK_TIE_MARGIN rows past the page are re-ordered among equal scores.
+COUNT_CAP = 1_000
+RANK_WINDOW = 100  # phrase matches scored in Python (see _ranked)
 RANK_TIE_MARGIN = 20
-
-
-@dataclass(frozen=True, slots=True)
-class QuoteHit:
-    """A quotation found by a search; ``highlighted`` is its text with matched words between
-    bot.search.HIGHLIGHT_OPEN and HIGHLIGHT_CLOSE."""
-
-    article_id: str
-    quote: Quote
-    highlighted: str
-
-
-@dataclass(frozen=True, slots=True)
-class PassageHit:
-    article_id: str
-    highlighted: str
 
 
 def _scope(table: str, article_id: str | None) -> tuple[str, list[object]]:
@@ -222,16 +208,16 @@ class ArticleRepository:
                     now,
                 ),
             )
-            await self.db.execute("DELETE FROM quotes WHERE article_id = ?", (article.id,))
+            await self._delete_searchable([article.id])
             await self.db.executemany(
                 "INSERT INTO quotes (article_id, position, text, speaker, context, is_key) VALUES (?, ?, ?, ?, ?, ?)",
                 [(article.id, i, q.text, q.speaker, q.context, int(q.key)) for i, q in enumerate(analysis.quotes)],
             )
-            await self.db.execute("DELETE FROM passages WHERE article_id = ?", (article.id,))
             await self.db.executemany(
                 "INSERT INTO passages (article_id, position, text) VALUES (?, ?, ?)",
                 [(article.id, i, s) for i, s in enumerate(analysis.sentences)],
             )
+            await self.index_pairs("article_id = ?", (article.id,))
             await self.db.execute("DELETE FROM article_terms WHERE article_id = ?", (article.id,))
             await self.db.executemany(
                 "INSERT INTO article_terms (term, article_id, weight) VALUES (?, ?, ?)",
@@ -259,7 +245,7 @@ class ArticleRepository:
         ) as cur:
             return [row[0] for row in await cur.fetchall()]
 
-    async def quotes_of(self, article_id: str, limit: int, offset: int = 0) -> tuple[list[QuoteHit], int]:
+    async def quotes_of(self, article_id: str, limit: int, offset: int = 0) -> tuple[list[tuple[str, Quote]], int]:
         """An article's quotations in article order, and how many it has."""
         async with self.db.execute("SELECT COUNT(*) FROM quotes WHERE article_id = ?", (article_id,)) as cur:
             total = (await cur.fetchone())[0]
@@ -269,79 +255,86 @@ class ArticleRepository:
             (article_id, limit, offset),
         ) as cur:
             rows = await cur.fetchall()
-        return [QuoteHit(r[0], Quote(text=r[1], speaker=r[2], context=r[3], key=bool(r[4])), r[1]) for r in rows], total
+        return [(r[0], Quote(text=r[1], speaker=r[2], context=r[3], key=bool(r[4]))) for r in rows], total
 
     async def search_quotes(
-        self, match: str, article_id: str | None, limit: int, offset: int = 0
-    ) -> tuple[list[QuoteHit], int]:
+        self, match: str, article_id: str | None, limit: int, offset: int = 0, query: SearchQuery | None = None
+    ) -> tuple[list[tuple[str, Quote]], int]:
         """Quotations matching an FTS5 expression (built by bot.search, never raw user text), best
         first by bm25 and, among equals, newest article first; with the number of matches, counted
-        up to COUNT_CAP (a total above it means "more than COUNT_CAP")."""
-        ranked, total = await self._ranked("quotes", match, article_id, offset + limit)
+        up to COUNT_CAP + 1 (more than COUNT_CAP shows as "1,000+")."""
+        ranked, total = await self._ranked("quotes", match, article_id, offset + limit, query)
         page = ranked[offset : offset + limit]
         if not page:
             return [], total
-        marks = ",".join("?" * len(page))
-        async with self.db.execute(
-            f"""
-            SELECT q.id, q.article_id, q.text, q.speaker, q.context, q.is_key,
-                   highlight(quotes_fts, 0, char(57344), char(57345))
-            FROM quotes_fts JOIN quotes AS q ON q.id = quotes_fts.rowid
-            WHERE quotes_fts MATCH ? AND quotes_fts.rowid IN ({marks})
-            """,
-            [match, *page],
-        ) as cur:
-            rows = {r[0]: r for r in await cur.fetchall()}
-        hits = [
-            QuoteHit(r[1], Quote(text=r[2], speaker=r[3], context=r[4], key=bool(r[5])), r[6])
-            for r in (rows.get(i) for i in page)
-            if r is not None
-        ]
-        return hits, total
+        rows = await self._rows_by_id(
+            "SELECT id, article_id, text, speaker, context, is_key FROM quotes WHERE id IN ({})", page
+        )
+        return [(r[1], Quote(text=r[2], speaker=r[3], context=r[4], key=bool(r[5]))) for r in rows], total
 
     async def search_passages(
-        self, match: str, article_id: str | None, limit: int, offset: int = 0
-    ) -> tuple[list[PassageHit], int]:
-        """Article sentences matching an FTS5 expression, best first; with the (capped) total."""
-        ranked, total = await self._ranked("passages", match, article_id, offset + limit)
+        self, match: str, article_id: str | None, limit: int, offset: int = 0, query: SearchQuery | None = None
+    ) -> tuple[list[tuple[str, str]], int]:
+        """Article sentences matching an FTS5 expression as (article id, sentence), best first; the total."""
+        ranked, total = await self._ranked("passages", match, article_id, offset + limit, query)
         page = ranked[offset : offset + limit]
         if not page:
             return [], total
-        marks = ",".join("?" * len(page))
-        async with self.db.execute(
-            f"""
-            SELECT p.id, p.article_id, highlight(passages_fts, 0, char(57344), char(57345))
-            FROM passages_fts JOIN passages AS p ON p.id = passages_fts.rowid
-            WHERE passages_fts MATCH ? AND passages_fts.rowid IN ({marks})
-            """,
-            [match, *page],
-        ) as cur:
-            rows = {r[0]: r for r in await cur.fetchall()}
-        return [PassageHit(rows[i][1], rows[i][2]) for i in page if i in rows], total
+        rows = await self._rows_by_id("SELECT id, article_id, text FROM passages WHERE id IN ({})", page)
+        return [(r[1], r[2]) for r in rows], total
 
-    async def _ranked(self, table: str, match: str, article_id: str | None, needed: int) -> tuple[list[int], int]:
-        """Row ids of ``table`` matching ``match``, best first, enough for ``needed`` results.
+    async def _rows_by_id(self, sql: str, ids: list[int]) -> list[aiosqlite.Row]:
+        """Rows selected by id, in the order of ``ids``."""
+        async with self.db.execute(sql.format(",".join("?" * len(ids))), ids) as cur:
+            found = {r[0]: r for r in await cur.fetchall()}
+        return [found[i] for i in ids if i in found]
 
-        Ranking is bm25 over every match when there are at most RANK_WINDOW of them. Beyond that,
+    async def _ranked(
+        self, table: str, match: str, article_id: str | None, needed: int, query: SearchQuery | None = None
+    ) -> tuple[list[int], int]:
+        """Row ids of ``table`` matching ``match``, best first, enough for ``needed`` results; and the
+        number of matches, counted up to COUNT_CAP + 1 (one more means "more than COUNT_CAP").
+
+        Up to COUNT_CAP matches, the order is exact bm25 (FTS5's own top-N on ``rank``). Beyond it,
         scoring every match of a very common word would grow with the corpus, so the RANK_WINDOW
         most recently indexed matches are ranked instead (FTS5 walks its index newest first).
-        Equal scores are ordered newest article first.
+        A query made only of phrases uses the word-pair index (see bot.search) and scores the
+        newest RANK_WINDOW matches with BM25's term-frequency part in Python. Equal scores: newest
+        article first.
         """
         fts = f"{table}_fts"
         scope, params = _scope(table, article_id)
-        async with self.db.execute(
-            f"SELECT COUNT(*) FROM (SELECT 1 FROM {fts} WHERE {fts} MATCH ? {scope} LIMIT {COUNT_CAP + 1})",
-            [match, *params],
-        ) as cur:
-            total = (await cur.fetchone())[0]
-        if total == 0:
-            return [], 0
-        order = "rank" if total <= RANK_WINDOW else "rowid DESC"
-        async with self.db.execute(
-            f"SELECT rowid, bm25({fts}) FROM {fts} WHERE {fts} MATCH ? {scope} ORDER BY {order} LIMIT {RANK_WINDOW}",
-            [match, *params],
-        ) as cur:
-            candidates = [(round(r[1], 6), r[0]) for r in await cur.fetchall()]
+        if query is not None and query.pairs is not None:
+            # Phrases only: the word-pair index finds them in one posting list, where FTS5 would
+            # intersect the positions of every word; the newest RANK_WINDOW are scored in Python.
+            pair_table = "quote_pairs" if table == "quotes" else "passage_pairs"
+            async with self.db.execute(
+                f"SELECT rowid FROM {pair_table} WHERE {pair_table} MATCH ? {scope} ORDER BY rowid DESC LIMIT ?",
+                [query.pairs, *params, COUNT_CAP + 1],
+            ) as cur:
+                found = [r[0] for r in await cur.fetchall()]
+            total = len(found)
+            if total == 0:
+                return [], 0
+            columns = "id, text, speaker" if table == "quotes" else "id, text"
+            rows = await self._rows_by_id(f"SELECT {columns} FROM {table} WHERE id IN ({{}})", found[:RANK_WINDOW])
+            candidates = [(round(phrase_score(list(r[1:]), query.phrases), 6), r[0]) for r in rows]
+        else:
+            async with self.db.execute(
+                f"SELECT COUNT(*) FROM (SELECT 1 FROM {fts} WHERE {fts} MATCH ? {scope} LIMIT ?)",
+                [match, *params, COUNT_CAP + 1],
+            ) as cur:
+                total = (await cur.fetchone())[0]
+            if total == 0:
+                return [], 0
+            # Exact bm25 order over every match when they are few enough; else over the newest.
+            order = "rank" if total <= COUNT_CAP else "rowid DESC"
+            window = max(needed, 0) + RANK_TIE_MARGIN if total <= COUNT_CAP else RANK_WINDOW
+            async with self.db.execute(
+                f"SELECT rowid, bm25({fts}) FROM {fts} WHERE {fts} MATCH ? {scope} ORDER BY {order} LIMIT ?",
+                [match, *params, window],
+            ) as cur:
+                candidates = [(round(r[1], 6), r[0]) for r in await cur.fetchall()]
         candidates.sort(key=lambda c: (c[0], -c[1]))
         # Order equal scores newest article first; only the rows that can reach the page matter.
         head = candidates[: max(needed, 0) + RANK_TIE_MARGIN]
@@ -353,7 +346,7 @@ class ArticleRepository:
         ) as cur:
             when = dict(await cur.fetchall())
         head.sort(key=lambda c: (c[0], _desc(when.get(c[1], ""))))
-        return [c[1] for c in head[: max(needed, 0)]], min(total, COUNT_CAP + 1)
+        return [c[1] for c in head[: max(needed, 0)]], total
 
     async def speakers(self, match: str | None, limit: int) -> list[tuple[str, int]]:
         """Speakers with the most quotations, optionally only those matching an FTS5 expression."""
@@ -389,12 +382,57 @@ class ArticleRepository:
                 "UPDATE articles SET retired_at = ?, source_path = NULL WHERE id = ?", [(now, i) for i in article_ids]
             )
             await self.db.executemany("DELETE FROM article_terms WHERE article_id = ?", [(i,) for i in article_ids])
-            await self.db.executemany("DELETE FROM quotes WHERE article_id = ?", [(i,) for i in article_ids])
-            await self.db.executemany("DELETE FROM passages WHERE article_id = ?", [(i,) for i in article_ids])
+            await self._delete_searchable(article_ids)
             await self.db.execute("COMMIT")
         except BaseException:
             await self.db.execute("ROLLBACK")
             raise
+
+    async def _delete_searchable(self, article_ids: list[str]) -> None:
+        """Remove articles' quotations and passages from every search index (inside a transaction)."""
+        ids = [(i,) for i in article_ids]
+        await self.db.executemany(
+            "DELETE FROM quote_pairs WHERE rowid IN (SELECT id FROM quotes WHERE article_id = ?)", ids
+        )
+        await self.db.executemany(
+            "DELETE FROM passage_pairs WHERE rowid IN (SELECT id FROM passages WHERE article_id = ?)", ids
+        )
+        await self.db.executemany("DELETE FROM quotes WHERE article_id = ?", ids)
+        await self.db.executemany("DELETE FROM passages WHERE article_id = ?", ids)
+
+    async def index_pairs(self, where: str, params: tuple[object, ...]) -> None:
+        """Fill the word-pair indexes for the quotations and passages selected by ``where``."""
+        async with self.db.execute(f"SELECT id, text, speaker, context FROM quotes WHERE {where}", params) as cur:
+            quotes = await cur.fetchall()
+        await self.db.executemany(
+            "INSERT INTO quote_pairs (rowid, pairs) VALUES (?, ?)",
+            [(r[0], pair_tokens(r[1], r[2], r[3])) for r in quotes],
+        )
+        async with self.db.execute(f"SELECT id, text FROM passages WHERE {where}", params) as cur:
+            passages = await cur.fetchall()
+        await self.db.executemany(
+            "INSERT INTO passage_pairs (rowid, pairs) VALUES (?, ?)", [(r[0], pair_tokens(r[1])) for r in passages]
+        )
+
+    async def backfill_pairs(self) -> int:
+        """Index word pairs for rows stored before the pair indexes existed; returns how many."""
+        async with self.db.execute(
+            "SELECT (SELECT COUNT(*) FROM quotes) - (SELECT COUNT(*) FROM quote_pairs) "
+            "+ (SELECT COUNT(*) FROM passages) - (SELECT COUNT(*) FROM passage_pairs)"
+        ) as cur:
+            missing = (await cur.fetchone())[0]
+        if missing <= 0:
+            return 0
+        await self.db.execute("BEGIN IMMEDIATE")
+        try:
+            await self.db.execute("DELETE FROM quote_pairs")
+            await self.db.execute("DELETE FROM passage_pairs")
+            await self.index_pairs("1", ())
+            await self.db.execute("COMMIT")
+        except BaseException:
+            await self.db.execute("ROLLBACK")
+            raise
+        return missing
 
     async def load(self, row: ArticleRow, engine_version: str) -> tuple[Article, Analysis] | None:
         """The full article and its analysis, with the library's id, slug and path."""

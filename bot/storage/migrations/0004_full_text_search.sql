@@ -71,3 +71,10 @@ JOIN analyses AS an ON an.rowid = (
 )
 JOIN json_each(an.analysis_json, '$.sentences') AS s
 WHERE a.retired_at IS NULL;
+
+-- Word-pair indexes: each pair of neighbouring (folded, stemmed) words as one token, so a phrase
+-- query finds its candidates in one posting list. Filled by the application (bot.search.pair_tokens);
+-- rows are keyed by the quotation's or passage's id. Rows from before this version are filled in
+-- by the library on its first sync.
+CREATE VIRTUAL TABLE quote_pairs USING fts5 (pairs, detail = none, tokenize = "unicode61 tokenchars '_'");
+CREATE VIRTUAL TABLE passage_pairs USING fts5 (pairs, detail = none, tokenize = "unicode61 tokenchars '_'");
