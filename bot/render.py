@@ -14,7 +14,7 @@ from discord.utils import escape_markdown, escape_mentions
 
 from bot.models import Article, Author, Brief, Quote
 from bot.search import HIGHLIGHT_CLOSE, HIGHLIGHT_OPEN
-from bot.storage.articles import ArticleRow
+from bot.storage.articles import COUNT_CAP, ArticleRow
 from bot.storage.requests import RequestRecord
 
 MESSAGE_LIMIT = 2000
@@ -179,6 +179,13 @@ def pages_for(total: int, per_page: int) -> int:
     return max(1, -(-total // per_page))
 
 
+def count_label(total: int, noun: str) -> str:
+    """"3 quotations", or "1,000+ quotations" when a search stopped counting at its cap."""
+    if total > COUNT_CAP:
+        return f"{COUNT_CAP:,}+ {noun}s"
+    return f"{total:,} {noun}{'s' if total != 1 else ''}"
+
+
 def highlight(marked: str, limit: int) -> str:
     """Text with search matches between HIGHLIGHT_OPEN/CLOSE markers, escaped and cut to ``limit``,
     matches in bold. Cut first, then close a match the cut left open, so the bold always pairs."""
@@ -201,7 +208,7 @@ def quotes_embed(
     """A page of quotations, each as (article title, quote, its text with matches marked)."""
     budget = _Budget()
     embed = discord.Embed(title=budget.take(clean(heading), TITLE_LIMIT), colour=COLOUR)
-    footer = f"Page {page + 1} of {pages} · {total:,} quotation{'s' if total != 1 else ''}"
+    footer = f"Page {page + 1} of {pages} · {count_label(total, 'quotation')}"
     embed.set_footer(text=budget.take(footer + (f" · {note}" if note else ""), FOOTER_LIMIT))
     per_entry = (DESCRIPTION_LIMIT - 100) // max(1, len(entries))
     blocks = []
@@ -217,7 +224,7 @@ def passages_embed(heading: str, entries: list[tuple[str, str]], page: int, page
     """A page of article passages (sentences, not quotations), labelled as such."""
     budget = _Budget()
     embed = discord.Embed(title=budget.take(clean(heading), TITLE_LIMIT), colour=COLOUR)
-    embed.set_footer(text=f"Page {page + 1} of {pages} · {total:,} passage{'s' if total != 1 else ''} (not quotations)")
+    embed.set_footer(text=f"Page {page + 1} of {pages} · {count_label(total, 'passage')} (not quotations)")
     per_entry = (DESCRIPTION_LIMIT - 300) // max(1, len(entries))
     blocks = [f"> {highlight(marked, per_entry - 160)}\n*in {cut(clean(title), 150)}*" for title, marked in entries]
     intro = "No quotation matches, but these passages of articles do:\n\n"

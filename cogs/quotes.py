@@ -18,7 +18,7 @@ from bot.render import (
     passages_embed,
     quotes_embed,
 )
-from bot.storage.articles import ArticleRow
+from bot.storage.articles import RANK_WINDOW, ArticleRow
 from bot.views import Paginator
 from cogs.common import article_autocomplete, work_cooldown
 
@@ -59,7 +59,8 @@ class Quotes(commands.Cog):
             )
             return
         total = first.total or first.passage_total
-        pages = pages_for(total, QUOTES_PER_PAGE)
+        # The best RANK_WINDOW results can be paged through; the footer still gives the total.
+        pages = pages_for(min(total, RANK_WINDOW), QUOTES_PER_PAGE)
 
         async def render(page: int) -> discord.Embed:
             results = (
