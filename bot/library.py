@@ -182,10 +182,11 @@ class Library:
         match = combine(query.match if query else None, by_speaker)
         assert match is not None
         scope = article.id if article else None
-        phrases_only = query if query is not None and by_speaker is None else None
-        found, total = await self.repo.search_quotes(match, scope, limit, offset, phrases_only)
+        found, total = await self.repo.search_quotes(
+            match, scope, limit, offset, query, use_pairs=query is not None and by_speaker is None
+        )
         if total == 0 and query is not None:
-            passages, count = await self.repo.search_passages(query.match, scope, limit, offset, query)
+            passages, count = await self.repo.search_passages(query.match, scope, limit, offset, query, use_pairs=True)
             if count:
                 marked = [(self._by_id[a], highlight(text, query)) for a, text in passages if a in self._by_id]
                 return QuoteResults([], 0, query=query, passages=marked, passage_total=count)

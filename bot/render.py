@@ -180,7 +180,7 @@ def pages_for(total: int, per_page: int) -> int:
 
 
 def count_label(total: int, noun: str) -> str:
-    """"3 quotations", or "1,000+ quotations" when a search stopped counting at its cap."""
+    """ "3 quotations", or "1,000+ quotations" when a search stopped counting at its cap."""
     if total > COUNT_CAP:
         return f"{COUNT_CAP:,}+ {noun}s"
     return f"{total:,} {noun}{'s' if total != 1 else ''}"

@@ -137,14 +137,24 @@ def highlight(text: str, query: SearchQuery | None) -> str:
     return _WORD.sub(mark, text)
 
 
-def phrase_score(texts: list[str], phrases: tuple[tuple[str, ...], ...], avg_words: float = 20.0) -> float:
-    """BM25's term-frequency part for phrase matches in ``texts`` (k1 1.2, b 0.75), negated like
-    SQLite's bm25() so that lower is better. With phrases only, BM25's IDF factor is the same for
-    every match, so this orders matches as BM25 would."""
-    words = [w for t in texts for w in _pair_words(t)]
-    score = 0.0
+def tf_score(texts: list[str | None], query: SearchQuery, avg_words: float = 20.0) -> float:
+    """BM25's term-frequency part (k1 1.2, b 0.75) for the query's words and phrases in ``texts``,
+    negated like SQLite's bm25() so that lower is better.
+
+    Used where bm25() would cost too much: its IDF factor counts every document holding each term,
+    which for a very common word means reading its whole posting list. Among matches of a query
+    whose every term is that common, IDF barely differs, so term frequency orders them as BM25
+    would, nearly."""
+    words = [w for t in texts for w in _pair_words(t or "")]
     norm = 1.2 * (0.25 + 0.75 * len(words) / avg_words)
-    for phrase in phrases:
+    score = 0.0
+    phrase_words = {w for p in query.phrases for w in p}
+    for mark, prefix in query.marks:
+        if mark in phrase_words:
+            continue
+        tf = sum(1 for w in words if (w.startswith(mark) if prefix else w == mark))
+        score += tf / (tf + norm) if tf else 0.0
+    for phrase in query.phrases:
         n = len(phrase)
         tf = sum(1 for i in range(len(words) - n + 1) if tuple(words[i : i + n]) == phrase)
         score += tf / (tf + norm) if tf else 0.0

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import aiosqlite
 
 from bot.models import Analysis, Article, Quote
-from bot.search import SearchQuery, pair_tokens, phrase_score
+from bot.search import SearchQuery, pair_tokens, tf_score
 
 # Searches count matches up to COUNT_CAP (more shows as "1,000+") and rank at most COUNT_CAP of
 # them (see _ranked); RANK_TIE_MARGIN rows past the page are re-ordered among equal scores.
@@ -258,12 +258,19 @@ class ArticleRepository:
         return [(r[0], Quote(text=r[1], speaker=r[2], context=r[3], key=bool(r[4]))) for r in rows], total
 
     async def search_quotes(
-        self, match: str, article_id: str | None, limit: int, offset: int = 0, query: SearchQuery | None = None
+        self,
+        match: str,
+        article_id: str | None,
+        limit: int,
+        offset: int = 0,
+        query: SearchQuery | None = None,
+        *,
+        use_pairs: bool = False,
     ) -> tuple[list[tuple[str, Quote]], int]:
         """Quotations matching an FTS5 expression (built by bot.search, never raw user text), best
         first by bm25 and, among equals, newest article first; with the number of matches, counted
         up to COUNT_CAP + 1 (more than COUNT_CAP shows as "1,000+")."""
-        ranked, total = await self._ranked("quotes", match, article_id, offset + limit, query)
+        ranked, total = await self._ranked("quotes", match, article_id, offset + limit, query, use_pairs)
         page = ranked[offset : offset + limit]
         if not page:
             return [], total
@@ -273,10 +280,17 @@ class ArticleRepository:
         return [(r[1], Quote(text=r[2], speaker=r[3], context=r[4], key=bool(r[5]))) for r in rows], total
 
     async def search_passages(
-        self, match: str, article_id: str | None, limit: int, offset: int = 0, query: SearchQuery | None = None
+        self,
+        match: str,
+        article_id: str | None,
+        limit: int,
+        offset: int = 0,
+        query: SearchQuery | None = None,
+        *,
+        use_pairs: bool = False,
     ) -> tuple[list[tuple[str, str]], int]:
         """Article sentences matching an FTS5 expression as (article id, sentence), best first; the total."""
-        ranked, total = await self._ranked("passages", match, article_id, offset + limit, query)
+        ranked, total = await self._ranked("passages", match, article_id, offset + limit, query, use_pairs)
         page = ranked[offset : offset + limit]
         if not page:
             return [], total
@@ -290,7 +304,13 @@ class ArticleRepository:
         return [found[i] for i in ids if i in found]
 
     async def _ranked(
-        self, table: str, match: str, article_id: str | None, needed: int, query: SearchQuery | None = None
+        self,
+        table: str,
+        match: str,
+        article_id: str | None,
+        needed: int,
+        query: SearchQuery | None = None,
+        use_pairs: bool = False,
     ) -> tuple[list[int], int]:
         """Row ids of ``table`` matching ``match``, best first, enough for ``needed`` results; and the
         number of matches, counted up to COUNT_CAP + 1 (one more means "more than COUNT_CAP").
@@ -304,7 +324,7 @@ class ArticleRepository:
         """
         fts = f"{table}_fts"
         scope, params = _scope(table, article_id)
-        if query is not None and query.pairs is not None:
+        if use_pairs and query is not None and query.pairs is not None:
             # Phrases only: the word-pair index finds them in one posting list, where FTS5 would
             # intersect the positions of every word; the newest RANK_WINDOW are scored in Python.
             pair_table = "quote_pairs" if table == "quotes" else "passage_pairs"
@@ -318,7 +338,7 @@ class ArticleRepository:
                 return [], 0
             columns = "id, text, speaker" if table == "quotes" else "id, text"
             rows = await self._rows_by_id(f"SELECT {columns} FROM {table} WHERE id IN ({{}})", found[:RANK_WINDOW])
-            candidates = [(round(phrase_score(list(r[1:]), query.phrases), 6), r[0]) for r in rows]
+            candidates = [(round(tf_score(list(r[1:]), query), 6), r[0]) for r in rows]
         else:
             async with self.db.execute(
                 f"SELECT COUNT(*) FROM (SELECT 1 FROM {fts} WHERE {fts} MATCH ? {scope} LIMIT ?)",
@@ -327,14 +347,26 @@ class ArticleRepository:
                 total = (await cur.fetchone())[0]
             if total == 0:
                 return [], 0
-            # Exact bm25 order over every match when they are few enough; else over the newest.
-            order = "rank" if total <= COUNT_CAP else "rowid DESC"
-            window = max(needed, 0) + RANK_TIE_MARGIN if total <= COUNT_CAP else RANK_WINDOW
-            async with self.db.execute(
-                f"SELECT rowid, bm25({fts}) FROM {fts} WHERE {fts} MATCH ? {scope} ORDER BY {order} LIMIT ?",
-                [match, *params, window],
-            ) as cur:
-                candidates = [(round(r[1], 6), r[0]) for r in await cur.fetchall()]
+            if total <= COUNT_CAP or query is None:
+                # Exact bm25 order over every match (FTS5's own top-N on rank).
+                window = max(needed, 0) + RANK_TIE_MARGIN if total <= COUNT_CAP else RANK_WINDOW
+                order = "rank" if total <= COUNT_CAP else "rowid DESC"
+                async with self.db.execute(
+                    f"SELECT rowid, bm25({fts}) FROM {fts} WHERE {fts} MATCH ? {scope} ORDER BY {order} LIMIT ?",
+                    [match, *params, window],
+                ) as cur:
+                    candidates = [(round(r[1], 6), r[0]) for r in await cur.fetchall()]
+            else:
+                # Very common terms: the newest RANK_WINDOW matches, scored by term frequency
+                # (bm25() would read every posting of the term to compute its IDF).
+                async with self.db.execute(
+                    f"SELECT rowid FROM {fts} WHERE {fts} MATCH ? {scope} ORDER BY rowid DESC LIMIT ?",
+                    [match, *params, RANK_WINDOW],
+                ) as cur:
+                    newest = [r[0] for r in await cur.fetchall()]
+                columns = "id, text, speaker, context" if table == "quotes" else "id, text"
+                rows = await self._rows_by_id(f"SELECT {columns} FROM {table} WHERE id IN ({{}})", newest)
+                candidates = [(round(tf_score(list(r[1:]), query), 6), r[0]) for r in rows]
         candidates.sort(key=lambda c: (c[0], -c[1]))
         # Order equal scores newest article first; only the rows that can reach the page matter.
         head = candidates[: max(needed, 0) + RANK_TIE_MARGIN]
