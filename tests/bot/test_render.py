@@ -99,3 +99,11 @@ def test_choice_name():
 def test_quote_line_fits():
     q = Quote(text="word " * 1000, speaker="S" * 500, context="", speaker_description="d" * 500)
     assert len(quote_line(q, 300)) <= 300
+
+
+def test_count_label_caps():
+    from bot.render import count_label
+
+    assert count_label(1, "quotation") == "1 quotation"
+    assert count_label(1000, "quotation") == "1,000 quotations"
+    assert count_label(1001, "passage") == "1,000+ passages"

@@ -166,3 +166,21 @@ async def test_speakers_for_autocomplete(library):
     assert [n for n, _ in await library.speakers("rus")] == ["Daniel Russel"]
     assert [n for n, _ in await library.speakers("zoe")] == ["Zoë Martin"]
     assert await library.speakers("😀") == (await library.speakers(""))
+
+
+async def test_very_common_words_are_capped_and_still_ranked(db, tmp_path):
+    from bot.storage.articles import COUNT_CAP
+
+    folder = tmp_path / "many"
+    folder.mkdir()
+    paras = [f"“The budget {'budget ' * (i % 3)}matters for item {i},” said Mary Jones." for i in range(COUNT_CAP + 50)]
+    (folder / "many.txt").write_text("Budget Day\n\n" + "\n\n".join(paras) + "\n")
+    lib = Library(ArticleRepository(db), folder)
+    await lib.sync()
+    results = await lib.search_quotes("budget", limit=5)
+    assert results.total == COUNT_CAP + 1  # "1,000+"
+    assert len(results.hits) == 5
+    # Term frequency orders the window: the quotes saying "budget" three times come first.
+    assert all(hit.quote.text.count("budget") == 3 for _, hit in results.hits)
+    phrase = await lib.search_quotes('"budget matters"', limit=5)
+    assert phrase.total > 0 and all("budget matters" in hit.quote.text for _, hit in phrase.hits)
