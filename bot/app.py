@@ -16,16 +16,26 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.config import Settings
+from bot.deliveries import DeliveryWorker
 from bot.errors import UserError
 from bot.library import Library
 from bot.render import NO_MENTIONS, clean
 from bot.storage.articles import ArticleRepository, StateRepository
 from bot.storage.db import connect
 from bot.storage.requests import RequestRepository
+from bot.storage.subscriptions import SubscriptionRepository
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("cogs.briefs", "cogs.quotes", "cogs.authors", "cogs.library", "cogs.records", "cogs.admin")
+EXTENSIONS = (
+    "cogs.briefs",
+    "cogs.quotes",
+    "cogs.authors",
+    "cogs.library",
+    "cogs.records",
+    "cogs.subscriptions",
+    "cogs.admin",
+)
 
 
 class TokenRejected(Exception):
@@ -68,7 +78,9 @@ class BriefBot(commands.Bot):
         self.db = await connect(self.settings.db_path)
         self.state = StateRepository(self.db)
         self.requests = RequestRepository(self.db)
-        self.library = Library(ArticleRepository(self.db), self.settings.articles_dir)
+        self.subscriptions = SubscriptionRepository(self.db)
+        self.library = Library(ArticleRepository(self.db), self.settings.articles_dir, subscriptions=self.subscriptions)
+        self.deliveries = DeliveryWorker(self)
         report = await self.library.sync()
         log.info("library ready: %d articles (%d skipped)", len(self.library.articles), len(report.skipped))
         for name in self._extensions:
@@ -77,8 +89,11 @@ class BriefBot(commands.Bot):
             await self.sync_commands()
         if self._poll:
             self._poller = asyncio.create_task(self._poll_library(), name="briefbot-library-poll")
+            self.deliveries.start()  # posts whatever is pending, including what a crash left
 
     async def close(self) -> None:
+        if hasattr(self, "deliveries"):
+            await self.deliveries.stop()
         if self._poller is not None:
             self._poller.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -139,7 +154,9 @@ class BriefBot(commands.Bot):
         while True:
             await asyncio.sleep(self.settings.poll_seconds)
             try:
-                await self.library.sync()
+                report = await self.library.sync()
+                if report.queued:
+                    self.deliveries.wake()
             except Exception:
                 log.exception("library sync failed; retrying in %ss", self.settings.poll_seconds)
 

@@ -15,6 +15,7 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from bot.delivery import matches
 from bot.engine import ENGINE_VERSION, analyse, make_brief
 from bot.errors import UserError
 from bot.loaders import MAX_FILE_BYTES, SUPPORTED_SUFFIXES, ArticleFileError, RawArticle, read_article_file
@@ -22,6 +23,7 @@ from bot.models import Analysis, Article, Brief, Quote
 from bot.parsing import article_id, content_hash, parse_article
 from bot.search import SearchQuery, combine, highlight, parse_query, speaker_filter
 from bot.storage.articles import ArticleRepository, ArticleRow
+from bot.storage.subscriptions import SubscriptionRepository
 from bot.text import fold, slugify
 
 log = logging.getLogger(__name__)
@@ -56,6 +58,7 @@ class SyncReport:
     unchanged: int = 0
     retired: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+    queued: int = 0  # deliveries queued for subscribed channels
 
     @property
     def changed(self) -> bool:
@@ -80,8 +83,10 @@ class Library:
         folder: Path,
         *,
         max_bytes: int = MAX_FILE_BYTES,
+        subscriptions: SubscriptionRepository | None = None,
     ) -> None:
         self.repo = repo
+        self.subscriptions = subscriptions
         self.folder = folder
         self.max_bytes = max_bytes
         self._rows: list[ArticleRow] = []
@@ -315,7 +320,22 @@ class Library:
         if await self.repo.slug_taken(slug, ident):
             slug = f"{slug}-{ident[:6]}"
         article = replace(article, id=ident, slug=slug, source_path=rel)
-        await self.repo.save(article, analysis, ENGINE_VERSION, file_size=stat.st_size, file_mtime_ns=stat.st_mtime_ns)
+        # A new article is queued for every subscribed channel whose filter it passes, in the same
+        # transaction that stores it; an edited one (row is not None) is not posted again.
+        deliver_to: list[int] = []
+        if row is None and self.subscriptions is not None:
+            deliver_to = [
+                s.channel_id for s in await self.subscriptions.active() if matches(article, analysis, s.keywords)
+            ]
+        await self.repo.save(
+            article,
+            analysis,
+            ENGINE_VERSION,
+            file_size=stat.st_size,
+            file_mtime_ns=stat.st_mtime_ns,
+            deliver_to=deliver_to,
+        )
+        report.queued += len(deliver_to)
         analysed.add(digest)
         (report.updated if row is not None else report.added).append(ident)
 

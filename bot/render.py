@@ -16,6 +16,7 @@ from bot.models import Article, Author, Brief, Quote
 from bot.search import HIGHLIGHT_CLOSE, HIGHLIGHT_OPEN
 from bot.storage.articles import COUNT_CAP, ArticleRow
 from bot.storage.requests import RequestRecord
+from bot.storage.subscriptions import Subscription
 
 MESSAGE_LIMIT = 2000
 TITLE_LIMIT = 256
@@ -296,4 +297,23 @@ def history_embed(records: list[RequestRecord], page: int, pages: int, total: in
         title = cut(clean(rec.title), 150) if rec.title else f"an article no longer in the library (`{rec.article_id}`)"
         lines.append(f"{when} · `/{rec.command}` · {title}")
     embed.description = cut("\n".join(lines) or "You have not asked for any briefs yet.", DESCRIPTION_LIMIT)
+    return embed
+
+
+def subscriptions_embed(subs: list[Subscription]) -> discord.Embed:
+    embed = discord.Embed(title="Subscriptions in this server", colour=COLOUR)
+    if not subs:
+        embed.description = "No channel is subscribed. `/subscribe` posts new articles to a channel."
+        return embed
+    lines = []
+    for s in subs:
+        what = (
+            "articles mentioning " + ", ".join(f"“{clean(k)}”" for k in s.keywords) if s.keywords else "every article"
+        )
+        line = f"<#{s.channel_id}>: {what}"
+        if s.paused:
+            line += f"\n⏸ paused: {clean(s.paused_reason or 'unknown reason')}. Fix it, then `/subscribe` again."
+        lines.append(line)
+    embed.description = cut("\n".join(lines), DESCRIPTION_LIMIT)
+    embed.set_footer(text=f"{len(subs)} subscribed channel{'s' if len(subs) != 1 else ''}")
     return embed

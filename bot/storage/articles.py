@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
@@ -155,8 +156,10 @@ class ArticleRepository:
         *,
         file_size: int | None,
         file_mtime_ns: int | None,
+        deliver_to: Iterable[int] = (),
     ) -> None:
-        """Insert or update an article and cache its analysis, in one transaction."""
+        """Insert or update an article and cache its analysis, in one transaction; with
+        ``deliver_to``, queue its posting to those channels in the same transaction (the outbox)."""
         now = utcnow()
         stored = article.to_dict()
         for key in ("id", "slug", "source_path"):
@@ -222,6 +225,10 @@ class ArticleRepository:
             await self.db.executemany(
                 "INSERT INTO article_terms (term, article_id, weight) VALUES (?, ?, ?)",
                 [(term, article.id, weight) for term, weight in analysis.signature],
+            )
+            await self.db.executemany(
+                "INSERT OR IGNORE INTO deliveries (channel_id, article_id, created_at) VALUES (?, ?, ?)",
+                [(channel_id, article.id, now) for channel_id in deliver_to],
             )
             await self.db.execute("COMMIT")
         except BaseException:

@@ -1,0 +1,111 @@
+"""The delivery worker: posts queued new-article briefs to subscribed channels, exactly once.
+
+Deliveries are rows of the outbox (see bot/storage/subscriptions.py), written in the same
+transaction as the article or the subscription. The worker posts each with a nonce derived from
+(channel, article) and enforce_nonce, then marks it delivered. If the bot dies between Discord
+accepting a post and the mark being written, the next attempt sends the same nonce and Discord
+answers with the message it already has, so nothing is posted twice. What remains: Discord keeps
+nonces for a few minutes only, so a crash in that exact window followed by a restart more than a
+few minutes later could post one duplicate.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import TYPE_CHECKING
+
+import aiohttp
+import discord
+
+from bot.delivery import delivery_nonce
+from bot.render import NO_MENTIONS, brief_embed
+from bot.storage.subscriptions import Delivery
+
+if TYPE_CHECKING:
+    from bot.app import BriefBot
+
+log = logging.getLogger(__name__)
+
+CONCURRENCY = 4  # posts in flight at once; discord.py keeps each within Discord's rate limits
+BATCH = 50
+IDLE_WAIT = 30.0  # re-check the outbox at least this often
+MAX_BACKOFF = 600.0
+
+
+class DeliveryWorker:
+    def __init__(self, bot: BriefBot) -> None:
+        self.bot = bot
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._slots = asyncio.Semaphore(CONCURRENCY)
+
+    def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.create_task(self._run(), name="briefbot-deliveries")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def _run(self) -> None:
+        await self.bot.wait_until_ready()
+        while True:
+            try:
+                await self.drain()
+            except Exception:
+                log.exception("delivery worker failed; retrying")
+            wait = await self.bot.subscriptions.next_due_in()
+            self._wake.clear()
+            timeout = IDLE_WAIT if wait is None else min(IDLE_WAIT, max(wait, 0.05))
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout)
+
+    async def drain(self) -> int:
+        """Post every delivery that is due now; returns how many were delivered."""
+        delivered = 0
+        while batch := await self.bot.subscriptions.due(BATCH):
+            results = await asyncio.gather(*(self._deliver(d) for d in batch))
+            delivered += sum(results)
+            if not any(results) and all(d.attempts > 0 for d in batch):
+                break  # everything due is failing; the backoff decides when to try again
+        return delivered
+
+    async def _deliver(self, d: Delivery) -> bool:
+        repo = self.bot.subscriptions
+        row = self.bot.library.resolve(d.article_id)
+        if row is None:
+            await repo.cancel(d.id, "the article was removed before it could be posted")
+            return False
+        async with self._slots:
+            try:
+                brief = await self.bot.library.brief(row, 3)
+                channel = self.bot.get_partial_messageable(d.channel_id)
+                message = await channel.send(
+                    embed=brief_embed(brief, "new article"),
+                    nonce=delivery_nonce(d.channel_id, d.article_id),
+                    allowed_mentions=NO_MENTIONS,
+                )
+            except (discord.Forbidden, discord.NotFound) as exc:
+                reason = (
+                    "Discord refused access to the channel (missing permissions)"
+                    if isinstance(exc, discord.Forbidden)
+                    else "the channel no longer exists"
+                )
+                log.warning("pausing the subscription of channel %s: %s (%s)", d.channel_id, reason, exc)
+                await repo.pause(d.channel_id, reason)
+                return False
+            except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as exc:
+                delay = min(MAX_BACKOFF, 2.0 ** (d.attempts + 1))
+                log.warning("delivery %s to channel %s failed (%s); retrying in %.0fs", d.id, d.channel_id, exc, delay)
+                await repo.retry_later(d.id, str(exc), delay)
+                return False
+        await repo.delivered(d.id, message.id)
+        return True

@@ -1,0 +1,43 @@
+"""Domain rules for subscriptions: keyword filters and delivery identity. No Discord, no I/O."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+
+from bot.models import Analysis, Article
+from bot.text import fold
+
+MAX_KEYWORDS = 10
+MAX_KEYWORD_CHARS = 50
+
+
+def parse_keywords(text: str | None) -> list[str]:
+    """Comma-separated keywords, trimmed, de-duplicated (ignoring case), at most MAX_KEYWORDS."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for part in (text or "").split(","):
+        keyword = " ".join(part.split())[:MAX_KEYWORD_CHARS]
+        if keyword and fold(keyword) not in seen:
+            seen.add(fold(keyword))
+            out.append(keyword)
+    return out[:MAX_KEYWORDS]
+
+
+def matches(article: Article, analysis: Analysis, keywords: Iterable[str]) -> bool:
+    """Whether an article passes a channel's filter: no keywords, or any keyword found as whole
+    words (ignoring case and accents) in its title, standfirst, body or key phrases."""
+    keywords = [k for k in keywords if k.strip()]
+    if not keywords:
+        return True
+    haystack = " ".join([article.title, article.dek or "", article.body, " ".join(analysis.keywords)])
+    folded = fold(haystack)
+    return any(re.search(rf"(?<!\w){re.escape(fold(k))}(?!\w)", folded) for k in keywords)
+
+
+def delivery_nonce(channel_id: int, article_id: str) -> str:
+    """The nonce of the post of an article to a channel: the same on every attempt, so Discord
+    (with enforce_nonce) returns the first message instead of posting a second one."""
+    digest = hashlib.sha256(f"{channel_id}:{article_id}".encode()).hexdigest()
+    return "bb" + digest[:23]  # Discord allows 25 characters

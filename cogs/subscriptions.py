@@ -1,0 +1,102 @@
+"""/subscribe, /unsubscribe, /subscriptions: new articles posted to channels."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.app import BriefBot
+from bot.delivery import parse_keywords
+from bot.errors import UserError
+from bot.render import NO_MENTIONS, subscriptions_embed
+
+NEEDED = {"view_channel": "View Channel", "send_messages": "Send Messages", "embed_links": "Embed Links"}
+
+
+def _target(interaction: discord.Interaction, channel: discord.TextChannel | None) -> discord.TextChannel:
+    target = channel or interaction.channel
+    if not isinstance(target, discord.TextChannel):
+        raise UserError("New articles can only be posted to a server's text channel: name one with `channel`.")
+    return target
+
+
+def _check_member(interaction: discord.Interaction, target: discord.TextChannel, verb: str) -> None:
+    """Only members who can manage the target channel itself, wherever the command was typed."""
+    member = interaction.user
+    if not isinstance(member, discord.Member) or not target.permissions_for(member).manage_channels:
+        raise UserError(f"You need the Manage Channels permission in #{target.name} to {verb} it.")
+
+
+class Subscriptions(commands.Cog):
+    def __init__(self, bot: BriefBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="subscribe", description="Post new articles to a channel as they arrive")
+    @app_commands.describe(
+        channel="The channel to post to (this one if left empty)",
+        keywords="Only articles mentioning one of these, comma-separated (every article if left empty)",
+        backfill="Also post the latest articles now: 0 to 10 (default 0)",
+    )
+    @app_commands.guild_only()
+    @app_commands.default_permissions(manage_channels=True)
+    async def subscribe(
+        self,
+        interaction: discord.Interaction,
+        channel: discord.TextChannel | None = None,
+        keywords: str | None = None,
+        backfill: app_commands.Range[int, 0, 10] = 0,
+    ) -> None:
+        target = _target(interaction, channel)
+        _check_member(interaction, target, "subscribe")
+        assert interaction.guild is not None
+        mine = target.permissions_for(interaction.guild.me)
+        missing = [label for perm, label in NEEDED.items() if not getattr(mine, perm)]
+        if missing:
+            raise UserError(
+                f"I can't post in #{target.name}: I lack {', '.join(missing)} there. Grant it and subscribe again."
+            )
+        wanted = parse_keywords(keywords)
+        latest = [r.id for r in self.bot.library.articles[:backfill]]
+        existed = await self.bot.subscriptions.subscribe(
+            guild_id=interaction.guild.id,
+            channel_id=target.id,
+            keywords=wanted,
+            user_id=interaction.user.id,
+            backfill=latest,
+        )
+        self.bot.deliveries.wake()
+        what = "articles mentioning " + ", ".join(f"“{k}”" for k in wanted) if wanted else "every new article"
+        lines = [f"{'Updated' if existed else 'Subscribed'}: {target.mention} gets {what}."]
+        if latest:
+            lines.append(f"Posting the latest {len(latest)} now.")
+        await interaction.response.send_message(
+            discord.utils.escape_mentions("\n".join(lines)), ephemeral=True, allowed_mentions=NO_MENTIONS
+        )
+
+    @app_commands.command(name="unsubscribe", description="Stop posting new articles to a channel")
+    @app_commands.describe(channel="The channel (this one if left empty)")
+    @app_commands.guild_only()
+    @app_commands.default_permissions(manage_channels=True)
+    async def unsubscribe(self, interaction: discord.Interaction, channel: discord.TextChannel | None = None) -> None:
+        target = _target(interaction, channel)
+        _check_member(interaction, target, "unsubscribe")
+        if not await self.bot.subscriptions.unsubscribe(target.id):
+            raise UserError(f"#{target.name} is not subscribed.")
+        await interaction.response.send_message(
+            f"Unsubscribed: {target.mention} gets no more new articles.", ephemeral=True, allowed_mentions=NO_MENTIONS
+        )
+
+    @app_commands.command(name="subscriptions", description="This server's subscribed channels and their filters")
+    @app_commands.guild_only()
+    @app_commands.default_permissions(manage_channels=True)
+    async def subscriptions(self, interaction: discord.Interaction) -> None:
+        assert interaction.guild is not None
+        subs = await self.bot.subscriptions.for_guild(interaction.guild.id)
+        await interaction.response.send_message(
+            embed=subscriptions_embed(subs), ephemeral=True, allowed_mentions=NO_MENTIONS
+        )
+
+
+async def setup(bot: BriefBot) -> None:
+    await bot.add_cog(Subscriptions(bot))
