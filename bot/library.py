@@ -324,9 +324,8 @@ class Library:
         # transaction that stores it; an edited one (row is not None) is not posted again.
         deliver_to: list[int] = []
         if row is None and self.subscriptions is not None:
-            deliver_to = [
-                s.channel_id for s in await self.subscriptions.active() if matches(article, analysis, s.keywords)
-            ]
+            subscribed = await self.subscriptions.active()
+            deliver_to = [s.channel_id for s in subscribed if matches(article, analysis, s.keywords)]
         await self.repo.save(
             article,
             analysis,

@@ -57,9 +57,9 @@ class SubscriptionRepository:
             async with self.db.execute("SELECT 1 FROM subscriptions WHERE channel_id = ?", (channel_id,)) as cur:
                 existed = await cur.fetchone() is not None
             await self.db.execute(
-                "INSERT INTO subscriptions (channel_id, guild_id, keywords, created_by, created_at) VALUES (?, ?, ?, ?, ?) "
-                "ON CONFLICT (channel_id) DO UPDATE SET keywords = excluded.keywords, created_by = excluded.created_by, "
-                "paused_at = NULL, paused_reason = NULL",
+                "INSERT INTO subscriptions (channel_id, guild_id, keywords, created_by, created_at) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (channel_id) DO UPDATE SET keywords = excluded.keywords, "
+                "created_by = excluded.created_by, paused_at = NULL, paused_reason = NULL",
                 (channel_id, guild_id, json.dumps(keywords, ensure_ascii=False), user_id, now),
             )
             # A resumed channel gets what was pending straight away.
