@@ -40,6 +40,7 @@ class DeliveryWorker:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._slots = asyncio.Semaphore(CONCURRENCY)
+        self.base_delay = 2.0  # first retry after a failure; doubles each time up to MAX_BACKOFF
 
     def start(self) -> None:
         if self._task is None:
@@ -103,7 +104,7 @@ class DeliveryWorker:
                 await repo.pause(d.channel_id, reason)
                 return False
             except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as exc:
-                delay = min(MAX_BACKOFF, 2.0 ** (d.attempts + 1))
+                delay = min(MAX_BACKOFF, self.base_delay * 2.0**d.attempts)
                 log.warning("delivery %s to channel %s failed (%s); retrying in %.0fs", d.id, d.channel_id, exc, delay)
                 await repo.retry_later(d.id, str(exc), delay)
                 return False

@@ -1,0 +1,144 @@
+"""Subscriptions end to end: the commands, permission checks, posting new articles, faults."""
+
+from __future__ import annotations
+
+import asyncio
+
+from tests.cogs.conftest import EPHEMERAL, run
+from tests.fakediscord import Perm, make_overwrite, make_text_channel
+
+NEW = "Harbour Plan Approved\n\nThe harbour board approved a new plan on Monday. It will cost a great deal.\n"
+OTHER = "Opera Season Opens\n\nThe opera house opened its season with a new production of Tosca.\n"
+
+
+def posts(fake, channel_id: int) -> list[str]:
+    return [m["embeds"][0]["title"] for m in fake.channel_messages(channel_id) if m.get("embeds")]
+
+
+async def subscribe(fake, **options):
+    _, data = await run(fake, "subscribe", user=fake.mod, **options)
+    return data
+
+
+async def add_file(bot, articles_dir, name: str, text: str) -> None:
+    (articles_dir / name).write_text(text)
+    report = await bot.library.sync()
+    if report.queued:
+        bot.deliveries.wake()
+
+
+async def test_subscribe_and_new_article_is_posted_once(fake_discord, bot, articles_dir):
+    data = await subscribe(fake_discord)
+    assert data["flags"] & EPHEMERAL and data["content"].startswith("Subscribed: <#")
+    assert posts(fake_discord, fake_discord.channel_id) == []  # no back catalogue flood
+    await add_file(bot, articles_dir, "harbour.txt", NEW)
+    await fake_discord.wait_for(lambda: posts(fake_discord, fake_discord.channel_id), timeout=5)
+    assert posts(fake_discord, fake_discord.channel_id) == ["Harbour Plan Approved"]
+    [post] = fake_discord.requests_to("POST", f"/channels/{fake_discord.channel_id}/messages")
+    assert post.json["allowed_mentions"] == {"parse": []}
+    assert post.json["enforce_nonce"] is True and post.json["nonce"].startswith("bb")
+    # Editing the article does not post it again.
+    await add_file(bot, articles_dir, "harbour.txt", NEW + "\nA correction was added.\n")
+    await asyncio.sleep(0.3)
+    assert posts(fake_discord, fake_discord.channel_id) == ["Harbour Plan Approved"]
+
+
+async def test_keyword_filter(fake_discord, bot, articles_dir):
+    await subscribe(fake_discord, keywords="tosca, ballet")
+    await add_file(bot, articles_dir, "harbour.txt", NEW)
+    await add_file(bot, articles_dir, "opera.txt", OTHER)
+    await fake_discord.wait_for(lambda: posts(fake_discord, fake_discord.channel_id), timeout=5)
+    await asyncio.sleep(0.2)
+    assert posts(fake_discord, fake_discord.channel_id) == ["Opera Season Opens"]
+    _, data = await run(fake_discord, "subscriptions", user=fake_discord.mod)
+    assert "“tosca”, “ballet”" in data["embeds"][0]["description"]
+
+
+async def test_backfill_posts_the_latest(fake_discord, bot):
+    data = await subscribe(fake_discord, backfill=2)
+    assert "Posting the latest 2 now." in data["content"]
+    await fake_discord.wait_for(lambda: len(posts(fake_discord, fake_discord.channel_id)) == 2, timeout=5)
+    assert sorted(posts(fake_discord, fake_discord.channel_id)) == sorted(r.title for r in bot.library.articles[:2])
+
+
+async def test_backfill_out_of_range_is_refused(fake_discord, bot):
+    inter = await fake_discord.send_command("subscribe", options={"backfill": 11}, user=fake_discord.mod)
+    reply = await inter.response(timeout=3)
+    assert reply.data["flags"] & EPHEMERAL and "something went wrong" not in reply.data["content"]
+
+
+async def test_member_without_manage_channels_is_refused(fake_discord, bot):
+    _, data = await run(fake_discord, "subscribe")  # alice
+    assert data["flags"] & EPHEMERAL
+    assert "You need the Manage Channels permission in #general" in data["content"]
+    assert await bot.subscriptions.for_guild(fake_discord.guild_id) == []
+
+
+async def test_permission_is_checked_on_the_target_channel(fake_discord, bot):
+    mod_role = next(r for r in fake_discord.guilds[fake_discord.guild_id]["roles"] if r["name"] == "Moderator")
+    locked = make_text_channel(
+        name="locked", permission_overwrites=[make_overwrite(int(mod_role["id"]), deny=Perm.MANAGE_CHANNELS)]
+    )
+    fake_discord.add_channel(fake_discord.guild_id, locked)
+    await fake_discord.dispatch("CHANNEL_CREATE", {**locked, "guild_id": str(fake_discord.guild_id)})
+    await asyncio.sleep(0.1)
+    # Typed in #general, where the moderator may manage channels, but aimed at #locked.
+    _, data = await run(fake_discord, "subscribe", user=fake_discord.mod, channel=int(locked["id"]))
+    assert "You need the Manage Channels permission in #locked" in data["content"]
+
+
+async def test_bot_lacking_permissions_says_which(fake_discord, bot):
+    data = await subscribe(fake_discord, channel=fake_discord.readonly_channel_id)
+    assert "I lack Send Messages" in data["content"]
+    data = await subscribe(fake_discord, channel=fake_discord.staff_channel_id)
+    assert "I lack View Channel, Send Messages, Embed Links" in data["content"]
+    assert await bot.subscriptions.for_guild(fake_discord.guild_id) == []
+
+
+async def test_unsubscribe(fake_discord, bot, articles_dir):
+    await subscribe(fake_discord)
+    _, data = await run(fake_discord, "unsubscribe", user=fake_discord.mod)
+    assert data["content"].startswith("Unsubscribed")
+    await add_file(bot, articles_dir, "harbour.txt", NEW)
+    await asyncio.sleep(0.3)
+    assert posts(fake_discord, fake_discord.channel_id) == []
+    _, data = await run(fake_discord, "unsubscribe", user=fake_discord.mod)
+    assert "is not subscribed" in data["content"]
+
+
+async def test_forbidden_channel_pauses_and_resubscribing_resumes(fake_discord, bot, articles_dir):
+    await subscribe(fake_discord)
+    path = f"/channels/{fake_discord.channel_id}/messages"
+    fake_discord.inject_fault("POST", path, 403, times=None)
+    await add_file(bot, articles_dir, "harbour.txt", NEW)
+    await fake_discord.wait_for(lambda: fake_discord.requests_to("POST", path), timeout=5)
+    await asyncio.sleep(0.2)
+    [sub] = await bot.subscriptions.for_guild(fake_discord.guild_id)
+    assert sub.paused and "permissions" in sub.paused_reason
+    _, data = await run(fake_discord, "subscriptions", user=fake_discord.mod)
+    assert "paused" in data["embeds"][0]["description"]
+    fake_discord.faults.clear()
+    await subscribe(fake_discord)  # fixed permissions: subscribing again resumes
+    await fake_discord.wait_for(lambda: posts(fake_discord, fake_discord.channel_id), timeout=5)
+    assert posts(fake_discord, fake_discord.channel_id) == ["Harbour Plan Approved"]
+
+
+async def test_server_errors_are_retried_and_rate_limits_respected(fake_discord, bot, articles_dir):
+    bot.deliveries.base_delay = 0.05
+    await subscribe(fake_discord)
+    path = f"/channels/{fake_discord.channel_id}/messages"
+    fake_discord.inject_fault("POST", path, 503, times=2)
+    await add_file(bot, articles_dir, "harbour.txt", NEW)
+    await fake_discord.wait_for(lambda: posts(fake_discord, fake_discord.channel_id), timeout=5)
+    fake_discord.inject_fault("POST", path, 429, times=1, retry_after=0.2)
+    await add_file(bot, articles_dir, "opera.txt", OTHER)
+    await fake_discord.wait_for(lambda: len(posts(fake_discord, fake_discord.channel_id)) == 2, timeout=5)
+    await asyncio.sleep(0.3)
+    assert sorted(posts(fake_discord, fake_discord.channel_id)) == ["Harbour Plan Approved", "Opera Season Opens"]
+    assert (await bot.subscriptions.counts()) == {"delivered": 2}
+
+
+async def test_subscribe_is_hidden_by_default_permissions(fake_discord, bot):
+    commands = {c["name"]: c for c in fake_discord.registered_commands()}
+    for name in ("subscribe", "unsubscribe", "subscriptions"):
+        assert int(commands[name]["default_member_permissions"]) == int(Perm.MANAGE_CHANNELS)
