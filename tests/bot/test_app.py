@@ -11,8 +11,18 @@ from bot.app import BriefBot, TokenRejected, run
 from bot.cli import main
 from bot.config import Settings
 
-COMMANDS = {"brief", "summary", "quotes", "author", "articles", "history", "forget", "subscribe", "unsubscribe",
-            "subscriptions"}
+COMMANDS = {
+    "brief",
+    "summary",
+    "quotes",
+    "author",
+    "articles",
+    "history",
+    "forget",
+    "subscribe",
+    "unsubscribe",
+    "subscriptions",
+}
 
 
 @pytest.fixture

@@ -90,6 +90,7 @@ class Fault:
     body: Json | None = None
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    delay_after: float = 0.0  # pass-through faults: handle the request, then wait before answering
     hits: int = 0
 
     @property

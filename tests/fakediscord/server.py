@@ -118,6 +118,7 @@ class FakeDiscord:
         self.bot_permissions = bot_permissions
         self.callback_deadline = callback_deadline
         self.nonce_window = nonce_window
+        self.nonce_replays = 0  # posts answered with the message an earlier post (same nonce) made
 
         self.guilds: dict[int, Json] = {}
         self.channels: dict[int, Json] = {}
@@ -327,6 +328,7 @@ class FakeDiscord:
         body: Json | None = None,
         headers: Mapping[str, str] | None = None,
         delay: float = 0.0,
+        delay_after: float = 0.0,
     ) -> Fault:
         """Make the next ``times`` matching requests (``None`` = forever) fail with ``status``.
 
@@ -345,6 +347,7 @@ class FakeDiscord:
             body=body,
             headers=dict(headers or {}),
             delay=delay,
+            delay_after=delay_after,
         )
         self.faults.append(fault)
         return fault
@@ -901,6 +904,10 @@ class FakeDiscord:
         self.requests.append(rec)
         try:
             status, payload, headers = await self._process(rec, handler, known_path)
+            if not rec.fault:
+                after = max((f.delay_after for f in self.faults if f.matches(method, path, template)), default=0.0)
+                if after:
+                    await asyncio.sleep(after)  # the work is done; only the answer is late
         except Exception:
             log.exception("fakediscord handler crashed on %s %s", method, path)
             status, payload, headers = 500, error_body(500), {}
@@ -1230,6 +1237,7 @@ class FakeDiscord:
         if nonce is not None and body.get("enforce_nonce"):
             seen = self._nonces.get(key)
             if seen is not None and now - seen[0] < self.nonce_window:
+                self.nonce_replays += 1
                 return 200, seen[1]
         msg = self._build_message(channel, body, rec.files, author=self.bot_user)
         if nonce is not None:
