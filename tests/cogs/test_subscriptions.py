@@ -142,3 +142,15 @@ async def test_subscribe_is_hidden_by_default_permissions(fake_discord, bot):
     commands = {c["name"]: c for c in fake_discord.registered_commands()}
     for name in ("subscribe", "unsubscribe", "subscriptions"):
         assert int(commands[name]["default_member_permissions"]) == int(Perm.MANAGE_CHANNELS)
+
+
+async def test_deleted_channel_pauses_with_reason(fake_discord, bot, articles_dir):
+    await subscribe(fake_discord)
+    path = f"/channels/{fake_discord.channel_id}/messages"
+    fake_discord.inject_fault("POST", path, 404, times=None)
+    await add_file(bot, articles_dir, "harbour.txt", NEW)
+    await fake_discord.wait_for(lambda: fake_discord.requests_to("POST", path), timeout=5)
+    await asyncio.sleep(0.2)
+    [sub] = await bot.subscriptions.for_guild(fake_discord.guild_id)
+    assert sub.paused_reason == "the channel no longer exists"
+    assert (await bot.subscriptions.counts()) == {"pending": 1}  # kept, not dropped
