@@ -8,6 +8,10 @@ import sys
 from tests.conftest import ROOT
 
 DOMAIN_MODULES = [
+    "bot.search",
+    "bot.delivery",
+    "bot.storage.requests",
+    "bot.storage.subscriptions",
     "bot.models",
     "bot.text",
     "bot.loaders",
