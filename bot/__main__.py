@@ -2,4 +2,7 @@ import sys
 
 from bot.cli import main
 
-sys.exit(main())
+# Guarded: library syncs analyse in worker processes started with "spawn", which import this
+# module again under another name; they must not start a second bot.
+if __name__ == "__main__":
+    sys.exit(main())

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Sequence
 
 from bot.summarise import stem
@@ -18,33 +18,30 @@ MAX_KEYWORDS = 8
 def keywords(sentences: Sequence[str], limit: int = MAX_KEYWORDS) -> list[str]:
     """5 to 8 key phrases (fewer only when the text has fewer), most important first."""
     counts: Counter[tuple[str, ...]] = Counter()
-    first_seen: dict[tuple[str, ...], int] = {}
-    surfaces: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
-    spread: dict[tuple[str, ...], set[int]] = defaultdict(set)
+    spread: Counter[tuple[str, ...]] = Counter()  # how many sentences use the phrase
     word_freq: Counter[str] = Counter()
-    order = 0
-    for si, sentence in enumerate(sentences):
-        for run in _candidate_runs(sentence):
-            stems = [stem(w) for w in run]
+    runs_by_sentence: list[list[tuple[list[str], list[str]]]] = []
+    for sentence in sentences:
+        runs = [(run, [stem(w) for w in run]) for run in _candidate_runs(sentence)]
+        runs_by_sentence.append(runs)
+        keys: list[tuple[str, ...]] = []
+        for _run, stems in runs:
             word_freq.update(stems)
-            for size in range(1, MAX_PHRASE_WORDS + 1):
-                for start in range(0, len(run) - size + 1):
-                    key = tuple(stems[start : start + size])
-                    counts[key] += 1
-                    spread[key].add(si)
-                    surfaces[key][" ".join(run[start : start + size])] += 1
-                    if key not in first_seen:
-                        first_seen[key] = order
-                        order += 1
+            n = len(stems)
+            for size in range(1, min(MAX_PHRASE_WORDS, n) + 1):
+                keys.extend(tuple(stems[i : i + size]) for i in range(n - size + 1))
+        counts.update(keys)
+        spread.update(set(keys))
 
     def score(key: tuple[str, ...]) -> float:
-        freq = counts[key]
         words_score = sum(word_freq[w] for w in key) / len(key)
         multi = 1.0 + 0.6 * (len(key) - 1)
-        return freq * multi * (1.0 + 0.1 * len(spread[key])) + 0.2 * words_score
+        return counts[key] * multi * (1.0 + 0.1 * spread[key]) + 0.2 * words_score
 
-    candidates = [k for k in counts if counts[k] >= (2 if len(k) > 1 else 1)]
-    ranked = sorted(candidates, key=lambda k: (-score(k), first_seen[k]))
+    # Counter keeps first-insertion order, so ties go to the phrase that appears first.
+    candidates = [k for k, c in counts.items() if c >= (2 if len(k) > 1 else 1)]
+    order = {k: i for i, k in enumerate(candidates)}
+    ranked = sorted(candidates, key=lambda k: (-score(k), order[k]))
     chosen: list[tuple[str, ...]] = []
     for key in ranked:
         if any(_overlaps(key, c) for c in chosen):
@@ -52,7 +49,19 @@ def keywords(sentences: Sequence[str], limit: int = MAX_KEYWORDS) -> list[str]:
         chosen.append(key)
         if len(chosen) >= limit:
             break
-    return [_display(surfaces[k]) for k in chosen]
+    return [_display(_surfaces(key, runs_by_sentence)) for key in chosen]
+
+
+def _surfaces(key: tuple[str, ...], runs_by_sentence: list[list[tuple[list[str], list[str]]]]) -> Counter[str]:
+    """How a chosen phrase is written in the text, form by form."""
+    forms: Counter[str] = Counter()
+    size = len(key)
+    for runs in runs_by_sentence:
+        for run, stems in runs:
+            for i in range(len(stems) - size + 1):
+                if tuple(stems[i : i + size]) == key:
+                    forms[" ".join(run[i : i + size])] += 1
+    return forms
 
 
 def _candidate_runs(sentence: str) -> list[list[str]]:

@@ -9,8 +9,10 @@ first seen at a path and stay with that path through edits, so links and records
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import difflib
 import logging
+import multiprocessing
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -23,7 +25,7 @@ from bot.models import Analysis, Article, Brief, Quote
 from bot.parsing import article_id, content_hash, parse_article
 from bot.search import SearchQuery, combine, highlight, parse_query, speaker_filter
 from bot.storage.articles import ArticleRepository, ArticleRow
-from bot.storage.subscriptions import SubscriptionRepository
+from bot.storage.subscriptions import Subscription, SubscriptionRepository
 from bot.text import fold, slugify
 
 log = logging.getLogger(__name__)
@@ -243,6 +245,7 @@ class Library:
         analysed = await self.repo.analysed_hashes(ENGINE_VERSION)
         files = await asyncio.to_thread(self._scan)
         seen: set[str] = set()
+        changed: list[tuple[str, Path, os.stat_result, ArticleRow | None]] = []
         for rel, path, stat in files:
             seen.add(rel)
             row = known.get(rel)
@@ -253,14 +256,20 @@ class Library:
                 and row.content_hash in analysed
             ):
                 report.unchanged += 1
-                continue
-            try:
-                await self._ingest(rel, path, stat, row, analysed, report)
-            except ArticleFileError as exc:
-                report.skipped.append((rel, str(exc)))
-            except Exception as exc:  # a parser bug must not stop the rest of the library loading
-                log.exception("failed to analyse %s", rel)
-                report.skipped.append((rel, f"could not be analysed ({type(exc).__name__})"))
+            else:
+                changed.append((rel, path, stat, row))
+        executor = _analysis_pool() if len(changed) >= PROCESS_POOL_THRESHOLD else None
+        subscribed = await self.subscriptions.active() if self.subscriptions is not None and changed else []
+        try:
+            for start in range(0, len(changed), CHUNK):
+                chunk = changed[start : start + CHUNK]
+                prepared = await asyncio.gather(*(self._prepare(c, analysed, executor) for c in chunk))
+                async with self.repo.batch():
+                    for item, outcome in zip(chunk, prepared, strict=True):
+                        await self._store(item, outcome, analysed, subscribed, report)
+        finally:
+            if executor is not None:
+                executor.shutdown(wait=False, cancel_futures=True)
         kept = set(report.added) | set(report.updated)  # includes an article whose file was renamed
         gone = [r.id for rel, r in known.items() if rel not in seen and r.id not in kept]
         await self.repo.retire(gone)
@@ -290,20 +299,52 @@ class Library:
                 out.append((path.relative_to(root).as_posix(), path, stat))
         return out
 
-    async def _ingest(
-        self, rel: str, path: Path, stat: os.stat_result, row: ArticleRow | None, analysed: set[str], report: SyncReport
+    async def _prepare(
+        self,
+        item: tuple[str, Path, os.stat_result, ArticleRow | None],
+        analysed: set[str],
+        executor: concurrent.futures.Executor | None,
+    ) -> Prepared | Exception:
+        """Read a changed file and analyse it if its content is new: the slow part, run in
+        worker threads or processes so that the event loop stays free and both cores work."""
+        rel, path, _stat, _row = item
+        try:
+            raw = await asyncio.to_thread(read_article_file, path, max_bytes=self.max_bytes, source_path=rel)
+            digest = content_hash(raw)
+            if digest in analysed:
+                return Prepared(raw, digest, None)
+            loop = asyncio.get_running_loop()
+            return Prepared(raw, digest, await loop.run_in_executor(executor, analyse_raw, raw))
+        except ArticleFileError as exc:
+            return exc
+        except Exception as exc:  # a parser bug must not stop the rest of the library loading
+            log.error("failed to analyse %s", rel, exc_info=exc)
+            return exc
+
+    async def _store(
+        self,
+        item: tuple[str, Path, os.stat_result, ArticleRow | None],
+        outcome: Prepared | Exception,
+        analysed: set[str],
+        subscribed: list[Subscription],
+        report: SyncReport,
     ) -> None:
-        raw = await asyncio.to_thread(read_article_file, path, max_bytes=self.max_bytes, source_path=rel)
-        digest = content_hash(raw)
+        rel, _path, stat, row = item
+        if isinstance(outcome, ArticleFileError):
+            report.skipped.append((rel, str(outcome)))
+            return
+        if isinstance(outcome, Exception):
+            report.skipped.append((rel, f"could not be analysed ({type(outcome).__name__})"))
+            return
+        digest = outcome.digest
         if row is not None and row.content_hash == digest and digest in analysed:
             await self.repo.touch_file(row.id, stat.st_size, stat.st_mtime_ns)
             report.unchanged += 1
             return
-        cached = await self.repo.cached_analysis(digest, ENGINE_VERSION) if digest in analysed else None
-        if cached is None:
-            article, analysis = await asyncio.to_thread(analyse_raw, raw)
-        else:
-            article, analysis = cached
+        result = outcome.result or await self.repo.cached_analysis(digest, ENGINE_VERSION)
+        if result is None:  # analysed by this sync for another file, then cached: analyse anyway
+            result = analyse_raw(outcome.raw)
+        article, analysis = result
         if row is not None:
             ident = row.id
         else:
@@ -315,7 +356,8 @@ class Library:
                 and existing.source_path not in (None, rel)
                 and (self.folder / existing.source_path).is_file()
             ):
-                raise ArticleFileError(f"same content as {existing.source_path}")
+                report.skipped.append((rel, f"same content as {existing.source_path}"))
+                return
         slug = slugify(article.title)
         if await self.repo.slug_taken(slug, ident):
             slug = f"{slug}-{ident[:6]}"
@@ -323,8 +365,7 @@ class Library:
         # A new article is queued for every subscribed channel whose filter it passes, in the same
         # transaction that stores it; an edited one (row is not None) is not posted again.
         deliver_to: list[int] = []
-        if row is None and self.subscriptions is not None:
-            subscribed = await self.subscriptions.active()
+        if row is None:
             deliver_to = [s.channel_id for s in subscribed if matches(article, analysis, s.keywords)]
         await self.repo.save(
             article,
@@ -337,6 +378,24 @@ class Library:
         report.queued += len(deliver_to)
         analysed.add(digest)
         (report.updated if row is not None else report.added).append(ident)
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    raw: RawArticle
+    digest: str
+    result: tuple[Article, Analysis] | None  # None: the analysis is already cached
+
+
+# Files analysed per batch (one transaction each), and the number of changed files from which a
+# sync analyses in worker processes (one per core) rather than threads.
+CHUNK = 32
+PROCESS_POOL_THRESHOLD = 32
+
+
+def _analysis_pool() -> concurrent.futures.ProcessPoolExecutor:
+    workers = max(1, min(os.cpu_count() or 1, 8))
+    return concurrent.futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
 
 
 def suggest(rows: list[ArticleRow], query: str, limit: int = 25) -> list[ArticleRow]:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
@@ -108,6 +109,22 @@ _COLUMNS = (
 class ArticleRepository:
     def __init__(self, db: aiosqlite.Connection) -> None:
         self.db = db
+        self._batched = False
+
+    @contextlib.asynccontextmanager
+    async def batch(self) -> AsyncIterator[None]:
+        """Several saves in one transaction (the library stores a chunk of articles at a time)."""
+        await self.db.execute("BEGIN IMMEDIATE")
+        self._batched = True
+        try:
+            yield
+        except BaseException:
+            await self.db.execute("ROLLBACK")
+            raise
+        else:
+            await self.db.execute("COMMIT")
+        finally:
+            self._batched = False
 
     async def by_id(self, article_id: str) -> ArticleRow | None:
         return await self._one(f"SELECT {_COLUMNS} FROM articles WHERE id = ?", (article_id,))
@@ -164,7 +181,8 @@ class ArticleRepository:
         stored = article.to_dict()
         for key in ("id", "slug", "source_path"):
             stored.pop(key)
-        await self.db.execute("BEGIN IMMEDIATE")
+        if not self._batched:
+            await self.db.execute("BEGIN IMMEDIATE")
         try:
             await self.db.execute(
                 "INSERT OR IGNORE INTO analyses "
@@ -230,9 +248,11 @@ class ArticleRepository:
                 "INSERT OR IGNORE INTO deliveries (channel_id, article_id, created_at) VALUES (?, ?, ?)",
                 [(channel_id, article.id, now) for channel_id in deliver_to],
             )
-            await self.db.execute("COMMIT")
+            if not self._batched:
+                await self.db.execute("COMMIT")
         except BaseException:
-            await self.db.execute("ROLLBACK")
+            if not self._batched:
+                await self.db.execute("ROLLBACK")
             raise
 
     async def related(self, article_id: str, limit: int = 3, min_score: float = 0.1) -> list[str]:
