@@ -27,6 +27,7 @@ from bot.search import SearchQuery, combine, highlight, parse_query, speaker_fil
 from bot.storage.articles import ArticleRepository, ArticleRow
 from bot.storage.subscriptions import Subscription, SubscriptionRepository
 from bot.text import fold, slugify
+from bot.titles import TitleIndex
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +94,8 @@ class Library:
         self.max_bytes = max_bytes
         self._rows: list[ArticleRow] = []
         self._by_id: dict[str, ArticleRow] = {}
+        self._by_key: dict[str, ArticleRow] = {}
+        self._titles = TitleIndex([])
         self._lock = asyncio.Lock()
 
     # --- reading ----------------------------------------------------------------------------
@@ -103,31 +106,40 @@ class Library:
         return list(self._rows)
 
     async def refresh(self) -> None:
+        """Reload the live articles and rebuild the in-memory lookups (ids, slugs, paths, titles)."""
         self._rows = await self.repo.live()
         self._by_id = {r.id: r for r in self._rows}
+        self._by_key: dict[str, ArticleRow] = {}
+        for row in reversed(self._rows):  # newest wins a tie
+            keys = [row.slug, fold(row.title)]
+            if row.source_path:
+                keys += [row.source_path, Path(row.source_path).name]
+            for key in keys:
+                self._by_key[key] = row
+        self._titles = TitleIndex(self._rows)
 
     def resolve(self, ref: str) -> ArticleRow | None:
         """An article from an id, slug, file name or path, its title, or a fragment of its title."""
         ref = ref.strip()
         if not ref:
             return None
-        folded = fold(ref)
-        rows = self._rows
         if ref in self._by_id:
             return self._by_id[ref]
-        for match in (
-            lambda r: r.slug == ref or r.slug == slugify(ref),
-            lambda r: (
-                r.source_path is not None and (r.source_path == ref or Path(r.source_path).name == Path(ref).name)
-            ),
-            lambda r: fold(r.title) == folded,
-            lambda r: folded in fold(r.title),
-            lambda r: r.id.startswith(ref) and len(ref) >= 6,
-        ):
-            for row in rows:
-                if match(row):
-                    return row
+        for key in (ref, slugify(ref), Path(ref).name, fold(ref)):
+            if key in self._by_key:
+                return self._by_key[key]
+        folded = fold(ref)
+        for i in self._titles.search(ref, 25):  # candidates; the fragment must appear as typed
+            if folded in fold(self._rows[i].title):
+                return self._rows[i]
+        if len(ref) >= 6:
+            return next((r for r in self._rows if r.id.startswith(ref)), None)
         return None
+
+    def suggest(self, typed: str, limit: int = 25) -> list[ArticleRow]:
+        """Titles for autocomplete: newest first when nothing is typed, else best match first
+        (every typed word must begin, or nearly match, a word of the title)."""
+        return [self._rows[i] for i in self._titles.search(typed[:200], limit)]
 
     def lookup(self, ref: str | None) -> ArticleRow:
         """The article a user meant (the newest when ``ref`` is empty), or a UserError naming the
@@ -144,10 +156,12 @@ class Library:
         raise UserError(f"I couldn't find an article matching “{ref.strip()[:100]}”.{hint}")
 
     def closest(self, ref: str, n: int = 3) -> list[ArticleRow]:
-        """The titles nearest to what was typed, for "did you mean"."""
-        by_title = {fold(r.title): r for r in self._rows}
-        names = difflib.get_close_matches(fold(ref), list(by_title), n=n, cutoff=0.3)
-        return [by_title[name] for name in names]
+        """The titles nearest to what was typed, for "did you mean": candidates from the title
+        index (any typed word may match), ordered by difflib's similarity to the whole input."""
+        folded = fold(ref)
+        pool = {i for word in folded.split()[:8] for i in self._titles.search(word, 50)}
+        scored = [(difflib.SequenceMatcher(None, folded, fold(self._rows[i].title)).ratio(), i) for i in pool]
+        return [self._rows[i] for s, i in sorted(scored, key=lambda x: (-x[0], x[1]))[:n] if s >= 0.3]
 
     async def load(self, row: ArticleRow) -> tuple[Article, Analysis]:
         loaded = await self.repo.load(row, ENGINE_VERSION)
@@ -396,36 +410,3 @@ PROCESS_POOL_THRESHOLD = 32
 def _analysis_pool() -> concurrent.futures.ProcessPoolExecutor:
     workers = max(1, min(os.cpu_count() or 1, 8))
     return concurrent.futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
-
-
-def suggest(rows: list[ArticleRow], query: str, limit: int = 25) -> list[ArticleRow]:
-    """Titles for autocomplete: newest first when nothing is typed, otherwise best match first.
-
-    A title matches when it contains what was typed, when every typed word starts a title word,
-    or, for typos, when typed words are close (difflib ratio >= 0.75) to title words.
-    """
-    query = fold(query).strip()
-    if not query:
-        return rows[:limit]
-    typed = query.split()
-    scored: list[tuple[float, int, ArticleRow]] = []
-    for order, row in enumerate(rows):
-        title = fold(row.title)
-        if title.startswith(query):
-            score = 4.0
-        elif query in title or query in row.slug or row.id.startswith(query):
-            score = 3.0
-        else:
-            title_words = title.replace("-", " ").split()
-            per_word = [
-                max(
-                    (1.0 if w.startswith(t) else difflib.SequenceMatcher(None, t, w).ratio() for w in title_words),
-                    default=0.0,
-                )
-                for t in typed
-            ]
-            score = sum(per_word) / len(per_word) * 2.5 if min(per_word) >= 0.75 else 0.0
-        if score > 0:
-            scored.append((score, order, row))
-    scored.sort(key=lambda x: (-x[0], x[1]))
-    return [row for _, _, row in scored[:limit]]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.library import Library, suggest
+from bot.library import Library
 from bot.storage.articles import ArticleRepository
 
 ARTICLE = (
@@ -155,11 +155,11 @@ async def test_resolve_forms(library):
 
 async def test_suggest(library):
     rows = library.articles
-    assert suggest(rows, "") == rows
-    assert suggest(rows, "defiance")[0].title.startswith("North Korea’s Defiance")
-    assert suggest(rows, "defaince strategc")[0].title.startswith("North Korea’s Defiance")  # typos
-    assert suggest(rows, "zzzz qqqq") == []
-    assert len(suggest(rows * 20, "", limit=25)) == 25
+    assert library.suggest("") == rows
+    assert library.suggest("defiance")[0].title.startswith("North Korea’s Defiance")
+    assert library.suggest("defaince strategc")[0].title.startswith("North Korea’s Defiance")  # typos
+    assert library.suggest("pivo")[0].title.startswith("Warning")  # a word being typed
+    assert library.suggest("zzzz qqqq") == []
 
 
 async def test_newest_first_uses_published_date(db, tmp_path):
