@@ -16,6 +16,7 @@ from bot.search import SearchQuery, pair_tokens, tf_score
 # Searches count matches up to COUNT_CAP (more shows as "1,000+") and rank at most COUNT_CAP of
 # them (see _ranked); RANK_TIE_MARGIN rows past the page are re-ordered among equal scores.
 COUNT_CAP = 1_000
+RELATED_POSTINGS = 200  # per term, the strongest postings read when looking for related articles
 RANK_WINDOW = 100  # phrase matches scored in Python (see _ranked)
 RANK_TIE_MARGIN = 20
 
@@ -256,19 +257,27 @@ class ArticleRepository:
             raise
 
     async def related(self, article_id: str, limit: int = 3, min_score: float = 0.1) -> list[str]:
-        """Ids of the live articles most similar to this one (cosine over signature terms)."""
+        """Ids of the live articles most similar to this one (cosine over signature terms).
+
+        For each of this article's terms only the RELATED_POSTINGS articles weighting it most are
+        read (an index on (term, weight)), so a term that half the library shares costs no more
+        than a rare one."""
+        async with self.db.execute("SELECT term, weight FROM article_terms WHERE article_id = ?", (article_id,)) as cur:
+            mine = await cur.fetchall()
+        if not mine:
+            return []
+        parts = " UNION ALL ".join(
+            "SELECT * FROM (SELECT article_id, weight * ? AS s FROM article_terms "
+            "WHERE term = ? AND article_id != ? ORDER BY weight DESC LIMIT ?)"
+            for _ in mine
+        )
+        params: list[object] = []
+        for term, weight in mine:
+            params += [weight, term, article_id, RELATED_POSTINGS]
         async with self.db.execute(
-            """
-            SELECT theirs.article_id, SUM(mine.weight * theirs.weight) AS score
-            FROM article_terms AS mine
-            JOIN article_terms AS theirs ON theirs.term = mine.term AND theirs.article_id != mine.article_id
-            WHERE mine.article_id = ?
-            GROUP BY theirs.article_id
-            HAVING score >= ?
-            ORDER BY score DESC, theirs.article_id
-            LIMIT ?
-            """,
-            (article_id, min_score, limit),
+            f"SELECT article_id, SUM(s) AS score FROM ({parts}) GROUP BY article_id HAVING score >= ? "
+            "ORDER BY score DESC, article_id LIMIT ?",
+            [*params, min_score, limit],
         ) as cur:
             return [row[0] for row in await cur.fetchall()]
 
