@@ -1,0 +1,144 @@
+"""The bot at library sizes from 1,000 to 100,000 articles: ingest, restarts, memory, latency.
+
+    python -m bench.library [--sizes 1000 10000 100000] [--requests 200]
+
+For each size a synthetic library (bench/corpus.py: bylines, bios, quotations, boilerplate) is
+written to a temporary folder and the real bot is started in a process of its own
+(tests/support/run_bot.py) against the local fake of Discord in this one:
+
+- cold start: an empty database, every article analysed; time to ready, articles per second;
+- warm restart with every file unchanged: time to ready;
+- one new file: time until autocomplete offers it (the folder is polled every second);
+- resident memory of the bot process when ready;
+- latency of /brief, /quotes keyword: and article autocomplete, from the interaction leaving the
+  fake gateway to the answer arriving back, p50 and p99;
+- 500 /brief interactions sent at once: the slowest acknowledgement.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.corpus import COMMON, Corpus
+from bench.search import pct
+from tests.fakediscord import FakeDiscord, make_user
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+async def start(fake: FakeDiscord, env: dict[str, str]) -> tuple[asyncio.subprocess.Process, float]:
+    before = fake.identify_count
+    t = time.perf_counter()
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, str(ROOT / "tests" / "support" / "run_bot.py"), env=env,
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+    )
+    await fake.wait_for(lambda: fake.identify_count > before and fake.gateway.ready, timeout=7200)
+    return proc, time.perf_counter() - t
+
+
+async def stop(proc: asyncio.subprocess.Process) -> None:
+    proc.terminate()
+    await proc.wait()
+
+
+async def latencies(fake: FakeDiscord, send, n: int) -> list[float]:
+    out = []
+    for i in range(n):
+        user = make_user(username=f"bench{i}-{random.random()}")
+        fake.add_member(fake.guild_id, user)
+        inter = await send(user)
+        reply = await inter.response(timeout=10)
+        out.append(reply.latency * 1000)
+    return out
+
+
+async def measure(size: int, requests: int) -> dict[str, float]:
+    rng = random.Random(size)
+    corpus = Corpus(seed=size)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "articles"
+        folder.mkdir()
+        titles = []
+        for i in range(size):
+            name, text = corpus.article(i)
+            (folder / name).write_text(text)
+            titles.append(text.split("\n", 1)[0])
+        r: dict[str, float] = {"size": size}
+        async with FakeDiscord() as fake:
+            env = {
+                **{k: v for k, v in os.environ.items() if not k.startswith(("BRIEFBOT_", "DISCORD_"))},
+                "DISCORD_TOKEN": fake.token, "BRIEFBOT_ARTICLES_DIR": str(folder),
+                "BRIEFBOT_DB": str(Path(tmp) / "bot.sqlite3"), "BRIEFBOT_POLL_SECONDS": "1",
+                "BRIEFBOT_LOG_LEVEL": "WARNING", "FAKE_DISCORD_API": fake.api_url,
+                "FAKE_DISCORD_GATEWAY": fake.gateway_url, "PYTHONPATH": str(ROOT),
+            }
+            proc, r["cold_s"] = await start(fake, env)
+            r["cold_rate"] = size / r["cold_s"]
+            await stop(proc)
+            proc, r["warm_s"] = await start(fake, env)
+            r["rss_mb"] = rss_mb(proc.pid)
+            await asyncio.sleep(1.0)
+            brief = await latencies(fake, lambda u: fake.send_command(
+                "brief", options={"article": rng.choice(titles)[:90]}, user=u), requests)
+            quotes = await latencies(fake, lambda u: fake.send_command(
+                "quotes", options={"keyword": rng.choice(COMMON)}, user=u), requests)
+            complete = await latencies(fake, lambda u: fake.send_autocomplete(
+                "brief", {"article": rng.choice(titles)[: rng.randint(3, 12)]}, focused="article", user=u), requests)
+            r |= {"brief_p50": pct(brief, 50), "brief_p99": pct(brief, 99), "quotes_p50": pct(quotes, 50),
+                  "quotes_p99": pct(quotes, 99), "auto_p50": pct(complete, 50), "auto_p99": pct(complete, 99)}
+            users = [make_user(username=f"burst{i}") for i in range(500)]
+            for u in users:
+                fake.add_member(fake.guild_id, u)
+            burst = await asyncio.gather(*(fake.send_command("brief", options={}, user=u) for u in users))
+            replies = await asyncio.gather(*(b.response(timeout=30) for b in burst))
+            r["burst_max_s"] = max(x.latency for x in replies)
+            (folder / "zz-new.txt").write_text("Quixotic Zephyr Arrives\n\nA quixotic zephyr arrived today, officials said.\n")
+            t = time.perf_counter()
+            while True:
+                inter = await fake.send_autocomplete("brief", {"article": "quixotic zephyr"}, focused="article")
+                if (await inter.response(timeout=10)).data["choices"]:
+                    break
+                await asyncio.sleep(0.1)
+            r["new_file_s"] = time.perf_counter() - t
+            await stop(proc)
+    return r
+
+
+async def main_async(sizes: list[int], requests: int) -> None:
+    print("| articles | cold ingest | cold: time to ready | warm restart: time to ready | new file in library | "
+          "RSS when ready | /brief p50 / p99 | /quotes p50 / p99 | autocomplete p50 / p99 | 500 at once: slowest ack |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for size in sizes:
+        r = await measure(size, requests)
+        print(f"| {size:,} | {r['cold_rate']:.0f} /s | {r['cold_s']:.1f} s | {r['warm_s']:.1f} s | {r['new_file_s']:.1f} s "
+              f"| {r['rss_mb']:.0f} MB | {r['brief_p50']:.1f} / {r['brief_p99']:.1f} ms "
+              f"| {r['quotes_p50']:.1f} / {r['quotes_p99']:.1f} ms | {r['auto_p50']:.1f} / {r['auto_p99']:.1f} ms "
+              f"| {r['burst_max_s']:.2f} s |", flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.library", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
+    parser.add_argument("--requests", type=int, default=200)
+    args = parser.parse_args(argv)
+    asyncio.run(main_async(args.sizes, args.requests))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
