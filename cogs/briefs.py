@@ -10,7 +10,7 @@ from bot.app import BriefBot
 from bot.engine import SUMMARY_LENGTHS
 from bot.render import NO_MENTIONS, brief_embed, summary_embed
 from bot.views import ArticleSwitcher
-from cogs.common import article_autocomplete, work_cooldown
+from cogs.common import acknowledged_in_time, article_autocomplete, reply, work_cooldown
 
 LENGTH_CHOICES = [
     app_commands.Choice(name=f"{name} ({n} sentences)", value=name) for name, n in SUMMARY_LENGTHS.items()
@@ -45,14 +45,16 @@ class Briefs(commands.Cog):
             await self.bot.record(interaction, chosen.id, "brief")
             return brief_embed(await self.bot.library.brief(chosen, SUMMARY_LENGTHS[size]), label)
 
-        embed = await render(row.id)
-        if article:
-            await interaction.response.send_message(embed=embed, allowed_mentions=NO_MENTIONS)
-            return
-        newest = [(r.id, r.title) for r in self.bot.library.articles[:SWITCHER_SIZE]]
-        view = ArticleSwitcher(interaction.user.id, newest, row.id, render)
-        await interaction.response.send_message(embed=embed, view=view, allowed_mentions=NO_MENTIONS)
-        view.message = await interaction.original_response()
+        async with acknowledged_in_time(interaction):
+            embed = await render(row.id)
+            if article:
+                await reply(interaction, embed=embed, allowed_mentions=NO_MENTIONS)
+                return
+            newest = [(r.id, r.title) for r in self.bot.library.articles[:SWITCHER_SIZE]]
+            view = ArticleSwitcher(interaction.user.id, newest, row.id, render)
+            view.message = await reply(interaction, embed=embed, view=view, allowed_mentions=NO_MENTIONS)
+            if view.message is None:
+                view.message = await interaction.original_response()
 
     @app_commands.command(name="summary", description="Only the summary of an article, in its own words")
     @app_commands.describe(
@@ -67,11 +69,10 @@ class Briefs(commands.Cog):
     ) -> None:
         row = self.bot.library.lookup(article)
         size = length.value if length else "medium"
-        brief = await self.bot.library.brief(row, SUMMARY_LENGTHS[size])
-        await self.bot.record(interaction, row.id, "summary")
-        await interaction.response.send_message(
-            embed=summary_embed(brief, f"{size} summary"), allowed_mentions=NO_MENTIONS
-        )
+        async with acknowledged_in_time(interaction):
+            brief = await self.bot.library.brief(row, SUMMARY_LENGTHS[size])
+            await self.bot.record(interaction, row.id, "summary")
+            await reply(interaction, embed=summary_embed(brief, f"{size} summary"), allowed_mentions=NO_MENTIONS)
 
 
 async def setup(bot: BriefBot) -> None:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
+from typing import Any
+
 import discord
 from discord import app_commands
 
@@ -16,3 +20,30 @@ async def article_autocomplete(interaction: discord.Interaction, current: str) -
     library = interaction.client.library  # type: ignore[attr-defined]
     rows = library.suggest(current, CHOICE_LIMIT)
     return [app_commands.Choice(name=choice_name(r.title), value=r.id) for r in rows]
+
+
+# Under a burst (hundreds of commands at once) the answers queue behind each other's database
+# reads; past BUSY_THRESHOLD commands in flight, a command is acknowledged first (deferred) so that
+# it is inside Discord's 3-second window whatever the queue, and answered as soon as it can be.
+BUSY_THRESHOLD = 32
+_in_flight = 0
+
+
+@contextlib.asynccontextmanager
+async def acknowledged_in_time(interaction: discord.Interaction) -> AsyncIterator[None]:
+    global _in_flight
+    _in_flight += 1
+    try:
+        if _in_flight > BUSY_THRESHOLD and not interaction.response.is_done():
+            await interaction.response.defer(thinking=True)
+        yield
+    finally:
+        _in_flight -= 1
+
+
+async def reply(interaction: discord.Interaction, **kwargs: Any) -> discord.Message | None:
+    """Answer, as a followup when the command was deferred; returns the message when it has one."""
+    if interaction.response.is_done():
+        return await interaction.followup.send(**kwargs, wait=True)
+    await interaction.response.send_message(**kwargs)
+    return None

@@ -200,3 +200,28 @@ async def test_related_articles(library, articles_dir):
         next(r.slug for r in await library.related(seed))
         == "north-koreas-defiance-may-reshape-chinas-strategic-calculus"
     )
+
+
+async def test_many_new_files_are_analysed_in_worker_processes(db, tmp_path, monkeypatch):
+    import bot.library as libmod
+
+    started = []
+    real_pool = libmod._analysis_pool
+
+    def counting_pool():
+        pool = real_pool()
+        started.append(pool)
+        return pool
+
+    monkeypatch.setattr(libmod, "_analysis_pool", counting_pool)
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(libmod.PROCESS_POOL_THRESHOLD + 5):
+        (folder / f"a{i:03}.txt").write_text(f"Story {i}\n\n“Number {i} is here,” said Ann Lee. It rained today.\n")
+    (folder / "broken.json").write_text("{nope")
+    lib = Library(ArticleRepository(db), folder)
+    report = await lib.sync()
+    assert started, "a process pool was used"
+    assert len(report.added) == libmod.PROCESS_POOL_THRESHOLD + 5
+    assert [p for p, _ in report.skipped] == ["broken.json"]
+    assert (await lib.search_quotes("number")).total == libmod.PROCESS_POOL_THRESHOLD + 5
