@@ -44,8 +44,11 @@ async def start(fake: FakeDiscord, env: dict[str, str]) -> tuple[asyncio.subproc
     before = fake.identify_count
     t = time.perf_counter()
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, str(ROOT / "tests" / "support" / "run_bot.py"), env=env,
-        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+        sys.executable,
+        str(ROOT / "tests" / "support" / "run_bot.py"),
+        env=env,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
     )
     await fake.wait_for(lambda: fake.identify_count > before and fake.gateway.ready, timeout=7200)
     return proc, time.perf_counter() - t
@@ -82,10 +85,14 @@ async def measure(size: int, requests: int) -> dict[str, float]:
         async with FakeDiscord() as fake:
             env = {
                 **{k: v for k, v in os.environ.items() if not k.startswith(("BRIEFBOT_", "DISCORD_"))},
-                "DISCORD_TOKEN": fake.token, "BRIEFBOT_ARTICLES_DIR": str(folder),
-                "BRIEFBOT_DB": str(Path(tmp) / "bot.sqlite3"), "BRIEFBOT_POLL_SECONDS": "1",
-                "BRIEFBOT_LOG_LEVEL": "WARNING", "FAKE_DISCORD_API": fake.api_url,
-                "FAKE_DISCORD_GATEWAY": fake.gateway_url, "PYTHONPATH": str(ROOT),
+                "DISCORD_TOKEN": fake.token,
+                "BRIEFBOT_ARTICLES_DIR": str(folder),
+                "BRIEFBOT_DB": str(Path(tmp) / "bot.sqlite3"),
+                "BRIEFBOT_POLL_SECONDS": "1",
+                "BRIEFBOT_LOG_LEVEL": "WARNING",
+                "FAKE_DISCORD_API": fake.api_url,
+                "FAKE_DISCORD_GATEWAY": fake.gateway_url,
+                "PYTHONPATH": str(ROOT),
             }
             proc, r["cold_s"] = await start(fake, env)
             r["cold_rate"] = size / r["cold_s"]
@@ -93,21 +100,37 @@ async def measure(size: int, requests: int) -> dict[str, float]:
             proc, r["warm_s"] = await start(fake, env)
             r["rss_mb"] = rss_mb(proc.pid)
             await asyncio.sleep(1.0)
-            brief = await latencies(fake, lambda u: fake.send_command(
-                "brief", options={"article": rng.choice(titles)[:90]}, user=u), requests)
-            quotes = await latencies(fake, lambda u: fake.send_command(
-                "quotes", options={"keyword": rng.choice(COMMON)}, user=u), requests)
-            complete = await latencies(fake, lambda u: fake.send_autocomplete(
-                "brief", {"article": rng.choice(titles)[: rng.randint(3, 12)]}, focused="article", user=u), requests)
-            r |= {"brief_p50": pct(brief, 50), "brief_p99": pct(brief, 99), "quotes_p50": pct(quotes, 50),
-                  "quotes_p99": pct(quotes, 99), "auto_p50": pct(complete, 50), "auto_p99": pct(complete, 99)}
+            brief = await latencies(
+                fake,
+                lambda u: fake.send_command("brief", options={"article": rng.choice(titles)[:90]}, user=u),
+                requests,
+            )
+            quotes = await latencies(
+                fake, lambda u: fake.send_command("quotes", options={"keyword": rng.choice(COMMON)}, user=u), requests
+            )
+            complete = await latencies(
+                fake,
+                lambda u: fake.send_autocomplete(
+                    "brief", {"article": rng.choice(titles)[: rng.randint(3, 12)]}, focused="article", user=u
+                ),
+                requests,
+            )
+            r |= {
+                "brief_p50": pct(brief, 50),
+                "brief_p99": pct(brief, 99),
+                "quotes_p50": pct(quotes, 50),
+                "quotes_p99": pct(quotes, 99),
+                "auto_p50": pct(complete, 50),
+                "auto_p99": pct(complete, 99),
+            }
             users = [make_user(username=f"burst{i}") for i in range(500)]
             for u in users:
                 fake.add_member(fake.guild_id, u)
             burst = await asyncio.gather(*(fake.send_command("brief", options={}, user=u) for u in users))
             replies = await asyncio.gather(*(b.response(timeout=30) for b in burst))
             r["burst_max_s"] = max(x.latency for x in replies)
-            (folder / "zz-new.txt").write_text("Quixotic Zephyr Arrives\n\nA quixotic zephyr arrived today, officials said.\n")
+            new = "Quixotic Zephyr Arrives\n\nA quixotic zephyr arrived today, officials said.\n"
+            (folder / "zz-new.txt").write_text(new)
             t = time.perf_counter()
             while True:
                 inter = await fake.send_autocomplete("brief", {"article": "quixotic zephyr"}, focused="article")
@@ -120,15 +143,21 @@ async def measure(size: int, requests: int) -> dict[str, float]:
 
 
 async def main_async(sizes: list[int], requests: int) -> None:
-    print("| articles | cold ingest | cold: time to ready | warm restart: time to ready | new file in library | "
-          "RSS when ready | /brief p50 / p99 | /quotes p50 / p99 | autocomplete p50 / p99 | 500 at once: slowest ack |")
+    print(
+        "| articles | cold ingest | cold: time to ready | warm restart: time to ready | new file in library | "
+        "RSS when ready | /brief p50 / p99 | /quotes p50 / p99 | autocomplete p50 / p99 | 500 at once: slowest ack |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|")
     for size in sizes:
         r = await measure(size, requests)
-        print(f"| {size:,} | {r['cold_rate']:.0f} /s | {r['cold_s']:.1f} s | {r['warm_s']:.1f} s | {r['new_file_s']:.1f} s "
-              f"| {r['rss_mb']:.0f} MB | {r['brief_p50']:.1f} / {r['brief_p99']:.1f} ms "
-              f"| {r['quotes_p50']:.1f} / {r['quotes_p99']:.1f} ms | {r['auto_p50']:.1f} / {r['auto_p99']:.1f} ms "
-              f"| {r['burst_max_s']:.2f} s |", flush=True)
+        print(
+            f"| {size:,} | {r['cold_rate']:.0f} /s | {r['cold_s']:.1f} s | {r['warm_s']:.1f} s "
+            f"| {r['new_file_s']:.1f} s "
+            f"| {r['rss_mb']:.0f} MB | {r['brief_p50']:.1f} / {r['brief_p99']:.1f} ms "
+            f"| {r['quotes_p50']:.1f} / {r['quotes_p99']:.1f} ms | {r['auto_p50']:.1f} / {r['auto_p99']:.1f} ms "
+            f"| {r['burst_max_s']:.2f} s |",
+            flush=True,
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
