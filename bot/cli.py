@@ -77,12 +77,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         return _fail(str(exc))
     command = args.command or "run"
-    if command == "run":
-        return _run_bot(settings)
-    if command == "sync":
-        if args.guild is not None:
-            settings = replace(settings, dev_guild=args.guild)
-        return _sync(settings)
+    if command == "sync" and args.guild is not None:
+        settings = replace(settings, dev_guild=args.guild)
+    if command in ("run", "sync"):
+        return _with_discord(settings, command)
     setup_logging("WARNING" if settings.log_level == "INFO" else settings.log_level)
     try:
         if command == "articles":
@@ -99,37 +97,27 @@ def _fail(message: str) -> int:
     return EXIT_USAGE
 
 
-def _run_bot(settings: Settings) -> int:
+def _with_discord(settings: Settings, action: str) -> int:
+    """Run the bot (``action`` "run") or a command sync ("sync"): both need the token, turn a
+    rejected one into one line and status 2, and keep the token out of every log line."""
     try:
         token = settings.require_token()
     except ConfigError as exc:
         return _fail(str(exc))
-    from bot.app import TokenRejected, run  # imports discord.py only when the bot runs
+    from bot.app import TokenRejected, run, sync_now  # imports discord.py only when needed
 
     setup_logging(settings.log_level, secrets=[token])
     try:
-        asyncio.run(run(settings, token))
+        if action == "sync":
+            count = asyncio.run(sync_now(settings, token))
+            where = f"to server {settings.dev_guild}" if settings.dev_guild else "globally"
+            print(f"Synced {count} slash commands {where}.")
+        else:
+            asyncio.run(run(settings, token))
     except TokenRejected as exc:
         return _fail(str(exc))
     except KeyboardInterrupt:
         pass
-    return 0
-
-
-def _sync(settings: Settings) -> int:
-    try:
-        token = settings.require_token()
-    except ConfigError as exc:
-        return _fail(str(exc))
-    from bot.app import TokenRejected, sync_now
-
-    setup_logging(settings.log_level, secrets=[token])
-    try:
-        count = asyncio.run(sync_now(settings, token))
-    except TokenRejected as exc:
-        return _fail(str(exc))
-    where = f"to server {settings.dev_guild}" if settings.dev_guild else "globally"
-    print(f"Synced {count} slash commands {where}.")
     return 0
 
 

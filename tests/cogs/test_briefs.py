@@ -2,22 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-
-from bot.app import BriefBot
-from bot.config import Settings
 from bot.render import EMBED_TOTAL_LIMIT
-
-EPHEMERAL = 64
-
-
-@pytest.fixture
-async def bot(fake_discord, tmp_path, articles_dir) -> AsyncIterator[BriefBot]:
-    settings = Settings(articles_dir=articles_dir, db_path=tmp_path / "bot.sqlite3", poll_seconds=3600)
-    async with fake_discord.run(BriefBot(settings, guild_ready_timeout=0.05)) as running:
-        yield running
+from tests.cogs.conftest import EPHEMERAL
 
 
 async def brief(fake, **options):
