@@ -127,8 +127,11 @@ async def measure(size: int, requests: int) -> dict[str, float]:
             for u in users:
                 fake.add_member(fake.guild_id, u)
             burst = await asyncio.gather(*(fake.send_command("brief", options={}, user=u) for u in users))
-            replies = await asyncio.gather(*(b.response(timeout=30) for b in burst))
-            r["burst_max_s"] = max(x.latency for x in replies)
+            await asyncio.sleep(5.0)  # Discord's window is 3 s: whatever is unanswered by now missed it
+            acked = [b.latency for b in burst if b.callbacks]
+            r["burst_missed"] = len(burst) - len(acked)
+            r["burst_max_s"] = max(acked) if acked else float("nan")
+
             new = "Quixotic Zephyr Arrives\n\nA quixotic zephyr arrived today, officials said.\n"
             (folder / "zz-new.txt").write_text(new)
             t = time.perf_counter()
@@ -145,7 +148,8 @@ async def measure(size: int, requests: int) -> dict[str, float]:
 async def main_async(sizes: list[int], requests: int) -> None:
     print(
         "| articles | cold ingest | cold: time to ready | warm restart: time to ready | new file in library | "
-        "RSS when ready | /brief p50 / p99 | /quotes p50 / p99 | autocomplete p50 / p99 | 500 at once: slowest ack |"
+        "RSS when ready | /brief p50 / p99 | /quotes p50 / p99 | autocomplete p50 / p99 | "
+        "500 at once: slowest ack, missed 3 s |"
     )
     print("|---|---|---|---|---|---|---|---|---|---|")
     for size in sizes:
@@ -155,7 +159,7 @@ async def main_async(sizes: list[int], requests: int) -> None:
             f"| {r['new_file_s']:.1f} s "
             f"| {r['rss_mb']:.0f} MB | {r['brief_p50']:.1f} / {r['brief_p99']:.1f} ms "
             f"| {r['quotes_p50']:.1f} / {r['quotes_p99']:.1f} ms | {r['auto_p50']:.1f} / {r['auto_p99']:.1f} ms "
-            f"| {r['burst_max_s']:.2f} s |",
+            f"| {r['burst_max_s']:.2f} s, {r['burst_missed']:.0f} missed |",
             flush=True,
         )
 
