@@ -92,7 +92,8 @@ class Library:
         self.subscriptions = subscriptions
         self.folder = folder
         self.max_bytes = max_bytes
-        self._rows: list[ArticleRow] = []
+        self._rows: tuple[ArticleRow, ...] = ()
+        self._loaded = False
         self._by_id: dict[str, ArticleRow] = {}
         self._by_key: dict[str, ArticleRow] = {}
         self._titles = TitleIndex([])
@@ -101,13 +102,14 @@ class Library:
     # --- reading ----------------------------------------------------------------------------
 
     @property
-    def articles(self) -> list[ArticleRow]:
-        """Live articles, newest first (as of the last sync)."""
-        return list(self._rows)
+    def articles(self) -> tuple[ArticleRow, ...]:
+        """Live articles, newest first (as of the last sync); shared, never copied."""
+        return self._rows
 
     async def refresh(self) -> None:
         """Reload the live articles and rebuild the in-memory lookups (ids, slugs, paths, titles)."""
-        self._rows = await self.repo.live()
+        self._rows = tuple(await self.repo.live())
+        self._loaded = True
         self._by_id = {r.id: r for r in self._rows}
         self._by_key: dict[str, ArticleRow] = {}
         for row in reversed(self._rows):  # newest wins a tie
@@ -236,7 +238,8 @@ class Library:
     async def sync(self) -> SyncReport:
         async with self._lock:
             report = await self._sync()
-            await self.refresh()
+            if report.changed or not self._loaded:  # an unchanged poll rebuilds nothing
+                await self.refresh()
         for path, reason in report.skipped:
             log.warning("skipped %s: %s", path, reason)
         if report.changed:

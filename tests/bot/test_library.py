@@ -155,7 +155,7 @@ async def test_resolve_forms(library):
 
 async def test_suggest(library):
     rows = library.articles
-    assert library.suggest("") == rows
+    assert library.suggest("") == list(rows)
     assert library.suggest("defiance")[0].title.startswith("North Korea’s Defiance")
     assert library.suggest("defaince strategc")[0].title.startswith("North Korea’s Defiance")  # typos
     assert library.suggest("pivo")[0].title.startswith("Warning")  # a word being typed
