@@ -62,6 +62,7 @@ class SyncReport:
     retired: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
     queued: int = 0  # deliveries queued for subscribed channels
+    touched: int = 0  # files rewritten with the same content (new size or time recorded)
 
     @property
     def changed(self) -> bool:
@@ -94,6 +95,7 @@ class Library:
         self.max_bytes = max_bytes
         self._rows: tuple[ArticleRow, ...] = ()
         self._loaded = False
+        self._analysed: set[str] | None = None  # content hashes with a cached analysis
         self._by_id: dict[str, ArticleRow] = {}
         self._by_key: dict[str, ArticleRow] = {}
         self._titles = TitleIndex([])
@@ -238,7 +240,7 @@ class Library:
     async def sync(self) -> SyncReport:
         async with self._lock:
             report = await self._sync()
-            if report.changed or not self._loaded:  # an unchanged poll rebuilds nothing
+            if report.changed or report.touched or not self._loaded:  # an unchanged poll rebuilds nothing
                 await self.refresh()
         for path, reason in report.skipped:
             log.warning("skipped %s: %s", path, reason)
@@ -258,12 +260,17 @@ class Library:
         backfilled = await self.repo.backfill_pairs()
         if backfilled:
             log.info("indexed word pairs for %d quotations and passages stored before version 4", backfilled)
-        known = {r.source_path: r for r in await self.repo.with_paths() if r.source_path}
-        analysed = await self.repo.analysed_hashes(ENGINE_VERSION)
+        # After the first sync, what is known comes from memory: a poll of an unchanged folder
+        # costs a directory scan, not a read of every row.
+        rows = self._rows if self._loaded else await self.repo.with_paths()
+        known = {r.source_path: r for r in rows if r.source_path}
+        if self._analysed is None:
+            self._analysed = await self.repo.analysed_hashes(ENGINE_VERSION)
+        analysed = self._analysed
         files = await asyncio.to_thread(self._scan)
         seen: set[str] = set()
         changed: list[tuple[str, Path, os.stat_result, ArticleRow | None]] = []
-        for rel, path, stat in files:
+        for rel, path_text, stat in files:
             seen.add(rel)
             row = known.get(rel)
             if (
@@ -274,7 +281,7 @@ class Library:
             ):
                 report.unchanged += 1
             else:
-                changed.append((rel, path, stat, row))
+                changed.append((rel, Path(path_text), stat, row))
         executor = _analysis_pool() if len(changed) >= PROCESS_POOL_THRESHOLD else None
         subscribed = await self.subscriptions.active() if self.subscriptions is not None and changed else []
         try:
@@ -293,27 +300,36 @@ class Library:
         report.retired.extend(gone)
         return report
 
-    def _scan(self) -> list[tuple[str, Path, os.stat_result]]:
-        """Article files under the folder; symbolic links and anything outside it are never read."""
-        out: list[tuple[str, Path, os.stat_result]] = []
-        root = self.folder.resolve()
-        for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-            for name in sorted(filenames):
-                if name.startswith("."):
+    def _scan(self) -> list[tuple[str, str, os.stat_result]]:
+        """Article files under the folder as (relative path, path, stat); symbolic links and
+        anything outside the folder are never read. os.scandir's cached entries keep this cheap."""
+        out: list[tuple[str, str, os.stat_result]] = []
+        stack = [(str(self.folder.resolve()), "")]
+        while stack:
+            directory, prefix = stack.pop()
+            try:
+                entries = sorted(os.scandir(directory), key=lambda e: e.name)
+            except OSError as exc:
+                log.warning("skipped folder %s: %s", prefix or ".", exc.strerror or exc)
+                continue
+            for entry in entries:
+                if entry.name.startswith("."):
                     continue
-                path = Path(dirpath) / name
-                if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+                rel = prefix + entry.name
+                supported = os.path.splitext(entry.name)[1].lower() in SUPPORTED_SUFFIXES
+                if entry.is_symlink():
+                    if supported:
+                        log.warning("skipped %s: symbolic links are not followed", rel)
                     continue
-                if path.is_symlink():
-                    log.warning("skipped %s: symbolic links are not followed", path.relative_to(root).as_posix())
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append((entry.path, rel + "/"))
+                    continue
+                if not supported:
                     continue
                 try:
-                    stat = path.stat()
+                    out.append((rel, entry.path, entry.stat(follow_symlinks=False)))
                 except OSError as exc:
-                    log.warning("skipped %s: %s", name, exc.strerror or exc)
-                    continue
-                out.append((path.relative_to(root).as_posix(), path, stat))
+                    log.warning("skipped %s: %s", rel, exc.strerror or exc)
         return out
 
     async def _prepare(
@@ -357,6 +373,7 @@ class Library:
         if row is not None and row.content_hash == digest and digest in analysed:
             await self.repo.touch_file(row.id, stat.st_size, stat.st_mtime_ns)
             report.unchanged += 1
+            report.touched += 1
             return
         result = outcome.result or await self.repo.cached_analysis(digest, ENGINE_VERSION)
         if result is None:  # analysed by this sync for another file, then cached: analyse anyway
