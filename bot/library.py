@@ -193,15 +193,9 @@ class Library:
         no quotation, the article sentences that match it are returned instead, marked as passages.
         Raises UserError when the input holds nothing to search for.
         """
-        query = parse_query(keyword)
-        by_speaker = speaker_filter(speaker)
-        if keyword and keyword.strip() and query is None and by_speaker is None:
-            raise UserError("There is nothing to search for in that keyword: type a word or two.")
-        if speaker and speaker.strip() and by_speaker is None:
-            raise UserError("That speaker name has no letters or digits to search for.")
+        query, by_speaker = self.check_search(keyword, speaker, article)
         if query is None and by_speaker is None:
-            if article is None:
-                raise UserError("Give a keyword to search for, a speaker, an article, or some of them.")
+            assert article is not None
             found, total = await self.repo.quotes_of(article.id, limit, offset)
             return QuoteResults(self._hits(found, None), total, query=None)
         match = combine(query.match if query else None, by_speaker)
@@ -216,6 +210,22 @@ class Library:
                 marked = [(self._by_id[a], highlight(text, query)) for a, text in passages if a in self._by_id]
                 return QuoteResults([], 0, query=query, passages=marked, passage_total=count)
         return QuoteResults(self._hits(found, query), total, query=query)
+
+    @staticmethod
+    def check_search(
+        keyword: str | None, speaker: str | None, article: ArticleRow | None
+    ) -> tuple[SearchQuery | None, str | None]:
+        """The parsed keyword and speaker filter, or a UserError when there is nothing to search
+        for; cheap, so a command can check its input before it acknowledges the interaction."""
+        query = parse_query(keyword)
+        by_speaker = speaker_filter(speaker)
+        if keyword and keyword.strip() and query is None and by_speaker is None:
+            raise UserError("There is nothing to search for in that keyword: type a word or two.")
+        if speaker and speaker.strip() and by_speaker is None:
+            raise UserError("That speaker name has no letters or digits to search for.")
+        if query is None and by_speaker is None and article is None:
+            raise UserError("Give a keyword to search for, a speaker, an article, or some of them.")
+        return query, by_speaker
 
     def _hits(self, found: list[tuple[str, Quote]], query: SearchQuery | None) -> list[tuple[ArticleRow, QuoteHit]]:
         return [(self._by_id[a], QuoteHit(a, q, highlight(q.text, query))) for a, q in found if a in self._by_id]

@@ -63,6 +63,8 @@ class TitleIndex:
                 found[word] = 1.0 if word == typed else 0.9
         if typed in self.postings:
             found[typed] = 1.0
+        if found:  # the word is spelled as in some title: no need to look for typos
+            return found
         mine = _trigrams(typed)
         shared: dict[str, int] = defaultdict(int)
         for gram in mine:

@@ -47,9 +47,10 @@ class Quotes(commands.Cog):
         keyword = (keyword or "")[:MAX_INPUT]
         speaker = (speaker or "")[:MAX_INPUT]
         row = self.bot.library.lookup(article) if article and article.strip() else None
-        # Checked before deferring, so a bad input gets a private answer.
-        first = await self.bot.library.search_quotes(keyword, speaker=speaker, article=row, limit=QUOTES_PER_PAGE)
+        # Input is checked before deferring, so a bad one gets a private answer; the search runs after.
+        self.bot.library.check_search(keyword, speaker, row)
         await interaction.response.defer(thinking=True)
+        first = await self.bot.library.search_quotes(keyword, speaker=speaker, article=row, limit=QUOTES_PER_PAGE)
         if row is not None:
             await self.bot.record(interaction, row.id, "quotes")
         heading = _heading(keyword, speaker, row)
