@@ -21,6 +21,7 @@ import argparse
 import asyncio
 import os
 import random
+import re
 import sys
 import tempfile
 import time
@@ -40,6 +41,12 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
+def loop_blocks(log_path: Path) -> list[float]:
+    """The bot's "event loop blocked for N ms" warnings, in milliseconds."""
+    text = log_path.read_text(errors="replace") if log_path.exists() else ""
+    return [float(m) for m in re.findall(r"event loop blocked for (\d+) ms", text)]
+
+
 async def start(fake: FakeDiscord, env: dict[str, str]) -> tuple[asyncio.subprocess.Process, float]:
     before = fake.identify_count
     t = time.perf_counter()
@@ -48,7 +55,7 @@ async def start(fake: FakeDiscord, env: dict[str, str]) -> tuple[asyncio.subproc
         str(ROOT / "tests" / "support" / "run_bot.py"),
         env=env,
         stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.DEVNULL,
+        stderr=open(env["BENCH_LOG"], "ab"),  # noqa: SIM115, ASYNC230 - the child owns it until it exits
     )
     await fake.wait_for(lambda: fake.identify_count > before and fake.gateway.ready, timeout=7200)
     return proc, time.perf_counter() - t
@@ -92,6 +99,7 @@ async def measure(size: int, requests: int) -> dict[str, float]:
                 "BRIEFBOT_LOG_LEVEL": "WARNING",
                 "FAKE_DISCORD_API": fake.api_url,
                 "FAKE_DISCORD_GATEWAY": fake.gateway_url,
+                "BENCH_LOG": str(Path(tmp) / "bot.log"),
                 "PYTHONPATH": str(ROOT),
             }
             proc, r["cold_s"] = await start(fake, env)
@@ -142,6 +150,9 @@ async def measure(size: int, requests: int) -> dict[str, float]:
                 await asyncio.sleep(0.1)
             r["new_file_s"] = time.perf_counter() - t
             await stop(proc)
+            blocks = loop_blocks(Path(tmp) / "bot.log")
+            r["blocks"] = len(blocks)
+            r["longest_block_ms"] = max(blocks, default=0.0)
     return r
 
 
@@ -149,9 +160,9 @@ async def main_async(sizes: list[int], requests: int) -> None:
     print(
         "| articles | cold ingest | cold: time to ready | warm restart: time to ready | new file in library | "
         "RSS when ready | /brief p50 / p99 | /quotes p50 / p99 | autocomplete p50 / p99 | "
-        "500 at once: slowest ack, missed 3 s |"
+        "500 at once: slowest ack, missed 3 s | loop blocked > 100 ms: times, longest |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for size in sizes:
         r = await measure(size, requests)
         print(
@@ -159,7 +170,8 @@ async def main_async(sizes: list[int], requests: int) -> None:
             f"| {r['new_file_s']:.1f} s "
             f"| {r['rss_mb']:.0f} MB | {r['brief_p50']:.1f} / {r['brief_p99']:.1f} ms "
             f"| {r['quotes_p50']:.1f} / {r['quotes_p99']:.1f} ms | {r['auto_p50']:.1f} / {r['auto_p99']:.1f} ms "
-            f"| {r['burst_max_s']:.2f} s, {r['burst_missed']:.0f} missed |",
+            f"| {r['burst_max_s']:.2f} s, {r['burst_missed']:.0f} missed "
+            f"| {r['blocks']:.0f}, longest {r['longest_block_ms']:.0f} ms |",
             flush=True,
         )
 

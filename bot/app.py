@@ -38,6 +38,9 @@ EXTENSIONS = (
 )
 
 
+LAG_WARNING = 0.1  # seconds
+
+
 class TokenRejected(Exception):
     """Discord refused the token; the message says what to do."""
 
@@ -72,6 +75,8 @@ class BriefBot(commands.Bot):
         self._auto_sync = auto_sync
         self._poll = poll
         self._poller: asyncio.Task[None] | None = None
+        self._lag_watch: asyncio.Task[None] | None = None
+        self.max_loop_lag = 0.0  # seconds: the longest the event loop was seen blocked
         self.tree.on_error = self.on_app_command_error
 
     async def setup_hook(self) -> None:
@@ -89,9 +94,12 @@ class BriefBot(commands.Bot):
             await self.sync_commands()
         if self._poll:
             self._poller = asyncio.create_task(self._poll_library(), name="briefbot-library-poll")
+            self._lag_watch = asyncio.create_task(self._watch_loop_lag(), name="briefbot-loop-lag")
             self.deliveries.start()  # posts whatever is pending, including what a crash left
 
     async def close(self) -> None:
+        if self._lag_watch is not None:
+            self._lag_watch.cancel()
         if hasattr(self, "deliveries"):
             await self.deliveries.stop()
         if self._poller is not None:
@@ -147,6 +155,21 @@ class BriefBot(commands.Bot):
         await self.state.set(key, fingerprint)
         log.info("synced %d commands %s", len(synced), f"to server {guild.id}" if guild else "globally")
         return True
+
+    # --- event loop health -----------------------------------------------------------------------
+
+    async def _watch_loop_lag(self, interval: float = 0.05) -> None:
+        """Measure how long the event loop is blocked: a sleep that wakes late was kept waiting by
+        work on the loop. Blocks over LAG_WARNING are logged, so an operator sees them."""
+        loop = asyncio.get_running_loop()
+        while True:
+            start = loop.time()
+            await asyncio.sleep(interval)
+            lag = loop.time() - start - interval
+            if lag > self.max_loop_lag:
+                self.max_loop_lag = lag
+            if lag > LAG_WARNING:
+                log.warning("event loop blocked for %.0f ms", lag * 1000)
 
     # --- the library poll -------------------------------------------------------------------------
 

@@ -131,3 +131,14 @@ async def test_bad_file_is_logged_and_the_bot_runs(fake_discord, settings, artic
         assert (await inter.response(timeout=3)).data["embeds"]
     assert "skipped broken.json: invalid JSON" in caplog.text
     assert "serving 2 articles" in caplog.text
+
+
+async def test_a_blocked_event_loop_is_measured_and_logged(fake_discord, settings, caplog):
+    import time
+
+    async with fake_discord.run(make_bot(settings)) as bot:
+        await asyncio.sleep(0.1)
+        time.sleep(0.25)  # noqa: ASYNC251 - deliberately block the loop
+        await asyncio.sleep(0.1)
+        assert bot.max_loop_lag >= 0.2
+    assert "event loop blocked for" in caplog.text
