@@ -110,7 +110,7 @@ def quote_article(record: dict[str, Any]):
 
 
 def evaluate_quotes(records: list[dict[str, Any]], show_errors: bool = False) -> dict[str, Any]:
-    tp = fp = fn = fp_mixed = 0
+    tp = fp = fn = fp_mixed = right = 0  # tp, fn: gold quotations; right, fp, fp_mixed: predictions
     named = named_right = pronoun = pronoun_right = 0
     mixed_found = mixed_total = 0
     errors: list[str] = []
@@ -147,6 +147,7 @@ def evaluate_quotes(records: list[dict[str, Any]], show_errors: bool = False) ->
         # half of its own tokens lie inside one (the gold may split or join quotes differently).
         for i, p in enumerate(predicted):
             if i in used or any(overlap(strip_marks(p.text), g["content"]) >= 0.5 for g in direct):
+                right += 1
                 continue
             if any(overlap(strip_marks(p.text), g["content"]) >= 0.5 for g in mixed):
                 fp_mixed += 1
@@ -158,8 +159,10 @@ def evaluate_quotes(records: list[dict[str, Any]], show_errors: bool = False) ->
         "direct_gold": tp + fn,
         "matched": tp,
         "recall": tp / (tp + fn) if tp + fn else 0.0,
-        "precision": tp / (tp + fp) if tp + fp else 0.0,
-        "precision_strict": tp / (tp + fp + fp_mixed) if tp + fp + fp_mixed else 0.0,
+        # Precision counts predictions (recall counts gold quotations): of the predicted quotations,
+        # the share that are direct quotations of the gold.
+        "precision": right / (right + fp) if right + fp else 0.0,
+        "precision_strict": right / (right + fp + fp_mixed) if right + fp + fp_mixed else 0.0,
         "false_positives": fp,
         "mixed_predictions": fp_mixed,
         "speaker_named": named_right / named if named else 0.0,

@@ -386,8 +386,8 @@ class Library:
             report.touched += 1
             return
         result = outcome.result or await self.repo.cached_analysis(digest, ENGINE_VERSION)
-        if result is None:  # analysed by this sync for another file, then cached: analyse anyway
-            result = analyse_raw(outcome.raw)
+        if result is None:  # the cache lost the analysis since the sync began: analyse off the loop
+            result = await asyncio.to_thread(analyse_raw, outcome.raw)
         article, analysis = result
         if row is not None:
             ident = row.id

@@ -69,11 +69,16 @@ def _http_url(url: str | None) -> str | None:
     return None
 
 
-def quote_line(q: Quote, limit: int = FIELD_VALUE_LIMIT) -> str:
+def _attribution(q: Quote) -> str:
+    """ "— Speaker, description", escaped and cut."""
     who = q.speaker or "unattributed"
     if q.speaker_description:
         who = f"{who}, {q.speaker_description}"
-    attribution = "— " + clean(cut(who, 200))
+    return "— " + clean(cut(who, 200))
+
+
+def quote_line(q: Quote, limit: int = FIELD_VALUE_LIMIT) -> str:
+    attribution = _attribution(q)
     body = cut(clean(q.text), max(20, limit - len(attribution) - 4))
     return f"“{body}” {attribution}"
 
@@ -194,13 +199,6 @@ def highlight(marked: str, limit: int) -> str:
     if text.count(HIGHLIGHT_OPEN) > text.count(HIGHLIGHT_CLOSE):
         text = text.removesuffix("…") + HIGHLIGHT_CLOSE + ("…" if text.endswith("…") else "")
     return text.replace(HIGHLIGHT_OPEN, "**").replace(HIGHLIGHT_CLOSE, "**")
-
-
-def _attribution(q: Quote) -> str:
-    who = q.speaker or "unattributed"
-    if q.speaker_description:
-        who = f"{who}, {q.speaker_description}"
-    return "— " + clean(cut(who, 200))
 
 
 def quotes_embed(

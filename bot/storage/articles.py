@@ -306,12 +306,8 @@ class ArticleRepository:
         """Quotations matching an FTS5 expression (built by bot.search, never raw user text), best
         first by bm25 and, among equals, newest article first; with the number of matches, counted
         up to COUNT_CAP + 1 (more than COUNT_CAP shows as "1,000+")."""
-        ranked, total = await self._ranked("quotes", match, article_id, offset + limit, query, use_pairs)
-        page = ranked[offset : offset + limit]
-        if not page:
-            return [], total
-        rows = await self._rows_by_id(
-            "SELECT id, article_id, text, speaker, context, is_key FROM quotes WHERE id IN ({})", page
+        rows, total = await self._search_page(
+            "quotes", "article_id, text, speaker, context, is_key", match, article_id, limit, offset, query, use_pairs
         )
         return [(r[1], Quote(text=r[2], speaker=r[3], context=r[4], key=bool(r[5]))) for r in rows], total
 
@@ -326,12 +322,28 @@ class ArticleRepository:
         use_pairs: bool = False,
     ) -> tuple[list[tuple[str, str]], int]:
         """Article sentences matching an FTS5 expression as (article id, sentence), best first; the total."""
-        ranked, total = await self._ranked("passages", match, article_id, offset + limit, query, use_pairs)
+        rows, total = await self._search_page(
+            "passages", "article_id, text", match, article_id, limit, offset, query, use_pairs
+        )
+        return [(r[1], r[2]) for r in rows], total
+
+    async def _search_page(
+        self,
+        table: str,
+        columns: str,
+        match: str,
+        article_id: str | None,
+        limit: int,
+        offset: int,
+        query: SearchQuery | None,
+        use_pairs: bool,
+    ) -> tuple[list[aiosqlite.Row], int]:
+        """One page of ranked matches of ``table`` (rows: id, then ``columns``), and the total."""
+        ranked, total = await self._ranked(table, match, article_id, offset + limit, query, use_pairs)
         page = ranked[offset : offset + limit]
         if not page:
             return [], total
-        rows = await self._rows_by_id("SELECT id, article_id, text FROM passages WHERE id IN ({})", page)
-        return [(r[1], r[2]) for r in rows], total
+        return await self._rows_by_id(f"SELECT id, {columns} FROM {table} WHERE id IN ({{}})", page), total
 
     async def _rows_by_id(self, sql: str, ids: list[int]) -> list[aiosqlite.Row]:
         """Rows selected by id, in the order of ``ids``."""
