@@ -9,7 +9,9 @@ first seen at a path and stay with that path through edits, so links and records
 from __future__ import annotations
 
 import asyncio
+import bisect
 import concurrent.futures
+import contextlib
 import difflib
 import logging
 import multiprocessing
@@ -80,6 +82,10 @@ def analyse_file(path: Path) -> tuple[Article, Analysis]:
     return analyse_raw(read_article_file(path))
 
 
+# A file to read: (path relative to the folder, path, its stat, its row when it is already known).
+Changed = tuple[str, Path, os.stat_result, ArticleRow | None]
+
+
 class Library:
     def __init__(
         self,
@@ -97,9 +103,11 @@ class Library:
         self._loaded = False
         self._analysed: set[str] | None = None  # content hashes with a cached analysis
         self._by_id: dict[str, ArticleRow] = {}
+        self._ids: list[str] = []  # sorted, for id prefixes
         self._by_key: dict[str, ArticleRow] = {}
         self._titles = TitleIndex([])
         self._lock = asyncio.Lock()
+        self._pairs_checked = False
 
     # --- reading ----------------------------------------------------------------------------
 
@@ -109,18 +117,15 @@ class Library:
         return self._rows
 
     async def refresh(self) -> None:
-        """Reload the live articles and rebuild the in-memory lookups (ids, slugs, paths, titles)."""
-        self._rows = tuple(await self.repo.live())
+        """Reload the live articles and rebuild the in-memory lookups (ids, slugs, paths, titles).
+
+        The lookups are built in a thread and swapped in at once: at 100,000 articles building them
+        takes about a second, which must not hold the event loop."""
+        rows = tuple(await self.repo.live())
+        by_id, by_key, titles = await asyncio.to_thread(_lookups, rows)
+        ids = await asyncio.to_thread(sorted, by_id)
+        self._rows, self._by_id, self._by_key, self._titles, self._ids = rows, by_id, by_key, titles, ids
         self._loaded = True
-        self._by_id = {r.id: r for r in self._rows}
-        self._by_key: dict[str, ArticleRow] = {}
-        for row in reversed(self._rows):  # newest wins a tie
-            keys = [row.slug, fold(row.title)]
-            if row.source_path:
-                keys += [row.source_path, Path(row.source_path).name]
-            for key in keys:
-                self._by_key[key] = row
-        self._titles = TitleIndex(self._rows)
 
     def resolve(self, ref: str) -> ArticleRow | None:
         """An article from an id, slug, file name or path, its title, or a fragment of its title."""
@@ -136,8 +141,11 @@ class Library:
         for i in self._titles.search(ref, 25):  # candidates; the fragment must appear as typed
             if folded in fold(self._rows[i].title):
                 return self._rows[i]
-        if len(ref) >= 6:
-            return next((r for r in self._rows if r.id.startswith(ref)), None)
+        if len(ref) >= 6:  # a unique prefix of an id
+            ids = self._ids
+            at = bisect.bisect_left(ids, ref)
+            if at < len(ids) and ids[at].startswith(ref):
+                return self._by_id[ids[at]]
         return None
 
     def suggest(self, typed: str, limit: int = 25) -> list[ArticleRow]:
@@ -267,9 +275,11 @@ class Library:
 
     async def _sync(self) -> SyncReport:
         report = SyncReport()
-        backfilled = await self.repo.backfill_pairs()
-        if backfilled:
-            log.info("indexed word pairs for %d quotations and passages stored before version 4", backfilled)
+        if not self._pairs_checked:  # counting every indexed row is slow at scale: once per process
+            backfilled = await self.repo.backfill_pairs()
+            self._pairs_checked = True
+            if backfilled:
+                log.info("indexed word pairs for %d quotations and passages stored before version 4", backfilled)
         # After the first sync, what is known comes from memory: a poll of an unchanged folder
         # costs a directory scan, not a read of every row.
         rows = self._rows if self._loaded else await self.repo.with_paths()
@@ -277,10 +287,46 @@ class Library:
         if self._analysed is None:
             self._analysed = await self.repo.analysed_hashes(ENGINE_VERSION)
         analysed = self._analysed
-        files = await asyncio.to_thread(self._scan)
+        # The scan and the comparison with what is known run in a thread: at 100,000 files either
+        # would hold the event loop for a noticeable time.
+        seen, changed, report.unchanged = await asyncio.to_thread(self._changes, known, analysed)
+        executor = _analysis_pool() if len(changed) >= PROCESS_POOL_THRESHOLD else None
+        subscribed = await self.subscriptions.active() if self.subscriptions is not None and changed else []
+        chunks = [changed[start : start + CHUNK] for start in range(0, len(changed), CHUNK)]
+
+        def prepare(chunk: list[Changed]) -> asyncio.Future[list[Prepared | Exception]]:
+            return asyncio.ensure_future(asyncio.gather(*(self._prepare(c, analysed, executor) for c in chunk)))
+
+        # Pipelined: the next chunk is analysed (in the workers) while this one is stored, so the
+        # workers and the database writer are busy at the same time.
+        ahead = prepare(chunks[0]) if chunks else None
+        try:
+            for i, chunk in enumerate(chunks):
+                assert ahead is not None
+                prepared = await ahead
+                ahead = prepare(chunks[i + 1]) if i + 1 < len(chunks) else None
+                async with self.repo.batch():
+                    for item, outcome in zip(chunk, prepared, strict=True):
+                        await self._store(item, outcome, analysed, subscribed, report)
+        finally:
+            if ahead is not None and not ahead.done():
+                ahead.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await ahead
+            if executor is not None:
+                executor.shutdown(wait=False, cancel_futures=True)
+        kept = set(report.added) | set(report.updated)  # includes an article whose file was renamed
+        gone = [r.id for rel, r in known.items() if rel not in seen and r.id not in kept]
+        await self.repo.retire(gone)
+        report.retired.extend(gone)
+        return report
+
+    def _changes(self, known: dict[str, ArticleRow], analysed: set[str]) -> tuple[set[str], list[Changed], int]:
+        """(paths seen, files new or changed since their row was stored, unchanged count)."""
         seen: set[str] = set()
-        changed: list[tuple[str, Path, os.stat_result, ArticleRow | None]] = []
-        for rel, path_text, stat in files:
+        changed: list[Changed] = []
+        unchanged = 0
+        for rel, path_text, stat in self._scan():
             seen.add(rel)
             row = known.get(rel)
             if (
@@ -289,26 +335,10 @@ class Library:
                 and row.file_mtime_ns == stat.st_mtime_ns
                 and row.content_hash in analysed
             ):
-                report.unchanged += 1
+                unchanged += 1
             else:
                 changed.append((rel, Path(path_text), stat, row))
-        executor = _analysis_pool() if len(changed) >= PROCESS_POOL_THRESHOLD else None
-        subscribed = await self.subscriptions.active() if self.subscriptions is not None and changed else []
-        try:
-            for start in range(0, len(changed), CHUNK):
-                chunk = changed[start : start + CHUNK]
-                prepared = await asyncio.gather(*(self._prepare(c, analysed, executor) for c in chunk))
-                async with self.repo.batch():
-                    for item, outcome in zip(chunk, prepared, strict=True):
-                        await self._store(item, outcome, analysed, subscribed, report)
-        finally:
-            if executor is not None:
-                executor.shutdown(wait=False, cancel_futures=True)
-        kept = set(report.added) | set(report.updated)  # includes an article whose file was renamed
-        gone = [r.id for rel, r in known.items() if rel not in seen and r.id not in kept]
-        await self.repo.retire(gone)
-        report.retired.extend(gone)
-        return report
+        return seen, changed, unchanged
 
     def _scan(self) -> list[tuple[str, str, os.stat_result]]:
         """Article files under the folder as (relative path, path, stat); symbolic links and
@@ -344,7 +374,7 @@ class Library:
 
     async def _prepare(
         self,
-        item: tuple[str, Path, os.stat_result, ArticleRow | None],
+        item: Changed,
         analysed: set[str],
         executor: concurrent.futures.Executor | None,
     ) -> Prepared | Exception:
@@ -366,7 +396,7 @@ class Library:
 
     async def _store(
         self,
-        item: tuple[str, Path, os.stat_result, ArticleRow | None],
+        item: Changed,
         outcome: Prepared | Exception,
         analysed: set[str],
         subscribed: list[Subscription],
@@ -422,6 +452,18 @@ class Library:
         report.queued += len(deliver_to)
         analysed.add(digest)
         (report.updated if row is not None else report.added).append(ident)
+
+
+def _lookups(rows: tuple[ArticleRow, ...]) -> tuple[dict[str, ArticleRow], dict[str, ArticleRow], TitleIndex]:
+    """Articles by id; by slug, folded title, path and file name; and the title index."""
+    by_key: dict[str, ArticleRow] = {}
+    for row in reversed(rows):  # newest wins a tie
+        by_key[row.slug] = row
+        by_key[fold(row.title)] = row
+        if row.source_path:
+            by_key[row.source_path] = row
+            by_key[row.source_path.rsplit("/", 1)[-1]] = row
+    return {r.id: r for r in rows}, by_key, TitleIndex(rows)
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,9 +10,10 @@ with the vocabulary, which grows far more slowly than the number of articles.
 from __future__ import annotations
 
 import bisect
+import heapq
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Protocol
 
 from bot.text import fold
@@ -41,8 +42,11 @@ class TitleIndex:
         """``rows`` newest first; results keep that order among equal scores."""
         self.rows = list(rows)
         postings: dict[str, list[int]] = defaultdict(list)
+        self.words: list[tuple[str, ...]] = []  # each title's distinct words
         for i, row in enumerate(self.rows):
-            for word in set(_words(row.title)):
+            words = tuple(dict.fromkeys(_words(row.title)))
+            self.words.append(words)
+            for word in words:
                 postings[word].append(i)
         self.postings = dict(postings)
         self.vocabulary = sorted(self.postings)
@@ -78,19 +82,45 @@ class TitleIndex:
         return dict(best)
 
     def search(self, query: str, limit: int = 25) -> list[int]:
-        """Indices of the best-matching titles: every typed word must match a title word."""
+        """Indices of the best-matching titles: every typed word must match a title word.
+
+        A title scores, for each typed word, its best similarity among its own words, summed over
+        the typed words; ties go to the lower index (the newer title). The cost is bounded by the
+        rarest typed word, not by the library: candidates come from that word's postings (and, for
+        a single word, only from the first ``limit`` titles of each posting list, which is enough)
+        and the other words are checked against each candidate's own few words."""
         typed = _words(query)
         if not typed:
             return list(range(min(limit, len(self.rows))))
-        scores: dict[int, float] | None = None
-        for n, word in enumerate(typed):
-            per_title: dict[int, float] = {}
-            for match, similarity in self._matches(word, last=n == len(typed) - 1).items():
-                for i in self.postings[match]:
-                    if similarity > per_title.get(i, 0.0):
-                        per_title[i] = similarity
-            scores = per_title if scores is None else {i: s + per_title[i] for i, s in scores.items() if i in per_title}
-            if not scores:
-                return []
-        assert scores is not None
+        wanted = [self._matches(word, last=n == len(typed) - 1) for n, word in enumerate(typed)]
+        if not all(wanted):
+            return []
+        if len(wanted) == 1:
+            # The best ``limit`` titles holding a match word w are among the first ``limit`` of
+            # w's postings: any later one has ``limit`` better-or-equal, newer titles before it.
+            candidates: Iterable[int] = sorted({i for match in wanted[0] for i in self.postings[match][:limit]})
+        else:
+            rarest = min(wanted, key=lambda m: sum(len(self.postings[w]) for w in m))
+            candidates = heapq.merge(*(self.postings[match] for match in rarest))
+        # Candidates come newest first, so once ``limit`` titles reach the highest possible score
+        # no later title can displace them.
+        ceiling = sum(max(matches.values()) for matches in wanted) - 1e-9
+        scores: dict[int, float] = {}
+        perfect = 0
+        for i in candidates:
+            if i in scores:
+                continue
+            words = self.words[i]
+            total = 0.0
+            for matches in wanted:
+                best = max((matches.get(w, 0.0) for w in words), default=0.0)
+                if best == 0.0:
+                    break
+                total += best
+            else:
+                scores[i] = total
+                if total >= ceiling:
+                    perfect += 1
+                    if perfect >= limit:
+                        break
         return sorted(scores, key=lambda i: (-scores[i], i))[:limit]
