@@ -8,6 +8,7 @@ import hashlib
 import json
 import logging
 import secrets
+import time
 from typing import Any
 
 import aiosqlite
@@ -86,6 +87,8 @@ class BriefBot(commands.Bot):
         self.subscriptions = SubscriptionRepository(self.db)
         self.library = Library(ArticleRepository(self.db), self.settings.articles_dir, subscriptions=self.subscriptions)
         self.deliveries = DeliveryWorker(self)
+        if self._poll:  # watched from the start, so that a cold ingest's effect on the loop shows
+            self._lag_watch = asyncio.create_task(self._watch_loop_lag(), name="briefbot-loop-lag")
         report = await self.library.sync()
         log.info("library ready: %d articles (%d skipped)", len(self.library.articles), len(report.skipped))
         for name in self._extensions:
@@ -94,7 +97,6 @@ class BriefBot(commands.Bot):
             await self.sync_commands()
         if self._poll:
             self._poller = asyncio.create_task(self._poll_library(), name="briefbot-library-poll")
-            self._lag_watch = asyncio.create_task(self._watch_loop_lag(), name="briefbot-loop-lag")
             self.deliveries.start()  # posts whatever is pending, including what a crash left
 
     async def close(self) -> None:
@@ -159,17 +161,21 @@ class BriefBot(commands.Bot):
     # --- event loop health -----------------------------------------------------------------------
 
     async def _watch_loop_lag(self, interval: float = 0.05) -> None:
-        """Measure how long the event loop is blocked: a sleep that wakes late was kept waiting by
-        work on the loop. Blocks over LAG_WARNING are logged, so an operator sees them."""
+        """Measure how long the event loop is blocked: a sleep that wakes late was kept waiting.
+        Blocks over LAG_WARNING are logged, so an operator sees them, with the CPU time the loop's
+        thread used meanwhile: near the lag, the loop itself was busy (one long step, or many
+        queued ones); far below it, the process was starved (other threads holding the GIL, or
+        the machine busy)."""
         loop = asyncio.get_running_loop()
         while True:
-            start = loop.time()
+            start, cpu = loop.time(), time.thread_time()
             await asyncio.sleep(interval)
             lag = loop.time() - start - interval
             if lag > self.max_loop_lag:
                 self.max_loop_lag = lag
             if lag > LAG_WARNING:
-                log.warning("event loop blocked for %.0f ms", lag * 1000)
+                busy = time.thread_time() - cpu
+                log.warning("event loop blocked for %.0f ms (loop thread busy %.0f ms)", lag * 1000, busy * 1000)
 
     # --- the library poll -------------------------------------------------------------------------
 

@@ -134,11 +134,20 @@ async def test_bad_file_is_logged_and_the_bot_runs(fake_discord, settings, artic
 
 
 async def test_a_blocked_event_loop_is_measured_and_logged(fake_discord, settings, caplog):
+    import re
     import time
 
     async with fake_discord.run(make_bot(settings)) as bot:
         await asyncio.sleep(0.1)
-        time.sleep(0.25)  # noqa: ASYNC251 - deliberately block the loop
+        end = time.thread_time() + 0.25
+        while time.thread_time() < end:  # the loop's own thread busy: 250 ms of CPU on the loop
+            pass
+        await asyncio.sleep(0.1)
+        time.sleep(0.25)  # noqa: ASYNC251 - blocked without using the CPU (as if starved)
         await asyncio.sleep(0.1)
         assert bot.max_loop_lag >= 0.2
-    assert "event loop blocked for" in caplog.text
+    found = [(int(a), int(b)) for a, b in re.findall(r"event loop blocked for (\d+) ms \(loop thread busy (\d+) ms\)", caplog.text)]
+    assert len(found) == 2, caplog.text
+    (spun_lag, spun_busy), (slept_lag, slept_busy) = found
+    assert spun_lag >= 240 and spun_busy >= 240
+    assert slept_lag >= 200 and slept_busy < 100
