@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -225,3 +226,34 @@ async def test_many_new_files_are_analysed_in_worker_processes(db, tmp_path, mon
     assert len(report.added) == libmod.PROCESS_POOL_THRESHOLD + 5
     assert [p for p, _ in report.skipped] == ["broken.json"]
     assert (await lib.search_quotes("number")).total == libmod.PROCESS_POOL_THRESHOLD + 5
+
+
+async def test_polls_relist_only_changed_directories_and_full_scans_catch_edits_in_place(library, articles_dir):
+    """When a full scan is expensive (a large library), a poll re-lists only directories whose
+    modification time changed: new and removed files show at once, an edit in place at the next
+    full scan."""
+    desk, other = articles_dir / "desk", articles_dir / "other"
+    desk.mkdir()
+    other.mkdir()
+    (desk / "harbour.txt").write_text(ARTICLE)
+    await library.sync()
+    row = library.resolve("harbour-plan-approved")
+    assert row is not None
+
+    def settle() -> None:  # as if every directory was listed well after its last change
+        for path, seen in library._listings.items():
+            library._listings[path] = replace(seen, listed_ns=seen.mtime_ns + 2_000_000_000)
+
+    library._full_scan_cost = 100.0  # a huge folder: polls skip the full scan (5% of a core)
+    settle()
+    (desk / "harbour.txt").write_text(ARTICLE.replace("a great deal of money", "millions"))
+    assert not (await library.sync()).changed  # an edit in place changes no directory: unseen
+    (other / "new.txt").write_text("Ferry Timetable Changes\n\nThe ferry will leave earlier from Monday.\n")
+    report = await library.sync()
+    assert len(report.added) == 1 and not report.updated  # only the changed directory was listed
+    assert library.resolve("ferry-timetable-changes") is not None
+    settle()
+    (other / "new.txt").unlink()
+    assert len((await library.sync()).retired) == 1
+    library._last_full_scan = float("-inf")  # the full scan is due
+    assert (await library.sync()).updated == [row.id]
