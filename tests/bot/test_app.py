@@ -146,7 +146,10 @@ async def test_a_blocked_event_loop_is_measured_and_logged(fake_discord, setting
         time.sleep(0.25)  # noqa: ASYNC251 - blocked without using the CPU (as if starved)
         await asyncio.sleep(0.1)
         assert bot.max_loop_lag >= 0.2
-    found = [(int(a), int(b)) for a, b in re.findall(r"event loop blocked for (\d+) ms \(loop thread busy (\d+) ms\)", caplog.text)]
+    found = [
+        (int(a), int(b))
+        for a, b in re.findall(r"event loop blocked for (\d+) ms \(loop thread busy (\d+) ms\)", caplog.text)
+    ]
     assert len(found) == 2, caplog.text
     (spun_lag, spun_busy), (slept_lag, slept_busy) = found
     assert spun_lag >= 240 and spun_busy >= 240
