@@ -261,8 +261,10 @@ class Library:
 
     async def sync(self) -> SyncReport:
         async with self._lock:
+            if not self._loaded:  # the first sync: what the database holds, read once
+                await self.refresh()
             report = await self._sync()
-            if report.changed or report.touched or not self._loaded:  # an unchanged poll rebuilds nothing
+            if report.changed or report.touched:  # an unchanged poll rebuilds nothing
                 await self.refresh()
         for path, reason in report.skipped:
             log.warning("skipped %s: %s", path, reason)
@@ -284,16 +286,14 @@ class Library:
             self._pairs_checked = True
             if backfilled:
                 log.info("indexed word pairs for %d quotations and passages stored before version 4", backfilled)
-        # After the first sync, what is known comes from memory: a poll of an unchanged folder
-        # costs a directory scan, not a read of every row.
-        rows = self._rows if self._loaded else await self.repo.with_paths()
-        known = {r.source_path: r for r in rows if r.source_path}
         if self._analysed is None:
             self._analysed = await self.repo.analysed_hashes(ENGINE_VERSION)
         analysed = self._analysed
         # The scan and the comparison with what is known run in a thread: at 100,000 files either
         # would hold the event loop for a noticeable time.
-        seen, changed, report.unchanged = await asyncio.to_thread(self._changes, known, analysed)
+        # What is known comes from memory: a poll of an unchanged folder costs a directory scan,
+        # not a read of every row.
+        missing, changed, report.unchanged = await asyncio.to_thread(self._changes, self._rows, analysed)
         executor = _analysis_pool() if len(changed) >= PROCESS_POOL_THRESHOLD else None
         subscribed = await self.subscriptions.active() if self.subscriptions is not None and changed else []
         chunks = [changed[start : start + CHUNK] for start in range(0, len(changed), CHUNK)]
@@ -320,13 +320,15 @@ class Library:
             if executor is not None:
                 executor.shutdown(wait=False, cancel_futures=True)
         kept = set(report.added) | set(report.updated)  # includes an article whose file was renamed
-        gone = [r.id for rel, r in known.items() if rel not in seen and r.id not in kept]
+        gone = [r.id for r in missing if r.id not in kept]
         await self.repo.retire(gone)
         report.retired.extend(gone)
         return report
 
-    def _changes(self, known: dict[str, ArticleRow], analysed: set[str]) -> tuple[set[str], list[Changed], int]:
-        """(paths seen, files new or changed since their row was stored, unchanged count)."""
+    def _changes(self, rows: tuple[ArticleRow, ...], analysed: set[str]) -> tuple[list[ArticleRow], list[Changed], int]:
+        """(known articles whose file is missing, files new or changed since their row was
+        stored, unchanged count)."""
+        known = {r.source_path: r for r in rows if r.source_path}
         seen: set[str] = set()
         changed: list[Changed] = []
         unchanged = 0
@@ -342,7 +344,8 @@ class Library:
                 unchanged += 1
             else:
                 changed.append((rel, Path(path_text), stat, row))
-        return seen, changed, unchanged
+        missing = [row for rel, row in known.items() if rel not in seen]
+        return missing, changed, unchanged
 
     def _scan(self) -> list[tuple[str, str, os.stat_result]]:
         """Article files under the folder as (relative path, path, stat); symbolic links and

@@ -143,10 +143,6 @@ class ArticleRepository:
             f"SELECT {_COLUMNS} FROM articles WHERE retired_at IS NULL ORDER BY sort_time DESC, added_at DESC, id"
         )
 
-    async def with_paths(self) -> list[ArticleRow]:
-        """Every live article that came from a file, for the folder scan."""
-        return await self._many(f"SELECT {_COLUMNS} FROM articles WHERE retired_at IS NULL AND source_path IS NOT NULL")
-
     async def slug_taken(self, slug: str, by_other_than: str) -> bool:
         async with self.db.execute("SELECT 1 FROM articles WHERE slug = ? AND id != ?", (slug, by_other_than)) as cur:
             return await cur.fetchone() is not None
