@@ -17,6 +17,7 @@ import logging
 import multiprocessing
 import os
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -105,6 +106,7 @@ class Library:
         self._analysed: set[str] | None = None  # content hashes with a cached analysis
         self._by_id: dict[str, ArticleRow] = {}
         self._ids: list[str] = []  # sorted, for id prefixes
+        self._authors: dict[str, list[int]] = {}  # folded author name -> positions in _rows
         self._by_key: dict[str, ArticleRow] = {}
         self._titles = TitleIndex([])
         self._lock = asyncio.Lock()
@@ -126,9 +128,9 @@ class Library:
         The lookups are built in a thread and swapped in at once: at 100,000 articles building them
         takes about a second, which must not hold the event loop."""
         rows = tuple(await self.repo.live())
-        by_id, by_key, titles = await asyncio.to_thread(_lookups, rows)
-        ids = await asyncio.to_thread(sorted, by_id)
-        self._rows, self._by_id, self._by_key, self._titles, self._ids = rows, by_id, by_key, titles, ids
+        looked_up = await asyncio.to_thread(_lookups, rows)
+        self._rows = rows
+        self._by_id, self._by_key, self._titles, self._ids, self._authors = looked_up
         self._loaded = True
 
     def resolve(self, ref: str) -> ArticleRow | None:
@@ -249,9 +251,18 @@ class Library:
         return await self.repo.speakers(match, limit)
 
     def by_author(self, name: str) -> list[ArticleRow]:
-        """Live articles whose author names contain ``name`` (ignoring case and accents), newest first."""
+        """Live articles whose author names contain ``name`` (ignoring case and accents), newest
+        first. The distinct author names are searched, not the articles."""
         wanted = fold(name.strip())
-        return [r for r in self._rows if r.author and wanted and wanted in fold(r.author)]
+        if not wanted:
+            return []
+        found = {i for author, positions in self._authors.items() if wanted in author for i in positions}
+        return [self._rows[i] for i in sorted(found)]
+
+    def by_authors(self, names: Iterable[str]) -> list[ArticleRow]:
+        """Live articles with any of these authors (whole names, ignoring case and accents), newest first."""
+        found = {i for name in names for i in self._authors.get(fold(name.strip()), ())}
+        return [self._rows[i] for i in sorted(found)]
 
     async def related(self, row: ArticleRow, limit: int = 3) -> list[ArticleRow]:
         """The live articles most like this one, most similar first."""
@@ -494,8 +505,11 @@ class Library:
         (report.updated if row is not None else report.added).append(ident)
 
 
-def _lookups(rows: tuple[ArticleRow, ...]) -> tuple[dict[str, ArticleRow], dict[str, ArticleRow], TitleIndex]:
-    """Articles by id; by slug, folded title, path and file name; and the title index."""
+def _lookups(
+    rows: tuple[ArticleRow, ...],
+) -> tuple[dict[str, ArticleRow], dict[str, ArticleRow], TitleIndex, list[str], dict[str, list[int]]]:
+    """Articles by id; by slug, folded title, path and file name; the title index; the sorted ids;
+    and each (folded) author's articles as positions in ``rows``."""
     by_key: dict[str, ArticleRow] = {}
     for row in reversed(rows):  # newest wins a tie
         by_key[row.slug] = row
@@ -503,7 +517,17 @@ def _lookups(rows: tuple[ArticleRow, ...]) -> tuple[dict[str, ArticleRow], dict[
         if row.source_path:
             by_key[row.source_path] = row
             by_key[row.source_path.rsplit("/", 1)[-1]] = row
-    return {r.id: r for r in rows}, by_key, TitleIndex(rows)
+    authors: dict[str, list[int]] = {}
+    for i, row in enumerate(rows):
+        for name in split_authors(row.author):
+            authors.setdefault(fold(name), []).append(i)
+    by_id = {r.id: r for r in rows}
+    return by_id, by_key, TitleIndex(rows), sorted(by_id), authors
+
+
+def split_authors(joined: str | None) -> list[str]:
+    """The names in an article row's author column ("A and B")."""
+    return [part.strip() for part in (joined or "").split(" and ") if part.strip()]
 
 
 @dataclass(frozen=True, slots=True)

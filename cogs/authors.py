@@ -36,14 +36,10 @@ class Authors(commands.Cog):
             row = library.lookup(article)
         loaded, _ = await library.load(row)
         names = {a.name for a in loaded.authors}
-        others = [r.title for r in library.articles if r.id != row.id and r.author and _shares_author(r.author, names)]
+        others = [r.title for r in library.by_authors(names) if r.id != row.id]
         await self.bot.record(interaction, row.id, "author")
         embed = author_embed(loaded.title, list(loaded.authors), loaded.publication, others)
         await interaction.response.send_message(embed=embed, allowed_mentions=NO_MENTIONS)
-
-
-def _shares_author(joined: str, names: set[str]) -> bool:
-    return any(part.strip().casefold() in {n.casefold() for n in names} for part in joined.split(" and "))
 
 
 async def setup(bot: BriefBot) -> None:

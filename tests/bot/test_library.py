@@ -257,3 +257,18 @@ async def test_polls_relist_only_changed_directories_and_full_scans_catch_edits_
     assert len((await library.sync()).retired) == 1
     library._last_full_scan = float("-inf")  # the full scan is due
     assert (await library.sync()).updated == [row.id]
+
+
+async def test_articles_by_author_come_from_the_author_index(library, articles_dir):
+    (articles_dir / "one.md").write_text(
+        "---\ntitle: Harbour Dredging Begins\nauthor: Ana López\npublished: 2024-01-01\n---\n\nThe dredging began.\n"
+    )
+    (articles_dir / "two.md").write_text(
+        "---\ntitle: Ferry Fares Rise\nauthor: Ana Lopez and Ben Smith\npublished: 2024-02-01\n---\n\nFares rose.\n"
+    )
+    await library.sync()
+    assert [r.title for r in library.by_author("lopez")] == ["Ferry Fares Rise", "Harbour Dredging Begins"]
+    assert [r.title for r in library.by_author("BEN")] == ["Ferry Fares Rise"]
+    assert [r.title for r in library.by_authors({"Ben Smith"})] == ["Ferry Fares Rise"]
+    assert [r.title for r in library.by_authors({"ana lopez"})] == ["Ferry Fares Rise", "Harbour Dredging Begins"]
+    assert library.by_author("  ") == [] and library.by_authors({"Nobody"}) == []
