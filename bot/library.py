@@ -300,10 +300,8 @@ class Library:
         if self._analysed is None:
             self._analysed = await self.repo.analysed_hashes(ENGINE_VERSION)
         analysed = self._analysed
-        # The scan and the comparison with what is known run in a thread: at 100,000 files either
-        # would hold the event loop for a noticeable time.
-        # What is known comes from memory: a poll of an unchanged folder costs a directory scan,
-        # not a read of every row.
+        # What is known comes from memory, not the database. The scan and the comparison run in a
+        # thread: at 100,000 files either would hold the event loop for a noticeable time.
         missing, changed, report.unchanged = await asyncio.to_thread(self._changes, self._rows, analysed)
         executor = _analysis_pool() if len(changed) >= PROCESS_POOL_THRESHOLD else None
         subscribed = await self.subscriptions.active() if self.subscriptions is not None and changed else []
