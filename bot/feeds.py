@@ -61,9 +61,13 @@ def normalise_link(link: str | None) -> str | None:
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", query, ""))
 
 
-def text_hash(text: str) -> str:
-    """SHA-256 of an article's text with whitespace folded: the same article however a feed dates or labels it."""
-    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
+def text_hash(raw: RawArticle) -> str:
+    """SHA-256 of an article's text with whitespace folded and a leading headline (a first line equal
+    to the title) left out: the same article however a feed dates, labels or re-titles it."""
+    lines = raw.text.strip().split("\n")
+    if raw.title and lines and " ".join(lines[0].split()).casefold() == " ".join(raw.title.split()).casefold():
+        lines = lines[1:]
+    return hashlib.sha256(" ".join(" ".join(lines).split()).encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,7 +304,7 @@ class FeedPoller:
             if isinstance(raw, str):
                 result.skipped.append((name, raw))
                 continue
-            digest = text_hash(raw.text)
+            digest = text_hash(raw)
             known = await self.repo.item_by_hash(digest)
             if known is not None or digest in hashes:  # the same text under a new guid and link
                 if known is not None:
