@@ -130,8 +130,19 @@ async def test_atom_feed_and_fallback_to_the_entry_text(env, feed_server):
     url = feed_server.atom(
         "/atom.xml",
         [
-            Item("Tosca Opens the Season", feed_server.url("/broken-page"), guid="urn:a:1", author="Kim Lee", summary=summary),
-            Item("Programme Notes", feed_server.url("/pdf"), guid="urn:a:2", summary="<p>The notes for the season are out now, with essays on every opera.</p>"),
+            Item(
+                "Tosca Opens the Season",
+                feed_server.url("/broken-page"),
+                guid="urn:a:1",
+                author="Kim Lee",
+                summary=summary,
+            ),
+            Item(
+                "Programme Notes",
+                feed_server.url("/pdf"),
+                guid="urn:a:2",
+                summary="<p>The notes for the season are out now, with essays on every opera.</p>",
+            ),
             Item("Nothing Here", feed_server.url("/missing"), guid="urn:a:3"),
         ],
     )
@@ -158,7 +169,12 @@ async def test_dedupe_by_guid_then_link_then_content(env, feed_server, db):
     feed_server.rss(
         "/feed.xml",
         [
-            Item("Night Ferry Added", feed_server.url("/ferry"), guid="new-ferry", published="Tue, 04 Nov 2025 10:00:00 GMT"),
+            Item(
+                "Night Ferry Added",
+                feed_server.url("/ferry"),
+                guid="new-ferry",
+                published="Tue, 04 Nov 2025 10:00:00 GMT",
+            ),
             Item("Harbour Plan Approved", feed_server.url("/harbour") + "?utm_source=rss#top", guid="new-harbour"),
         ],
     )
@@ -268,7 +284,7 @@ async def test_huge_feed_is_cut_off(env, feed_server):
 
 async def test_slow_feed_times_out(env, feed_server):
     env.fetcher.timeout = 0.3
-    url = feed_server.set("/slow.xml", Route(b"<rss/>", delay=5))
+    url = feed_server.set("/slow.xml", Route(b"<rss/>", delay=1.5))
     await env.repo.add(url, 900)
     [result] = await poll(env)
     assert result.error == "no complete answer within 0.3 s"
@@ -298,5 +314,7 @@ def test_parse_feed_and_helpers():
     [entry] = parsed.entries
     assert (entry.guid, entry.link, entry.title) == ("1", "https://x.example/a", "A title")
     assert entry_text(entry.content_html) == "One\n\nTwo three"
-    assert normalise_link("HTTPS://News.Example/a?id=3&utm_source=rss&fbclid=x#comments") == "https://news.example/a?id=3"
+    assert (
+        normalise_link("HTTPS://News.Example/a?id=3&utm_source=rss&fbclid=x#comments") == "https://news.example/a?id=3"
+    )
     assert normalise_link("   ") is None

@@ -125,7 +125,9 @@ class FeedServer:
         if "If-None-Match" in request.headers:  # as RFC 9110 says: it takes precedence over If-Modified-Since
             unchanged = route.etag is not None and request.headers["If-None-Match"] == route.etag
         else:
-            unchanged = route.last_modified is not None and request.headers.get("If-Modified-Since") == route.last_modified
+            unchanged = (
+                route.last_modified is not None and request.headers.get("If-Modified-Since") == route.last_modified
+            )
         if unchanged:
             return web.Response(status=304, headers=validators)
         if route.stream:
@@ -150,7 +152,7 @@ async def feed_server() -> AsyncIterator[FeedServer]:
     server = FeedServer()
     app = web.Application()
     app.router.add_route("GET", "/{tail:.*}", server._handle)
-    runner = web.AppRunner(app, access_log=None)
+    runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.1)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
