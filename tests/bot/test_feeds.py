@@ -230,7 +230,7 @@ async def test_folder_syncs_and_restarts_keep_feed_articles(env, feed_server, db
 
 async def test_failures_back_off_then_disable_with_the_reason(env, feed_server):
     url = feed_server.set("/down.xml", Route(status=500))
-    feed, _ = await env.repo.add(url, 900)
+    await env.repo.add(url, 900)
     delays = []
     for _ in range(4):
         [result] = await poll(env)
