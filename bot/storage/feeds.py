@@ -28,7 +28,7 @@ class Feed:
     disabled_at: str | None
     disabled_reason: str | None
     added_at: str
-    items: int = 0
+    items: int = 0  # items taken from it (the due() list leaves this 0)
 
     @property
     def disabled(self) -> bool:
@@ -48,6 +48,8 @@ _FEED_COLUMNS = (
     "f.id, f.url, f.origin, f.interval_seconds, f.title, f.etag, f.last_modified, f.next_poll, f.failures, "
     "f.last_error, f.last_polled_at, f.last_ok_at, f.primed, f.disabled_at, f.disabled_reason, f.added_at"
 )
+
+_ITEM_COUNT = "(SELECT COUNT(*) FROM feed_items AS i WHERE i.feed_id = f.id)"
 
 
 def _feed(row: aiosqlite.Row, items: int = 0) -> Feed:
@@ -123,16 +125,16 @@ class FeedRepository:
         return added, stale
 
     async def get(self, url: str) -> Feed | None:
-        async with self.db.execute(f"SELECT {_FEED_COLUMNS} FROM feeds AS f WHERE f.url = ?", (url,)) as cur:
+        """One feed with its item count."""
+        async with self.db.execute(
+            f"SELECT {_FEED_COLUMNS}, {_ITEM_COUNT} FROM feeds AS f WHERE f.url = ?", (url,)
+        ) as cur:
             row = await cur.fetchone()
-        return _feed(row) if row else None
+        return _feed(row, row[16]) if row else None
 
     async def all(self) -> list[Feed]:
         """Every feed with its item count, in the order they were added."""
-        async with self.db.execute(
-            f"SELECT {_FEED_COLUMNS}, (SELECT COUNT(*) FROM feed_items AS i WHERE i.feed_id = f.id) "
-            "FROM feeds AS f ORDER BY f.id"
-        ) as cur:
+        async with self.db.execute(f"SELECT {_FEED_COLUMNS}, {_ITEM_COUNT} FROM feeds AS f ORDER BY f.id") as cur:
             return [_feed(r, r[16]) for r in await cur.fetchall()]
 
     async def due(self, now: float) -> list[Feed]:
