@@ -18,7 +18,7 @@ import textwrap
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from bot.config import ConfigError, Settings, check_interval, load_environment, load_settings
 from bot.engine import DEFAULT_SENTENCES, analyse, make_brief
@@ -28,6 +28,9 @@ from bot.logs import setup_logging
 from bot.models import Brief
 from bot.parsing import parse_article
 from bot.text import normalise
+
+if TYPE_CHECKING:
+    from bot.storage.feeds import Feed
 
 log = logging.getLogger("bot.cli")
 
@@ -231,7 +234,7 @@ async def _feeds(
     return 0
 
 
-def _feed_state(feed: Any) -> str:
+def _feed_state(feed: Feed) -> str:
     if feed.disabled:
         return f"DISABLED since {feed.disabled_at[:16].replace('T', ' ')}: {feed.disabled_reason}"
     if feed.failures:

@@ -22,7 +22,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from bot.fetch import Fetcher, FetchError
 from bot.library import Library
@@ -86,9 +86,10 @@ class ParsedFeed:
     entries: list[Entry]
 
 
-def parse_feed(body: bytes) -> ParsedFeed:
+def parse_feed(body: bytes, base_url: str | None = None) -> ParsedFeed:
     """RSS or Atom into entries, newest first as the feed lists them; FeedError when it is neither.
-    feedparser tolerates broken markup: a feed with a syntax error but readable entries is used."""
+    feedparser tolerates broken markup: a feed with a syntax error but readable entries is used.
+    Relative entry links are resolved against ``base_url`` (where the feed was fetched from)."""
     import feedparser  # imported here: only the poller needs it
 
     if not body.strip():
@@ -103,10 +104,13 @@ def parse_feed(body: bytes) -> ParsedFeed:
     for e in parsed.entries:
         content = e.get("content")
         html = content[0].get("value") if content else None
+        link = _clean(e.get("link"))
+        if link and base_url:
+            link = urljoin(base_url, link)
         entries.append(
             Entry(
                 guid=_clean(e.get("id")),
-                link=_clean(e.get("link")),
+                link=link,
                 title=_clean(e.get("title")),
                 author=_clean(e.get("author")),
                 published=_clean(e.get("published") or e.get("updated")),
@@ -224,7 +228,7 @@ class FeedPoller:
                 )
                 log.debug("feed %s: not modified", feed.url)
                 return PollResult(feed.url, not_modified=True)
-            parsed = await asyncio.to_thread(parse_feed, resp.body)
+            parsed = await asyncio.to_thread(parse_feed, resp.body, resp.url)
         except (FetchError, FeedError) as exc:
             return await self._failed(feed, str(exc))
         result = PollResult(feed.url, entries=len(parsed.entries))
@@ -269,8 +273,8 @@ class FeedPoller:
             link = normalise_link(entry.link)
             if entry.guid and await self.repo.item_by_guid(feed.id, entry.guid):
                 continue
-            if link and (link in links or await self.repo.item_by_link(link)):
-                known = await self.repo.item_by_link(link)
+            known = await self.repo.item_by_link(link) if link else None
+            if known is not None or link in links:
                 if known is not None:  # the same article under a new guid: remember the guid too
                     await self.repo.record_item(
                         feed.id,
@@ -323,6 +327,8 @@ class FeedPoller:
             if not new:
                 result.duplicates += 1
 
+        if not raws:
+            return
         report = await self.library.add_raws(raws, deliver=feed.primed, record=record)
         result.added = report.added
         result.queued = report.queued

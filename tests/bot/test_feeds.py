@@ -318,3 +318,7 @@ def test_parse_feed_and_helpers():
         normalise_link("HTTPS://News.Example/a?id=3&utm_source=rss&fbclid=x#comments") == "https://news.example/a?id=3"
     )
     assert normalise_link("   ") is None
+    relative = parse_feed(
+        b"<rss version='2.0'><channel><item><link>/2025/a</link></item></channel></rss>", "https://x.example/feed"
+    )
+    assert relative.entries[0].link == "https://x.example/2025/a"
