@@ -37,6 +37,7 @@ EXTENSIONS = (
     "cogs.library",
     "cogs.records",
     "cogs.subscriptions",
+    "cogs.feeds",
     "cogs.admin",
 )
 

@@ -18,7 +18,7 @@ import textwrap
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, Any
 
 from bot.config import ConfigError, Settings, check_interval, load_environment, load_settings
 from bot.engine import DEFAULT_SENTENCES, analyse, make_brief
@@ -28,9 +28,6 @@ from bot.logs import setup_logging
 from bot.models import Brief
 from bot.parsing import parse_article
 from bot.text import normalise
-
-if TYPE_CHECKING:
-    from bot.storage.feeds import Feed
 
 log = logging.getLogger("bot.cli")
 
@@ -186,7 +183,7 @@ async def _feeds(
     """`briefbot feeds add|list|remove`: change the feeds in the database; the running bot picks
     the change up at its next check (within FEED_CHECK_SECONDS)."""
     from bot.storage.db import connect
-    from bot.storage.feeds import FeedRepository
+    from bot.storage.feeds import FeedRepository, duration
     from bot.urls import check_url
 
     out = out or sys.stdout
@@ -204,11 +201,11 @@ async def _feeds(
             previous = await repo.get(url)
             feed, new = await repo.add(url, interval or (previous.interval if previous else settings.feed_interval))
             if new:
-                print(f"Added {feed.url}, polled every {_duration(feed.interval)}.", file=out)
+                print(f"Added {feed.url}, polled every {duration(feed.interval)}.", file=out)
             elif previous is not None and previous.disabled:
-                print(f"Enabled {feed.url} again, polled every {_duration(feed.interval)}.", file=out)
+                print(f"Enabled {feed.url} again, polled every {duration(feed.interval)}.", file=out)
             else:
-                print(f"{feed.url} was already there; polled every {_duration(feed.interval)}.", file=out)
+                print(f"{feed.url} was already there; polled every {duration(feed.interval)}.", file=out)
             return 0
         if action == "remove":
             assert url is not None
@@ -225,31 +222,13 @@ async def _feeds(
         for feed in feeds:
             origin = " (BRIEFBOT_FEEDS)" if feed.origin == "config" else ""
             print(f"{feed.url}{origin}", file=out)
-            print(f"  every {_duration(feed.interval)}, {feed.items} items, {_feed_state(feed)}", file=out)
+            print(f"  every {duration(feed.interval)}, {feed.items} items, {feed.state()}", file=out)
             if feed.last_error and not feed.disabled:
                 print(f"  last error: {feed.last_error}", file=out)
         print(f"{len(feeds)} feed{'s' if len(feeds) != 1 else ''}", file=out)
     finally:
         await db.close()
     return 0
-
-
-def _feed_state(feed: Feed) -> str:
-    if feed.disabled:
-        return f"DISABLED since {feed.disabled_at[:16].replace('T', ' ')}: {feed.disabled_reason}"
-    if feed.failures:
-        return f"failing ({feed.failures} failure{'s' if feed.failures != 1 else ''} in a row)"
-    if feed.last_ok_at:
-        return f"ok, last polled {feed.last_ok_at[:16].replace('T', ' ')} UTC"
-    return "not polled yet"
-
-
-def _duration(seconds: float) -> str:
-    if seconds % 3600 == 0:
-        return f"{seconds / 3600:g} h"
-    if seconds % 60 == 0:
-        return f"{seconds / 60:g} min"
-    return f"{seconds:g} s"
 
 
 async def _brief(settings: Settings, ref: str, as_json: bool, sentences: int) -> int:

@@ -34,6 +34,29 @@ class Feed:
     def disabled(self) -> bool:
         return self.disabled_at is not None
 
+    def state(self) -> str:
+        """What `feeds list` shows: disabled and why, failing, ok, or not polled yet."""
+        if self.disabled:
+            return f"DISABLED since {_minute(self.disabled_at)}: {self.disabled_reason}"
+        if self.failures:
+            return f"failing ({self.failures} failure{'s' if self.failures != 1 else ''} in a row)"
+        if self.last_ok_at:
+            return f"ok, last polled {_minute(self.last_ok_at)} UTC"
+        return "not polled yet"
+
+
+def duration(seconds: float) -> str:
+    """600 -> "10 min", 7200 -> "2 h", 90 -> "90 s"."""
+    if seconds % 3600 == 0:
+        return f"{seconds / 3600:g} h"
+    if seconds % 60 == 0:
+        return f"{seconds / 60:g} min"
+    return f"{seconds:g} s"
+
+
+def _minute(iso_time: str | None) -> str:
+    return (iso_time or "?")[:16].replace("T", " ")
+
 
 @dataclass(frozen=True, slots=True)
 class FeedItem:

@@ -22,6 +22,7 @@ COMMANDS = {
     "subscribe",
     "unsubscribe",
     "subscriptions",
+    "feeds",
 }
 
 

@@ -14,7 +14,7 @@ import bot.app
 from bot.app import BriefBot
 from bot.config import Settings
 from tests.bot.test_feeds import FERRY, HARBOUR, MARKET
-from tests.cogs.conftest import run
+from tests.cogs.conftest import EPHEMERAL, run
 from tests.cogs.test_subscriptions import subscribe
 from tests.support.feedserver import Item
 
@@ -91,3 +91,40 @@ async def test_new_feed_items_are_briefed_and_posted_exactly_once(fake_discord, 
         assert [tuple(r) for r in await cur.fetchall()] == [("delivered", 1)]
     feed = await feed_bot.feeds.get(url)
     assert feed.failures == 0 and feed.items == 11  # one per guid: 2 + 3 + 3 + 3 and feed.etag == '"d"'
+
+
+def sub(name: str, **values) -> list[dict]:
+    types = {str: 3, int: 4}
+    return [
+        {
+            "type": 1,
+            "name": name,
+            "options": [{"type": types[type(v)], "name": k, "value": v} for k, v in values.items()],
+        }
+    ]
+
+
+async def answer(fake, options, user):
+    inter = await fake.send_command("feeds", options=options, user=user)
+    return (await inter.response(timeout=3)).data
+
+
+async def test_feeds_commands_are_for_the_owner_only(fake_discord, bot):
+    owner, url = fake_discord.owner, "https://news.example/feed.xml"
+    data = await answer(fake_discord, sub("add", url=url), fake_discord.mod)
+    assert data["flags"] & EPHEMERAL and data["content"] == "Only the bot's owner can manage its feeds."
+    assert await bot.feeds.all() == []
+    data = await answer(fake_discord, sub("add", url="ftp://news.example/feed"), owner)
+    assert data["content"] == "I can't poll that address: only http and https addresses are fetched, not 'ftp'."
+    data = await answer(fake_discord, sub("add", url=url, interval=600), owner)
+    assert data["flags"] & EPHEMERAL and data["content"] == "Added https://news.example/feed.xml, polled every 10 min."
+    await bot.feeds.failed(1, "HTTP 500", next_poll=0, disable_reason="5 failures in a row; the last: HTTP 500")
+    data = await answer(fake_discord, sub("list"), owner)
+    embed = data["embeds"][0]
+    assert "every 10 min, 0 items, DISABLED since" in embed["description"]
+    assert embed["description"].endswith("5 failures in a row; the last: HTTP 500")
+    data = await answer(fake_discord, sub("add", url=url), owner)
+    assert data["content"] == "Enabled https://news.example/feed.xml again, polled every 10 min."
+    data = await answer(fake_discord, sub("remove", url=url), owner)
+    assert data["content"] == "Removed https://news.example/feed.xml (its articles stay in the library)."
+    assert await bot.feeds.all() == []
