@@ -233,11 +233,14 @@ class FeedPoller:
             return await self._failed(feed, str(exc))
         result = PollResult(feed.url, entries=len(parsed.entries))
         await self._take(feed, parsed, result)
+        # With entries skipped (a page that failed and no text in the feed), the validators are not
+        # kept: the next poll reads the whole feed again and retries them, instead of getting a 304.
+        retry = bool(result.skipped)
         await self.repo.succeeded(
             feed.id,
             next_poll=self.clock() + feed.interval,
-            etag=resp.etag,
-            last_modified=resp.last_modified,
+            etag=None if retry else resp.etag,
+            last_modified=None if retry else resp.last_modified,
             title=parsed.title,
             primed=True,
         )
@@ -275,7 +278,7 @@ class FeedPoller:
                 continue
             known = await self.repo.item_by_link(link) if link else None
             if known is not None or link in links:
-                if known is not None:  # the same article under a new guid: remember the guid too
+                if known is not None and entry.guid:  # the same article under a new guid: remember the guid
                     await self.repo.record_item(
                         feed.id,
                         guid=entry.guid,
@@ -297,7 +300,11 @@ class FeedPoller:
 
         async def article(entry: Entry) -> RawArticle | str:
             async with slots:
-                return await self._article(entry, parsed.title)
+                try:
+                    return await self._article(entry, parsed.title)
+                except Exception as exc:  # an extraction bug must not stop the other entries
+                    log.error("feed %s: could not read %s", feed.url, entry.link or entry.guid, exc_info=exc)
+                    return f"could not be read ({type(exc).__name__})"
 
         articles = await asyncio.gather(*(article(e) for e, _ in fresh))
         raws: list[RawArticle] = []
@@ -311,7 +318,7 @@ class FeedPoller:
             digest = text_hash(raw)
             known = await self.repo.item_by_hash(digest)
             if known is not None or digest in hashes:  # the same text under a new guid and link
-                if known is not None:
+                if known is not None and (entry.guid or link):  # remember the new guid or link
                     await self.repo.record_item(
                         feed.id, guid=entry.guid, link=link, content_hash=digest, article_id=known.article_id
                     )

@@ -146,10 +146,12 @@ async def test_atom_feed_and_fallback_to_the_entry_text(env, feed_server):
             Item("Nothing Here", feed_server.url("/missing"), guid="urn:a:3"),
         ],
     )
+    feed_server.routes["/atom.xml"].etag = '"a1"'
     await env.repo.add(url, 900)
     [result] = await poll(env)
     assert len(result.added) == 2
     assert [reason for _, reason in result.skipped] == ["page: HTTP 404 Not Found; the feed gives no text either"]
+    assert (await env.repo.get(url)).etag is None  # not kept, so the next poll reads the feed again
     row = env.library.resolve("Tosca Opens the Season")
     assert row.author == "Kim Lee" and row.publication == "Opera Notes"
     article, _ = await env.library.load(row)
@@ -158,6 +160,20 @@ async def test_atom_feed_and_fallback_to_the_entry_text(env, feed_server):
     feed_server.page("/missing", "Nothing Here After All", MARKET)
     [again] = await poll(env, 900)
     assert len(again.added) == 1 and env.library.resolve("Nothing Here After All") is not None
+    assert "If-None-Match" not in feed_server.requests_to("/atom.xml")[1].headers
+    assert (await env.repo.get(url)).etag == '"a1"'
+
+
+async def test_entries_without_guid_or_link_are_deduplicated_by_content(env, feed_server):
+    text = "<p>The lighthouse keeper retired after forty years, and the light will now be run from the mainland.</p>"
+    url = feed_server.rss("/plain.xml", [Item("Keeper Retires", "", summary=text)])
+    feed, _ = await env.repo.add(url, 900)
+    [first] = await poll(env)
+    assert len(first.added) == 1
+    for _ in range(2):
+        [again] = await poll(env, 900)
+        assert again.added == [] and again.duplicates == 1
+    assert len(await env.repo.items(feed.id)) == 1
 
 
 async def test_dedupe_by_guid_then_link_then_content(env, feed_server, db):
