@@ -128,3 +128,43 @@ async def test_feeds_commands_are_for_the_owner_only(fake_discord, bot):
     data = await answer(fake_discord, sub("remove", url=url), owner)
     assert data["content"] == "Removed https://news.example/feed.xml (its articles stay in the library)."
     assert await bot.feeds.all() == []
+
+
+async def test_an_item_stored_before_a_crash_is_posted_once_after_restart(
+    fake_discord, feed_server, tmp_path, articles_dir
+):
+    """The item, its article and its delivery commit together; the bot that starts next posts it."""
+    from bot.feeds import FeedPoller
+    from bot.fetch import Fetcher
+    from bot.library import Library
+    from bot.storage.articles import ArticleRepository
+    from bot.storage.db import connect
+    from bot.storage.feeds import FeedRepository
+    from bot.storage.subscriptions import SubscriptionRepository
+
+    db_path = tmp_path / "bot.sqlite3"
+    channel = fake_discord.channel_id
+    db = await connect(db_path)
+    fetcher = Fetcher(allow_private=True)
+    try:
+        subs = SubscriptionRepository(db)
+        library = Library(ArticleRepository(db), articles_dir, subscriptions=subs)
+        await library.sync()
+        await subs.subscribe(guild_id=fake_discord.guild_id, channel_id=channel, keywords=[], user_id=1)
+        poller = FeedPoller(FeedRepository(db), library, fetcher)
+        await poller.repo.add(publish(feed_server, "a", market=False), 900)
+        await poller.poll_due()
+        publish(feed_server, "b", market=True)
+        await db.execute("UPDATE feeds SET next_poll = 0")
+        [result] = await poller.poll_due()
+        assert result.queued == 1
+    finally:  # the process dies here: nothing was posted
+        await fetcher.close()
+        await db.close()
+    assert delivered(fake_discord, channel) == []
+    settings = Settings(articles_dir=articles_dir, db_path=db_path, poll_seconds=3600, feeds_allow_private=True)
+    async with fake_discord.run(BriefBot(settings, guild_ready_timeout=0.05)) as running:
+        await fake_discord.wait_for(lambda: delivered(fake_discord, channel), timeout=10)
+        await asyncio.sleep(0.3)
+        assert delivered(fake_discord, channel) == ["Covered Market Reopens"]
+        assert running.library.resolve("Covered Market Reopens") is not None
