@@ -288,8 +288,8 @@ class FeedPoller:
                     )
                 result.duplicates += 1
                 continue
-            if not entry.guid and not link and not entry.content_html:
-                result.skipped.append((entry.title or "an entry", "no guid, link or content"))
+            if not entry.guid and not link and not entry.content_html:  # nothing to read, nothing to retry
+                log.debug("feed %s: ignored %s: no guid, link or content", feed.url, entry.title or "an entry")
                 continue
             if link:
                 links.add(link)

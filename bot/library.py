@@ -353,6 +353,9 @@ class Library:
                         continue
                     article, analysis = outcome
                     ident = article_id(digest)
+                    holder = await self.repo.by_id(ident)
+                    if holder is not None and holder.retired_at is None:  # a file's article, since edited, has
+                        ident = digest[16:32]  # the id of this content: take the hash's next 16 digits instead
                     slug = slugify(article.title)
                     if await self.repo.slug_taken(slug, ident):
                         slug = f"{slug}-{ident[:6]}"

@@ -3,6 +3,8 @@ failures, limits, and what reaches the library and the delivery outbox."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from bot.feeds import FeedPoller, entry_text, normalise_link, parse_feed
@@ -338,3 +340,28 @@ def test_parse_feed_and_helpers():
         b"<rss version='2.0'><channel><item><link>/2025/a</link></item></channel></rss>", "https://x.example/feed"
     )
     assert relative.entries[0].link == "https://x.example/2025/a"
+
+
+async def test_an_item_never_takes_over_the_id_of_an_edited_file(env, feed_server, articles_dir):
+    """A file's article keeps the id of the content first seen at its path; an item with that
+    first content gets an id of its own instead of taking the file's article over."""
+    first = {  # exactly what the feed below gives, so the content hashes are equal
+        "title": "Harbour Plan Approved",
+        "text": "\n\n".join(HARBOUR),
+        "published": "Mon, 03 Nov 2025 09:00:00 GMT",
+        "publication": "Harbour Gazette",
+    }
+    (articles_dir / "harbour.json").write_text(json.dumps(first))
+    await env.library.sync()
+    row = env.library.resolve("harbour.json")
+    (articles_dir / "harbour.json").write_text(json.dumps({**first, "text": "\n\n".join(HARBOUR[:2])}))
+    await env.library.sync()
+    assert env.library.resolve("harbour.json").id == row.id
+    text = "".join(f"<p>{p}</p>" for p in HARBOUR)
+    url = feed_server.rss("/f.xml", [Item("Harbour Plan Approved", "", guid="h", summary=text)])
+    await env.repo.add(url, 900)
+    [result] = await poll(env)
+    [new_id] = result.added
+    assert new_id != row.id
+    assert env.library.resolve("harbour.json").id == row.id
+    assert (await env.library.repo.by_id(row.id)).source_path == "harbour.json"
