@@ -90,6 +90,7 @@ async def test_rss_items_become_library_articles(env, feed_server):
     assert row is not None
     assert row.author == "Jane Doe" and row.publication == "Harbour Gazette"
     assert row.url == feed_server.url("/harbour") and row.source_path is None
+    assert row.published == "2025-11-03"  # from the page's metadata
     brief = await library.brief(row, 3)
     assert any(q.speaker == "Maria Lopez" for q in brief.quotes)
     found = await library.search_quotes("quays")
@@ -246,7 +247,7 @@ async def test_folder_syncs_and_restarts_keep_feed_articles(env, feed_server, db
     assert {"Harbour Plan Approved", "Night Ferry Added"} <= {r.title for r in restarted.articles}
 
 
-async def test_failures_back_off_then_disable_with_the_reason(env, feed_server):
+async def test_failures_back_off_then_disable_with_the_reason(env, feed_server, caplog):
     url = feed_server.set("/down.xml", Route(status=500))
     await env.repo.add(url, 900)
     delays = []
@@ -259,6 +260,7 @@ async def test_failures_back_off_then_disable_with_the_reason(env, feed_server):
     assert delays == [1800, 3600, 7200, 14400]
     [result] = await poll(env)
     assert result.disabled == "5 failures in a row; the last: HTTP 500 Internal Server Error"
+    assert f"feed {url} disabled: 5 failures in a row; the last: HTTP 500 Internal Server Error" in caplog.text
     state = await env.repo.get(url)
     assert state.disabled and state.disabled_reason == result.disabled and state.failures == 5
     assert await poll(env, 10**6) == []  # a disabled feed is not polled
@@ -298,6 +300,19 @@ async def test_huge_feed_is_cut_off(env, feed_server):
     results = {r.url: r for r in await poll(env)}
     assert results[chunked].error == "too large (over 200,000 bytes)"
     assert results[declared].error == "too large (300,011 bytes; the limit is 200,000)"
+
+
+async def test_huge_page_falls_back_to_the_feed_text(env, feed_server, caplog):
+    env.max_page_bytes = 100_000
+    feed_server.set("/endless", Route(stream=10_000_000))
+    summary = "<p>The tide tables for the winter were published, with the highest tides expected in February.</p>"
+    url = feed_server.rss("/tides.xml", [Item("Winter Tides", feed_server.url("/endless"), guid="t", summary=summary)])
+    await env.repo.add(url, 900)
+    [result] = await poll(env)
+    assert len(result.added) == 1 and result.skipped == []
+    assert "using the feed's own text (page: too large (over 100,000 bytes))" in caplog.text
+    article, _ = await env.library.load(env.library.resolve("Winter Tides"))
+    assert "highest tides" in article.body
 
 
 async def test_slow_feed_times_out(env, feed_server):
