@@ -140,7 +140,7 @@ class FeedServer:
                 while sent < route.stream:
                     await resp.write(chunk)
                     sent += len(chunk)
-            except (ConnectionResetError, RuntimeError):
+            except (ConnectionError, RuntimeError):
                 return resp  # the client gave up, as it should
             await resp.write_eof()
             return resp
