@@ -130,7 +130,8 @@ class FeedRepository:
 
     async def sync_config(self, urls: Iterable[str], interval: float) -> tuple[list[str], list[str]]:
         """Make the feeds from BRIEFBOT_FEEDS match the setting: add the missing ones, remove those
-        that left it (unless added from the command line). A disabled one stays disabled.
+        that left it (unless added from the command line), give them the configured interval.
+        A disabled one stays disabled.
         Returns (added, removed)."""
         wanted = list(dict.fromkeys(urls))
         added: list[str] = []
@@ -142,6 +143,8 @@ class FeedRepository:
             )
             if cur.rowcount:
                 added.append(url)
+        # BRIEFBOT_FEED_INTERVAL applies to the configured feeds; the operator's keep their own.
+        await self.db.execute("UPDATE feeds SET interval_seconds = ? WHERE origin = 'config'", (interval,))
         async with self.db.execute("SELECT url FROM feeds WHERE origin = 'config'") as cur:
             stale = [r[0] for r in await cur.fetchall() if r[0] not in wanted]
         await self.db.executemany("DELETE FROM feeds WHERE url = ?", [(u,) for u in stale])

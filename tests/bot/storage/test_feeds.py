@@ -50,6 +50,8 @@ async def test_configured_feeds_follow_the_setting_but_keep_operator_feeds(db):
     assert added == [A, B] and removed == []
     assert {f.origin for f in await repo.all()} == {"config"}
     await repo.add(B, 900)  # the operator adds it too: it is theirs now
+    await repo.sync_config([A, B], 1200)
+    assert [(f.url, f.interval) for f in await repo.all()] == [(A, 1200), (B, 900)]
     added, removed = await repo.sync_config([], 900)
     assert added == [] and removed == [A]
     assert [f.url for f in await repo.all()] == [B]
