@@ -19,10 +19,13 @@ from discord.ext import commands
 from bot.config import Settings
 from bot.deliveries import DeliveryWorker
 from bot.errors import UserError
+from bot.feeds import FeedPoller
+from bot.fetch import Fetcher
 from bot.library import Library
 from bot.render import NO_MENTIONS, clean
 from bot.storage.articles import ArticleRepository, StateRepository
 from bot.storage.db import connect
+from bot.storage.feeds import FeedRepository
 from bot.storage.requests import RequestRepository
 from bot.storage.subscriptions import SubscriptionRepository
 
@@ -35,11 +38,13 @@ EXTENSIONS = (
     "cogs.library",
     "cogs.records",
     "cogs.subscriptions",
+    "cogs.feeds",
     "cogs.admin",
 )
 
 
 LAG_WARNING = 0.1  # seconds
+FEED_CHECK_SECONDS = 30.0  # the feeds table is read at least this often, so `briefbot feeds add` is seen soon
 
 
 class TokenRejected(Exception):
@@ -76,6 +81,7 @@ class BriefBot(commands.Bot):
         self._auto_sync = auto_sync
         self._poll = poll
         self._poller: asyncio.Task[None] | None = None
+        self._feed_task: asyncio.Task[None] | None = None
         self._lag_watch: asyncio.Task[None] | None = None
         self.max_loop_lag = 0.0  # seconds: the longest the event loop was seen blocked
         self.tree.on_error = self.on_app_command_error
@@ -89,6 +95,14 @@ class BriefBot(commands.Bot):
         self.deliveries = DeliveryWorker(self)
         if self._poll:  # watched from the start, so that a cold ingest's effect on the loop shows
             self._lag_watch = asyncio.create_task(self._watch_loop_lag(), name="briefbot-loop-lag")
+        self.feeds = FeedRepository(self.db)
+        added, removed = await self.feeds.sync_config(self.settings.feeds, self.settings.feed_interval)
+        for url in added:
+            log.info("feed %s added from BRIEFBOT_FEEDS", url)
+        for url in removed:
+            log.info("feed %s removed: no longer in BRIEFBOT_FEEDS", url)
+        self.fetcher = Fetcher(allow_private=self.settings.feeds_allow_private)
+        self.feed_poller = FeedPoller(self.feeds, self.library, self.fetcher)
         report = await self.library.sync()
         log.info("library ready: %d articles (%d skipped)", len(self.library.articles), len(report.skipped))
         for name in self._extensions:
@@ -97,6 +111,7 @@ class BriefBot(commands.Bot):
             await self.sync_commands()
         if self._poll:
             self._poller = asyncio.create_task(self._poll_library(), name="briefbot-library-poll")
+            self._feed_task = asyncio.create_task(self._poll_feeds(), name="briefbot-feed-poll")
             self.deliveries.start()  # posts whatever is pending, including what a crash left
 
     async def close(self) -> None:
@@ -104,10 +119,13 @@ class BriefBot(commands.Bot):
             self._lag_watch.cancel()
         if hasattr(self, "deliveries"):
             await self.deliveries.stop()
-        if self._poller is not None:
-            self._poller.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._poller
+        for task in (self._poller, self._feed_task):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        if hasattr(self, "fetcher"):
+            await self.fetcher.close()
         await super().close()
         if hasattr(self, "db"):
             await self.db.close()
@@ -188,6 +206,21 @@ class BriefBot(commands.Bot):
                     self.deliveries.wake()
             except Exception:
                 log.exception("library sync failed; retrying in %ss", self.settings.poll_seconds)
+
+    async def _poll_feeds(self) -> None:
+        """Poll the feeds that are due, then sleep until the next is (at most FEED_CHECK_SECONDS,
+        so feeds added or removed from the command line are seen soon)."""
+        while True:
+            try:
+                results = await self.feed_poller.poll_due()
+                if any(r.queued for r in results):
+                    self.deliveries.wake()
+                next_due = await self.feeds.next_due()
+            except Exception:
+                log.exception("feed poll failed; retrying in %ss", FEED_CHECK_SECONDS)
+                next_due = None
+            wait = FEED_CHECK_SECONDS if next_due is None else next_due - self.feed_poller.clock()
+            await asyncio.sleep(min(FEED_CHECK_SECONDS, max(1.0, wait)))
 
     # --- errors ----------------------------------------------------------------------------------
 

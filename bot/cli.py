@@ -4,6 +4,7 @@ briefbot                       start the Discord bot (needs DISCORD_TOKEN)
 briefbot articles              list the library
 briefbot brief REF [--json]    one article's brief (REF: a file path, slug, id or title)
 briefbot analyse IN.jsonl      briefs for a JSON Lines batch
+briefbot feeds add|list|remove the RSS and Atom feeds the bot polls
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import IO, Any
 
-from bot.config import ConfigError, Settings, load_environment, load_settings
+from bot.config import ConfigError, Settings, check_interval, load_environment, load_settings
 from bot.engine import DEFAULT_SENTENCES, analyse, make_brief
 from bot.library import Library, analyse_file
 from bot.loaders import ArticleFileError, RawArticle
@@ -56,6 +57,20 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("input", type=Path, metavar="IN.jsonl", help="lines of {id, text, title?}")
     batch.add_argument("-o", "--output", type=Path, metavar="OUT.jsonl", help="where to write (default: stdout)")
     batch.add_argument("--sentences", type=_sentences, default=DEFAULT_SENTENCES, metavar="N")
+
+    feeds = sub.add_parser("feeds", help="the RSS and Atom feeds the bot polls for new articles")
+    feeds_sub = feeds.add_subparsers(dest="feeds_command", metavar="ACTION", required=True)
+    add = feeds_sub.add_parser("add", help="add a feed, or enable a disabled one again")
+    add.add_argument("url", metavar="URL", help="the feed's http or https address")
+    add.add_argument(
+        "--interval",
+        type=_interval,
+        metavar="SECONDS",
+        help="seconds between polls (default BRIEFBOT_FEED_INTERVAL, else 900)",
+    )
+    feeds_sub.add_parser("list", help="the feeds, their state and failures")
+    remove = feeds_sub.add_parser("remove", help="stop polling a feed (its articles stay in the library)")
+    remove.add_argument("url", metavar="URL")
     return parser
 
 
@@ -67,6 +82,14 @@ def _sentences(value: str) -> int:
     if not 1 <= n <= 20:
         raise argparse.ArgumentTypeError("must be between 1 and 20")
     return n
+
+
+def _interval(value: str) -> float:
+    try:
+        return check_interval(float(value))
+    except ValueError as exc:
+        reason = str(exc) if value.replace(".", "", 1).isdigit() else f"{value!r} is not a number of seconds"
+        raise argparse.ArgumentTypeError(reason) from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -87,6 +110,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(_articles(settings))
         if command == "brief":
             return asyncio.run(_brief(settings, args.ref, args.json, args.sentences))
+        if command == "feeds":
+            return asyncio.run(
+                _feeds(settings, args.feeds_command, getattr(args, "url", None), getattr(args, "interval", None))
+            )
         return _analyse(args.input, args.output, args.sentences)
     except (ArticleFileError, LookupError, OSError) as exc:
         return _fail(str(exc))
@@ -145,6 +172,60 @@ async def _articles(settings: Settings, out: IO[str] | None = None) -> int:
             author = (r.author or "-")[:24]
             print(f"{r.id:16}  {r.slug[:slug_w]:{slug_w}}  {r.words:>6}  {author:24}  {r.title}", file=out)
         print(f"{len(rows)} article{'s' if len(rows) != 1 else ''} in {settings.articles_dir}/", file=out)
+    finally:
+        await db.close()
+    return 0
+
+
+async def _feeds(
+    settings: Settings, action: str, url: str | None, interval: float | None, out: IO[str] | None = None
+) -> int:
+    """`briefbot feeds add|list|remove`: change the feeds in the database; the running bot picks
+    the change up at its next check (within FEED_CHECK_SECONDS)."""
+    from bot.storage.db import connect
+    from bot.storage.feeds import FeedRepository, duration
+    from bot.urls import check_url
+
+    out = out or sys.stdout
+    if url is not None:
+        try:
+            url = check_url(url)
+        except ValueError as exc:
+            return _fail(f"{url!r}: {exc}")
+    db = await connect(settings.db_path)
+    try:
+        repo = FeedRepository(db)
+        await repo.sync_config(settings.feeds, settings.feed_interval)
+        if action == "add":
+            assert url is not None
+            previous = await repo.get(url)
+            feed, new = await repo.add(url, interval or (previous.interval if previous else settings.feed_interval))
+            if new:
+                print(f"Added {feed.url}, polled every {duration(feed.interval)}.", file=out)
+            elif previous is not None and previous.disabled:
+                print(f"Enabled {feed.url} again, polled every {duration(feed.interval)}.", file=out)
+            else:
+                print(f"{feed.url} was already there; polled every {duration(feed.interval)}.", file=out)
+            return 0
+        if action == "remove":
+            assert url is not None
+            if not await repo.remove(url):
+                return _fail(f"no feed {url!r}; `briefbot feeds list` shows them")
+            print(f"Removed {url} (its articles stay in the library).", file=out)
+            if url in settings.feeds:
+                print("It is in BRIEFBOT_FEEDS: it comes back at the next start unless you take it out.", file=out)
+            return 0
+        feeds = await repo.all()
+        if not feeds:
+            print("No feeds. Add one with `briefbot feeds add URL` or BRIEFBOT_FEEDS.", file=out)
+            return 0
+        for feed in feeds:
+            origin = " (BRIEFBOT_FEEDS)" if feed.origin == "config" else ""
+            print(f"{feed.url}{origin}", file=out)
+            print(f"  every {duration(feed.interval)}, {feed.items} items, {feed.state()}", file=out)
+            if feed.last_error and not feed.disabled:
+                print(f"  last error: {feed.last_error}", file=out)
+        print(f"{len(feeds)} feed{'s' if len(feeds) != 1 else ''}", file=out)
     finally:
         await db.close()
     return 0

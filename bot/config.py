@@ -10,11 +10,24 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
+from bot.urls import check_url
+
 DEFAULT_DB = Path("data") / "briefbot.sqlite3"
 TOKEN_HELP = (
     "DISCORD_TOKEN is not set. Create a bot at https://discord.com/developers/applications "
     "(Bot > Reset Token), then put DISCORD_TOKEN=<your token> in .env or the environment."
 )
+
+
+FEED_INTERVAL_MIN = 60.0
+FEED_INTERVAL_MAX = 7 * 24 * 3600.0
+
+
+def check_interval(seconds: float) -> float:
+    """A feed's polling interval in seconds, or ValueError saying the allowed range."""
+    if not FEED_INTERVAL_MIN <= seconds <= FEED_INTERVAL_MAX:
+        raise ValueError(f"{seconds:g} s is out of range ({FEED_INTERVAL_MIN:g} to {FEED_INTERVAL_MAX:g} seconds)")
+    return seconds
 
 
 class ConfigError(Exception):
@@ -28,6 +41,9 @@ class Settings:
     poll_seconds: float = 60.0
     dev_guild: int | None = None
     log_level: str = "INFO"
+    feeds: tuple[str, ...] = ()  # BRIEFBOT_FEEDS
+    feed_interval: float = 900.0  # seconds between polls of a feed, unless `feeds add --interval` says otherwise
+    feeds_allow_private: bool = False  # let feeds and pages be fetched from private and loopback addresses
     token: str | None = field(default=None, repr=False)  # never printed
 
     def require_token(self) -> str:
@@ -74,6 +90,25 @@ def load_settings(env: Mapping[str, str]) -> Settings:
     if level not in logging.getLevelNamesMapping() or level == "NOTSET":
         raise ConfigError(f"BRIEFBOT_LOG_LEVEL: {level!r} is not one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
 
+    feeds: list[str] = []
+    for part in env.get("BRIEFBOT_FEEDS", "").split(","):
+        if part.strip():
+            try:
+                feeds.append(check_url(part))
+            except ValueError as exc:
+                raise ConfigError(f"BRIEFBOT_FEEDS: {part.strip()!r}: {exc}") from None
+
+    raw_interval = env.get("BRIEFBOT_FEED_INTERVAL", "").strip() or "900"
+    try:
+        feed_interval = check_interval(float(raw_interval))
+    except ValueError as exc:
+        reason = exc if raw_interval.replace(".", "", 1).isdigit() else f"{raw_interval!r} is not a number of seconds"
+        raise ConfigError(f"BRIEFBOT_FEED_INTERVAL: {reason}") from None
+
+    raw_private = env.get("BRIEFBOT_FEEDS_ALLOW_PRIVATE", "").strip().lower() or "0"
+    if raw_private not in ("0", "1", "true", "false", "yes", "no"):
+        raise ConfigError(f"BRIEFBOT_FEEDS_ALLOW_PRIVATE: {raw_private!r} is not 1 or 0")
+
     token = env.get("DISCORD_TOKEN", "").strip() or None
     return Settings(
         articles_dir=articles_dir,
@@ -81,5 +116,8 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         poll_seconds=poll,
         dev_guild=dev_guild,
         log_level=level,
+        feeds=tuple(dict.fromkeys(feeds)),
+        feed_interval=feed_interval,
+        feeds_allow_private=raw_private in ("1", "true", "yes"),
         token=token,
     )

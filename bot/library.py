@@ -17,7 +17,7 @@ import logging
 import multiprocessing
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -355,6 +355,70 @@ class Library:
                 changed.append((rel, Path(path_text), stat, row))
         missing = [row for rel, row in known.items() if rel not in seen]
         return missing, changed, unchanged
+
+    async def add_raws(
+        self,
+        raws: Sequence[RawArticle],
+        *,
+        deliver: bool = True,
+        record: Callable[[int, str, bool], Awaitable[None]] | None = None,
+    ) -> SyncReport:
+        """Store articles that came from elsewhere than the folder (feed items), in order: analysed,
+        stored, searchable and (with ``deliver``) queued for subscribed channels like new files.
+
+        They have no source path, so folder syncs never retire them. Content already live in the
+        library is not stored again (nor posted). ``record(index, article_id, new)`` is awaited
+        inside the transaction that stores each article, so whatever it writes (the feed item)
+        commits with the article and its deliveries, or not at all.
+        """
+        report = SyncReport()
+        prepared: list[tuple[str, tuple[Article, Analysis] | Exception]] = []
+        for raw in raws:  # analysed off the loop, before the lock, so syncs and commands are not held up
+            digest = content_hash(raw)
+            try:
+                result = await self.repo.cached_analysis(digest, ENGINE_VERSION)
+                prepared.append((digest, result or await asyncio.to_thread(analyse_raw, raw)))
+            except Exception as exc:  # a parser bug must not stop the other items
+                log.error("failed to analyse %s", raw.url or raw.title, exc_info=exc)
+                prepared.append((digest, exc))
+        async with self._lock:
+            if not self._loaded:
+                await self.refresh()
+            live = {r.content_hash: r.id for r in self._rows}
+            subscribed = await self.subscriptions.active() if self.subscriptions is not None and deliver else []
+            async with self.repo.batch():
+                for index, (raw, (digest, outcome)) in enumerate(zip(raws, prepared, strict=True)):
+                    if isinstance(outcome, Exception):
+                        report.skipped.append((raw.url or raw.title or "?", f"could not be analysed ({outcome})"))
+                        continue
+                    if digest in live:
+                        report.unchanged += 1
+                        if record is not None:
+                            await record(index, live[digest], False)
+                        continue
+                    article, analysis = outcome
+                    ident = article_id(digest)
+                    holder = await self.repo.by_id(ident)
+                    if holder is not None and holder.retired_at is None:  # a file's article, since edited, has
+                        ident = digest[16:32]  # the id of this content: take the hash's next 16 digits instead
+                    slug = slugify(article.title)
+                    if await self.repo.slug_taken(slug, ident):
+                        slug = f"{slug}-{ident[:6]}"
+                    article = replace(article, id=ident, slug=slug, source_path=None)
+                    deliver_to = [s.channel_id for s in subscribed if matches(article, analysis, s.keywords)]
+                    await self.repo.save(
+                        article, analysis, ENGINE_VERSION, file_size=None, file_mtime_ns=None, deliver_to=deliver_to
+                    )
+                    if record is not None:
+                        await record(index, ident, True)
+                    live[digest] = ident
+                    report.queued += len(deliver_to)
+                    report.added.append(ident)
+            if report.added:
+                if self._analysed is not None:
+                    self._analysed.update(d for d, o in prepared if not isinstance(o, Exception))
+                await self.refresh()
+        return report
 
     def _scan(self) -> list[tuple[str, str, os.stat_result]]:
         """Article files under the folder as (relative path, path, stat); symbolic links and

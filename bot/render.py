@@ -15,6 +15,7 @@ from discord.utils import escape_markdown, escape_mentions
 from bot.models import Article, Author, Brief, Quote
 from bot.search import HIGHLIGHT_CLOSE, HIGHLIGHT_OPEN
 from bot.storage.articles import COUNT_CAP, ArticleRow
+from bot.storage.feeds import Feed, duration
 from bot.storage.requests import RequestRecord
 from bot.storage.subscriptions import Subscription
 
@@ -314,4 +315,22 @@ def subscriptions_embed(subs: list[Subscription]) -> discord.Embed:
         lines.append(line)
     embed.description = cut("\n".join(lines), DESCRIPTION_LIMIT)
     embed.set_footer(text=f"{len(subs)} subscribed channel{'s' if len(subs) != 1 else ''}")
+    return embed
+
+
+def feeds_embed(feeds: list[Feed]) -> discord.Embed:
+    """`/feeds list`: each feed with its interval, item count and state (why it is disabled)."""
+    embed = discord.Embed(title="Feeds", colour=COLOUR)
+    if not feeds:
+        embed.description = "No feeds. `/feeds add` or BRIEFBOT_FEEDS adds one."
+        return embed
+    lines = []
+    for f in feeds:
+        origin = " (BRIEFBOT_FEEDS)" if f.origin == "config" else ""
+        line = f"{clean(f.url)}{origin}\nevery {duration(f.interval)}, {f.items} items, {clean(f.state())}"
+        if f.last_error and not f.disabled:
+            line += f"\nlast error: {clean(f.last_error)}"
+        lines.append(line)
+    embed.description = cut("\n\n".join(lines), DESCRIPTION_LIMIT)
+    embed.set_footer(text=f"{len(feeds)} feed{'s' if len(feeds) != 1 else ''}")
     return embed

@@ -22,6 +22,7 @@ COMMANDS = {
     "subscribe",
     "unsubscribe",
     "subscriptions",
+    "feeds",
 }
 
 
@@ -150,7 +151,6 @@ async def test_a_blocked_event_loop_is_measured_and_logged(fake_discord, setting
         (int(a), int(b))
         for a, b in re.findall(r"event loop blocked for (\d+) ms \(loop thread busy (\d+) ms\)", caplog.text)
     ]
-    assert len(found) == 2, caplog.text
-    (spun_lag, spun_busy), (slept_lag, slept_busy) = found
-    assert spun_lag >= 240 and spun_busy >= 240
-    assert slept_lag >= 200 and slept_busy < 100
+    # (a loaded machine may add starved wake-ups of its own: look for the two deliberate ones)
+    assert any(lag >= 240 and busy >= 240 for lag, busy in found), caplog.text  # the spin
+    assert any(lag >= 240 and busy < 100 for lag, busy in found), caplog.text  # the sleep

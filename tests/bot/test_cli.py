@@ -94,3 +94,76 @@ def test_analyse_batch(workdir, tmp_path):
     assert lines[0]["dek"] == "The West needs Beijing's help in coercing Pyongyang."
     assert lines[1]["summary"] == ["No title here.", "The whole text is the body of the article."]
     assert lines[1]["dek"] is None
+
+
+@pytest.fixture
+def feeds_cli(workdir, monkeypatch, capsys):
+    """`briefbot feeds ...` in this process (quicker than a subprocess): returns (status, stdout, stderr)."""
+    from bot.cli import main
+
+    monkeypatch.chdir(workdir)
+    for key in [k for k in os.environ if k.startswith(("BRIEFBOT_", "DISCORD_"))]:
+        monkeypatch.delenv(key)
+
+    def feeds(*args: str, env: dict[str, str] | None = None):
+        with monkeypatch.context() as m:
+            for key, value in (env or {}).items():
+                m.setenv(key, value)
+            status = main(["feeds", *args])
+        out = capsys.readouterr()
+        return status, out.out, out.err
+
+    return feeds
+
+
+def test_feeds_add_list_remove(workdir, feeds_cli):
+    url = "https://news.example/feed.xml"
+    result = run_cli("feeds", "add", url, "--interval", "600", cwd=workdir)  # once through the real entry point
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"Added {url}, polled every 10 min.\n"
+    result = run_cli("feeds", "list", cwd=workdir)
+    assert result.stdout == f"{url}\n  every 10 min, 0 items, not polled yet\n1 feed\n"
+    assert feeds_cli("remove", url) == (0, f"Removed {url} (its articles stay in the library).\n", "")
+    assert feeds_cli("list")[1].startswith("No feeds.")
+
+
+def test_feeds_refuses_bad_input(feeds_cli, capsys):
+    assert feeds_cli("list")[1].startswith("No feeds.")
+    assert feeds_cli("remove", "https://news.example/feed")[0] == 2
+    status, _, err = feeds_cli("add", "ftp://news.example/feed")
+    assert status == 2
+    assert (
+        err.strip()
+        == "briefbot: error: 'ftp://news.example/feed': only http and https addresses are fetched, not 'ftp'"
+    )
+    with pytest.raises(SystemExit) as exc:
+        feeds_cli("add", "https://news.example/feed", "--interval", "5")
+    assert exc.value.code == 2 and "5 s is out of range (60 to 604800 seconds)" in capsys.readouterr().err
+    status, _, err = feeds_cli("list", env={"BRIEFBOT_FEEDS": "https://ok.example/a, nope"})
+    assert status == 2 and "BRIEFBOT_FEEDS: 'nope'" in err
+
+
+def test_feeds_list_shows_configured_and_disabled_feeds(workdir, feeds_cli):
+    import sqlite3
+
+    configured = "https://config.example/rss"
+    feeds_cli("add", "https://down.example/rss")
+    with sqlite3.connect(workdir / "data" / "briefbot.sqlite3") as conn:
+        conn.execute(
+            "UPDATE feeds SET failures = 5, last_error = 'HTTP 500 Internal Server Error', "
+            "disabled_at = '2026-11-22T10:00:00+00:00', "
+            "disabled_reason = '5 failures in a row; the last: HTTP 500 Internal Server Error'"
+        )
+    status, out, _ = feeds_cli("list", env={"BRIEFBOT_FEEDS": configured})
+    assert status == 0
+    assert out.splitlines() == [
+        "https://down.example/rss",
+        "  every 15 min, 0 items, DISABLED since 2026-11-22 10:00: 5 failures in a row; the last: HTTP 500 Internal Server Error",
+        f"{configured} (BRIEFBOT_FEEDS)",
+        "  every 15 min, 0 items, not polled yet",
+        "2 feeds",
+    ]
+    status, out, _ = feeds_cli("add", "https://down.example/rss")
+    assert out == "Enabled https://down.example/rss again, polled every 15 min.\n"
+    # Taken out of BRIEFBOT_FEEDS, a configured feed goes; the operator's stays.
+    assert feeds_cli("list")[1].splitlines()[-1] == "1 feed"

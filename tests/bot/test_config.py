@@ -71,3 +71,36 @@ def test_env_file_read_and_real_environment_wins(tmp_path):
 
 def test_missing_env_file_is_fine(tmp_path):
     assert load_environment(tmp_path / ".env", environ={}) == {}
+
+
+def test_feed_settings(tmp_path):
+    s = load_settings(
+        {
+            "BRIEFBOT_ARTICLES_DIR": str(tmp_path),
+            "BRIEFBOT_FEEDS": " https://a.example/feed.xml ,, http://b.example/rss,https://a.example/feed.xml",
+            "BRIEFBOT_FEED_INTERVAL": "300",
+            "BRIEFBOT_FEEDS_ALLOW_PRIVATE": "1",
+        }
+    )
+    assert s.feeds == ("https://a.example/feed.xml", "http://b.example/rss")
+    assert s.feed_interval == 300 and s.feeds_allow_private is True
+    default = load_settings({"BRIEFBOT_ARTICLES_DIR": str(tmp_path)})
+    assert default.feeds == () and default.feed_interval == 900 and default.feeds_allow_private is False
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        (
+            {"BRIEFBOT_FEEDS": "file:///etc/passwd"},
+            "BRIEFBOT_FEEDS: 'file:///etc/passwd': only http and https addresses are fetched, not 'file'",
+        ),
+        ({"BRIEFBOT_FEED_INTERVAL": "often"}, "BRIEFBOT_FEED_INTERVAL: 'often' is not a number of seconds"),
+        ({"BRIEFBOT_FEED_INTERVAL": "10"}, "BRIEFBOT_FEED_INTERVAL: 10 s is out of range (60 to 604800 seconds)"),
+        ({"BRIEFBOT_FEEDS_ALLOW_PRIVATE": "sometimes"}, "BRIEFBOT_FEEDS_ALLOW_PRIVATE: 'sometimes' is not 1 or 0"),
+    ],
+)
+def test_bad_feed_settings(tmp_path, env, message):
+    with pytest.raises(ConfigError) as exc:
+        load_settings({"BRIEFBOT_ARTICLES_DIR": str(tmp_path), **env})
+    assert str(exc.value) == message

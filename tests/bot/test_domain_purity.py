@@ -26,6 +26,10 @@ DOMAIN_MODULES = [
     "bot.config",
     "bot.cli",
     "bot.errors",
+    "bot.feeds",
+    "bot.fetch",
+    "bot.urls",
+    "bot.storage.feeds",
 ]
 
 

@@ -1,0 +1,374 @@
+"""RSS and Atom feeds: poll them, and bring each new item into the library like a new file.
+
+A poll sends the feed's validators (ETag, Last-Modified), so an unchanged feed costs one 304. Each
+entry not seen before (by guid within the feed, then by link in any feed) has its page fetched and
+its article extracted by bot.web; an entry whose page cannot be fetched or holds no article text
+falls back to the entry's own content or summary. An article whose text was already seen (content
+hash) is not stored again, so a feed that rewrites its guids or dates does not post twice. New
+articles go through Library.add_raws: the same analysis, storage, search and subscription outbox
+as files, with the item recorded in the article's transaction.
+
+A feed's first good poll brings its back catalogue into the library without posting it, as a
+subscription never floods a channel with old articles; items that appear after it are posted.
+A failure (network, HTTP status, size, time, not a feed) pushes the next poll back, doubling the
+interval each time up to MAX_BACKOFF; MAX_FAILURES in a row disable the feed, with the reason.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+from bot.fetch import Fetcher, FetchError
+from bot.library import Library
+from bot.loaders import ArticleFileError, RawArticle
+from bot.storage.feeds import Feed, FeedRepository
+from bot.text import normalise
+
+log = logging.getLogger(__name__)
+
+MAX_FEED_BYTES = 5_000_000
+MAX_PAGE_BYTES = 5_000_000  # bot.web refuses larger pages too
+MAX_ITEMS_PER_POLL = 50  # the newest entries of a feed considered at each poll
+MAX_FAILURES = 5  # consecutive failures that disable a feed
+MAX_BACKOFF = 24 * 3600.0  # seconds
+PAGES_AT_ONCE = 4
+FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
+PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
+_TRACKING = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid")
+
+
+class FeedError(Exception):
+    """A feed body that is not a usable RSS or Atom feed; the message says why."""
+
+
+def normalise_link(link: str | None) -> str | None:
+    """An article address for comparison: lower-case scheme and host, no fragment, no tracking parameters."""
+    if not link or not link.strip():
+        return None
+    try:
+        parts = urlsplit(link.strip())
+    except ValueError:
+        return link.strip()
+    query = urlencode(
+        [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not k.startswith(_TRACKING)]
+    )
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", query, ""))
+
+
+def text_hash(raw: RawArticle) -> str:
+    """SHA-256 of an article's text with whitespace folded and a leading headline (a first line equal
+    to the title) left out: the same article however a feed dates, labels or re-titles it."""
+    lines = raw.text.strip().split("\n")
+    if raw.title and lines and " ".join(lines[0].split()).casefold() == " ".join(raw.title.split()).casefold():
+        lines = lines[1:]
+    return hashlib.sha256(" ".join(" ".join(lines).split()).encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    guid: str | None
+    link: str | None
+    title: str | None
+    author: str | None
+    published: str | None
+    content_html: str | None  # the entry's full content, else its summary
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedFeed:
+    title: str | None
+    entries: list[Entry]
+
+
+def parse_feed(body: bytes, base_url: str | None = None) -> ParsedFeed:
+    """RSS or Atom into entries, newest first as the feed lists them; FeedError when it is neither.
+    feedparser tolerates broken markup: a feed with a syntax error but readable entries is used.
+    Relative entry links are resolved against ``base_url`` (where the feed was fetched from)."""
+    import feedparser  # imported here: only the poller needs it
+
+    if not body.strip():
+        raise FeedError("empty answer")
+    parsed = feedparser.parse(body)  # bytes, never a URL: feedparser must not fetch anything itself
+    if not parsed.get("version") and not parsed.entries:
+        reason = parsed.get("bozo_exception")
+        raise FeedError("not an RSS or Atom feed" + (f" ({reason})" if reason else ""))
+    if parsed.get("bozo") and not parsed.entries:
+        raise FeedError(f"malformed feed ({parsed.get('bozo_exception')})")
+    entries: list[Entry] = []
+    for e in parsed.entries:
+        content = e.get("content")
+        html = content[0].get("value") if content else None
+        link = _clean(e.get("link"))
+        if link and base_url:
+            link = urljoin(base_url, link)
+        entries.append(
+            Entry(
+                guid=_clean(e.get("id")),
+                link=link,
+                title=_clean(e.get("title")),
+                author=_clean(e.get("author")),
+                published=_clean(e.get("published") or e.get("updated")),
+                content_html=html or e.get("summary") or None,
+            )
+        )
+    return ParsedFeed(_clean(parsed.feed.get("title")), entries)
+
+
+def entry_text(html: str | None) -> str:
+    """The text of an entry's content or summary (HTML), one paragraph per block element."""
+    if not html or not html.strip():
+        return ""
+    import lxml.html
+
+    try:
+        root = lxml.html.fragment_fromstring(html, create_parent="div")
+    except Exception:  # lxml raises several types on hopeless markup
+        return ""
+    for br in root.iter("br"):
+        br.tail = "\n" + (br.tail or "")
+    for block in root.iter("p", "div", "li", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "tr"):
+        block.tail = "\n\n" + (block.tail or "")
+    paragraphs = [" ".join(p.split()) for p in normalise(root.text_content()).split("\n\n")]
+    return "\n\n".join(p for p in paragraphs if p)
+
+
+def entry_raw(entry: Entry, feed_title: str | None) -> RawArticle | None:
+    """The article as the feed itself gives it (content or summary), or None when it has no text."""
+    text = entry_text(entry.content_html)
+    if not text:
+        return None
+    return RawArticle(
+        text=text,
+        title=entry.title,
+        author=entry.author,
+        url=entry.link,
+        published=entry.published,
+        publication=feed_title,
+    )
+
+
+def _clean(value: object) -> str | None:
+    if not isinstance(value, str):
+        return None
+    value = " ".join(value.split())
+    return value or None
+
+
+@dataclass(slots=True)
+class PollResult:
+    url: str
+    not_modified: bool = False
+    entries: int = 0
+    added: list[str] = field(default_factory=list)  # new article ids
+    duplicates: int = 0  # new entries whose article was already known (link or content)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (entry, reason)
+    queued: int = 0  # deliveries queued for subscribed channels
+    error: str | None = None
+    disabled: str | None = None  # the reason, when this poll disabled the feed
+
+
+class FeedPoller:
+    """Polls the feeds that are due. One poll at a time; pages are fetched a few at once."""
+
+    def __init__(
+        self,
+        repo: FeedRepository,
+        library: Library,
+        fetcher: Fetcher,
+        *,
+        clock: Callable[[], float] = time.time,
+        max_failures: int = MAX_FAILURES,
+        max_feed_bytes: int = MAX_FEED_BYTES,
+        max_page_bytes: int = MAX_PAGE_BYTES,
+    ) -> None:
+        self.repo = repo
+        self.library = library
+        self.fetcher = fetcher
+        self.clock = clock
+        self.max_failures = max_failures
+        self.max_feed_bytes = max_feed_bytes
+        self.max_page_bytes = max_page_bytes
+        self._lock = asyncio.Lock()
+
+    async def poll_due(self) -> list[PollResult]:
+        """Poll every enabled feed whose time has come; a failing feed never stops the others."""
+        async with self._lock:
+            results = []
+            for feed in await self.repo.due(self.clock()):
+                try:
+                    results.append(await self._poll(feed))
+                except Exception as exc:  # a bug must not stop the poller: count it as the feed's failure
+                    log.exception("feed %s: unexpected error", feed.url)
+                    results.append(await self._failed(feed, f"internal error ({type(exc).__name__})"))
+            return results
+
+    async def _poll(self, feed: Feed) -> PollResult:
+        try:
+            resp = await self.fetcher.get(
+                feed.url,
+                max_bytes=self.max_feed_bytes,
+                accept=FEED_ACCEPT,
+                etag=feed.etag,
+                last_modified=feed.last_modified,
+            )
+            if resp.not_modified:
+                await self.repo.succeeded(
+                    feed.id,
+                    next_poll=self.clock() + feed.interval,
+                    etag=feed.etag,
+                    last_modified=feed.last_modified,
+                    title=None,
+                    primed=True,
+                )
+                log.debug("feed %s: not modified", feed.url)
+                return PollResult(feed.url, not_modified=True)
+            parsed = await asyncio.to_thread(parse_feed, resp.body, resp.url)
+        except (FetchError, FeedError) as exc:
+            return await self._failed(feed, str(exc))
+        result = PollResult(feed.url, entries=len(parsed.entries))
+        await self._take(feed, parsed, result)
+        # With entries skipped (a page that failed and no text in the feed), the validators are not
+        # kept: the next poll reads the whole feed again and retries them, instead of getting a 304.
+        retry = bool(result.skipped)
+        await self.repo.succeeded(
+            feed.id,
+            next_poll=self.clock() + feed.interval,
+            etag=None if retry else resp.etag,
+            last_modified=None if retry else resp.last_modified,
+            title=parsed.title,
+            primed=True,
+        )
+        for entry, reason in result.skipped:
+            log.warning("feed %s: skipped %s: %s", feed.url, entry, reason)
+        if result.added:
+            log.info(
+                "feed %s: %d new articles%s",
+                feed.url,
+                len(result.added),
+                "" if feed.primed else " (its first poll: the back catalogue is not posted)",
+            )
+        return result
+
+    async def _failed(self, feed: Feed, error: str) -> PollResult:
+        failures = feed.failures + 1
+        disable = None
+        if failures >= self.max_failures:
+            disable = f"{failures} failures in a row; the last: {error}"
+        delay = min(feed.interval * 2**failures, MAX_BACKOFF)
+        await self.repo.failed(feed.id, error, next_poll=self.clock() + delay, disable_reason=disable)
+        if disable:
+            log.error("feed %s disabled: %s (`briefbot feeds add %s` enables it again)", feed.url, disable, feed.url)
+        else:
+            log.warning("feed %s: %s (failure %d; next try in %.0f s)", feed.url, error, failures, delay)
+        return PollResult(feed.url, error=error, disabled=disable)
+
+    async def _take(self, feed: Feed, parsed: ParsedFeed, result: PollResult) -> None:
+        """Bring the entries not seen before into the library, oldest first."""
+        fresh: list[tuple[Entry, str | None]] = []
+        links: set[str] = set()
+        for entry in reversed(parsed.entries[:MAX_ITEMS_PER_POLL]):
+            link = normalise_link(entry.link)
+            if entry.guid and await self.repo.item_by_guid(feed.id, entry.guid):
+                continue
+            known = await self.repo.item_by_link(link) if link else None
+            if known is not None or link in links:
+                if known is not None and entry.guid:  # the same article under a new guid: remember the guid
+                    await self.repo.record_item(
+                        feed.id,
+                        guid=entry.guid,
+                        link=link,
+                        content_hash=known.content_hash,
+                        article_id=known.article_id,
+                    )
+                result.duplicates += 1
+                continue
+            if not entry.guid and not link and not entry.content_html:  # nothing to read, nothing to retry
+                log.debug("feed %s: ignored %s: no guid, link or content", feed.url, entry.title or "an entry")
+                continue
+            if link:
+                links.add(link)
+            fresh.append((entry, link))
+        if not fresh:
+            return
+        slots = asyncio.Semaphore(PAGES_AT_ONCE)
+
+        async def article(entry: Entry) -> RawArticle | str:
+            async with slots:
+                try:
+                    return await self._article(entry, parsed.title)
+                except Exception as exc:  # an extraction bug must not stop the other entries
+                    log.error("feed %s: could not read %s", feed.url, entry.link or entry.guid, exc_info=exc)
+                    return f"could not be read ({type(exc).__name__})"
+
+        articles = await asyncio.gather(*(article(e) for e, _ in fresh))
+        raws: list[RawArticle] = []
+        items: list[tuple[Entry, str | None, str]] = []
+        hashes: set[str] = set()
+        for (entry, link), raw in zip(fresh, articles, strict=True):
+            name = entry.link or entry.guid or entry.title or "an entry"
+            if isinstance(raw, str):
+                result.skipped.append((name, raw))
+                continue
+            digest = text_hash(raw)
+            known = await self.repo.item_by_hash(digest)
+            if known is not None or digest in hashes:  # the same text under a new guid and link
+                if known is not None and (entry.guid or link):  # remember the new guid or link
+                    await self.repo.record_item(
+                        feed.id, guid=entry.guid, link=link, content_hash=digest, article_id=known.article_id
+                    )
+                result.duplicates += 1
+                continue
+            hashes.add(digest)
+            raws.append(raw)
+            items.append((entry, link, digest))
+
+        async def record(index: int, article_id: str, new: bool) -> None:
+            entry, link, digest = items[index]
+            await self.repo.record_item(feed.id, guid=entry.guid, link=link, content_hash=digest, article_id=article_id)
+            if not new:
+                result.duplicates += 1
+
+        if not raws:
+            return
+        report = await self.library.add_raws(raws, deliver=feed.primed, record=record)
+        result.added = report.added
+        result.queued = report.queued
+        result.skipped.extend(report.skipped)
+
+    async def _article(self, entry: Entry, feed_title: str | None) -> RawArticle | str:
+        """The entry's article from its page, else from the feed; a string saying why when neither has one."""
+        fallback = entry_raw(entry, feed_title)
+        reason = "no link"
+        if entry.link:
+            try:
+                page = await self.fetcher.get(entry.link, max_bytes=self.max_page_bytes, accept=PAGE_ACCEPT)
+                kind = page.content_type.split(";")[0].strip().lower()
+                if kind and kind not in ("text/html", "application/xhtml+xml"):
+                    raise ArticleFileError(f"not a web page ({kind})")
+                raw = await asyncio.to_thread(_from_page, page.body, page.url)
+                return replace(
+                    raw,
+                    title=raw.title or entry.title,
+                    author=raw.author or entry.author,
+                    published=raw.published or entry.published,
+                    publication=raw.publication or feed_title,
+                    url=raw.url or entry.link,
+                )
+            except (FetchError, ArticleFileError) as exc:
+                reason = f"page: {exc}"
+        if fallback is None:
+            return f"{reason}; the feed gives no text either"
+        log.info("feed entry %s: using the feed's own text (%s)", entry.link or entry.guid, reason)
+        return fallback
+
+
+def _from_page(body: bytes, url: str) -> RawArticle:
+    from bot.web import raw_from_html
+
+    return raw_from_html(body, url, source_path=None)

@@ -1,0 +1,243 @@
+"""Feeds the bot polls (their HTTP cache validators, schedule and failures) and the items taken from them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import aiosqlite
+
+from bot.storage.articles import utcnow
+
+
+@dataclass(frozen=True, slots=True)
+class Feed:
+    id: int
+    url: str
+    origin: str  # "cli" (added with `briefbot feeds add`) or "config" (BRIEFBOT_FEEDS)
+    interval: float  # seconds between polls
+    title: str | None
+    etag: str | None
+    last_modified: str | None
+    next_poll: float  # unix time
+    failures: int  # consecutive
+    last_error: str | None
+    last_polled_at: str | None
+    last_ok_at: str | None
+    primed: bool  # the first good poll is done: later items are posted to subscribed channels
+    disabled_at: str | None
+    disabled_reason: str | None
+    added_at: str
+    items: int = 0  # items taken from it (the due() list leaves this 0)
+
+    @property
+    def disabled(self) -> bool:
+        return self.disabled_at is not None
+
+    def state(self) -> str:
+        """What `feeds list` shows: disabled and why, failing, ok, or not polled yet."""
+        if self.disabled:
+            return f"DISABLED since {_minute(self.disabled_at)}: {self.disabled_reason}"
+        if self.failures:
+            return f"failing ({self.failures} failure{'s' if self.failures != 1 else ''} in a row)"
+        if self.last_ok_at:
+            return f"ok, last polled {_minute(self.last_ok_at)} UTC"
+        return "not polled yet"
+
+
+def duration(seconds: float) -> str:
+    """600 -> "10 min", 7200 -> "2 h", 90 -> "90 s"."""
+    if seconds % 3600 == 0:
+        return f"{seconds / 3600:g} h"
+    if seconds % 60 == 0:
+        return f"{seconds / 60:g} min"
+    return f"{seconds:g} s"
+
+
+def _minute(iso_time: str | None) -> str:
+    return (iso_time or "?")[:16].replace("T", " ")
+
+
+@dataclass(frozen=True, slots=True)
+class FeedItem:
+    feed_id: int
+    guid: str | None
+    link: str | None
+    content_hash: str | None
+    article_id: str
+
+
+_FEED_COLUMNS = (
+    "f.id, f.url, f.origin, f.interval_seconds, f.title, f.etag, f.last_modified, f.next_poll, f.failures, "
+    "f.last_error, f.last_polled_at, f.last_ok_at, f.primed, f.disabled_at, f.disabled_reason, f.added_at"
+)
+
+_ITEM_COUNT = "(SELECT COUNT(*) FROM feed_items AS i WHERE i.feed_id = f.id)"
+
+
+def _feed(row: aiosqlite.Row, items: int = 0) -> Feed:
+    return Feed(
+        id=row[0],
+        url=row[1],
+        origin=row[2],
+        interval=row[3],
+        title=row[4],
+        etag=row[5],
+        last_modified=row[6],
+        next_poll=row[7],
+        failures=row[8],
+        last_error=row[9],
+        last_polled_at=row[10],
+        last_ok_at=row[11],
+        primed=bool(row[12]),
+        disabled_at=row[13],
+        disabled_reason=row[14],
+        added_at=row[15],
+        items=items,
+    )
+
+
+class FeedRepository:
+    def __init__(self, db: aiosqlite.Connection) -> None:
+        self.db = db
+
+    # --- the feeds ----------------------------------------------------------------------------
+
+    async def add(self, url: str, interval: float, *, origin: str = "cli") -> tuple[Feed, bool]:
+        """Add a feed, or update an existing one's interval and re-enable it (failures forgotten,
+        polled at once). Returns the feed and whether it was new. A feed added from the command
+        line is the operator's: it stays when it leaves BRIEFBOT_FEEDS."""
+        existing = await self.get(url)
+        if existing is None:
+            await self.db.execute(
+                "INSERT INTO feeds (url, origin, interval_seconds, added_at) VALUES (?, ?, ?, ?)",
+                (url, origin, interval, utcnow()),
+            )
+        else:
+            await self.db.execute(
+                "UPDATE feeds SET interval_seconds = ?, origin = CASE WHEN ? = 'cli' THEN 'cli' ELSE origin END, "
+                "failures = 0, next_poll = 0, disabled_at = NULL, disabled_reason = NULL WHERE id = ?",
+                (interval, origin, existing.id),
+            )
+        feed = await self.get(url)
+        assert feed is not None
+        return feed, existing is None
+
+    async def remove(self, url: str) -> bool:
+        """Forget a feed and its items (the articles it brought stay in the library)."""
+        cur = await self.db.execute("DELETE FROM feeds WHERE url = ?", (url,))
+        return cur.rowcount > 0
+
+    async def sync_config(self, urls: Iterable[str], interval: float) -> tuple[list[str], list[str]]:
+        """Make the feeds from BRIEFBOT_FEEDS match the setting: add the missing ones, remove those
+        that left it (unless added from the command line), give them the configured interval.
+        A disabled one stays disabled.
+        Returns (added, removed)."""
+        wanted = list(dict.fromkeys(urls))
+        added: list[str] = []
+        for url in wanted:
+            cur = await self.db.execute(
+                "INSERT INTO feeds (url, origin, interval_seconds, added_at) VALUES (?, 'config', ?, ?) "
+                "ON CONFLICT (url) DO NOTHING",
+                (url, interval, utcnow()),
+            )
+            if cur.rowcount:
+                added.append(url)
+        # BRIEFBOT_FEED_INTERVAL applies to the configured feeds; the operator's keep their own.
+        await self.db.execute("UPDATE feeds SET interval_seconds = ? WHERE origin = 'config'", (interval,))
+        async with self.db.execute("SELECT url FROM feeds WHERE origin = 'config'") as cur:
+            stale = [r[0] for r in await cur.fetchall() if r[0] not in wanted]
+        await self.db.executemany("DELETE FROM feeds WHERE url = ?", [(u,) for u in stale])
+        return added, stale
+
+    async def get(self, url: str) -> Feed | None:
+        """One feed with its item count."""
+        async with self.db.execute(
+            f"SELECT {_FEED_COLUMNS}, {_ITEM_COUNT} FROM feeds AS f WHERE f.url = ?", (url,)
+        ) as cur:
+            row = await cur.fetchone()
+        return _feed(row, row[16]) if row else None
+
+    async def all(self) -> list[Feed]:
+        """Every feed with its item count, in the order they were added."""
+        async with self.db.execute(f"SELECT {_FEED_COLUMNS}, {_ITEM_COUNT} FROM feeds AS f ORDER BY f.id") as cur:
+            return [_feed(r, r[16]) for r in await cur.fetchall()]
+
+    async def due(self, now: float) -> list[Feed]:
+        """Enabled feeds whose next poll time has come, most overdue first."""
+        async with self.db.execute(
+            f"SELECT {_FEED_COLUMNS} FROM feeds AS f WHERE f.disabled_at IS NULL AND f.next_poll <= ? "
+            "ORDER BY f.next_poll, f.id",
+            (now,),
+        ) as cur:
+            return [_feed(r) for r in await cur.fetchall()]
+
+    async def next_due(self) -> float | None:
+        """The unix time of the next poll of any enabled feed, None when there is none."""
+        async with self.db.execute("SELECT MIN(next_poll) FROM feeds WHERE disabled_at IS NULL") as cur:
+            row = await cur.fetchone()
+        return None if row is None or row[0] is None else float(row[0])
+
+    async def succeeded(
+        self,
+        feed_id: int,
+        *,
+        next_poll: float,
+        etag: str | None,
+        last_modified: str | None,
+        title: str | None,
+        primed: bool,
+    ) -> None:
+        now = utcnow()
+        await self.db.execute(
+            "UPDATE feeds SET next_poll = ?, etag = ?, last_modified = ?, title = COALESCE(?, title), "
+            "primed = primed OR ?, failures = 0, last_error = NULL, last_polled_at = ?, last_ok_at = ? WHERE id = ?",
+            (next_poll, etag, last_modified, title, int(primed), now, now, feed_id),
+        )
+
+    async def failed(self, feed_id: int, error: str, *, next_poll: float, disable_reason: str | None) -> None:
+        """Count a failure; with ``disable_reason``, stop polling the feed until it is added again."""
+        now = utcnow()
+        await self.db.execute(
+            "UPDATE feeds SET failures = failures + 1, last_error = ?, next_poll = ?, last_polled_at = ?, "
+            "disabled_at = CASE WHEN ? IS NULL THEN disabled_at ELSE ? END, "
+            "disabled_reason = COALESCE(?, disabled_reason) WHERE id = ?",
+            (error[:500], next_poll, now, disable_reason, now, disable_reason, feed_id),
+        )
+
+    # --- the items ----------------------------------------------------------------------------
+
+    async def item_by_guid(self, feed_id: int, guid: str) -> FeedItem | None:
+        return await self._item("feed_id = ? AND guid = ?", (feed_id, guid))
+
+    async def item_by_link(self, link: str) -> FeedItem | None:
+        """An item of any feed with this address (one article listed by two feeds is one article)."""
+        return await self._item("link = ?", (link,))
+
+    async def item_by_hash(self, content_hash: str) -> FeedItem | None:
+        return await self._item("content_hash = ?", (content_hash,))
+
+    async def record_item(
+        self, feed_id: int, *, guid: str | None, link: str | None, content_hash: str | None, article_id: str
+    ) -> None:
+        """Remember an item and the article it became; call it inside the article's transaction."""
+        await self.db.execute(
+            "INSERT INTO feed_items (feed_id, guid, link, content_hash, article_id, seen_at) VALUES (?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (feed_id, guid) DO NOTHING",
+            (feed_id, guid, link, content_hash, article_id, utcnow()),
+        )
+
+    async def items(self, feed_id: int) -> list[FeedItem]:
+        async with self.db.execute(
+            "SELECT feed_id, guid, link, content_hash, article_id FROM feed_items WHERE feed_id = ? ORDER BY id",
+            (feed_id,),
+        ) as cur:
+            return [FeedItem(*r) for r in await cur.fetchall()]
+
+    async def _item(self, where: str, params: tuple[object, ...]) -> FeedItem | None:
+        async with self.db.execute(
+            f"SELECT feed_id, guid, link, content_hash, article_id FROM feed_items WHERE {where} ORDER BY id LIMIT 1",
+            params,
+        ) as cur:
+            row = await cur.fetchone()
+        return FeedItem(*row) if row else None
