@@ -13,6 +13,7 @@ import aiosqlite
 
 from bot.models import Analysis, Article, Quote
 from bot.search import SearchQuery, pair_tokens, tf_score
+from bot.storage.db import transaction
 
 # Searches count matches up to COUNT_CAP (more shows as "1,000+") and rank at most COUNT_CAP of
 # them (see _ranked); RANK_TIE_MARGIN rows past the page are re-ordered among equal scores.
@@ -116,17 +117,12 @@ class ArticleRepository:
     @contextlib.asynccontextmanager
     async def batch(self) -> AsyncIterator[None]:
         """Several saves in one transaction (the library stores a chunk of articles at a time)."""
-        await self.db.execute("BEGIN IMMEDIATE")
-        self._batched = True
-        try:
-            yield
-        except BaseException:
-            await self.db.execute("ROLLBACK")
-            raise
-        else:
-            await self.db.execute("COMMIT")
-        finally:
-            self._batched = False
+        async with transaction(self.db):
+            self._batched = True
+            try:
+                yield
+            finally:
+                self._batched = False
 
     async def by_id(self, article_id: str) -> ArticleRow | None:
         return await self._one(f"SELECT {_COLUMNS} FROM articles WHERE id = ?", (article_id,))
@@ -179,9 +175,7 @@ class ArticleRepository:
         stored = article.to_dict()
         for key in ("id", "slug", "source_path"):
             stored.pop(key)
-        if not self._batched:
-            await self.db.execute("BEGIN IMMEDIATE")
-        try:
+        async with contextlib.nullcontext() if self._batched else transaction(self.db):
             await self.db.execute(
                 "INSERT OR IGNORE INTO analyses "
                 "(content_hash, engine_version, article_json, analysis_json, created_at) VALUES (?, ?, ?, ?, ?)",
@@ -246,12 +240,6 @@ class ArticleRepository:
                 "INSERT OR IGNORE INTO deliveries (channel_id, article_id, created_at) VALUES (?, ?, ?)",
                 [(channel_id, article.id, now) for channel_id in deliver_to],
             )
-            if not self._batched:
-                await self.db.execute("COMMIT")
-        except BaseException:
-            if not self._batched:
-                await self.db.execute("ROLLBACK")
-            raise
 
     async def related(self, article_id: str, limit: int = 3, min_score: float = 0.1) -> list[str]:
         """Ids of the live articles most similar to this one (cosine over signature terms).
@@ -453,17 +441,12 @@ class ArticleRepository:
         if not article_ids:
             return
         now = utcnow()
-        await self.db.execute("BEGIN IMMEDIATE")
-        try:
+        async with transaction(self.db):
             await self.db.executemany(
                 "UPDATE articles SET retired_at = ?, source_path = NULL WHERE id = ?", [(now, i) for i in article_ids]
             )
             await self.db.executemany("DELETE FROM article_terms WHERE article_id = ?", [(i,) for i in article_ids])
             await self._delete_searchable(article_ids)
-            await self.db.execute("COMMIT")
-        except BaseException:
-            await self.db.execute("ROLLBACK")
-            raise
 
     async def _delete_searchable(self, article_ids: list[str]) -> None:
         """Remove articles' quotations and passages from every search index (inside a transaction)."""
@@ -500,15 +483,10 @@ class ArticleRepository:
             missing = (await cur.fetchone())[0]
         if missing <= 0:
             return 0
-        await self.db.execute("BEGIN IMMEDIATE")
-        try:
+        async with transaction(self.db):
             await self.db.execute("DELETE FROM quote_pairs")
             await self.db.execute("DELETE FROM passage_pairs")
             await self.index_pairs("1", ())
-            await self.db.execute("COMMIT")
-        except BaseException:
-            await self.db.execute("ROLLBACK")
-            raise
         return missing
 
     async def load(self, row: ArticleRow, engine_version: str) -> tuple[Article, Analysis] | None:

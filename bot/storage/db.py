@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import re
 import sqlite3
+import weakref
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -56,6 +60,31 @@ async def connect(path: str | Path) -> aiosqlite.Connection:
         await db.close()
         raise
     return db
+
+
+_WRITERS: weakref.WeakKeyDictionary[aiosqlite.Connection, asyncio.Lock] = weakref.WeakKeyDictionary()
+
+
+@contextlib.asynccontextmanager
+async def transaction(db: aiosqlite.Connection) -> AsyncIterator[None]:
+    """A write transaction (BEGIN IMMEDIATE; COMMIT, or ROLLBACK on any error or cancellation).
+
+    Every repository shares the bot's one connection, and SQLite has one transaction per
+    connection: without this lock a command's transaction (a subscription, say) begun while the
+    library stores a chunk would fail with "cannot start a transaction within a transaction".
+    Transactions on the same connection therefore take turns."""
+    lock = _WRITERS.get(db)
+    if lock is None:
+        lock = _WRITERS[db] = asyncio.Lock()
+    async with lock:
+        await db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            await db.execute("ROLLBACK")
+            raise
+        else:
+            await db.execute("COMMIT")
 
 
 async def schema_version(db: aiosqlite.Connection) -> int:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import aiosqlite
 
 from bot.storage.articles import utcnow
+from bot.storage.db import transaction
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,8 +53,7 @@ class SubscriptionRepository:
         """Create or replace a channel's subscription (clearing any pause) and queue the backfill,
         in one transaction. Returns True when the channel was already subscribed."""
         now = utcnow()
-        await self.db.execute("BEGIN IMMEDIATE")
-        try:
+        async with transaction(self.db):
             async with self.db.execute("SELECT 1 FROM subscriptions WHERE channel_id = ?", (channel_id,)) as cur:
                 existed = await cur.fetchone() is not None
             await self.db.execute(
@@ -67,25 +67,16 @@ class SubscriptionRepository:
                 "UPDATE deliveries SET next_attempt = 0 WHERE channel_id = ? AND status = 'pending'", (channel_id,)
             )
             await self._enqueue([channel_id], backfill, now)
-            await self.db.execute("COMMIT")
-        except BaseException:
-            await self.db.execute("ROLLBACK")
-            raise
         return existed
 
     async def unsubscribe(self, channel_id: int) -> bool:
         """Remove a subscription and cancel what it still had pending; False if there was none."""
-        await self.db.execute("BEGIN IMMEDIATE")
-        try:
+        async with transaction(self.db):
             cur = await self.db.execute("DELETE FROM subscriptions WHERE channel_id = ?", (channel_id,))
             removed = cur.rowcount > 0
             await self.db.execute(
                 "UPDATE deliveries SET status = 'cancelled' WHERE channel_id = ? AND status = 'pending'", (channel_id,)
             )
-            await self.db.execute("COMMIT")
-        except BaseException:
-            await self.db.execute("ROLLBACK")
-            raise
         return removed
 
     async def for_guild(self, guild_id: int) -> list[Subscription]:

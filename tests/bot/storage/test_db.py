@@ -71,3 +71,39 @@ async def test_every_earlier_version_migrates_to_current(tmp_path):
             assert await schema_version(conn) == SCHEMA_VERSION
         finally:
             await conn.close()
+
+
+async def test_transactions_on_the_shared_connection_take_turns(db):
+    """A command's transaction begun while the library holds a batch open waits for it, instead
+    of failing with "cannot start a transaction within a transaction"; an error rolls back."""
+    import asyncio
+
+    from bot.storage.articles import ArticleRepository
+    from bot.storage.db import transaction
+    from bot.storage.subscriptions import SubscriptionRepository
+
+    repo, subs = ArticleRepository(db), SubscriptionRepository(db)
+    order: list[str] = []
+
+    async def library_chunk() -> None:
+        async with repo.batch():
+            order.append("batch begun")
+            await asyncio.sleep(0.2)
+            order.append("batch committed")
+
+    chunk = asyncio.create_task(library_chunk())
+    await asyncio.sleep(0.05)
+    await subs.subscribe(guild_id=1, channel_id=2, keywords=[], user_id=3)
+    order.append("subscribed")
+    await chunk
+    assert order == ["batch begun", "batch committed", "subscribed"]
+    assert [s.channel_id for s in await subs.active()] == [2]
+
+    with pytest.raises(RuntimeError):
+        async with transaction(db):
+            await db.execute("DELETE FROM subscriptions")
+            raise RuntimeError("boom")
+    assert [s.channel_id for s in await subs.active()] == [2]  # rolled back
+    async with transaction(db):  # and the lock was released
+        await db.execute("DELETE FROM subscriptions")
+    assert await subs.active() == []
