@@ -379,9 +379,10 @@ class FakeDiscord:
         """Send any gateway DISPATCH event to connected bots."""
         await self.gateway.dispatch(event, data, intent=intent)
 
-    async def drop_gateway(self, code: int = 4000) -> None:
-        """Close the bot's websocket(s) from the server side; discord.py should reconnect and RESUME."""
-        await self.gateway.drop(code)
+    async def drop_gateway(self, code: int = 4000, *, abrupt: bool = False) -> None:
+        """Close the bot's websocket(s) from the server side (``abrupt``: cut without a close frame).
+        discord.py reconnects and RESUMEs; after 4007/4009 the session is gone and it must IDENTIFY."""
+        await self.gateway.drop(code, abrupt=abrupt)
 
     async def request_reconnect(self) -> None:
         """Send op 7 RECONNECT."""
