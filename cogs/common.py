@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -10,6 +11,8 @@ import discord
 from discord import app_commands
 
 from bot.render import CHOICE_LIMIT, choice_name
+
+log = logging.getLogger(__name__)
 
 # Commands that do work: at most 5 uses per 15 seconds per user, answered politely beyond that.
 work_cooldown = app_commands.checks.cooldown(5, 15.0, key=lambda i: i.user.id)
@@ -47,3 +50,17 @@ async def reply(interaction: discord.Interaction, **kwargs: Any) -> discord.Mess
         return await interaction.followup.send(**kwargs, wait=True)
     await interaction.response.send_message(**kwargs)
     return None
+
+
+async def sent_message(interaction: discord.Interaction) -> discord.InteractionMessage | None:
+    """The answer just sent, which a view keeps to disable its controls when it expires. The answer
+    stands even when Discord cannot return it (5xx, expired token): that is logged, not reported."""
+    try:
+        return await interaction.original_response()
+    except discord.HTTPException as exc:
+        log.warning(
+            "could not fetch the original response of interaction %s (%s); its controls stay enabled after expiry",
+            interaction.id,
+            exc,
+        )
+        return None

@@ -9,6 +9,7 @@ from discord.ext import commands
 from bot.app import BriefBot
 from bot.render import NO_MENTIONS, ROWS_PER_PAGE, history_embed, pages_for
 from bot.views import Confirm, Paginator
+from cogs.common import sent_message
 
 
 class Records(commands.Cog):
@@ -31,7 +32,7 @@ class Records(commands.Cog):
             return
         view = Paginator(user_id, pages, render)
         await interaction.response.send_message(embed=first, view=view, ephemeral=True, allowed_mentions=NO_MENTIONS)
-        view.message = await interaction.original_response()
+        view.message = await sent_message(interaction)
 
     @app_commands.command(name="forget", description="Delete every record I keep of you (asks you to confirm)")
     async def forget(self, interaction: discord.Interaction) -> None:
@@ -54,7 +55,7 @@ class Records(commands.Cog):
             ephemeral=True,
             allowed_mentions=NO_MENTIONS,
         )
-        view.message = await interaction.original_response()
+        view.message = await sent_message(interaction)
 
 
 async def setup(bot: BriefBot) -> None:
