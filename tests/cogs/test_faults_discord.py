@@ -12,6 +12,7 @@ import types
 import discord.webhook.async_ as webhook_module
 import pytest
 
+from bot.views import OwnedView
 from tests.cogs.conftest import run
 
 CALLBACK = "/interactions/{interaction_id}/{interaction_token}/callback"
@@ -126,3 +127,31 @@ async def test_reading_back_the_answer_failing_does_not_undo_it(bot, fake_discor
     assert await _records(bot, fake_discord) == 1
     fake_discord.clear_faults()
     await _keeps_answering(fake_discord, bot)
+
+
+@pytest.mark.parametrize("failure", ["expired token", "503"])
+async def test_expiring_menu_whose_message_cannot_be_edited(bot, fake_discord, caplog, monkeypatch, failure):
+    """When the article menu expires, the bot disables it by editing @original; a dead token or a
+    5xx there is logged at debug level and nothing else happens."""
+    caplog.set_level(logging.DEBUG, logger="bot.views")
+    monkeypatch.setitem(OwnedView.__init__.__kwdefaults__, "timeout", 0.3)
+    inter, answer = await run(fake_discord, "brief")
+    assert button_count(answer) == 1
+    await fake_discord.wait_for(  # the bot has read back its message (to edit it at expiry)
+        lambda: any(r.status == 200 and inter.token in r.path for r in fake_discord.requests_to("GET", ORIGINAL))
+    )
+    if failure == "expired token":
+        fake_discord.expire_interaction(inter, 401)
+    else:
+        fake_discord.inject_fault("PATCH", ORIGINAL, 503, times=None)
+    await fake_discord.wait_for(lambda: _logged(caplog, logging.DEBUG, "could not disable an expired view"), timeout=5)
+    edits = [r for r in fake_discord.requests_to("PATCH", ORIGINAL) if inter.token in r.path]
+    assert edits and all(r.status == (401 if failure == "expired token" else 503) for r in edits)
+    assert not inter.original["components"][0]["components"][0].get("disabled")  # unchanged, as Discord left it
+    assert _logged(caplog, logging.ERROR, "") == [] and _unhandled(caplog) == []
+    fake_discord.clear_faults()
+    await _keeps_answering(fake_discord, bot)
+
+
+def button_count(message: dict) -> int:
+    return sum(len(row.get("components", [])) for row in message.get("components", []))
