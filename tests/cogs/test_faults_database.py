@@ -5,6 +5,7 @@ database makes them wait), answered once it frees, and every request is recorded
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import sqlite3
 import sys
@@ -68,12 +69,12 @@ async def test_commands_wait_out_a_locked_database_and_nothing_is_lost(bot, fake
     assert brief["embeds"][0]["title"].startswith("North Korea")
     assert summary["embeds"][0]["title"].startswith("Warning")
     assert "Joel Wuthnow" in str(author["embeds"][0])
-    # /history is private whether answered at once or deferred, and shows the record made before.
+    # /history stays private when deferred, and shows the record made before the lock.
     assert sent[3].callbacks[0].data["flags"] & EPHEMERAL
     assert "/summary" in history["embeds"][0]["description"]
 
     # Every request made while the database was locked is in it now, once.
-    with sqlite3.connect(db_path) as check:
+    with contextlib.closing(sqlite3.connect(db_path)) as check:
         rows = check.execute("SELECT user_id, command FROM requests ORDER BY id").fetchall()
         assert check.execute("SELECT value FROM bot_state WHERE key = 'locker'").fetchone() == ("was here",)
     expected = [(int(owner["id"]), "summary"), *[(int(alice["id"]), c) for c in ("brief", "summary", "author")]]
