@@ -8,6 +8,7 @@ import hashlib
 import json
 import logging
 import secrets
+import sqlite3
 import time
 from typing import Any
 
@@ -246,6 +247,11 @@ class BriefBot(commands.Bot):
             message = str(error) or "You can't use this command here."
         elif isinstance(error, app_commands.TransformerError):
             message = f"I couldn't understand {error.value!r} for that option."
+        elif isinstance(original, sqlite3.OperationalError) and "locked" in str(original):
+            # Another process held the database longer than the busy timeout: nothing was answered
+            # and nothing recorded, so the user can simply ask again.
+            log.warning("database locked during interaction %s: %s", interaction.id, original)
+            message = "My database is busy right now, so I couldn't do that. Please try again in a moment."
         else:
             error_id = secrets.token_hex(4)
             command = interaction.command.qualified_name if interaction.command else "?"

@@ -32,6 +32,7 @@ from bot.storage.articles import ArticleRepository, ArticleRow
 from bot.storage.subscriptions import Subscription, SubscriptionRepository
 from bot.text import fold, slugify
 from bot.titles import TitleIndex
+from bot.workers import exit_with_parent
 
 log = logging.getLogger(__name__)
 
@@ -620,4 +621,9 @@ PROCESS_POOL_THRESHOLD = 32
 
 def _analysis_pool() -> concurrent.futures.ProcessPoolExecutor:
     workers = max(1, min(os.cpu_count() or 1, 8))
-    return concurrent.futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+    return concurrent.futures.ProcessPoolExecutor(
+        workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=exit_with_parent,  # a killed bot leaves no workers behind
+        initargs=(os.getpid(),),
+    )

@@ -9,7 +9,7 @@ from discord.ext import commands
 from bot.app import BriefBot
 from bot.errors import UserError
 from bot.render import NO_MENTIONS, author_embed
-from cogs.common import article_autocomplete, work_cooldown
+from cogs.common import acknowledged_in_time, article_autocomplete, reply, work_cooldown
 
 
 class Authors(commands.Cog):
@@ -34,12 +34,13 @@ class Authors(commands.Cog):
             row = matches[0]
         else:
             row = library.lookup(article)
-        loaded, _ = await library.load(row)
-        names = {a.name for a in loaded.authors}
-        others = [r.title for r in library.by_authors(names) if r.id != row.id]
-        await self.bot.record(interaction, row.id, "author")
-        embed = author_embed(loaded.title, list(loaded.authors), loaded.publication, others)
-        await interaction.response.send_message(embed=embed, allowed_mentions=NO_MENTIONS)
+        async with acknowledged_in_time(interaction):
+            loaded, _ = await library.load(row)
+            names = {a.name for a in loaded.authors}
+            others = [r.title for r in library.by_authors(names) if r.id != row.id]
+            await self.bot.record(interaction, row.id, "author")
+            embed = author_embed(loaded.title, list(loaded.authors), loaded.publication, others)
+            await reply(interaction, embed=embed, allowed_mentions=NO_MENTIONS)
 
 
 async def setup(bot: BriefBot) -> None:

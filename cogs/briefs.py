@@ -10,7 +10,7 @@ from bot.app import BriefBot
 from bot.engine import SUMMARY_LENGTHS
 from bot.render import NO_MENTIONS, brief_embed, summary_embed
 from bot.views import ArticleSwitcher
-from cogs.common import acknowledged_in_time, article_autocomplete, reply, work_cooldown
+from cogs.common import acknowledged_in_time, article_autocomplete, reply, sent_message, work_cooldown
 
 LENGTH_CHOICES = [
     app_commands.Choice(name=f"{name} ({n} sentences)", value=name) for name, n in SUMMARY_LENGTHS.items()
@@ -54,7 +54,7 @@ class Briefs(commands.Cog):
             view = ArticleSwitcher(interaction.user.id, newest, row.id, render)
             view.message = await reply(interaction, embed=embed, view=view, allowed_mentions=NO_MENTIONS)
             if view.message is None:
-                view.message = await interaction.original_response()
+                view.message = await sent_message(interaction)
 
     @app_commands.command(name="summary", description="Only the summary of an article, in its own words")
     @app_commands.describe(

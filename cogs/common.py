@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -10,6 +12,8 @@ import discord
 from discord import app_commands
 
 from bot.render import CHOICE_LIMIT, choice_name
+
+log = logging.getLogger(__name__)
 
 # Commands that do work: at most 5 uses per 15 seconds per user, answered politely beyond that.
 work_cooldown = app_commands.checks.cooldown(5, 15.0, key=lambda i: i.user.id)
@@ -26,24 +30,69 @@ async def article_autocomplete(interaction: discord.Interaction, current: str) -
 # reads; past BUSY_THRESHOLD commands in flight, a command is acknowledged first (deferred) so that
 # it is inside Discord's 3-second window whatever the queue, and answered as soon as it can be.
 BUSY_THRESHOLD = 32
+# Whatever else makes a command slow (another process holding the database locked, a slow disk),
+# one not answered after ACK_DEADLINE seconds is deferred, so it is still answered, by followup.
+ACK_DEADLINE = 1.5
 _in_flight = 0
 
 
+def _answer_lock(interaction: discord.Interaction) -> asyncio.Lock:
+    """Serialises the first answer: a deferral by the watchdog never races the command's own reply."""
+    lock = interaction.extras.get("briefbot_answer_lock")
+    if lock is None:
+        lock = interaction.extras["briefbot_answer_lock"] = asyncio.Lock()
+    return lock
+
+
+async def _defer(interaction: discord.Interaction, ephemeral: bool) -> None:
+    async with _answer_lock(interaction):
+        if not interaction.response.is_done():
+            await interaction.response.defer(thinking=True, ephemeral=ephemeral)
+
+
+async def _defer_after(interaction: discord.Interaction, delay: float, ephemeral: bool) -> None:
+    await asyncio.sleep(delay)
+    try:
+        await _defer(interaction, ephemeral)
+    except discord.HTTPException:
+        log.warning("could not defer slow interaction %s", interaction.id, exc_info=True)
+
+
 @contextlib.asynccontextmanager
-async def acknowledged_in_time(interaction: discord.Interaction) -> AsyncIterator[None]:
+async def acknowledged_in_time(interaction: discord.Interaction, *, ephemeral: bool = False) -> AsyncIterator[None]:
+    """Run a command's work so that Discord gets an acknowledgement in time: at once under a burst,
+    after ACK_DEADLINE seconds when the work is slow. Answer inside it with ``reply``."""
     global _in_flight
     _in_flight += 1
+    watchdog = asyncio.create_task(_defer_after(interaction, ACK_DEADLINE, ephemeral))
     try:
-        if _in_flight > BUSY_THRESHOLD and not interaction.response.is_done():
-            await interaction.response.defer(thinking=True)
+        if _in_flight > BUSY_THRESHOLD:
+            await _defer(interaction, ephemeral)
         yield
     finally:
         _in_flight -= 1
+        async with _answer_lock(interaction):  # a deferral under way completes first
+            watchdog.cancel()
 
 
 async def reply(interaction: discord.Interaction, **kwargs: Any) -> discord.Message | None:
     """Answer, as a followup when the command was deferred; returns the message when it has one."""
-    if interaction.response.is_done():
-        return await interaction.followup.send(**kwargs, wait=True)
-    await interaction.response.send_message(**kwargs)
-    return None
+    async with _answer_lock(interaction):
+        if interaction.response.is_done():
+            return await interaction.followup.send(**kwargs, wait=True)
+        await interaction.response.send_message(**kwargs)
+        return None
+
+
+async def sent_message(interaction: discord.Interaction) -> discord.InteractionMessage | None:
+    """The answer just sent, which a view keeps to disable its controls when it expires. The answer
+    stands even when Discord cannot return it (5xx, expired token): that is logged, not reported."""
+    try:
+        return await interaction.original_response()
+    except discord.HTTPException as exc:
+        log.warning(
+            "could not fetch the original response of interaction %s (%s); its controls stay enabled after expiry",
+            interaction.id,
+            exc,
+        )
+        return None

@@ -9,6 +9,7 @@ from discord.ext import commands
 from bot.app import BriefBot
 from bot.render import NO_MENTIONS, ROWS_PER_PAGE, articles_embed, pages_for
 from bot.views import Paginator
+from cogs.common import sent_message
 
 
 class LibraryCog(commands.Cog, name="Library"):
@@ -30,7 +31,7 @@ class LibraryCog(commands.Cog, name="Library"):
             return
         view = Paginator(interaction.user.id, pages, render)
         await interaction.response.send_message(embed=first, view=view, allowed_mentions=NO_MENTIONS)
-        view.message = await interaction.original_response()
+        view.message = await sent_message(interaction)
 
 
 async def setup(bot: BriefBot) -> None:

@@ -9,6 +9,7 @@ from discord.ext import commands
 from bot.app import BriefBot
 from bot.render import NO_MENTIONS, ROWS_PER_PAGE, history_embed, pages_for
 from bot.views import Confirm, Paginator
+from cogs.common import acknowledged_in_time, reply, sent_message
 
 
 class Records(commands.Cog):
@@ -18,20 +19,24 @@ class Records(commands.Cog):
     @app_commands.command(name="history", description="The briefs you have asked me for (only you see this)")
     async def history(self, interaction: discord.Interaction) -> None:
         user_id = interaction.user.id
-        total = await self.bot.requests.count(user_id)
-        pages = pages_for(total, ROWS_PER_PAGE)
+        async with acknowledged_in_time(interaction, ephemeral=True):
+            total = await self.bot.requests.count(user_id)
+            pages = pages_for(total, ROWS_PER_PAGE)
 
-        async def render(page: int) -> discord.Embed:
-            records = await self.bot.requests.history(user_id, ROWS_PER_PAGE, page * ROWS_PER_PAGE)
-            return history_embed(records, page, pages, total)
+            async def render(page: int) -> discord.Embed:
+                records = await self.bot.requests.history(user_id, ROWS_PER_PAGE, page * ROWS_PER_PAGE)
+                return history_embed(records, page, pages, total)
 
-        first = await render(0)
-        if pages == 1:
-            await interaction.response.send_message(embed=first, ephemeral=True, allowed_mentions=NO_MENTIONS)
-            return
-        view = Paginator(user_id, pages, render)
-        await interaction.response.send_message(embed=first, view=view, ephemeral=True, allowed_mentions=NO_MENTIONS)
-        view.message = await interaction.original_response()
+            first = await render(0)
+            if pages == 1:
+                await reply(interaction, embed=first, ephemeral=True, allowed_mentions=NO_MENTIONS)
+                return
+            view = Paginator(user_id, pages, render)
+            view.message = await reply(
+                interaction, embed=first, view=view, ephemeral=True, allowed_mentions=NO_MENTIONS
+            )
+            if view.message is None:
+                view.message = await sent_message(interaction)
 
     @app_commands.command(name="forget", description="Delete every record I keep of you (asks you to confirm)")
     async def forget(self, interaction: discord.Interaction) -> None:
@@ -54,7 +59,7 @@ class Records(commands.Cog):
             ephemeral=True,
             allowed_mentions=NO_MENTIONS,
         )
-        view.message = await interaction.original_response()
+        view.message = await sent_message(interaction)
 
 
 async def setup(bot: BriefBot) -> None:

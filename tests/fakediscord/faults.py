@@ -11,6 +11,11 @@ from dataclasses import dataclass, field
 
 from .payloads import Json
 
+# What Discord answers on a webhook route (followups, @original) once an interaction token is no
+# longer valid (tokens live 15 minutes): 401 50027, or 404 10015 for a webhook it no longer knows.
+INVALID_WEBHOOK_TOKEN: Json = {"message": "Invalid Webhook Token", "code": 50027}
+UNKNOWN_WEBHOOK: Json = {"message": "Unknown Webhook", "code": 10015}
+
 _MESSAGES = {
     400: ("400: Bad Request", 0),
     401: ("401: Unauthorized", 0),
@@ -38,6 +43,8 @@ def error_body(status: int, template: str | None = None) -> Json:
             if template and needle in template:
                 return {"message": message, "code": code}
         return {"message": "404: Not Found", "code": 0}
+    if status == 401 and template and template.startswith("/webhooks/"):
+        return dict(INVALID_WEBHOOK_TOKEN)
     message, code = _MESSAGES.get(status, (f"{status}: Error", 0))
     return {"message": message, "code": code}
 

@@ -35,11 +35,18 @@ class Op:
     HEARTBEAT_ACK = 11
 
 
+# Close codes after which Discord does not let the session be resumed.
+NON_RESUMABLE_CLOSE = frozenset({4007, 4009})
+
+
 class GatewayConnection:
     """One websocket. Sends are serialised so the zlib stream stays in order."""
 
-    def __init__(self, ws: web.WebSocketResponse, path: str, query: dict[str, str]) -> None:
+    def __init__(
+        self, ws: web.WebSocketResponse, path: str, query: dict[str, str], request: web.Request | None = None
+    ) -> None:
         self.ws = ws
+        self.request = request
         self.path = path
         self.query = query
         self.encoding = query.get("encoding", "json")
@@ -74,6 +81,15 @@ class GatewayConnection:
         self.closed_by_server = True
         async with self._lock:
             await self.ws.close(code=code, message=message.encode())
+
+    def abort(self) -> None:
+        """Cut the TCP connection without a close frame (a network failure, not a Discord close)."""
+        self.closed_by_server = True
+        if self.session is not None and self.session.conn is self:
+            self.session.conn = None  # what is dispatched from now on waits in the buffer for RESUME
+        transport = self.request.transport if self.request is not None else None
+        if transport is not None:
+            transport.abort()
 
 
 class GatewaySession:
@@ -152,10 +168,22 @@ class FakeGateway:
         for session in targets:
             await session.dispatch(event, transform(session.intents) if transform else data)
 
-    async def drop(self, code: int = 4000, message: str = "fakediscord: dropped") -> None:
-        """Close every open websocket with ``code`` (4000 = resumable, like a Discord-side blip)."""
+    async def drop(self, code: int = 4000, message: str = "fakediscord: dropped", *, abrupt: bool = False) -> None:
+        """Close every open websocket with ``code``, or with ``abrupt=True`` cut the connection without
+        a close frame.
+
+        As on Discord, 4000 (unknown error) and an abrupt cut leave the session resumable (a RESUME
+        replays what was dispatched since the client's last sequence number), while the codes in
+        ``NON_RESUMABLE_CLOSE`` (4007 invalid seq, 4009 session timed out) end it: a RESUME attempt
+        then gets op 9 INVALID_SESSION(false) and the client must IDENTIFY again.
+        """
         for conn in self.open_connections:
-            await conn.close(code, message)
+            if not abrupt and code in NON_RESUMABLE_CLOSE and conn.session is not None:
+                conn.session.resumable = False
+            if abrupt:
+                conn.abort()
+            else:
+                await conn.close(code, message)
 
     async def request_reconnect(self) -> None:
         for conn in self.open_connections:
@@ -177,7 +205,7 @@ class FakeGateway:
     async def handle(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse(autoping=True)
         await ws.prepare(request)
-        conn = GatewayConnection(ws, request.path, dict(request.query))
+        conn = GatewayConnection(ws, request.path, dict(request.query), request)
         self.connections.append(conn)
         self.fake._changed()
         await conn.send(

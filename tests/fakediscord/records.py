@@ -102,6 +102,7 @@ class FakeInteraction:
         self.followups: list[Json] = []
         self.edits: list[Json] = []
         self.deleted_original = False
+        self.expired: int | None = None  # set by FakeDiscord.expire_interaction: the status its token now gets
         self._signal = signal
 
     def __repr__(self) -> str:

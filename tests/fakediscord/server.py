@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Self
 
 from aiohttp import web
 
-from .faults import Fault, RouteLimit, SlidingWindow, error_body, rate_limited
+from .faults import INVALID_WEBHOOK_TOKEN, UNKNOWN_WEBHOOK, Fault, RouteLimit, SlidingWindow, error_body, rate_limited
 from .gateway import FakeGateway
 from .interactions import (
     ALLOWED_RESPONSES,
@@ -352,6 +352,15 @@ class FakeDiscord:
         self.faults.append(fault)
         return fault
 
+    def expire_interaction(self, inter: FakeInteraction, status: int = 401) -> None:
+        """Let ``inter``'s token expire, as Discord does 15 minutes after the interaction: its callback
+        answers 404 10062 Unknown interaction, and followups and ``@original`` answer 401 50027 Invalid
+        Webhook Token (``status=401``) or 404 10015 Unknown Webhook (``status=404``)."""
+        if status not in (401, 404):
+            raise ValueError("an expired interaction token gets 401 or 404")
+        inter.expired = status
+        self._changed()
+
     def clear_faults(self) -> None:
         self.faults.clear()
 
@@ -379,9 +388,10 @@ class FakeDiscord:
         """Send any gateway DISPATCH event to connected bots."""
         await self.gateway.dispatch(event, data, intent=intent)
 
-    async def drop_gateway(self, code: int = 4000) -> None:
-        """Close the bot's websocket(s) from the server side; discord.py should reconnect and RESUME."""
-        await self.gateway.drop(code)
+    async def drop_gateway(self, code: int = 4000, *, abrupt: bool = False) -> None:
+        """Close the bot's websocket(s) from the server side (``abrupt``: cut without a close frame).
+        discord.py reconnects and RESUMEs; after 4007/4009 the session is gone and it must IDENTIFY."""
+        await self.gateway.drop(code, abrupt=abrupt)
 
     async def request_reconnect(self) -> None:
         """Send op 7 RECONNECT."""
@@ -1354,7 +1364,7 @@ class FakeDiscord:
     async def _callback(self, rec: RestRequest) -> Reply:
         iid = rec.params["interaction_id"]
         inter = self.interactions.get(int(iid)) if iid.isdigit() else None
-        if inter is None or inter.token != rec.params["interaction_token"]:
+        if inter is None or inter.token != rec.params["interaction_token"] or inter.expired:
             return 404, {"message": "Unknown interaction", "code": 10062}
         now = time.perf_counter()
         body: Json = rec.json if isinstance(rec.json, dict) else {}
@@ -1424,16 +1434,20 @@ class FakeDiscord:
             return form_error({"data": "Modals need custom_id, title and components"})
         return None
 
-    def _webhook_interaction(self, rec: RestRequest) -> FakeInteraction | None:
+    def _webhook_interaction(self, rec: RestRequest) -> tuple[FakeInteraction | None, Reply | None]:
         inter = self._by_token.get(rec.params["interaction_token"])
         if inter is None or rec.params["application_id"] != str(self.application_id) or not inter.acknowledged:
-            return None
-        return inter
+            return None, (404, dict(UNKNOWN_WEBHOOK))
+        if inter.expired == 401:
+            return None, (401, dict(INVALID_WEBHOOK_TOKEN))
+        if inter.expired == 404:
+            return None, (404, dict(UNKNOWN_WEBHOOK))
+        return inter, None
 
     async def _followup(self, rec: RestRequest) -> Reply:
-        inter = self._webhook_interaction(rec)
-        if inter is None:
-            return 404, {"message": "Unknown Webhook", "code": 10015}
+        inter, err = self._webhook_interaction(rec)
+        if err or inter is None:
+            return err or (404, dict(UNKNOWN_WEBHOOK))
         body: Json = rec.json if isinstance(rec.json, dict) else {}
         if problem := validate_message(body, has_files=bool(rec.files)):
             return 400, problem
@@ -1459,9 +1473,9 @@ class FakeDiscord:
         return 204, None
 
     async def _webhook_message(self, rec: RestRequest) -> Reply:
-        inter = self._webhook_interaction(rec)
-        if inter is None:
-            return 404, {"message": "Unknown Webhook", "code": 10015}
+        inter, err = self._webhook_interaction(rec)
+        if err or inter is None:
+            return err or (404, dict(UNKNOWN_WEBHOOK))
         mid = rec.params["message_id"]
         if mid == "@original":
             msg = None if inter.deleted_original else inter.original

@@ -223,3 +223,51 @@ async def test_fault_injection(fake_discord: FakeDiscord) -> None:
         assert isinstance(readonly, discord.TextChannel)
         with pytest.raises(discord.Forbidden):  # real permission check: @everyone may not send there
             await readonly.send("hi")
+
+
+@pytest.mark.asyncio
+async def test_session_ended_by_a_non_resumable_close_is_identified_again(fake_discord: FakeDiscord) -> None:
+    bot = DemoBot(fake_discord.guild_id)
+
+    async def no_identify_wait(shard_id: int | None, *, initial: bool = False) -> None:
+        return None  # discord.py's 5 s pause between IDENTIFYs; the fake does not rate-limit them
+
+    bot.before_identify_hook = no_identify_wait  # type: ignore[method-assign]
+    async with fake_discord.run(bot):
+        await fake_discord.drop_gateway(code=4009)  # session timed out
+        await fake_discord.wait_for(lambda: fake_discord.identify_count == 2, timeout=5)
+        await fake_discord.wait_until_ready()
+        # discord.py tried to RESUME first and was told the session is gone (op 9, d=false).
+        refused = fake_discord.gateway.connections[1]
+        assert [p["op"] for p in refused.received if p["op"] != 1] == [6]
+        assert {"op": 9, "d": False, "s": None, "t": None} in refused.sent
+        inter = await fake_discord.send_command("ping")
+        assert (await inter.response(timeout=2)).type == ResponseType.CHANNEL_MESSAGE
+    assert fake_discord.resume_count == 0
+
+
+@pytest.mark.asyncio
+async def test_abrupt_drop_is_resumed_with_missed_events_replayed(fake_discord: FakeDiscord) -> None:
+    async with fake_discord.run(DemoBot(fake_discord.guild_id)):
+        await fake_discord.drop_gateway(abrupt=True)
+        assert not fake_discord.gateway.ready  # the session has no socket until the bot resumes it
+        inter = await fake_discord.send_command("ping")  # while no socket is open
+        await fake_discord.wait_for(lambda: fake_discord.resume_count == 1, timeout=5)
+        assert (await inter.response(timeout=2)).type == ResponseType.CHANNEL_MESSAGE
+    assert fake_discord.identify_count == 1
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(("status", "code"), [(401, 50027), (404, 10015)])
+async def test_expired_interaction_token(fake_discord: FakeDiscord, status: int, code: int) -> None:
+    async with fake_discord.run(DemoBot(fake_discord.guild_id)) as bot:
+        inter = await fake_discord.send_command("ping")
+        await inter.response(timeout=2)
+        fake_discord.expire_interaction(inter, status)
+        webhook = discord.Webhook.partial(fake_discord.application_id, inter.token, client=bot)
+        with pytest.raises(discord.HTTPException) as raised:
+            await webhook.send("too late")
+        assert (raised.value.status, raised.value.code) == (status, code)
+        with pytest.raises(discord.HTTPException) as raised:
+            await webhook.edit_message(int(inter.original["id"]), content="too late")
+        assert (raised.value.status, raised.value.code) == (status, code)
