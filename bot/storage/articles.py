@@ -109,6 +109,9 @@ _COLUMNS = (
 )
 
 
+PAIRS_INDEXED = "pairs_indexed"  # bot_state key: every quotation and passage has its word pairs
+
+
 class ArticleRepository:
     def __init__(self, db: aiosqlite.Connection) -> None:
         self.db = db
@@ -475,19 +478,25 @@ class ArticleRepository:
         )
 
     async def backfill_pairs(self) -> int:
-        """Index word pairs for rows stored before the pair indexes existed; returns how many."""
+        """Index word pairs for rows stored before the pair indexes existed; returns how many.
+
+        Counting every indexed row takes seconds at 100,000 articles, so once a database is known
+        to be fully indexed (every save indexes its own rows) it is not counted again."""
+        state = StateRepository(self.db)
+        if await state.get(PAIRS_INDEXED) == "1":
+            return 0
         async with self.db.execute(
             "SELECT (SELECT COUNT(*) FROM quotes) - (SELECT COUNT(*) FROM quote_pairs) "
             "+ (SELECT COUNT(*) FROM passages) - (SELECT COUNT(*) FROM passage_pairs)"
         ) as cur:
             missing = (await cur.fetchone())[0]
-        if missing <= 0:
-            return 0
         async with transaction(self.db):
-            await self.db.execute("DELETE FROM quote_pairs")
-            await self.db.execute("DELETE FROM passage_pairs")
-            await self.index_pairs("1", ())
-        return missing
+            if missing > 0:
+                await self.db.execute("DELETE FROM quote_pairs")
+                await self.db.execute("DELETE FROM passage_pairs")
+                await self.index_pairs("1", ())
+            await state.set(PAIRS_INDEXED, "1")
+        return max(missing, 0)
 
     async def load(self, row: ArticleRow, engine_version: str) -> tuple[Article, Analysis] | None:
         """The full article and its analysis, with the library's id, slug and path."""

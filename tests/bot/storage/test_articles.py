@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bot.engine import ENGINE_VERSION
+from bot.library import analyse_raw
+from bot.loaders import RawArticle
+from bot.parsing import article_id
+from bot.storage.articles import PAIRS_INDEXED, ArticleRepository, StateRepository
+
+TEXT = (
+    "The harbour board approved a new plan on Monday.\n\n"
+    "“We will dredge the channel this summer,” said Ana Lopez, the board's chair.\n"
+)
+
+
+async def count(db, table: str) -> int:
+    async with db.execute(f"SELECT COUNT(*) FROM {table}") as cur:
+        return (await cur.fetchone())[0]
+
+
+async def test_word_pairs_are_backfilled_once_then_never_counted_again(db):
+    repo = ArticleRepository(db)
+    article, analysis = analyse_raw(RawArticle(title="Harbour Plan Approved", text=TEXT))
+    ident = article_id(article.content_hash)
+    await repo.save(replace(article, id=ident, slug="harbour"), analysis, ENGINE_VERSION, file_size=1, file_mtime_ns=1)
+    assert await count(db, "quote_pairs") == await count(db, "quotes") > 0
+    # As a database from before version 4 would be: rows without their word pairs.
+    await db.execute("DELETE FROM quote_pairs")
+    await db.execute("DELETE FROM passage_pairs")
+    missing = await count(db, "quotes") + await count(db, "passages")
+    assert await repo.backfill_pairs() == missing
+    assert await count(db, "quote_pairs") == await count(db, "quotes")
+    assert await count(db, "passage_pairs") == await count(db, "passages")
+    assert await StateRepository(db).get(PAIRS_INDEXED) == "1"
+    # Once known complete, it is not counted again (the count is what costs at scale).
+    await db.execute("DELETE FROM quote_pairs")
+    assert await repo.backfill_pairs() == 0
+    assert await count(db, "quote_pairs") == 0
+
+
+async def test_a_fresh_database_is_marked_indexed_on_its_first_check(db):
+    repo = ArticleRepository(db)
+    assert await repo.backfill_pairs() == 0
+    assert await StateRepository(db).get(PAIRS_INDEXED) == "1"
