@@ -45,6 +45,22 @@ async def until(predicate: Callable[[], object], timeout: float = 10.0) -> None:
         await asyncio.sleep(0.05)
 
 
+async def poll_now(bot: BriefBot, server, timeout: float = 10.0) -> None:  # noqa: ASYNC109
+    """Make the feed due until the bot fetches it again (a poll still finishing may set its next
+    time after ours), then wait for that poll to be recorded (its ETag stored)."""
+    url = server.url("/feed.xml")
+    before = len(server.requests_to("/feed.xml"))
+    deadline = time.monotonic() + timeout
+    while len(server.requests_to("/feed.xml")) <= before:
+        assert time.monotonic() < deadline, "the bot did not poll the feed"
+        await bot.db.execute("UPDATE feeds SET next_poll = 0")
+        await asyncio.sleep(0.1)
+    etag = server.routes["/feed.xml"].etag
+    while (await bot.feeds.get(url)).etag != etag:
+        assert time.monotonic() < deadline, "the poll was not recorded"
+        await asyncio.sleep(0.05)
+
+
 @pytest.fixture
 async def feed_bot(fake_discord, feed_server, tmp_path, articles_dir, monkeypatch) -> AsyncIterator[BriefBot]:
     monkeypatch.setattr(bot.app, "FEED_CHECK_SECONDS", 0.2)
@@ -74,15 +90,13 @@ async def test_new_feed_items_are_briefed_and_posted_exactly_once(fake_discord, 
     await subscribe(fake_discord)
     # The feed gains an item and rewrites every guid; the bot's next poll finds it.
     publish(feed_server, "b", market=True)
-    await feed_bot.db.execute("UPDATE feeds SET next_poll = 0")
+    await poll_now(feed_bot, feed_server)
     await fake_discord.wait_for(lambda: delivered(fake_discord, channel), timeout=10)
     assert delivered(fake_discord, channel) == ["Covered Market Reopens"]
     # More polls, new guids again: nothing more is posted.
     for prefix in ("c", "d"):
         publish(feed_server, prefix, market=True)
-        before = len(feed_server.requests_to("/feed.xml"))
-        await feed_bot.db.execute("UPDATE feeds SET next_poll = 0")
-        await until(lambda b=before: len(feed_server.requests_to("/feed.xml")) > b)
+        await poll_now(feed_bot, feed_server)
     await asyncio.sleep(0.5)
     assert delivered(fake_discord, channel) == ["Covered Market Reopens"]
     titles = [m["embeds"][0]["title"] for m in fake_discord.channel_messages(channel) if m.get("embeds")]
