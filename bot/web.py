@@ -1,43 +1,640 @@
-"""Article pages (HTML) into raw articles: text, title, author, publication, date and address.
+"""Article pages (HTML) into raw articles: text, title, authors, publication, date and address.
 
-trafilatura does the extraction; this module turns its result into a :class:`RawArticle` so that a page
-goes through the same parsing, analysis and storage as a file.
+trafilatura finds the article's text, title, date (htmldate, offline), site name, description and
+canonical address. Authors come from this module, from the page's own evidence, most explicit first:
+
+1. JSON-LD: the ``author`` (or ``creator``) of the page's Article/Posting node, ``@graph`` and
+   ``@id`` references followed;
+2. ``<meta>`` tags naming an author (``author``, ``article:author``, ``parsely-author``,
+   ``sailthru.author``, ``dc.creator``, ``byl``, ``citation_author``, ...);
+3. the visible byline nearest the headline: a "By ..." line, an element whose class or id says
+   byline or author, ``itemprop=author`` or ``rel=author``;
+4. trafilatura's own guess.
+
+Every value is cleaned ("By", roles such as "Staff Writer", dates, e-mail and web addresses, handles,
+the site's own name, "View author archive" and the like are dropped) and split into names. The first
+source that names a person wins; a later source that names the same people and more (the headline
+byline "By A and B" where the meta tag has only A) extends it. An organisation ("AOL Staff") is the
+author only when no source names a person.
 """
 
 from __future__ import annotations
 
+import codecs
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
 from bot.loaders import ArticleFileError, RawArticle
-from bot.text import normalise
+from bot.names import NOT_NAMES, PARTICLE, TOKEN
+from bot.text import fold, normalise
+
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement
 
 MAX_HTML_BYTES = 5_000_000
+AUTHOR_SEPARATOR = "; "  # several authors in RawArticle.author; bot.parsing splits on it first
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """What one page gave: the raw article, and trafilatura's own author guess (for comparison)."""
+
+    raw: RawArticle
+    authors: tuple[str, ...]
+    trafilatura_author: str | None
 
 
 def raw_from_html(html: str | bytes, url: str | None = None, *, source_path: str | None = None) -> RawArticle:
     """Extract the article from one page; raise ArticleFileError saying why when there is none."""
-    import trafilatura  # imported here: loading it costs ~0.3 s, and only HTML needs it
+    return read_page(html, url, source_path=source_path).raw
 
+
+def read_page(html: str | bytes, url: str | None = None, *, source_path: str | None = None) -> Page:
+    """Like :func:`raw_from_html`, keeping the author list and trafilatura's own author guess."""
     if len(html) > MAX_HTML_BYTES:
         raise ArticleFileError(f"page too large ({len(html):,}; the limit is {MAX_HTML_BYTES:,})")
-    if not html.strip():
+    text = decode_html(html) if isinstance(html, bytes) else html
+    if not text.strip():
         raise ArticleFileError("empty page")
+    if "\x00" in text:
+        raise ArticleFileError("binary content (NUL characters)")
+
+    import trafilatura  # imported here: loading it costs ~0.3 s, and only HTML needs it
+    from trafilatura.utils import load_html
+
+    try:
+        tree = load_html(text)
+    except Exception as exc:  # lxml raises assorted errors on broken markup
+        raise ArticleFileError(f"unreadable HTML: {exc}") from exc
+    if tree is None:
+        raise ArticleFileError("not an HTML page")
+    evidence = _collect(tree)  # before trafilatura, which prunes the tree as it extracts
     try:
         doc = trafilatura.bare_extraction(
-            html, url=url, with_metadata=True, include_comments=False, include_tables=False
+            tree, url=url, with_metadata=True, include_comments=False, include_tables=False
         )
     except Exception as exc:  # trafilatura raises assorted lxml errors on broken markup
         raise ArticleFileError(f"unreadable HTML: {exc}") from exc
     if doc is None or not (doc.text or "").strip():
         raise ArticleFileError("no article text found in the page")
-    return RawArticle(
-        text=normalise(doc.text),
-        title=_clean(doc.title),
-        author=_clean(doc.author),
-        url=_clean(doc.url) or url,
+
+    body = _paragraphs(doc.text)
+    title = _clean(doc.title)
+    site = _clean(doc.sitename)
+    page_url = _clean(doc.url) or url
+    authors = choose_authors(evidence, title=title, site=site, url=page_url, fallback=doc.author)
+    raw = RawArticle(
+        text=body,
+        title=title,
+        author=AUTHOR_SEPARATOR.join(authors) or None,
+        url=page_url,
         published=_clean(doc.date),
-        publication=_clean(doc.sitename),
-        dek=_clean(doc.description),
+        publication=site,
+        dek=_dek(_clean(doc.description), body, title),
         source_path=source_path,
     )
+    return Page(raw=raw, authors=tuple(authors), trafilatura_author=_clean(doc.author))
+
+
+# --- decoding ------------------------------------------------------------------------------------
+
+_BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+_DECLARED = re.compile(
+    rb"""<meta[^>]*?charset\s*=\s*["']?\s*([a-z0-9_.:-]+)|<\?xml[^>]*?encoding\s*=\s*["']([a-z0-9_.:-]+)""", re.I
+)
+# Browsers read these labels as windows-1252 (WHATWG Encoding Standard); so do we.
+_AS_CP1252 = {"latin_1", "iso8859-1", "ascii", "cp1252", "iso8859_1"}
+
+
+def decode_html(data: bytes) -> str:
+    """A page's bytes as text: a byte-order mark first; then UTF-8 when the bytes are valid UTF-8
+    (a page that declares latin-1 but is valid UTF-8 is UTF-8); then the charset the page declares
+    in ``<meta charset>``, ``http-equiv`` or ``<?xml encoding?>``; then trafilatura's detection."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom) :].decode(encoding, errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    declared = declared_charset(data)
+    if declared is not None:
+        return data.decode(declared, errors="replace")
+    from trafilatura.utils import decode_file
+
+    return decode_file(data)
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The Python codec for the charset the page declares in its first 4 KB, if it names a known one."""
+    match = _DECLARED.search(data[:4096])
+    if not match:
+        return None
+    label = (match.group(1) or match.group(2)).decode("ascii", "ignore")
+    try:
+        name = codecs.lookup(label).name
+    except LookupError:
+        return None
+    return "cp1252" if name in _AS_CP1252 else name
+
+
+# --- evidence ------------------------------------------------------------------------------------
+
+_SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "head", "iframe", "select", "textarea"})
+_BYLINE_ATTR = re.compile(r"byline|author|writer|contributor|creator", re.I)
+_NOT_BYLINE_ATTR = re.compile(r"bio|description|about|avatar|image|photo|img|twitter|social|follow|comment", re.I)
+_BY = re.compile(
+    r"^\s*(?:(?:written|posted|words|story|text|reporting|report|published|compiled|edited|photos?)(?:\s+and\s+\w+)?\s+)?"
+    r"by\b\s*:?\s*(?P<rest>.*)$",
+    re.I | re.S,
+)
+_MAX_SPAN_PIECES = 40
+_NEAR_PIECES = 6  # text nodes: bylines this close to the nearest one count as equally near
+_KIND_RANK = {"itemprop": 0, "rel": 1, "class": 2}  # a byline element holds a few names, a role and a date, not a story list
+
+
+@dataclass(slots=True)
+class Evidence:
+    """Author evidence read from one page before extraction."""
+
+    jsonld: list[str] = field(default_factory=list)  # person names and raw author strings
+    jsonld_orgs: list[str] = field(default_factory=list)
+    meta: list[str] = field(default_factory=list)
+    owners: list[str] = field(default_factory=list)  # publisher, copyright holder, site name
+    pieces: list[str] = field(default_factory=list)  # the page's visible text nodes, in order
+    headlines: list[tuple[int, str]] = field(default_factory=list)  # (piece index, h1 text)
+    spans: list[tuple[int, int, str]] = field(default_factory=list)  # byline elements: (start, end, kind)
+
+
+def _collect(tree: HtmlElement) -> Evidence:
+    evidence = Evidence()
+    _read_jsonld(tree, evidence)
+    _read_meta(tree, evidence)
+    _read_body(tree, evidence)
+    return evidence
+
+
+def _read_jsonld(tree: HtmlElement, evidence: Evidence) -> None:
+    nodes: list[dict[str, Any]] = []
+    for script in tree.iter("script"):
+        if "ld+json" not in (script.get("type") or "").lower() or not script.text:
+            continue
+        data = _load_json(script.text)
+        if data is not None:
+            nodes.extend(_json_nodes(data))
+    by_id = {n["@id"]: n for n in nodes if isinstance(n.get("@id"), str)}
+
+    def rank(node: dict[str, Any]) -> int:
+        types = " ".join(_as_list(node.get("@type"))).lower()
+        return 0 if ("article" in types or "posting" in types) else 1
+
+    for node in nodes:
+        for key in ("publisher", "copyrightHolder", "sourceOrganization"):
+            for owner in _as_list(node.get(key)):
+                name = owner.get("name") if isinstance(owner, dict) else owner
+                if isinstance(name, str):
+                    evidence.owners.append(name)
+    for node in sorted((n for n in nodes if "author" in n or "creator" in n), key=rank):
+        if _is_type(node, "person", "organization"):
+            continue
+        for value in _as_list(node.get("author") or node.get("creator")):
+            if isinstance(value, dict) and set(value) <= {"@id", "@type"} and value.get("@id") in by_id:
+                value = by_id[value["@id"]]
+            if isinstance(value, str):
+                evidence.jsonld.append(value)
+            elif isinstance(value, dict):
+                name = value.get("name")
+                if isinstance(name, list):
+                    name = " ".join(n for n in name if isinstance(n, str))
+                if not isinstance(name, str):
+                    given, family = value.get("givenName"), value.get("familyName")
+                    name = f"{given} {family}" if isinstance(given, str) and isinstance(family, str) else None
+                if not name:
+                    continue
+                if _is_type(value, "organization", "newsmediaorganization", "corporation", "website"):
+                    evidence.jsonld_orgs.append(name)
+                else:
+                    evidence.jsonld.append(name)
+        if evidence.jsonld or evidence.jsonld_orgs:
+            break  # the best-ranked node that names an author is the article's
+
+
+def _load_json(text: str) -> Any:
+    text = text.strip()
+    for candidate in (text, re.sub(r"^\s*(?:<!--|<!\[CDATA\[)|(?:-->|\]\]>)\s*$|;\s*$", "", text)):
+        try:
+            return json.loads(candidate, strict=False)
+        except ValueError:
+            continue
+    return None
+
+
+def _json_nodes(data: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
+    if depth > 6:
+        return
+    if isinstance(data, list):
+        for item in data:
+            yield from _json_nodes(item, depth + 1)
+    elif isinstance(data, dict):
+        yield data
+        for key in ("@graph", "mainEntity", "itemListElement"):
+            if key in data:
+                yield from _json_nodes(data[key], depth + 1)
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [] if value is None else [value]
+
+
+def _is_type(node: dict[str, Any], *names: str) -> bool:
+    return any(isinstance(t, str) and t.lower() in names for t in _as_list(node.get("@type")))
+
+
+_META_AUTHOR_KEY = re.compile(r"(?:^|[:._-])(?:authors?|creator|byl|byline)(?:[:._-]?name)?$", re.I)
+
+
+_META_OWNER_KEYS = frozenset(
+    {"copyright", "og:site_name", "application-name", "article:publisher", "publisher", "dc.publisher", "dc.rights"}
+)
+
+
+def _read_meta(tree: HtmlElement, evidence: Evidence) -> None:
+    for meta in tree.iter("meta"):
+        key = (meta.get("name") or meta.get("property") or meta.get("itemprop") or "").strip().lower()
+        value = meta.get("content") or meta.get("value")  # some saved pages write value= for content=
+        if not key or not value or key.startswith("twitter:"):
+            continue
+        if key == "parsely-page":
+            data = _load_json(value)
+            if isinstance(data, dict):
+                evidence.meta.extend(v for v in _as_list(data.get("author") or data.get("authors")) if isinstance(v, str))
+        elif _META_AUTHOR_KEY.search(key):
+            evidence.meta.append(value)
+        elif key in _META_OWNER_KEYS:
+            evidence.owners.append(value)
+
+
+def _read_body(tree: HtmlElement, evidence: Evidence) -> None:
+    """Walk the body once: its text nodes in order, where the headlines are, and the spans of
+    elements that carry a byline (by class, id, itemprop or rel)."""
+    from lxml import etree
+
+    pieces = evidence.pieces
+    skip_depth = 0  # inside script, style and the like: their text is not the page's
+    h1_start: int | None = None
+    opened: list[tuple[int, str | None]] = []
+    for event, el in etree.iterwalk(tree, events=("start", "end", "comment")):
+        if event == "comment":
+            if not skip_depth and el.tail and el.tail.strip():
+                pieces.append(el.tail)
+            continue
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if event == "start":
+            if skip_depth or tag in _SKIP_TAGS:
+                skip_depth += 1
+                continue
+            opened.append((len(pieces), _byline_kind(el)))
+            if tag == "h1" and h1_start is None:
+                h1_start = len(pieces)
+            if el.text and el.text.strip():
+                pieces.append(el.text)
+            continue
+        if skip_depth:
+            skip_depth -= 1
+            if skip_depth:
+                continue
+        else:
+            start, kind = opened.pop()
+            if kind and len(pieces) > start:
+                evidence.spans.append((start, len(pieces), kind))
+            if tag == "h1" and h1_start is not None:
+                evidence.headlines.append((h1_start, " ".join(" ".join(pieces[h1_start:]).split())))
+                h1_start = None
+        if el.tail and el.tail.strip():
+            pieces.append(el.tail)
+
+
+def _byline_kind(el: HtmlElement) -> str | None:
+    if "author" in (el.get("itemprop") or "").lower():
+        return "itemprop"
+    if "author" in (el.get("rel") or "").lower().split():
+        return "rel"
+    attrs = f"{el.get('class') or ''} {el.get('id') or ''}"
+    if _BYLINE_ATTR.search(attrs) and not _NOT_BYLINE_ATTR.search(attrs):
+        return "class"
+    return None
+
+
+# --- names ---------------------------------------------------------------------------------------
+
+_NAME_TOKEN = re.compile(rf"^{TOKEN}$")
+_INITIALS = re.compile(r"^(?:[A-Z]\.?){1,3}$|^(?:[A-Z]\.){1,3}[A-Z]?$")
+_PARTICLE_RE = re.compile(rf"^{PARTICLE}$", re.I)
+_SUFFIX_RE = re.compile(r"^(?:Jr\.?|Sr\.?|II|III|IV)$")
+_NICKNAME = re.compile(r"^[\"“‘'][^\"“”‘’']{2,30}[\"”’']$")
+
+_MONTHS = frozenset(
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec".split()
+)
+# Words that end a name in a byline: roles, interface labels, what follows a name on a page.
+_STOP = frozenset(
+    """
+    staff writer writers editor editors reporter reporters correspondent correspondents contributor contributors
+    columnist columnists producer producers fellow analyst senior junior chief deputy associate assistant managing
+    executive contributing special national international political politics business news desk team bureau
+    ceo cto cfo founder president director head lead host anchor photographer photographers illustrator
+    updated update version published posted modified last view views link copied copy more follow following share shares
+    email e-mail contact see full bio profile read comments comment min minute minutes ago hour hours today
+    yesterday and or with the for from in at of on by via about all articles stories posts archive rss feed
+    get subscribe sign log print save sponsored advertisement opinion analysis review video audio photo image
+    """.split()
+)
+# Words that make a credit an organisation rather than a person.
+_ORG_WORDS = frozenset(
+    """
+    news post times daily journal press media insider magazine network group inc ltd llc staff team desk reuters associated
+    wire service agency online herald tribune telegraph guardian gazette review weekly report radio tv television
+    broadcasting company corporation university institute foundation committee council department office
+    editorial board contributors newsroom club association society center centre
+    """.split()
+)
+_URL_OR_MAIL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+|@\w+")
+_SEPARATORS = re.compile(r"\s*(?:[;|·•/\n]|\s[-–—]\s|,(?!\s*(?:Jr|Sr)\b)|\s+(?:and|with|&)\s+|&)\s*", re.I)
+
+
+def byline_names(value: str, *, stop_words: frozenset[str] = frozenset()) -> list[str]:
+    """The people a byline string names, cleaned: "By JANE DOE and John Roe, Staff Writers" ->
+    ["Jane Doe", "John Roe"]. Roles, dates, addresses and handles are dropped."""
+    return _dedupe(n for part in _parts(value) if (n := person_name(part, stop_words=stop_words)))
+
+
+def _parts(value: str) -> list[str]:
+    value = normalise(value).strip()
+    by = _BY.match(value)
+    if by:
+        value = by.group("rest")
+    value = re.sub(r"^(?:authors?|autor|auteur|byline)\s*:\s*", "", value, flags=re.I)
+    value = _URL_OR_MAIL.sub("\n", value)
+    value = re.sub(r"\((?:[^()]{0,40})\)|\[[^\]]{0,40}\]", " ", value)  # "(R.J.)", "(@handle)", "[Updated]"
+    return [p for p in _SEPARATORS.split(value) if p and p.strip()]
+
+
+def person_name(part: str, *, stop_words: frozenset[str] = frozenset()) -> str | None:
+    """The person's name at the start of one byline part ("Howard Blume Staff Writer" ->
+    "Howard Blume"), or None when the part does not start with one."""
+    part = _BY.sub(r"\g<rest>", part.strip()).strip(" \t,.:;-–—")
+    if not part or len(part.split()) > 9:
+        return None
+    letters = [c for c in part if c.isalpha()]
+    if letters and all(c.isupper() for c in letters) and len(letters) > 3:
+        part = part.title()  # JANE DOE
+    tokens = _name_tokens(part)
+    names: list[str] = []
+    for i, token in enumerate(tokens):
+        bare = token.rstrip(",")
+        low = fold(bare.rstrip("."))
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if low in stop_words or low in _STOP:
+            break
+        if low in _MONTHS and (not nxt or nxt[:1].isdigit() or len(names) >= 2):
+            break
+        if bare in NOT_NAMES and low not in _MONTHS and not names:
+            return None
+        if _NAME_TOKEN.match(bare) or _INITIALS.match(bare) or _NICKNAME.match(bare):
+            names.append(bare)
+        elif names and _SUFFIX_RE.match(bare):
+            names.append(bare)
+        elif names and _PARTICLE_RE.match(bare) and nxt and _NAME_TOKEN.match(nxt.rstrip(",")):
+            names.append(bare)
+        else:
+            break
+    names = _undouble(names)
+    core = [t for t in names if not _PARTICLE_RE.match(t) and not _NICKNAME.match(t) and not _SUFFIX_RE.match(t)]
+    if not 2 <= len(core) <= 5 or all(_INITIALS.match(t) for t in core):
+        return None
+    if any(fold(t) in _ORG_WORDS for t in core) or all(t in NOT_NAMES for t in core):
+        return None
+    if _INITIALS.match(core[-1]) and len(core[-1]) <= 2:
+        return None  # "Adkins J." is a name cut short or a reference, not a byline
+    return " ".join(names)
+
+
+def _name_tokens(part: str) -> list[str]:
+    """Whitespace tokens, with a quoted nickname ("Tania Mae") kept as one token."""
+    out: list[str] = []
+    for m in re.finditer(r"[\"“][^\"“”]{2,30}[\"”]|\S+", part):
+        out.append(m.group(0))
+    return out
+
+
+def _undouble(tokens: list[str]) -> list[str]:
+    """"Ellyn Shook Ellyn Shook" (a name printed twice by a layout) -> "Ellyn Shook"."""
+    n = len(tokens)
+    if n >= 4 and n % 2 == 0 and tokens[: n // 2] == tokens[n // 2 :]:
+        return tokens[: n // 2]
+    return tokens
+
+
+def organisation_name(value: str) -> str | None:
+    """A credit that names no person but an organisation ("AOL Staff", "BBC News"), cleaned."""
+    parts = _parts(value)
+    if len(parts) != 1:
+        return None
+    text = " ".join(parts[0].split()).strip(" ,.:;-–—")
+    words = text.split()
+    if not 1 <= len(words) <= 6 or any(c.isdigit() for c in text) or not text[:1].isupper():
+        return None
+    if len(words) == 1 and (fold(text) in _STOP or len(text) < 3):
+        return None
+    if fold(text) in {"staff", "admin", "administrator", "editor", "editors", "guest", "unknown", "anonymous"}:
+        return None
+    return text
+
+
+def _dedupe(names: Iterable[str]) -> list[str]:
+    out: list[str] = []
+    keys: list[tuple[str, ...]] = []
+    for name in names:
+        key = name_key(name)
+        if not key:
+            continue
+        same = next((i for i, k in enumerate(keys) if _same_person(k, key)), None)
+        if same is None:
+            out.append(name)
+            keys.append(key)
+        elif len(key) > len(keys[same]):  # keep the fuller form: "Laura E. Adkins" over "Laura Adkins"
+            out[same], keys[same] = name, key
+    return out
+
+
+def name_key(name: str) -> tuple[str, ...]:
+    """A name as folded word tokens, for comparing names: case, accents and punctuation ignored."""
+    return tuple(re.findall(r"\w+", fold(name)))
+
+
+def _same_person(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    if a == b:
+        return True
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    # "Laura Adkins" and "Laura E. Adkins": same first and last word, the shorter's words all in the longer.
+    return len(short) >= 2 and short[0] == long_[0] and short[-1] == long_[-1] and set(short) <= set(long_)
+
+
+# --- choosing ------------------------------------------------------------------------------------
+
+
+def choose_authors(
+    evidence: Evidence,
+    *,
+    title: str | None = None,
+    site: str | None = None,
+    url: str | None = None,
+    fallback: str | None = None,
+) -> list[str]:
+    """The page's authors from its evidence (see the module docstring for the order)."""
+    stop = _site_words(site, url)
+    found = [
+        _names(evidence.jsonld, stop),
+        _names(evidence.meta, stop),
+        _visible_byline(evidence, title, stop),
+        _names([fallback] if fallback else [], stop),
+    ]
+    # The publisher is not an author ("Condé Nast" in a meta tag beside the writer's name), but a
+    # blog's owner often is: a source that names only the owner is used when no other names anyone.
+    owners = [set(name_key(o)) for o in (*evidence.owners, site or "") if name_key(o)]
+    sources = [[n for n in names if not any(set(name_key(n)) <= o for o in owners)] for names in found]
+    if not any(sources):
+        sources = found
+    chosen = next((s for s in sources if s), [])
+    if chosen:
+        for other in sources:
+            if len(other) > len(chosen) and all(
+                any(_same_person(name_key(c), name_key(o)) for o in other) for c in chosen
+            ):
+                chosen = other
+        return _dedupe(chosen)
+    for value in (*evidence.jsonld_orgs, *evidence.jsonld, *evidence.meta):
+        org = organisation_name(value)
+        if org:
+            return [org]
+    return []
+
+
+def _names(values: Iterable[str], stop: frozenset[str]) -> list[str]:
+    return _dedupe(n for v in values for n in byline_names(v, stop_words=stop))
+
+
+def _site_words(site: str | None, url: str | None) -> frozenset[str]:
+    """Words of the site's own name and address: "Ikran Dahir BuzzFeed" ends before "BuzzFeed"."""
+    words: set[str] = set()
+    if site:
+        words.update(w for w in re.findall(r"\w+", fold(site)) if len(w) > 2)
+    if url:
+        host = urlsplit(url).hostname or ""
+        labels = [label for label in host.split(".") if label not in {"www", "com", "org", "net", "co", "uk"}]
+        words.update(label for label in labels if len(label) > 2)
+    return frozenset(words)
+
+
+def _visible_byline(evidence: Evidence, title: str | None, stop: frozenset[str]) -> list[str]:
+    """The byline nearest the headline: from "By ..." text or from a byline element."""
+    anchor = _headline_index(evidence, title)
+    candidates: list[tuple[float, int, list[str]]] = []
+    pieces = evidence.pieces
+    for i, piece in enumerate(pieces):
+        m = _BY.match(piece)
+        if m and len(piece.split()) <= 12:
+            names = _run_names([m.group("rest"), *pieces[i + 1 : i + 8]], stop)
+            if names:
+                candidates.append((_distance(i, anchor), 0, names))
+    for start, end, kind in evidence.spans:
+        if end - start > _MAX_SPAN_PIECES:
+            continue
+        texts = pieces[start:end]
+        by = next((j for j, t in enumerate(texts) if _BY.match(t) and len(t.split()) <= 12), None)
+        if by is not None:  # "Section  By A and B  Date": only what follows "By"
+            names = _run_names([_BY.sub(r"\g<rest>", texts[by]), *texts[by + 1 :]], stop)
+        else:
+            names = _run_names(texts, stop, skip=3)
+        if names:
+            candidates.append((_distance(start, anchor), _KIND_RANK[kind], names))
+    if not candidates:
+        return []
+    # Among the bylines about as near the headline as the nearest, the most explicit kind wins:
+    # "By" text and itemprop=author, then rel=author, then a class name.
+    nearest = min(c[0] for c in candidates)
+    close = [c for c in candidates if c[0] <= nearest + _NEAR_PIECES]
+    return min(close, key=lambda c: (c[1], c[0], -len(c[2])))[2]
+
+
+def _run_names(texts: list[str], stop: frozenset[str], *, skip: int = 0) -> list[str]:
+    """The names in a run of text nodes ("By", "A", ", ", "B", "March 3"), up to the first node
+    after them that names no one; up to ``skip`` nodes before the first name are passed over."""
+    names: list[str] = []
+    skipped = 0
+    for text in texts:
+        if re.fullmatch(r"\s*(?:,|and|&|;|\||/|·|•|-|–|—)?\s*", text, re.I):
+            continue
+        found = byline_names(text, stop_words=stop) if len(text.split()) <= 12 else []
+        if found:
+            names.extend(found)
+            continue
+        if names or skipped >= skip:
+            break
+        skipped += 1
+    return _dedupe(names)
+
+
+def _headline_index(evidence: Evidence, title: str | None) -> int | None:
+    if not evidence.headlines:
+        return None
+    if title:
+        key = set(re.findall(r"\w+", fold(title)))
+
+        def overlap(h: tuple[int, str]) -> float:
+            words = set(re.findall(r"\w+", fold(h[1])))
+            return len(words & key) / max(1, len(words | key))
+
+        best = max(evidence.headlines, key=overlap)
+        if overlap(best) >= 0.3:
+            return best[0]
+    return evidence.headlines[0][0]
+
+
+def _distance(index: int, anchor: int | None) -> float:
+    if anchor is None:
+        return float(index)
+    # A byline usually follows the headline; one before it is less likely the article's.
+    return float(index - anchor) if index >= anchor else 3.0 * (anchor - index)
+
+
+# --- text ----------------------------------------------------------------------------------------
+
+
+def _paragraphs(text: str) -> str:
+    """trafilatura puts one paragraph a line; the parser reads blank-line separated paragraphs."""
+    return "\n\n".join(line.strip() for line in normalise(text).split("\n") if line.strip())
+
+
+def _dek(description: str | None, body: str, title: str | None) -> str | None:
+    """The page's description as standfirst, unless it only repeats the title or the opening text."""
+    if not description:
+        return None
+    key = re.sub(r"\W+", " ", fold(description)).strip()
+    key = re.sub(r"\s*(?:\.\.\.|…)$", "", key)
+    if not key or len(description.split()) > 60:
+        return None
+    if title and key == re.sub(r"\W+", " ", fold(title)).strip():
+        return None
+    opening = re.sub(r"\W+", " ", fold(body[: len(description) + 200])).strip()
+    if opening.startswith(key[: max(40, int(len(key) * 0.8))]):
+        return None
+    return description
 
 
 def _clean(value: str | None) -> str | None:
