@@ -227,9 +227,8 @@ def _split_names(names: str) -> list[str]:
     """Several names in one string. Semicolons, when present, are the only separators: "A; B"
     is how loaders pass a list of names, so "Prince and the Revolution; Jane Doe" is two names."""
     if ";" in names:
-        parts = names.split(";")
-    else:
-        parts = re.split(r"\s*(?:,\s*and\s+|\s+and\s+|&|,)\s*", names.strip())
+        return [p.strip() for p in names.split(";") if p.strip()]
+    parts = re.split(r"\s*(?:,\s*and\s+|\s+and\s+|&|,)\s*", names.strip())
     return [p.strip() for p in parts if p.strip()]
 
 

@@ -48,15 +48,22 @@ class Page:
     trafilatura_author: str | None
 
 
-def raw_from_html(html: str | bytes, url: str | None = None, *, source_path: str | None = None) -> RawArticle:
-    """Extract the article from one page; raise ArticleFileError saying why when there is none."""
-    return read_page(html, url, source_path=source_path).raw
+def raw_from_html(
+    html: str | bytes, url: str | None = None, *, source_path: str | None = None, max_bytes: int = MAX_HTML_BYTES
+) -> RawArticle:
+    """Extract the article from one page; raise ArticleFileError saying why when there is none.
+
+    ``url`` is where the page came from (trafilatura resolves links with it; the page's canonical
+    address, when it declares one, becomes the article's url)."""
+    return read_page(html, url, source_path=source_path, max_bytes=max_bytes).raw
 
 
-def read_page(html: str | bytes, url: str | None = None, *, source_path: str | None = None) -> Page:
+def read_page(
+    html: str | bytes, url: str | None = None, *, source_path: str | None = None, max_bytes: int = MAX_HTML_BYTES
+) -> Page:
     """Like :func:`raw_from_html`, keeping the author list and trafilatura's own author guess."""
-    if len(html) > MAX_HTML_BYTES:
-        raise ArticleFileError(f"page too large ({len(html):,}; the limit is {MAX_HTML_BYTES:,})")
+    if len(html) > max_bytes:
+        raise ArticleFileError(f"page too large ({len(html):,} bytes; the limit is {max_bytes:,})")
     text = decode_html(html) if isinstance(html, bytes) else html
     if not text.strip():
         raise ArticleFileError("empty page")
@@ -154,7 +161,14 @@ _BY = re.compile(
 )
 _MAX_SPAN_PIECES = 40
 _NEAR_PIECES = 6  # text nodes: bylines this close to the nearest one count as equally near
-_KIND_RANK = {"itemprop": 0, "rel": 1, "class": 2}  # a byline element holds a few names, a role and a date, not a story list
+_HANDLE_DISTANCE = 12  # a bare handle counts as the byline only right by the headline
+_KIND_RANK = {"by": 0, "itemprop": 0, "rel": 1, "link": 1, "class": 2}
+# A link to a person's page on the site: /author/jane-doe, /people/jdoe, /u/jdoe, /profile/123.
+_PROFILE_LINK = re.compile(
+    r"/(?:authors?|by|writers?|contributors?|columnists?|journalists?|reporters?|staff|people|profiles?|users?|u)"
+    r"/[^/?#\s]+/?(?:$|[?#])",
+    re.I,
+)  # a byline element holds a few names, a role and a date, not a story list
 
 
 @dataclass(slots=True)
@@ -271,7 +285,8 @@ def _read_meta(tree: HtmlElement, evidence: Evidence) -> None:
         if key == "parsely-page":
             data = _load_json(value)
             if isinstance(data, dict):
-                evidence.meta.extend(v for v in _as_list(data.get("author") or data.get("authors")) if isinstance(v, str))
+                names = _as_list(data.get("author") or data.get("authors"))
+                evidence.meta.extend(v for v in names if isinstance(v, str))
         elif _META_AUTHOR_KEY.search(key):
             evidence.meta.append(value)
         elif key in _META_OWNER_KEYS:
@@ -326,6 +341,8 @@ def _byline_kind(el: HtmlElement) -> str | None:
     attrs = f"{el.get('class') or ''} {el.get('id') or ''}"
     if _BYLINE_ATTR.search(attrs) and not _NOT_BYLINE_ATTR.search(attrs):
         return "class"
+    if el.tag == "a" and _PROFILE_LINK.search(el.get("href") or ""):
+        return "link"
     return None
 
 
@@ -333,7 +350,8 @@ def _byline_kind(el: HtmlElement) -> str | None:
 
 _NAME_TOKEN = re.compile(rf"^{TOKEN}$")
 _INITIALS = re.compile(r"^(?:[A-Z]\.?){1,3}$|^(?:[A-Z]\.){1,3}[A-Z]?$")
-_PARTICLE_RE = re.compile(rf"^{PARTICLE}$", re.I)
+_PARTICLE_RE = re.compile(rf"^{PARTICLE}$")
+_HONORIFIC_RE = re.compile(r"^(?:Mr|Mrs|Ms|Mx|Dr|Prof)\.?$")
 _SUFFIX_RE = re.compile(r"^(?:Jr\.?|Sr\.?|II|III|IV)$")
 _NICKNAME = re.compile(r"^[\"“‘'][^\"“”‘’']{2,30}[\"”’']$")
 
@@ -357,8 +375,9 @@ _STOP = frozenset(
 # Words that make a credit an organisation rather than a person.
 _ORG_WORDS = frozenset(
     """
-    news post times daily journal press media insider magazine network group inc ltd llc staff team desk reuters associated
-    wire service agency online herald tribune telegraph guardian gazette review weekly report radio tv television
+    news post times daily journal press media insider magazine network group inc ltd llc staff team desk reuters
+    associated wire service agency online herald tribune telegraph guardian gazette review weekly report radio tv
+    television
     broadcasting company corporation university institute foundation committee council department office
     editorial board contributors newsroom club association society center centre
     """.split()
@@ -387,13 +406,17 @@ def _parts(value: str) -> list[str]:
 def person_name(part: str, *, stop_words: frozenset[str] = frozenset()) -> str | None:
     """The person's name at the start of one byline part ("Howard Blume Staff Writer" ->
     "Howard Blume"), or None when the part does not start with one."""
-    part = _BY.sub(r"\g<rest>", part.strip()).strip(" \t,.:;-–—")
+    part = _BY.sub(r"\g<rest>", part.strip()).strip(" \t,:;-–—")
+    if not re.search(r"(?:\b[A-Z]|\bJr|\bSr)\.$", part):
+        part = part.rstrip(".")
     if not part or len(part.split()) > 9:
         return None
     letters = [c for c in part if c.isalpha()]
     if letters and all(c.isupper() for c in letters) and len(letters) > 3:
         part = part.title()  # JANE DOE
     tokens = _name_tokens(part)
+    if tokens and _HONORIFIC_RE.match(tokens[0]):
+        tokens = tokens[1:]  # "Dr. Jane Doe": the byline's person is Jane Doe
     names: list[str] = []
     for i, token in enumerate(tokens):
         bare = token.rstrip(",")
@@ -405,16 +428,18 @@ def person_name(part: str, *, stop_words: frozenset[str] = frozenset()) -> str |
             break
         if bare in NOT_NAMES and low not in _MONTHS and not names:
             return None
-        if _NAME_TOKEN.match(bare) or _INITIALS.match(bare) or _NICKNAME.match(bare):
-            names.append(bare)
-        elif names and _SUFFIX_RE.match(bare):
-            names.append(bare)
-        elif names and _PARTICLE_RE.match(bare) and nxt and _NAME_TOKEN.match(nxt.rstrip(",")):
+        if (
+            _NAME_TOKEN.match(bare)
+            or _INITIALS.match(bare)
+            or _NICKNAME.match(bare)
+            or (names and _SUFFIX_RE.match(bare))
+            or (names and _is_particle(bare) and _particle_leads_to_name(tokens[i + 1 :]))
+        ):
             names.append(bare)
         else:
             break
     names = _undouble(names)
-    core = [t for t in names if not _PARTICLE_RE.match(t) and not _NICKNAME.match(t) and not _SUFFIX_RE.match(t)]
+    core = [t for t in names if not _is_particle(t) and not _NICKNAME.match(t) and not _SUFFIX_RE.match(t)]
     if not 2 <= len(core) <= 5 or all(_INITIALS.match(t) for t in core):
         return None
     if any(fold(t) in _ORG_WORDS for t in core) or all(t in NOT_NAMES for t in core):
@@ -422,6 +447,20 @@ def person_name(part: str, *, stop_words: frozenset[str] = frozenset()) -> str |
     if _INITIALS.match(core[-1]) and len(core[-1]) <= 2:
         return None  # "Adkins J." is a name cut short or a reference, not a byline
     return " ".join(names)
+
+
+def _is_particle(token: str) -> bool:
+    return token.islower() and bool(_PARTICLE_RE.match(token))
+
+
+def _particle_leads_to_name(rest: list[str]) -> bool:
+    """ "van der Berg": particles are part of a name only when a name word follows them."""
+    for token in rest:
+        bare = token.rstrip(",")
+        if _is_particle(bare):
+            continue
+        return bool(_NAME_TOKEN.match(bare))
+    return False
 
 
 def _name_tokens(part: str) -> list[str]:
@@ -433,7 +472,7 @@ def _name_tokens(part: str) -> list[str]:
 
 
 def _undouble(tokens: list[str]) -> list[str]:
-    """"Ellyn Shook Ellyn Shook" (a name printed twice by a layout) -> "Ellyn Shook"."""
+    """ "Ellyn Shook Ellyn Shook" (a name printed twice by a layout) -> "Ellyn Shook"."""
     n = len(tokens)
     if n >= 4 and n % 2 == 0 and tokens[: n // 2] == tokens[n // 2 :]:
         return tokens[: n // 2]
@@ -498,10 +537,12 @@ def choose_authors(
 ) -> list[str]:
     """The page's authors from its evidence (see the module docstring for the order)."""
     stop = _site_words(site, url)
+    visible = _visible_bylines(evidence, title, stop)
+    byline = _nearest([b for b in visible if b.names])
     found = [
         _names(evidence.jsonld, stop),
         _names(evidence.meta, stop),
-        _visible_byline(evidence, title, stop),
+        byline.names if byline else [],
         _names([fallback] if fallback else [], stop),
     ]
     # The publisher is not an author ("Condé Nast" in a meta tag beside the writer's name), but a
@@ -510,6 +551,17 @@ def choose_authors(
     sources = [[n for n in names if not any(set(name_key(n)) <= o for o in owners)] for names in found]
     if not any(sources):
         sources = found
+    declared = [o for v in (*evidence.jsonld_orgs, *evidence.jsonld, *evidence.meta) if (o := organisation_name(v))]
+    if not sources[0] and not sources[1]:
+        # No declared person. A credit the page declares (JSON-LD or meta) and also prints as the
+        # byline nearest the headline ("By: CNN Wire"), nearer than any person's, is the author.
+        credit = _nearest([b for b in visible if b.credit])
+        if (
+            credit is not None
+            and (byline is None or credit.distance < byline.distance)
+            and any(name_key(credit.credit or "") == name_key(d) for d in declared)
+        ):
+            return [credit.credit or ""]
     chosen = next((s for s in sources if s), [])
     if chosen:
         for other in sources:
@@ -518,11 +570,11 @@ def choose_authors(
             ):
                 chosen = other
         return _dedupe(chosen)
-    for value in (*evidence.jsonld_orgs, *evidence.jsonld, *evidence.meta):
-        org = organisation_name(value)
-        if org:
-            return [org]
-    return []
+    if declared:
+        return declared[:1]
+    # Naming no person, credited by no declaration: a handle printed as the byline ("EvilSpark").
+    credit = _nearest([b for b in visible if b.credit and b.rank <= 1 and b.distance <= _HANDLE_DISTANCE])
+    return [credit.credit] if credit and credit.credit else []
 
 
 def _names(values: Iterable[str], stop: frozenset[str]) -> list[str]:
@@ -541,35 +593,54 @@ def _site_words(site: str | None, url: str | None) -> frozenset[str]:
     return frozenset(words)
 
 
-def _visible_byline(evidence: Evidence, title: str | None, stop: frozenset[str]) -> list[str]:
-    """The byline nearest the headline: from "By ..." text or from a byline element."""
+@dataclass(frozen=True, slots=True)
+class _Byline:
+    distance: float  # from the headline, in text nodes
+    rank: int  # how explicit: "By" text and itemprop first, a class name last
+    names: list[str]  # the people it names
+    credit: str | None  # or, naming no person, the organisation or handle it credits
+
+
+def _visible_bylines(evidence: Evidence, title: str | None, stop: frozenset[str]) -> list[_Byline]:
+    """Every byline in the page's text: "By ..." text and byline elements, with their distance
+    from the headline."""
     anchor = _headline_index(evidence, title)
-    candidates: list[tuple[float, int, list[str]]] = []
+    found: list[_Byline] = []
     pieces = evidence.pieces
     for i, piece in enumerate(pieces):
         m = _BY.match(piece)
         if m and len(piece.split()) <= 12:
-            names = _run_names([m.group("rest"), *pieces[i + 1 : i + 8]], stop)
-            if names:
-                candidates.append((_distance(i, anchor), 0, names))
+            run = [m.group("rest"), *pieces[i + 1 : i + 8]]
+            found.append(_byline(_distance(i, anchor), "by", run, stop))
     for start, end, kind in evidence.spans:
         if end - start > _MAX_SPAN_PIECES:
             continue
         texts = pieces[start:end]
         by = next((j for j, t in enumerate(texts) if _BY.match(t) and len(t.split()) <= 12), None)
         if by is not None:  # "Section  By A and B  Date": only what follows "By"
-            names = _run_names([_BY.sub(r"\g<rest>", texts[by]), *texts[by + 1 :]], stop)
+            run = [_BY.sub(r"\g<rest>", texts[by]), *texts[by + 1 :]]
+            found.append(_byline(_distance(start, anchor), kind, run, stop))
         else:
-            names = _run_names(texts, stop, skip=3)
-        if names:
-            candidates.append((_distance(start, anchor), _KIND_RANK[kind], names))
-    if not candidates:
-        return []
-    # Among the bylines about as near the headline as the nearest, the most explicit kind wins:
-    # "By" text and itemprop=author, then rel=author, then a class name.
-    nearest = min(c[0] for c in candidates)
-    close = [c for c in candidates if c[0] <= nearest + _NEAR_PIECES]
-    return min(close, key=lambda c: (c[1], c[0], -len(c[2])))[2]
+            found.append(_byline(_distance(start, anchor), kind, texts, stop, skip=3))
+    return [b for b in found if b.names or b.credit]
+
+
+def _byline(distance: float, kind: str, run: list[str], stop: frozenset[str], *, skip: int = 0) -> _Byline:
+    names = _run_names(run, stop, skip=skip)
+    credit = None
+    if not names and kind != "class":
+        first = next((t for t in run if t.strip()), "")
+        credit = organisation_name(first)
+    return _Byline(distance, _KIND_RANK[kind], names, credit)
+
+
+def _nearest(bylines: list[_Byline]) -> _Byline | None:
+    """Among the bylines about as near the headline as the nearest, the most explicit."""
+    if not bylines:
+        return None
+    nearest = min(b.distance for b in bylines)
+    close = [b for b in bylines if b.distance <= nearest + _NEAR_PIECES]
+    return min(close, key=lambda b: (b.rank, b.distance, -len(b.names)))
 
 
 def _run_names(texts: list[str], stop: frozenset[str], *, skip: int = 0) -> list[str]:
