@@ -33,6 +33,9 @@ class RawArticle:
     publication: str | None = None
     dek: str | None = None
     source_path: str | None = None
+    # The names one by one, when the source lists them (an HTML page's metadata); ``author`` is then
+    # their display string, "; "-joined, so the content hash still covers them.
+    authors: tuple[str, ...] = ()
 
 
 def read_article_file(path: Path, *, max_bytes: int = MAX_FILE_BYTES, source_path: str | None = None) -> RawArticle:

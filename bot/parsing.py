@@ -144,7 +144,9 @@ def parse_article(raw: RawArticle, *, id: str | None = None, slug: str | None = 
         paras = [p for p in paras if _title_key(p) != key]
 
     authors: list[Author] = []
-    if raw.author:
+    if raw.authors:
+        authors = [Author(name=n) for n in raw.authors]
+    elif raw.author:
         authors = [Author(name=n) for n in _split_names(raw.author)]
     paras, byline_authors = _take_byline(paras)
     if not authors:

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from lxml.html import HtmlElement
 
 MAX_HTML_BYTES = 5_000_000
+MIN_WORDS = 5  # less is a menu or a button ("Home"), not an article
 AUTHOR_SEPARATOR = "; "  # several authors in RawArticle.author; bot.parsing splits on it first
 
 
@@ -86,7 +87,7 @@ def read_page(
         )
     except Exception as exc:  # trafilatura raises assorted lxml errors on broken markup
         raise ArticleFileError(f"unreadable HTML: {exc}") from exc
-    if doc is None or not (doc.text or "").strip():
+    if doc is None or len((doc.text or "").split()) < MIN_WORDS:
         raise ArticleFileError("no article text found in the page")
 
     body = _paragraphs(doc.text)
@@ -98,6 +99,7 @@ def read_page(
         text=body,
         title=title,
         author=AUTHOR_SEPARATOR.join(authors) or None,
+        authors=tuple(authors),
         url=page_url,
         published=_clean(doc.date),
         publication=site,
@@ -479,9 +481,10 @@ def _undouble(tokens: list[str]) -> list[str]:
     return tokens
 
 
-def organisation_name(value: str) -> str | None:
-    """A credit that names no person but an organisation ("AOL Staff", "BBC News"), cleaned."""
-    parts = _parts(value)
+def organisation_name(value: str, *, whole: bool = False) -> str | None:
+    """A credit that names no person but an organisation ("AOL Staff", "BBC News"), cleaned.
+    ``whole``: the value is known to be one name (a JSON-LD Organization), "and" included."""
+    parts = [_BY.sub(r"\g<rest>", normalise(value).strip())] if whole else _parts(value)
     if len(parts) != 1:
         return None
     text = " ".join(parts[0].split()).strip(" ,.:;-–—")
@@ -551,7 +554,8 @@ def choose_authors(
     sources = [[n for n in names if not any(set(name_key(n)) <= o for o in owners)] for names in found]
     if not any(sources):
         sources = found
-    declared = [o for v in (*evidence.jsonld_orgs, *evidence.jsonld, *evidence.meta) if (o := organisation_name(v))]
+    declared = [o for v in evidence.jsonld_orgs if (o := organisation_name(v, whole=True))]
+    declared += [o for v in (*evidence.jsonld, *evidence.meta) if (o := organisation_name(v))]
     if not sources[0] and not sources[1]:
         # No declared person. A credit the page declares (JSON-LD or meta) and also prints as the
         # byline nearest the headline ("By: CNN Wire"), nearer than any person's, is the author.

@@ -1,0 +1,324 @@
+"""Article pages (HTML): authors from every kind of evidence, cleaning, decoding, and what a page
+without an article does. Pages are small and hand-written; each one is extracted by trafilatura."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from bot.loaders import ArticleFileError
+from bot.models import Article
+from bot.parsing import parse_article
+from bot.web import MAX_HTML_BYTES, byline_names, decode_html, raw_from_html, read_page
+from tests.conftest import ROOT
+
+PARAGRAPHS = [
+    "The harbour board approved a new plan on Monday that will reshape the waterfront over the next decade, "
+    "with new quays, a ferry terminal and a public park where the old warehouses now stand.",
+    "Officials said the project would be paid for by a mix of port fees and a loan from the regional bank, "
+    "and that construction could begin as early as next spring if the final permits arrive on time.",
+    "Residents who spoke at the meeting were divided. Some welcomed the park and the jobs, while others "
+    "worried about traffic on the narrow streets that lead down to the harbour from the old town.",
+    "The board's chair said the plan had been revised three times after public consultations and that "
+    "the current version kept the historic crane and the fish market that many people asked to save.",
+    "A final vote on the budget is expected in the autumn, when the council will also decide whether to "
+    "extend the tram line to the new terminal, a question that has divided the city for years.",
+]
+TITLE = "Harbour Plan Approved After Long Debate"
+
+
+def page(head: str = "", header: str = "", body: str | None = None, after: str = "", lang: str = "en") -> str:
+    """A news page: <head> extras, a header after the headline (bylines), the article, a footer."""
+    text = body if body is not None else "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    return (
+        f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{TITLE} | Harbour Times</title>'
+        f"{head}</head><body><nav><a href='/'>Home</a> <a href='/news'>News</a></nav>"
+        f"<main><article><h1>{TITLE}</h1>{header}<div class='article-body'>{text}</div></article></main>"
+        f"{after}<footer><p>Contact us</p></footer></body></html>"
+    )
+
+
+def authors(html: str | bytes, url: str | None = "https://harbourtimes.example/news/plan") -> list[str]:
+    """The names the whole pipeline gives: page -> raw article -> parsed Article's authors."""
+    return [a.name for a in parse_article(raw_from_html(html, url)).authors]
+
+
+# --- where authors come from ---------------------------------------------------------------------
+
+
+def test_json_ld_person_author():
+    ld = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": TITLE,
+          "author": {"@type": "Person", "name": "Maria Lindqvist"}}  # fmt: skip
+    html = page(head=f'<script type="application/ld+json">{json.dumps(ld)}</script>')
+    assert authors(html) == ["Maria Lindqvist"]
+
+
+def test_json_ld_graph_with_id_references_and_several_authors():
+    ld = {
+        "@context": "https://schema.org",
+        "@graph": [
+            {"@type": "WebSite", "@id": "#site", "name": "Harbour Times"},
+            {"@type": "Person", "@id": "#p1", "name": "Maria Lindqvist"},
+            {
+                "@type": "Article",
+                "headline": TITLE,
+                "author": [{"@id": "#p1"}, {"@type": "Person", "name": "Tomás Ortega"}],
+            },
+        ],
+    }
+    html = page(head=f'<script type="application/ld+json">{json.dumps(ld)}</script>')
+    assert authors(html) == ["Maria Lindqvist", "Tomás Ortega"]
+
+
+@pytest.mark.parametrize(
+    "meta",
+    [
+        '<meta name="author" content="Maria Lindqvist">',
+        '<meta property="article:author" content="Maria Lindqvist">',
+        '<meta name="parsely-author" content="Maria Lindqvist">',
+        '<meta name="sailthru.author" content="Maria Lindqvist">',
+        '<meta name="DC.creator" content="Maria Lindqvist">',
+        '<meta name="byl" content="By MARIA LINDQVIST">',
+        '<meta name="author" value="Maria Lindqvist">',  # saved pages that write value= for content=
+    ],
+)
+def test_meta_tag_authors(meta):
+    assert authors(page(head=meta)) == ["Maria Lindqvist"]
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        '<div itemprop="author" itemscope><span itemprop="name">Maria Lindqvist</span></div>',
+        '<p>Story: <a rel="author" href="/m">Maria Lindqvist</a></p>',
+        '<div class="article-byline"><span>Maria Lindqvist</span><time>March 3, 2024</time></div>',
+        '<p><span>By</span> <a href="/staff/mlindqvist">Maria Lindqvist</a> - March 3, 2024</p>',
+        "<p>Words by <b>Maria Lindqvist</b></p>",
+    ],
+)
+def test_visible_bylines(header):
+    assert authors(page(header=header)) == ["Maria Lindqvist"]
+
+
+def test_trafilatura_guess_is_the_last_resort_and_a_text_byline_still_works():
+    body = "<p>By Maria Lindqvist</p>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    assert authors(page(body=body)) == ["Maria Lindqvist"]
+
+
+# --- several authors -----------------------------------------------------------------------------
+
+
+def test_headline_byline_extends_a_meta_tag_naming_only_the_first_author():
+    html = page(
+        head='<meta name="author" content="Maria Lindqvist">',
+        header='<p class="byline">By <a href="/a/ml">Maria Lindqvist</a> and <a href="/a/to">Tomás Ortega</a></p>',
+    )
+    assert authors(html) == ["Maria Lindqvist", "Tomás Ortega"]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "By MARIA LINDQVIST, TOMÁS ORTEGA and AL BAKER",
+        "Maria Lindqvist, Tomás Ortega & Al Baker",
+        "Maria Lindqvist; Tomás Ortega; Al Baker",
+    ],
+)
+def test_several_authors_in_one_value_become_several_authors(value):
+    raw = raw_from_html(page(head=f'<meta name="author" content="{value}">'))
+    article = parse_article(raw)
+    assert [a.name for a in article.authors] == ["Maria Lindqvist", "Tomás Ortega", "Al Baker"]
+    assert raw.author == "Maria Lindqvist; Tomás Ortega; Al Baker"
+    # The cached form of an article keeps them all.
+    assert Article.from_dict(json.loads(json.dumps(article.to_dict()))).authors == article.authors
+
+
+def test_organisation_with_and_in_its_name_stays_one_author():
+    ld = {
+        "@type": "Article",
+        "headline": TITLE,
+        "author": {"@type": "Organization", "name": "Friends and Neighbours Trust"},
+    }
+    html = page(head=f'<script type="application/ld+json">{json.dumps(ld)}</script>')
+    assert authors(html) == ["Friends and Neighbours Trust"]
+
+
+# --- cleaning ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "names"),
+    [
+        ("By Maria Lindqvist, Staff Writer", ["Maria Lindqvist"]),
+        ("Maria Lindqvist Senior Politics Editor", ["Maria Lindqvist"]),
+        ("Maria Lindqvist | Reuters", ["Maria Lindqvist"]),
+        ("Maria Lindqvist · Harbour Times", ["Maria Lindqvist"]),
+        ("Maria Lindqvist (@mlindqvist)", ["Maria Lindqvist"]),
+        ("Maria Lindqvist <mlindqvist@harbourtimes.example>", ["Maria Lindqvist"]),
+        ("https://harbourtimes.example/author/maria-lindqvist", []),
+        ("Maria Lindqvist Updated March 3, 2024", ["Maria Lindqvist"]),
+        ("Maria Lindqvist March 3", ["Maria Lindqvist"]),
+        ("Laura June Topham", ["Laura June Topham"]),
+        ("Maria Lindqvist View author archive Get author RSS feed", ["Maria Lindqvist"]),
+        ("Maria Lindqvist Maria Lindqvist", ["Maria Lindqvist"]),
+        ("Dr. Maria Lindqvist", ["Maria Lindqvist"]),
+        ("Hans van der Berg and Martin Luther King, Jr.", ["Hans van der Berg", "Martin Luther King Jr."]),
+        ('Amanda "Tania Mae" Torres', ['Amanda "Tania Mae" Torres']),
+        ("Staff", []),
+        ("Harbour Times Staff", []),
+        ("The Associated Press", []),
+        ("admin", []),
+    ],
+)
+def test_byline_cleaning(value, names):
+    assert byline_names(value) == names
+
+
+def test_site_name_after_a_name_is_dropped():
+    html = page(
+        head='<meta property="og:site_name" content="HarbourTimes">',
+        header="<p class='byline'>Maria Lindqvist HarbourTimes Local Fellow</p>",
+    )
+    assert authors(html) == ["Maria Lindqvist"]
+
+
+def test_the_publisher_beside_the_writer_is_not_an_author():
+    html = page(
+        head='<meta name="author" content="Conde Lindholm"><meta name="author" content="Maria Lindqvist">'
+        '<meta name="copyright" content="Copyright (c) Conde Lindholm 2024">'
+    )
+    assert authors(html) == ["Maria Lindqvist"]
+
+
+def test_a_blog_whose_owner_writes_keeps_the_owner():
+    html = page(
+        head='<meta name="author" content="Maria Lindqvist"><meta name="copyright" content="© Maria Lindqvist">'
+    )
+    assert authors(html) == ["Maria Lindqvist"]
+
+
+def test_bylines_of_related_stories_do_not_win_over_the_articles_own():
+    related = "".join(
+        f"<li><a href='/s{i}'>Another story {i}</a> <span class='byline'>By {name}</span></li>"
+        for i, name in enumerate(["Olga Berg", "Pedro Alves", "Sam Okafor"])
+    )
+    html = page(
+        header="<div class='story-meta'><span class='byline'>By Maria Lindqvist</span></div>",
+        after=f"<aside><ul>{related}</ul></aside>",
+    )
+    assert authors(html) == ["Maria Lindqvist"]
+
+
+def test_a_credited_organisation_when_no_person_is_named():
+    html = page(head='<meta name="author" content="Harbour Wire Service">', header="<p>By: Harbour Wire Service</p>")
+    assert authors(html) == ["Harbour Wire Service"]
+
+
+def test_no_author_evidence_gives_no_author():
+    assert authors(page()) == []
+
+
+# --- everything else a page gives ----------------------------------------------------------------
+
+
+def test_title_date_publication_description_and_canonical_url():
+    head = (
+        '<meta property="og:site_name" content="Harbour Times">'
+        '<meta property="og:title" content="Harbour Plan Approved After Long Debate">'
+        '<meta name="description" content="The waterfront will change more in ten years than in the last fifty.">'
+        '<meta property="article:published_time" content="2024-03-05T10:00:00Z">'
+        '<link rel="canonical" href="https://harbourtimes.example/news/harbour-plan">'
+    )
+    raw = raw_from_html(page(head=head), "https://harbourtimes.example/news/harbour-plan?utm_source=feed")
+    assert raw.title == TITLE
+    assert raw.published == "2024-03-05"
+    assert raw.publication == "Harbour Times"
+    assert raw.dek == "The waterfront will change more in ten years than in the last fifty."
+    assert raw.url == "https://harbourtimes.example/news/harbour-plan"
+    assert raw.text.split("\n\n")[0] == PARAGRAPHS[0]
+    article = parse_article(raw)
+    assert article.paragraphs == tuple(PARAGRAPHS)
+
+
+def test_a_description_that_repeats_the_opening_is_not_a_standfirst():
+    head = f'<meta name="description" content="{PARAGRAPHS[0][:120]}...">'
+    assert raw_from_html(page(head=head)).dek is None
+
+
+def test_boilerplate_in_a_page_never_reaches_the_article():
+    body = (
+        f"<p>{TITLE}</p>"
+        "<p>Photo: Harbour Board/Flickr</p>"
+        + "".join(f"<p>{p}</p>" for p in PARAGRAPHS[:3])
+        + "<p>Sign up for our newsletter to get the latest harbour news.</p>"
+        + "".join(f"<p>{p}</p>" for p in PARAGRAPHS[3:])
+        + "<p>Subscribe now for unlimited access.</p>"
+    )
+    article = parse_article(raw_from_html(page(body=body)))
+    assert article.paragraphs == tuple(PARAGRAPHS)
+
+
+# --- decoding ------------------------------------------------------------------------------------
+
+
+def test_declared_windows_1252_bytes_are_decoded_with_it():
+    html = page(head='<meta name="author" content="Zoë Ångström">').replace('<meta charset="utf-8">', "")
+    html = html.replace("<head>", '<head><meta http-equiv="Content-Type" content="text/html; charset=windows-1252">')
+    html = html.replace(PARAGRAPHS[1], PARAGRAPHS[1] + " The café’s owner agreed.")
+    raw = raw_from_html(html.encode("cp1252"))
+    assert "The café’s owner agreed." in raw.text
+    assert parse_article(raw).authors[0].name == "Zoë Ångström"
+
+
+def test_iso_8859_1_label_reads_as_windows_1252_and_utf8_wins_when_valid():
+    latin = '<html><head><meta charset="iso-8859-1"></head><body><p>\u201cquoted\u201d caf\xe9</p></body></html>'
+    assert "\u201cquoted\u201d café" in decode_html(latin.encode("cp1252"))
+    # Declared latin-1 but the bytes are valid UTF-8: they are UTF-8.
+    assert "café" in decode_html(latin.encode("utf-8"))
+
+
+def test_byte_order_marks_and_undeclared_bytes():
+    text = "<html><body><p>Zoë</p></body></html>"
+    assert decode_html(b"\xff\xfe" + text.encode("utf-16-le")) == text
+    assert decode_html(b"\xef\xbb\xbf" + text.encode()) == text
+    assert "Zo" in decode_html(text.encode("cp1252"))  # no declaration, not UTF-8: detected, never a crash
+
+
+# --- pages that are not articles -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("html", "reason"),
+    [
+        ("", "empty page"),
+        ("   \n", "empty page"),
+        (b"\x00\x01\x02<html>", "binary content"),
+        ("<html><head><title>Login</title></head><body><form><input name=u></form></body></html>", "no article text"),
+        ("<html><body><nav><a href='/'>Home</a></nav></body></html>", "no article text"),
+    ],
+)
+def test_pages_without_an_article_are_refused_with_a_reason(html, reason):
+    with pytest.raises(ArticleFileError, match=reason):
+        raw_from_html(html)
+
+
+def test_page_size_limit():
+    with pytest.raises(ArticleFileError, match="too large"):
+        raw_from_html(b" " * (MAX_HTML_BYTES + 1))
+    with pytest.raises(ArticleFileError, match="too large"):
+        raw_from_html(page(), max_bytes=100)
+
+
+def test_read_page_keeps_trafilaturas_own_guess_for_comparison():
+    result = read_page(page(head='<meta name="author" content="Maria Lindqvist, Staff Writer">'))
+    assert result.authors == ("Maria Lindqvist",)
+    assert result.trafilatura_author is not None
+
+
+def test_trafilatura_is_imported_only_when_a_page_is_read():
+    code = "import sys, bot.web, bot.loaders, bot.library; print('trafilatura' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"
