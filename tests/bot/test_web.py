@@ -4,6 +4,7 @@ without an article does. Pages are small and hand-written; each one is extracted
 from __future__ import annotations
 
 import json
+import logging
 import subprocess
 import sys
 
@@ -322,3 +323,56 @@ def test_trafilatura_is_imported_only_when_a_page_is_read():
     code = "import sys, bot.web, bot.loaders, bot.library; print('trafilatura' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+# --- through the library -------------------------------------------------------------------------
+
+
+async def test_html_files_load_through_the_library_and_bad_pages_are_skipped(db, articles_dir, caplog):
+    from bot.library import Library
+    from bot.storage.articles import ArticleRepository
+
+    head = '<meta name="author" content="Maria Lindqvist, Staff Writer"><meta property="og:site_name" content="Harbour Times">'
+    (articles_dir / "harbour.html").write_text(page(head=head), encoding="utf-8")
+    (articles_dir / "menu.htm").write_text("<html><body><nav><a href='/'>Home</a></nav></body></html>")
+    lib = Library(ArticleRepository(db), articles_dir)
+    with caplog.at_level(logging.WARNING, logger="bot.library"):
+        report = await lib.sync()
+    assert dict(report.skipped) == {"menu.htm": "no article text found in the page"}
+    assert "skipped menu.htm: no article text found in the page" in caplog.text
+    row = lib.resolve("harbour-plan-approved-after-long-debate")
+    brief = await lib.brief(row, 3)
+    assert brief.article.author.name == "Maria Lindqvist"
+    assert brief.article.publication == "Harbour Times"
+    assert brief.article.source_path == "harbour.html"
+    assert all(s in " ".join(PARAGRAPHS) for s in brief.summary)
+
+
+async def test_many_html_files_are_extracted_in_worker_processes(db, tmp_path, monkeypatch):
+    import bot.library as libmod
+    from bot import web
+    from bot.library import Library
+    from bot.storage.articles import ArticleRepository
+
+    used = []
+    real_pool = libmod._analysis_pool
+
+    def counting_pool():
+        pool = real_pool()
+        used.append(pool)
+        return pool
+
+    monkeypatch.setattr(libmod, "_analysis_pool", counting_pool)
+
+    def not_here(*args, **kwargs):
+        raise AssertionError("a page was extracted in the bot's own process")
+
+    monkeypatch.setattr(web, "read_page", not_here)  # the spawned workers have the real one
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    for i in range(libmod.PROCESS_POOL_THRESHOLD):
+        html = page(head='<meta name="author" content="Maria Lindqvist">').replace(TITLE, f"{TITLE} {i}")
+        (folder / f"p{i:03}.html").write_text(html.replace(PARAGRAPHS[0], f"{PARAGRAPHS[0]} Item {i}."))
+    report = await Library(ArticleRepository(db), folder).sync()
+    assert used, "a process pool was used"
+    assert len(report.added) == libmod.PROCESS_POOL_THRESHOLD and not report.skipped
