@@ -489,7 +489,9 @@ def organisation_name(value: str, *, whole: bool = False) -> str | None:
         return None
     text = " ".join(parts[0].split()).strip(" ,.:;-–—")
     words = text.split()
-    if not 1 <= len(words) <= 6 or any(c.isdigit() for c in text) or not text[:1].isupper():
+    # A capital first, or a script without case (Chinese, Japanese, Arabic, ...).
+    capital = text[:1].isupper() or all(c.lower() == c.upper() for c in text if c.isalpha())
+    if not 1 <= len(words) <= 6 or any(c.isdigit() for c in text) or not capital:
         return None
     if len(words) == 1 and (fold(text) in _STOP or len(text) < 3):
         return None
@@ -582,7 +584,12 @@ def choose_authors(
 
 
 def _names(values: Iterable[str], stop: frozenset[str]) -> list[str]:
-    return _dedupe(n for v in values for n in byline_names(v, stop_words=stop))
+    """Names in declared values (JSON-LD, meta tags), where "jane doe" in lower case is still a name."""
+    return _dedupe(n for v in values for n in byline_names(v if _has_upper(v) else v.title(), stop_words=stop))
+
+
+def _has_upper(value: str) -> bool:
+    return any(c.isupper() for c in value)
 
 
 def _site_words(site: str | None, url: str | None) -> frozenset[str]:

@@ -218,6 +218,12 @@ def test_a_credited_organisation_when_no_person_is_named():
     assert authors(html) == ["Harbour Wire Service"]
 
 
+def test_declared_names_in_lower_case_or_in_scripts_without_case():
+    assert authors(page(head='<meta name="author" content="maria lindqvist">')) == ["Maria Lindqvist"]
+    assert authors(page(head='<meta name="author" content="王小明">')) == ["王小明"]
+    assert authors(page(head='<meta name="author" content="Иван Петров">')) == ["Иван Петров"]
+
+
 def test_no_author_evidence_gives_no_author():
     assert authors(page()) == []
 
