@@ -161,6 +161,10 @@ _BY = re.compile(
     r"by\b\s*:?\s*(?P<rest>.*)$",
     re.I | re.S,
 )
+_BLOCK_TAGS = frozenset(
+    "p div li ul ol dl dt dd h1 h2 h3 h4 h5 h6 header footer section article aside nav main br hr td th tr table "
+    "figure figcaption blockquote address time".split()
+)
 _MAX_SPAN_PIECES = 40
 _NEAR_PIECES = 6  # text nodes: bylines this close to the nearest one count as equally near
 _HANDLE_DISTANCE = 12  # a bare handle counts as the byline only right by the headline
@@ -182,6 +186,7 @@ class Evidence:
     meta: list[str] = field(default_factory=list)
     owners: list[str] = field(default_factory=list)  # publisher, copyright holder, site name
     pieces: list[str] = field(default_factory=list)  # the page's visible text nodes, in order
+    starts: list[bool] = field(default_factory=list)  # whether each begins a block (not mid-sentence)
     headlines: list[tuple[int, str]] = field(default_factory=list)  # (piece index, h1 text)
     spans: list[tuple[int, int, str]] = field(default_factory=list)  # byline elements: (start, end, kind)
 
@@ -301,13 +306,23 @@ def _read_body(tree: HtmlElement, evidence: Evidence) -> None:
     from lxml import etree
 
     pieces = evidence.pieces
+    starts = evidence.starts
     skip_depth = 0  # inside script, style and the like: their text is not the page's
+    boundary = True  # a block began or ended since the last text node
     h1_start: int | None = None
     opened: list[tuple[int, str | None]] = []
+
+    def add(text: str | None) -> None:
+        nonlocal boundary
+        if text and text.strip():
+            pieces.append(text)
+            starts.append(boundary)
+            boundary = False
+
     for event, el in etree.iterwalk(tree, events=("start", "end", "comment")):
         if event == "comment":
-            if not skip_depth and el.tail and el.tail.strip():
-                pieces.append(el.tail)
+            if not skip_depth:
+                add(el.tail)
             continue
         tag = el.tag if isinstance(el.tag, str) else ""
         if event == "start":
@@ -315,10 +330,10 @@ def _read_body(tree: HtmlElement, evidence: Evidence) -> None:
                 skip_depth += 1
                 continue
             opened.append((len(pieces), _byline_kind(el)))
+            boundary = boundary or tag in _BLOCK_TAGS
             if tag == "h1" and h1_start is None:
                 h1_start = len(pieces)
-            if el.text and el.text.strip():
-                pieces.append(el.text)
+            add(el.text)
             continue
         if skip_depth:
             skip_depth -= 1
@@ -331,8 +346,8 @@ def _read_body(tree: HtmlElement, evidence: Evidence) -> None:
             if tag == "h1" and h1_start is not None:
                 evidence.headlines.append((h1_start, " ".join(" ".join(pieces[h1_start:]).split())))
                 h1_start = None
-        if el.tail and el.tail.strip():
-            pieces.append(el.tail)
+        boundary = boundary or tag in _BLOCK_TAGS
+        add(el.tail)
 
 
 def _byline_kind(el: HtmlElement) -> str | None:
@@ -620,7 +635,7 @@ def _visible_bylines(evidence: Evidence, title: str | None, stop: frozenset[str]
     pieces = evidence.pieces
     for i, piece in enumerate(pieces):
         m = _BY.match(piece)
-        if m and len(piece.split()) <= 12:
+        if m and len(piece.split()) <= 12 and _starts_line(evidence, i):
             run = [m.group("rest"), *pieces[i + 1 : i + 8]]
             found.append(_byline(_distance(i, anchor), "by", run, stop))
     for start, end, kind in evidence.spans:
@@ -634,6 +649,15 @@ def _visible_bylines(evidence: Evidence, title: str | None, stop: frozenset[str]
         else:
             found.append(_byline(_distance(start, anchor), kind, texts, stop, skip=3))
     return [b for b in found if b.names or b.credit]
+
+
+def _starts_line(evidence: Evidence, i: int) -> bool:
+    """Whether text node i begins a line: after a block boundary, or after text that ends without
+    a letter ("March 3, 2024 · By ..."), not inside a sentence ("a novel written <a>by X</a>")."""
+    if evidence.starts[i] or i == 0:
+        return True
+    before = evidence.pieces[i - 1].rstrip()
+    return not before or not (before[-1].isalpha() or before[-1] == ",")
 
 
 def _byline(distance: float, kind: str, run: list[str], stop: frozenset[str], *, skip: int = 0) -> _Byline:

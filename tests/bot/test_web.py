@@ -104,6 +104,15 @@ def test_visible_bylines(header):
     assert authors(page(header=header)) == ["Maria Lindqvist"]
 
 
+def test_by_inside_a_sentence_is_not_a_byline_but_after_a_date_it_is():
+    body = "<p>The plan was inspired by a novel written <a href='/b'>by Mark Twain</a> about the river.</p>"
+    body += "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    assert authors(page(body=body)) == []
+    assert authors(page(header="<div><time>March 3, 2024</time> · <span>By Maria Lindqvist</span></div>")) == [
+        "Maria Lindqvist"
+    ]
+
+
 def test_trafilatura_guess_is_the_last_resort_and_a_text_byline_still_works():
     body = "<p>By Maria Lindqvist</p>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
     assert authors(page(body=body)) == ["Maria Lindqvist"]
