@@ -166,6 +166,7 @@ _BLOCK_TAGS = frozenset(
     "figure figcaption blockquote address time".split()
 )
 _MAX_SPAN_PIECES = 40
+_SEPARATOR_ONLY = re.compile(r"\s*(?:,|and|&|;|\||/|·|•|-|–|—)?\s*", re.I)
 _NEAR_PIECES = 6  # text nodes: bylines this close to the nearest one count as equally near
 _HANDLE_DISTANCE = 12  # a bare handle counts as the byline only right by the headline
 _KIND_RANK = {"by": 0, "itemprop": 0, "rel": 1, "link": 1, "class": 2}
@@ -647,8 +648,23 @@ def _visible_bylines(evidence: Evidence, title: str | None, stop: frozenset[str]
             run = [_BY.sub(r"\g<rest>", texts[by]), *texts[by + 1 :]]
             found.append(_byline(_distance(start, anchor), kind, run, stop))
         else:
-            found.append(_byline(_distance(start, anchor), kind, texts, stop, skip=3))
+            byline = _byline(_distance(start, anchor), kind, texts, stop, skip=3)
+            if byline.names:  # "<a rel=author>A</a> and <a rel=author>B</a>": B follows outside A's element
+                byline.names.extend(_more_names(pieces, end, stop))
+            found.append(byline)
     return [b for b in found if b.names or b.credit]
+
+
+def _more_names(pieces: list[str], i: int, stop: frozenset[str]) -> list[str]:
+    """Names after text node i that a separator ("and", ",", "&") joins to a byline's last name."""
+    more: list[str] = []
+    while i + 1 < len(pieces) and _SEPARATOR_ONLY.fullmatch(pieces[i]) and pieces[i].strip():
+        found = byline_names(pieces[i + 1], stop_words=stop) if len(pieces[i + 1].split()) <= 6 else []
+        if not found:
+            break
+        more.extend(found)
+        i += 2
+    return more
 
 
 def _starts_line(evidence: Evidence, i: int) -> bool:
@@ -684,7 +700,7 @@ def _run_names(texts: list[str], stop: frozenset[str], *, skip: int = 0) -> list
     names: list[str] = []
     skipped = 0
     for text in texts:
-        if re.fullmatch(r"\s*(?:,|and|&|;|\||/|·|•|-|–|—)?\s*", text, re.I):
+        if _SEPARATOR_ONLY.fullmatch(text):
             continue
         found = byline_names(text, stop_words=stop) if len(text.split()) <= 12 else []
         if found:
