@@ -8,8 +8,9 @@ canonical address. Authors come from this module, from the page's own evidence, 
 2. ``<meta>`` tags naming an author (``author``, ``article:author``, ``parsely-author``,
    ``sailthru.author``, ``dc.creator``, ``byl``, ``citation_author``, ...);
 3. the visible byline nearest the headline: a "By ..." line, an element whose class or id says
-   byline or author, ``itemprop=author`` or ``rel=author``;
-4. trafilatura's own guess.
+   byline or author, ``itemprop=author``, ``rel=author`` or a link to an author's page;
+4. "Written by" in ``twitter:label``/``twitter:data`` (the account that posted the page);
+5. trafilatura's own guess.
 
 Every value is cleaned ("By", roles such as "Staff Writer", dates, e-mail and web addresses, handles,
 the site's own name, "View author archive" and the like are dropped) and split into names. The first
@@ -25,6 +26,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from html import unescape
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -154,7 +156,9 @@ def declared_charset(data: bytes) -> str | None:
 # --- evidence ------------------------------------------------------------------------------------
 
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "head", "iframe", "select", "textarea"})
-_BYLINE_ATTR = re.compile(r"byline|author|writer|contributor|creator", re.I)
+_BYLINE_ATTR = re.compile(
+    r"byline|author|writer|contributor|creator|reporter|columnist|dateline|(?:written|posted|submitted)[-_]?by", re.I
+)
 _NOT_BYLINE_ATTR = re.compile(r"bio|description|about|avatar|image|photo|img|twitter|social|follow|comment", re.I)
 _BY = re.compile(
     r"^\s*(?:(?:written|posted|words|story|text|reporting|report|published|compiled|edited|photos?)(?:\s+and\s+\w+)?\s+)?"
@@ -165,7 +169,7 @@ _BLOCK_TAGS = frozenset(
     "p div li ul ol dl dt dd h1 h2 h3 h4 h5 h6 header footer section article aside nav main br hr td th tr table "
     "figure figcaption blockquote address time".split()
 )
-_MAX_SPAN_PIECES = 40
+_MAX_SPAN_PIECES = 40  # a byline element holds a few names, a role and a date, not a story list
 _SEPARATOR_ONLY = re.compile(r"\s*(?:,|and|&|;|\||/|·|•|-|–|—)?\s*", re.I)
 _NEAR_PIECES = 6  # text nodes: bylines this close to the nearest one count as equally near
 _HANDLE_DISTANCE = 12  # a bare handle counts as the byline only right by the headline
@@ -175,7 +179,7 @@ _PROFILE_LINK = re.compile(
     r"/(?:authors?|by|writers?|contributors?|columnists?|journalists?|reporters?|staff|people|profiles?|users?|u)"
     r"/[^/?#\s]+/?(?:$|[?#])",
     re.I,
-)  # a byline element holds a few names, a role and a date, not a story list
+)
 
 
 @dataclass(slots=True)
@@ -186,6 +190,9 @@ class Evidence:
     jsonld_orgs: list[str] = field(default_factory=list)
     meta: list[str] = field(default_factory=list)
     owners: list[str] = field(default_factory=list)  # publisher, copyright holder, site name
+    # "Written by" in twitter:label/data (WordPress SEO plugins): the account that posted the page,
+    # which on magazines is often an editor rather than the writer the byline names.
+    posted_by: list[str] = field(default_factory=list)
     pieces: list[str] = field(default_factory=list)  # the page's visible text nodes, in order
     starts: list[bool] = field(default_factory=list)  # whether each begins a block (not mid-sentence)
     headlines: list[tuple[int, str]] = field(default_factory=list)  # (piece index, h1 text)
@@ -227,7 +234,7 @@ def _read_jsonld(tree: HtmlElement, evidence: Evidence) -> None:
             if isinstance(value, dict) and set(value) <= {"@id", "@type"} and value.get("@id") in by_id:
                 value = by_id[value["@id"]]
             if isinstance(value, str):
-                evidence.jsonld.append(value)
+                evidence.jsonld.append(unescape(value))
             elif isinstance(value, dict):
                 name = value.get("name")
                 if isinstance(name, list):
@@ -237,6 +244,7 @@ def _read_jsonld(tree: HtmlElement, evidence: Evidence) -> None:
                     name = f"{given} {family}" if isinstance(given, str) and isinstance(family, str) else None
                 if not name:
                     continue
+                name = unescape(name)  # some sites escape their JSON-LD as if it were HTML
                 if _is_type(value, "organization", "newsmediaorganization", "corporation", "website"):
                     evidence.jsonld_orgs.append(name)
                 else:
@@ -285,10 +293,21 @@ _META_OWNER_KEYS = frozenset(
 
 
 def _read_meta(tree: HtmlElement, evidence: Evidence) -> None:
+    labels: dict[str, str] = {}  # twitter:label1 "Written by" -> twitter:data1 "Jane Doe" (as WordPress writes)
     for meta in tree.iter("meta"):
         key = (meta.get("name") or meta.get("property") or meta.get("itemprop") or "").strip().lower()
         value = meta.get("content") or meta.get("value")  # some saved pages write value= for content=
-        if not key or not value or key.startswith("twitter:"):
+        if not key or not value:
+            continue
+        if key.startswith("twitter:label"):
+            labels[key.removeprefix("twitter:label")] = value
+            continue
+        if key.startswith("twitter:data"):
+            label = labels.get(key.removeprefix("twitter:data"), "")
+            if re.search(r"\b(?:written by|author)", label, re.I):
+                evidence.posted_by.append(value)
+            continue
+        if key.startswith("twitter:"):
             continue
         if key == "parsely-page":
             data = _load_json(value)
@@ -564,6 +583,7 @@ def choose_authors(
         _names(evidence.jsonld, stop),
         _names(evidence.meta, stop),
         byline.names if byline else [],
+        _names(evidence.posted_by, stop),
         _names([fallback] if fallback else [], stop),
     ]
     # The publisher is not an author ("Condé Nast" in a meta tag beside the writer's name), but a

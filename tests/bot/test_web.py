@@ -113,6 +113,18 @@ def test_by_inside_a_sentence_is_not_a_byline_but_after_a_date_it_is():
     ]
 
 
+def test_written_by_in_twitter_labels_counts_after_the_visible_byline():
+    head = '<meta name="twitter:label1" content="Written by"><meta name="twitter:data1" content="Olga Berg">'
+    assert authors(page(head=head)) == ["Olga Berg"]
+    # The account that posted the page is often an editor: the byline under the headline wins.
+    assert authors(page(head=head, header="<p>By Maria Lindqvist</p>")) == ["Maria Lindqvist"]
+
+
+def test_json_ld_escaped_as_html_is_unescaped():
+    ld = '{"@type": "Article", "author": {"@type": "Person", "name": "Siobhan O&#039;Brien"}}'
+    assert authors(page(head=f'<script type="application/ld+json">{ld}</script>')) == ["Siobhan O'Brien"]
+
+
 def test_trafilatura_guess_is_the_last_resort_and_a_text_byline_still_works():
     body = "<p>By Maria Lindqvist</p>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
     assert authors(page(body=body)) == ["Maria Lindqvist"]
