@@ -170,7 +170,10 @@ _BLOCK_TAGS = frozenset(
     "figure figcaption blockquote address time".split()
 )
 _MAX_SPAN_PIECES = 40  # a byline element holds a few names, a role and a date, not a story list
-_SEPARATOR_ONLY = re.compile(r"\s*(?:,|and|&|;|\||/|·|•|-|–|—)?\s*", re.I)
+# Text between two names of one byline: "and", ",", or a dateline-style place ("in London and").
+_SEPARATOR_ONLY = re.compile(
+    r"\s*(?:(?:in|at|from)\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}\s*)?(?:,|and|&|AND|;|\||/|·|•|-|–|—)?\s*"
+)
 _NEAR_PIECES = 6  # text nodes: bylines this close to the nearest one count as equally near
 _HANDLE_DISTANCE = 12  # a bare handle counts as the byline only right by the headline
 _KIND_RANK = {"by": 0, "itemprop": 0, "rel": 1, "link": 1, "class": 2}

@@ -141,8 +141,11 @@ def test_headline_byline_extends_a_meta_tag_naming_only_the_first_author():
     assert authors(html) == ["Maria Lindqvist", "Tomás Ortega"]
 
 
-def test_author_links_joined_by_and_are_one_byline():
-    header = '<p><a rel="author" href="/p/ml">Maria Lindqvist</a> and <a rel="author" href="/p/to">Tomás Ortega</a></p>'
+@pytest.mark.parametrize("between", [" and ", ", ", " in San Sebastián and "])
+def test_author_links_joined_by_and_are_one_byline(between):
+    header = (
+        f'<p><a rel="author" href="/p/ml">Maria Lindqvist</a>{between}<a rel="author" href="/p/to">Tomás Ortega</a></p>'
+    )
     assert authors(page(header=header)) == ["Maria Lindqvist", "Tomás Ortega"]
 
 
