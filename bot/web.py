@@ -150,6 +150,8 @@ def declared_charset(data: bytes) -> str | None:
         name = codecs.lookup(label).name
     except LookupError:
         return None
+    if name.startswith(("utf-16", "utf-32")):
+        return "utf-8"  # bytes that spell out <meta charset> in ASCII are not UTF-16; browsers read UTF-8 too
     return "cp1252" if name in _AS_CP1252 else name
 
 

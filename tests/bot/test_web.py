@@ -316,6 +316,19 @@ def test_iso_8859_1_label_reads_as_windows_1252_and_utf8_wins_when_valid():
     assert "café" in decode_html(latin.encode("utf-8"))
 
 
+def test_declared_charsets():
+    from bot.web import declared_charset
+
+    assert declared_charset(b'<meta charset="ISO-8859-1">') == "cp1252"
+    assert declared_charset(b'<meta http-equiv="Content-Type" content="text/html; charset=Shift_JIS">') == "shift_jis"
+    assert declared_charset(b'<?xml version="1.0" encoding="koi8-r"?><html>') == "koi8-r"
+    assert declared_charset(b'<meta charset="utf-16">') == "utf-8"
+    assert declared_charset(b'<meta charset="no-such-charset">') is None
+    assert declared_charset(b"<html><body>no declaration</body></html>") is None
+    koi8 = '<html><head><meta charset="koi8-r"></head><body><p>Привет</p></body></html>'
+    assert "Привет" in decode_html(koi8.encode("koi8-r"))
+
+
 def test_byte_order_marks_and_undeclared_bytes():
     text = "<html><body><p>Zoë</p></body></html>"
     assert decode_html(b"\xff\xfe" + text.encode("utf-16-le")) == text
