@@ -163,7 +163,7 @@ _BYLINE_ATTR = re.compile(
 )
 _NOT_BYLINE_ATTR = re.compile(r"bio|description|about|avatar|image|photo|img|twitter|social|follow|comment", re.I)
 _BY = re.compile(
-    r"^\s*(?:(?:written|posted|words|story|text|reporting|report|published|compiled|edited|photos?)(?:\s+and\s+\w+)?\s+)?"
+    r"^\s*(?:(?:written|posted|words|story|text|reporting|report|published|compiled)(?:\s+and\s+\w+)?\s+)?"
     r"by\b\s*:?\s*(?P<rest>.*)$",
     re.I | re.S,
 )
@@ -178,10 +178,11 @@ _SEPARATOR_ONLY = re.compile(
 )
 _NEAR_PIECES = 6  # text nodes: bylines this close to the nearest one count as equally near
 _HANDLE_DISTANCE = 12  # a bare handle counts as the byline only right by the headline
+_ACCOUNT_LINK = re.compile(r"/(?:log-?(?:in|out)|sign-?(?:in|up|out)|register|settings|account|password)\b", re.I)
 _KIND_RANK = {"by": 0, "itemprop": 0, "rel": 1, "link": 1, "class": 2}
 # A link to a person's page on the site: /author/jane-doe, /people/jdoe, /u/jdoe, /profile/123.
 _PROFILE_LINK = re.compile(
-    r"/(?:authors?|by|writers?|contributors?|columnists?|journalists?|reporters?|staff|people|profiles?|users?|u)"
+    r"/(?:authors?|by|writers?|editors?|contributors?|columnists?|journalists?|reporters?|staff|people|profiles?|users?|u)"
     r"/[^/?#\s]+/?(?:$|[?#])",
     re.I,
 )
@@ -383,7 +384,8 @@ def _byline_kind(el: HtmlElement) -> str | None:
     attrs = f"{el.get('class') or ''} {el.get('id') or ''}"
     if _BYLINE_ATTR.search(attrs) and not _NOT_BYLINE_ATTR.search(attrs):
         return "class"
-    if el.tag == "a" and _PROFILE_LINK.search(el.get("href") or ""):
+    href = (el.get("href") or "") if el.tag == "a" else ""
+    if href and _PROFILE_LINK.search(href) and not _ACCOUNT_LINK.search(href):
         return "link"
     return None
 
@@ -521,9 +523,10 @@ def _undouble(tokens: list[str]) -> list[str]:
     return tokens
 
 
-def organisation_name(value: str, *, whole: bool = False) -> str | None:
+def organisation_name(value: str, *, whole: bool = False, handle: bool = False) -> str | None:
     """A credit that names no person but an organisation ("AOL Staff", "BBC News"), cleaned.
-    ``whole``: the value is known to be one name (a JSON-LD Organization), "and" included."""
+    ``whole``: the value is known to be one name (a JSON-LD Organization), "and" included;
+    ``handle``: a user name ("harbourfan") may be in lower case."""
     parts = [_BY.sub(r"\g<rest>", normalise(value).strip())] if whole else _parts(value)
     if len(parts) != 1:
         return None
@@ -531,10 +534,13 @@ def organisation_name(value: str, *, whole: bool = False) -> str | None:
     words = text.split()
     # A capital first, or a script without case (Chinese, Japanese, Arabic, ...).
     capital = text[:1].isupper() or all(c.lower() == c.upper() for c in text if c.isalpha())
+    capital = capital or (handle and bool(re.fullmatch(r"[^\W\d_][\w.-]{2,30}", text)))
     if not 1 <= len(words) <= 6 or any(c.isdigit() for c in text) or not capital:
         return None
     if len(words) == 1 and (fold(text) in _STOP or len(text) < 3):
         return None
+    if all(fold(w) in _STOP or w in NOT_NAMES for w in words):
+        return None  # "Log In", "Read More"
     if fold(text) in {"staff", "admin", "administrator", "editor", "editors", "guest", "unknown", "anonymous"}:
         return None
     return text
@@ -584,11 +590,17 @@ def choose_authors(
     stop = _site_words(site, url)
     visible = _visible_bylines(evidence, title, stop)
     byline = _nearest([b for b in visible if b.names])
+    # A credit or handle printed as the byline right by the headline ("EvilSpark", "By TMZ Staff")
+    # beats a person's byline further away (a related story's) and trafilatura's guess.
+    handle = _nearest([b for b in visible if b.credit and b.rank <= 1 and b.distance <= _HANDLE_DISTANCE])
+    if handle and byline and byline.distance > handle.distance + _NEAR_PIECES:
+        byline = None
     found = [
         _names(evidence.jsonld, stop),
         _names(evidence.meta, stop),
         byline.names if byline else [],
         _names(evidence.posted_by, stop),
+        [handle.credit] if handle and handle.credit else [],
         _names([fallback] if fallback else [], stop),
     ]
     # The publisher is not an author ("Condé Nast" in a meta tag beside the writer's name), but a
@@ -617,11 +629,7 @@ def choose_authors(
             ):
                 chosen = other
         return _dedupe(chosen)
-    if declared:
-        return declared[:1]
-    # Naming no person, credited by no declaration: a handle printed as the byline ("EvilSpark").
-    credit = _nearest([b for b in visible if b.credit and b.rank <= 1 and b.distance <= _HANDLE_DISTANCE])
-    return [credit.credit] if credit and credit.credit else []
+    return declared[:1]
 
 
 def _names(values: Iterable[str], stop: frozenset[str]) -> list[str]:
@@ -665,7 +673,7 @@ def _visible_bylines(evidence: Evidence, title: str | None, stop: frozenset[str]
             run = [m.group("rest"), *pieces[i + 1 : i + 8]]
             found.append(_byline(_distance(i, anchor), "by", run, stop))
     for start, end, kind in evidence.spans:
-        if end - start > _MAX_SPAN_PIECES:
+        if end - start > _MAX_SPAN_PIECES or (kind == "link" and not _stands_alone(evidence, start, end)):
             continue
         texts = pieces[start:end]
         by = next((j for j, t in enumerate(texts) if _BY.match(t) and len(t.split()) <= 12), None)
@@ -684,12 +692,24 @@ def _more_names(pieces: list[str], i: int, stop: frozenset[str]) -> list[str]:
     """Names after text node i that a separator ("and", ",", "&") joins to a byline's last name."""
     more: list[str] = []
     while i + 1 < len(pieces) and _SEPARATOR_ONLY.fullmatch(pieces[i]) and pieces[i].strip():
-        found = byline_names(pieces[i + 1], stop_words=stop) if len(pieces[i + 1].split()) <= 6 else []
+        following = " ".join(pieces[i + 1].split())
+        found = byline_names(following, stop_words=stop) if len(following.split()) <= 6 else []
         if not found:
             break
         more.extend(found)
         i += 2
     return more
+
+
+def _stands_alone(evidence: Evidence, start: int, end: int) -> bool:
+    """Whether the text nodes start..end are not part of a sentence: a link to a person's page in
+    a byline, not "<a href=/people/x>X</a> was married ..." in the story."""
+    if not _starts_line(evidence, start):
+        return False
+    if end >= len(evidence.pieces) or evidence.starts[end]:
+        return True
+    after = evidence.pieces[end].strip()
+    return not after[:1].islower()
 
 
 def _starts_line(evidence: Evidence, i: int) -> bool:
@@ -706,7 +726,7 @@ def _byline(distance: float, kind: str, run: list[str], stop: frozenset[str], *,
     credit = None
     if not names and kind != "class":
         first = next((t for t in run if t.strip()), "")
-        credit = organisation_name(first)
+        credit = organisation_name(first, handle=True)
     return _Byline(distance, _KIND_RANK[kind], names, credit)
 
 
@@ -725,9 +745,13 @@ def _run_names(texts: list[str], stop: frozenset[str], *, skip: int = 0) -> list
     names: list[str] = []
     skipped = 0
     for text in texts:
+        text = " ".join(text.split())  # a line break in the markup is a space, not a separator
         if _SEPARATOR_ONLY.fullmatch(text):
             continue
-        found = byline_names(text, stop_words=stop) if len(text.split()) <= 12 else []
+        words = len(text.split())
+        if names and words > 6 and text[:1].isupper() and not _starts_with_name(text, stop):
+            break  # the next paragraph ("SEOUL, South Korea — A plan to ..."), not more of the byline
+        found = byline_names(text, stop_words=stop) if words <= 12 else []
         if found:
             names.extend(found)
             continue
@@ -735,6 +759,11 @@ def _run_names(texts: list[str], stop: frozenset[str], *, skip: int = 0) -> list
             break
         skipped += 1
     return _dedupe(names)
+
+
+def _starts_with_name(text: str, stop: frozenset[str]) -> bool:
+    parts = _parts(text)
+    return bool(parts) and person_name(parts[0], stop_words=stop) is not None
 
 
 def _headline_index(evidence: Evidence, title: str | None) -> int | None:

@@ -125,6 +125,39 @@ def test_json_ld_escaped_as_html_is_unescaped():
     assert authors(page(head=f'<script type="application/ld+json">{ld}</script>')) == ["Siobhan O'Brien"]
 
 
+def test_a_line_break_inside_a_byline_is_a_space():
+    header = "<p>By</p><p>by MARIA LINDQVIST, TOMÁS ORTEGA and AL\n        BAKER</p><p>March 3, 2024</p>"
+    assert authors(page(header=header)) == ["Maria Lindqvist", "Tomás Ortega", "Al Baker"]
+
+
+def test_a_byline_does_not_run_into_the_story():
+    header = (
+        "<p>By <a href='/a/ml'>Maria Lindqvist</a></p>"
+        "<p>HARBOURTON, Northland — A plan to rebuild the port, backed by <a href='/t/x'>Olga Berg</a>, passed.</p>"
+    )
+    assert authors(page(header=header)) == ["Maria Lindqvist"]
+
+
+def test_photo_credits_are_not_bylines():
+    header = "<figure><img src='x.jpg'><figcaption>The old quay. <small>Photo by <a href='https://photos.example/olga'>Olga Berg</a></small></figcaption></figure>"
+    assert authors(page(header=header)) == []
+
+
+def test_links_to_person_pages_count_only_standing_alone():
+    in_sentence = "<p><a href='/people/olga-berg'>Olga Berg</a> was at the meeting on Monday.</p>"
+    assert authors(page(header=in_sentence)) == []
+    assert authors(page(header="<div><a href='/editors/maria-lindqvist/'>Maria Lindqvist</a></div>")) == [
+        "Maria Lindqvist"
+    ]
+    assert authors(page(header="<div><a href='/users/login'>Log In</a></div>")) == []
+
+
+def test_a_handle_under_the_headline_beats_a_related_storys_byline():
+    header = "<div class='meta'><a href='/u/harbourfan'>harbourfan</a></div>"
+    related = "<aside><h4>Another story</h4><span class='byline'>Olga Berg</span></aside>"
+    assert authors(page(header=header, after=related)) == ["harbourfan"]
+
+
 def test_trafilatura_guess_is_the_last_resort_and_a_text_byline_still_works():
     body = "<p>By Maria Lindqvist</p>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
     assert authors(page(body=body)) == ["Maria Lindqvist"]
