@@ -133,7 +133,7 @@ def test_a_line_break_inside_a_byline_is_a_space():
 def test_a_byline_does_not_run_into_the_story():
     header = (
         "<p>By <a href='/a/ml'>Maria Lindqvist</a></p>"
-        "<p>HARBOURTON, Northland — A plan to rebuild the port, backed by <a href='/t/x'>Olga Berg</a>, passed.</p>"
+        "<p>HARBOURTON, North Island — A plan backed by <a href='/t/x'>Olga Berg</a> passed on Monday.</p>"
     )
     assert authors(page(header=header)) == ["Maria Lindqvist"]
 
