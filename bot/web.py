@@ -603,6 +603,10 @@ def choose_authors(
         [handle.credit] if handle and handle.credit else [],
         _names([fallback] if fallback else [], stop),
     ]
+    # People the page credits for photographs, styling, video and the like did not write it, even
+    # where a meta tag lists every contributor.
+    credited = _credited(evidence, stop)
+    found = [[n for n in names if name_key(n) not in credited] or names for names in found]
     # The publisher is not an author ("Condé Nast" in a meta tag beside the writer's name), but a
     # blog's owner often is: a source that names only the owner is used when no other names anyone.
     owners = [set(name_key(o)) for o in (*evidence.owners, site or "") if name_key(o)]
@@ -630,6 +634,25 @@ def choose_authors(
                 chosen = other
         return _dedupe(chosen)
     return declared[:1]
+
+
+_CREDIT = re.compile(
+    r"^\s*(?:photo(?:graph)?(?:s|y|ed)?|images?|pictures?|illustrat\w*|model+ed|styl(?:ed|ing)|hair|make-?up|"
+    r"video|graphics?|design(?:ed)?|art direction|cinematography|animation|produced|shot)"
+    r"(?:\s+and\s+\w+)?\s+(?:by|courtesy of)\b\s*:?\s*(?P<rest>.*)$",
+    re.I | re.S,
+)
+
+
+def _credited(evidence: Evidence, stop: frozenset[str]) -> set[tuple[str, ...]]:
+    """Name keys of the people credited for something other than the writing ("Photographed by X")."""
+    out: set[tuple[str, ...]] = set()
+    pieces = evidence.pieces
+    for i, piece in enumerate(pieces):
+        m = _CREDIT.match(piece)
+        if m and len(piece.split()) <= 12:
+            out.update(name_key(n) for n in _run_names([m.group("rest"), *pieces[i + 1 : i + 4]], stop))
+    return out
 
 
 def _names(values: Iterable[str], stop: frozenset[str]) -> list[str]:

@@ -138,6 +138,18 @@ def test_a_byline_does_not_run_into_the_story():
     assert authors(page(header=header)) == ["Maria Lindqvist"]
 
 
+def test_people_credited_for_photos_or_styling_are_not_authors_even_in_a_meta_tag():
+    head = '<meta name="author" content="Maria Lindqvist,Olga Berg,Pedro Alves at Quay Models">'
+    header = (
+        "<p class='byline'>By Maria Lindqvist</p>"
+        "<p><span>Photographed by <span>Olga Berg</span></span>; <span>Modeled by <span>Pedro Alves at Quay Models</span></span></p>"
+    )
+    assert authors(page(head=head, header=header)) == ["Maria Lindqvist"]
+    # Someone who wrote the piece and took its photographs is still its author.
+    head = '<meta name="author" content="Maria Lindqvist">'
+    assert authors(page(head=head, header="<p>Photos by Maria Lindqvist</p>")) == ["Maria Lindqvist"]
+
+
 def test_photo_credits_are_not_bylines():
     header = "<figure><img src='x.jpg'><figcaption>The old quay. <small>Photo by <a href='https://photos.example/olga'>Olga Berg</a></small></figcaption></figure>"
     assert authors(page(header=header)) == []
