@@ -13,10 +13,12 @@ canonical address. Authors come from this module, from the page's own evidence, 
 5. trafilatura's own guess.
 
 Every value is cleaned ("By", roles such as "Staff Writer", dates, e-mail and web addresses, handles,
-the site's own name, "View author archive" and the like are dropped) and split into names. The first
+the site's own name, "See all stories" and the like are dropped) and split into names. The first
 source that names a person wins; a later source that names the same people and more (the headline
-byline "By A and B" where the meta tag has only A) extends it. An organisation ("AOL Staff") is the
-author only when no source names a person.
+byline "By A and B" where the meta tag has only A) extends it. The publisher, and people the page
+credits for photographs or styling, are not authors. Naming no person, a credit or user name printed
+right under the headline ("By Example Wire", "harbourfan") is the author, then an organisation the
+page declares as author.
 """
 
 from __future__ import annotations
@@ -448,8 +450,8 @@ def _parts(value: str) -> list[str]:
 
 
 def person_name(part: str, *, stop_words: frozenset[str] = frozenset()) -> str | None:
-    """The person's name at the start of one byline part ("Howard Blume Staff Writer" ->
-    "Howard Blume"), or None when the part does not start with one."""
+    """The person's name at the start of one byline part ("Jane Doe Staff Writer" ->
+    "Jane Doe"), or None when the part does not start with one."""
     part = _BY.sub(r"\g<rest>", part.strip()).strip(" \t,:;-–—")
     if not re.search(r"(?:\b[A-Z]|\bJr|\bSr)\.$", part):
         part = part.rstrip(".")
@@ -489,7 +491,7 @@ def person_name(part: str, *, stop_words: frozenset[str] = frozenset()) -> str |
     if any(fold(t) in _ORG_WORDS for t in core) or all(t in NOT_NAMES for t in core):
         return None
     if _INITIALS.match(core[-1]) and len(core[-1]) <= 2:
-        return None  # "Adkins J." is a name cut short or a reference, not a byline
+        return None  # "Doe J." is a name cut short or a reference, not a byline
     return " ".join(names)
 
 
@@ -508,7 +510,7 @@ def _particle_leads_to_name(rest: list[str]) -> bool:
 
 
 def _name_tokens(part: str) -> list[str]:
-    """Whitespace tokens, with a quoted nickname ("Tania Mae") kept as one token."""
+    """Whitespace tokens, with a quoted nickname ("Bobby Joe") kept as one token."""
     out: list[str] = []
     for m in re.finditer(r"[\"“][^\"“”]{2,30}[\"”]|\S+", part):
         out.append(m.group(0))
@@ -516,7 +518,7 @@ def _name_tokens(part: str) -> list[str]:
 
 
 def _undouble(tokens: list[str]) -> list[str]:
-    """ "Ellyn Shook Ellyn Shook" (a name printed twice by a layout) -> "Ellyn Shook"."""
+    """A name printed twice by a layout ("Jane Doe Jane Doe") once ("Jane Doe")."""
     n = len(tokens)
     if n >= 4 and n % 2 == 0 and tokens[: n // 2] == tokens[n // 2 :]:
         return tokens[: n // 2]
@@ -524,7 +526,7 @@ def _undouble(tokens: list[str]) -> list[str]:
 
 
 def organisation_name(value: str, *, whole: bool = False, handle: bool = False) -> str | None:
-    """A credit that names no person but an organisation ("AOL Staff", "BBC News"), cleaned.
+    """A credit that names no person but an organisation ("Example Staff", "Example News"), cleaned.
     ``whole``: the value is known to be one name (a JSON-LD Organization), "and" included;
     ``handle``: a user name ("harbourfan") may be in lower case."""
     parts = [_BY.sub(r"\g<rest>", normalise(value).strip())] if whole else _parts(value)
@@ -557,7 +559,7 @@ def _dedupe(names: Iterable[str]) -> list[str]:
         if same is None:
             out.append(name)
             keys.append(key)
-        elif len(key) > len(keys[same]):  # keep the fuller form: "Laura E. Adkins" over "Laura Adkins"
+        elif len(key) > len(keys[same]):  # keep the fuller form: "Jane Q. Doe" over "Jane Doe"
             out[same], keys[same] = name, key
     return out
 
@@ -571,7 +573,7 @@ def _same_person(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     if a == b:
         return True
     short, long_ = (a, b) if len(a) <= len(b) else (b, a)
-    # "Laura Adkins" and "Laura E. Adkins": same first and last word, the shorter's words all in the longer.
+    # "Jane Doe" and "Jane Q. Doe": same first and last word, the shorter's words all in the longer.
     return len(short) >= 2 and short[0] == long_[0] and short[-1] == long_[-1] and set(short) <= set(long_)
 
 
@@ -590,7 +592,7 @@ def choose_authors(
     stop = _site_words(site, url)
     visible = _visible_bylines(evidence, title, stop)
     byline = _nearest([b for b in visible if b.names])
-    # A credit or handle printed as the byline right by the headline ("EvilSpark", "By TMZ Staff")
+    # A credit or handle printed as the byline right by the headline ("harbourfan", "By Example Staff")
     # beats a person's byline further away (a related story's) and trafilatura's guess.
     handle = _nearest([b for b in visible if b.credit and b.rank <= 1 and b.distance <= _HANDLE_DISTANCE])
     if handle and byline and byline.distance > handle.distance + _NEAR_PIECES:
@@ -607,7 +609,7 @@ def choose_authors(
     # where a meta tag lists every contributor.
     credited = _credited(evidence, stop)
     found = [[n for n in names if name_key(n) not in credited] or names for names in found]
-    # The publisher is not an author ("Condé Nast" in a meta tag beside the writer's name), but a
+    # The publisher is not an author ("Example Media Group" in a meta tag beside the writer's name), but a
     # blog's owner often is: a source that names only the owner is used when no other names anyone.
     owners = [set(name_key(o)) for o in (*evidence.owners, site or "") if name_key(o)]
     sources = [[n for n in names if not any(set(name_key(n)) <= o for o in owners)] for names in found]
@@ -617,7 +619,7 @@ def choose_authors(
     declared += [o for v in (*evidence.jsonld, *evidence.meta) if (o := organisation_name(v))]
     if not sources[0] and not sources[1]:
         # No declared person. A credit the page declares (JSON-LD or meta) and also prints as the
-        # byline nearest the headline ("By: CNN Wire"), nearer than any person's, is the author.
+        # byline nearest the headline ("By: Example Wire"), nearer than any person's, is the author.
         credit = _nearest([b for b in visible if b.credit])
         if (
             credit is not None
@@ -665,7 +667,7 @@ def _has_upper(value: str) -> bool:
 
 
 def _site_words(site: str | None, url: str | None) -> frozenset[str]:
-    """Words of the site's own name and address: "Ikran Dahir BuzzFeed" ends before "BuzzFeed"."""
+    """Words of the site's own name and address: "Jane Doe ExampleNews" ends before "ExampleNews"."""
     words: set[str] = set()
     if site:
         words.update(w for w in re.findall(r"\w+", fold(site)) if len(w) > 2)
@@ -773,7 +775,7 @@ def _run_names(texts: list[str], stop: frozenset[str], *, skip: int = 0) -> list
             continue
         words = len(text.split())
         if names and words > 6 and text[:1].isupper() and not _starts_with_name(text, stop):
-            break  # the next paragraph ("SEOUL, South Korea — A plan to ..."), not more of the byline
+            break  # the next paragraph ("HARBOURTON, North Island — A plan to ..."), not more of the byline
         found = byline_names(text, stop_words=stop) if words <= 12 else []
         if found:
             names.extend(found)

@@ -126,8 +126,8 @@ def test_json_ld_escaped_as_html_is_unescaped():
 
 
 def test_a_line_break_inside_a_byline_is_a_space():
-    header = "<p>By</p><p>by MARIA LINDQVIST, TOMÁS ORTEGA and AL\n        BAKER</p><p>March 3, 2024</p>"
-    assert authors(page(header=header)) == ["Maria Lindqvist", "Tomás Ortega", "Al Baker"]
+    header = "<p>By</p><p>by MARIA LINDQVIST, TOMÁS ORTEGA and AL\n        RIVERA</p><p>March 3, 2024</p>"
+    assert authors(page(header=header)) == ["Maria Lindqvist", "Tomás Ortega", "Al Rivera"]
 
 
 def test_a_byline_does_not_run_into_the_story():
@@ -197,16 +197,16 @@ def test_author_links_joined_by_and_are_one_byline(between):
 @pytest.mark.parametrize(
     "value",
     [
-        "By MARIA LINDQVIST, TOMÁS ORTEGA and AL BAKER",
-        "Maria Lindqvist, Tomás Ortega & Al Baker",
-        "Maria Lindqvist; Tomás Ortega; Al Baker",
+        "By MARIA LINDQVIST, TOMÁS ORTEGA and AL RIVERA",
+        "Maria Lindqvist, Tomás Ortega & Al Rivera",
+        "Maria Lindqvist; Tomás Ortega; Al Rivera",
     ],
 )
 def test_several_authors_in_one_value_become_several_authors(value):
     raw = raw_from_html(page(head=f'<meta name="author" content="{value}">'))
     article = parse_article(raw)
-    assert [a.name for a in article.authors] == ["Maria Lindqvist", "Tomás Ortega", "Al Baker"]
-    assert raw.author == "Maria Lindqvist; Tomás Ortega; Al Baker"
+    assert [a.name for a in article.authors] == ["Maria Lindqvist", "Tomás Ortega", "Al Rivera"]
+    assert raw.author == "Maria Lindqvist; Tomás Ortega; Al Rivera"
     # The cached form of an article keeps them all.
     assert Article.from_dict(json.loads(json.dumps(article.to_dict()))).authors == article.authors
 
@@ -228,7 +228,7 @@ def test_organisation_with_and_in_its_name_stays_one_author():
     ("value", "names"),
     [
         ("By Maria Lindqvist, Staff Writer", ["Maria Lindqvist"]),
-        ("Maria Lindqvist Senior Politics Editor", ["Maria Lindqvist"]),
+        ("Maria Lindqvist Senior Science Editor", ["Maria Lindqvist"]),
         ("Maria Lindqvist | Reuters", ["Maria Lindqvist"]),
         ("Maria Lindqvist · Harbour Times", ["Maria Lindqvist"]),
         ("Maria Lindqvist (@mlindqvist)", ["Maria Lindqvist"]),
@@ -236,15 +236,15 @@ def test_organisation_with_and_in_its_name_stays_one_author():
         ("https://harbourtimes.example/author/maria-lindqvist", []),
         ("Maria Lindqvist Updated March 3, 2024", ["Maria Lindqvist"]),
         ("Maria Lindqvist March 3", ["Maria Lindqvist"]),
-        ("Laura June Topham", ["Laura June Topham"]),
-        ("Maria Lindqvist View author archive Get author RSS feed", ["Maria Lindqvist"]),
+        ("Mary June Hollis", ["Mary June Hollis"]),
+        ("Maria Lindqvist See all stories by this author Follow", ["Maria Lindqvist"]),
         ("Maria Lindqvist Maria Lindqvist", ["Maria Lindqvist"]),
         ("Dr. Maria Lindqvist", ["Maria Lindqvist"]),
         ("Hans van der Berg and Martin Luther King, Jr.", ["Hans van der Berg", "Martin Luther King Jr."]),
-        ('Amanda "Tania Mae" Torres', ['Amanda "Tania Mae" Torres']),
+        ('Robert "Bobby Joe" Lane', ['Robert "Bobby Joe" Lane']),
         ("Staff", []),
         ("Harbour Times Staff", []),
-        ("The Associated Press", []),
+        ("The Northern Press Association", []),
         ("admin", []),
     ],
 )
