@@ -1,25 +1,32 @@
-"""Brief quality on evaluation files: summaries (ROUGE vs Lead-3), quotations (precision, recall, speakers).
+"""Brief quality on evaluation files: summaries (ROUGE vs Lead-3), quotations (precision, recall, speakers),
+authors of web pages (accuracy vs trafilatura's own author metadata, and extraction speed).
 
     python -m bench.quality ../shared/eval/summaries.jsonl ../shared/eval/quotes.jsonl [--sentences 3]
+    python -m bench.quality ../shared/eval/authors.jsonl [--errors]
 
 The kind of each file is told by its records: `article` + `reference` is a summary set, `quotes` a
-quotation set. Lead-3 is computed in the same run from the same sentence splitting, so the
+quotation set, `expected_authors` + `text_or_html` an author set. Lead-3 is computed in the same run
+from the same sentence splitting, and trafilatura's author from the same extraction, so each
 comparison is like for like. Needs the `bench` extra (rouge-score).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import re
+import statistics
 import sys
+import time
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from bot.engine import analyse
-from bot.loaders import RawArticle
+from bot.library import analyse_raw
+from bot.loaders import ArticleFileError, RawArticle
 from bot.parsing import parse_article
 from bot.text import fold, normalise, split_sentences
 
@@ -179,6 +186,76 @@ def _matches_direct(text: str, direct: list[dict[str, Any]]) -> bool:
     return any(overlap(g["content"], text) >= 0.5 for g in direct)
 
 
+# --- authors of web pages ------------------------------------------------------------------------
+
+
+def name_key(name: str) -> tuple[str, ...]:
+    return tuple(tokens(name))
+
+
+def same_authors(expected: list[str], found: list[str]) -> bool:
+    """The same people: names compared as words (case, accents and punctuation ignored), any order."""
+    got = sorted(k for k in map(name_key, found) if k)
+    return bool(got) and got == sorted(map(name_key, expected))
+
+
+def evaluate_authors(records: list[dict[str, Any]], show_errors: bool = False) -> dict[str, Any]:
+    """Authors as the engine names them (page -> raw_from_html -> parsing and analysis -> the
+    Article's authors) beside trafilatura's own author metadata from the same extraction.
+    Records flagged `noisy` are left out. Halves are even and odd positions among the scored
+    records (0-based), so a figure on one half can be checked against the other."""
+    from bot.web import read_page
+
+    scored = [r for r in records if not r.get("noisy")]
+    ours = [False] * len(scored)
+    theirs = [False] * len(scored)
+    none_found = 0
+    seconds: list[float] = []
+    errors: list[str] = []
+    start = time.perf_counter()
+    if scored:  # the first call imports trafilatura: timed apart
+        with contextlib.suppress(ArticleFileError):
+            read_page(scored[0]["text_or_html"], scored[0].get("url"))
+    first_call = time.perf_counter() - start
+    cpu = 0.0
+    for i, record in enumerate(scored):
+        start, start_cpu = time.perf_counter(), time.process_time()
+        try:
+            page = read_page(record["text_or_html"], record.get("url"))
+        except ArticleFileError as exc:
+            page = None
+            errors.append(f"SKIP  {i:3d} {record['id']}: {exc}")
+        seconds.append(time.perf_counter() - start)
+        cpu += time.process_time() - start_cpu
+        if page is None:
+            none_found += 1
+            continue
+        article, _analysis = analyse_raw(page.raw)
+        names = [a.name for a in article.authors]
+        none_found += not names
+        ours[i] = same_authors(record["expected_authors"], names)
+        theirs[i] = same_authors(record["expected_authors"], (page.trafilatura_author or "").split(";"))
+        if not ours[i]:
+            errors.append(f"MISS  {i:3d} {record['id']}: expected {record['expected_authors']}, got {names}")
+
+    def share(hits: list[bool], half: int | None = None) -> tuple[int, int]:
+        picked = hits if half is None else hits[half::2]
+        return sum(picked), len(picked)
+
+    return {
+        "records": len(records),
+        "noisy": len(records) - len(scored),
+        "briefbot": {name: share(ours, half) for name, half in (("all", None), ("even", 0), ("odd", 1))},
+        "trafilatura": {name: share(theirs, half) for name, half in (("all", None), ("even", 0), ("odd", 1))},
+        "none_found": none_found,
+        "seconds": seconds,
+        "first_call": first_call,
+        "cpu_seconds": cpu,
+        "mean_kb": statistics.fmean(len(r["text_or_html"].encode("utf-8")) / 1000 for r in scored) if scored else 0.0,
+        "errors": errors if show_errors else [],
+    }
+
+
 # --- output --------------------------------------------------------------------------------------
 
 
@@ -232,11 +309,46 @@ def print_quote_table(r: dict[str, Any], out=sys.stdout) -> None:
         print(f"| {name} | {value} |", file=out)
 
 
+def print_author_table(r: dict[str, Any], out=sys.stdout) -> None:
+    n = r["records"] - r["noisy"]
+    print(
+        f"Authors: {n} pages ({r['noisy']} flagged noisy left out); a page is right when the names match the "
+        "expected ones (case, accents and punctuation ignored, any order)",
+        file=out,
+    )
+    print("| system | all | even half | odd half |", file=out)
+    print("|---|---|---|---|", file=out)
+
+    def cell(hits: int, total: int) -> str:
+        return f"{hits / total:.3f} ({hits}/{total})" if total else "-"
+
+    for label, key in (
+        ("briefbot (raw_from_html, then parsing: the Article's authors)", "briefbot"),
+        ("trafilatura's author metadata, same extraction and matching", "trafilatura"),
+    ):
+        row = r[key]
+        print(f"| {label} | {cell(*row['all'])} | {cell(*row['even'])} | {cell(*row['odd'])} |", file=out)
+    print(f"\nPages where briefbot found no author: {r['none_found']} of {n}", file=out)
+    seconds = r["seconds"]
+    if seconds:
+        ms = sorted(s * 1000 for s in seconds)
+        print(
+            f"raw_from_html speed, one core: {len(seconds) / sum(seconds):.1f} pages/s wall clock, "
+            f"{len(seconds) / r['cpu_seconds']:.1f} pages/s of CPU time "
+            f"(mean {statistics.fmean(ms):.0f} ms, median {statistics.median(ms):.0f} ms, "
+            f"slowest {ms[-1]:.0f} ms; pages of {r['mean_kb']:.0f} KB on average; a first call beforehand, "
+            f"importing trafilatura, took {r['first_call']:.1f} s and is not counted)",
+            file=out,
+        )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.quality", description=__doc__.split("\n\n")[0])
     parser.add_argument("files", nargs="+", type=Path, help="eval JSON Lines files")
     parser.add_argument("--sentences", type=int, default=3)
-    parser.add_argument("--errors", action="store_true", help="list each quotation miss, extra and wrong speaker")
+    parser.add_argument(
+        "--errors", action="store_true", help="list each quotation miss, extra and wrong speaker, and each author miss"
+    )
     args = parser.parse_args(argv)
     for path in args.files:
         records = read_jsonl(path)
@@ -244,13 +356,18 @@ def main(argv: list[str] | None = None) -> int:
         if records and "reference" in records[0]:
             results = evaluate_summaries(records, args.sentences) | published_baselines(path)
             print_summary_table(results, len(records), args.sentences)
+        elif records and "expected_authors" in records[0]:
+            result = evaluate_authors(records, show_errors=args.errors)
+            print_author_table(result)
+            if args.errors:
+                print("\n".join(result["errors"]))
         elif records and "quotes" in records[0]:
             result = evaluate_quotes(records, show_errors=args.errors)
             print_quote_table(result)
             if args.errors:
                 print("\n".join(result["errors"]))
         else:
-            print(f"{path}: not a summary or quotation eval file", file=sys.stderr)
+            print(f"{path}: not a summary, quotation or author eval file", file=sys.stderr)
             return 2
     return 0
 

@@ -13,6 +13,7 @@ import bisect
 import concurrent.futures
 import contextlib
 import difflib
+import functools
 import logging
 import multiprocessing
 import os
@@ -24,7 +25,14 @@ from pathlib import Path
 from bot.delivery import matches
 from bot.engine import ENGINE_VERSION, analyse, make_brief
 from bot.errors import UserError
-from bot.loaders import MAX_FILE_BYTES, SUPPORTED_SUFFIXES, ArticleFileError, RawArticle, read_article_file
+from bot.loaders import (
+    HTML_SUFFIXES,
+    MAX_FILE_BYTES,
+    SUPPORTED_SUFFIXES,
+    ArticleFileError,
+    RawArticle,
+    read_article_file,
+)
 from bot.models import Analysis, Article, Brief, Quote
 from bot.parsing import article_id, content_hash, parse_article
 from bot.search import SearchQuery, combine, highlight, parse_query, speaker_filter
@@ -496,11 +504,15 @@ class Library:
         worker threads or processes so that the event loop stays free and both cores work."""
         rel, path, _stat, _row = item
         try:
-            raw = await asyncio.to_thread(read_article_file, path, max_bytes=self.max_bytes, source_path=rel)
+            loop = asyncio.get_running_loop()
+            read = functools.partial(read_article_file, path, max_bytes=self.max_bytes, source_path=rel)
+            if executor is not None and os.path.splitext(rel)[1].lower() in HTML_SUFFIXES:
+                raw = await loop.run_in_executor(executor, read)  # extracting a page is CPU work, like analysis
+            else:
+                raw = await asyncio.to_thread(read)
             digest = content_hash(raw)
             if digest in analysed:
                 return Prepared(raw, digest, None)
-            loop = asyncio.get_running_loop()
             return Prepared(raw, digest, await loop.run_in_executor(executor, analyse_raw, raw))
         except ArticleFileError as exc:
             return exc

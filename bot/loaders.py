@@ -1,4 +1,4 @@
-"""Reading article files (.txt, .md, .json) into raw articles, with a reason for every refusal."""
+"""Reading article files (.txt, .md, .json, .html) into raw articles, with a reason for every refusal."""
 
 from __future__ import annotations
 
@@ -9,8 +9,11 @@ from pathlib import Path
 
 from bot.text import normalise
 
-SUPPORTED_SUFFIXES = frozenset({".txt", ".md", ".json"})
+HTML_SUFFIXES = frozenset({".html", ".htm"})
+SUPPORTED_SUFFIXES = frozenset({".txt", ".md", ".json"}) | HTML_SUFFIXES
 MAX_FILE_BYTES = 2_000_000
+# Markup is most of a saved page: an HTML file may be this many times the size limit of a text file.
+HTML_SIZE_RATIO = 2.5
 MIN_TEXT_CHARS = 1
 
 
@@ -24,12 +27,15 @@ class RawArticle:
 
     text: str
     title: str | None = None
-    author: str | None = None
+    author: str | None = None  # several names: "A; B" (or "A and B", "A, B" where no ";" is used)
     url: str | None = None
     published: str | None = None
     publication: str | None = None
     dek: str | None = None
     source_path: str | None = None
+    # The names one by one, when the source lists them (an HTML page's metadata); ``author`` is then
+    # their display string, "; "-joined, so the content hash still covers them.
+    authors: tuple[str, ...] = ()
 
 
 def read_article_file(path: Path, *, max_bytes: int = MAX_FILE_BYTES, source_path: str | None = None) -> RawArticle:
@@ -37,21 +43,32 @@ def read_article_file(path: Path, *, max_bytes: int = MAX_FILE_BYTES, source_pat
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise ArticleFileError(f"unsupported file type {suffix or '(none)'}")
+    limit = size_limit(suffix, max_bytes)
     try:
         size = path.stat().st_size
-        if size > max_bytes:
-            raise ArticleFileError(f"file too large ({size:,} bytes; the limit is {max_bytes:,})")
+        if size > limit:
+            raise ArticleFileError(f"file too large ({size:,} bytes; the limit is {limit:,})")
         data = path.read_bytes()
     except OSError as exc:
         raise ArticleFileError(f"unreadable: {exc.strerror or exc}") from exc
     return parse_article_bytes(data, suffix, source_path=source_path or path.name, max_bytes=max_bytes)
 
 
+def size_limit(suffix: str, max_bytes: int = MAX_FILE_BYTES) -> int:
+    """The largest file of this type that is read: HTML pages get HTML_SIZE_RATIO times more."""
+    return int(max_bytes * HTML_SIZE_RATIO) if suffix.lower() in HTML_SUFFIXES else max_bytes
+
+
 def parse_article_bytes(
     data: bytes, suffix: str, *, source_path: str | None = None, max_bytes: int = MAX_FILE_BYTES
 ) -> RawArticle:
-    if len(data) > max_bytes:
-        raise ArticleFileError(f"file too large ({len(data):,} bytes; the limit is {max_bytes:,})")
+    limit = size_limit(suffix, max_bytes)
+    if len(data) > limit:
+        raise ArticleFileError(f"file too large ({len(data):,} bytes; the limit is {limit:,})")
+    if suffix.lower() in HTML_SUFFIXES:
+        from bot.web import raw_from_html  # imported here: bot.web imports this module
+
+        return raw_from_html(data, None, source_path=source_path, max_bytes=limit)
     text = decode(data)
     if not text.strip():
         raise ArticleFileError("empty file")

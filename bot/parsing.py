@@ -144,7 +144,9 @@ def parse_article(raw: RawArticle, *, id: str | None = None, slug: str | None = 
         paras = [p for p in paras if _title_key(p) != key]
 
     authors: list[Author] = []
-    if raw.author:
+    if raw.authors:
+        authors = [Author(name=n) for n in raw.authors]
+    elif raw.author:
         authors = [Author(name=n) for n in _split_names(raw.author)]
     paras, byline_authors = _take_byline(paras)
     if not authors:
@@ -224,7 +226,11 @@ def _clean_publication(pub: str) -> str | None:
 
 
 def _split_names(names: str) -> list[str]:
-    parts = re.split(r"\s*(?:,\s*and\s+|\s+and\s+|&|;|,)\s*", names.strip())
+    """Several names in one string. Semicolons, when present, are the only separators: "A; B"
+    is how loaders pass a list of names, so "Friends and Neighbours Trust; Jane Doe" is two names."""
+    if ";" in names:
+        return [p.strip() for p in names.split(";") if p.strip()]
+    parts = re.split(r"\s*(?:,\s*and\s+|\s+and\s+|&|,)\s*", names.strip())
     return [p.strip() for p in parts if p.strip()]
 
 

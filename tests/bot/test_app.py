@@ -152,5 +152,5 @@ async def test_a_blocked_event_loop_is_measured_and_logged(fake_discord, setting
         for a, b in re.findall(r"event loop blocked for (\d+) ms \(loop thread busy (\d+) ms\)", caplog.text)
     ]
     # (a loaded machine may add starved wake-ups of its own: look for the two deliberate ones)
-    assert any(lag >= 240 and busy >= 240 for lag, busy in found), caplog.text  # the spin
-    assert any(lag >= 240 and busy < 100 for lag, busy in found), caplog.text  # the sleep
+    assert any(lag >= 190 and busy >= 240 for lag, busy in found), caplog.text  # the spin (less the 50 ms tick)
+    assert any(lag >= 190 and busy < 100 for lag, busy in found), caplog.text  # the sleep

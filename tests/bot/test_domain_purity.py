@@ -30,6 +30,9 @@ DOMAIN_MODULES = [
     "bot.fetch",
     "bot.urls",
     "bot.storage.feeds",
+    "bot.web",
+    "bot.titles",
+    "bot.names",
 ]
 
 

@@ -97,3 +97,37 @@ def test_unreadable_file(tmp_path, monkeypatch):
     monkeypatch.setattr(Path, "read_bytes", denied)
     with pytest.raises(ArticleFileError, match="unreadable: Permission denied"):
         read_article_file(path)
+
+
+HTML_PAGE = (
+    '<html><head><meta charset="windows-1252"><title>Caf\xe9 Owners Win Appeal</title>'
+    '<meta name="author" content="Jos\xe9 Pe\xf1a and Ana Ruiz"></head><body><article><h1>Caf\xe9 Owners Win Appeal</h1>'
+    + "".join(
+        f"<p>The caf\xe9 owners said on Tuesday that the court had ruled in their favour, paragraph {i} of the "
+        "story going on long enough for an extractor to take it for an article and not a menu.</p>"
+        for i in range(4)
+    )
+    + "</article></body></html>"
+)
+
+
+@pytest.mark.parametrize("name", ["page.html", "page.HTM"])
+def test_html_file_is_read_as_an_article_page(tmp_path, name):
+    raw = read_article_file(write(tmp_path, name, HTML_PAGE.encode("cp1252")))
+    assert raw.title == "Café Owners Win Appeal"
+    assert raw.authors == ("José Peña", "Ana Ruiz")
+    assert "The café owners said on Tuesday" in raw.text
+    assert raw.source_path == name
+
+
+def test_html_files_may_be_larger_than_text_files(tmp_path):
+    padding = "<!-- " + "x" * 1500 + " -->"
+    page = write(tmp_path, "a.html", HTML_PAGE.replace("</head>", padding + "</head>"))
+    assert read_article_file(page, max_bytes=1000).title == "Café Owners Win Appeal"  # 2.5 times the limit
+    with pytest.raises(ArticleFileError, match="too large"):
+        read_article_file(write(tmp_path, "b.html", HTML_PAGE + padding * 2), max_bytes=1000)
+
+
+def test_html_file_without_an_article_gives_a_reason(tmp_path):
+    with pytest.raises(ArticleFileError, match="no article text"):
+        read_article_file(write(tmp_path, "menu.html", "<html><body><nav><a href='/'>Home</a></nav></body></html>"))
