@@ -97,11 +97,19 @@ def _from_plain(text: str) -> RawArticle:
     raise ArticleFileError("empty file")
 
 
+# Every pattern below runs in time linear in the line: no nested quantifier can split the same
+# characters two ways, and no repetition can scan past the delimiter that would end it, so a
+# hostile line (thousands of "[", "**" or "<a", a link that never closes) cannot stall the parser.
 _FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---[ \t]*(?:\n|\Z)", re.S)
-_MD_HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*\s*$")
-_MD_LINK = re.compile(r"!?\[([^\]]*)\]\((?:[^()\s]+|\([^)]*\))*(?:\s+\"[^\"]*\")?\)")
-_MD_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1|(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
-_MD_HTML_TAG = re.compile(r"</?[a-zA-Z][^>\n]*>")
+_MD_HEADING = re.compile(r"^#{1,6}\s+(.*)$")
+_MD_CLOSING_HASHES = re.compile(r"(?:^|\s+)#+\s*$")
+_MD_LINK = re.compile(r"!?\[([^\[\]]*)\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"]*\")?\)")
+_MD_EMPHASIS = re.compile(
+    r"\*\*(?=\S)((?:[^*\n]|\*(?!\*))+?)(?<=\S)\*\*"
+    r"|__(?=\S)((?:[^_\n]|_(?!_))+?)(?<=\S)__"
+    r"|(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])"
+)
+_MD_HTML_TAG = re.compile(r"</?[a-zA-Z][^<>\n]*>")
 
 
 def _from_markdown(text: str) -> RawArticle:
@@ -115,11 +123,12 @@ def _from_markdown(text: str) -> RawArticle:
     for line in text.split("\n"):
         heading = _MD_HEADING.match(line)
         if heading:
+            text = _MD_CLOSING_HASHES.sub("", heading.group(1).strip())
             if title is None:
-                title = heading.group(1)
+                title = text
                 continue
             # Sub-headings become their own short paragraphs.
-            body_lines.extend(["", heading.group(1), ""])
+            body_lines.extend(["", text, ""])
             continue
         if re.fullmatch(r"\s*(?:[-*_]\s*){3,}", line):  # horizontal rule
             body_lines.append("")
@@ -143,7 +152,7 @@ def _from_markdown(text: str) -> RawArticle:
 def _strip_inline_markdown(line: str) -> str:
     line = re.sub(r"^\s{0,3}>\s?", "", line)  # block quote
     line = _MD_LINK.sub(r"\1", line)
-    line = _MD_EMPHASIS.sub(lambda m: m.group(2) or m.group(3) or "", line)
+    line = _MD_EMPHASIS.sub(lambda m: m.group(1) or m.group(2) or m.group(3) or "", line)
     line = _MD_HTML_TAG.sub("", line)
     return line.replace("`", "")
 
@@ -181,6 +190,10 @@ def _from_json(text: str) -> RawArticle:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ArticleFileError(f"invalid JSON (line {exc.lineno}: {exc.msg})") from exc
+    except RecursionError:
+        raise ArticleFileError("invalid JSON (nested too deeply)") from None
+    except ValueError as exc:  # e.g. an integer longer than Python converts
+        raise ArticleFileError(f"invalid JSON ({exc})") from exc
     if not isinstance(data, dict):
         raise ArticleFileError("JSON article must be an object with 'title' and 'text'")
     body = data.get("text")
