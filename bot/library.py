@@ -76,8 +76,9 @@ def analyse_raw(raw: RawArticle) -> tuple[Article, Analysis]:
 
 
 def analyse_file(path: Path) -> tuple[Article, Analysis]:
-    """Read, parse and analyse one file outside any library (``python -m bot brief FILE``)."""
-    return analyse_raw(read_article_file(path))
+    """Read, parse and analyse one file outside any library (``python -m bot brief FILE``): the
+    file named, not a symbolic link, which is refused as the library refuses it."""
+    return analyse_raw(read_article_file(path, follow_symlinks=False))
 
 
 class Library:
@@ -336,6 +337,9 @@ class Library:
                     continue
                 if not supported:
                     continue
+                if not entry.is_file(follow_symlinks=False):  # a named pipe, socket or device
+                    log.warning("skipped %s: not a regular file", rel)
+                    continue
                 try:
                     out.append((rel, entry.path, entry.stat(follow_symlinks=False)))
                 except OSError as exc:
@@ -352,7 +356,9 @@ class Library:
         worker threads or processes so that the event loop stays free and both cores work."""
         rel, path, _stat, _row = item
         try:
-            raw = await asyncio.to_thread(read_article_file, path, max_bytes=self.max_bytes, source_path=rel)
+            raw = await asyncio.to_thread(
+                read_article_file, path, max_bytes=self.max_bytes, source_path=rel, follow_symlinks=False
+            )
             digest = content_hash(raw)
             if digest in analysed:
                 return Prepared(raw, digest, None)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,18 +35,43 @@ class RawArticle:
     source_path: str | None = None
 
 
-def read_article_file(path: Path, *, max_bytes: int = MAX_FILE_BYTES, source_path: str | None = None) -> RawArticle:
-    """Read and decode one file; raise ArticleFileError saying why when it cannot be an article."""
+def read_article_file(
+    path: Path,
+    *,
+    max_bytes: int = MAX_FILE_BYTES,
+    source_path: str | None = None,
+    follow_symlinks: bool = True,
+) -> RawArticle:
+    """Read and decode one file; raise ArticleFileError saying why when it cannot be an article.
+
+    Only a regular file is read (a named pipe would block for ever, a device never end), and never
+    more than ``max_bytes`` + 1 bytes of it. With ``follow_symlinks=False`` a symbolic link is refused
+    at the moment of opening, so a file swapped for a link after the folder was scanned is not read.
+    """
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise ArticleFileError(f"unsupported file type {suffix or '(none)'}")
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    if not follow_symlinks:
+        flags |= os.O_NOFOLLOW
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise ArticleFileError(f"file too large ({size:,} bytes; the limit is {max_bytes:,})")
-        data = path.read_bytes()
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP and not follow_symlinks:
+            raise ArticleFileError("symbolic links are not followed") from exc
+        raise ArticleFileError(f"unreadable: {exc.strerror or exc}") from exc
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise ArticleFileError("not a regular file")
+        if info.st_size > max_bytes:
+            raise ArticleFileError(f"file too large ({info.st_size:,} bytes; the limit is {max_bytes:,})")
+        with os.fdopen(os.dup(fd), "rb") as f:
+            data = f.read(max_bytes + 1)
     except OSError as exc:
         raise ArticleFileError(f"unreadable: {exc.strerror or exc}") from exc
+    finally:
+        os.close(fd)
     return parse_article_bytes(data, suffix, source_path=source_path or path.name, max_bytes=max_bytes)
 
 

@@ -7,9 +7,8 @@ odd, can make a response fail.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import re
+from datetime import datetime
 
 import discord
 from discord.utils import escape_mentions

@@ -73,9 +73,9 @@ def _repair(paragraph: str, raw: list[tuple[int, int]]) -> list[tuple[int, int]]
             continue
         open_quote = 1 if _quote_open(sent) else 0
         previous = paragraph[out[-1][0] : out[-1][1]] if out else ""
-        if out and (_ONLY_PUNCT.match(sent) or sent[0] in ",;:)]}”’"):
-            out[-1] = (out[-1][0], end)
-        elif out and sent[0].islower() and previous[-1:] not in '.?!”"’)':
+        sliver = bool(_ONLY_PUNCT.match(sent)) or sent[0] in ",;:)]}”’"
+        continuation = sent[0].islower() and previous[-1:] not in '.?!”"’)'
+        if out and (sliver or continuation):
             out[-1] = (out[-1][0], end)
         else:
             out.append((start, end))

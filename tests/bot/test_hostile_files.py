@@ -71,9 +71,9 @@ def check(data: bytes, suffix: str, *, max_bytes: int = MAX_FILE_BYTES) -> str:
 # --- strategies ------------------------------------------------------------------------------
 
 FRAGMENTS = [
-    *'"“”«»„‘’\'`',
+    *"\"“”«»„‘’'`",
     "“We will,” he said, “win.”",
-    ' said Jane Doe, a senior fellow at the Institute, ',
+    " said Jane Doe, a senior fellow at the Institute, ",
     "according to Mr. Smith ",
     "By Jane Doe and John Roe\n\n",
     "Jane Doe is a fellow at the Council.\n\n",
