@@ -9,6 +9,7 @@ from discord.ext import commands
 from bot.app import BriefBot
 from bot.render import NO_MENTIONS, ROWS_PER_PAGE, history_embed, pages_for
 from bot.views import Confirm, Paginator
+from cogs.common import light_cooldown
 
 
 class Records(commands.Cog):
@@ -16,6 +17,7 @@ class Records(commands.Cog):
         self.bot = bot
 
     @app_commands.command(name="history", description="The briefs you have asked me for (only you see this)")
+    @light_cooldown()
     async def history(self, interaction: discord.Interaction) -> None:
         user_id = interaction.user.id
         total = await self.bot.requests.count(user_id)
@@ -34,6 +36,7 @@ class Records(commands.Cog):
         view.message = await interaction.original_response()
 
     @app_commands.command(name="forget", description="Delete every record I keep of you (asks you to confirm)")
+    @light_cooldown()
     async def forget(self, interaction: discord.Interaction) -> None:
         user_id = interaction.user.id
         total = await self.bot.requests.count(user_id)

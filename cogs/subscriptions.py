@@ -10,6 +10,7 @@ from bot.app import BriefBot
 from bot.delivery import parse_keywords
 from bot.errors import UserError
 from bot.render import NO_MENTIONS, subscriptions_embed
+from cogs.common import light_cooldown
 
 NEEDED = {"view_channel": "View Channel", "send_messages": "Send Messages", "embed_links": "Embed Links"}
 
@@ -48,6 +49,7 @@ class Subscriptions(commands.Cog):
     )
     @app_commands.guild_only()
     @app_commands.default_permissions(manage_channels=True)
+    @light_cooldown()
     async def subscribe(
         self,
         interaction: discord.Interaction,
@@ -86,6 +88,7 @@ class Subscriptions(commands.Cog):
     @app_commands.describe(channel="The channel (this one if left empty)")
     @app_commands.guild_only()
     @app_commands.default_permissions(manage_channels=True)
+    @light_cooldown()
     async def unsubscribe(self, interaction: discord.Interaction, channel: discord.TextChannel | None = None) -> None:
         _guild(interaction)
         target = _target(interaction, channel)
@@ -99,6 +102,7 @@ class Subscriptions(commands.Cog):
     @app_commands.command(name="subscriptions", description="This server's subscribed channels and their filters")
     @app_commands.guild_only()
     @app_commands.default_permissions(manage_channels=True)
+    @light_cooldown()
     async def subscriptions(self, interaction: discord.Interaction) -> None:
         subs = await self.bot.subscriptions.for_guild(_guild(interaction).id)
         await interaction.response.send_message(

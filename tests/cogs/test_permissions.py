@@ -85,7 +85,10 @@ async def world(tmp_path_factory) -> AsyncIterator[World]:
         "dave-denied": [make_overwrite(uid["dave"], member=True, deny=manage)],
         "everyone-allowed": [make_overwrite(gid, allow=manage)],
     }
-    channels = [make_text_channel(name=name, position=i, permission_overwrites=ow) for i, (name, ow) in enumerate(overwrites.items())]
+    channels = [
+        make_text_channel(name=name, position=i, permission_overwrites=ow)
+        for i, (name, ow) in enumerate(overwrites.items())
+    ]
     # The other channel where commands are typed: there the helper may manage channels too.
     lobby = make_text_channel(name="lobby", position=10, permission_overwrites=[make_overwrite(hid, allow=manage)])
     roles_of = {"manager": [mid], "helper": [hid], "dave": [mid], "admin": [aid]}
@@ -132,7 +135,11 @@ async def test_permission_matrix(world, command, member, channel, typed_in):
         await repo.unsubscribe(target)
     elif not await world.subscribed(target):
         await repo.subscribe(
-            guild_id=world.fake.guild_id, channel_id=target, keywords=[], user_id=0, backfill=[world.bot.library.articles[0].id]
+            guild_id=world.fake.guild_id,
+            channel_id=target,
+            keywords=[],
+            user_id=0,
+            backfill=[world.bot.library.articles[0].id],
         )
     before = await world.tables()
     where = target if typed_in == "target" else world.channels["lobby"]
@@ -160,5 +167,7 @@ async def test_managing_the_channel_typed_in_is_not_enough(world, command):
         command, options={"channel": target}, user=world.users["nobody"], channel_id=world.channels["everyone-allowed"]
     )
     reply = (await inter.response(timeout=3)).data
-    assert reply["flags"] & EPHEMERAL and reply["content"].startswith("You need the Manage Channels permission in #open")
+    assert reply["flags"] & EPHEMERAL and reply["content"].startswith(
+        "You need the Manage Channels permission in #open"
+    )
     assert await world.tables() == before
