@@ -298,3 +298,7 @@ async def run(settings: Settings, token: str) -> None:
                 "Discord refused the connection: this bot asks for no privileged intents, "
                 "so check the application's settings in the developer portal."
             ) from None
+        except discord.ConnectionClosed as exc:
+            if exc.code == 4004:  # the token was revoked (reset) while the bot ran
+                raise TokenRejected(_REJECTED) from None
+            raise

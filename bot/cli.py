@@ -24,7 +24,7 @@ from bot.config import ConfigError, Settings, check_interval, load_environment, 
 from bot.engine import DEFAULT_SENTENCES, analyse, make_brief
 from bot.library import Library, analyse_file
 from bot.loaders import ArticleFileError, RawArticle
-from bot.logs import setup_logging
+from bot.logs import redact, setup_logging
 from bot.models import Brief
 from bot.parsing import parse_article
 from bot.text import normalise
@@ -97,8 +97,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     env = load_environment()
     try:
         settings = load_settings(env)
-    except ConfigError as exc:
-        return _fail(str(exc))
+    except ConfigError as exc:  # a token pasted into the wrong variable is not printed back
+        return _fail(redact(str(exc), [env.get("DISCORD_TOKEN", "").strip()]))
     command = args.command or "run"
     if command == "sync" and args.guild is not None:
         settings = replace(settings, dev_guild=args.guild)
@@ -145,6 +145,10 @@ def _with_discord(settings: Settings, action: str) -> int:
         return _fail(str(exc))
     except KeyboardInterrupt:
         pass
+    except Exception as exc:
+        # Through the log (which redacts the token), never as a bare traceback on stderr.
+        log.critical("stopped by an unexpected error", exc_info=exc)
+        return _fail(f"stopped by an unexpected error ({type(exc).__name__}); the log above has the details")
     return 0
 
 

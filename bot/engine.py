@@ -7,7 +7,7 @@ from pathlib import Path
 
 from bot.keywords import keywords as extract_keywords
 from bot.models import Analysis, Article, Brief, Quote
-from bot.quotes import context_of, quotations
+from bot.quotes import Contexts, quotations
 from bot.summarise import content_terms, rank_sentences, signature
 from bot.text import split_sentences
 
@@ -49,11 +49,15 @@ def analyse(article: Article) -> Analysis:
     ranking = rank_sentences(sentences)
     kws = extract_keywords(sentences)
     found = quotations(article.paragraphs)
+    contexts: dict[int, Contexts] = {}
+    for q in found:
+        if q.paragraph not in contexts:
+            contexts[q.paragraph] = Contexts(article.paragraphs[q.paragraph], per_paragraph[q.paragraph])
     quotes = [
         Quote(
             text=q.text,
             speaker=q.speaker,
-            context=context_of(article.paragraphs[q.paragraph], q.start, q.end, per_paragraph[q.paragraph]),
+            context=contexts[q.paragraph].of(q.start, q.end),
             speaker_description=q.desc,
             paragraph=q.paragraph,
         )

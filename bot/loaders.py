@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,19 +41,44 @@ class RawArticle:
     authors: tuple[str, ...] = ()
 
 
-def read_article_file(path: Path, *, max_bytes: int = MAX_FILE_BYTES, source_path: str | None = None) -> RawArticle:
-    """Read and decode one file; raise ArticleFileError saying why when it cannot be an article."""
+def read_article_file(
+    path: Path,
+    *,
+    max_bytes: int = MAX_FILE_BYTES,
+    source_path: str | None = None,
+    follow_symlinks: bool = True,
+) -> RawArticle:
+    """Read and decode one file; raise ArticleFileError saying why when it cannot be an article.
+
+    Only a regular file is read (a named pipe would block for ever, a device never end), and never
+    more than ``max_bytes`` + 1 bytes of it. With ``follow_symlinks=False`` a symbolic link is refused
+    at the moment of opening, so a file swapped for a link after the folder was scanned is not read.
+    """
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise ArticleFileError(f"unsupported file type {suffix or '(none)'}")
     limit = size_limit(suffix, max_bytes)
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    if not follow_symlinks:
+        flags |= os.O_NOFOLLOW
     try:
-        size = path.stat().st_size
-        if size > limit:
-            raise ArticleFileError(f"file too large ({size:,} bytes; the limit is {limit:,})")
-        data = path.read_bytes()
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP and not follow_symlinks:
+            raise ArticleFileError("symbolic links are not followed") from exc
+        raise ArticleFileError(f"unreadable: {exc.strerror or exc}") from exc
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise ArticleFileError("not a regular file")
+        if info.st_size > limit:
+            raise ArticleFileError(f"file too large ({info.st_size:,} bytes; the limit is {limit:,})")
+        with os.fdopen(os.dup(fd), "rb") as f:
+            data = f.read(limit + 1)
     except OSError as exc:
         raise ArticleFileError(f"unreadable: {exc.strerror or exc}") from exc
+    finally:
+        os.close(fd)
     return parse_article_bytes(data, suffix, source_path=source_path or path.name, max_bytes=max_bytes)
 
 
@@ -114,11 +142,19 @@ def _from_plain(text: str) -> RawArticle:
     raise ArticleFileError("empty file")
 
 
+# Every pattern below runs in time linear in the line: no nested quantifier can split the same
+# characters two ways, and no repetition can scan past the delimiter that would end it, so a
+# hostile line (thousands of "[", "**" or "<a", a link that never closes) cannot stall the parser.
 _FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---[ \t]*(?:\n|\Z)", re.S)
-_MD_HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*\s*$")
-_MD_LINK = re.compile(r"!?\[([^\]]*)\]\((?:[^()\s]+|\([^)]*\))*(?:\s+\"[^\"]*\")?\)")
-_MD_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1|(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
-_MD_HTML_TAG = re.compile(r"</?[a-zA-Z][^>\n]*>")
+_MD_HEADING = re.compile(r"^#{1,6}\s+(.*)$")
+_MD_CLOSING_HASHES = re.compile(r"(?:^|\s+)#+\s*$")
+_MD_LINK = re.compile(r"!?\[([^\[\]]*)\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"]*\")?\)")
+_MD_EMPHASIS = re.compile(
+    r"\*\*(?=\S)((?:[^*\n]|\*(?!\*))+?)(?<=\S)\*\*"
+    r"|__(?=\S)((?:[^_\n]|_(?!_))+?)(?<=\S)__"
+    r"|(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])"
+)
+_MD_HTML_TAG = re.compile(r"</?[a-zA-Z][^<>\n]*>")
 
 
 def _from_markdown(text: str) -> RawArticle:
@@ -132,11 +168,12 @@ def _from_markdown(text: str) -> RawArticle:
     for line in text.split("\n"):
         heading = _MD_HEADING.match(line)
         if heading:
+            text = _MD_CLOSING_HASHES.sub("", heading.group(1).strip())
             if title is None:
-                title = heading.group(1)
+                title = text
                 continue
             # Sub-headings become their own short paragraphs.
-            body_lines.extend(["", heading.group(1), ""])
+            body_lines.extend(["", text, ""])
             continue
         if re.fullmatch(r"\s*(?:[-*_]\s*){3,}", line):  # horizontal rule
             body_lines.append("")
@@ -160,7 +197,7 @@ def _from_markdown(text: str) -> RawArticle:
 def _strip_inline_markdown(line: str) -> str:
     line = re.sub(r"^\s{0,3}>\s?", "", line)  # block quote
     line = _MD_LINK.sub(r"\1", line)
-    line = _MD_EMPHASIS.sub(lambda m: m.group(2) or m.group(3) or "", line)
+    line = _MD_EMPHASIS.sub(lambda m: m.group(1) or m.group(2) or m.group(3) or "", line)
     line = _MD_HTML_TAG.sub("", line)
     return line.replace("`", "")
 
@@ -198,6 +235,10 @@ def _from_json(text: str) -> RawArticle:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ArticleFileError(f"invalid JSON (line {exc.lineno}: {exc.msg})") from exc
+    except RecursionError:
+        raise ArticleFileError("invalid JSON (nested too deeply)") from None
+    except ValueError as exc:  # e.g. an integer longer than Python converts
+        raise ArticleFileError(f"invalid JSON ({exc})") from exc
     if not isinstance(data, dict):
         raise ArticleFileError("JSON article must be an object with 'title' and 'text'")
     body = data.get("text")

@@ -9,6 +9,14 @@ from collections.abc import Iterable
 _FORMAT = "%(asctime)s %(levelname)-8s %(name)s: %(message)s"
 
 
+def redact(text: str, secrets: Iterable[str | None]) -> str:
+    """``text`` with every secret (of 8 characters or more) replaced by a placeholder."""
+    for secret in secrets:
+        if secret and len(secret) >= 8:
+            text = text.replace(secret, "[redacted]")
+    return text
+
+
 class RedactSecrets(logging.Filter):
     """Replaces each secret with a placeholder in the message, its arguments and tracebacks."""
 
@@ -17,9 +25,7 @@ class RedactSecrets(logging.Filter):
         self.secrets = [s for s in secrets if s and len(s) >= 8]
 
     def _clean(self, text: str) -> str:
-        for secret in self.secrets:
-            text = text.replace(secret, "[redacted]")
-        return text
+        return redact(text, self.secrets)
 
     def filter(self, record: logging.LogRecord) -> bool:
         if not self.secrets:

@@ -11,13 +11,14 @@ The work is done per paragraph, in article order:
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.names import ANY_NAME, FULL_NAME, NOT_NAMES, looks_like_person
-from bot.text import split_sentences, words
+from bot.text import words
 
 OPENERS = '“"«„'
 CLOSERS = '”"»“'
@@ -105,10 +106,15 @@ _SUBJECT_PATTERN = re.compile(
     rf"[^“”\"«»]{{0,60}}$"
 )
 # A sentence ends at . ! or ? followed by space, but not after an honorific or an initial.
+# (The mark comes first so that a search skips straight to candidates; each look-behind checks the
+# word before it.)
 _SENTENCE_END = re.compile(
-    r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bSen)(?<!\bRep)(?<!\bGov)(?<!\bGen)(?<!\bJr)"
-    r"(?<!\b[A-Z])[.!?][”\"’)]?(?=\s+[A-Z“\"‘(]|\s*$)"
+    r"[.!?](?<!\bMr.)(?<!\bMrs.)(?<!\bMs.)(?<!\bDr.)(?<!\bSt.)(?<!\bSen.)(?<!\bRep.)(?<!\bGov.)(?<!\bGen.)"
+    r"(?<!\bJr.)(?<!\b[A-Z].)[”\"’)]?(?=\s+[A-Z“\"‘(]|\s*$)"
 )
+# Quotation marks that no attribution pattern can contain (outside a parenthesis).
+_MARKS = '“”"«»'
+
 _GENERIC_SPEAKERS = re.compile(r"^(?:the|a|an|my|his|her|their|our|its|one|another)\s", re.I)
 
 _TITLE_CUES = re.compile(
@@ -117,6 +123,15 @@ _TITLE_CUES = re.compile(
     r"podcast|program|programme|campaign|catchphrase|term|phrase|word|label|motto|op-ed|bestseller)\s*[,:]?\s*$",
     re.I,
 )
+
+
+# Attribution is looked for this many characters either side of a quotation (far more than any
+# pattern spans), so the work per quotation is bounded however long its paragraph; and only the
+# most recently named people are remembered for pronouns and surnames. Together these keep
+# extraction linear in the text, whatever a hostile file repeats.
+WINDOW = 600
+MAX_PEOPLE = 200
+_MAX_TRIES = 8  # speakers tried per pattern before giving up on a sentence
 
 
 @dataclass(slots=True)
@@ -198,7 +213,7 @@ def extract_quotes(paragraphs: Sequence[str]) -> list[_Found]:
                 pending.text = f"{pending.text} {first.text}".strip()
                 if first.closed:
                     pending.text = _strip_joint(pending.text)
-                    _attribute(pending, para[first.end :], "", people)
+                    _attribute(pending, para[first.end : first.end + WINDOW], "", people)
                     found.append(pending)
                     pending = None
                 else:
@@ -220,7 +235,8 @@ def extract_quotes(paragraphs: Sequence[str]) -> list[_Found]:
             if len(group) > 1:
                 _attribute(q, between, "", people)
             if q.speaker is None:
-                _attribute(q, para[tail.end :], _sentence_before(para, head.start), people)
+                before, whole = _sentence_before(para, head.start)
+                _attribute(q, para[tail.end : tail.end + WINDOW], before, people, subject=whole)
             if not tail.closed:
                 pending = q
                 continue
@@ -277,14 +293,44 @@ def _is_short_attribution(gap: str) -> bool:
     return any(p.match(gap) for p in _AFTER_PATTERNS) and gap.endswith((",", ":", "—", "–", ";"))
 
 
-def _sentence_before(para: str, start: int) -> str:
-    """The text of the current sentence up to a quote's opening mark."""
-    head = para[:start]
-    ends = [m.end() for m in _SENTENCE_END.finditer(head)]
-    return head[ends[-1] :] if ends else head
+def _sentence_before(para: str, start: int) -> tuple[str, bool]:
+    """The text of the current sentence up to a quote's opening mark (at most WINDOW characters,
+    cut at a word), and whether that is the whole sentence from its start."""
+    low = max(0, start - WINDOW)
+    last = None
+    for last in _SENTENCE_END.finditer(para, low, start):  # noqa: B007 - the last one is wanted
+        pass
+    if last is not None:
+        before, whole = para[last.end() : start], True
+    elif low == 0:
+        before, whole = para[:start], True
+    else:
+        head = para[low:start]
+        cut = head.find(" ")
+        before, whole = (head[cut + 1 :] if cut >= 0 else ""), False
+    # No pattern matches across a quotation mark, so the text before the last one is never needed
+    # (the mark is kept so that a match cannot start right after it).
+    mark = _last_mark(before)
+    return (before[mark:], False) if mark >= 0 else (before, whole)
 
 
-def _attribute(q: _Found, after: str, before: str, people: list[str]) -> None:
+def _last_mark(text: str) -> int:
+    """The offset of the last quotation mark not inside a short parenthesis, or -1."""
+    end = len(text)
+    while True:
+        k = max(text.rfind(c, 0, end) for c in _MARKS)
+        if k < 0:
+            return -1
+        opened = text.rfind("(", 0, k)
+        if opened > text.rfind(")", 0, k) and k - opened <= 41:
+            end = opened  # "Smith (“the Iron Lady”) said": the mark belongs to a parenthesis
+            continue
+        return k
+
+
+def _attribute(q: _Found, after: str, before: str, people: list[str], *, subject: bool = True) -> None:
+    """Find the speaker in the text ``after`` the quote or the sentence ``before`` it; ``subject``
+    says whether ``before`` starts where its sentence starts (needed to find the sentence's subject)."""
     after = _first_clause(after)
     for pattern in _AFTER_PATTERNS:
         m = pattern.match(after)
@@ -293,12 +339,15 @@ def _attribute(q: _Found, after: str, before: str, people: list[str]) -> None:
             return
     for pattern in _BEFORE_PATTERNS:
         pos = 0
-        while (m := pattern.search(before, pos)) is not None:
+        for _ in range(_MAX_TRIES):
+            m = pattern.search(before, pos)
+            if m is None:
+                break
             if _accept_speaker(m.group("speaker")):
                 _set_speaker(q, m, people)
                 return
             pos = m.start() + 1
-    m = _SUBJECT_PATTERN.search(before)
+    m = _SUBJECT_PATTERN.search(before) if subject else None
     if m and _accept_speaker(m.group("speaker")):
         _set_speaker(q, m, people)
 
@@ -329,7 +378,7 @@ def _set_speaker(q: _Found, m: re.Match[str], people: list[str]) -> None:
     else:
         q.speaker = _expand_surname(_clean_speaker(speaker), people)
         if looks_like_person(q.speaker) and q.speaker not in people:
-            people.append(q.speaker)
+            _remember(people, q.speaker)
     q.desc = desc.strip() if desc else None
 
 
@@ -362,7 +411,14 @@ def _note_people(para: str, people: list[str]) -> None:
         if looks_like_person(name):
             if name in people:
                 people.remove(name)
-            people.append(name)
+            _remember(people, name)
+
+
+def _remember(people: list[str], name: str) -> None:
+    """Append the latest person named, forgetting the oldest beyond MAX_PEOPLE."""
+    people.append(name)
+    if len(people) > MAX_PEOPLE:
+        del people[0]
 
 
 # --- what is not a quotation -----------------------------------------------------------------------
@@ -405,18 +461,29 @@ def quotations(paragraphs: Sequence[str]) -> list[_Found]:
     return out
 
 
-def context_of(paragraph: str, start: int, end: int, sentences: Sequence[str] | None = None) -> str:
-    """The sentence(s) of the paragraph that a span stands in (``sentences``: the paragraph's, if known)."""
-    if sentences is None:
-        sentences = split_sentences(paragraph)
-    pos = 0
-    picked: list[str] = []
-    for s in sentences:
-        at = paragraph.find(s, pos)
-        if at < 0:
-            at = pos
-        s_end = at + len(s)
-        if s_end > start and at < end:
-            picked.append(s)
-        pos = s_end
-    return " ".join(picked) if picked else paragraph
+class Contexts:
+    """The sentences a span of one paragraph stands in, for many spans: the sentences' offsets are
+    found once, and each span is then placed by bisection (a paragraph may hold thousands)."""
+
+    def __init__(self, paragraph: str, sentences: Sequence[str]) -> None:
+        self.paragraph = paragraph
+        self.sentences = list(sentences)
+        self.ends: list[int] = []
+        self.starts: list[int] = []
+        pos = 0
+        for s in self.sentences:
+            at = paragraph.find(s, pos)
+            if at < 0:
+                at = pos
+            self.starts.append(at)
+            pos = at + len(s)
+            self.ends.append(pos)
+
+    def of(self, start: int, end: int) -> str:
+        first = bisect.bisect_right(self.ends, start)  # the first sentence ending after the span starts
+        picked = []
+        for i in range(first, len(self.sentences)):
+            if self.starts[i] >= end:
+                break
+            picked.append(self.sentences[i])
+        return " ".join(picked) if picked else self.paragraph

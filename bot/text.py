@@ -40,41 +40,45 @@ def split_sentences(paragraph: str) -> list[str]:
     """Sentences of one paragraph, exactly as written, robust to abbreviations and quotation marks.
 
     syntok's rule-based segmenter does the work; sentences are cut from the paragraph at the
-    offsets of their first and last tokens, so no character is changed or invented.
+    offsets of their first and last tokens, so no character is changed or invented (pieces put
+    back together are cut again from the paragraph, whitespace and all).
     """
     paragraph = paragraph.strip()
     if not paragraph:
         return []
-    out: list[str] = []
-    for piece in _chunks(paragraph, _MAX_SEGMENT_CHARS):
+    spans: list[tuple[int, int]] = []
+    for base, piece in _chunks(paragraph, _MAX_SEGMENT_CHARS):
         for para in _syntok.analyze(piece):
             for sentence in para:
-                start = sentence[0].offset
+                start = base + sentence[0].offset
                 last = sentence[-1]
-                text = piece[start : last.offset + len(last.value)].strip()
-                if text:
-                    out.append(text)
-    return _repair(out)
+                end = base + last.offset + len(last.value)
+                text = paragraph[start:end]
+                if text.strip():
+                    spans.append((start + len(text) - len(text.lstrip()), end - len(text) + len(text.rstrip())))
+    return [paragraph[a:b] for a, b in _repair(paragraph, spans)]
 
 
-def _repair(raw: list[str]) -> list[str]:
+def _repair(paragraph: str, raw: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Put back slivers a splitter can leave: a lone closing quote or bracket, a lower-case
     continuation after a sentence that did not end with terminal punctuation, and the rest of a
     quotation that runs over several sentences (kept whole, up to a few sentences)."""
-    out: list[str] = []
+    out: list[tuple[int, int]] = []
     open_quote = 0  # sentences merged into out[-1] because its quotation is still open
-    for sent in raw:
-        if out and 0 < open_quote < _MAX_QUOTE_SENTENCES and _quote_open(out[-1]):
-            out[-1] = f"{out[-1]} {sent}"
+    for start, end in raw:
+        sent = paragraph[start:end]
+        if out and 0 < open_quote < _MAX_QUOTE_SENTENCES and _quote_open(paragraph[out[-1][0] : out[-1][1]]):
+            out[-1] = (out[-1][0], end)
             open_quote += 1
             continue
         open_quote = 1 if _quote_open(sent) else 0
-        if out and (_ONLY_PUNCT.match(sent) or sent[0] in ",;:)]}”’"):
-            out[-1] = out[-1] + sent if sent[0] in ",;:)]}”’" else f"{out[-1]} {sent}"
-        elif out and sent[0].islower() and out[-1][-1:] not in '.?!”"’)':
-            out[-1] = f"{out[-1]} {sent}"
+        previous = paragraph[out[-1][0] : out[-1][1]] if out else ""
+        sliver = bool(_ONLY_PUNCT.match(sent)) or sent[0] in ",;:)]}”’"
+        continuation = sent[0].islower() and previous[-1:] not in '.?!”"’)'
+        if out and (sliver or continuation):
+            out[-1] = (out[-1][0], end)
         else:
-            out.append(sent)
+            out.append((start, end))
     return out
 
 
@@ -91,18 +95,19 @@ def _quote_open(sentence: str) -> bool:
 _MAX_QUOTE_SENTENCES = 4
 
 
-def _chunks(text: str, size: int) -> list[str]:
+def _chunks(text: str, size: int) -> list[tuple[int, str]]:
+    """The text cut at spaces into pieces of at most ``size`` characters, with their offsets."""
     if len(text) <= size:
-        return [text]
-    pieces: list[str] = []
+        return [(0, text)]
+    pieces: list[tuple[int, str]] = []
     start = 0
     while len(text) - start > size:
         cut = text.rfind(" ", start, start + size)
         if cut <= start:
             cut = start + size
-        pieces.append(text[start:cut])
+        pieces.append((start, text[start:cut]))
         start = cut
-    pieces.append(text[start:])
+    pieces.append((start, text[start:]))
     return pieces
 
 

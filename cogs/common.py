@@ -15,8 +15,15 @@ from bot.render import CHOICE_LIMIT, choice_name
 
 log = logging.getLogger(__name__)
 
-# Commands that do work: at most 5 uses per 15 seconds per user, answered politely beyond that.
+# Commands that do work: at most 5 uses per 15 seconds per user, answered politely beyond that
+# (one decorator, so one allowance shared by every command that carries it).
 work_cooldown = app_commands.checks.cooldown(5, 15.0, key=lambda i: i.user.id)
+
+
+def light_cooldown() -> Any:
+    """Every other command: cheap, but no one member may keep the bot busy with it either; 15 uses
+    per 15 seconds per user, counted for each command on its own."""
+    return app_commands.checks.cooldown(15, 15.0, key=lambda i: i.user.id)
 
 
 async def article_autocomplete(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:

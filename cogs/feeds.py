@@ -33,6 +33,9 @@ class Feeds(commands.GroupCog, group_name="feeds", group_description="The feeds 
         url: str,
         interval: app_commands.Range[int, int(FEED_INTERVAL_MIN), int(FEED_INTERVAL_MAX)] | None = None,
     ) -> None:
+        if interval is not None and not FEED_INTERVAL_MIN <= interval <= FEED_INTERVAL_MAX:
+            # Discord enforces the range it was given; this holds if a client or proxy does not.
+            raise UserError(f"The interval is in seconds, from {int(FEED_INTERVAL_MIN)} to {int(FEED_INTERVAL_MAX):,}.")
         try:
             url = check_url(url)
         except ValueError as exc:

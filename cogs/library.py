@@ -9,7 +9,7 @@ from discord.ext import commands
 from bot.app import BriefBot
 from bot.render import NO_MENTIONS, ROWS_PER_PAGE, articles_embed, pages_for
 from bot.views import Paginator
-from cogs.common import sent_message
+from cogs.common import light_cooldown, sent_message
 
 
 class LibraryCog(commands.Cog, name="Library"):
@@ -17,6 +17,7 @@ class LibraryCog(commands.Cog, name="Library"):
         self.bot = bot
 
     @app_commands.command(name="articles", description="The articles I can brief you on, newest first")
+    @light_cooldown()
     async def articles(self, interaction: discord.Interaction) -> None:
         rows = self.bot.library.articles  # a snapshot: pages stay stable while the library changes
         pages = pages_for(len(rows), ROWS_PER_PAGE)

@@ -9,7 +9,7 @@ from discord.ext import commands
 from bot.app import BriefBot
 from bot.render import NO_MENTIONS, ROWS_PER_PAGE, history_embed, pages_for
 from bot.views import Confirm, Paginator
-from cogs.common import acknowledged_in_time, reply, sent_message
+from cogs.common import acknowledged_in_time, light_cooldown, reply, sent_message
 
 
 class Records(commands.Cog):
@@ -17,6 +17,7 @@ class Records(commands.Cog):
         self.bot = bot
 
     @app_commands.command(name="history", description="The briefs you have asked me for (only you see this)")
+    @light_cooldown()
     async def history(self, interaction: discord.Interaction) -> None:
         user_id = interaction.user.id
         async with acknowledged_in_time(interaction, ephemeral=True):
@@ -39,6 +40,7 @@ class Records(commands.Cog):
                 view.message = await sent_message(interaction)
 
     @app_commands.command(name="forget", description="Delete every record I keep of you (asks you to confirm)")
+    @light_cooldown()
     async def forget(self, interaction: discord.Interaction) -> None:
         user_id = interaction.user.id
         total = await self.bot.requests.count(user_id)

@@ -10,8 +10,17 @@ from bot.app import BriefBot
 from bot.delivery import parse_keywords
 from bot.errors import UserError
 from bot.render import NO_MENTIONS, subscriptions_embed
+from cogs.common import light_cooldown
 
 NEEDED = {"view_channel": "View Channel", "send_messages": "Send Messages", "embed_links": "Embed Links"}
+
+
+def _guild(interaction: discord.Interaction) -> discord.Guild:
+    """The server the command was typed in (Discord offers these commands only there; a request
+    from anywhere else still gets an answer, not an error)."""
+    if interaction.guild is None:
+        raise UserError("Subscriptions belong to a server's channels: use this command in a server.")
+    return interaction.guild
 
 
 def _target(interaction: discord.Interaction, channel: discord.TextChannel | None) -> discord.TextChannel:
@@ -40,6 +49,7 @@ class Subscriptions(commands.Cog):
     )
     @app_commands.guild_only()
     @app_commands.default_permissions(manage_channels=True)
+    @light_cooldown()
     async def subscribe(
         self,
         interaction: discord.Interaction,
@@ -47,10 +57,10 @@ class Subscriptions(commands.Cog):
         keywords: str | None = None,
         backfill: app_commands.Range[int, 0, 10] = 0,
     ) -> None:
+        guild = _guild(interaction)
         target = _target(interaction, channel)
         _check_member(interaction, target, "subscribe")
-        assert interaction.guild is not None
-        mine = target.permissions_for(interaction.guild.me)
+        mine = target.permissions_for(guild.me)
         missing = [label for perm, label in NEEDED.items() if not getattr(mine, perm)]
         if missing:
             raise UserError(
@@ -59,7 +69,7 @@ class Subscriptions(commands.Cog):
         wanted = parse_keywords(keywords)
         latest = [r.id for r in self.bot.library.articles[:backfill]]
         existed = await self.bot.subscriptions.subscribe(
-            guild_id=interaction.guild.id,
+            guild_id=guild.id,
             channel_id=target.id,
             keywords=wanted,
             user_id=interaction.user.id,
@@ -78,7 +88,9 @@ class Subscriptions(commands.Cog):
     @app_commands.describe(channel="The channel (this one if left empty)")
     @app_commands.guild_only()
     @app_commands.default_permissions(manage_channels=True)
+    @light_cooldown()
     async def unsubscribe(self, interaction: discord.Interaction, channel: discord.TextChannel | None = None) -> None:
+        _guild(interaction)
         target = _target(interaction, channel)
         _check_member(interaction, target, "unsubscribe")
         if not await self.bot.subscriptions.unsubscribe(target.id):
@@ -90,9 +102,9 @@ class Subscriptions(commands.Cog):
     @app_commands.command(name="subscriptions", description="This server's subscribed channels and their filters")
     @app_commands.guild_only()
     @app_commands.default_permissions(manage_channels=True)
+    @light_cooldown()
     async def subscriptions(self, interaction: discord.Interaction) -> None:
-        assert interaction.guild is not None
-        subs = await self.bot.subscriptions.for_guild(interaction.guild.id)
+        subs = await self.bot.subscriptions.for_guild(_guild(interaction).id)
         await interaction.response.send_message(
             embed=subscriptions_embed(subs), ephemeral=True, allowed_mentions=NO_MENTIONS
         )

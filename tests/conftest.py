@@ -41,3 +41,13 @@ from tests.fakediscord.fixtures import fake_discord  # noqa: E402, F401
 
 # A local HTTP server of feeds and article pages for the feed tests.
 from tests.support.feedserver import feed_server  # noqa: E402, F401
+
+
+@pytest.fixture(autouse=True)
+def _unfreeze_gc():
+    """The library freezes its lookups out of the garbage collector's passes (bot/library.py);
+    between tests everything goes back, so one test's garbage is collected as usual."""
+    import gc
+
+    yield
+    gc.unfreeze()

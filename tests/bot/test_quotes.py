@@ -94,3 +94,15 @@ def test_short_quote_with_speaker_is_kept():
         "between the two issues."
     )
     assert (q.text, q.speaker, q.desc) == ("no connection", "Daniel Russel", "a senior U.S. diplomat on Asia")
+
+
+def test_attribution_before_a_quote_sees_past_a_parenthesis_with_quotation_marks():
+    # Attribution stops looking back at the previous quotation mark, except one inside a parenthesis.
+    [q] = quotations(["Margaret Smith (“the Iron Lady”) said: “We will not turn back.”"])
+    assert (q.text, q.speaker) == ("We will not turn back.", "Margaret Smith")
+
+
+def test_attribution_in_a_paragraph_of_thousands_of_quotations():
+    paragraph = " ".join(f"“Point number {i} stands,” said Jane Doe." for i in range(3000))
+    found = quotations([paragraph])
+    assert len(found) == 3000 and {q.speaker for q in found} == {"Jane Doe"}

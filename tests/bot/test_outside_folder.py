@@ -1,0 +1,355 @@
+"""Only the articles folder is read: symbolic links (to files or folders, inside or outside it),
+paths with "..", and anything that is not a regular file are never opened.
+
+A secret article lives outside the folder, reachable through symbolic links placed inside it; an
+audit hook records every file the process opens and every folder it lists while the library syncs
+and while commands run, and the secret's marker word must appear nowhere: not in the database,
+the logs, Discord's requests or the command line's output.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import sqlite3
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.app import BriefBot
+from bot.cli import main
+from bot.config import Settings
+from bot.library import Library
+from bot.loaders import ArticleFileError, read_article_file
+from bot.storage.articles import ArticleRepository
+from bot.storage.db import connect
+from tests.bot.test_cli import run_cli
+from tests.cogs.conftest import EPHEMERAL, new_member
+
+SECRET = "zqxsecretmarker"
+SECRET_TEXT = (
+    f"Secret Plans {SECRET}\n\nThe {SECRET} committee met in private on Monday to discuss the budget.\n\n"
+    f"“Nobody may know about {SECRET},” said Jane Doe, the committee chair.\n"
+)
+
+# --- every file opened and folder listed, while recording ------------------------------------
+
+_recording: list[str] | None = None
+
+
+def _audit(event: str, args: tuple) -> None:
+    if _recording is not None and event in ("open", "os.scandir", "os.listdir") and args:
+        target = args[0]
+        flags = args[2] if event == "open" and len(args) > 2 and isinstance(args[2], int) else 0
+        # An open that refuses to follow a link reads nothing through it: not recorded.
+        if isinstance(target, str | bytes | os.PathLike) and not (flags & os.O_NOFOLLOW and os.path.islink(target)):
+            _recording.append(os.fsdecode(target))
+
+
+sys.addaudithook(_audit)  # hooks cannot be removed; this one does nothing unless recording
+
+
+@contextlib.contextmanager
+def recording() -> Iterator[list[str]]:
+    global _recording
+    _recording = []
+    try:
+        yield _recording
+    finally:
+        _recording = None
+
+
+def outside_touches(opened: list[str], outside: Path, folder: Path) -> list[str]:
+    """Paths opened or listed outside the folder, or through a link inside it."""
+    bad = []
+    for name in opened:
+        path = Path(name)
+        if not path.is_absolute():
+            continue
+        through_link = path.is_relative_to(folder) and path.is_symlink()
+        if path.is_relative_to(outside) or path.resolve().is_relative_to(outside) or through_link:
+            bad.append(name)
+    return bad
+
+
+def inside(opened: list[str], folder: Path) -> list[str]:
+    """Paths opened or listed inside the folder."""
+    return [p for p in opened if os.path.isabs(p) and Path(p).resolve().is_relative_to(folder.resolve())]
+
+
+@pytest.fixture
+def world(tmp_path: Path, articles_dir: Path) -> tuple[Path, Path]:
+    """The seeds folder, plus links, pipes and oddities; and a secret folder outside it."""
+    outside = tmp_path / "outside"
+    (outside / "folder").mkdir(parents=True)
+    (outside / "secret.txt").write_text(SECRET_TEXT)
+    (outside / "folder" / "secret2.md").write_text(f"# {SECRET} Two\n\n{SECRET_TEXT}")
+    folder = articles_dir
+    (folder / "link-to-outside.txt").symlink_to(outside / "secret.txt")
+    (folder / "link-to-outside-folder").symlink_to(outside / "folder", target_is_directory=True)
+    (folder / "relative-link.txt").symlink_to(Path("..") / "outside" / "secret.txt")
+    (folder / "sub").mkdir()
+    (folder / "sub" / "nested.txt").write_text("Nested Article\n\nA real article in a subfolder is read as usual.\n")
+    (folder / "sub" / "up-link.md").symlink_to(Path("..") / ".." / "outside" / "folder" / "secret2.md")
+    (folder / "link-to-inside.txt").symlink_to(folder / "sub" / "nested.txt")
+    (folder / "link-to-inside-folder").symlink_to(folder / "sub", target_is_directory=True)
+    (folder / "loop").symlink_to(folder, target_is_directory=True)
+    (folder / "dangling.txt").symlink_to(folder / "missing.txt")
+    os.mkfifo(folder / "pipe.txt")  # reading it would block for ever
+    (folder / "folder.txt").mkdir()  # a folder with an article's name is a folder
+    (folder / "folder.txt" / "inner.json").write_text(
+        '{"title": "Inner Json", "text": "Read from a folder named .txt."}'
+    )
+    (folder / ".hidden.txt").write_text(SECRET_TEXT)
+    return folder, outside
+
+
+def dump_database(path: Path) -> str:
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        return "\n".join(str(conn.execute(f'SELECT * FROM "{t}"').fetchall()) for t in tables)
+
+
+async def test_library_reads_only_regular_files_inside(world, tmp_path, caplog):
+    folder, outside = world
+    caplog.set_level(logging.INFO)
+    db = await connect(tmp_path / "lib.sqlite3")
+    try:
+        library = Library(ArticleRepository(db), folder)
+        with recording() as opened:
+            report = await library.sync()
+        paths = sorted(r.source_path for r in library.articles)
+        assert paths == [
+            "000_18d7c81359cbff0f.txt",
+            "001_1b1c40b80df8ac56.txt",
+            "folder.txt/inner.json",
+            "sub/nested.txt",
+        ]
+        assert not report.skipped  # links and pipes are passed over at the scan, not opened
+        assert outside_touches(opened, outside, folder) == []
+        assert not any(Path(p).name in ("pipe.txt", ".hidden.txt") for p in opened)
+        for name in (
+            "link-to-outside.txt",
+            "relative-link.txt",
+            "sub/up-link.md",
+            "link-to-inside.txt",
+            "dangling.txt",
+        ):
+            assert f"skipped {name}: symbolic links are not followed" in caplog.text
+        assert "skipped pipe.txt: not a regular file" in caplog.text
+        # A second sync (the poll) is no different.
+        with recording() as opened:
+            await library.sync()
+        assert outside_touches(opened, outside, folder) == []
+    finally:
+        await db.close()
+    assert SECRET not in dump_database(tmp_path / "lib.sqlite3")
+    assert SECRET not in caplog.text
+
+
+async def test_file_swapped_for_a_link_after_the_scan_is_not_read(world, tmp_path, monkeypatch):
+    """The check that matters is at the moment of opening: a regular file seen by the scan and
+    replaced by a link before it is read is refused, not followed."""
+    folder, outside = world
+    (folder / "swapped.txt").write_text("Swapped\n\nAn ordinary article, for now.\n")
+    db = await connect(tmp_path / "lib.sqlite3")
+    try:
+        library = Library(ArticleRepository(db), folder)
+        scan = library._scan
+
+        def scan_then_swap():
+            found = scan()
+            (folder / "swapped.txt").unlink()
+            (folder / "swapped.txt").symlink_to(outside / "secret.txt")
+            return found
+
+        monkeypatch.setattr(library, "_scan", scan_then_swap)
+        with recording() as opened:
+            report = await library.sync()
+        assert ("swapped.txt", "symbolic links are not followed") in report.skipped
+        assert all(SECRET not in r.title for r in library.articles)
+        assert outside_touches(opened, outside, folder) == []
+    finally:
+        await db.close()
+    assert SECRET not in dump_database(tmp_path / "lib.sqlite3")
+
+
+async def test_file_gone_or_grown_between_scan_and_read(world, tmp_path, monkeypatch):
+    folder, _ = world
+    (folder / "vanishing.txt").write_text("Vanishing\n\nHere at the scan, gone at the read.\n")
+    (folder / "growing.txt").write_text("Growing\n\nSmall at the scan.\n")
+    db = await connect(tmp_path / "lib.sqlite3")
+    try:
+        library = Library(ArticleRepository(db), folder, max_bytes=1000)
+        scan = library._scan
+
+        def scan_then_change():
+            found = scan()
+            (folder / "vanishing.txt").unlink()
+            (folder / "growing.txt").write_text("Growing\n\n" + "Much longer now. " * 500)
+            return found
+
+        monkeypatch.setattr(library, "_scan", scan_then_change)
+        report = await library.sync()
+        reasons = dict(report.skipped)
+        assert reasons["vanishing.txt"] == "unreadable: No such file or directory"
+        assert reasons["growing.txt"].startswith("file too large")
+    finally:
+        await db.close()
+
+
+def test_loader_refuses_links_pipes_and_folders_when_told(world):
+    folder, _ = world
+    with pytest.raises(ArticleFileError, match="symbolic links are not followed"):
+        read_article_file(folder / "link-to-outside.txt", follow_symlinks=False)
+    with pytest.raises(ArticleFileError, match="not a regular file"):
+        read_article_file(folder / "pipe.txt")  # opened without blocking, then refused
+    with pytest.raises(ArticleFileError, match="not a regular file"):
+        read_article_file(folder / "folder.txt")
+
+
+# --- commands never read files ---------------------------------------------------------------
+
+TRAVERSALS = [
+    "../outside/secret.txt",
+    "../../outside/secret.txt",
+    "link-to-outside.txt",
+    "relative-link.txt",
+    "sub/up-link.md",
+    "sub/../../outside/secret.txt",
+    "link-to-outside-folder/secret2.md",
+    ".hidden.txt",
+    "pipe.txt",
+    "/etc/passwd",
+    "..",
+    "../",
+    "....//....//etc/passwd",
+    "%2e%2e%2fsecret.txt",
+    "..\\..\\outside\\secret.txt",
+    "file:///etc/passwd",
+    "~/.ssh/id_rsa",
+    "secret",
+    "Secret Plans",
+]
+
+
+async def test_article_references_never_reach_outside(fake_discord, world, tmp_path):
+    folder, outside = world
+    settings = Settings(articles_dir=folder, db_path=tmp_path / "bot.sqlite3", poll_seconds=3600)
+    async with fake_discord.run(BriefBot(settings, guild_ready_timeout=0.05)) as bot:
+        refs = [*TRAVERSALS, str(outside / "secret.txt"), str(folder / "link-to-outside.txt")]
+        with recording() as opened:
+            for ref in refs:
+                user = new_member(fake_discord)  # fresh members: the cooldown never answers instead
+                for command, options in (
+                    ("brief", {"article": ref}),
+                    ("summary", {"article": ref}),
+                    ("quotes", {"article": ref}),
+                    ("author", {"article": ref}),
+                    ("author", {"name": ref}),
+                ):
+                    inter = await fake_discord.send_command(command, options=options, user=user)
+                    reply = (await inter.response(timeout=3)).data
+                    assert reply["flags"] & EPHEMERAL, (command, ref, reply)
+                    assert "couldn't find" in reply["content"] or "No article" in reply["content"], reply
+                auto = await fake_discord.send_autocomplete("brief", {"article": ref}, user=user)
+                assert (await auto.response(timeout=3)).type == 8
+        # Commands read the database, never the folder, let alone outside it.
+        assert inside(opened, folder) == []
+        assert outside_touches(opened, outside, folder) == []
+        assert len(bot.library.articles) == 4
+    for request in fake_discord.requests:
+        assert SECRET not in str(request.json)
+    assert SECRET not in dump_database(tmp_path / "bot.sqlite3")
+
+
+# --- the command line ---------------------------------------------------------------------------
+# `briefbot brief PATH` reads the file the operator names (README: "a file, inside the library or
+# anywhere"), but never through a symbolic link; anything that is not a file is looked up in the
+# library by name, and the library has only what its folder's regular files hold.
+
+
+def error_line(stderr: str) -> str:
+    """The one error line (the library's warnings about the links it passed over come first)."""
+    [line] = [x for x in stderr.splitlines() if x.startswith("briefbot: error:")]
+    return line
+
+
+@pytest.fixture
+def cli(world, tmp_path, monkeypatch, capsys):
+    """`briefbot ARGS` in this process, in a working folder whose seeds/ is the linked-up folder;
+    returns (status, stdout, stderr, paths opened)."""
+    folder, _ = world
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "seeds").symlink_to(folder, target_is_directory=True)
+    monkeypatch.chdir(work)
+    for key in list(os.environ):
+        if key.startswith(("BRIEFBOT_", "DISCORD_")):
+            monkeypatch.delenv(key)
+    root = logging.getLogger()
+
+    def run(*args: str) -> tuple[int, str, str, list[str]]:
+        handlers, level = root.handlers[:], root.level
+        try:
+            with recording() as opened:
+                code = main(list(args))
+        finally:
+            root.handlers[:] = handlers
+            root.setLevel(level)
+        out = capsys.readouterr()
+        return code, out.out, out.err, opened
+
+    return run
+
+
+def test_cli_library_skips_links(cli, world):
+    folder, outside = world
+    code, out, err, opened = cli("articles")
+    assert code == 0, err
+    assert "4 articles" in out
+    assert SECRET not in out + err
+    assert outside_touches(opened, outside, folder) == []
+
+
+@pytest.mark.parametrize(
+    "ref",
+    [
+        "../outside/secret",  # not a file: looked up in the library as a name, and not found
+        "../outside",
+        "seeds/../../outside/secret",
+        "seeds/link-to-outside-folder",
+        "seeds/pipe.txt",
+        "seeds/.hidden",
+        "Secret Plans",
+    ],
+)
+def test_cli_references_that_are_not_files_stay_in_the_library(cli, world, ref):
+    folder, outside = world
+    code, out, err, opened = cli("brief", ref)
+    assert code == 2
+    assert error_line(err).startswith(f"briefbot: error: no article matches {ref!r}")
+    assert SECRET not in out + err
+    assert outside_touches(opened, outside, folder) == []
+
+
+@pytest.mark.parametrize("link", ["seeds/link-to-outside.txt", "seeds/relative-link.txt", "seeds/sub/up-link.md"])
+def test_cli_does_not_follow_a_link_it_is_given(cli, world, link):
+    folder, outside = world
+    code, out, err, opened = cli("brief", link)
+    assert code == 2
+    assert error_line(err) == "briefbot: error: symbolic links are not followed"
+    assert SECRET not in out + err
+    assert outside_touches(opened, outside, folder) == []
+
+
+def test_python_m_bot_brief_dot_dot(world, tmp_path):
+    """The same through a real `python -m bot brief ../x` in its own process."""
+    folder, _ = world
+    code = run_cli("brief", "../link-to-outside.txt", cwd=folder / "sub", env_extra={"BRIEFBOT_ARTICLES_DIR": ".."})
+    assert code.returncode == 2
+    assert error_line(code.stderr) == "briefbot: error: symbolic links are not followed"
+    assert SECRET not in code.stdout + code.stderr
