@@ -134,6 +134,8 @@ class Library:
         self._listings: dict[str, _Listing] = {}  # directory -> what the last scan saw there
         self._last_full_scan = float("-inf")
         self._full_scan_cost = 0.0  # seconds
+        self._settled = False  # the last sync stored all it found: an unchanged scan means no change
+        self._unchanged = 0  # files the last comparison found unchanged
 
     # --- reading ----------------------------------------------------------------------------
 
@@ -299,7 +301,11 @@ class Library:
         async with self._lock:
             if not self._loaded:  # the first sync: what the database holds, read once
                 await self.refresh()
-            report = await self._sync()
+            settled, self._settled = self._settled, False
+            report = await self._sync(settled)
+            # Stored all it found (a file that could not be read is tried again when its directory
+            # changes or at the next full scan); after an error, the next poll compares everything.
+            self._settled = True
             if report.changed or report.touched:  # an unchanged poll rebuilds nothing
                 await self.refresh()
         for path, reason in report.skipped:
@@ -315,7 +321,7 @@ class Library:
             )
         return report
 
-    async def _sync(self) -> SyncReport:
+    async def _sync(self, settled: bool = False) -> SyncReport:
         report = SyncReport()
         if not self._pairs_checked:  # counting every indexed row is slow at scale: once per process
             backfilled = await self.repo.backfill_pairs()
@@ -327,7 +333,7 @@ class Library:
         analysed = self._analysed
         # What is known comes from memory, not the database. The scan and the comparison run in a
         # thread: at 100,000 files either would hold the event loop for a noticeable time.
-        missing, changed, report.unchanged = await asyncio.to_thread(self._changes, self._rows, analysed)
+        missing, changed, report.unchanged = await asyncio.to_thread(self._changes, self._rows, analysed, settled)
         executor = _analysis_pool() if len(changed) >= PROCESS_POOL_THRESHOLD else None
         subscribed = await self.subscriptions.active() if self.subscriptions is not None and changed else []
         chunks = [changed[start : start + CHUNK] for start in range(0, len(changed), CHUNK)]
@@ -359,14 +365,22 @@ class Library:
         report.retired.extend(gone)
         return report
 
-    def _changes(self, rows: tuple[ArticleRow, ...], analysed: set[str]) -> tuple[list[ArticleRow], list[Changed], int]:
+    def _changes(
+        self, rows: tuple[ArticleRow, ...], analysed: set[str], settled: bool
+    ) -> tuple[list[ArticleRow], list[Changed], int]:
         """(known articles whose file is missing, files new or changed since their row was
         stored, unchanged count)."""
+        files, relisted = self._scan()
+        if not relisted and settled:
+            # No directory changed and no full scan was due: nothing was added, removed or renamed,
+            # and the last sync stored everything it found. Comparing 100,000 files with their rows
+            # every poll would cost a tenth of a second of Python for nothing.
+            return [], [], self._unchanged
         known = {r.source_path: r for r in rows if r.source_path}
         seen: set[str] = set()
         changed: list[Changed] = []
         unchanged = 0
-        for rel, path_text, stat in self._scan():
+        for rel, path_text, stat in files:
             seen.add(rel)
             row = known.get(rel)
             if (
@@ -379,6 +393,7 @@ class Library:
             else:
                 changed.append((rel, Path(path_text), stat, row))
         missing = [row for rel, row in known.items() if rel not in seen]
+        self._unchanged = unchanged
         return missing, changed, unchanged
 
     async def add_raws(
@@ -445,9 +460,10 @@ class Library:
                 await self.refresh()
         return report
 
-    def _scan(self) -> list[tuple[str, str, FileStat]]:
-        """Article files under the folder as (relative path, path, stat); symbolic links and
-        anything outside the folder are never read.
+    def _scan(self) -> tuple[list[tuple[str, str, FileStat]], bool]:
+        """Article files under the folder as (relative path, path, stat), and whether any directory
+        was listed afresh (False: the list is what the last scan saw); symbolic links and anything
+        outside the folder are never read.
 
         Adding, removing or renaming a file changes its directory's modification time, so a poll
         re-lists only directories whose time changed and reuses what it saw of the others. Edits
@@ -457,6 +473,7 @@ class Library:
         now = time.monotonic()
         full = now - self._last_full_scan >= min(FULL_SCAN_SECONDS, 20 * self._full_scan_cost)
         out: list[tuple[str, str, FileStat]] = []
+        relisted = False
         listed: dict[str, _Listing] = {}
         stack = [(str(self.folder.resolve()), "")]
         while stack:
@@ -471,14 +488,17 @@ class Library:
             # its clock tick, unseen in its time: listed again until it has settled.
             if full or listing is None or listing.mtime_ns != mtime or mtime >= listing.listed_ns - 1_000_000_000:
                 listing = self._list(directory, prefix, mtime)
+                relisted = True
             listed[directory] = listing
             out.extend(listing.files)
             stack.extend(listing.folders)
+        if listed.keys() != self._listings.keys():
+            relisted = True  # a directory went away
         self._listings = listed
         if full:
             self._last_full_scan = now
             self._full_scan_cost = time.monotonic() - now
-        return out
+        return out, relisted
 
     @staticmethod
     def _list(directory: str, prefix: str, mtime_ns: int) -> _Listing:

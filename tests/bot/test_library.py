@@ -284,3 +284,23 @@ async def test_the_lookups_are_kept_out_of_the_garbage_collectors_passes(library
     # What a scan keeps of a stat is plain numbers (a tuple the collector can stop tracking).
     stats = [f[2] for listing in library._listings.values() for f in listing.files]
     assert stats and all(type(v) is int for stat in stats for v in stat)
+
+
+async def test_after_a_failed_sync_the_next_poll_compares_everything(library, articles_dir, monkeypatch):
+    """An unchanged scan means "no change" only when the last sync stored all it found."""
+    library._full_scan_cost = 100.0  # polls skip full scans, as in a huge folder
+    (articles_dir / "harbour.txt").write_text(ARTICLE)
+    real_save = library.repo.save
+
+    async def failing_save(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(library.repo, "save", failing_save)
+    with pytest.raises(RuntimeError):
+        await library.sync()
+    monkeypatch.setattr(library.repo, "save", real_save)
+    for path, seen in library._listings.items():  # the directory has settled: the scan reuses it
+        library._listings[path] = replace(seen, listed_ns=seen.mtime_ns + 2_000_000_000)
+    report = await library.sync()
+    assert len(report.added) == 1 and library.resolve("harbour-plan-approved") is not None
+    assert not (await library.sync()).changed  # and now an unchanged poll is just that
