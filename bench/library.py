@@ -146,6 +146,8 @@ async def measure_in(tmp: Path, size: int, requests: int, reuse: bool) -> dict[s
     corpus = Corpus(seed=size)
     titles = []
     folder.mkdir(exist_ok=True)
+    for leftover in folder.glob("zz-new-*.txt"):  # from an interrupted run
+        leftover.unlink()
     for i in range(size):
         name, text = corpus.article(i)
         if not reuse:
