@@ -97,11 +97,16 @@ def analyse_file(path: Path) -> tuple[Article, Analysis]:
 
 
 class FileStat(NamedTuple):
-    """What a scan keeps of a file's stat. A tuple of plain numbers, unlike os.stat_result, which
-    the garbage collector stops tracking: at 100,000 files that matters (see ``refresh``)."""
+    """What the library needs of a changed file's stat."""
 
     st_size: int
     st_mtime_ns: int
+
+
+# A scanned file: (path relative to the folder, path, size, modification time in ns). A plain tuple
+# of strings and numbers, which the garbage collector stops tracking, unlike os.stat_result or a
+# named tuple: a scan keeps 100,000 of them, and every full collection would walk them all.
+ScannedFile = tuple[str, str, int, int]
 
 
 # A file to read: (path relative to the folder, path, its stat, its row when it is already known).
@@ -380,18 +385,18 @@ class Library:
         seen: set[str] = set()
         changed: list[Changed] = []
         unchanged = 0
-        for rel, path_text, stat in files:
+        for rel, path_text, size, mtime_ns in files:
             seen.add(rel)
             row = known.get(rel)
             if (
                 row is not None
-                and row.file_size == stat.st_size
-                and row.file_mtime_ns == stat.st_mtime_ns
+                and row.file_size == size
+                and row.file_mtime_ns == mtime_ns
                 and row.content_hash in analysed
             ):
                 unchanged += 1
             else:
-                changed.append((rel, Path(path_text), stat, row))
+                changed.append((rel, Path(path_text), FileStat(size, mtime_ns), row))
         missing = [row for rel, row in known.items() if rel not in seen]
         self._unchanged = unchanged
         return missing, changed, unchanged
@@ -460,7 +465,7 @@ class Library:
                 await self.refresh()
         return report
 
-    def _scan(self) -> tuple[list[tuple[str, str, FileStat]], bool]:
+    def _scan(self) -> tuple[list[ScannedFile], bool]:
         """Article files under the folder as (relative path, path, stat), and whether any directory
         was listed afresh (False: the list is what the last scan saw); symbolic links and anything
         outside the folder are never read.
@@ -472,7 +477,7 @@ class Library:
         100,000 files a full scan costs about a second)."""
         now = time.monotonic()
         full = now - self._last_full_scan >= min(FULL_SCAN_SECONDS, 20 * self._full_scan_cost)
-        out: list[tuple[str, str, FileStat]] = []
+        out: list[ScannedFile] = []
         relisted = False
         listed: dict[str, _Listing] = {}
         stack = [(str(self.folder.resolve()), "")]
@@ -503,7 +508,7 @@ class Library:
     @staticmethod
     def _list(directory: str, prefix: str, mtime_ns: int) -> _Listing:
         listed_ns = time.time_ns()
-        files: list[tuple[str, str, FileStat]] = []
+        files: list[ScannedFile] = []
         folders: list[tuple[str, str]] = []
         try:
             entries = sorted(os.scandir(directory), key=lambda e: e.name)
@@ -529,7 +534,7 @@ class Library:
                 continue
             try:
                 st = entry.stat(follow_symlinks=False)
-                files.append((rel, entry.path, FileStat(st.st_size, st.st_mtime_ns)))
+                files.append((rel, entry.path, st.st_size, st.st_mtime_ns))
             except OSError as exc:
                 log.warning("skipped %s: %s", rel, exc.strerror or exc)
         return _Listing(mtime_ns, listed_ns, files, folders)
@@ -653,7 +658,7 @@ class _Listing:
 
     mtime_ns: int
     listed_ns: int  # wall clock when it was listed
-    files: list[tuple[str, str, FileStat]]
+    files: list[ScannedFile]
     folders: list[tuple[str, str]]
 
 
