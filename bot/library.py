@@ -19,7 +19,7 @@ import logging
 import multiprocessing
 import os
 import time
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import NamedTuple
@@ -154,8 +154,13 @@ class Library:
 
         The lookups are built in a thread and swapped in at once: at 100,000 articles building them
         takes about a second, which must not hold the event loop."""
-        rows = tuple(await self.repo.live())
-        looked_up = await asyncio.to_thread(_lookups, rows)
+        # Building them allocates a few hundred thousand objects, and each burst of allocations
+        # triggers a collection that walks all the young ones, holding the event loop for up to
+        # 140 ms at 100,000 articles; none of them can be garbage, so collections wait until the
+        # build is done (and then the result is frozen, below).
+        with _collections_paused():
+            rows = tuple(await self.repo.live())
+            looked_up = await asyncio.to_thread(_lookups, rows)
         self._rows = rows
         self._by_id, self._by_key, self._titles, self._ids, self._authors = looked_up
         # These lookups are a few hundred thousand long-lived objects. Left to the cyclic garbage
@@ -625,6 +630,18 @@ class Library:
         report.queued += len(deliver_to)
         analysed.add(digest)
         (report.updated if row is not None else report.added).append(ident)
+
+
+@contextlib.contextmanager
+def _collections_paused() -> Iterator[None]:
+    """Automatic garbage collection off for the duration (it is process-wide: keep this short)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _lookups(
