@@ -154,20 +154,18 @@ class Library:
 
         The lookups are built in a thread and swapped in at once: at 100,000 articles building them
         takes about a second, which must not hold the event loop."""
-        # Building them allocates a few hundred thousand objects, and each burst of allocations
-        # triggers a collection that walks all the young ones, holding the event loop for up to
-        # 140 ms at 100,000 articles; none of them can be garbage, so collections wait until the
-        # build is done (and then the result is frozen, below).
+        # Building them allocates a few hundred thousand objects. Each burst of allocations would
+        # trigger a collection walking all the young ones (up to 140 ms with the event loop held,
+        # at 100,000 articles), and none of them can be garbage: collections wait for the build.
+        # Then the lookups are frozen, before collections resume: left to the cyclic collector,
+        # each of its full passes would walk them all (200 ms). They hold no reference cycles, so
+        # when the next refresh replaces them, reference counting still frees them.
         with _collections_paused():
             rows = tuple(await self.repo.live())
             looked_up = await asyncio.to_thread(_lookups, rows)
-        self._rows = rows
-        self._by_id, self._by_key, self._titles, self._ids, self._authors = looked_up
-        # These lookups are a few hundred thousand long-lived objects. Left to the cyclic garbage
-        # collector, each of its full passes walks them all: 200 ms with the event loop held, at
-        # 100,000 articles. Frozen, the passes skip them; they hold no reference cycles, so when
-        # the next refresh replaces them, reference counting still frees them.
-        gc.freeze()
+            self._rows = rows
+            self._by_id, self._by_key, self._titles, self._ids, self._authors = looked_up
+            gc.freeze()
         self._loaded = True
 
     def resolve(self, ref: str) -> ArticleRow | None:
