@@ -28,6 +28,7 @@ import pytest_asyncio
 from bot.app import BriefBot
 from bot.config import Settings
 from tests.cogs.conftest import EPHEMERAL
+from tests.cogs.test_feeds import sub as subcommand
 from tests.cogs.test_limits_and_load import check_embed
 from tests.conftest import SEED_000, SEED_001
 from tests.fakediscord import ChannelType, FakeDiscord, make_text_channel, make_user
@@ -221,13 +222,6 @@ async def test_hostile_argument(world, command, options):
     # Ids of missing and retired articles are refused, never shown.
     if options.get("article") in (MISSING_ID, world.retired) and command in ("brief", "summary", "author", "quotes"):
         assert answer["flags"] & EPHEMERAL and "couldn't find" in answer["content"]
-
-
-def subcommand(name: str, **values: Any) -> list[dict]:
-    """A group command's options: one subcommand with its own options."""
-    types = {str: 3, int: 4}
-    options = [{"type": types[type(v)], "name": k, "value": v} for k, v in values.items()]
-    return [{"type": 1, "name": name, "options": options}]
 
 
 FEED_ROWS: list[Any] = [
