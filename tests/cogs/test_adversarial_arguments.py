@@ -27,6 +27,7 @@ import pytest_asyncio
 
 from bot.app import BriefBot
 from bot.config import Settings
+from tests.bot.test_app import COMMANDS
 from tests.cogs.conftest import EPHEMERAL
 from tests.cogs.test_feeds import sub as subcommand
 from tests.cogs.test_limits_and_load import check_embed
@@ -110,19 +111,7 @@ ROWS += [
         ("subscribe", {"channel": "category"}, "channel=category"),
     ]
 ]
-IN_DM = [
-    "brief",
-    "summary",
-    "quotes",
-    "author",
-    "articles",
-    "history",
-    "forget",
-    "subscribe",
-    "unsubscribe",
-    "subscriptions",
-    "feeds",
-]
+IN_DM = sorted(COMMANDS)  # every command, typed in a direct message
 
 LEAKS = re.compile(
     r"Traceback|\b[A-Z]\w*(?:Error|Exception)\b|sqlite|fts5|syntax error|no such (?:column|table)|malformed MATCH"
