@@ -1469,7 +1469,10 @@ class FakeDiscord:
     @staticmethod
     def _callback_data_error(rtype: int, data: Json, has_files: bool) -> Json | None:
         if rtype in (4, 7):
-            return validate_message(data, has_files=has_files, edit=rtype == 7)
+            problem = validate_message(data, has_files=has_files, edit=rtype == 7)
+            if problem is not None and "errors" in problem:  # Discord reports them under "data"
+                problem = {**problem, "errors": {"data": problem["errors"]}}
+            return problem
         if rtype == 8:
             return validate_choices(data.get("choices") or [])
         if rtype == 9 and not all(data.get(k) for k in ("custom_id", "title", "components")):
