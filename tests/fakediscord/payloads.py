@@ -469,10 +469,6 @@ def _embed_url_errors(embed: Json, path: str) -> dict[str, Problem]:
             continue
         if problem := url_problem(holder[key], schemes):
             errors[f"{path}.{key}" if part is None else f"{path}.{part}.{key}"] = problem
-    for part in ("image", "thumbnail"):
-        holder = embed.get(part)
-        if isinstance(holder, dict) and holder.get("url") is None:
-            errors[f"{path}.{part}.url"] = ("BASE_TYPE_REQUIRED", "This field is required")
     return errors
 
 
@@ -735,7 +731,7 @@ def _command_errors(cmd: Json, here: str) -> dict[str, Problem]:
         # USER and MESSAGE commands: 1-32 characters, mixed case and spaces allowed, no description
         # (an empty string at most) and no options.
         def menu_name(text: str) -> Problem | None:
-            return None if 1 <= len(text) <= 32 and text.strip() == text and text else _length(1, 32)
+            return None if 1 <= len(text) <= 32 else _length(1, 32)
 
         if problem := menu_name(name):
             errors[f"{here}.name"] = problem

@@ -84,6 +84,13 @@ class FakeDiscord:
     ``readonly_channel_id`` (@everyone may not send, the bot neither) and ``staff_channel_id``
     (hidden from @everyone and the bot), users ``owner``, ``alice``, ``mod`` (Moderator role) and the
     bot (managed role with ``bot_permissions``).
+
+    Like Discord, it refuses (400, 50035 "Invalid Form Body" with an ``errors`` tree) payloads that
+    break the documented rules (``payloads.validate_message`` and ``validate_commands``); answers
+    every REST call with X-RateLimit-* headers from a per-route bucket (``rate_limit``: requests per
+    window, generous by default; a client that ignores the headers gets 429s); and keeps a clock
+    (``now``, ``advance_clock``) by which interaction tokens expire after ``token_lifetime``
+    (15 minutes) and an initial callback must come within ``callback_deadline`` (3 s).
     """
 
     # Handy handles on the world. With custom ``guilds``: ``guild_id``/``channel_id`` are the first
