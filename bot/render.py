@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from urllib.parse import urlsplit
 
 import discord
 from discord.utils import escape_mentions
@@ -82,10 +83,24 @@ def choice_name(title: str) -> str:
     return cut(" ".join(title.split()), CHOICE_NAME_LIMIT) or "untitled"
 
 
-def _http_url(url: str | None) -> str | None:
-    if url and url.startswith(("http://", "https://")) and len(url) <= URL_LIMIT and " " not in url:
-        return url
-    return None
+def link_url(url: str | None, limit: int = URL_LIMIT) -> str | None:
+    """``url`` if Discord accepts it as a link (an embed's url, a link button's), else ``None``.
+
+    Discord refuses a whole message, with every embed in it, when one URL is not a well-formed
+    http or https address with a host ("https://", "https://[::1", a bad port, whitespace or
+    control characters). An article's URL comes from a file or a feed, so it is checked here,
+    where it is rendered: a bad link is dropped and the answer is still sent.
+    """
+    if not url or len(url) > limit or any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in url):
+        return None
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises on a port out of range
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    return url
 
 
 def _attribution(q: Quote) -> str:
@@ -167,7 +182,7 @@ def brief_embed(brief: Brief, length_label: str | None = None) -> discord.Embed:
     budget.left -= name_cost
     field_values = [budget.take(v, FIELD_VALUE_LIMIT) for _, v in fields[:FIELD_COUNT_LIMIT]]
 
-    embed = discord.Embed(title=title, url=_http_url(a.url), description=description, colour=COLOUR)
+    embed = discord.Embed(title=title, url=link_url(a.url), description=description, colour=COLOUR)
     if author_line:
         embed.set_author(name=author_line)
     for (name, _), value in zip(fields, field_values, strict=False):
@@ -181,7 +196,7 @@ def summary_embed(brief: Brief, length_label: str | None = None) -> discord.Embe
     """Only the summary, with the title, byline and reading time."""
     a = brief.article
     budget = _Budget()
-    embed = discord.Embed(title=budget.take(clean(a.title), TITLE_LIMIT), url=_http_url(a.url), colour=COLOUR)
+    embed = discord.Embed(title=budget.take(clean(a.title), TITLE_LIMIT), url=link_url(a.url), colour=COLOUR)
     byline = _byline(a)
     if byline:
         embed.set_author(name=budget.take(clean(byline), AUTHOR_LIMIT))

@@ -18,8 +18,11 @@ from bot.render import (
     brief_embed,
     choice_name,
     cut,
+    link_url,
     quote_line,
+    summary_embed,
 )
+from tests.fakediscord.payloads import validate_message
 
 LOREM = "The committee met again on Tuesday to discuss the budget for the coming year in some detail."
 
@@ -71,6 +74,42 @@ def test_mentions_and_markdown_are_inert():
 def test_non_http_url_is_not_linked():
     embed = embed_for(LOREM, url="javascript:alert(1)")
     assert embed.url is None
+
+
+MALFORMED_URLS = [
+    "https://",
+    "https://[::1",
+    "http://[::1]:99999/",
+    "https://:443/no-host",
+    "https:///path",
+    "https://exa mple.com/",
+    "https://example.com/\u0000",
+    "https://example.com/\tx",
+    "ftp://example.com/a",
+    "//example.com/a",
+    "https://example.com/" + "a" * 2030,
+]
+
+
+@pytest.mark.parametrize("url", MALFORMED_URLS)
+def test_malformed_url_is_dropped_and_the_answer_kept(url):
+    """Discord refuses a whole message over one malformed link (50035): the link goes, the brief stays."""
+    assert link_url(url) is None
+    article = parse_article(RawArticle(text=LOREM, title="Title", url=url))
+    brief = make_brief(article, analyse(article), 5)
+    for embed in (brief_embed(brief), summary_embed(brief)):
+        assert embed.url is None and embed.title == "Title"
+        assert validate_message({"embeds": [embed.to_dict()]}) is None
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://example.com/a?b=c#d", "http://例え.jp/記事", "https://[2001:db8::1]:8443/x", "HTTPS://EXAMPLE.COM/"],
+)
+def test_well_formed_url_is_linked(url):
+    embed = embed_for(LOREM, url=url)
+    assert embed.url == url == link_url(url)
+    assert validate_message({"embeds": [embed.to_dict()]}) is None
 
 
 def test_preview_notice_and_author_fields():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.render import EMBED_TOTAL_LIMIT
 from tests.cogs.conftest import EPHEMERAL
 
@@ -109,3 +111,37 @@ async def test_hostile_article_cannot_ping_or_overflow(fake_discord, bot, articl
     assert reply.data["allowed_mentions"] == {"parse": []}
     assert "@everyone" not in str(embed) and "@here" not in embed["title"]
     assert embed_length(embed) <= EMBED_TOTAL_LIMIT and len(embed["title"]) <= 256
+
+
+MALFORMED = (
+    "---\ntitle: Harbour Plan Approved\nurl: {url}\n---\n\n"
+    "The harbour board approved a new plan on Monday. It will cost a great deal.\n"
+)
+
+
+def switcher_id(message: dict) -> str:
+    return message["components"][0]["components"][0]["custom_id"]
+
+
+@pytest.mark.parametrize("url", ["https://", "https://[::1"])
+async def test_article_with_a_malformed_url_is_briefed_without_the_link(fake_discord, bot, articles_dir, url):
+    """Discord refuses a whole message over one malformed embed URL (50035), and so does the fake:
+    the link is dropped and the answer sent, for /brief, its article switcher and /summary."""
+    (articles_dir / "harbour.md").write_text(MALFORMED.format(url=url))
+    await bot.library.sync()
+    row = bot.library.resolve("Harbour Plan Approved")
+    assert row is not None and row.url == url
+    named = await fake_discord.send_command("brief", options={"article": row.id})
+    summary = await fake_discord.send_command("summary", options={"article": row.id})
+    for inter in (named, summary):
+        reply = await inter.response(timeout=3)
+        assert reply.type == 4 and not inter.rejected
+        embed = reply.data["embeds"][0]
+        assert embed["title"] == "Harbour Plan Approved" and "url" not in embed
+    # The switcher under /brief renders it too, and the other articles still get their links.
+    newest = await fake_discord.send_command("brief")
+    assert (await newest.response(timeout=3)).type == 4 and not newest.rejected
+    switch = await fake_discord.send_component(newest.original, switcher_id(newest.original), values=[row.id])
+    update = await switch.response(timeout=3)
+    assert update.type == 7 and not switch.rejected
+    assert update.data["embeds"][0]["title"] == "Harbour Plan Approved" and "url" not in update.data["embeds"][0]

@@ -154,3 +154,21 @@ async def test_deleted_channel_pauses_with_reason(fake_discord, bot, articles_di
     [sub] = await bot.subscriptions.for_guild(fake_discord.guild_id)
     assert sub.paused_reason == "the channel no longer exists"
     assert (await bot.subscriptions.counts()) == {"pending": 1}  # kept, not dropped
+
+
+async def test_article_with_a_malformed_url_is_posted_without_the_link(fake_discord, bot, articles_dir):
+    """Discord refuses a message with a malformed embed URL (50035), and so does the fake; before the
+    render check such a post failed every attempt and was retried forever. Now it goes out once."""
+    await subscribe(fake_discord)
+    for name, url in (("harbour.md", "https://"), ("opera.md", "https://[::1")):
+        title, body = (NEW if name == "harbour.md" else OTHER).split("\n\n", 1)
+        await add_file(bot, articles_dir, name, f"---\ntitle: {title}\nurl: {url}\n---\n\n{body}")
+    channel = fake_discord.channel_id
+    await fake_discord.wait_for(lambda: len(posts(fake_discord, channel)) == 2, timeout=5)
+    assert sorted(posts(fake_discord, channel)) == ["Harbour Plan Approved", "Opera Season Opens"]
+    assert all("url" not in m["embeds"][0] for m in fake_discord.channel_messages(channel))
+    sent = fake_discord.requests_to("POST", f"/channels/{channel}/messages")
+    assert [r.status for r in sent] == [200, 200]  # nothing refused, nothing retried
+    await asyncio.sleep(0.3)
+    assert len(fake_discord.requests_to("POST", f"/channels/{channel}/messages")) == 2
+    assert not (await bot.subscriptions.for_guild(fake_discord.guild_id))[0].paused

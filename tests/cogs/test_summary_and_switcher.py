@@ -51,3 +51,20 @@ async def test_cooldown_is_polite(fake_discord, bot):
     # Another member is not throttled by alice's spam.
     _, other = await run(fake_discord, "summary", article="strategic calculus", user=new_member(fake_discord))
     assert "embeds" in other
+
+
+async def test_switcher_over_a_large_library_is_one_discord_accepts(fake_discord, bot, articles_dir):
+    """The fake refuses select menus Discord refuses (1-25 options, labels and values of 1-100
+    characters, distinct values, no more defaults than max_values): 30 articles with long titles."""
+    for i in range(30):
+        (articles_dir / f"long{i:02d}.txt").write_text(f"{'A very long title ' * 10}{i}\n\nBody number {i} here.\n")
+    await bot.library.sync()
+    inter, data = await run(fake_discord, "brief")
+    assert not inter.rejected
+    select = next(c for c in components(data) if c["type"] == 3)
+    assert len(select["options"]) == 25 and len({o["value"] for o in select["options"]}) == 25
+    assert all(1 <= len(o["label"]) <= 100 for o in select["options"])
+    assert sum(1 for o in select["options"] if o.get("default")) == 1
+    last = select["options"][-1]["value"]
+    click = await fake_discord.send_component(inter.message, select["custom_id"], values=[last])
+    assert (await click.response(timeout=3)).type == 7 and not click.rejected

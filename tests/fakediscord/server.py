@@ -50,6 +50,7 @@ from .payloads import (
     validate_commands,
     validate_message,
 )
+from .ratelimits import DefaultRateLimits
 from .records import FakeInteraction, InteractionCallback, RestRequest, Signal, UploadedFile
 
 if TYPE_CHECKING:
@@ -83,6 +84,13 @@ class FakeDiscord:
     ``readonly_channel_id`` (@everyone may not send, the bot neither) and ``staff_channel_id``
     (hidden from @everyone and the bot), users ``owner``, ``alice``, ``mod`` (Moderator role) and the
     bot (managed role with ``bot_permissions``).
+
+    Like Discord, it refuses (400, 50035 "Invalid Form Body" with an ``errors`` tree) payloads that
+    break the documented rules (``payloads.validate_message`` and ``validate_commands``); answers
+    every REST call with X-RateLimit-* headers from a per-route bucket (``rate_limit``: requests per
+    window, generous by default; a client that ignores the headers gets 429s); and keeps a clock
+    (``now``, ``advance_clock``) by which interaction tokens expire after ``token_lifetime``
+    (15 minutes) and an initial callback must come within ``callback_deadline`` (3 s).
     """
 
     # Handy handles on the world. With custom ``guilds``: ``guild_id``/``channel_id`` are the first
@@ -106,6 +114,8 @@ class FakeDiscord:
         guilds: Sequence[Json] | None = None,
         heartbeat_interval: float = 41.25,
         callback_deadline: float | None = 3.0,
+        token_lifetime: float = 15 * 60.0,
+        rate_limit: tuple[int, float] | None = (50, 1.0),
         nonce_window: float = 300.0,
         application_flags: int = (1 << 19) | (1 << 23),
         patch: bool = True,
@@ -116,7 +126,11 @@ class FakeDiscord:
         self.application_flags = application_flags
         self.bot_user = make_user(self.application_id, bot_name, bot=True)
         self.bot_permissions = bot_permissions
-        self.callback_deadline = callback_deadline
+        self.callback_deadline = callback_deadline  # seconds (by the fake's clock) to send the initial callback
+        self.token_lifetime = token_lifetime  # seconds (by the fake's clock) an interaction token lives
+        self._clock_offset = 0.0
+        # Every route's bucket, sent as X-RateLimit-* headers on every response (None: no headers).
+        self.rate_limits = DefaultRateLimits(*rate_limit) if rate_limit is not None else None
         self.nonce_window = nonce_window
         self.nonce_replays = 0  # posts answered with the message an earlier post (same nonce) made
 
@@ -352,6 +366,27 @@ class FakeDiscord:
         self.faults.append(fault)
         return fault
 
+    def now(self) -> float:
+        """The fake's clock (seconds): real time plus however far tests have moved it on."""
+        return time.perf_counter() + self._clock_offset
+
+    def advance_clock(self, seconds: float) -> None:
+        """Move the fake's clock on by ``seconds``: interaction tokens older than ``token_lifetime``
+        (15 minutes) expire, and initial callbacks later than ``callback_deadline`` (3 s) are refused."""
+        if seconds < 0:
+            raise ValueError("the clock only moves forward")
+        self._clock_offset += seconds
+        self._changed()
+
+    def token_status(self, inter: FakeInteraction) -> int | None:
+        """``None`` while ``inter``'s token is valid, else the status its webhook routes now answer:
+        set by :meth:`expire_interaction`, or 401 once ``token_lifetime`` has passed on the clock."""
+        if inter.expired is not None:
+            return inter.expired
+        if self.now() - inter.sent_at >= self.token_lifetime:
+            return 401
+        return None
+
     def expire_interaction(self, inter: FakeInteraction, status: int = 401) -> None:
         """Let ``inter``'s token expire, as Discord does 15 minutes after the interaction: its callback
         answers 404 10062 Unknown interaction, and followups and ``@original`` answer 401 50027 Invalid
@@ -528,7 +563,7 @@ class FakeDiscord:
         inter = FakeInteraction(payload, self._signal)
         self.interactions[inter.id] = inter
         self._by_token[inter.token] = inter
-        inter.sent_at = time.perf_counter()
+        inter.sent_at = self.now()
         await self.gateway.dispatch("INTERACTION_CREATE", payload, single=True)
         return inter
 
@@ -954,14 +989,25 @@ class FakeDiscord:
                 headers, body = rate_limited(retry, is_global=True, limit=self._global_limit.limit)
                 return 429, body, headers
         extra: dict[str, str] = {}
+        limited = False
         for limit in self._route_limits:
             if limit.method == rec.method and limit.template == rec.template:
+                limited = True
                 window = limit.window(rec.path)
                 retry = window.hit(now)
                 if retry is not None:
                     headers, body = rate_limited(retry, is_global=False, limit=limit.limit, bucket=limit.bucket)
                     return 429, body, headers
                 extra = window.headers(now, limit.bucket)
+        if not limited and self.rate_limits is not None:
+            bucket, bucket_id = self.rate_limits.window(rec.method, rec.template, rec.params)
+            retry = bucket.hit(now)
+            if retry is not None:
+                headers, body = rate_limited(retry, is_global=False, limit=bucket.limit, bucket=bucket_id)
+                return 429, body, headers
+            extra = bucket.headers(now, bucket_id)
+            if extra["X-RateLimit-Remaining"] == "0":
+                self.rate_limits.exhausted += 1
         result = await handler(rec)
         status, payload = result[0], result[1]
         headers = {**extra, **(result[2] if len(result) == 3 else {})}  # type: ignore[misc]
@@ -1146,7 +1192,10 @@ class FakeDiscord:
         gid, cmd, err = self._command_or_404(rec)
         if err or cmd is None:
             return err or (404, None)
-        updated = self._store_command({**cmd, **(rec.json or {})}, gid, int(cmd["id"]))
+        merged = {**cmd, **(rec.json or {})}
+        if problem := validate_commands([merged]):
+            return 400, problem
+        updated = self._store_command(merged, gid, int(cmd["id"]))
         self._commands[gid][int(cmd["id"])] = updated
         return 200, updated
 
@@ -1364,9 +1413,9 @@ class FakeDiscord:
     async def _callback(self, rec: RestRequest) -> Reply:
         iid = rec.params["interaction_id"]
         inter = self.interactions.get(int(iid)) if iid.isdigit() else None
-        if inter is None or inter.token != rec.params["interaction_token"] or inter.expired:
+        if inter is None or inter.token != rec.params["interaction_token"] or self.token_status(inter):
             return 404, {"message": "Unknown interaction", "code": 10062}
-        now = time.perf_counter()
+        now = self.now()
         body: Json = rec.json if isinstance(rec.json, dict) else {}
         rtype, data = body.get("type"), body.get("data")
         problem: tuple[int, Json] | None = None
@@ -1427,7 +1476,10 @@ class FakeDiscord:
     @staticmethod
     def _callback_data_error(rtype: int, data: Json, has_files: bool) -> Json | None:
         if rtype in (4, 7):
-            return validate_message(data, has_files=has_files, edit=rtype == 7)
+            problem = validate_message(data, has_files=has_files, edit=rtype == 7)
+            if problem is not None and "errors" in problem:  # Discord reports them under "data"
+                problem = {**problem, "errors": {"data": problem["errors"]}}
+            return problem
         if rtype == 8:
             return validate_choices(data.get("choices") or [])
         if rtype == 9 and not all(data.get(k) for k in ("custom_id", "title", "components")):
@@ -1438,9 +1490,10 @@ class FakeDiscord:
         inter = self._by_token.get(rec.params["interaction_token"])
         if inter is None or rec.params["application_id"] != str(self.application_id) or not inter.acknowledged:
             return None, (404, dict(UNKNOWN_WEBHOOK))
-        if inter.expired == 401:
+        status = self.token_status(inter)
+        if status == 401:
             return None, (401, dict(INVALID_WEBHOOK_TOKEN))
-        if inter.expired == 404:
+        if status == 404:
             return None, (404, dict(UNKNOWN_WEBHOOK))
         return inter, None
 
