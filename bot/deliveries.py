@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import aiohttp
 import discord
 
-from bot.delivery import delivery_nonce
+from bot.delivery import delivery_nonce, permanent_failure
 from bot.render import NO_MENTIONS, brief_embed
 from bot.storage.subscriptions import Delivery
 
@@ -94,19 +94,32 @@ class DeliveryWorker:
                     nonce=delivery_nonce(d.channel_id, d.article_id),
                     allowed_mentions=NO_MENTIONS,
                 )
-            except (discord.Forbidden, discord.NotFound) as exc:
-                reason = (
-                    "Discord refused access to the channel (missing permissions)"
-                    if isinstance(exc, discord.Forbidden)
-                    else "the channel no longer exists"
-                )
-                log.warning("pausing the subscription of channel %s: %s (%s)", d.channel_id, reason, exc)
-                await repo.pause(d.channel_id, reason)
+            except discord.HTTPException as exc:
+                reason = permanent_failure(exc.status)
+                if reason is not None:
+                    # Sent again it would be refused again, so it is not: the subscription waits for
+                    # someone to fix the cause and subscribe again (the post stays pending, and goes then).
+                    if exc.status not in (403, 404):
+                        reason = f"{reason}: {_refusal(exc)}"
+                    log.warning("pausing the subscription of channel %s: %s (%s)", d.channel_id, reason, exc)
+                    await repo.pause(d.channel_id, reason)
+                    return False
+                await self._retry_later(d, exc)
                 return False
-            except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as exc:
-                delay = min(MAX_BACKOFF, self.base_delay * 2.0**d.attempts)
-                log.warning("delivery %s to channel %s failed (%s); retrying in %.0fs", d.id, d.channel_id, exc, delay)
-                await repo.retry_later(d.id, str(exc), delay)
+            except (aiohttp.ClientError, TimeoutError) as exc:
+                await self._retry_later(d, exc)
                 return False
         await repo.delivered(d.id, message.id)
         return True
+
+    async def _retry_later(self, d: Delivery, exc: Exception) -> None:
+        """A failure that may pass (a 5xx, a rate limit, the connection): try again after a backoff."""
+        delay = min(MAX_BACKOFF, self.base_delay * 2.0**d.attempts)
+        log.warning("delivery %s to channel %s failed (%s); retrying in %.0fs", d.id, d.channel_id, exc, delay)
+        await self.bot.subscriptions.retry_later(d.id, str(exc), delay)
+
+
+def _refusal(exc: discord.HTTPException) -> str:
+    """Discord's own words for a refusal, short: its error code and message."""
+    text = " ".join((exc.text or "").split())[:120]
+    return f"error {exc.code}, {text}" if exc.code else (text or "no reason given")

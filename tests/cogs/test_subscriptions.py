@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from tests.cogs.conftest import EPHEMERAL, run
 from tests.fakediscord import Perm, make_overwrite, make_text_channel
 
@@ -154,3 +156,49 @@ async def test_deleted_channel_pauses_with_reason(fake_discord, bot, articles_di
     [sub] = await bot.subscriptions.for_guild(fake_discord.guild_id)
     assert sub.paused_reason == "the channel no longer exists"
     assert (await bot.subscriptions.counts()) == {"pending": 1}  # kept, not dropped
+
+
+async def test_a_refused_post_pauses_and_is_not_retried(fake_discord, bot, articles_dir):
+    """Discord refuses the post itself (400 Invalid Form Body, as for a malformed embed): sending it
+    again would be refused again, so the subscription is paused with Discord's reason, shown by
+    /subscriptions, and nothing is sent again until someone subscribes again."""
+    bot.deliveries.base_delay = 0.05  # a retry, were there one, would come at once
+    await subscribe(fake_discord)
+    path = f"/channels/{fake_discord.channel_id}/messages"
+    refusal = {
+        "message": "Invalid Form Body",
+        "code": 50035,
+        "errors": {
+            "embeds": {
+                "0": {"url": {"_errors": [{"code": "URL_TYPE_INVALID_URL", "message": "Not a well formed URL."}]}}
+            }
+        },
+    }
+    fake_discord.inject_fault("POST", path, 400, times=None, body=refusal)
+    await add_file(bot, articles_dir, "harbour.txt", NEW)
+    await fake_discord.wait_for(lambda: fake_discord.requests_to("POST", path), timeout=5)
+    await asyncio.sleep(0.5)
+    assert len(fake_discord.requests_to("POST", path)) == 1  # refused once, never sent again
+    [sub] = await bot.subscriptions.for_guild(fake_discord.guild_id)
+    assert sub.paused and sub.paused_reason.startswith("Discord refused the post (400): error 50035")
+    assert "Not a well formed URL" in sub.paused_reason
+    _, data = await run(fake_discord, "subscriptions", user=fake_discord.mod)
+    assert "paused: Discord refused the post (400): error 50035" in data["embeds"][0]["description"]
+    assert (await bot.subscriptions.counts()) == {"pending": 1}  # kept for when the cause is fixed
+    fake_discord.clear_faults()
+    await subscribe(fake_discord)  # fixed: subscribing again resumes, and the post goes
+    await fake_discord.wait_for(lambda: posts(fake_discord, fake_discord.channel_id), timeout=5)
+    assert posts(fake_discord, fake_discord.channel_id) == ["Harbour Plan Approved"]
+
+
+@pytest.mark.parametrize("status", [503, 429])
+async def test_server_errors_and_rate_limits_do_not_pause(fake_discord, bot, articles_dir, status):
+    bot.deliveries.base_delay = 0.05
+    await subscribe(fake_discord)
+    path = f"/channels/{fake_discord.channel_id}/messages"
+    fake = fake_discord.inject_fault("POST", path, status, times=3, retry_after=0.05)
+    await add_file(bot, articles_dir, "harbour.txt", NEW)
+    await fake_discord.wait_for(lambda: posts(fake_discord, fake_discord.channel_id), timeout=10)
+    assert fake.hits == 3
+    [sub] = await bot.subscriptions.for_guild(fake_discord.guild_id)
+    assert not sub.paused and (await bot.subscriptions.counts()) == {"delivered": 1}
