@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from tests.cogs.conftest import EPHEMERAL, run
+from tests.cogs.conftest import EPHEMERAL, new_member, run
 from tests.fakediscord import Perm, make_overwrite, make_text_channel
 
 NEW = "Harbour Plan Approved\n\nThe harbour board approved a new plan on Monday. It will cost a great deal.\n"
@@ -202,3 +202,31 @@ async def test_server_errors_and_rate_limits_do_not_pause(fake_discord, bot, art
     assert fake.hits == 3
     [sub] = await bot.subscriptions.for_guild(fake_discord.guild_id)
     assert not sub.paused and (await bot.subscriptions.counts()) == {"delivered": 1}
+
+
+async def test_subscriptions_checks_the_permission_in_code(fake_discord, bot):
+    """A server may give /subscriptions to everyone (overriding its default permissions): a member
+    without Manage Channels is refused, and a member who manages one channel sees only that one."""
+    await subscribe(fake_discord)  # #general, by the moderator
+    alice = int(fake_discord.alice["id"])
+    own = make_text_channel(
+        name="alices", permission_overwrites=[make_overwrite(alice, member=True, allow=Perm.MANAGE_CHANNELS)]
+    )
+    fake_discord.add_channel(fake_discord.guild_id, own)
+    await fake_discord.dispatch("CHANNEL_CREATE", {**own, "guild_id": str(fake_discord.guild_id)})
+    await asyncio.sleep(0.1)
+    bob = new_member(fake_discord, "bob")
+
+    _, data = await run(fake_discord, "subscriptions", user=bob)
+    assert data["flags"] & EPHEMERAL and not data.get("embeds")
+    assert data["content"] == "You need the Manage Channels permission to see subscriptions."
+
+    _, data = await run(fake_discord, "subscribe", channel=int(own["id"]))  # alice manages #alices
+    assert data["content"].startswith("Subscribed")
+    _, data = await run(fake_discord, "subscriptions")  # alice, typed in #general
+    listed = data["embeds"][0]["description"]
+    assert f"<#{own['id']}>" in listed and f"<#{fake_discord.channel_id}>" not in listed
+
+    _, data = await run(fake_discord, "subscriptions", user=fake_discord.mod)
+    listed = data["embeds"][0]["description"]
+    assert f"<#{own['id']}>" in listed and f"<#{fake_discord.channel_id}>" in listed
