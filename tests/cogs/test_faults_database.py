@@ -39,7 +39,7 @@ async def _answer(inter) -> dict:
     reply = await inter.response(timeout=5)
     assert inter.rejected == [], f"Discord refused the answer: {inter.rejected}"
     assert reply.latency < 3.0
-    return await inter.followup(0, timeout=10) if reply.type == 5 else reply.data
+    return await inter.answer(timeout=10)
 
 
 async def test_commands_wait_out_a_locked_database_and_nothing_is_lost(bot, fake_discord, tmp_path, caplog):
@@ -59,7 +59,7 @@ async def test_commands_wait_out_a_locked_database_and_nothing_is_lost(bot, fake
         ]
         answers = await asyncio.gather(*(_answer(inter) for inter in sent))
         # The database kept every command waiting past the deadline, so each was acknowledged
-        # first (deferred, inside the window) and answered by followup.
+        # first (deferred, inside the window) and answered by editing the deferred message.
         assert [inter.callbacks[0].type for inter in sent] == [5, 5, 5, 5]
     finally:
         await locker.wait()
