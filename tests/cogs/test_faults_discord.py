@@ -161,3 +161,51 @@ async def test_expiring_menu_whose_message_cannot_be_edited(bot, fake_discord, c
 
 def button_count(message: dict) -> int:
     return sum(len(row.get("components", [])) for row in message.get("components", []))
+
+
+async def test_an_answer_discord_took_but_answered_5xx_is_not_posted_twice(bot, fake_discord, caplog):
+    """Discord carries out the answer to a deferred command and then answers 502 (a gateway
+    timeout); discord.py sends it again. The answer edits the deferred message, so sending it again
+    changes nothing: one message, no second copy."""
+    caplog.set_level(logging.WARNING)
+    fault = fake_discord.inject_fault(None, WEBHOOK, 502, processed=True)
+    inter, answer = await run(fake_discord, "quotes", **QUOTES)
+    assert "“no **connection**” — Daniel Russel" in answer["embeds"][0]["description"]
+    await asyncio.sleep(0.3)  # time for a second copy, were one coming
+    assert fault.exhausted
+    attempts = [r for r in fake_discord.requests if WEBHOOK.fullmatch(r.path) and inter.token in r.path]
+    assert [r.status for r in attempts] == [502, 200]  # sent twice
+    mine = [
+        m
+        for m in fake_discord.channel_messages(fake_discord.channel_id)
+        if m.get("interaction_metadata", {}).get("id") == str(inter.id)
+    ]
+    assert len(mine) == 1 and mine[0] is inter.original and inter.followups == []  # posted once
+    assert _logged(caplog, logging.ERROR, "") == [] and _unhandled(caplog) == []
+    assert await _records(bot, fake_discord) == 1
+
+
+@pytest.mark.parametrize("status", [502, 504])
+async def test_a_retried_initial_response_already_acknowledged_is_success(bot, fake_discord, caplog, status):
+    """Discord takes /brief's answer (with its article menu) and answers 5xx; the retry gets 400
+    40060 Interaction has already been acknowledged. That is the answer having arrived: no error
+    logged, no apology, and the menu on it works."""
+    caplog.set_level(logging.INFO)
+    fake_discord.inject_fault("POST", CALLBACK, status, processed=True)
+    inter, answer = await run(fake_discord, "brief")
+    await fake_discord.wait_for(lambda: inter.rejected, timeout=5, what="the retried callback")
+    [(rejected_status, body, _)] = inter.rejected
+    assert rejected_status == 400 and body["code"] == 40060
+    attempts = [r for r in fake_discord.requests_to("POST", CALLBACK) if inter.token in r.path]
+    assert [r.status for r in attempts] == [status, 400]
+    assert len(inter.callbacks) == 1 and answer["embeds"][0]["title"]
+    await asyncio.sleep(0.3)
+    assert inter.followups == [] and inter.edits == []  # no apology
+    assert _logged(caplog, logging.ERROR, "") == [] and _unhandled(caplog) == []
+    assert _logged(caplog, logging.INFO, "had already been received")
+    # The menu was registered on the message Discord had: choosing another article switches to it.
+    menu = next(c for row in inter.original["components"] for c in row["components"] if c["type"] == 3)
+    other = next(o for o in menu["options"] if not o.get("default"))
+    click = await fake_discord.send_component(inter.original, menu["custom_id"], values=[other["value"]])
+    switched = await click.response(timeout=3)
+    assert switched.type == 7 and switched.data["embeds"][0]["title"] != answer["embeds"][0]["title"]
