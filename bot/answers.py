@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 CALLBACK_WINDOW = 3.0  # seconds Discord waits for the initial response
 RETRY_MARGIN = 0.3  # a retry is only sent if it can still arrive inside the window
 FIRST_PAUSE = 0.2  # before the first retry; doubled each time
+MIN_PAUSE = 0.05  # less time than this left in the window: no more retries
 ALREADY_ACKNOWLEDGED = 40060
 UNKNOWN_MESSAGE = 10008
 
@@ -124,14 +125,15 @@ class AnswerAdapter(AsyncWebhookAdapter):
                         # The attempt before this one reached Discord; only its answer was lost.
                         log.info("interaction %s: the retried response had already been received", interaction_id)
                         return await self._acknowledged(route, session, payload, multipart, proxy, proxy_auth)
-                    wait = _retry_after(response, data, pause)
-                    if wait is None or time.monotonic() + wait > deadline:
+                    wait = _retry_after(response, data, pause, deadline - time.monotonic())
+                    if wait is None:
                         raise _http_error(response, data)
             except (OSError, aiohttp.ClientConnectionError):
                 # The request may or may not have reached Discord: a retry tells (40060 if it did).
-                wait = pause
-                if time.monotonic() + wait > deadline:
+                left = deadline - time.monotonic()
+                if left < MIN_PAUSE:
                     raise
+                wait = min(pause, left)
             log.debug("interaction %s: retrying the initial response in %.2fs", interaction_id, wait)
             await asyncio.sleep(wait)
             attempt += 1
@@ -170,12 +172,16 @@ class AnswerAdapter(AsyncWebhookAdapter):
         return {"interaction": info, "resource": resource}
 
 
-def _retry_after(response: aiohttp.ClientResponse, data: Any, pause: float) -> float | None:
-    """How long to wait before retrying a refused callback, or None if retrying cannot help."""
-    if response.status >= 500:
-        return pause
+def _retry_after(response: aiohttp.ClientResponse, data: Any, pause: float, left: float) -> float | None:
+    """How long to wait before retrying a refused callback, or None if retrying cannot help (the
+    refusal is final, or the retry could not be sent before the window closes): after a 5xx,
+    ``pause``, or less so that the last try is sent as the window closes; after a rate limit, as
+    long as Discord says."""
+    if response.status >= 500 and left >= MIN_PAUSE:
+        return min(pause, left)
     if response.status == 429 and response.headers.get("Via") and isinstance(data, dict):
-        return float(data.get("retry_after", pause))  # a rate limit (not a Cloudflare ban)
+        wait = float(data.get("retry_after", pause))  # a rate limit (not a Cloudflare ban)
+        return wait if wait <= left else None
     return None
 
 

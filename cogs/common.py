@@ -79,8 +79,13 @@ async def acknowledged_in_time(interaction: discord.Interaction, *, ephemeral: b
         yield
     finally:
         _in_flight -= 1
-        async with answer_lock(interaction):  # a deferral under way completes first
-            watchdog.cancel()
+        lock = answer_lock(interaction)
+        if lock.locked():  # the watchdog is deferring right now (the work is done): that completes first
+            async with lock:
+                pass
+        # Otherwise it is asleep, or waiting for the lock behind an answer that has now been sent or
+        # has failed: either way no deferral is wanted any more.
+        watchdog.cancel()
 
 
 async def sent_message(interaction: discord.Interaction) -> discord.InteractionMessage | None:
