@@ -99,3 +99,28 @@ async def test_a_lock_longer_than_the_busy_timeout_gets_a_polite_answer(bot, fak
     inter = await fake_discord.send_command("brief", options={"article": "strategic calculus"})
     assert (await _answer(inter))["embeds"][0]["title"].startswith("North Korea")
     assert await bot.requests.count(alice) == 1
+
+
+async def test_a_private_error_stays_private_after_a_public_deferral(bot, fake_discord, tmp_path, caplog):
+    """The database stays locked past the watchdog, so /brief is deferred publicly ("thinking" in
+    the channel), then past the busy timeout, so it fails. Discord would turn a first followup into
+    that public message, whatever its ephemeral flag: the bot deletes the thinking message and the
+    error reaches only the user."""
+    caplog.set_level(logging.WARNING)
+    await bot.db.execute("PRAGMA busy_timeout = 2500")  # longer than the 1.5 s watchdog
+    locker = await _lock(tmp_path / "bot.sqlite3", 4.0)
+    try:
+        inter = await fake_discord.send_command("brief", options={"article": "strategic calculus"})
+        answer = await _answer(inter)
+    finally:
+        await locker.wait()
+    assert inter.callbacks[0].type == 5 and not inter.callbacks[0].data  # a public deferral
+    assert answer["content"].startswith("My database is busy right now") and answer["flags"] & EPHEMERAL
+    assert inter.deleted_original  # the public thinking message is gone
+    in_channel = [
+        m
+        for m in fake_discord.channel_messages(fake_discord.channel_id)
+        if m.get("interaction_metadata", {}).get("id") == str(inter.id)
+    ]
+    assert in_channel == []  # nothing of this command is left for everyone to see
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
