@@ -11,6 +11,8 @@ import sqlite3
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.cogs.conftest import EPHEMERAL
 
 LOCK_SECONDS = 3.5  # longer than Discord's window for a first answer
@@ -101,22 +103,41 @@ async def test_a_lock_longer_than_the_busy_timeout_gets_a_polite_answer(bot, fak
     assert await bot.requests.count(alice) == 1
 
 
-async def test_a_private_error_stays_private_after_a_public_deferral(bot, fake_discord, tmp_path, caplog):
-    """The database stays locked past the watchdog, so /brief is deferred publicly ("thinking" in
-    the channel), then past the busy timeout, so it fails. Discord would turn a first followup into
-    that public message, whatever its ephemeral flag: the bot deletes the thinking message and the
-    error reaches only the user."""
+@pytest.mark.parametrize("command", ["brief", "history"])
+async def test_a_private_error_stays_private_whatever_was_deferred(
+    bot, fake_discord, tmp_path, caplog, monkeypatch, command
+):
+    """The database stays locked past the watchdog, so the command is deferred ("thinking": in the
+    channel for /brief, privately for /history), then past the busy timeout, so it fails. Discord
+    would turn a first followup into a public thinking message, whatever its ephemeral flag: the
+    bot deletes that message and the error reaches only the user. A private thinking message is
+    simply edited into the error."""
     caplog.set_level(logging.WARNING)
-    await bot.db.execute("PRAGMA busy_timeout = 2500")  # longer than the 1.5 s watchdog
-    locker = await _lock(tmp_path / "bot.sqlite3", 4.0)
+    if command == "brief":  # a real lock: recording the request waits, then gives up
+        await bot.db.execute("PRAGMA busy_timeout = 2500")  # longer than the 1.5 s watchdog
+        locker = await _lock(tmp_path / "bot.sqlite3", 4.0)
+    else:  # /history only reads, which a lock does not stop: its read waits and gives up instead
+
+        async def locked(user_id: int) -> int:
+            await asyncio.sleep(2.5)
+            raise sqlite3.OperationalError("database is locked")
+
+        monkeypatch.setattr(bot.requests, "count", locked)
+        locker = None
+    options = {"article": "strategic calculus"} if command == "brief" else {}
     try:
-        inter = await fake_discord.send_command("brief", options={"article": "strategic calculus"})
+        inter = await fake_discord.send_command(command, options=options)
         answer = await _answer(inter)
     finally:
-        await locker.wait()
-    assert inter.callbacks[0].type == 5 and not inter.callbacks[0].data  # a public deferral
+        if locker is not None:
+            await locker.wait()
+    assert inter.callbacks[0].type == 5
     assert answer["content"].startswith("My database is busy right now") and answer["flags"] & EPHEMERAL
-    assert inter.deleted_original  # the public thinking message is gone
+    if command == "brief":  # a public deferral: the public thinking message is gone
+        assert not inter.callbacks[0].data and inter.deleted_original and answer is inter.followups[0]
+    else:  # a private deferral: the private thinking message became the error
+        assert inter.callbacks[0].data["flags"] & EPHEMERAL and answer is inter.original
+        assert not inter.deleted_original and inter.followups == []
     in_channel = [
         m
         for m in fake_discord.channel_messages(fake_discord.channel_id)
