@@ -101,6 +101,7 @@ class AnswerAdapter(AsyncWebhookAdapter):
         deadline = time.monotonic() + window_left(interaction_id) - RETRY_MARGIN
         pause = FIRST_PAUSE
         attempt = 0
+        ambiguous = False  # an earlier attempt may have reached Discord (a 5xx, a broken connection)
         while True:
             for file in files:
                 file.reset(seek=attempt)
@@ -121,15 +122,17 @@ class AnswerAdapter(AsyncWebhookAdapter):
                     if 200 <= response.status < 300:
                         return data
                     code = data.get("code") if isinstance(data, dict) else None
-                    if attempt > 0 and response.status == 400 and code == ALREADY_ACKNOWLEDGED:
+                    if ambiguous and response.status == 400 and code == ALREADY_ACKNOWLEDGED:
                         # The attempt before this one reached Discord; only its answer was lost.
                         log.info("interaction %s: the retried response had already been received", interaction_id)
                         return await self._acknowledged(route, session, payload, multipart, proxy, proxy_auth)
                     wait = _retry_after(response, data, pause, deadline - time.monotonic())
                     if wait is None:
                         raise _http_error(response, data)
+                    ambiguous = ambiguous or response.status >= 500
             except (OSError, aiohttp.ClientConnectionError):
                 # The request may or may not have reached Discord: a retry tells (40060 if it did).
+                ambiguous = True
                 left = deadline - time.monotonic()
                 if left < MIN_PAUSE:
                     raise

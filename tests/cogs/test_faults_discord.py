@@ -17,7 +17,6 @@ from bot.views import OwnedView
 from tests.cogs.conftest import run
 
 CALLBACK = "/interactions/{interaction_id}/{interaction_token}/callback"
-FOLLOWUP = "/webhooks/{application_id}/{interaction_token}"
 ORIGINAL = "/webhooks/{application_id}/{interaction_token}/messages/{message_id}"
 WEBHOOK = re.compile(r"/webhooks/\d+/[^/]+(/messages/@original)?")  # followups and the deferred message
 QUOTES = {"keyword": "connection", "article": "warning-is-china-pivoting-back-to-north-korea"}
