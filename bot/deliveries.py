@@ -7,6 +7,11 @@ accepting a post and the mark being written, the next attempt sends the same non
 answers with the message it already has, so nothing is posted twice. What remains: Discord keeps
 nonces for a few minutes only, so a crash in that exact window followed by a restart more than a
 few minutes later could post one duplicate.
+
+A post Discord refuses (403 no access, 404 no channel, 400 an invalid message: any 4xx but 401 and
+429) would be refused again, so it is not retried: the channel's subscription is paused with the
+reason, shown by /subscriptions, until someone subscribes it again. Server errors (5xx), rate limits
+(429) and broken connections pass, and are retried with a growing delay.
 """
 
 from __future__ import annotations

@@ -5,7 +5,8 @@ in another channel (where some of them may manage channels), for /subscribe and 
 Manage Channels comes from a role, a role's overwrite on the channel (allow or deny), a member's
 own overwrite (allow or deny), @everyone's overwrite, Administrator, or owning the server. The
 expected answer of each pair is written out in ``CAN_MANAGE``; every other combination is refused
-privately and leaves the subscriptions and deliveries tables exactly as they were.
+privately and leaves the subscriptions and deliveries tables exactly as they were. /subscriptions
+lists to each member the subscribed channels of that same table, and no others.
 """
 
 from __future__ import annotations
