@@ -191,8 +191,10 @@ async def test_a_refused_post_pauses_and_is_not_retried(fake_discord, bot, artic
     assert posts(fake_discord, fake_discord.channel_id) == ["Harbour Plan Approved"]
 
 
-@pytest.mark.parametrize("status", [503, 429])
+@pytest.mark.parametrize("status", [503, 429, 401])
 async def test_server_errors_and_rate_limits_do_not_pause(fake_discord, bot, articles_dir, status):
+    """What may pass is retried, and pauses nothing: a server error, a rate limit, and a 401 (the
+    bot's own token refused: no channel's fault)."""
     bot.deliveries.base_delay = 0.05
     await subscribe(fake_discord)
     path = f"/channels/{fake_discord.channel_id}/messages"
