@@ -18,6 +18,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import answers
+from bot.answers import send_private
 from bot.config import Settings
 from bot.deliveries import DeliveryWorker
 from bot.errors import UserError
@@ -115,6 +117,10 @@ class BriefBot(commands.Bot):
             self._poller = asyncio.create_task(self._poll_library(), name="briefbot-library-poll")
             self._feed_task = asyncio.create_task(self._poll_feeds(), name="briefbot-feed-poll")
             self.deliveries.start()  # posts whatever is pending, including what a crash left
+
+    async def start(self, token: str, *, reconnect: bool = True) -> None:
+        answers.install(self)  # interaction responses: retried within Discord's window (bot/answers.py)
+        await super().start(token, reconnect=reconnect)
 
     async def close(self) -> None:
         if self._lag_watch is not None:
@@ -258,17 +264,7 @@ class BriefBot(commands.Bot):
             command = interaction.command.qualified_name if interaction.command else "?"
             log.error("error %s in /%s", error_id, command, exc_info=original)
             message = f"Sorry, something went wrong on my side (error id `{error_id}`). It has been logged."
-        await send_ephemeral(interaction, message)
-
-
-async def send_ephemeral(interaction: discord.Interaction, message: str) -> None:
-    try:
-        if interaction.response.is_done():
-            await interaction.followup.send(message, ephemeral=True, allowed_mentions=NO_MENTIONS)
-        else:
-            await interaction.response.send_message(message, ephemeral=True, allowed_mentions=NO_MENTIONS)
-    except discord.HTTPException:
-        log.warning("could not deliver an error message for interaction %s", interaction.id, exc_info=True)
+        await send_private(interaction, message)
 
 
 async def sync_now(settings: Settings, token: str) -> int:

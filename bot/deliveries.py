@@ -7,6 +7,11 @@ accepting a post and the mark being written, the next attempt sends the same non
 answers with the message it already has, so nothing is posted twice. What remains: Discord keeps
 nonces for a few minutes only, so a crash in that exact window followed by a restart more than a
 few minutes later could post one duplicate.
+
+A post Discord refuses (403 no access, 404 no channel, 400 an invalid message: any 4xx but 401 and
+429) would be refused again, so it is not retried: the channel's subscription is paused with the
+reason, shown by /subscriptions, until someone subscribes it again. Server errors (5xx), rate limits
+(429) and broken connections pass, and are retried with a growing delay.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from typing import TYPE_CHECKING
 import aiohttp
 import discord
 
-from bot.delivery import delivery_nonce
+from bot.delivery import delivery_nonce, permanent_failure
 from bot.render import NO_MENTIONS, brief_embed
 from bot.storage.subscriptions import Delivery
 
@@ -94,19 +99,32 @@ class DeliveryWorker:
                     nonce=delivery_nonce(d.channel_id, d.article_id),
                     allowed_mentions=NO_MENTIONS,
                 )
-            except (discord.Forbidden, discord.NotFound) as exc:
-                reason = (
-                    "Discord refused access to the channel (missing permissions)"
-                    if isinstance(exc, discord.Forbidden)
-                    else "the channel no longer exists"
-                )
-                log.warning("pausing the subscription of channel %s: %s (%s)", d.channel_id, reason, exc)
-                await repo.pause(d.channel_id, reason)
+            except discord.HTTPException as exc:
+                reason = permanent_failure(exc.status)
+                if reason is not None:
+                    # Sent again it would be refused again, so it is not: the subscription waits for
+                    # someone to fix the cause and subscribe again (the post stays pending, and goes then).
+                    if exc.status not in (403, 404):
+                        reason = f"{reason}: {_refusal(exc)}"
+                    log.warning("pausing the subscription of channel %s: %s (%s)", d.channel_id, reason, exc)
+                    await repo.pause(d.channel_id, reason)
+                    return False
+                await self._retry_later(d, exc)
                 return False
-            except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as exc:
-                delay = min(MAX_BACKOFF, self.base_delay * 2.0**d.attempts)
-                log.warning("delivery %s to channel %s failed (%s); retrying in %.0fs", d.id, d.channel_id, exc, delay)
-                await repo.retry_later(d.id, str(exc), delay)
+            except (aiohttp.ClientError, TimeoutError) as exc:
+                await self._retry_later(d, exc)
                 return False
         await repo.delivered(d.id, message.id)
         return True
+
+    async def _retry_later(self, d: Delivery, exc: Exception) -> None:
+        """A failure that may pass (a 5xx, a rate limit, the connection): try again after a backoff."""
+        delay = min(MAX_BACKOFF, self.base_delay * 2.0**d.attempts)
+        log.warning("delivery %s to channel %s failed (%s); retrying in %.0fs", d.id, d.channel_id, exc, delay)
+        await self.bot.subscriptions.retry_later(d.id, str(exc), delay)
+
+
+def _refusal(exc: discord.HTTPException) -> str:
+    """Discord's own words for a refusal, short: its error code and message."""
+    text = " ".join((exc.text or "").split())[:120]
+    return f"error {exc.code}, {text}" if exc.code else (text or "no reason given")

@@ -41,3 +41,17 @@ def delivery_nonce(channel_id: int, article_id: str) -> str:
     (with enforce_nonce) returns the first message instead of posting a second one."""
     digest = hashlib.sha256(f"{channel_id}:{article_id}".encode()).hexdigest()
     return "bb" + digest[:23]  # Discord allows 25 characters
+
+
+def permanent_failure(status: int) -> str | None:
+    """Why a channel post that Discord answered with HTTP ``status`` will never succeed as it is,
+    or None when trying again later may work: a server error (5xx) or a rate limit (429) passes;
+    any other 4xx is Discord refusing the post itself. A 401 is the bot's own token being refused,
+    not the channel's fault (the bot stops on it), so it pauses no subscription."""
+    if status == 403:
+        return "Discord refused access to the channel (missing permissions)"
+    if status == 404:
+        return "the channel no longer exists"
+    if 400 <= status < 500 and status not in (401, 429):
+        return f"Discord refused the post ({status})"
+    return None

@@ -11,7 +11,21 @@ from typing import Any
 import discord
 from discord import app_commands
 
+from bot.answers import answer_lock, defer, reply
 from bot.render import CHOICE_LIMIT, choice_name
+
+__all__ = [
+    "ACK_DEADLINE",
+    "BUSY_THRESHOLD",
+    "acknowledged_in_time",
+    "answer_lock",
+    "article_autocomplete",
+    "defer",
+    "light_cooldown",
+    "reply",
+    "sent_message",
+    "work_cooldown",
+]
 
 log = logging.getLogger(__name__)
 
@@ -38,29 +52,16 @@ async def article_autocomplete(interaction: discord.Interaction, current: str) -
 # it is inside Discord's 3-second window whatever the queue, and answered as soon as it can be.
 BUSY_THRESHOLD = 32
 # Whatever else makes a command slow (another process holding the database locked, a slow disk),
-# one not answered after ACK_DEADLINE seconds is deferred, so it is still answered, by followup.
+# one not answered after ACK_DEADLINE seconds is deferred, so it is still answered (by editing the
+# deferred message: see bot/answers.py).
 ACK_DEADLINE = 1.5
 _in_flight = 0
-
-
-def _answer_lock(interaction: discord.Interaction) -> asyncio.Lock:
-    """Serialises the first answer: a deferral by the watchdog never races the command's own reply."""
-    lock = interaction.extras.get("briefbot_answer_lock")
-    if lock is None:
-        lock = interaction.extras["briefbot_answer_lock"] = asyncio.Lock()
-    return lock
-
-
-async def _defer(interaction: discord.Interaction, ephemeral: bool) -> None:
-    async with _answer_lock(interaction):
-        if not interaction.response.is_done():
-            await interaction.response.defer(thinking=True, ephemeral=ephemeral)
 
 
 async def _defer_after(interaction: discord.Interaction, delay: float, ephemeral: bool) -> None:
     await asyncio.sleep(delay)
     try:
-        await _defer(interaction, ephemeral)
+        await defer(interaction, ephemeral=ephemeral)
     except discord.HTTPException:
         log.warning("could not defer slow interaction %s", interaction.id, exc_info=True)
 
@@ -74,21 +75,17 @@ async def acknowledged_in_time(interaction: discord.Interaction, *, ephemeral: b
     watchdog = asyncio.create_task(_defer_after(interaction, ACK_DEADLINE, ephemeral))
     try:
         if _in_flight > BUSY_THRESHOLD:
-            await _defer(interaction, ephemeral)
+            await defer(interaction, ephemeral=ephemeral)
         yield
     finally:
         _in_flight -= 1
-        async with _answer_lock(interaction):  # a deferral under way completes first
-            watchdog.cancel()
-
-
-async def reply(interaction: discord.Interaction, **kwargs: Any) -> discord.Message | None:
-    """Answer, as a followup when the command was deferred; returns the message when it has one."""
-    async with _answer_lock(interaction):
-        if interaction.response.is_done():
-            return await interaction.followup.send(**kwargs, wait=True)
-        await interaction.response.send_message(**kwargs)
-        return None
+        lock = answer_lock(interaction)
+        if lock.locked():  # the watchdog is deferring right now (the work is done): that completes first
+            async with lock:
+                pass
+        # Otherwise it is asleep, or waiting for the lock behind an answer that has now been sent or
+        # has failed: either way no deferral is wanted any more.
+        watchdog.cancel()
 
 
 async def sent_message(interaction: discord.Interaction) -> discord.InteractionMessage | None:

@@ -20,7 +20,7 @@ from bot.render import (
 )
 from bot.storage.articles import RANK_WINDOW, ArticleRow
 from bot.views import Paginator
-from cogs.common import article_autocomplete, work_cooldown
+from cogs.common import article_autocomplete, defer, reply, work_cooldown
 
 MAX_INPUT = 1000
 
@@ -49,14 +49,16 @@ class Quotes(commands.Cog):
         row = self.bot.library.lookup(article) if article and article.strip() else None
         # Input is checked before deferring, so a bad one gets a private answer; the search runs after.
         self.bot.library.check_search(keyword, speaker, row)
-        await interaction.response.defer(thinking=True)
+        await defer(interaction)
         first = await self.bot.library.search_quotes(keyword, speaker=speaker, article=row, limit=QUOTES_PER_PAGE)
         if row is not None:
             await self.bot.record(interaction, row.id, "quotes")
         heading = _heading(keyword, speaker, row)
         if not first.hits and not first.passages:
-            await interaction.followup.send(
-                clean(f"No quotations{heading.removeprefix('Quotations')}."), allowed_mentions=NO_MENTIONS
+            await reply(
+                interaction,
+                content=clean(f"No quotations{heading.removeprefix('Quotations')}."),
+                allowed_mentions=NO_MENTIONS,
             )
             return
         total = first.total or first.passage_total
@@ -75,10 +77,10 @@ class Quotes(commands.Cog):
 
         embed = await render(0)
         if pages == 1:
-            await interaction.followup.send(embed=embed, allowed_mentions=NO_MENTIONS)
+            await reply(interaction, embed=embed, allowed_mentions=NO_MENTIONS)
             return
         view = Paginator(interaction.user.id, pages, render)
-        view.message = await interaction.followup.send(embed=embed, view=view, allowed_mentions=NO_MENTIONS, wait=True)
+        view.message = await reply(interaction, embed=embed, view=view, allowed_mentions=NO_MENTIONS)
 
     @quotes.autocomplete("speaker")
     async def speaker_autocomplete(

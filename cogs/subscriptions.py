@@ -37,6 +37,15 @@ def _check_member(interaction: discord.Interaction, target: discord.TextChannel,
         raise UserError(f"You need the Manage Channels permission in #{target.name} to {verb} it.")
 
 
+def _can_manage(guild: discord.Guild, member: discord.Member, channel_id: int) -> bool:
+    """Whether ``member`` may manage the channel (one that no longer exists: whether they may
+    manage the server's channels)."""
+    channel = guild.get_channel(channel_id)
+    if channel is None:
+        return member.guild_permissions.manage_channels
+    return channel.permissions_for(member).manage_channels
+
+
 class Subscriptions(commands.Cog):
     def __init__(self, bot: BriefBot) -> None:
         self.bot = bot
@@ -104,7 +113,17 @@ class Subscriptions(commands.Cog):
     @app_commands.default_permissions(manage_channels=True)
     @light_cooldown()
     async def subscriptions(self, interaction: discord.Interaction) -> None:
-        subs = await self.bot.subscriptions.for_guild(_guild(interaction).id)
+        guild = _guild(interaction)
+        member = interaction.user
+        if not isinstance(member, discord.Member):
+            raise UserError("You need the Manage Channels permission to see subscriptions.")
+        # As for /subscribe: the permission is checked here, not only declared (a server may give
+        # the command to anyone), and on each channel listed: a member sees the subscriptions of the
+        # channels they could subscribe or unsubscribe, and no others.
+        everything = await self.bot.subscriptions.for_guild(guild.id)
+        subs = [s for s in everything if _can_manage(guild, member, s.channel_id)]
+        if not subs and not interaction.permissions.manage_channels:
+            raise UserError("You need the Manage Channels permission to see subscriptions.")
         await interaction.response.send_message(
             embed=subscriptions_embed(subs), ephemeral=True, allowed_mentions=NO_MENTIONS
         )

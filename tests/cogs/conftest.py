@@ -38,7 +38,5 @@ async def run(fake, command: str, /, **options):
     """Send a slash command and return (interaction, response payload) once answered."""
     user = options.pop("user", None)
     inter = await fake.send_command(command, options=options, **({"user": user} if user else {}))
-    reply = await inter.response(timeout=3)
-    if reply.type == 5:  # deferred: the answer is the first followup
-        return inter, await inter.followup(0, timeout=3)
-    return inter, reply.data
+    await inter.response(timeout=3)
+    return inter, await inter.answer(timeout=3)  # after a deferral, the deferred message edited

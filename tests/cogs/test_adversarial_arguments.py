@@ -198,7 +198,7 @@ def assert_polite(world: World, inter, answer: dict) -> None:
 async def answer_of(world: World, inter) -> dict:
     reply = await inter.response(timeout=5)
     assert reply.type in (4, 5), reply.type
-    return reply.data if reply.type == 4 else await inter.followup(0, timeout=5)
+    return await inter.answer(timeout=5)
 
 
 @pytest.mark.parametrize(("command", "options"), ROWS)

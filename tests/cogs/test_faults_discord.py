@@ -1,4 +1,4 @@
-"""Discord fails an answer: a 5xx on an interaction callback or followup, or an interaction token
+"""Discord fails an answer: a 5xx on an interaction callback or answer, or an interaction token
 that has expired (401 50027 Invalid Webhook Token, 404 10015 Unknown Webhook). The bot retries what
 discord.py retries, logs what it cannot deliver, never crashes, never records a request twice, and
 keeps answering everyone else."""
@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import types
 
 import discord.webhook.async_ as webhook_module
@@ -16,8 +17,8 @@ from bot.views import OwnedView
 from tests.cogs.conftest import run
 
 CALLBACK = "/interactions/{interaction_id}/{interaction_token}/callback"
-FOLLOWUP = "/webhooks/{application_id}/{interaction_token}"
 ORIGINAL = "/webhooks/{application_id}/{interaction_token}/messages/{message_id}"
+WEBHOOK = re.compile(r"/webhooks/\d+/[^/]+(/messages/@original)?")  # followups and the deferred message
 QUOTES = {"keyword": "connection", "article": "warning-is-china-pivoting-back-to-north-korea"}
 
 
@@ -58,33 +59,35 @@ async def _records(bot, fake) -> int:
     return await bot.requests.count(int(fake.alice["id"]))
 
 
-@pytest.mark.parametrize(("command", "route"), [("quotes", FOLLOWUP), ("brief", CALLBACK)])
-async def test_one_5xx_is_retried_and_answered_once(bot, fake_discord, caplog, command, route):
+@pytest.mark.parametrize(("command", "method", "route"), [("quotes", "PATCH", ORIGINAL), ("brief", "POST", CALLBACK)])
+async def test_one_5xx_is_retried_and_answered_once(bot, fake_discord, caplog, command, method, route):
+    """/quotes is deferred, and answered by editing the deferred message; /brief answers at once."""
     caplog.set_level(logging.WARNING)
-    fake_discord.inject_fault("POST", route, 503, times=1)
+    fake_discord.inject_fault(method, route, 503, times=1)
     options = QUOTES if command == "quotes" else {"article": QUOTES["article"]}
     inter, answer = await run(fake_discord, command, **options)
     assert answer["embeds"][0]["title"]
-    attempts = [r for r in fake_discord.requests_to("POST", route) if inter.token in r.path]
+    attempts = [r for r in fake_discord.requests_to(method, route) if inter.token in r.path]
     assert [r.status // 100 for r in attempts] == [5, 2]
-    assert len(inter.callbacks) == 1 and len(inter.followups) == (1 if command == "quotes" else 0)
+    assert len(inter.callbacks) == 1 and len(inter.edits) == (1 if command == "quotes" else 0)
+    assert inter.followups == []
     assert await _records(bot, fake_discord) == 1
     assert _unhandled(caplog) == [] and _logged(caplog, logging.ERROR, "") == []
 
 
-async def test_followup_failing_until_discord_gives_up_is_logged(bot, fake_discord, caplog):
+async def test_answer_failing_until_discord_gives_up_is_logged(bot, fake_discord, caplog):
     caplog.set_level(logging.WARNING)
-    fault = fake_discord.inject_fault("POST", FOLLOWUP, 503, times=None)
+    fault = fake_discord.inject_fault(None, WEBHOOK, 503, times=None)  # every answer after the deferral
     inter = await fake_discord.send_command("quotes", options=QUOTES)
-    assert (await inter.response()).type == 5  # deferred; the answer is a followup
+    assert (await inter.response()).type == 5  # deferred; the answer edits the deferred message
     # discord.py tries 5 times, then the error handler tries to send an apology (5 more tries).
-    await fake_discord.wait_for(lambda: fault.hits >= 10, timeout=10, what="the followup and apology attempts")
+    await fake_discord.wait_for(lambda: fault.hits >= 10, timeout=10, what="the answer and apology attempts")
     await fake_discord.wait_for(
         lambda: _logged(caplog, logging.WARNING, "could not deliver an error message"), timeout=5
     )
     errors = _logged(caplog, logging.ERROR, "in /quotes")
     assert len(errors) == 1 and "503" in str(errors[0].exc_info[1])
-    assert inter.followups == []
+    assert inter.followups == [] and inter.edits == []
     assert await _records(bot, fake_discord) == 1  # recorded once, however many tries the answer took
     fake_discord.clear_faults()
     await _keeps_answering(fake_discord, bot)
@@ -94,17 +97,19 @@ async def test_followup_failing_until_discord_gives_up_is_logged(bot, fake_disco
 @pytest.mark.parametrize("status", [401, 404])
 async def test_expired_token_is_logged_not_raised(bot, fake_discord, caplog, status):
     caplog.set_level(logging.WARNING)
-    # The followup is held back until the token has expired (as if the work had taken 15 minutes).
-    fake_discord.inject_fault("POST", FOLLOWUP, None, times=None, delay=0.2)
+    # The answer is held back until the token has expired (as if the work had taken 15 minutes).
+    fake_discord.inject_fault(None, WEBHOOK, None, times=None, delay=0.2)
     inter = await fake_discord.send_command("quotes", options=QUOTES)
     assert (await inter.response()).type == 5
     fake_discord.expire_interaction(inter, status)
     await fake_discord.wait_for(
         lambda: _logged(caplog, logging.WARNING, "could not deliver an error message"), timeout=5
     )
-    attempts = [r for r in fake_discord.requests_to("POST", FOLLOWUP) if inter.token in r.path]
+    attempts = [r for r in fake_discord.requests if WEBHOOK.fullmatch(r.path) and inter.token in r.path]
     expected = {"code": 50027, "message": "Invalid Webhook Token"} if status == 401 else {"code": 10015}
-    assert len(attempts) == 2  # the answer, then the apology; a 4xx is not retried
+    # The answer (an edit of the deferred message), then the apology (its first step: deleting the
+    # public deferred message, so that it can be private); a 4xx is not retried.
+    assert [r.method for r in attempts] == ["PATCH", "DELETE"]
     assert all(r.status == status and expected.items() <= r.response.items() for r in attempts)
     assert len(_logged(caplog, logging.ERROR, "in /quotes")) == 1
     assert await _records(bot, fake_discord) == 1
@@ -155,3 +160,51 @@ async def test_expiring_menu_whose_message_cannot_be_edited(bot, fake_discord, c
 
 def button_count(message: dict) -> int:
     return sum(len(row.get("components", [])) for row in message.get("components", []))
+
+
+async def test_an_answer_discord_took_but_answered_5xx_is_not_posted_twice(bot, fake_discord, caplog):
+    """Discord carries out the answer to a deferred command and then answers 502 (a gateway
+    timeout); discord.py sends it again. The answer edits the deferred message, so sending it again
+    changes nothing: one message, no second copy."""
+    caplog.set_level(logging.WARNING)
+    fault = fake_discord.inject_fault(None, WEBHOOK, 502, processed=True)
+    inter, answer = await run(fake_discord, "quotes", **QUOTES)
+    assert "“no **connection**” — Daniel Russel" in answer["embeds"][0]["description"]
+    await asyncio.sleep(0.3)  # time for a second copy, were one coming
+    assert fault.exhausted
+    attempts = [r for r in fake_discord.requests if WEBHOOK.fullmatch(r.path) and inter.token in r.path]
+    assert [r.status for r in attempts] == [502, 200]  # sent twice
+    mine = [
+        m
+        for m in fake_discord.channel_messages(fake_discord.channel_id)
+        if m.get("interaction_metadata", {}).get("id") == str(inter.id)
+    ]
+    assert len(mine) == 1 and mine[0] is inter.original and inter.followups == []  # posted once
+    assert _logged(caplog, logging.ERROR, "") == [] and _unhandled(caplog) == []
+    assert await _records(bot, fake_discord) == 1
+
+
+@pytest.mark.parametrize("status", [502, 504])
+async def test_a_retried_initial_response_already_acknowledged_is_success(bot, fake_discord, caplog, status):
+    """Discord takes /brief's answer (with its article menu) and answers 5xx; the retry gets 400
+    40060 Interaction has already been acknowledged. That is the answer having arrived: no error
+    logged, no apology, and the menu on it works."""
+    caplog.set_level(logging.INFO)
+    fake_discord.inject_fault("POST", CALLBACK, status, processed=True)
+    inter, answer = await run(fake_discord, "brief")
+    await fake_discord.wait_for(lambda: inter.rejected, timeout=5, what="the retried callback")
+    [(rejected_status, body, _)] = inter.rejected
+    assert rejected_status == 400 and body["code"] == 40060
+    attempts = [r for r in fake_discord.requests_to("POST", CALLBACK) if inter.token in r.path]
+    assert [r.status for r in attempts] == [status, 400]
+    assert len(inter.callbacks) == 1 and answer["embeds"][0]["title"]
+    await asyncio.sleep(0.3)
+    assert inter.followups == [] and inter.edits == []  # no apology
+    assert _logged(caplog, logging.ERROR, "") == [] and _unhandled(caplog) == []
+    assert _logged(caplog, logging.INFO, "had already been received")
+    # The menu was registered on the message Discord had: choosing another article switches to it.
+    menu = next(c for row in inter.original["components"] for c in row["components"] if c["type"] == 3)
+    other = next(o for o in menu["options"] if not o.get("default"))
+    click = await fake_discord.send_component(inter.original, menu["custom_id"], values=[other["value"]])
+    switched = await click.response(timeout=3)
+    assert switched.type == 7 and switched.data["embeds"][0]["title"] != answer["embeds"][0]["title"]

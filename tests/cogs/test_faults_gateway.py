@@ -24,7 +24,7 @@ async def _answered_once(inter) -> None:
     assert reply.type in (4, 5)
     assert len(inter.callbacks) == 1 and inter.rejected == []
     if reply.type == 5:
-        await inter.followup(0, timeout=5)
+        await inter.answer(timeout=5)
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,8 @@ in another channel (where some of them may manage channels), for /subscribe and 
 Manage Channels comes from a role, a role's overwrite on the channel (allow or deny), a member's
 own overwrite (allow or deny), @everyone's overwrite, Administrator, or owning the server. The
 expected answer of each pair is written out in ``CAN_MANAGE``; every other combination is refused
-privately and leaves the subscriptions and deliveries tables exactly as they were.
+privately and leaves the subscriptions and deliveries tables exactly as they were. /subscriptions
+lists to each member the subscribed channels of that same table, and no others.
 """
 
 from __future__ import annotations
@@ -171,3 +172,20 @@ async def test_managing_the_channel_typed_in_is_not_enough(world, command):
         "You need the Manage Channels permission in #open"
     )
     assert await world.tables() == before
+
+
+@pytest.mark.parametrize("member", [*MEMBERS, "nobody"])
+async def test_subscriptions_lists_only_the_channels_a_member_can_manage(world, member):
+    """/subscriptions, typed in the lobby, lists each subscribed channel only to members who could
+    subscribe or unsubscribe it (whatever the server's command permissions say)."""
+    for name in CHANNELS:
+        if not await world.subscribed(world.channels[name]):
+            await world.bot.subscriptions.subscribe(
+                guild_id=world.fake.guild_id, channel_id=world.channels[name], keywords=[], user_id=0
+            )
+    inter = await world.fake.send_command("subscriptions", user=world.users[member], channel_id=world.channels["lobby"])
+    reply = (await inter.response(timeout=3)).data
+    assert reply["flags"] & EPHEMERAL
+    listed = reply["embeds"][0]["description"]
+    shown = {name for name in CHANNELS if f"<#{world.channels[name]}>" in listed}
+    assert shown == CAN_MANAGE.get(member, {"everyone-allowed"})  # nobody: only what @everyone may manage

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 
-from tests.cogs.conftest import EPHEMERAL, run
+import pytest
+
+from tests.cogs.conftest import EPHEMERAL, new_member, run
 from tests.fakediscord import Perm, make_overwrite, make_text_channel
 
 NEW = "Harbour Plan Approved\n\nThe harbour board approved a new plan on Monday. It will cost a great deal.\n"
@@ -172,3 +174,79 @@ async def test_article_with_a_malformed_url_is_posted_without_the_link(fake_disc
     await asyncio.sleep(0.3)
     assert len(fake_discord.requests_to("POST", f"/channels/{channel}/messages")) == 2
     assert not (await bot.subscriptions.for_guild(fake_discord.guild_id))[0].paused
+
+
+async def test_a_refused_post_pauses_and_is_not_retried(fake_discord, bot, articles_dir):
+    """Discord refuses the post itself (400 Invalid Form Body, as for a malformed embed): sending it
+    again would be refused again, so the subscription is paused with Discord's reason, shown by
+    /subscriptions, and nothing is sent again until someone subscribes again."""
+    bot.deliveries.base_delay = 0.05  # a retry, were there one, would come at once
+    await subscribe(fake_discord)
+    path = f"/channels/{fake_discord.channel_id}/messages"
+    refusal = {
+        "message": "Invalid Form Body",
+        "code": 50035,
+        "errors": {
+            "embeds": {
+                "0": {"url": {"_errors": [{"code": "URL_TYPE_INVALID_URL", "message": "Not a well formed URL."}]}}
+            }
+        },
+    }
+    fake_discord.inject_fault("POST", path, 400, times=None, body=refusal)
+    await add_file(bot, articles_dir, "harbour.txt", NEW)
+    await fake_discord.wait_for(lambda: fake_discord.requests_to("POST", path), timeout=5)
+    await asyncio.sleep(0.5)
+    assert len(fake_discord.requests_to("POST", path)) == 1  # refused once, never sent again
+    [sub] = await bot.subscriptions.for_guild(fake_discord.guild_id)
+    assert sub.paused and sub.paused_reason.startswith("Discord refused the post (400): error 50035")
+    assert "Not a well formed URL" in sub.paused_reason
+    _, data = await run(fake_discord, "subscriptions", user=fake_discord.mod)
+    assert "paused: Discord refused the post (400): error 50035" in data["embeds"][0]["description"]
+    assert (await bot.subscriptions.counts()) == {"pending": 1}  # kept for when the cause is fixed
+    fake_discord.clear_faults()
+    await subscribe(fake_discord)  # fixed: subscribing again resumes, and the post goes
+    await fake_discord.wait_for(lambda: posts(fake_discord, fake_discord.channel_id), timeout=5)
+    assert posts(fake_discord, fake_discord.channel_id) == ["Harbour Plan Approved"]
+
+
+@pytest.mark.parametrize("status", [503, 429, 401])
+async def test_server_errors_and_rate_limits_do_not_pause(fake_discord, bot, articles_dir, status):
+    """What may pass is retried, and pauses nothing: a server error, a rate limit, and a 401 (the
+    bot's own token refused: no channel's fault)."""
+    bot.deliveries.base_delay = 0.05
+    await subscribe(fake_discord)
+    path = f"/channels/{fake_discord.channel_id}/messages"
+    fake = fake_discord.inject_fault("POST", path, status, times=3, retry_after=0.05)
+    await add_file(bot, articles_dir, "harbour.txt", NEW)
+    await fake_discord.wait_for(lambda: posts(fake_discord, fake_discord.channel_id), timeout=10)
+    assert fake.hits == 3
+    [sub] = await bot.subscriptions.for_guild(fake_discord.guild_id)
+    assert not sub.paused and (await bot.subscriptions.counts()) == {"delivered": 1}
+
+
+async def test_subscriptions_checks_the_permission_in_code(fake_discord, bot):
+    """A server may give /subscriptions to everyone (overriding its default permissions): a member
+    without Manage Channels is refused, and a member who manages one channel sees only that one."""
+    await subscribe(fake_discord)  # #general, by the moderator
+    alice = int(fake_discord.alice["id"])
+    own = make_text_channel(
+        name="alices", permission_overwrites=[make_overwrite(alice, member=True, allow=Perm.MANAGE_CHANNELS)]
+    )
+    fake_discord.add_channel(fake_discord.guild_id, own)
+    await fake_discord.dispatch("CHANNEL_CREATE", {**own, "guild_id": str(fake_discord.guild_id)})
+    await asyncio.sleep(0.1)
+    bob = new_member(fake_discord, "bob")
+
+    _, data = await run(fake_discord, "subscriptions", user=bob)
+    assert data["flags"] & EPHEMERAL and not data.get("embeds")
+    assert data["content"] == "You need the Manage Channels permission to see subscriptions."
+
+    _, data = await run(fake_discord, "subscribe", channel=int(own["id"]))  # alice manages #alices
+    assert data["content"].startswith("Subscribed")
+    _, data = await run(fake_discord, "subscriptions")  # alice, typed in #general
+    listed = data["embeds"][0]["description"]
+    assert f"<#{own['id']}>" in listed and f"<#{fake_discord.channel_id}>" not in listed
+
+    _, data = await run(fake_discord, "subscriptions", user=fake_discord.mod)
+    listed = data["embeds"][0]["description"]
+    assert f"<#{own['id']}>" in listed and f"<#{fake_discord.channel_id}>" in listed

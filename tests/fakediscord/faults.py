@@ -82,6 +82,9 @@ def rate_limited(
 @dataclass
 class Fault:
     """One injected fault. ``status=None`` only adds ``delay`` (artificial latency) and passes through.
+    With ``processed=True`` the request is carried out first and only its answer is replaced by the
+    failure, as when Discord did the work but the answer timed out on the way (a 502/504 from its
+    gateway): the client cannot tell this from a request that failed, and may send it again.
 
     ``path`` is matched against the request path without the ``/api/v10`` prefix: an exact path
     (``"/channels/123/messages"``), a route template (``"/channels/{channel_id}/messages"``, any id)
@@ -98,6 +101,7 @@ class Fault:
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
     delay_after: float = 0.0  # pass-through faults: handle the request, then wait before answering
+    processed: bool = False  # handle the request as usual, then answer ``status`` instead (a gateway timeout)
     hits: int = 0
 
     @property

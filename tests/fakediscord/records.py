@@ -88,6 +88,7 @@ class FakeInteraction:
       a deferred (type 5) response edits the loading message instead of creating one (as Discord
       does), so then ``followups[0] is original``.
     * ``edits``: bodies of PATCHes to ``@original``.
+    * ``answer()`` waits for whichever of these is the answer.
     """
 
     def __init__(self, payload: Json, signal: Signal) -> None:
@@ -126,6 +127,19 @@ class FakeInteraction:
         """Wait for the initial callback (response types 4-9...)."""
         await self._signal.wait_for(lambda: self.callbacks, timeout, f"a callback to interaction {self.id}")
         return self.callbacks[0]
+
+    async def answer(self, timeout: float = 5.0) -> Json:  # noqa: ASYNC109
+        """Wait for the answer: the initial response's data, or after a deferral (type 5) the deferred
+        message once it became the answer (edited through ``@original``, or by the deprecated first
+        followup), or else the first followup (one sent after the deferred message was deleted)."""
+        reply = await self.response(timeout)
+        if reply.type != 5:
+            return reply.data or {}
+        await self._signal.wait_for(lambda: self.edits or self.followups, timeout, f"the answer to {self.id}")
+        if self.followups:
+            return self.followups[0]
+        assert self.original is not None
+        return self.original
 
     async def followup(self, index: int = 0, timeout: float = 5.0) -> Json:  # noqa: ASYNC109
         """Wait for the ``index``-th followup message."""

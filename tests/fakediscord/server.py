@@ -343,13 +343,16 @@ class FakeDiscord:
         headers: Mapping[str, str] | None = None,
         delay: float = 0.0,
         delay_after: float = 0.0,
+        processed: bool = False,
     ) -> Fault:
         """Make the next ``times`` matching requests (``None`` = forever) fail with ``status``.
 
         429s get Discord's headers/body (``retry_after``, ``global``); other statuses get Discord's
         error body for the route (e.g. 403 -> 50013 Missing Permissions). ``status=None`` with a
         ``delay`` only slows the request down. Note discord.py retries 500/502/504 itself (sleeping
-        1s, 3s, ...), so prefer 503 to see a ``DiscordServerError`` immediately.
+        1s, 3s, ...), so prefer 503 to see a ``DiscordServerError`` immediately. With
+        ``processed=True`` the request is carried out (a message posted, an interaction
+        acknowledged) and only then answered with ``status``, as a gateway timeout can be.
         """
         fault = Fault(
             method,
@@ -362,6 +365,7 @@ class FakeDiscord:
             headers=dict(headers or {}),
             delay=delay,
             delay_after=delay_after,
+            processed=processed,
         )
         self.faults.append(fault)
         return fault
@@ -963,8 +967,12 @@ class FakeDiscord:
     async def _process(
         self, rec: RestRequest, handler: Handler | None, known_path: bool
     ) -> tuple[int, Any, dict[str, str]]:
+        late: Fault | None = None  # a fault that answers only once the request was carried out
         for fault in list(self.faults):
             if not fault.matches(rec.method, rec.path, rec.template):
+                continue
+            if fault.processed and fault.status is not None:
+                late = late or fault
                 continue
             fault.hits += 1
             if fault.delay:
@@ -972,6 +980,18 @@ class FakeDiscord:
             if fault.status is not None:
                 rec.fault = True
                 return fault.response(rec.template)
+        status, payload, headers = await self._carry_out(rec, handler, known_path)
+        if late is not None and not late.exhausted:
+            late.hits += 1
+            if late.delay:
+                await asyncio.sleep(late.delay)
+            rec.fault = True
+            return late.response(rec.template)
+        return status, payload, headers
+
+    async def _carry_out(
+        self, rec: RestRequest, handler: Handler | None, known_path: bool
+    ) -> tuple[int, Any, dict[str, str]]:
         if handler is None:
             self.unknown_routes.append((rec.method, rec.path))
             log.warning("fakediscord: unhandled route %s %s", rec.method, rec.path)
@@ -1510,8 +1530,11 @@ class FakeDiscord:
             and original is not None
             and original["flags"] & LOADING
             and not inter.followups
+            and not inter.deleted_original
         ):
-            # Discord: the first followup after a deferred response edits the loading message.
+            # Discord: the first followup after a deferred response edits the loading message, and
+            # its ephemeral flag is ignored (deprecated; Edit Original Interaction Response is the
+            # way). Once the loading message is deleted, a followup is a new message with its flags.
             self._apply_edit(original, {k: v for k, v in body.items() if k != "flags"}, rec.files)
             msg = original
             await self._dispatch_message("MESSAGE_UPDATE", msg, self.channels[int(msg["channel_id"])])
