@@ -65,7 +65,11 @@ def _public_socket(addr_info: tuple[Any, ...]) -> socket.socket:
     """The connector's socket factory: called for every address a connection is attempted to, whether
     it came from the resolver or from an address literal that skipped it; a private one is refused."""
     family, type_, proto, _, sockaddr = addr_info
-    if not public_address(str(sockaddr[0])):
+    try:
+        public = public_address(str(sockaddr[0]))
+    except ValueError:  # not an address at all: nothing to connect to that can be judged
+        public = False
+    if not public:
         raise RefusedAddress(f"{sockaddr[0]} is a private or local address")
     return socket.socket(family=family, type=type_, proto=proto)
 

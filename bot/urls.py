@@ -30,7 +30,9 @@ def connect_host(url: str) -> str:
 def literal_address(host: str) -> Address | None:
     """The IP address a host is a literal of, else None (a name, to be resolved). Besides the
     usual forms, a trailing dot (``127.0.0.1.``) and the legacy IPv4 forms the C library still
-    reads as addresses (``127.1``, ``2130706433``, ``0x7f.0.0.1``) count as literals."""
+    reads as addresses (``127.1``, ``2130706433``, ``0x7f.0.0.1``) count as literals.
+    (Digits of other scripts that IDNA does not map, ``١٢٧.٠.٠.١``, stay a name: yarl gives the
+    client ``xn--...``, which is resolved, and judged, like any other name.)"""
     text = host.split("%", 1)[0]  # an IPv6 zone
     if text.endswith(".") and ":" not in text:
         text = text.rstrip(".")
