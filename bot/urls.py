@@ -78,8 +78,11 @@ def check_url(url: str, *, allow_private: bool = True) -> str:
 
 def public_address(address: str) -> bool:
     """Whether an IP address is one the open internet routes: not private, loopback, link-local,
-    reserved, multicast or unspecified (IPv4 mapped into IPv6 is judged as IPv4)."""
+    reserved, multicast or unspecified (IPv4 mapped into IPv6 is judged as IPv4, and a 6to4
+    address, 2002::/16, by the IPv4 address it carries as well)."""
     ip = ipaddress.ip_address(address.split("%", 1)[0])
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address) and ip.sixtofour is not None and not public_address(str(ip.sixtofour)):
+        return False
     return ip.is_global and not (ip.is_multicast or ip.is_reserved or ip.is_loopback or ip.is_link_local)
