@@ -191,11 +191,13 @@ async def _feeds(
     from bot.urls import check_url
 
     out = out or sys.stdout
-    if url is not None:
+    if url is not None and action == "add":
         try:
-            url = check_url(url)
+            url = check_url(url, allow_private=settings.feeds_allow_private)
         except ValueError as exc:
             return _fail(f"{url!r}: {exc}")
+    elif url is not None:  # a feed refused today may have been added before: it can always be removed
+        url = url.strip()
     db = await connect(settings.db_path)
     try:
         repo = FeedRepository(db)

@@ -86,15 +86,23 @@ def load_settings(env: Mapping[str, str]) -> Settings:
             raise ConfigError(f"BRIEFBOT_DEV_GUILD: {raw_guild!r} is not a Discord server id (a 17 to 20 digit number)")
         dev_guild = int(raw_guild)
 
-    level = (env.get("BRIEFBOT_LOG_LEVEL", "").strip() or "INFO").upper()
+    # The value is echoed as given, never case-folded: a token pasted here is then recognised, and
+    # redacted, by the caller (a case-folded copy would not be).
+    raw_level = env.get("BRIEFBOT_LOG_LEVEL", "").strip() or "INFO"
+    level = raw_level.upper()
     if level not in logging.getLevelNamesMapping() or level == "NOTSET":
-        raise ConfigError(f"BRIEFBOT_LOG_LEVEL: {level!r} is not one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
+        raise ConfigError(f"BRIEFBOT_LOG_LEVEL: {raw_level!r} is not one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
+
+    raw_private = env.get("BRIEFBOT_FEEDS_ALLOW_PRIVATE", "").strip() or "0"
+    if raw_private.lower() not in ("0", "1", "true", "false", "yes", "no"):
+        raise ConfigError(f"BRIEFBOT_FEEDS_ALLOW_PRIVATE: {raw_private!r} is not 1 or 0")
+    allow_private = raw_private.lower() in ("1", "true", "yes")
 
     feeds: list[str] = []
     for part in env.get("BRIEFBOT_FEEDS", "").split(","):
         if part.strip():
             try:
-                feeds.append(check_url(part))
+                feeds.append(check_url(part, allow_private=allow_private))
             except ValueError as exc:
                 raise ConfigError(f"BRIEFBOT_FEEDS: {part.strip()!r}: {exc}") from None
 
@@ -105,10 +113,6 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         reason = exc if raw_interval.replace(".", "", 1).isdigit() else f"{raw_interval!r} is not a number of seconds"
         raise ConfigError(f"BRIEFBOT_FEED_INTERVAL: {reason}") from None
 
-    raw_private = env.get("BRIEFBOT_FEEDS_ALLOW_PRIVATE", "").strip().lower() or "0"
-    if raw_private not in ("0", "1", "true", "false", "yes", "no"):
-        raise ConfigError(f"BRIEFBOT_FEEDS_ALLOW_PRIVATE: {raw_private!r} is not 1 or 0")
-
     token = env.get("DISCORD_TOKEN", "").strip() or None
     return Settings(
         articles_dir=articles_dir,
@@ -118,6 +122,6 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         log_level=level,
         feeds=tuple(dict.fromkeys(feeds)),
         feed_interval=feed_interval,
-        feeds_allow_private=raw_private in ("1", "true", "yes"),
+        feeds_allow_private=allow_private,
         token=token,
     )

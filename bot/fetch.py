@@ -3,24 +3,27 @@
 Only http and https; at most MAX_REDIRECTS redirects, each hop checked again; the body streamed and
 abandoned past ``max_bytes`` (counted after decompression); the whole exchange, redirects included,
 within ``timeout`` seconds. Unless ``allow_private`` is set, no request reaches a private, loopback,
-link-local, reserved or multicast address: host names are checked after DNS resolution by the
-resolver the connection itself uses (so a name that resolves to a public address for a check and a
-private one for the connection cannot slip through), and address literals before any connection.
+link-local, reserved or multicast address, checked three times over: the host as the HTTP client
+reads it (yarl, which turns ``１２７。０．０．１`` into the literal 127.0.0.1; see bot.urls) before each
+request and each redirect hop; host names after DNS resolution by the resolver the connection itself
+uses (so a name that resolves to a public address for a check and a private one for the connection
+cannot slip through); and every address, literal or resolved, as the socket is made for it (the
+connector's socket factory), so a literal that never goes through the resolver is still refused.
 """
 
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import socket
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
+from typing import Any
+from urllib.parse import urljoin
 
 import aiohttp
 from aiohttp.abc import AbstractResolver, ResolveResult
 
 from bot import __version__, urls
-from bot.urls import public_address
+from bot.urls import connect_host, literal_address, public_address
 
 USER_AGENT = f"briefbot/{__version__} (feed reader of a Discord bot that briefs people on articles)"
 MAX_REDIRECTS = 5
@@ -55,7 +58,20 @@ def check_url(url: str) -> str:
 
 
 class RefusedAddress(OSError):
-    """A host that resolves only to addresses the fetcher may not reach."""
+    """A host that resolves only to addresses the fetcher may not reach, or such an address itself."""
+
+
+def _public_socket(addr_info: tuple[Any, ...]) -> socket.socket:
+    """The connector's socket factory: called for every address a connection is attempted to, whether
+    it came from the resolver or from an address literal that skipped it; a private one is refused."""
+    family, type_, proto, _, sockaddr = addr_info
+    try:
+        public = public_address(str(sockaddr[0]))
+    except ValueError:  # not an address at all: nothing to connect to that can be judged
+        public = False
+    if not public:
+        raise RefusedAddress(f"{sockaddr[0]} is a private or local address")
+    return socket.socket(family=family, type=type_, proto=proto)
 
 
 class _PublicResolver(AbstractResolver):
@@ -90,6 +106,7 @@ class Fetcher:
         if self._session is None or self._session.closed:
             connector = aiohttp.TCPConnector(
                 resolver=None if self.allow_private else _PublicResolver(),
+                socket_factory=None if self.allow_private else _public_socket,
                 use_dns_cache=False,
                 limit=8,
             )
@@ -171,13 +188,17 @@ class Fetcher:
         raise FetchError(f"more than {MAX_REDIRECTS} redirects")
 
     def _check(self, url: str) -> None:
+        """Before each request and redirect hop: the host as aiohttp will connect to it (yarl's
+        reading of the URL, never urlsplit's) must not be a private address literal."""
         check_url(url)
-        host = urlsplit(url).hostname or ""
         if self.allow_private:
             return
         try:
-            literal = ipaddress.ip_address(host.split("%", 1)[0])
-        except ValueError:
+            host = connect_host(url)
+        except ValueError as exc:
+            raise FetchError(f"not a valid address ({exc})") from None
+        address = literal_address(host)
+        if address is None:
             return  # a name: checked after resolution by the connector's resolver
-        if not public_address(str(literal)):
-            raise FetchError(f"refused: {host} is a private or local address")
+        if not public_address(str(address)):
+            raise FetchError(f"refused: {address} is a private or local address")

@@ -37,7 +37,7 @@ class Feeds(commands.GroupCog, group_name="feeds", group_description="The feeds 
             # Discord enforces the range it was given; this holds if a client or proxy does not.
             raise UserError(f"The interval is in seconds, from {int(FEED_INTERVAL_MIN)} to {int(FEED_INTERVAL_MAX):,}.")
         try:
-            url = check_url(url)
+            url = check_url(url, allow_private=self.bot.settings.feeds_allow_private)
         except ValueError as exc:
             raise UserError(f"I can't poll that address: {exc}.") from None
         previous = await self.bot.feeds.get(url)

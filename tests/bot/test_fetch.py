@@ -31,6 +31,9 @@ from tests.support.feedserver import Route
         ("fc00::1", False),
         ("::ffff:127.0.0.1", False),  # IPv4-mapped loopback
         ("ff02::1", False),
+        ("2002:7f00:1::1", False),  # 6to4 carrying 127.0.0.1
+        ("2002:a9fe:a9fe::1", False),  # 6to4 carrying 169.254.169.254
+        ("2002:5db8:d70e::1", True),  # 6to4 carrying a public address
     ],
 )
 def test_public_address(address, public):

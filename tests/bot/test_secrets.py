@@ -11,6 +11,7 @@ import asyncio
 import io
 import logging
 import os
+import re
 import sqlite3
 import sys
 from pathlib import Path
@@ -70,6 +71,26 @@ async def test_token_in_errors_is_redacted_and_never_sent(tmp_path, articles_dir
         assert TOKEN not in str(message)
 
 
+async def test_interaction_tokens_stay_out_of_the_debug_log(tmp_path, articles_dir, captured_log):
+    """discord.py logs at DEBUG each gateway event (INTERACTION_CREATE carries the interaction's
+    token, valid for 15 minutes) and each request's URL (/interactions/<id>/<token>/callback,
+    /webhooks/<application>/<token>/...): the token never reaches the log."""
+    settings = Settings(articles_dir=articles_dir, db_path=tmp_path / "bot.sqlite3", poll_seconds=3600)
+    async with FakeDiscord(token=TOKEN) as fake, fake.run(BriefBot(settings, guild_ready_timeout=0.05)):
+        brief = await fake.send_command("brief", options={"article": "strategic calculus"})
+        await brief.response(timeout=3)
+        quotes = await fake.send_command("quotes", options={"keyword": "the"})  # deferred, then a followup
+        await quotes.response(timeout=3)
+        await quotes.followup(0, timeout=5)
+    text = captured_log.getvalue()
+    assert "INTERACTION_CREATE" in text  # the gateway events were logged
+    assert f"/interactions/{brief.id}/[redacted]/callback" in text  # and the requests' URLs
+    assert re.search(r"/webhooks/\d+/\[redacted\]", text)  # the followup's (however it is sent)
+    for inter in (brief, quotes):
+        assert inter.token not in text
+        assert inter.token.split(":")[-1] not in text
+
+
 def bot_env(fake: FakeDiscord, articles_dir: Path, db: Path, token: str = TOKEN) -> dict[str, str]:
     return {
         **{k: v for k, v in os.environ.items() if not k.startswith(("BRIEFBOT_", "DISCORD_"))},
@@ -110,6 +131,7 @@ async def test_real_process_failed_command_and_revoked_token(tmp_path, articles_
     stdout, stderr = out.decode(), err.decode()
     assert proc.returncode == 2
     assert TOKEN not in stdout + stderr
+    assert inter.token not in stdout + stderr and "INTERACTION_CREATE" in stderr  # logged, without its token
     assert "error " in stderr and "in /brief" in stderr  # the failed command was logged
     assert stderr.strip().splitlines()[-1].startswith("briefbot: error: Discord rejected DISCORD_TOKEN")
     assert "Traceback" not in stderr.split("briefbot: error:")[-1]
@@ -126,6 +148,8 @@ def _drop_analyses(db: Path) -> None:
         ("rejected token", {"DISCORD_TOKEN": "wrong." + TOKEN}, "Discord rejected DISCORD_TOKEN"),
         ("bad setting", {"BRIEFBOT_POLL_SECONDS": TOKEN}, "BRIEFBOT_POLL_SECONDS"),
         ("bad server id", {"BRIEFBOT_DEV_GUILD": TOKEN}, "BRIEFBOT_DEV_GUILD"),
+        ("bad log level", {"BRIEFBOT_LOG_LEVEL": TOKEN}, "BRIEFBOT_LOG_LEVEL: '[redacted]' is not one of"),
+        ("bad private switch", {"BRIEFBOT_FEEDS_ALLOW_PRIVATE": TOKEN}, "BRIEFBOT_FEEDS_ALLOW_PRIVATE: '[redacted]'"),
         ("database is not a database", {"BRIEFBOT_DB": "not-a-db.sqlite3"}, "stopped by an unexpected error"),
     ],
 )
@@ -145,6 +169,7 @@ async def test_start_up_failures_never_print_the_token(tmp_path, articles_dir, c
     text = out.decode() + err.decode()
     assert proc.returncode == 2, text
     assert TOKEN not in text
+    assert TOKEN.lower() not in text.lower()  # nor a case-folded copy of it
     assert [line for line in text.splitlines() if line.startswith("briefbot: error:")][-1].count(expected) == 1
 
 
