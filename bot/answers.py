@@ -118,6 +118,8 @@ class AnswerAdapter(AsyncWebhookAdapter):
                 async with session.request(
                     "POST", route.url, data=body, headers=headers, params=params, proxy=proxy, proxy_auth=proxy_auth
                 ) as response:
+                    # As discord.py's adapter logs it: the URL holds the token, which the log filter redacts.
+                    log.debug("interaction %s: POST %s returned %s", interaction_id, route.url, response.status)
                     data = await json_or_text(response)
                     if 200 <= response.status < 300:
                         return data

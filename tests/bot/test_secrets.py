@@ -79,13 +79,13 @@ async def test_interaction_tokens_stay_out_of_the_debug_log(tmp_path, articles_d
     async with FakeDiscord(token=TOKEN) as fake, fake.run(BriefBot(settings, guild_ready_timeout=0.05)):
         brief = await fake.send_command("brief", options={"article": "strategic calculus"})
         await brief.response(timeout=3)
-        quotes = await fake.send_command("quotes", options={"keyword": "the"})  # deferred, then a followup
-        await quotes.response(timeout=3)
-        await quotes.followup(0, timeout=5)
+        quotes = await fake.send_command("quotes", options={"keyword": "the"})  # deferred, then answered
+        assert (await quotes.response(timeout=3)).type == 5
+        await quotes.answer(timeout=5)  # by editing @original, through /webhooks/<application>/<token>
     text = captured_log.getvalue()
     assert "INTERACTION_CREATE" in text  # the gateway events were logged
     assert f"/interactions/{brief.id}/[redacted]/callback" in text  # and the requests' URLs
-    assert re.search(r"/webhooks/\d+/\[redacted\]", text)  # the followup's (however it is sent)
+    assert re.search(r"/webhooks/\d+/\[redacted\]", text)  # the deferred answer's
     for inter in (brief, quotes):
         assert inter.token not in text
         assert inter.token.split(":")[-1] not in text
