@@ -13,6 +13,7 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import sys
 import textwrap
 from collections.abc import Sequence
@@ -244,8 +245,12 @@ async def _brief(settings: Settings, ref: str, as_json: bool, sentences: int) ->
         row = None
         if is_file:
             row = next((r for r in library.articles if r.source_path == rel), None) if rel else None
-            if row is None:  # a file outside the library: briefed, not stored
-                article, analysis = await asyncio.to_thread(analyse_file, path)
+            if row is None:  # a file not in the library: briefed, not stored
+                inner = _inside(path, settings.articles_dir)
+                if inner is not None:  # named through the folder: no link below it is followed
+                    article, analysis = await asyncio.to_thread(analyse_file, inner, settings.articles_dir)
+                else:
+                    article, analysis = await asyncio.to_thread(analyse_file, path)
                 brief = make_brief(article, analysis, sentences)
         else:
             row = library.resolve(ref)
@@ -261,6 +266,13 @@ async def _brief(settings: Settings, ref: str, as_json: bool, sentences: int) ->
     else:
         print(render_text(brief))
     return 0
+
+
+def _inside(path: Path, folder: Path) -> Path | None:
+    """``path`` relative to ``folder`` when it is named through the folder (``seeds/sub/a.txt``,
+    compared as written, links not resolved), else None."""
+    rel = Path(os.path.relpath(os.path.abspath(path), os.path.abspath(folder)))
+    return None if rel.parts[:1] in ((), ("..",), (".",)) else rel
 
 
 def _relative_to(path: Path, folder: Path) -> str | None:
