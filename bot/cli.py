@@ -14,8 +14,10 @@ import asyncio
 import json
 import logging
 import os
+import signal
 import sys
 import textwrap
+import threading
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -132,25 +134,34 @@ def _with_discord(settings: Settings, action: str) -> int:
         token = settings.require_token()
     except ConfigError as exc:
         return _fail(str(exc))
-    from bot.app import TokenRejected, run, sync_now  # imports discord.py only when needed
+    if action == "run" and threading.current_thread() is threading.main_thread():
+        # Until the event loop takes SIGTERM over (bot.lifecycle), it stops the program as Ctrl-C does.
+        signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        from bot.app import TokenRejected, run, sync_now  # imports discord.py only when needed
+        from bot.lifecycle import end_process, serve
+    except KeyboardInterrupt:
+        return 0
 
     setup_logging(settings.log_level, secrets=[token])
+    status = 0
     try:
         if action == "sync":
             count = asyncio.run(sync_now(settings, token))
             where = f"to server {settings.dev_guild}" if settings.dev_guild else "globally"
             print(f"Synced {count} slash commands {where}.")
-        else:
-            asyncio.run(run(settings, token))
+            return 0
+        serve(run(settings, token))  # Ctrl-C and SIGTERM end it cleanly, with status 0
     except TokenRejected as exc:
-        return _fail(str(exc))
+        status = _fail(str(exc))
     except KeyboardInterrupt:
         pass
     except Exception as exc:
         # Through the log (which redacts the token), never as a bare traceback on stderr.
         log.critical("stopped by an unexpected error", exc_info=exc)
-        return _fail(f"stopped by an unexpected error ({type(exc).__name__}); the log above has the details")
-    return 0
+        status = _fail(f"stopped by an unexpected error ({type(exc).__name__}); the log above has the details")
+    # Without waiting for a worker thread still busy with work nobody wants now (bot.lifecycle).
+    return end_process(status) if action == "run" else status
 
 
 async def _open_library(settings: Settings) -> tuple[Library, Any]:
