@@ -34,6 +34,8 @@ import aiohttp
 import discord
 from discord.utils import MISSING
 
+from bot import PARENT_PID_VARIABLE
+
 log = logging.getLogger(__name__)
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
@@ -202,6 +204,7 @@ def serve(main: Coroutine[Any, Any, None]) -> str | None:
     owner = owns_process()
     if owner:
         stopper.install()
+        os.environ[PARENT_PID_VARIABLE] = str(os.getpid())  # its workers leave Ctrl-C to it (bot/__init__.py)
     try:
         try:
             loop.run_until_complete(task)

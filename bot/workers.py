@@ -9,17 +9,12 @@ initializer) ends a worker as soon as the process that started it is gone.
 from __future__ import annotations
 
 import os
-import signal
 import threading
 import time
 
 
 def exit_with_parent(parent_pid: int, interval: float = 0.2) -> None:
-    """Start a daemon thread that ends this process once its parent is no longer ``parent_pid``.
-
-    Ctrl-C in a terminal reaches every process of the group, workers included: a worker ignores it
-    (no KeyboardInterrupt traceback from each) and leaves stopping to the bot, which ends it."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    """Start a daemon thread that ends this process once its parent is no longer ``parent_pid``."""
 
     def watch() -> None:
         while True:
