@@ -42,6 +42,7 @@ STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 STOP_DEADLINE = 8.0  # seconds from the signal to the end of the process, at most
 CLOSE_TIMEOUT = 3.0  # seconds for closing the connection to Discord (a dead network never answers)
 WORKER_GRACE = 1.0  # seconds a terminated worker process has to exit before it is killed
+THREAD_GRACE = 0.5  # seconds the threads still running at the end have to finish
 
 RETRY_FIRST = 1.0  # seconds before the second attempt to reach Discord
 RETRY_CAP = 60.0  # the longest wait between two attempts
@@ -226,6 +227,9 @@ def serve(main: Coroutine[Any, Any, None]) -> str | None:
             loop.close()
             if owner:
                 end_worker_processes()
+                # The database's thread (and any other that is about to end) finishes first, so
+                # that its last log line comes before ours.
+                wait_for_threads(THREAD_GRACE)
             if stopper.signal is not None:
                 log.info("stopped (%s, %.1f s after the signal)", stopper.signal, time.monotonic() - stopper.since)
 
@@ -265,17 +269,23 @@ def busy_threads() -> list[threading.Thread]:
     return [t for t in threading.enumerate() if t is not me and not t.daemon and t.is_alive()]
 
 
-def end_process(status: int, grace: float = 0.5) -> int:
+def wait_for_threads(grace: float) -> list[threading.Thread]:
+    """Give the threads the interpreter would wait for at exit ``grace`` seconds in all to end;
+    return those still running."""
+    deadline = time.monotonic() + grace
+    for t in busy_threads():
+        t.join(max(0.0, deadline - time.monotonic()))
+    return busy_threads()
+
+
+def end_process(status: int) -> int:
     """Return ``status`` for a normal exit; but when a worker thread is still busy (a computation
     nobody waits for any more: everything else is closed by now), end the process at once with
     that status rather than wait for it. Only from the main thread: a program run in a thread
     (by a test) does not end the process it shares."""
     if not owns_process():
         return status
-    deadline = time.monotonic() + grace
-    for t in busy_threads():
-        t.join(max(0.0, deadline - time.monotonic()))
-    left = busy_threads()
+    left = wait_for_threads(0.0)
     if left:
         log.debug("not waiting for busy threads: %s", ", ".join(t.name for t in left))
         exit_now(status)

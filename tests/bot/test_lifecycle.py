@@ -255,6 +255,7 @@ def attempt_times(lines: list[str], pattern: str) -> list[float]:
 @pytest.mark.parametrize(
     ("case", "sig"),
     [("connection refused", signal.SIGTERM), ("no DNS", signal.SIGINT)],
+    ids=["refused-SIGTERM", "no-DNS-SIGINT"],
 )
 async def test_discord_unreachable_is_one_line_per_attempt_until_stopped(tmp_path, articles_dir, case, sig):
     db = tmp_path / "bot.sqlite3"
