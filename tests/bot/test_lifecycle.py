@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
+import logging
 import os
 import random
 import re
@@ -29,7 +30,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.lifecycle import RETRY_CAP, RETRY_FIRST, retry_delay
+from bot.lifecycle import RETRY_CAP, RETRY_FIRST, DiscordLogFilter, retry_delay
 from tests.bot.test_crash_ingest import write_articles
 from tests.conftest import ROOT
 from tests.fakediscord import FakeDiscord
@@ -308,3 +309,74 @@ def test_retry_delays_grow_to_a_cap_with_jitter():
         assert all(step / 2 <= d <= step for d in delays), (attempt, delays)
         assert len(set(delays)) > 1  # jitter: bots restarted together do not retry in step
     assert max(retry_delay(1000, rng) for _ in range(100)) <= RETRY_CAP
+
+
+STUBBORN = """
+import asyncio, logging, time
+from bot import lifecycle
+lifecycle.STOP_DEADLINE = 1.0
+logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+
+async def stubborn():
+    print("ready", flush=True)
+    try:
+        await asyncio.sleep(3600)
+    except asyncio.CancelledError:
+        time.sleep(3600)  # a close that never ends, holding the event loop
+
+lifecycle.serve(stubborn())
+"""
+
+
+async def test_a_stop_that_hangs_is_ended_by_the_watchdog(tmp_path):
+    """Should closing hang (a database held by another process, a bug), the process still ends
+    STOP_DEADLINE after the signal, saying so, with status 1: not a clean stop."""
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        STUBBORN,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        assert proc.stdout is not None
+        assert await asyncio.wait_for(proc.stdout.readline(), timeout=30) == b"ready\n"
+        sent = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        _, err = await asyncio.wait_for(proc.communicate(), timeout=20)
+        elapsed = time.monotonic() - sent
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+    assert proc.returncode == 1
+    assert 0.9 <= elapsed < 5, elapsed
+    assert err.decode().splitlines() == [
+        "INFO bot.lifecycle: SIGTERM: stopping",
+        "ERROR bot.lifecycle: not stopped 1 s after SIGTERM: exiting without waiting any longer",
+    ]
+
+
+def test_discord_reconnect_lines_lose_their_traceback():
+    """When the network goes away while the bot runs, discord.py logs each reconnect with a
+    traceback; it becomes one line with the reason. Before the first connection, none (the bot
+    logs that attempt itself); "logging in" once, however many attempts."""
+    connected = True
+    one_line = DiscordLogFilter(connected_once=lambda: connected)
+    try:
+        raise OSError(101, "Network is unreachable")
+    except OSError:
+        exc_info = sys.exc_info()
+
+    def record(msg: str, *args: object, exc: bool = True) -> logging.LogRecord:
+        return logging.LogRecord("discord.client", logging.ERROR, __file__, 1, msg, args, exc_info if exc else None)
+
+    reconnect = record("Attempting a reconnect in %.2fs", 1.5)
+    assert one_line.filter(reconnect)
+    formatted = logging.Formatter("%(levelname)s %(name)s: %(message)s").format(reconnect)
+    assert formatted == ("ERROR discord.client: Attempting a reconnect in 1.50s ([Errno 101] Network is unreachable)")
+    connected = False
+    assert not one_line.filter(record("Attempting a reconnect in %.2fs", 0.5))
+    logins = [one_line.filter(record("logging in using static token", exc=False)) for _ in range(3)]
+    assert logins == [True, False, False]
