@@ -44,8 +44,8 @@ CLOSE_TIMEOUT = 3.0  # seconds for closing the connection to Discord (a dead net
 WORKER_GRACE = 1.0  # seconds a terminated worker process has to exit before it is killed
 THREAD_GRACE = 0.5  # seconds the threads still running at the end have to finish
 
-RETRY_FIRST = 1.0  # seconds before the second attempt to reach Discord
-RETRY_CAP = 60.0  # the longest wait between two attempts
+RETRY_FIRST = 1.0  # seconds: the first wait (at most; jitter takes up to half off every wait)
+RETRY_CAP = 60.0  # seconds: the longest wait between two attempts
 
 # What "Discord cannot be reached" looks like: the network (refused, unreachable, DNS, reset, TLS),
 # a timeout, or Discord's own 5xx after discord.py's retries.
