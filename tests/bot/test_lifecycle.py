@@ -60,14 +60,18 @@ class Bot:
                 raise AssertionError(f"no {count} lines matching {pattern!r}:\n" + "\n".join(self.lines))
             await asyncio.sleep(0.05)
 
-    async def stop(self, sig: signal.Signals) -> tuple[int, float]:
+    async def stop(self, sig: signal.Signals, times: int = 1) -> tuple[int, float]:
         """Send ``sig`` as a terminal (SIGINT: to the process group) or a service manager (SIGTERM:
-        to the process) would; return the exit status and the seconds it took."""
+        to the process) would, ``times`` times in a row (an impatient user); return the exit status
+        and the seconds it took."""
         sent = time.monotonic()
-        if sig == signal.SIGINT:
-            os.killpg(self.proc.pid, sig)
-        else:
-            self.proc.send_signal(sig)
+        for n in range(times):
+            with contextlib.suppress(*((ProcessLookupError,) if n else ())):  # gone already: fine
+                if sig == signal.SIGINT:
+                    os.killpg(self.proc.pid, sig)
+                else:
+                    self.proc.send_signal(sig)
+            await asyncio.sleep(0.05)
         try:
             await asyncio.wait_for(self.proc.wait(), timeout=STOP_LIMIT + 20)
         finally:
@@ -228,7 +232,7 @@ async def test_stop_while_a_thread_analyses_a_slow_article(tmp_path, articles_di
             (articles_dir / "slow.txt").write_text(SLOW_ARTICLE)
             await wait_for_file(marker, bot)
             assert int(marker.read_text()) == bot.proc.pid  # in the bot's process: a thread
-            status, elapsed = await bot.stop(sig)
+            status, elapsed = await bot.stop(sig, times=3)  # pressed again, the stop goes on as before
     assert_stopped_cleanly(bot, status, elapsed, sig, db)
 
 
