@@ -162,7 +162,10 @@ class Stopper:
 
     def install(self) -> None:
         for sig in STOP_SIGNALS:
-            self.loop.add_signal_handler(sig, self.request, sig)
+            try:
+                self.loop.add_signal_handler(sig, self.request, sig)
+            except NotImplementedError:  # an event loop without signal support: Ctrl-C stays KeyboardInterrupt
+                log.debug("cannot handle %s on this event loop", sig.name)
 
     def uninstall(self) -> None:
         for sig in STOP_SIGNALS:

@@ -91,7 +91,8 @@ def read_article_file(
 
 LINK_REFUSED = "symbolic links are not followed"
 
-_DIRECTORY_FLAGS = os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0)
+# POSIX only, as O_NOFOLLOW is (getattr: importing this module works everywhere).
+_DIRECTORY_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
 def open_inside(folder: Path, path: PurePath, flags: int) -> int:
