@@ -18,7 +18,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import answers
+from bot import answers, lifecycle
 from bot.answers import send_private
 from bot.config import Settings
 from bot.deliveries import DeliveryWorker
@@ -26,6 +26,7 @@ from bot.errors import UserError
 from bot.feeds import FeedPoller
 from bot.fetch import Fetcher
 from bot.library import Library
+from bot.lifecycle import CLOSE_TIMEOUT, UNREACHABLE, DiscordLogFilter, describe
 from bot.render import NO_MENTIONS, clean
 from bot.storage.articles import ArticleRepository, StateRepository
 from bot.storage.db import connect
@@ -88,9 +89,11 @@ class BriefBot(commands.Bot):
         self._feed_task: asyncio.Task[None] | None = None
         self._lag_watch: asyncio.Task[None] | None = None
         self.max_loop_lag = 0.0  # seconds: the longest the event loop was seen blocked
+        self.setup_started = False  # Discord answered and the bot's own start-up began
         self.tree.on_error = self.on_app_command_error
 
     async def setup_hook(self) -> None:
+        self.setup_started = True
         self.db = await connect(self.settings.db_path)
         self.state = StateRepository(self.db)
         self.requests = RequestRepository(self.db)
@@ -112,7 +115,10 @@ class BriefBot(commands.Bot):
         for name in self._extensions:
             await self.load_extension(name)
         if self._auto_sync:
-            await self.sync_commands()
+            try:
+                await self.sync_commands()
+            except UNREACHABLE as exc:  # Discord went away since the login: the bot runs; the next start retries
+                log.warning("could not upload the slash commands (%s); the next start tries again", describe(exc))
         if self._poll:
             self._poller = asyncio.create_task(self._poll_library(), name="briefbot-library-poll")
             self._feed_task = asyncio.create_task(self._poll_feeds(), name="briefbot-feed-poll")
@@ -123,20 +129,27 @@ class BriefBot(commands.Bot):
         await super().start(token, reconnect=reconnect)
 
     async def close(self) -> None:
-        if self._lag_watch is not None:
-            self._lag_watch.cancel()
-        if hasattr(self, "deliveries"):
-            await self.deliveries.stop()
-        for task in (self._poller, self._feed_task):
-            if task is not None:
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
-        if hasattr(self, "fetcher"):
-            await self.fetcher.close()
-        await super().close()
-        if hasattr(self, "db"):
-            await self.db.close()
+        """Stop the polls and the delivery worker, close the fetcher and the connection to Discord,
+        and always close the database last (whatever failed before it)."""
+        try:
+            if self._lag_watch is not None:
+                self._lag_watch.cancel()
+            if hasattr(self, "deliveries"):
+                await self.deliveries.stop()
+            for task in (self._poller, self._feed_task):
+                if task is not None:
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task
+            if hasattr(self, "fetcher"):
+                await self.fetcher.close()
+            try:  # a network that went away answers no close frame: not waited for long
+                await asyncio.wait_for(super().close(), CLOSE_TIMEOUT)
+            except TimeoutError:
+                log.warning("the connection to Discord did not close within %.0f s; not waiting for it", CLOSE_TIMEOUT)
+        finally:
+            if hasattr(self, "db"):
+                await self.db.close()
 
     async def on_ready(self) -> None:
         assert self.user is not None
@@ -292,18 +305,28 @@ SWITCH_INTERVAL = 0.001  # seconds
 
 
 async def run(settings: Settings, token: str) -> None:
+    """Log in (trying again while Discord cannot be reached), start up, and serve until closed.
+    Stopping on a signal is bot.lifecycle.serve's: it cancels this coroutine."""
     sys.setswitchinterval(SWITCH_INTERVAL)
-    async with BriefBot(settings) as bot:
-        try:
-            await bot.start(token)
-        except discord.LoginFailure:
-            raise TokenRejected(_REJECTED) from None
-        except discord.PrivilegedIntentsRequired:
-            raise TokenRejected(
-                "Discord refused the connection: this bot asks for no privileged intents, "
-                "so check the application's settings in the developer portal."
-            ) from None
-        except discord.ConnectionClosed as exc:
-            if exc.code == 4004:  # the token was revoked (reset) while the bot ran
+    bot = BriefBot(settings)
+    one_line = DiscordLogFilter(connected_once=lambda: bot.ws is not None)
+    discord_log = logging.getLogger("discord.client")
+    discord_log.addFilter(one_line)
+    try:
+        async with bot:
+            try:
+                await lifecycle.login(bot, token)
+                await lifecycle.connect(bot)
+            except discord.LoginFailure:
                 raise TokenRejected(_REJECTED) from None
-            raise
+            except discord.PrivilegedIntentsRequired:
+                raise TokenRejected(
+                    "Discord refused the connection: this bot asks for no privileged intents, "
+                    "so check the application's settings in the developer portal."
+                ) from None
+            except discord.ConnectionClosed as exc:
+                if exc.code == 4004:  # the token was revoked (reset) while the bot ran
+                    raise TokenRejected(_REJECTED) from None
+                raise
+    finally:
+        discord_log.removeFilter(one_line)

@@ -13,8 +13,11 @@ import argparse
 import asyncio
 import json
 import logging
+import os
+import signal
 import sys
 import textwrap
+import threading
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -131,25 +134,34 @@ def _with_discord(settings: Settings, action: str) -> int:
         token = settings.require_token()
     except ConfigError as exc:
         return _fail(str(exc))
-    from bot.app import TokenRejected, run, sync_now  # imports discord.py only when needed
+    if action == "run" and threading.current_thread() is threading.main_thread():
+        # Until the event loop takes SIGTERM over (bot.lifecycle), it stops the program as Ctrl-C does.
+        signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        from bot.app import TokenRejected, run, sync_now  # imports discord.py only when needed
+        from bot.lifecycle import end_process, serve
+    except KeyboardInterrupt:
+        return 0
 
     setup_logging(settings.log_level, secrets=[token])
+    status = 0
     try:
         if action == "sync":
             count = asyncio.run(sync_now(settings, token))
             where = f"to server {settings.dev_guild}" if settings.dev_guild else "globally"
             print(f"Synced {count} slash commands {where}.")
-        else:
-            asyncio.run(run(settings, token))
+            return 0
+        serve(run(settings, token))  # Ctrl-C and SIGTERM end it cleanly, with status 0
     except TokenRejected as exc:
-        return _fail(str(exc))
+        status = _fail(str(exc))
     except KeyboardInterrupt:
         pass
     except Exception as exc:
         # Through the log (which redacts the token), never as a bare traceback on stderr.
         log.critical("stopped by an unexpected error", exc_info=exc)
-        return _fail(f"stopped by an unexpected error ({type(exc).__name__}); the log above has the details")
-    return 0
+        status = _fail(f"stopped by an unexpected error ({type(exc).__name__}); the log above has the details")
+    # Without waiting for a worker thread still busy with work nobody wants now (bot.lifecycle).
+    return end_process(status) if action == "run" else status
 
 
 async def _open_library(settings: Settings) -> tuple[Library, Any]:
@@ -246,8 +258,12 @@ async def _brief(settings: Settings, ref: str, as_json: bool, sentences: int) ->
         row = None
         if is_file:
             row = next((r for r in library.articles if r.source_path == rel), None) if rel else None
-            if row is None:  # a file outside the library: briefed, not stored
-                article, analysis = await asyncio.to_thread(analyse_file, path)
+            if row is None:  # a file not in the library: briefed, not stored
+                inner = _inside(path, settings.articles_dir)
+                if inner is not None:  # named through the folder: no link below it is followed
+                    article, analysis = await asyncio.to_thread(analyse_file, inner, settings.articles_dir)
+                else:
+                    article, analysis = await asyncio.to_thread(analyse_file, path)
                 brief = make_brief(article, analysis, sentences)
         else:
             row = library.resolve(ref)
@@ -263,6 +279,13 @@ async def _brief(settings: Settings, ref: str, as_json: bool, sentences: int) ->
     else:
         print(render_text(brief))
     return 0
+
+
+def _inside(path: Path, folder: Path) -> Path | None:
+    """``path`` relative to ``folder`` when it is named through the folder (``seeds/sub/a.txt``,
+    compared as written, links not resolved), else None."""
+    rel = Path(os.path.relpath(os.path.abspath(path), os.path.abspath(folder)))
+    return None if rel.parts[:1] in ((), ("..",), (".",)) else rel
 
 
 def _relative_to(path: Path, folder: Path) -> str | None:

@@ -90,10 +90,11 @@ def analyse_raw(raw: RawArticle) -> tuple[Article, Analysis]:
     return article, analyse(article)
 
 
-def analyse_file(path: Path) -> tuple[Article, Analysis]:
+def analyse_file(path: Path, folder: Path | None = None) -> tuple[Article, Analysis]:
     """Read, parse and analyse one file outside any library (``python -m bot brief FILE``): the
-    file named, not a symbolic link, which is refused as the library refuses it."""
-    return analyse_raw(read_article_file(path, follow_symlinks=False))
+    file named, not a symbolic link, which is refused as the library refuses it. With ``folder``,
+    ``path`` is relative to it and no link on the way is followed, as for the library's files."""
+    return analyse_raw(read_article_file(path, follow_symlinks=False, folder=folder))
 
 
 class FileStat(NamedTuple):
@@ -550,11 +551,12 @@ class Library:
     ) -> Prepared | Exception:
         """Read a changed file and analyse it if its content is new: the slow part, run in
         worker threads or processes so that the event loop stays free and both cores work."""
-        rel, path, _stat, _row = item
+        rel, _path, _stat, _row = item
         try:
             loop = asyncio.get_running_loop()
+            # Opened from the folder one name at a time: no link below it is followed (bot/loaders.py).
             read = functools.partial(
-                read_article_file, path, max_bytes=self.max_bytes, source_path=rel, follow_symlinks=False
+                read_article_file, Path(rel), max_bytes=self.max_bytes, source_path=rel, folder=self.folder
             )
             if executor is not None and os.path.splitext(rel)[1].lower() in HTML_SUFFIXES:
                 raw = await loop.run_in_executor(executor, read)  # extracting a page is CPU work, like analysis

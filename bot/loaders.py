@@ -8,7 +8,7 @@ import os
 import re
 import stat
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from bot.text import normalise
 
@@ -47,26 +47,33 @@ def read_article_file(
     max_bytes: int = MAX_FILE_BYTES,
     source_path: str | None = None,
     follow_symlinks: bool = True,
+    folder: Path | None = None,
 ) -> RawArticle:
     """Read and decode one file; raise ArticleFileError saying why when it cannot be an article.
 
     Only a regular file is read (a named pipe would block for ever, a device never end), and never
     more than ``max_bytes`` + 1 bytes of it. With ``follow_symlinks=False`` a symbolic link is refused
     at the moment of opening, so a file swapped for a link after the folder was scanned is not read.
+
+    With ``folder``, ``path`` is relative to that folder and no symbolic link is followed anywhere
+    on the way from the folder to the file: see open_inside.
     """
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise ArticleFileError(f"unsupported file type {suffix or '(none)'}")
     limit = size_limit(suffix, max_bytes)
     flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
-    if not follow_symlinks:
-        flags |= os.O_NOFOLLOW
-    try:
-        fd = os.open(path, flags)
-    except OSError as exc:
-        if exc.errno == errno.ELOOP and not follow_symlinks:
-            raise ArticleFileError("symbolic links are not followed") from exc
-        raise ArticleFileError(f"unreadable: {exc.strerror or exc}") from exc
+    if folder is not None:
+        fd = open_inside(folder, path, flags)
+    else:
+        if not follow_symlinks:
+            flags |= os.O_NOFOLLOW
+        try:
+            fd = os.open(path, flags)
+        except OSError as exc:
+            if exc.errno == errno.ELOOP and not follow_symlinks:
+                raise ArticleFileError(LINK_REFUSED) from exc
+            raise ArticleFileError(f"unreadable: {exc.strerror or exc}") from exc
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
@@ -80,6 +87,56 @@ def read_article_file(
     finally:
         os.close(fd)
     return parse_article_bytes(data, suffix, source_path=source_path or path.name, max_bytes=max_bytes)
+
+
+LINK_REFUSED = "symbolic links are not followed"
+
+# POSIX only, as O_NOFOLLOW is (getattr: importing this module works everywhere).
+_DIRECTORY_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def open_inside(folder: Path, path: PurePath, flags: int) -> int:
+    """Open ``path`` (relative to ``folder``) and return the descriptor, one component at a time.
+
+    O_NOFOLLOW alone guards only the last component of a path: a sub-folder swapped for a link to
+    somewhere else between the scan and the read would be followed. Here the folder is opened
+    (as configured, so the folder itself may be a link), then each sub-folder relative to the one
+    before it with O_NOFOLLOW | O_DIRECTORY, then the file with O_NOFOLLOW: the kernel resolves
+    one name at a time inside a directory already open, so no link anywhere below the folder is
+    followed, whatever is renamed or swapped meanwhile. "..", "." and absolute paths are refused.
+    """
+    parts = path.parts
+    if not parts or path.is_absolute() or any(p in ("", ".", "..") for p in parts):
+        raise ArticleFileError("not a path inside the articles folder")
+    try:
+        fd = os.open(folder, _DIRECTORY_FLAGS)
+    except OSError as exc:
+        raise ArticleFileError(f"unreadable: the articles folder: {exc.strerror or exc}") from exc
+    try:
+        for depth, part in enumerate(parts[:-1], start=1):
+            try:
+                inner = os.open(part, _DIRECTORY_FLAGS | os.O_NOFOLLOW, dir_fd=fd)
+            except OSError as exc:
+                if exc.errno in (errno.ELOOP, errno.ENOTDIR) and _is_link(part, fd):
+                    raise ArticleFileError(f"{LINK_REFUSED} ({'/'.join(parts[:depth])}/ is one)") from exc
+                raise ArticleFileError(f"unreadable: {exc.strerror or exc}") from exc
+            os.close(fd)
+            fd = inner
+        try:
+            return os.open(parts[-1], flags | os.O_NOFOLLOW, dir_fd=fd)
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                raise ArticleFileError(LINK_REFUSED) from exc
+            raise ArticleFileError(f"unreadable: {exc.strerror or exc}") from exc
+    finally:
+        os.close(fd)
+
+
+def _is_link(name: str, dir_fd: int) -> bool:
+    try:
+        return stat.S_ISLNK(os.lstat(name, dir_fd=dir_fd).st_mode)
+    except OSError:
+        return False
 
 
 def size_limit(suffix: str, max_bytes: int = MAX_FILE_BYTES) -> int:

@@ -14,6 +14,8 @@ import logging
 import os
 import sqlite3
 import sys
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -201,6 +203,129 @@ async def test_file_gone_or_grown_between_scan_and_read(world, tmp_path, monkeyp
         await db.close()
 
 
+@pytest.mark.parametrize("swapped", ["sub", "sub/deeper"])
+async def test_folder_swapped_for_a_link_after_the_scan_is_not_read(world, tmp_path, monkeypatch, caplog, swapped):
+    """O_NOFOLLOW guards only a path's last name: a sub-folder seen by the scan and replaced by a
+    link to an outside folder (holding a secret under the same file name) before the read must be
+    refused, at whatever depth, and nothing of the secret stored or logged."""
+    folder, outside = world
+    caplog.set_level(logging.INFO)
+    (folder / "sub" / "deeper").mkdir()
+    (folder / "sub" / "deeper" / "deep.txt").write_text("Deep Article\n\nA real article two folders down.\n")
+    decoy = outside / "decoy"  # what the link points to: the same names, secret contents
+    (decoy / "deeper").mkdir(parents=True)
+    (decoy / "nested.txt").write_text(SECRET_TEXT)
+    (decoy / "deeper" / "deep.txt").write_text(f"Deeper {SECRET}\n\n{SECRET_TEXT}")
+    db = await connect(tmp_path / "lib.sqlite3")
+    try:
+        library = Library(ArticleRepository(db), folder)
+        scan = library._scan
+
+        swapped_at = 0
+
+        def scan_then_swap():
+            nonlocal swapped_at
+            found = scan()
+            (folder / swapped).rename(tmp_path / "moved-away")
+            (folder / swapped).symlink_to(decoy / swapped.removeprefix("sub").lstrip("/"), target_is_directory=True)
+            swapped_at = len(opened)
+            return found
+
+        monkeypatch.setattr(library, "_scan", scan_then_swap)
+        with recording() as opened:
+            report = await library.sync()
+        assert all(SECRET not in r.title for r in library.articles)
+        reasons = dict(report.skipped)
+        refused = f"symbolic links are not followed ({swapped}/ is one)"
+        assert reasons["sub/deeper/deep.txt"] == refused
+        if swapped == "sub":
+            assert reasons["sub/nested.txt"] == refused
+        # Since the swap, nothing was opened through the link (what the scan listed before it
+        # now resolves outside, so is not checked).
+        assert swapped_at and outside_touches(opened[swapped_at:], outside, folder) == []
+    finally:
+        await db.close()
+    assert SECRET not in dump_database(tmp_path / "lib.sqlite3")
+    assert SECRET not in caplog.text
+    assert f"skipped sub/deeper/deep.txt: {refused}" in caplog.text
+
+
+async def test_folder_swapped_back_and_forth_by_a_racing_thread(world, tmp_path, caplog):
+    """A thread swaps a sub-folder for a link to an outside folder and back, as fast as it can,
+    while the library syncs again and again (every file changed, every scan a full one): whatever
+    the timing, each read is either the real file or refused, never the secret."""
+    folder, outside = world
+    caplog.set_level(logging.INFO)
+    decoy = outside / "decoy"
+    decoy.mkdir()
+    (decoy / "nested.txt").write_text(SECRET_TEXT)
+    sub, aside = folder / "sub", tmp_path / "sub-aside"
+    real = os.open(sub, os.O_RDONLY | os.O_DIRECTORY)  # the real folder, whatever its name at the moment
+    stop = threading.Event()
+    swaps = 0
+
+    def swap() -> None:
+        nonlocal swaps
+        while not stop.is_set():
+            os.rename(sub, aside)
+            sub.symlink_to(decoy, target_is_directory=True)
+            time.sleep(0.0002)
+            sub.unlink()
+            os.rename(aside, sub)
+            swaps += 1
+            time.sleep(0.0002)
+
+    db = await connect(tmp_path / "lib.sqlite3")
+    racer = threading.Thread(target=swap, daemon=True)
+    racer.start()
+    try:
+        library = Library(ArticleRepository(db), folder)
+        refused = stored = 0
+        for i in range(400):  # until the race has been lost often enough (about 30 syncs)
+            # A new version of the real file every time, so every sync that lists it reads it again.
+            fd = os.open("nested.txt", os.O_WRONLY | os.O_TRUNC, dir_fd=real)
+            os.write(fd, f"Nested Article\n\nVersion {i} of a real article{'.' * (i % 50)}\n".encode())
+            os.close(fd)
+            library._last_full_scan = float("-inf")
+            report = await library.sync()
+            # Refused: listed as a real folder's file, then found a link at the read, the moment
+            # where following the link would read the secret.
+            refused += ("sub/nested.txt", "symbolic links are not followed (sub/ is one)") in report.skipped
+            stored += any(r.source_path == "sub/nested.txt" for r in library.articles)
+            assert all(SECRET not in r.title for r in library.articles)
+            if refused >= 5 and stored >= 5:
+                break
+    finally:
+        stop.set()
+        racer.join()
+        os.close(real)
+        await db.close()
+    assert refused >= 5 and stored >= 5, (refused, stored, swaps)  # the race did run, both ways
+    assert SECRET not in dump_database(tmp_path / "lib.sqlite3")
+    assert SECRET not in caplog.text
+
+
+def test_loader_walks_from_the_folder_without_following_links(world):
+    folder, _ = world
+    raw = read_article_file(Path("sub/nested.txt"), folder=folder)
+    assert raw.title == "Nested Article" and raw.source_path == "nested.txt"
+    for path, reason in [
+        ("link-to-outside-folder/secret2.md", "symbolic links are not followed (link-to-outside-folder/ is one)"),
+        ("link-to-inside-folder/nested.txt", "symbolic links are not followed (link-to-inside-folder/ is one)"),
+        ("loop/sub/nested.txt", "symbolic links are not followed (loop/ is one)"),
+        ("link-to-outside.txt", "symbolic links are not followed"),
+        ("sub/up-link.md", "symbolic links are not followed"),
+        ("../outside/secret.txt", "not a path inside the articles folder"),
+        ("sub/../../outside/secret.txt", "not a path inside the articles folder"),
+        (str(folder / "sub" / "nested.txt"), "not a path inside the articles folder"),
+        ("folder.txt/inner.json/x.txt", "unreadable: Not a directory"),
+        ("missing/x.txt", "unreadable: No such file or directory"),
+    ]:
+        with pytest.raises(ArticleFileError) as refused:
+            read_article_file(Path(path), folder=folder)
+        assert str(refused.value) == reason, path
+
+
 def test_loader_refuses_links_pipes_and_folders_when_told(world):
     folder, _ = world
     with pytest.raises(ArticleFileError, match="symbolic links are not followed"):
@@ -353,3 +478,22 @@ def test_python_m_bot_brief_dot_dot(world, tmp_path):
     assert code.returncode == 2
     assert error_line(code.stderr) == "briefbot: error: symbolic links are not followed"
     assert SECRET not in code.stdout + code.stderr
+
+
+@pytest.mark.parametrize(
+    ("ref", "reason"),
+    [
+        ("seeds/link-to-outside-folder/secret2.md", "link-to-outside-folder/ is one"),
+        ("seeds/link-to-inside-folder/up-link.md", "link-to-inside-folder/ is one"),
+        ("seeds/loop/link-to-outside-folder/secret2.md", "loop/ is one"),
+    ],
+)
+def test_cli_does_not_follow_a_linked_folder_inside_the_library(cli, world, ref, reason):
+    """A file named through the articles folder is opened as the library opens it: no link below
+    the folder is followed, not only the file's own name."""
+    folder, outside = world
+    code, out, err, opened = cli("brief", ref)
+    assert code == 2
+    assert error_line(err) == f"briefbot: error: symbolic links are not followed ({reason})"
+    assert SECRET not in out + err
+    assert outside_touches(opened, outside, folder) == []

@@ -1,0 +1,54 @@
+"""``run_bot.py`` with hooks for the start-up and shutdown tests, set by environment variables:
+
+BRIEFBOT_TEST_SLOW=PATH   the analysis of an article whose title contains "Slow" writes PATH
+                          (holding its process id) and then keeps a core busy for ten minutes, as
+                          a hostile page could; in the bot and in its analysis worker processes,
+                          which (started with "spawn") run this module's top level again.
+BRIEFBOT_TEST_NO_DNS=1    every host name fails to resolve, as with no DNS server (addresses
+                          still connect): a DNS failure without touching the network.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+import bot.library
+from bot.cli import main
+
+_SLOW = os.environ.get("BRIEFBOT_TEST_SLOW")
+if _SLOW:
+    _analyse = bot.library.analyse
+
+    def _slow_analyse(article):  # type: ignore[no-untyped-def]
+        if "Slow" in article.title:
+            Path(_SLOW).write_text(str(os.getpid()))
+            deadline = time.monotonic() + 600
+            while time.monotonic() < deadline:
+                sum(range(10_000))
+        return _analyse(article)
+
+    bot.library.analyse = _slow_analyse
+
+if os.environ.get("BRIEFBOT_TEST_NO_DNS"):
+    _getaddrinfo = socket.getaddrinfo
+
+    def _no_dns(host, *args, **kwargs):  # type: ignore[no-untyped-def]
+        try:
+            socket.inet_pton(socket.AF_INET6 if ":" in str(host) else socket.AF_INET, str(host))
+        except (OSError, ValueError):
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known") from None
+        return _getaddrinfo(host, *args, **kwargs)
+
+    socket.getaddrinfo = _no_dns
+
+if __name__ == "__main__":
+    from tests.fakediscord.patching import patch_discord
+
+    with patch_discord(os.environ["FAKE_DISCORD_API"], os.environ["FAKE_DISCORD_GATEWAY"]):
+        sys.exit(main([]))
