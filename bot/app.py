@@ -124,9 +124,11 @@ class BriefBot(commands.Bot):
             self._feed_task = asyncio.create_task(self._poll_feeds(), name="briefbot-feed-poll")
             self.deliveries.start()  # posts whatever is pending, including what a crash left
 
-    async def start(self, token: str, *, reconnect: bool = True) -> None:
-        answers.install(self)  # interaction responses: retried within Discord's window (bot/answers.py)
-        await super().start(token, reconnect=reconnect)
+    async def login(self, token: str) -> None:
+        # Interaction responses retried within Discord's window (bot/answers.py), for the task that
+        # logs in and every task it starts: whether through start() or run()'s login and connect.
+        answers.install(self)
+        await super().login(token)
 
     async def close(self) -> None:
         """Stop the polls and the delivery worker, close the fetcher and the connection to Discord,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 
 import pytest
@@ -154,3 +155,27 @@ async def test_a_blocked_event_loop_is_measured_and_logged(fake_discord, setting
     # (a loaded machine may add starved wake-ups of its own: look for the two deliberate ones)
     assert any(lag >= 190 and busy >= 240 for lag, busy in found), caplog.text  # the spin (less the 50 ms tick)
     assert any(lag >= 190 and busy < 100 for lag, busy in found), caplog.text  # the sleep
+
+
+async def test_the_running_bot_answers_through_the_window_adapter(fake_discord, settings, caplog):
+    """run() (the program's own path: login, then connect, each retried) answers interactions through
+    bot/answers.py's adapter, as fake.run(bot) does: a callback Discord carried out but answered 502
+    is retried and its 40060 taken as success, with no error logged."""
+    caplog.set_level(logging.INFO)
+    task = asyncio.create_task(run(settings, fake_discord.token))
+    try:
+        await fake_discord.wait_until_ready(timeout=10)
+        await fake_discord.wait_for(lambda: fake_discord.registered_commands(), timeout=10, what="the commands")
+        fake_discord.inject_fault("POST", "/interactions/{interaction_id}/{interaction_token}/callback", 502, processed=True)
+        inter = await fake_discord.send_command("brief", options={"article": "strategic calculus"})
+        await fake_discord.wait_for(lambda: inter.rejected, timeout=5, what="the retried callback")
+        assert [(status, body["code"]) for status, body, _ in inter.rejected] == [(400, 40060)]
+        assert len(inter.callbacks) == 1
+        await asyncio.sleep(0.3)
+        assert inter.followups == [] and inter.edits == []  # no apology
+        assert "had already been received" in caplog.text
+        assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
