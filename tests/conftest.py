@@ -51,3 +51,24 @@ def _unfreeze_gc():
 
     yield
     gc.unfreeze()
+
+
+@pytest.fixture(autouse=True)
+def _restore_logging():
+    """Tests that run the program's main() install its logging (bot/logs.py: a root handler whose
+    filter redacts every record, formatting its traceback into text). It is taken out after each
+    test, so one test's handler never rewrites the records another test inspects."""
+    import logging
+
+    from bot.logs import RedactSecrets
+
+    root = logging.getLogger()
+    level = root.level
+    levels = {name: logging.getLogger(name).level for name in ("discord", "discord.gateway", "discord.client")}
+    yield
+    for handler in list(root.handlers):
+        if any(isinstance(f, RedactSecrets) for f in handler.filters):
+            root.removeHandler(handler)
+    root.setLevel(level)
+    for name, old in levels.items():
+        logging.getLogger(name).setLevel(old)
