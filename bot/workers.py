@@ -15,6 +15,7 @@ import multiprocessing
 import os
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -171,6 +172,17 @@ def _in_thread(loop: asyncio.AbstractEventLoop, fn: Callable[[], T]) -> asyncio.
     return future
 
 
+def _kill_all(idle: list[_Worker], busy: set[_Worker]) -> None:
+    for worker in [*idle, *busy]:
+        worker.kill()
+
+
+def _reap_later(pool: weakref.ref[KillablePool]) -> None:
+    alive = pool()
+    if alive is not None:
+        alive._reap_idle()
+
+
 class KillablePool:
     """At most ``size`` tasks at once, each in a worker process with a wall-time and memory budget.
 
@@ -197,6 +209,8 @@ class KillablePool:
         self._slots: asyncio.Semaphore | None = None
         self._closed = False
         self.killed = 0  # workers killed over a budget, for tests and the log
+        # A pool dropped without close() (a test's library) still ends its workers when collected.
+        weakref.finalize(self, _kill_all, self._idle, self._busy)
 
     async def run(self, fn: Callable[..., T], *args: Any, seconds: float) -> T:
         """``fn(*args)`` in a worker; its result, or its own exception, or TaskRefused.
@@ -239,7 +253,7 @@ class KillablePool:
                 if keep and not self._closed:
                     worker.idle_since = time.monotonic()
                     self._idle.append(worker)
-                    loop.call_later(self.idle_seconds + 0.5, self._reap_idle)
+                    loop.call_later(self.idle_seconds + 0.5, _reap_later, weakref.ref(self))
                 else:
                     worker.kill()
                     _in_thread(loop, worker.reap)
