@@ -64,6 +64,7 @@ def _serve(conn: Any, parent_pid: int, memory_bytes: int | None, preload: tuple[
     exit_with_parent(parent_pid)
     for name in preload:
         importlib.import_module(name)
+    limit: int | None = None
     if memory_bytes is not None:
         import resource
 
@@ -89,6 +90,11 @@ def _serve(conn: Any, parent_pid: int, memory_bytes: int | None, preload: tuple[
             reply = ("memory", None)
         except BaseException as exc:  # the task's own error travels back to the caller
             reply = ("error", exc)
+            # A C library (lxml) that cannot allocate reports its own error ("unknown error"), not
+            # MemoryError: an address space that reached the limit says what happened.
+            peak = _address_space("VmPeak:")
+            if limit is not None and peak is not None and peak >= limit - _NEAR_LIMIT:
+                reply = ("memory", None)
         try:
             conn.send(reply)
         except MemoryError:
@@ -99,12 +105,15 @@ def _serve(conn: Any, parent_pid: int, memory_bytes: int | None, preload: tuple[
             return  # a heap that ran out may be in any state: start afresh
 
 
-def _address_space() -> int | None:
-    """This process's virtual memory size (VmSize) in bytes, or None where /proc does not say."""
+_NEAR_LIMIT = 32 * 1024 * 1024  # bytes: a peak this close to the limit means an allocation was refused
+
+
+def _address_space(field: str = "VmSize:") -> int | None:
+    """This process's virtual memory size (VmSize, or VmPeak) in bytes, or None where /proc does not say."""
     try:
         with open("/proc/self/status", encoding="ascii", errors="replace") as f:
             for line in f:
-                if line.startswith("VmSize:"):
+                if line.startswith(field):
                     return int(line.split()[1]) * 1024
     except OSError:
         return None
