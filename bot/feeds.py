@@ -445,7 +445,7 @@ class FeedPoller:
                 reason = f"page refused: {exc}"
                 log.warning("feed entry %s: page refused: %s", entry.link, exc)
             except TimeoutError:
-                reason = f"page: no article within {seconds:g} s"
+                reason = f"page: no article within {seconds:.1f} s"
         if fallback is None:
             return f"{reason}; the feed gives no text either"
         log.info("feed entry %s: using the feed's own text (%s)", entry.link or entry.guid, reason)
