@@ -52,6 +52,11 @@ class TaskRefused(Exception):
     The message says which, for the log."""
 
 
+class PoolClosed(asyncio.CancelledError):
+    """The pool was closed (the bot is stopping): the task is abandoned, as if cancelled. Not a
+    refusal of the page, so nothing records it."""
+
+
 READY = "ready"
 _START_SECONDS = 120.0  # a worker's imports on a busy machine; not part of a task's budget
 
@@ -225,7 +230,7 @@ class KillablePool:
         """``fn(*args)`` in a worker; its result, or its own exception, or TaskRefused.
         ``fn``, its arguments and its result must be picklable (a module-level function)."""
         if self._closed:
-            raise TaskRefused("the bot is stopping")
+            raise PoolClosed("the bot is stopping")
         if self._slots is None:
             self._slots = asyncio.Semaphore(self.size)
         loop = asyncio.get_running_loop()
@@ -234,6 +239,9 @@ class KillablePool:
             worker = self._idle.pop() if self._idle else None
             if worker is None:
                 worker = await _in_thread(loop, self._start)
+                if self._closed:  # closed while it started
+                    worker.kill()
+                    raise PoolClosed("the bot is stopping")
             self._busy.add(worker)
             keep = False
             try:
@@ -246,7 +254,7 @@ class KillablePool:
                     raise TaskRefused(f"took more than {seconds:g} s; stopped") from None
                 except (EOFError, OSError):
                     if self._closed:
-                        raise TaskRefused("the bot is stopping") from None
+                        raise PoolClosed("the bot is stopping") from None
                     worker.process.join(1)
                     raise TaskRefused(f"its worker process died (exit code {worker.process.exitcode})") from None
                 if status == "memory":

@@ -16,7 +16,7 @@ import pytest
 from bot.library import Library, page_pool
 from bot.storage.articles import ArticleRepository
 from bot.storage.refusals import RefusalRepository
-from bot.workers import KillablePool, TaskRefused
+from bot.workers import KillablePool, PoolClosed, TaskRefused
 
 PARAGRAPH = (
     "The harbour board approved a new plan on Monday that will reshape the waterfront over the next decade, "
@@ -105,7 +105,7 @@ async def test_close_kills_a_running_task_at_once():
     assert pool.workers == 1
     started = time.monotonic()
     pool.close()
-    with pytest.raises(TaskRefused, match="stopping"):
+    with pytest.raises(PoolClosed, match="stopping"):
         await task
     assert time.monotonic() - started < 2
     assert pool.workers == 0
