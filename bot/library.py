@@ -97,6 +97,16 @@ def analyse_raw(raw: RawArticle) -> tuple[Article, Analysis]:
     return article, analyse(article)
 
 
+def read_and_analyse(
+    read: Callable[[], RawArticle], known: str | None
+) -> tuple[RawArticle, str, tuple[Article, Analysis] | None]:
+    """Read a file and analyse it unless its content hash is ``known`` (already analysed): one
+    task for a page worker."""
+    raw = read()
+    digest = content_hash(raw)
+    return raw, digest, None if digest == known else analyse_raw(raw)
+
+
 def analyse_file(path: Path) -> tuple[Article, Analysis]:
     """Read, parse and analyse one file outside any library (``python -m bot brief FILE``): the
     file named, not a symbolic link, which is refused as the library refuses it."""
@@ -590,7 +600,7 @@ class Library:
     ) -> Prepared | Exception:
         """Read a changed file and analyse it if its content is new: the slow part, run in
         worker threads or processes so that the event loop stays free and both cores work."""
-        rel, path, _stat, _row = item
+        rel, path, _stat, row = item
         try:
             loop = asyncio.get_running_loop()
             read = functools.partial(
@@ -598,10 +608,13 @@ class Library:
             )
             if os.path.splitext(rel)[1].lower() in HTML_SUFFIXES:
                 # Extracting a page is CPU work, and a hostile page could take hours or gigabytes:
-                # in a worker process that is killed when the page goes over its budget.
-                raw = await self.pages.run(read, seconds=self.page_seconds)
-            else:
-                raw = await asyncio.to_thread(read)
+                # in a worker process that is killed when the page goes over its budget. The same
+                # worker analyses it (one round trip, as fast as the analysis pool), unless its
+                # content is the row's, already analysed.
+                known = row.content_hash if row is not None and row.content_hash in analysed else None
+                raw, digest, result = await self.pages.run(read_and_analyse, read, known, seconds=self.page_seconds)
+                return Prepared(raw, digest, None if digest in analysed else result)
+            raw = await asyncio.to_thread(read)
             digest = content_hash(raw)
             if digest in analysed:
                 return Prepared(raw, digest, None)

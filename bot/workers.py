@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import multiprocessing
 import os
+import queue
 import threading
 import time
 import weakref
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -143,67 +144,58 @@ class _Worker:
         if not ready:
             raise TaskRefused(f"a worker process did not start (exit code {self.process.exitcode})")
 
-    def roundtrip(self, fn: Callable[..., Any], args: tuple[Any, ...]) -> tuple[str, Any]:
-        self.conn.send((fn, args))
-        return self.conn.recv()  # type: ignore[no-any-return]
-
     def kill(self) -> None:
         with contextlib.suppress(Exception):
             self.process.kill()
-        with contextlib.suppress(Exception):
-            self.conn.close()
 
     def reap(self) -> None:
         """Collect a killed worker's exit status (so it leaves no zombie); quick after kill()."""
         with contextlib.suppress(Exception):
             self.process.join(5)
+        with contextlib.suppress(Exception):
+            self.conn.close()
 
 
-def _in_thread(loop: asyncio.AbstractEventLoop, fn: Callable[[], T]) -> asyncio.Future[T]:
-    """Run ``fn`` in a daemon thread of its own: a daemon never holds up the interpreter's exit,
-    as a thread of an executor blocked on a worker's pipe would."""
-    future: asyncio.Future[T] = loop.create_future()
+@dataclass(eq=False)
+class _Job:
+    fn: Callable[..., Any]
+    args: tuple[Any, ...]
+    seconds: float
+    loop: asyncio.AbstractEventLoop
+    future: asyncio.Future[Any]
+    abandoned: bool = False  # the caller gave up (cancelled): stop the task at once
 
-    def settle(result: T | None, error: BaseException | None) -> None:
-        if future.done():
+
+def _settle(job: _Job, result: Any = None, error: BaseException | None = None) -> None:
+    """Hand an outcome to the awaiting task, from a dispatcher thread."""
+
+    def settle() -> None:
+        if job.future.done():
             return
         if error is not None:
-            future.set_exception(error)
+            job.future.set_exception(error)
         else:
-            future.set_result(result)  # type: ignore[arg-type]
+            job.future.set_result(result)
 
-    def run() -> None:
-        try:
-            result = fn()
-        except BaseException as exc:  # handed to the awaiting task
-            with contextlib.suppress(RuntimeError):  # the loop is closed: nobody waits any more
-                loop.call_soon_threadsafe(settle, None, exc)
-            return
-        with contextlib.suppress(RuntimeError):
-            loop.call_soon_threadsafe(settle, result, None)
-
-    threading.Thread(target=run, name="briefbot-page-wait", daemon=True).start()
-    return future
+    with contextlib.suppress(RuntimeError):  # the loop is closed: nobody waits any more
+        job.loop.call_soon_threadsafe(settle)
 
 
-def _kill_all(idle: list[_Worker], busy: set[_Worker]) -> None:
-    for worker in [*idle, *busy]:
+def _kill_all(live: set[_Worker]) -> None:
+    for worker in list(live):
         worker.kill()
-
-
-def _reap_later(pool: weakref.ref[KillablePool]) -> None:
-    alive = pool()
-    if alive is not None:
-        alive._reap_idle()
 
 
 class KillablePool:
     """At most ``size`` tasks at once, each in a worker process with a wall-time and memory budget.
 
-    Workers start when first needed and are kept for the next task; one idle for ``idle_seconds``
-    ends. A task over its time budget has its worker killed; over its memory budget, the worker
-    exits; either way :meth:`run` raises TaskRefused saying why, and the next task gets a fresh
-    worker. ``close()`` kills every worker at once (the bot's ``close()`` calls it)."""
+    Each of up to ``size`` dispatcher threads owns one worker process and feeds it tasks from a
+    shared queue, as ProcessPoolExecutor's manager thread does: a worker never waits for the event
+    loop between two tasks. A task over its time budget, or abandoned by its caller (cancelled), has
+    its worker killed; over its memory budget, the worker exits; :meth:`run` raises TaskRefused
+    saying why, and the dispatcher starts a fresh worker for its next task. A dispatcher idle for
+    ``idle_seconds`` ends with its worker. ``close()`` kills every worker at once (the bot's
+    ``close()`` calls it)."""
 
     def __init__(
         self,
@@ -218,92 +210,150 @@ class KillablePool:
         self.preload = preload
         self.idle_seconds = idle_seconds
         self._ctx = multiprocessing.get_context("spawn")
-        self._idle: list[_Worker] = []
+        self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._dispatchers = 0
+        self._waiting = 0  # jobs queued and not yet taken
+        self._live: set[_Worker] = set()
         self._busy: set[_Worker] = set()
-        self._slots: asyncio.Semaphore | None = None
         self._closed = False
         self.killed = 0  # workers killed over a budget, for tests and the log
         # A pool dropped without close() (a test's library) still ends its workers when collected.
-        weakref.finalize(self, _kill_all, self._idle, self._busy)
+        weakref.finalize(self, _kill_all, self._live)
 
     async def run(self, fn: Callable[..., T], *args: Any, seconds: float) -> T:
         """``fn(*args)`` in a worker; its result, or its own exception, or TaskRefused.
         ``fn``, its arguments and its result must be picklable (a module-level function)."""
         if self._closed:
             raise PoolClosed("the bot is stopping")
-        if self._slots is None:
-            self._slots = asyncio.Semaphore(self.size)
         loop = asyncio.get_running_loop()
-        async with self._slots:
-            self._reap_idle()
-            worker = self._idle.pop() if self._idle else None
-            if worker is None:
-                worker = await _in_thread(loop, self._start)
-                if self._closed:  # closed while it started
-                    worker.kill()
-                    raise PoolClosed("the bot is stopping")
-            self._busy.add(worker)
-            keep = False
-            try:
+        job = _Job(fn, args, seconds, loop, loop.create_future())
+        with self._lock:
+            self._waiting += 1
+            if self._dispatchers < min(self.size, self._waiting + len(self._busy)):
+                self._dispatchers += 1
+                threading.Thread(target=self._dispatch, name="briefbot-page-dispatch", daemon=True).start()
+        self._jobs.put(job)
+        try:
+            return await job.future  # type: ignore[no-any-return]
+        except asyncio.CancelledError:
+            job.abandoned = True
+            raise
+
+    def _dispatch(self) -> None:
+        """One dispatcher thread: take jobs, run each in this thread's worker, settle its future."""
+        worker: _Worker | None = None
+        try:
+            while True:
                 try:
-                    status, value = await asyncio.wait_for(
-                        _in_thread(loop, functools.partial(worker.roundtrip, fn, args)), seconds
-                    )
-                except TimeoutError:
-                    self.killed += 1
-                    raise TaskRefused(f"took more than {seconds:g} s; stopped") from None
-                except (EOFError, OSError):
+                    job = self._jobs.get(timeout=self.idle_seconds)
+                except queue.Empty:
+                    return
+                if job is None:
+                    return
+                with self._lock:
+                    self._waiting -= 1
+                if job.abandoned or job.future.done():
+                    continue
+                if self._closed:
+                    _settle(job, error=PoolClosed("the bot is stopping"))
+                    continue
+                if worker is None:
+                    try:
+                        worker = self._start()
+                    except TaskRefused as exc:
+                        _settle(job, error=exc)
+                        continue
+                worker = self._run(worker, job)
+        finally:
+            with self._lock:
+                self._dispatchers -= 1
+            if worker is not None:
+                self._end(worker)
+
+    def _run(self, worker: _Worker, job: _Job) -> _Worker | None:
+        """Run one job in ``worker``; the worker to keep for the next, or None when it was ended."""
+        if job.abandoned:  # its caller gave up while the worker started
+            return worker
+        self._busy.add(worker)
+        try:
+            try:
+                worker.conn.send((job.fn, job.args))
+                deadline = time.monotonic() + job.seconds
+                while not worker.conn.poll(min(0.05, max(0.0, deadline - time.monotonic()))):
                     if self._closed:
-                        raise PoolClosed("the bot is stopping") from None
-                    worker.process.join(1)
-                    raise TaskRefused(f"its worker process died (exit code {worker.process.exitcode})") from None
-                if status == "memory":
-                    self.killed += 1
-                    limit = (self.memory_bytes or 0) / 1_000_000
-                    raise TaskRefused(f"needed more than {limit:,.0f} MB of memory; stopped")
-                keep = True
-                if status == "error":
-                    raise value
-                return value  # type: ignore[no-any-return]
-            finally:
-                self._busy.discard(worker)
-                if keep and not self._closed:
-                    worker.idle_since = time.monotonic()
-                    self._idle.append(worker)
-                    loop.call_later(self.idle_seconds + 0.5, _reap_later, weakref.ref(self))
-                else:
-                    worker.kill()
-                    _in_thread(loop, worker.reap)
+                        raise PoolClosed("the bot is stopping")
+                    if job.abandoned:
+                        self._end(worker)
+                        return None
+                    if time.monotonic() >= deadline:
+                        self.killed += 1
+                        self._end(worker)
+                        _settle(job, error=TaskRefused(f"took more than {job.seconds:g} s; stopped"))
+                        return None
+                status, value = worker.conn.recv()
+            except PoolClosed as exc:
+                _settle(job, error=exc)
+                return None
+            except (EOFError, OSError):
+                if self._closed:
+                    _settle(job, error=PoolClosed("the bot is stopping"))
+                    return None
+                worker.process.join(0.5)
+                code = worker.process.exitcode
+                self._end(worker)
+                _settle(job, error=TaskRefused(f"its worker process died (exit code {code})"))
+                return None
+            except BaseException as exc:  # an argument that cannot be pickled, say
+                self._end(worker)
+                _settle(job, error=exc)
+                return None
+            if status == "memory":
+                self.killed += 1
+                self._end(worker)
+                limit = (self.memory_bytes or 0) / 1_000_000
+                _settle(job, error=TaskRefused(f"needed more than {limit:,.0f} MB of memory; stopped"))
+                return None
+            if status == "error":
+                _settle(job, error=value)
+            else:
+                _settle(job, result=value)
+            return worker
+        finally:
+            self._busy.discard(worker)
 
     def _start(self) -> _Worker:
         worker = _Worker(self._ctx, self.memory_bytes, self.preload)
+        with self._lock:
+            self._live.add(worker)
         try:
             worker.wait_ready()
         except BaseException:
-            worker.kill()
-            worker.reap()
+            self._end(worker)
             raise
         return worker
 
-    def _reap_idle(self) -> None:
-        now = time.monotonic()
-        stale = [w for w in self._idle if now - w.idle_since >= self.idle_seconds]
-        for worker in stale:
-            self._idle.remove(worker)
-            worker.kill()
-            worker.reap()
+    def _end(self, worker: _Worker) -> None:
+        worker.kill()
+        worker.reap()
+        with self._lock:
+            self._live.discard(worker)
 
     @property
     def workers(self) -> int:
         """Worker processes alive now (idle or busy)."""
-        return len(self._idle) + len(self._busy)
+        return len(self._live)
 
     def close(self) -> None:
-        """Kill every worker now; later tasks are refused. Safe to call more than once."""
+        """Kill every worker now; tasks running or queued end with PoolClosed. Safe to call twice."""
         self._closed = True
-        workers = [*self._idle, *self._busy]
-        self._idle.clear()
+        with self._lock:
+            workers = list(self._live)
+            self._live.clear()
+            dispatchers = self._dispatchers
         for worker in workers:
             worker.kill()
+        for _ in range(dispatchers):
+            self._jobs.put(None)
         for worker in workers:
             worker.reap()
