@@ -119,7 +119,7 @@ class BriefBot(commands.Bot):
             log.info("library ready: %d articles (%d skipped)", len(self.library.articles), len(report.skipped))
         else:
             self._first_sync = first
-            first.add_done_callback(_first_sync_done)
+            first.add_done_callback(self._first_sync_done)
             log.info(
                 "library ready with %d articles; the first sync goes on in the background", len(self.library.articles)
             )
@@ -131,6 +131,19 @@ class BriefBot(commands.Bot):
             self._poller = asyncio.create_task(self._poll_library(), name="briefbot-library-poll")
             self._feed_task = asyncio.create_task(self._poll_feeds(), name="briefbot-feed-poll")
             self.deliveries.start()  # posts whatever is pending, including what a crash left
+
+    def _first_sync_done(self, task: asyncio.Future[Any]) -> None:
+        """The first sync, finished in the background: its outcome logged, its deliveries posted."""
+        if task.cancelled():
+            return
+        error = task.exception()
+        if error is not None:
+            log.error("the first library sync failed", exc_info=error)
+            return
+        report = task.result()
+        log.info("the first library sync finished: %d added, %d skipped", len(report.added), len(report.skipped))
+        if report.queued and self._poll:
+            self.deliveries.wake()
 
     async def close(self) -> None:
         if hasattr(self, "library"):
@@ -279,20 +292,6 @@ class BriefBot(commands.Bot):
             log.error("error %s in /%s", error_id, command, exc_info=original)
             message = f"Sorry, something went wrong on my side (error id `{error_id}`). It has been logged."
         await send_ephemeral(interaction, message)
-
-
-def _first_sync_done(task: asyncio.Future[Any]) -> None:
-    if task.cancelled():
-        return
-    error = task.exception()
-    if error is not None:
-        log.error("the first library sync failed", exc_info=error)
-    else:
-        log.info(
-            "the first library sync finished: %d added, %d skipped",
-            len(task.result().added),
-            len(task.result().skipped),
-        )
 
 
 async def send_ephemeral(interaction: discord.Interaction, message: str) -> None:
