@@ -50,6 +50,7 @@ EXTENSIONS = (
 
 LAG_WARNING = 0.1  # seconds
 FEED_CHECK_SECONDS = 30.0  # the feeds table is read at least this often, so `briefbot feeds add` is seen soon
+STARTUP_SYNC_SECONDS = 5.0  # the longest start-up waits for the first library sync
 
 
 class TokenRejected(Exception):
@@ -88,6 +89,8 @@ class BriefBot(commands.Bot):
         self._poller: asyncio.Task[None] | None = None
         self._feed_task: asyncio.Task[None] | None = None
         self._lag_watch: asyncio.Task[None] | None = None
+        self._first_sync: asyncio.Future[Any] | None = None
+        self.startup_sync_seconds = STARTUP_SYNC_SECONDS
         self.max_loop_lag = 0.0  # seconds: the longest the event loop was seen blocked
         self.setup_started = False  # Discord answered and the bot's own start-up began
         self.tree.on_error = self.on_app_command_error
@@ -110,8 +113,21 @@ class BriefBot(commands.Bot):
             log.info("feed %s removed: no longer in BRIEFBOT_FEEDS", url)
         self.fetcher = Fetcher(allow_private=self.settings.feeds_allow_private)
         self.feed_poller = FeedPoller(self.feeds, self.library, self.fetcher)
-        report = await self.library.sync()
-        log.info("library ready: %d articles (%d skipped)", len(self.library.articles), len(report.skipped))
+        # The first sync is waited for a few seconds at most: a folder of pages slow to extract (each
+        # within its budget, bot.library.PAGE_SECONDS) must not keep the bot from answering with the
+        # articles the database already holds. The sync goes on in the background, holding the
+        # library's lock, so the first poll waits for it.
+        first = asyncio.ensure_future(self.library.sync())
+        done, _ = await asyncio.wait({first}, timeout=self.startup_sync_seconds)
+        if first in done:
+            report = first.result()
+            log.info("library ready: %d articles (%d skipped)", len(self.library.articles), len(report.skipped))
+        else:
+            self._first_sync = first
+            first.add_done_callback(self._first_sync_done)
+            log.info(
+                "library ready with %d articles; the first sync goes on in the background", len(self.library.articles)
+            )
         for name in self._extensions:
             await self.load_extension(name)
         if self._auto_sync:
@@ -130,12 +146,29 @@ class BriefBot(commands.Bot):
         answers.install(self)
         await super().login(token)
 
+    def _first_sync_done(self, task: asyncio.Future[Any]) -> None:
+        """The first sync, finished in the background: its outcome logged, its deliveries posted."""
+        if task.cancelled():
+            return
+        error = task.exception()
+        if error is not None:
+            log.error("the first library sync failed", exc_info=error)
+            return
+        report = task.result()
+        log.info("the first library sync finished: %d added, %d skipped", len(report.added), len(report.skipped))
+        if report.queued and self._poll:
+            self.deliveries.wake()
+
     async def close(self) -> None:
-        """Stop the polls and the delivery worker, close the fetcher and the connection to Discord,
-        and always close the database last (whatever failed before it)."""
+        """Kill the page workers, stop the polls and the delivery worker, close the fetcher and the
+        connection to Discord, and always close the database last (whatever failed before it)."""
         try:
+            if hasattr(self, "library"):
+                self.library.close()  # page workers killed now: a page being extracted holds nothing up
             if self._lag_watch is not None:
                 self._lag_watch.cancel()
+            if self._first_sync is not None:
+                self._first_sync.cancel()
             if hasattr(self, "deliveries"):
                 await self.deliveries.stop()
             for task in (self._poller, self._feed_task):

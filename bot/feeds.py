@@ -12,6 +12,15 @@ A feed's first good poll brings its back catalogue into the library without post
 subscription never floods a channel with old articles; items that appear after it are posted.
 A failure (network, HTTP status, size, time, not a feed) pushes the next poll back, doubling the
 interval each time up to MAX_BACKOFF; MAX_FAILURES in a row disable the feed, with the reason.
+
+One feed never holds up another: due feeds are polled at the same time (FEEDS_AT_ONCE), each fetching
+PAGES_PER_FEED pages at once (PAGES_AT_ONCE in all, which bounds the page bytes in memory), and each
+poll has a time budget (POLL_SECONDS); entries it did not reach wait for the next poll. A page has its
+own budget (PAGE_SECONDS to fetch it and extract its article, which runs in a worker process of
+bot.workers.KillablePool with the library's time and memory limits). An entry whose page failed and
+whose feed gives no text is recorded (bot.storage.refusals) and tried again after the feed's interval,
+doubling each time: not every poll, and not at once after a restart. A poll whose new entries all
+failed counts as a failure of the feed, like an unreachable feed.
 """
 
 from __future__ import annotations
@@ -28,7 +37,9 @@ from bot.fetch import Fetcher, FetchError
 from bot.library import Library
 from bot.loaders import ArticleFileError, RawArticle
 from bot.storage.feeds import Feed, FeedRepository
+from bot.storage.refusals import RefusalRepository
 from bot.text import normalise
+from bot.workers import KillablePool, TaskRefused
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +48,11 @@ MAX_PAGE_BYTES = 5_000_000  # bot.web refuses larger pages too
 MAX_ITEMS_PER_POLL = 50  # the newest entries of a feed considered at each poll
 MAX_FAILURES = 5  # consecutive failures that disable a feed
 MAX_BACKOFF = 24 * 3600.0  # seconds
-PAGES_AT_ONCE = 4
+PAGES_AT_ONCE = 4  # pages fetched or extracted at once, all feeds together
+PAGES_PER_FEED = 2  # of which one feed's
+FEEDS_AT_ONCE = 4
+PAGE_SECONDS = 60.0  # to fetch one entry's page and extract its article
+POLL_SECONDS = 300.0  # one feed's poll, its pages included
 FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 _TRACKING = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid")
@@ -168,13 +183,16 @@ class PollResult:
     added: list[str] = field(default_factory=list)  # new article ids
     duplicates: int = 0  # new entries whose article was already known (link or content)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (entry, reason)
+    waiting: int = 0  # entries whose page failed before, waiting for their retry time
+    deferred: int = 0  # entries the poll's time budget did not reach: read at the next poll
     queued: int = 0  # deliveries queued for subscribed channels
     error: str | None = None
     disabled: str | None = None  # the reason, when this poll disabled the feed
 
 
 class FeedPoller:
-    """Polls the feeds that are due. One poll at a time; pages are fetched a few at once."""
+    """Polls the feeds that are due, a few at once, each within its time budget; pages are
+    fetched a few at once and extracted in worker processes (the library's, unless ``pages``)."""
 
     def __init__(
         self,
@@ -186,6 +204,12 @@ class FeedPoller:
         max_failures: int = MAX_FAILURES,
         max_feed_bytes: int = MAX_FEED_BYTES,
         max_page_bytes: int = MAX_PAGE_BYTES,
+        pages: KillablePool | None = None,
+        page_seconds: float = PAGE_SECONDS,
+        poll_seconds: float = POLL_SECONDS,
+        pages_at_once: int = PAGES_AT_ONCE,
+        pages_per_feed: int = PAGES_PER_FEED,
+        feeds_at_once: int = FEEDS_AT_ONCE,
     ) -> None:
         self.repo = repo
         self.library = library
@@ -194,19 +218,29 @@ class FeedPoller:
         self.max_failures = max_failures
         self.max_feed_bytes = max_feed_bytes
         self.max_page_bytes = max_page_bytes
+        self.pages = pages if pages is not None else library.pages
+        self.page_seconds = page_seconds
+        self.poll_seconds = poll_seconds
+        self.pages_per_feed = pages_per_feed
+        self.feeds_at_once = feeds_at_once
+        self.refusals = RefusalRepository(repo.db)
         self._lock = asyncio.Lock()
+        self._page_slots = asyncio.Semaphore(pages_at_once)
 
     async def poll_due(self) -> list[PollResult]:
         """Poll every enabled feed whose time has come; a failing feed never stops the others."""
         async with self._lock:
-            results = []
-            for feed in await self.repo.due(self.clock()):
-                try:
-                    results.append(await self._poll(feed))
-                except Exception as exc:  # a bug must not stop the poller: count it as the feed's failure
-                    log.exception("feed %s: unexpected error", feed.url)
-                    results.append(await self._failed(feed, f"internal error ({type(exc).__name__})"))
-            return results
+            slots = asyncio.Semaphore(self.feeds_at_once)
+
+            async def poll(feed: Feed) -> PollResult:
+                async with slots:
+                    try:
+                        return await self._poll(feed)
+                    except Exception as exc:  # a bug must not stop the poller: count it as the feed's failure
+                        log.exception("feed %s: unexpected error", feed.url)
+                        return await self._failed(feed, f"internal error ({type(exc).__name__})")
+
+            return list(await asyncio.gather(*(poll(feed) for feed in await self.repo.due(self.clock()))))
 
     async def _poll(self, feed: Feed) -> PollResult:
         try:
@@ -232,20 +266,41 @@ class FeedPoller:
         except (FetchError, FeedError) as exc:
             return await self._failed(feed, str(exc))
         result = PollResult(feed.url, entries=len(parsed.entries))
-        await self._take(feed, parsed, result)
-        # With entries skipped (a page that failed and no text in the feed), the validators are not
-        # kept: the next poll reads the whole feed again and retries them, instead of getting a 304.
-        retry = bool(result.skipped)
+        attempted = await self._take(feed, parsed, result)
+        # With entries skipped (a page that failed and no text in the feed), waiting or deferred, the
+        # validators are not kept: a later poll reads the whole feed again and retries them, instead
+        # of getting a 304.
+        retry = bool(result.skipped or result.waiting or result.deferred)
+        # New entries that all failed (slow, hostile or missing pages, and no text in the feed) count
+        # as a failure of the feed: backed off, and disabled after max_failures, like a broken feed.
+        failing = attempted > 0 and len(result.skipped) >= attempted and not result.added
+        error = f"{len(result.skipped)} new entries failed; the first: {result.skipped[0][1]}" if failing else None
+        failures = feed.failures + 1 if failing else 0
+        delay = min(feed.interval * 2**failures, MAX_BACKOFF) if failing else feed.interval
         await self.repo.succeeded(
             feed.id,
-            next_poll=self.clock() + feed.interval,
+            next_poll=self.clock() + delay,
             etag=None if retry else resp.etag,
             last_modified=None if retry else resp.last_modified,
             title=parsed.title,
             primed=True,
+            error=error,
         )
         for entry, reason in result.skipped:
             log.warning("feed %s: skipped %s: %s", feed.url, entry, reason)
+        if error is not None:
+            result.error = error
+            if failures >= self.max_failures:
+                result.disabled = f"{failures} failures in a row; the last: {error}"
+                await self.repo.disable(feed.id, result.disabled)
+                log.error(
+                    "feed %s disabled: %s (`briefbot feeds add %s` enables it again)",
+                    feed.url,
+                    result.disabled,
+                    feed.url,
+                )
+            else:
+                log.warning("feed %s: %s (failure %d; next try in %.0f s)", feed.url, error, failures, delay)
         if result.added:
             log.info(
                 "feed %s: %d new articles%s",
@@ -268,10 +323,13 @@ class FeedPoller:
             log.warning("feed %s: %s (failure %d; next try in %.0f s)", feed.url, error, failures, delay)
         return PollResult(feed.url, error=error, disabled=disable)
 
-    async def _take(self, feed: Feed, parsed: ParsedFeed, result: PollResult) -> None:
-        """Bring the entries not seen before into the library, oldest first."""
+    async def _take(self, feed: Feed, parsed: ParsedFeed, result: PollResult) -> int:
+        """Bring the entries not seen before into the library, oldest first; the number of entries
+        whose article was looked for (not waiting for a retry, reached within the poll's budget)."""
         fresh: list[tuple[Entry, str | None]] = []
         links: set[str] = set()
+        refused = await self.refusals.with_prefix(f"feed:{feed.id}:")
+        now = self.clock()
         for entry in reversed(parsed.entries[:MAX_ITEMS_PER_POLL]):
             link = normalise_link(entry.link)
             if entry.guid and await self.repo.item_by_guid(feed.id, entry.guid):
@@ -293,15 +351,23 @@ class FeedPoller:
                 continue
             if link:
                 links.add(link)
+            refusal = refused.get(_refusal_key(feed, entry, link))
+            if refusal is not None and refusal.retry_at > now:
+                result.waiting += 1
+                continue
             fresh.append((entry, link))
         if not fresh:
-            return
-        slots = asyncio.Semaphore(PAGES_AT_ONCE)
+            return 0
+        slots = asyncio.Semaphore(self.pages_per_feed)
+        deadline = time.monotonic() + self.poll_seconds
 
-        async def article(entry: Entry) -> RawArticle | str:
-            async with slots:
+        async def article(entry: Entry) -> RawArticle | str | None:
+            async with slots, self._page_slots:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return None  # the poll's time is up: the next poll reads it
                 try:
-                    return await self._article(entry, parsed.title)
+                    return await self._article(entry, parsed.title, min(self.page_seconds, left))
                 except Exception as exc:  # an extraction bug must not stop the other entries
                     log.error("feed %s: could not read %s", feed.url, entry.link or entry.guid, exc_info=exc)
                     return f"could not be read ({type(exc).__name__})"
@@ -312,9 +378,18 @@ class FeedPoller:
         hashes: set[str] = set()
         for (entry, link), raw in zip(fresh, articles, strict=True):
             name = entry.link or entry.guid or entry.title or "an entry"
-            if isinstance(raw, str):
-                result.skipped.append((name, raw))
+            key = _refusal_key(feed, entry, link)
+            if raw is None:
+                result.deferred += 1
                 continue
+            if isinstance(raw, str):
+                refusal = await self.refusals.refuse(key, raw, now=self.clock(), base=feed.interval, cap=MAX_BACKOFF)
+                wait = refusal.retry_at - self.clock()
+                result.skipped.append((name, raw))
+                log.info("feed %s: %s tried again in %.0f s (refusal %d)", feed.url, name, wait, refusal.failures)
+                continue
+            if key in refused:
+                await self.refusals.forget(key)
             digest = text_hash(raw)
             known = await self.repo.item_by_hash(digest)
             if known is not None or digest in hashes:  # the same text under a new guid and link
@@ -334,24 +409,28 @@ class FeedPoller:
             if not new:
                 result.duplicates += 1
 
+        attempted = len(fresh) - result.deferred
         if not raws:
-            return
+            return attempted
         report = await self.library.add_raws(raws, deliver=feed.primed, record=record)
         result.added = report.added
         result.queued = report.queued
         result.skipped.extend(report.skipped)
+        return attempted
 
-    async def _article(self, entry: Entry, feed_title: str | None) -> RawArticle | str:
-        """The entry's article from its page, else from the feed; a string saying why when neither has one."""
+    async def _article(self, entry: Entry, feed_title: str | None, seconds: float) -> RawArticle | str:
+        """The entry's article from its page (within ``seconds``), else from the feed; a string saying
+        why when neither has one."""
         fallback = entry_raw(entry, feed_title)
         reason = "no link"
         if entry.link:
             try:
-                page = await self.fetcher.get(entry.link, max_bytes=self.max_page_bytes, accept=PAGE_ACCEPT)
-                kind = page.content_type.split(";")[0].strip().lower()
-                if kind and kind not in ("text/html", "application/xhtml+xml"):
-                    raise ArticleFileError(f"not a web page ({kind})")
-                raw = await asyncio.to_thread(_from_page, page.body, page.url)
+                async with asyncio.timeout(seconds):
+                    page = await self.fetcher.get(entry.link, max_bytes=self.max_page_bytes, accept=PAGE_ACCEPT)
+                    kind = page.content_type.split(";")[0].strip().lower()
+                    if kind and kind not in ("text/html", "application/xhtml+xml"):
+                        raise ArticleFileError(f"not a web page ({kind})")
+                    raw = await self.pages.run(_from_page, page.body, page.url, seconds=self.library.page_seconds)
                 return replace(
                     raw,
                     title=raw.title or entry.title,
@@ -362,10 +441,19 @@ class FeedPoller:
                 )
             except (FetchError, ArticleFileError) as exc:
                 reason = f"page: {exc}"
+            except TaskRefused as exc:
+                reason = f"page refused: {exc}"
+                log.warning("feed entry %s: page refused: %s", entry.link, exc)
+            except TimeoutError:
+                reason = f"page: no article within {seconds:.1f} s"
         if fallback is None:
             return f"{reason}; the feed gives no text either"
         log.info("feed entry %s: using the feed's own text (%s)", entry.link or entry.guid, reason)
         return fallback
+
+
+def _refusal_key(feed: Feed, entry: Entry, link: str | None) -> str:
+    return f"feed:{feed.id}:{entry.guid or link or entry.title or ''}"
 
 
 def _from_page(body: bytes, url: str) -> RawArticle:

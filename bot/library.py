@@ -39,12 +39,19 @@ from bot.models import Analysis, Article, Brief, Quote
 from bot.parsing import article_id, content_hash, parse_article
 from bot.search import SearchQuery, combine, highlight, parse_query, speaker_filter
 from bot.storage.articles import ArticleRepository, ArticleRow
+from bot.storage.refusals import RETRY_BASE, Refusal, RefusalRepository
 from bot.storage.subscriptions import Subscription, SubscriptionRepository
 from bot.text import fold, slugify
 from bot.titles import TitleIndex
-from bot.workers import exit_with_parent
+from bot.workers import KillablePool, TaskRefused, exit_with_parent
 
 log = logging.getLogger(__name__)
+
+# A page's budget in its worker: wall time (most pages take well under a second; trafilatura's time
+# grows faster than the page on some markup: 500 KB of links takes 12 s, 5 MB over 10 minutes) and
+# memory beyond the worker's own (a plain 5 MB page needs about 130 MB).
+PAGE_SECONDS = 30.0
+PAGE_MEMORY_BYTES = 512 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +97,16 @@ def analyse_raw(raw: RawArticle) -> tuple[Article, Analysis]:
     return article, analyse(article)
 
 
+def read_and_analyse(
+    read: Callable[[], RawArticle], known: str | None
+) -> tuple[RawArticle, str, tuple[Article, Analysis] | None]:
+    """Read a file and analyse it unless its content hash is ``known`` (already analysed): one
+    task for a page worker."""
+    raw = read()
+    digest = content_hash(raw)
+    return raw, digest, None if digest == known else analyse_raw(raw)
+
+
 def analyse_file(path: Path, folder: Path | None = None) -> tuple[Article, Analysis]:
     """Read, parse and analyse one file outside any library (``python -m bot brief FILE``): the
     file named, not a symbolic link, which is refused as the library refuses it. With ``folder``,
@@ -122,11 +139,22 @@ class Library:
         *,
         max_bytes: int = MAX_FILE_BYTES,
         subscriptions: SubscriptionRepository | None = None,
+        pages: KillablePool | None = None,
+        page_seconds: float = PAGE_SECONDS,
+        retry_base: float = RETRY_BASE,
     ) -> None:
         self.repo = repo
         self.subscriptions = subscriptions
         self.folder = folder
         self.max_bytes = max_bytes
+        # Web pages (.html files here, feed entries' pages in bot.feeds) are extracted in these
+        # workers, each page within ``page_seconds`` and PAGE_MEMORY_BYTES; over either, the page is
+        # refused and recorded, and tried again after ``retry_base`` seconds, doubling each time.
+        self.pages = pages if pages is not None else page_pool()
+        self.page_seconds = page_seconds
+        self.retry_base = retry_base
+        self.refusals = RefusalRepository(repo.db)
+        self._refused: dict[str, Refusal] | None = None  # file refusals by key, read at the first sync
         self._rows: tuple[ArticleRow, ...] = ()
         self._loaded = False
         self._analysed: set[str] | None = None  # content hashes with a cached analysis
@@ -142,6 +170,10 @@ class Library:
         self._full_scan_cost = 0.0  # seconds
         self._settled = False  # the last sync stored all it found: an unchanged scan means no change
         self._unchanged = 0  # files the last comparison found unchanged
+
+    def close(self) -> None:
+        """Stop the page workers at once (a page being extracted is abandoned); the bot's close() calls it."""
+        self.pages.close()
 
     # --- reading ----------------------------------------------------------------------------
 
@@ -343,6 +375,15 @@ class Library:
         # What is known comes from memory, not the database. The scan and the comparison run in a
         # thread: at 100,000 files either would hold the event loop for a noticeable time.
         missing, changed, report.unchanged = await asyncio.to_thread(self._changes, self._rows, analysed, settled)
+        if self._refused is None:
+            self._refused = await self.refusals.with_prefix("file:")
+        if self._refused:  # a page refused over its budget waits for its retry time, unless the file changed
+            now = time.time()
+            waiting = [c for c in changed if self._waiting(c, now)]
+            if waiting:
+                log.debug("library: %d refused pages wait for their retry time", len(waiting))
+                held = {id(c) for c in waiting}
+                changed = [c for c in changed if id(c) not in held]
         executor = _analysis_pool() if len(changed) >= PROCESS_POOL_THRESHOLD else None
         subscribed = await self.subscriptions.active() if self.subscriptions is not None and changed else []
         chunks = [changed[start : start + CHUNK] for start in range(0, len(changed), CHUNK)]
@@ -373,6 +414,15 @@ class Library:
         await self.repo.retire(gone)
         report.retired.extend(gone)
         return report
+
+    def _waiting(self, item: Changed, now: float) -> bool:
+        rel, _path, stat, _row = item
+        refusal = (self._refused or {}).get("file:" + rel)
+        return (
+            refusal is not None
+            and (refusal.file_size, refusal.file_mtime_ns) == (stat.st_size, stat.st_mtime_ns)
+            and refusal.retry_at > now
+        )
 
     def _changes(
         self, rows: tuple[ArticleRow, ...], analysed: set[str], settled: bool
@@ -551,22 +601,27 @@ class Library:
     ) -> Prepared | Exception:
         """Read a changed file and analyse it if its content is new: the slow part, run in
         worker threads or processes so that the event loop stays free and both cores work."""
-        rel, _path, _stat, _row = item
+        rel, _path, _stat, row = item
         try:
             loop = asyncio.get_running_loop()
             # Opened from the folder one name at a time: no link below it is followed (bot/loaders.py).
             read = functools.partial(
                 read_article_file, Path(rel), max_bytes=self.max_bytes, source_path=rel, folder=self.folder
             )
-            if executor is not None and os.path.splitext(rel)[1].lower() in HTML_SUFFIXES:
-                raw = await loop.run_in_executor(executor, read)  # extracting a page is CPU work, like analysis
-            else:
-                raw = await asyncio.to_thread(read)
+            if os.path.splitext(rel)[1].lower() in HTML_SUFFIXES:
+                # Extracting a page is CPU work, and a hostile page could take hours or gigabytes:
+                # in a worker process that is killed when the page goes over its budget. The same
+                # worker analyses it (one round trip, as fast as the analysis pool), unless its
+                # content is the row's, already analysed.
+                known = row.content_hash if row is not None and row.content_hash in analysed else None
+                raw, digest, result = await self.pages.run(read_and_analyse, read, known, seconds=self.page_seconds)
+                return Prepared(raw, digest, None if digest in analysed else result)
+            raw = await asyncio.to_thread(read)
             digest = content_hash(raw)
             if digest in analysed:
                 return Prepared(raw, digest, None)
             return Prepared(raw, digest, await loop.run_in_executor(executor, analyse_raw, raw))
-        except ArticleFileError as exc:
+        except (ArticleFileError, TaskRefused) as exc:
             return exc
         except Exception as exc:  # a parser bug must not stop the rest of the library loading
             log.error("failed to analyse %s", rel, exc_info=exc)
@@ -581,6 +636,24 @@ class Library:
         report: SyncReport,
     ) -> None:
         rel, _path, stat, row = item
+        key = "file:" + rel
+        if isinstance(outcome, TaskRefused):
+            refusal = await self.refusals.refuse(
+                key,
+                str(outcome),
+                now=time.time(),
+                base=self.retry_base,
+                file_size=stat.st_size,
+                file_mtime_ns=stat.st_mtime_ns,
+            )
+            if self._refused is not None:
+                self._refused[key] = refusal
+            wait = refusal.retry_at - time.time()
+            note = f"refusal {refusal.failures}; next try in {wait:.0f} s"
+            report.skipped.append((rel, f"page refused: {outcome} ({note})"))
+            return
+        if self._refused and self._refused.pop(key, None) is not None:
+            await self.refusals.forget(key)
         if isinstance(outcome, ArticleFileError):
             report.skipped.append((rel, str(outcome)))
             return
@@ -693,6 +766,14 @@ FULL_SCAN_SECONDS = 300.0
 # sync analyses in worker processes (one per core) rather than threads.
 CHUNK = 32
 PROCESS_POOL_THRESHOLD = 32
+
+
+def page_pool(memory_bytes: int | None = PAGE_MEMORY_BYTES) -> KillablePool:
+    """Workers for page extraction: one per core (up to 4), so at most that many pages are in
+    memory at once, each within ``memory_bytes``."""
+    return KillablePool(
+        max(1, min(os.cpu_count() or 1, 4)), memory_bytes=memory_bytes, preload=("bot.web", "trafilatura")
+    )
 
 
 def _analysis_pool() -> concurrent.futures.ProcessPoolExecutor:

@@ -153,7 +153,7 @@ def parse_article_bytes(
     if suffix.lower() in HTML_SUFFIXES:
         from bot.web import raw_from_html  # imported here: bot.web imports this module
 
-        return raw_from_html(data, None, source_path=source_path, max_bytes=limit)
+        return raw_from_html(data, None, source_path=source_path, max_bytes=limit, max_text_bytes=max_bytes)
     text = decode(data)
     if not text.strip():
         raise ArticleFileError("empty file")

@@ -40,6 +40,14 @@ if TYPE_CHECKING:
     from lxml.html import HtmlElement
 
 MAX_HTML_BYTES = 5_000_000
+MAX_TEXT_BYTES = 2_000_000  # an article's text, UTF-8: what a text file may hold (bot.loaders.MAX_FILE_BYTES)
+# What makes author-finding cost more than linear is bounded: a byline names a few people, not
+# thousands. trafilatura's author normalisation is cubic in the names it is given, and reads JSON-LD
+# and meta tags itself, so the page's tree is trimmed to these bounds before trafilatura sees it.
+MAX_AUTHORS = 20  # author values considered from JSON-LD, and author meta tags
+MAX_NAMES_PER_VALUE = 20  # names read from one value ("A, B, C, ..." in one meta tag)
+MAX_JSON_ITEMS = 100  # items of any one list in a JSON-LD block
+MAX_META_CHARS = 1_000  # an author meta tag's content (20 names fit in 500)
 MIN_WORDS = 5  # less is a menu or a button ("Home"), not an article
 AUTHOR_SEPARATOR = "; "  # several authors in RawArticle.author; bot.parsing splits on it first
 
@@ -54,17 +62,27 @@ class Page:
 
 
 def raw_from_html(
-    html: str | bytes, url: str | None = None, *, source_path: str | None = None, max_bytes: int = MAX_HTML_BYTES
+    html: str | bytes,
+    url: str | None = None,
+    *,
+    source_path: str | None = None,
+    max_bytes: int = MAX_HTML_BYTES,
+    max_text_bytes: int = MAX_TEXT_BYTES,
 ) -> RawArticle:
     """Extract the article from one page; raise ArticleFileError saying why when there is none.
 
     ``url`` is where the page came from (trafilatura resolves links with it; the page's canonical
     address, when it declares one, becomes the article's url)."""
-    return read_page(html, url, source_path=source_path, max_bytes=max_bytes).raw
+    return read_page(html, url, source_path=source_path, max_bytes=max_bytes, max_text_bytes=max_text_bytes).raw
 
 
 def read_page(
-    html: str | bytes, url: str | None = None, *, source_path: str | None = None, max_bytes: int = MAX_HTML_BYTES
+    html: str | bytes,
+    url: str | None = None,
+    *,
+    source_path: str | None = None,
+    max_bytes: int = MAX_HTML_BYTES,
+    max_text_bytes: int = MAX_TEXT_BYTES,
 ) -> Page:
     """Like :func:`raw_from_html`, keeping the author list and trafilatura's own author guess."""
     if len(html) > max_bytes:
@@ -95,6 +113,9 @@ def read_page(
         raise ArticleFileError("no article text found in the page")
 
     body = _paragraphs(doc.text)
+    size = len(body.encode("utf-8"))
+    if size > max_text_bytes:
+        raise ArticleFileError(f"article text too long ({size:,} bytes; the limit is {max_text_bytes:,})")
     title = _clean(doc.title)
     site = _clean(doc.sitename)
     page_url = _clean(doc.url) or url
@@ -222,6 +243,9 @@ def _read_jsonld(tree: HtmlElement, evidence: Evidence) -> None:
             continue
         data = _load_json(script.text)
         if data is not None:
+            data, trimmed = _bounded_json(data)
+            if trimmed:  # trafilatura reads the block too: give it the bounded one
+                script.text = json.dumps(data)
             nodes.extend(_json_nodes(data))
     by_id = {n["@id"]: n for n in nodes if isinstance(n.get("@id"), str)}
 
@@ -241,6 +265,8 @@ def _read_jsonld(tree: HtmlElement, evidence: Evidence) -> None:
         for value in _as_list(node.get("author") or node.get("creator")):
             if isinstance(value, dict) and set(value) <= {"@id", "@type"} and value.get("@id") in by_id:
                 value = by_id[value["@id"]]
+            if len(evidence.jsonld) + len(evidence.jsonld_orgs) >= MAX_AUTHORS:
+                break
             if isinstance(value, str):
                 evidence.jsonld.append(unescape(value))
             elif isinstance(value, dict):
@@ -284,6 +310,33 @@ def _json_nodes(data: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
                 yield from _json_nodes(data[key], depth + 1)
 
 
+def _bounded_json(data: Any, depth: int = 0) -> tuple[Any, bool]:
+    """JSON-LD with every list cut to MAX_JSON_ITEMS items and every author list to MAX_AUTHORS,
+    and whether anything was cut."""
+    if depth > 20:
+        return None, True
+    trimmed = False
+    if isinstance(data, list):
+        if len(data) > MAX_JSON_ITEMS:
+            data, trimmed = data[:MAX_JSON_ITEMS], True
+        out = []
+        for item in data:
+            item, cut = _bounded_json(item, depth + 1)
+            out.append(item)
+            trimmed = trimmed or cut
+        return out, trimmed
+    if isinstance(data, dict):
+        result = {}
+        for key, value in data.items():
+            if key in ("author", "creator") and isinstance(value, list) and len(value) > MAX_AUTHORS:
+                value, trimmed = value[:MAX_AUTHORS], True
+            value, cut = _bounded_json(value, depth + 1)
+            result[key] = value
+            trimmed = trimmed or cut
+        return result, trimmed
+    return data, False
+
+
 def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [] if value is None else [value]
 
@@ -302,11 +355,21 @@ _META_OWNER_KEYS = frozenset(
 
 def _read_meta(tree: HtmlElement, evidence: Evidence) -> None:
     labels: dict[str, str] = {}  # twitter:label1 "Written by" -> twitter:data1 "Jane Doe" (as WordPress writes)
+    authors = 0
+    dropped: list[HtmlElement] = []
     for meta in tree.iter("meta"):
         key = (meta.get("name") or meta.get("property") or meta.get("itemprop") or "").strip().lower()
         value = meta.get("content") or meta.get("value")  # some saved pages write value= for content=
         if not key or not value:
             continue
+        if _META_AUTHOR_KEY.search(key) or "author" in key:
+            authors += 1
+            if authors > MAX_AUTHORS:  # neither read here nor left for trafilatura
+                dropped.append(meta)
+                continue
+            if len(value) > MAX_META_CHARS:
+                value = _cut(value, MAX_META_CHARS)
+                meta.set("content" if meta.get("content") else "value", value)
         if key.startswith("twitter:label"):
             labels[key.removeprefix("twitter:label")] = value
             continue
@@ -326,6 +389,17 @@ def _read_meta(tree: HtmlElement, evidence: Evidence) -> None:
             evidence.meta.append(value)
         elif key in _META_OWNER_KEYS:
             evidence.owners.append(value)
+    for meta in dropped:
+        parent = meta.getparent()
+        if parent is not None:
+            parent.remove(meta)
+
+
+def _cut(value: str, limit: int) -> str:
+    """``value`` cut to ``limit`` characters, at the last separator of names before it."""
+    head = value[:limit]
+    at = max(head.rfind(c) for c in ",;|/&\n")
+    return head[:at] if at > 0 else head
 
 
 def _read_body(tree: HtmlElement, evidence: Evidence) -> None:
@@ -435,7 +509,8 @@ _SEPARATORS = re.compile(r"\s*(?:[;|·•/\n]|\s[-–—]\s|,(?!\s*(?:Jr|Sr)\b)|
 def byline_names(value: str, *, stop_words: frozenset[str] = frozenset()) -> list[str]:
     """The people a byline string names, cleaned: "By JANE DOE and John Roe, Staff Writers" ->
     ["Jane Doe", "John Roe"]. Roles, dates, addresses and handles are dropped."""
-    return _dedupe(n for part in _parts(value) if (n := person_name(part, stop_words=stop_words)))
+    parts = _parts(value)[:MAX_NAMES_PER_VALUE]
+    return _dedupe(n for part in parts if (n := person_name(part, stop_words=stop_words)))
 
 
 def _parts(value: str) -> list[str]:
@@ -549,14 +624,22 @@ def organisation_name(value: str, *, whole: bool = False, handle: bool = False) 
 
 
 def _dedupe(names: Iterable[str]) -> list[str]:
+    """Names with each person once, in order of first mention, in its fullest form.
+
+    Two names can be the same person only when their first and last words agree (see _same_person),
+    so each name is compared only with earlier names that share them: linear in the names, not
+    quadratic, for a page that lists thousands."""
     out: list[str] = []
     keys: list[tuple[str, ...]] = []
+    ends: dict[tuple[str, str], list[int]] = {}  # (first word, last word) -> positions in out
     for name in names:
         key = name_key(name)
         if not key:
             continue
-        same = next((i for i, k in enumerate(keys) if _same_person(k, key)), None)
+        same_ends = ends.setdefault((key[0], key[-1]), [])
+        same = next((i for i in same_ends if _same_person(keys[i], key)), None)
         if same is None:
+            same_ends.append(len(out))
             out.append(name)
             keys.append(key)
         elif len(key) > len(keys[same]):  # keep the fuller form: "Jane Q. Doe" over "Jane Doe"

@@ -187,12 +187,28 @@ class FeedRepository:
         last_modified: str | None,
         title: str | None,
         primed: bool,
+        error: str | None = None,
     ) -> None:
+        """A feed read and its entries taken. With ``error`` (its new entries all failed), the poll
+        still counts as a failure: one more in a row, with the reason."""
         now = utcnow()
         await self.db.execute(
             "UPDATE feeds SET next_poll = ?, etag = ?, last_modified = ?, title = COALESCE(?, title), "
-            "primed = primed OR ?, failures = 0, last_error = NULL, last_polled_at = ?, last_ok_at = ? WHERE id = ?",
-            (next_poll, etag, last_modified, title, int(primed), now, now, feed_id),
+            "primed = primed OR ?, failures = CASE WHEN ? IS NULL THEN 0 ELSE failures + 1 END, last_error = ?, "
+            "last_polled_at = ?, last_ok_at = CASE WHEN ? IS NULL THEN ? ELSE last_ok_at END WHERE id = ?",
+            (
+                next_poll,
+                etag,
+                last_modified,
+                title,
+                int(primed),
+                error,
+                error and error[:500],
+                now,
+                error,
+                now,
+                feed_id,
+            ),
         )
 
     async def failed(self, feed_id: int, error: str, *, next_poll: float, disable_reason: str | None) -> None:
@@ -203,6 +219,12 @@ class FeedRepository:
             "disabled_at = CASE WHEN ? IS NULL THEN disabled_at ELSE ? END, "
             "disabled_reason = COALESCE(?, disabled_reason) WHERE id = ?",
             (error[:500], next_poll, now, disable_reason, now, disable_reason, feed_id),
+        )
+
+    async def disable(self, feed_id: int, reason: str) -> None:
+        """Stop polling the feed until it is added again."""
+        await self.db.execute(
+            "UPDATE feeds SET disabled_at = ?, disabled_reason = ? WHERE id = ?", (utcnow(), reason, feed_id)
         )
 
     # --- the items ----------------------------------------------------------------------------

@@ -166,7 +166,9 @@ async def test_the_running_bot_answers_through_the_window_adapter(fake_discord, 
     try:
         await fake_discord.wait_until_ready(timeout=10)
         await fake_discord.wait_for(lambda: fake_discord.registered_commands(), timeout=10, what="the commands")
-        fake_discord.inject_fault("POST", "/interactions/{interaction_id}/{interaction_token}/callback", 502, processed=True)
+        fake_discord.inject_fault(
+            "POST", "/interactions/{interaction_id}/{interaction_token}/callback", 502, processed=True
+        )
         inter = await fake_discord.send_command("brief", options={"article": "strategic calculus"})
         await fake_discord.wait_for(lambda: inter.rejected, timeout=5, what="the retried callback")
         assert [(status, body["code"]) for status, body, _ in inter.rejected] == [(400, 40060)]

@@ -469,3 +469,105 @@ async def test_many_html_files_are_extracted_in_worker_processes(db, tmp_path, m
     report = await Library(ArticleRepository(db), folder).sync()
     assert used, "a process pool was used"
     assert len(report.added) == libmod.PROCESS_POOL_THRESHOLD and not report.skipped
+
+
+# --- inputs that would make author-finding cost more than linear ----------------------------------
+
+
+def _many_names(n: int) -> list[str]:
+    """``n`` distinct plausible names (most first names repeat, every surname differs)."""
+    firsts = ["Anna", "Ben", "Cara", "Dan", "Eve", "Finn", "Gail", "Hugo", "Ivy", "Jon", "Kai", "Lea"]
+    letters = "bcdfghklmnprstvz"
+    surnames = ("".join(letters[(i // 16**k) % 16] + "aeiou"[(i + k) % 5] for k in range(4)).title() for i in range(n))
+    return [f"{firsts[i % len(firsts)]} {s}" for i, s in enumerate(surnames)]
+
+
+def test_a_meta_tag_with_thousands_of_names_is_read_in_linear_time(monkeypatch):
+    """One meta tag listing 2,000 names: only the first MAX_NAMES_PER_VALUE are read, and the
+    de-duplication compares each name only with names of the same first and last word (it used to
+    compare every pair: 16,000 names took 48 s)."""
+    from bot import web
+
+    calls = 0
+    real = web._same_person
+
+    def counting(a, b):
+        nonlocal calls
+        calls += 1
+        return real(a, b)
+
+    monkeypatch.setattr(web, "_same_person", counting)
+    names = _many_names(2_000)
+    got = authors(page(head=f'<meta name="author" content="{", ".join(names)}">'))
+    assert got[:3] == names[:3]
+    assert len(got) <= web.MAX_NAMES_PER_VALUE
+    assert calls < 5_000, f"{calls:,} name comparisons for 2,000 names"
+
+
+def test_dedupe_is_linear_and_keeps_the_fuller_form(monkeypatch):
+    from bot import web
+
+    calls = 0
+    real = web._same_person
+
+    def counting(a, b):
+        nonlocal calls
+        calls += 1
+        return real(a, b)
+
+    monkeypatch.setattr(web, "_same_person", counting)
+    names = _many_names(3_000)
+    assert web._dedupe([*names, "Jane Doe", "Jane Q. Doe", names[0].upper()]) == [*names, "Jane Q. Doe"]
+    assert calls < 3 * len(names), f"{calls:,} comparisons for {len(names):,} names"
+
+
+def test_thousands_of_json_ld_authors_reach_neither_our_reader_nor_trafilatura_unbounded(monkeypatch):
+    """trafilatura normalises JSON-LD authors in time cubic in their number (1,000 took 11 s): the
+    page's tree is trimmed to MAX_AUTHORS before trafilatura reads it, and so is our evidence."""
+    import trafilatura.json_metadata as jm
+
+    from bot import web
+
+    seen = 0
+    real = jm.normalize_authors
+
+    def counting(current, author):
+        nonlocal seen
+        seen += 1
+        return real(current, author)
+
+    monkeypatch.setattr(jm, "normalize_authors", counting)
+    names = _many_names(400)
+    ld = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": TITLE,
+          "author": [{"@type": "Person", "name": n} for n in names]}  # fmt: skip
+    got = authors(page(head=f'<script type="application/ld+json">{json.dumps(ld)}</script>'))
+    assert got[:2] == names[:2] and len(got) <= web.MAX_AUTHORS
+    assert 0 < seen <= web.MAX_AUTHORS, f"trafilatura normalised {seen} author values"
+
+
+def test_thousands_of_author_meta_tags_are_bounded_for_trafilatura_too(monkeypatch):
+    import trafilatura.metadata as tm
+
+    from bot import web
+
+    seen = 0
+    real = tm.normalize_authors
+
+    def counting(current, author):
+        nonlocal seen
+        seen += 1
+        return real(current, author)
+
+    monkeypatch.setattr(tm, "normalize_authors", counting)
+    names = _many_names(300)
+    head = "".join(f'<meta name="author" content="{n}">' for n in names)
+    got = authors(page(head=head))
+    assert got[:2] == names[:2] and len(got) <= web.MAX_AUTHORS
+    assert 0 < seen <= web.MAX_AUTHORS, f"trafilatura normalised {seen} author values"
+
+
+def test_page_text_is_bounded_like_a_file_text():
+    body = "".join(f"<p>{p}</p>" for p in PARAGRAPHS * 40)
+    assert len(raw_from_html(page(body=body)).text) > 20_000
+    with pytest.raises(ArticleFileError, match="article text too long"):
+        raw_from_html(page(body=body), max_text_bytes=20_000)

@@ -26,6 +26,7 @@ class Route:
     delay: float = 0.0  # seconds before answering
     location: str | None = None  # for redirects
     stream: int = 0  # when set: this many bytes, chunked, with no Content-Length
+    drip: float = 0.0  # when set: the body sent 1 KB at a time, this many seconds apart (a slow-drip page)
 
 
 @dataclass
@@ -130,6 +131,18 @@ class FeedServer:
             )
         if unchanged:
             return web.Response(status=304, headers=validators)
+        if route.drip:
+            resp = web.StreamResponse(headers={"Content-Type": route.content_type})
+            resp.enable_chunked_encoding()
+            await resp.prepare(request)
+            try:
+                for start in range(0, len(route.body), 1024):
+                    await resp.write(route.body[start : start + 1024])
+                    await asyncio.sleep(route.drip)
+            except (ConnectionError, RuntimeError):
+                return resp  # the client gave up
+            await resp.write_eof()
+            return resp
         if route.stream:
             resp = web.StreamResponse(headers={"Content-Type": route.content_type})
             resp.enable_chunked_encoding()

@@ -1,0 +1,77 @@
+"""Pages refused over a budget (see migration 0008), and when each may be tried again."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import aiosqlite
+
+from bot.storage.articles import utcnow
+
+RETRY_BASE = 3600.0  # seconds before the first retry of a refused file; doubles each time
+MAX_RETRY = 7 * 24 * 3600.0
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    key: str
+    reason: str
+    failures: int
+    retry_at: float
+    file_size: int | None = None
+    file_mtime_ns: int | None = None
+
+
+def backoff(base: float, failures: int, cap: float = MAX_RETRY) -> float:
+    """Seconds to wait after ``failures`` refusals in a row: base, 2 base, 4 base, ... up to ``cap``."""
+    return float(min(base * 2 ** max(0, min(failures - 1, 30)), cap))
+
+
+class RefusalRepository:
+    def __init__(self, db: aiosqlite.Connection) -> None:
+        self.db = db
+
+    async def get(self, key: str) -> Refusal | None:
+        async with self.db.execute(
+            "SELECT key, reason, failures, retry_at, file_size, file_mtime_ns FROM refused_pages WHERE key = ?", (key,)
+        ) as cur:
+            row = await cur.fetchone()
+        return Refusal(*row) if row else None
+
+    async def with_prefix(self, prefix: str) -> dict[str, Refusal]:
+        """Every refusal whose key starts with ``prefix``, by key."""
+        async with self.db.execute(
+            "SELECT key, reason, failures, retry_at, file_size, file_mtime_ns FROM refused_pages "
+            "WHERE substr(key, 1, ?) = ?",
+            (len(prefix), prefix),
+        ) as cur:
+            return {r[0]: Refusal(*r) for r in await cur.fetchall()}
+
+    async def refuse(
+        self,
+        key: str,
+        reason: str,
+        *,
+        now: float,
+        base: float,
+        cap: float = MAX_RETRY,
+        file_size: int | None = None,
+        file_mtime_ns: int | None = None,
+    ) -> Refusal:
+        """Record one more refusal (a file that changed since the last starts again from one) and
+        return it with the time of the next try."""
+        before = await self.get(key)
+        same_version = before is not None and (before.file_size, before.file_mtime_ns) == (file_size, file_mtime_ns)
+        failures = before.failures + 1 if before is not None and same_version else 1
+        refusal = Refusal(key, reason[:500], failures, now + backoff(base, failures, cap), file_size, file_mtime_ns)
+        await self.db.execute(
+            "INSERT INTO refused_pages (key, reason, failures, retry_at, file_size, file_mtime_ns, refused_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET reason = excluded.reason, "
+            "failures = excluded.failures, retry_at = excluded.retry_at, file_size = excluded.file_size, "
+            "file_mtime_ns = excluded.file_mtime_ns, refused_at = excluded.refused_at",
+            (key, refusal.reason, failures, refusal.retry_at, file_size, file_mtime_ns, utcnow()),
+        )
+        return refusal
+
+    async def forget(self, key: str) -> None:
+        await self.db.execute("DELETE FROM refused_pages WHERE key = ?", (key,))
