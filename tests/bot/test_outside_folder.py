@@ -281,7 +281,10 @@ async def test_folder_swapped_back_and_forth_by_a_racing_thread(world, tmp_path,
     try:
         library = Library(ArticleRepository(db), folder)
         refused = stored = 0
-        for i in range(400):  # until the race has been lost often enough (about 30 syncs)
+        deadline = time.monotonic() + 60  # about 30 syncs alone; many more on a loaded machine
+        i = 0
+        while time.monotonic() < deadline:  # until the race has been caught often enough, both ways
+            i += 1
             # A new version of the real file every time, so every sync that lists it reads it again.
             fd = os.open("nested.txt", os.O_WRONLY | os.O_TRUNC, dir_fd=real)
             os.write(fd, f"Nested Article\n\nVersion {i} of a real article{'.' * (i % 50)}\n".encode())
