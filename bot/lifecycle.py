@@ -41,7 +41,7 @@ log = logging.getLogger(__name__)
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 STOP_DEADLINE = 8.0  # seconds from the signal to the end of the process, at most
 CLOSE_TIMEOUT = 3.0  # seconds for closing the connection to Discord (a dead network never answers)
-WORKER_GRACE = 1.0  # seconds a terminated worker process has to exit before it is killed
+WORKER_GRACE = 1.0  # seconds for killed worker processes to be collected
 THREAD_GRACE = 0.5  # seconds the threads still running at the end have to finish
 
 RETRY_FIRST = 1.0  # seconds: the first wait (at most; jitter takes up to half off every wait)
@@ -251,19 +251,16 @@ def _finish_tasks(loop: asyncio.AbstractEventLoop, timeout: float = CLOSE_TIMEOU
 
 
 def end_worker_processes(grace: float = WORKER_GRACE) -> None:
-    """Terminate this process's worker processes (the analysis pool's): a worker busy with a long
-    task would otherwise be waited for at exit, however long the task."""
+    """Kill this process's worker processes (the analysis and page pools'): a worker busy with a
+    long task would otherwise be waited for at exit, however long the task. They hold nothing
+    that needs a clean exit, and they ignore SIGTERM (see bot/__init__.py): SIGKILL."""
     children = multiprocessing.active_children()
     for child in children:
         with contextlib.suppress(Exception):
-            child.terminate()
+            child.kill()
     deadline = time.monotonic() + grace
     for child in children:
         child.join(max(0.0, deadline - time.monotonic()))
-        if child.is_alive():
-            with contextlib.suppress(Exception):
-                child.kill()
-                child.join(grace)
 
 
 def busy_threads() -> list[threading.Thread]:
