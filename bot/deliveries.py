@@ -103,9 +103,13 @@ class DeliveryWorker:
                 reason = permanent_failure(exc.status)
                 if reason is not None:
                     # Sent again it would be refused again, so it is not: the subscription waits for
-                    # someone to fix the cause and subscribe again (the post stays pending, and goes then).
+                    # someone to fix the cause and subscribe again. A channel gone or forbidden
+                    # (404, 403) keeps its post pending, to go then; a post Discord refused as a
+                    # message (any other 4xx) would be refused then too, so it is cancelled with
+                    # Discord's words, and the channel's other posts go when it is resumed.
                     if exc.status not in (403, 404):
                         reason = f"{reason}: {_refusal(exc)}"
+                        await repo.cancel(d.id, reason)
                     log.warning("pausing the subscription of channel %s: %s (%s)", d.channel_id, reason, exc)
                     await repo.pause(d.channel_id, reason)
                     return False

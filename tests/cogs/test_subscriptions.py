@@ -179,7 +179,8 @@ async def test_article_with_a_malformed_url_is_posted_without_the_link(fake_disc
 async def test_a_refused_post_pauses_and_is_not_retried(fake_discord, bot, articles_dir):
     """Discord refuses the post itself (400 Invalid Form Body, as for a malformed embed): sending it
     again would be refused again, so the subscription is paused with Discord's reason, shown by
-    /subscriptions, and nothing is sent again until someone subscribes again."""
+    /subscriptions, and that post is cancelled: subscribing again resumes the channel without
+    sending it again (it would be refused again, and pause the channel again), and new posts go."""
     bot.deliveries.base_delay = 0.05  # a retry, were there one, would come at once
     await subscribe(fake_discord)
     path = f"/channels/{fake_discord.channel_id}/messages"
@@ -202,11 +203,20 @@ async def test_a_refused_post_pauses_and_is_not_retried(fake_discord, bot, artic
     assert "Not a well formed URL" in sub.paused_reason
     _, data = await run(fake_discord, "subscriptions", user=fake_discord.mod)
     assert "paused: Discord refused the post (400): error 50035" in data["embeds"][0]["description"]
-    assert (await bot.subscriptions.counts()) == {"pending": 1}  # kept for when the cause is fixed
+    assert (await bot.subscriptions.counts()) == {"cancelled": 1}
     fake_discord.clear_faults()
-    await subscribe(fake_discord)  # fixed: subscribing again resumes, and the post goes
+    await subscribe(fake_discord)  # resumed: the refused post is not tried again
+    await asyncio.sleep(0.5)
+    assert len(fake_discord.requests_to("POST", path)) == 1
+    assert not (await bot.subscriptions.for_guild(fake_discord.guild_id))[0].paused
+    await add_file(bot, articles_dir, "opera.txt", OTHER)  # and the next article is posted
     await fake_discord.wait_for(lambda: posts(fake_discord, fake_discord.channel_id), timeout=5)
-    assert posts(fake_discord, fake_discord.channel_id) == ["Harbour Plan Approved"]
+    assert posts(fake_discord, fake_discord.channel_id) == ["Opera Season Opens"]
+    for _ in range(50):  # marked delivered just after Discord took it
+        if (await bot.subscriptions.counts()) == {"cancelled": 1, "delivered": 1}:
+            break
+        await asyncio.sleep(0.05)
+    assert (await bot.subscriptions.counts()) == {"cancelled": 1, "delivered": 1}
 
 
 @pytest.mark.parametrize("status", [503, 429, 401])
