@@ -250,6 +250,59 @@ async def test_folder_swapped_for_a_link_after_the_scan_is_not_read(world, tmp_p
     assert f"skipped sub/deeper/deep.txt: {refused}" in caplog.text
 
 
+@pytest.mark.parametrize("swapped", ["sub", "sub/deeper"])
+async def test_folder_swapped_for_a_link_while_the_scan_walks_is_not_listed(
+    world, tmp_path, monkeypatch, caplog, swapped
+):
+    """The scan walks from the folder by descriptor, as the read does: a sub-folder seen as a
+    folder when its parent is listed, then swapped for a link to an outside folder before it is
+    listed itself, is not listed through the link. Listing it would show the outside folder's file
+    names and sizes (a file whose name is the secret here) in the logs, the report and the rows."""
+    folder, outside = world
+    caplog.set_level(logging.INFO)
+    (folder / "sub" / "deeper").mkdir()
+    (folder / "sub" / "deeper" / "deep.txt").write_text("Deep Article\n\nA real article two folders down.\n")
+    decoy = outside / "named"  # what the link points to: a file whose very name is the secret
+    decoy.mkdir()
+    (decoy / f"{SECRET}.txt").write_text("Ordinary Title\n\nNothing secret in here but the name.\n")
+    parent = os.stat((folder / swapped).parent)
+    real_scandir = os.scandir
+    swapped_at: int | None = None
+
+    def scandir_then_swap(target=None):
+        """List as asked; once the swapped folder's parent has been listed, swap the folder."""
+        nonlocal swapped_at
+        entries = list(real_scandir(target))
+        if swapped_at is None and os.path.samestat(os.stat(target), parent):
+            (folder / swapped).rename(tmp_path / "moved-away")
+            (folder / swapped).symlink_to(decoy, target_is_directory=True)
+            swapped_at = len(opened)
+        return iter(entries)
+
+    db = await connect(tmp_path / "lib.sqlite3")
+    try:
+        library = Library(ArticleRepository(db), folder)
+        monkeypatch.setattr(os, "scandir", scandir_then_swap)
+        with recording() as opened:
+            report = await library.sync()
+        monkeypatch.undo()
+        assert swapped_at is not None, "the swap happened"
+        assert SECRET not in repr(report)
+        assert all(SECRET not in (r.source_path or "") + r.title for r in library.articles)
+        assert f"skipped folder {swapped}/: symbolic links are not followed" in caplog.text
+        # Since the swap, nothing was opened or listed through the link.
+        assert outside_touches(opened[swapped_at:], outside, folder) == []
+        # The folder back in its place, the next scan lists it as usual.
+        (folder / swapped).unlink()
+        (tmp_path / "moved-away").rename(folder / swapped)
+        await library.sync()
+        assert library.resolve("Deep Article") is not None
+    finally:
+        await db.close()
+    assert SECRET not in dump_database(tmp_path / "lib.sqlite3")
+    assert SECRET not in caplog.text
+
+
 async def test_folder_swapped_back_and_forth_by_a_racing_thread(world, tmp_path, caplog):
     """A thread swaps a sub-folder for a link to an outside folder and back, as fast as it can,
     while the library syncs again and again (every file changed, every scan a full one): whatever
