@@ -17,6 +17,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -297,6 +298,44 @@ async def test_folder_swapped_for_a_link_while_the_scan_walks_is_not_listed(
         (tmp_path / "moved-away").rename(folder / swapped)
         await library.sync()
         assert library.resolve("Deep Article") is not None
+    finally:
+        await db.close()
+    assert SECRET not in dump_database(tmp_path / "lib.sqlite3")
+    assert SECRET not in caplog.text
+
+
+@pytest.mark.parametrize("deeper", [False, True], ids=["leaf", "with-a-sub-folder"])
+async def test_folder_swapped_for_a_link_under_a_settled_listing_is_not_listed(world, tmp_path, caplog, deeper):
+    """A poll reuses a settled directory's listing, sub-folders included. A sub-folder swapped for
+    a link to an outside folder, the parent's modification time then put back (so the parent is
+    not listed again), is refused when the poll comes to it: not stat'ed, let alone listed, through
+    the link."""
+    folder, outside = world
+    caplog.set_level(logging.INFO)
+    if deeper:
+        (folder / "sub" / "deeper").mkdir()
+        (folder / "sub" / "deeper" / "deep.txt").write_text("Deep Article\n\nA real article two folders down.\n")
+    decoy = outside / "named"
+    decoy.mkdir()
+    (decoy / f"{SECRET}.txt").write_text("Ordinary Title\n\nNothing secret in here but the name.\n")
+    db = await connect(tmp_path / "lib.sqlite3")
+    try:
+        library = Library(ArticleRepository(db), folder)
+        await library.sync()
+        assert library.resolve("Nested Article") is not None
+        library._full_scan_cost = 100.0  # polls skip the full scan, as in a huge folder
+        for path, seen in library._listings.items():  # and every listing has settled
+            library._listings[path] = replace(seen, listed_ns=seen.mtime_ns + 2_000_000_000)
+        before = os.stat(folder)
+        (folder / "sub").rename(tmp_path / "moved-away")
+        (folder / "sub").symlink_to(decoy, target_is_directory=True)
+        os.utime(folder, ns=(before.st_atime_ns, before.st_mtime_ns))
+        with recording() as opened:
+            report = await library.sync()
+        assert SECRET not in repr(report)
+        assert all(SECRET not in (r.source_path or "") + r.title for r in library.articles)
+        assert "skipped folder sub/: symbolic links are not followed" in caplog.text
+        assert outside_touches(opened, outside, folder) == []
     finally:
         await db.close()
     assert SECRET not in dump_database(tmp_path / "lib.sqlite3")
