@@ -13,6 +13,7 @@ import bisect
 import concurrent.futures
 import contextlib
 import difflib
+import errno
 import functools
 import gc
 import logging
@@ -22,17 +23,21 @@ import time
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from stat import S_ISDIR
 from typing import NamedTuple
 
 from bot.delivery import matches
 from bot.engine import ENGINE_VERSION, analyse, make_brief
 from bot.errors import UserError
 from bot.loaders import (
+    _DIRECTORY_FLAGS,
     HTML_SUFFIXES,
+    LINK_REFUSED,
     MAX_FILE_BYTES,
     SUPPORTED_SUFFIXES,
     ArticleFileError,
     RawArticle,
+    _is_link,
     read_article_file,
 )
 from bot.models import Analysis, Article, Brief, Quote
@@ -528,29 +533,83 @@ class Library:
         re-lists only directories whose time changed and reuses what it saw of the others. Edits
         in place change no directory: a full scan (every file stat'ed) finds them, run at least
         every FULL_SCAN_SECONDS and otherwise as often as keeps it under 5% of one core (at
-        100,000 files a full scan costs about a second)."""
+        100,000 files a full scan costs about a second).
+
+        The walk is by descriptor, as the read is (bot.loaders.open_inside): the folder is opened
+        once, each sub-folder relative to its parent's descriptor with O_NOFOLLOW, and listed and
+        stat'ed through its own. A sub-folder swapped for a link after its parent was listed is
+        refused when it is opened, never listed through the link. One descriptor is open per level
+        of the folder being walked, and all are closed when the scan ends, however it ends."""
         now = time.monotonic()
         full = now - self._last_full_scan >= min(FULL_SCAN_SECONDS, 20 * self._full_scan_cost)
         out: list[ScannedFile] = []
         relisted = False
         listed: dict[str, _Listing] = {}
-        stack = [(str(self.folder.resolve()), "")]
-        while stack:
-            directory, prefix = stack.pop()
+        root = str(self.folder.resolve())
+        # The directories open, deepest last: (descriptor, path, path relative to the folder, the
+        # names of its sub-folders not yet walked). A descriptor is on the stack from the moment it
+        # is opened until it is closed.
+        stack: list[tuple[int, str, str, Iterator[str]]] = []
+        previous = self._listings
+
+        def enter(fd: int, directory: str, prefix: str) -> None:
+            """Take an open directory: list it, or reuse what the last scan saw there."""
+            nonlocal relisted
+            stack.append((fd, directory, prefix, iter(())))
             try:
-                mtime = os.stat(directory).st_mtime_ns
+                mtime = os.fstat(fd).st_mtime_ns
             except OSError as exc:
                 log.warning("skipped folder %s: %s", prefix or ".", exc.strerror or exc)
-                continue
-            listing = self._listings.get(directory)
-            # A directory changed within a second of its listing may have changed again within
-            # its clock tick, unseen in its time: listed again until it has settled.
-            if full or listing is None or listing.mtime_ns != mtime or mtime >= listing.listed_ns - 1_000_000_000:
-                listing = self._list(directory, prefix, mtime)
+                return
+            listing = previous.get(directory)
+            if full or listing is None or not _settled(listing, mtime):
+                listing = self._list(fd, directory, prefix, mtime)
                 relisted = True
             listed[directory] = listing
             out.extend(listing.files)
-            stack.extend(listing.folders)
+            stack[-1] = (fd, directory, prefix, reversed(listing.folders))  # walked in the old order
+
+        try:
+            try:
+                opened = os.open(root, _DIRECTORY_FLAGS)  # the folder itself, as configured
+            except OSError as exc:
+                log.warning("skipped folder .: %s", exc.strerror or exc)
+            else:
+                enter(opened, root, "")
+            while stack:
+                fd, directory, prefix, folders = stack[-1]
+                base = directory if directory.endswith("/") else directory + "/"
+                for name in folders:
+                    path = base + name
+                    seen = None if full else previous.get(path)
+                    if seen is not None and not seen.folders:
+                        # Nothing to list and nothing to walk into: a stat relative to the parent (a link
+                        # is not a folder) tells whether what it saw can be reused, with no descriptor.
+                        try:
+                            st = os.stat(name, dir_fd=fd, follow_symlinks=False)
+                        except OSError:
+                            st = None  # opening it says why
+                        if st is not None and S_ISDIR(st.st_mode) and _settled(seen, st.st_mtime_ns):
+                            listed[path] = seen
+                            out.extend(seen.files)
+                            continue
+                    try:
+                        opened = os.open(name, _DIRECTORY_FLAGS | os.O_NOFOLLOW, dir_fd=fd)
+                    except OSError as exc:
+                        # A link where the listing saw a folder (swapped since): refused, never listed.
+                        link = exc.errno in (errno.ELOOP, errno.ENOTDIR) and _is_link(name, fd)
+                        log.warning(
+                            "skipped folder %s%s/: %s", prefix, name, LINK_REFUSED if link else exc.strerror or exc
+                        )
+                        continue
+                    enter(opened, path, f"{prefix}{name}/")
+                    break  # walk into it; this directory's other sub-folders after it
+                else:  # all its sub-folders walked
+                    stack.pop()
+                    os.close(fd)
+        finally:
+            for fd, *_ in stack:
+                os.close(fd)
         if listed.keys() != self._listings.keys():
             relisted = True  # a directory went away
         self._listings = listed
@@ -560,26 +619,30 @@ class Library:
         return out, relisted
 
     @staticmethod
-    def _list(directory: str, prefix: str, mtime_ns: int) -> _Listing:
+    def _list(fd: int, directory: str, prefix: str, mtime_ns: int) -> _Listing:
+        """List the open directory ``fd`` (at ``directory``, ``prefix`` relative to the folder):
+        names only, each file stat'ed relative to ``fd`` without following links."""
         listed_ns = time.time_ns()
         files: list[ScannedFile] = []
-        folders: list[tuple[str, str]] = []
+        folders: list[str] = []
         try:
-            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+            entries = sorted(os.scandir(fd), key=lambda e: e.name)
         except OSError as exc:
             log.warning("skipped folder %s: %s", prefix or ".", exc.strerror or exc)
             return _Listing(mtime_ns, listed_ns, [], [])
+        base = directory if directory.endswith("/") else directory + "/"
         for entry in entries:
-            if entry.name.startswith("."):
+            name = entry.name
+            if name.startswith("."):
                 continue
-            rel = prefix + entry.name
-            supported = os.path.splitext(entry.name)[1].lower() in SUPPORTED_SUFFIXES
+            rel = prefix + name
+            supported = os.path.splitext(name)[1].lower() in SUPPORTED_SUFFIXES
             if entry.is_symlink():
                 if supported:
                     log.warning("skipped %s: symbolic links are not followed", rel)
                 continue
             if entry.is_dir(follow_symlinks=False):
-                folders.append((entry.path, rel + "/"))
+                folders.append(name)
                 continue
             if not supported:
                 continue
@@ -587,8 +650,8 @@ class Library:
                 log.warning("skipped %s: not a regular file", rel)
                 continue
             try:
-                st = entry.stat(follow_symlinks=False)
-                files.append((rel, entry.path, st.st_size, st.st_mtime_ns))
+                st = entry.stat(follow_symlinks=False)  # relative to fd: scandir(fd) entries have no path
+                files.append((rel, base + name, st.st_size, st.st_mtime_ns))
             except OSError as exc:
                 log.warning("skipped %s: %s", rel, exc.strerror or exc)
         return _Listing(mtime_ns, listed_ns, files, folders)
@@ -749,7 +812,15 @@ class _Listing:
     mtime_ns: int
     listed_ns: int  # wall clock when it was listed
     files: list[ScannedFile]
-    folders: list[tuple[str, str]]
+    folders: list[str]  # the sub-folders' names
+
+
+def _settled(listing: _Listing, mtime_ns: int) -> bool:
+    """Whether what a scan saw of a directory still holds, its modification time now ``mtime_ns``.
+
+    A directory changed within a second of its listing may have changed again within its clock
+    tick, unseen in its time: it is listed again until it has settled."""
+    return listing.mtime_ns == mtime_ns and mtime_ns < listing.listed_ns - 1_000_000_000
 
 
 @dataclass(frozen=True, slots=True)

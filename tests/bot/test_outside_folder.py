@@ -17,6 +17,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -248,6 +249,97 @@ async def test_folder_swapped_for_a_link_after_the_scan_is_not_read(world, tmp_p
     assert SECRET not in dump_database(tmp_path / "lib.sqlite3")
     assert SECRET not in caplog.text
     assert f"skipped sub/deeper/deep.txt: {refused}" in caplog.text
+
+
+@pytest.mark.parametrize("swapped", ["sub", "sub/deeper"])
+async def test_folder_swapped_for_a_link_while_the_scan_walks_is_not_listed(
+    world, tmp_path, monkeypatch, caplog, swapped
+):
+    """The scan walks from the folder by descriptor, as the read does: a sub-folder seen as a
+    folder when its parent is listed, then swapped for a link to an outside folder before it is
+    listed itself, is not listed through the link. Listing it would show the outside folder's file
+    names and sizes (a file whose name is the secret here) in the logs, the report and the rows."""
+    folder, outside = world
+    caplog.set_level(logging.INFO)
+    (folder / "sub" / "deeper").mkdir()
+    (folder / "sub" / "deeper" / "deep.txt").write_text("Deep Article\n\nA real article two folders down.\n")
+    decoy = outside / "named"  # what the link points to: a file whose very name is the secret
+    decoy.mkdir()
+    (decoy / f"{SECRET}.txt").write_text("Ordinary Title\n\nNothing secret in here but the name.\n")
+    parent = os.stat((folder / swapped).parent)
+    real_scandir = os.scandir
+    swapped_at: int | None = None
+
+    def scandir_then_swap(target=None):
+        """List as asked; once the swapped folder's parent has been listed, swap the folder."""
+        nonlocal swapped_at
+        entries = list(real_scandir(target))
+        if swapped_at is None and os.path.samestat(os.stat(target), parent):
+            (folder / swapped).rename(tmp_path / "moved-away")
+            (folder / swapped).symlink_to(decoy, target_is_directory=True)
+            swapped_at = len(opened)
+        return iter(entries)
+
+    db = await connect(tmp_path / "lib.sqlite3")
+    try:
+        library = Library(ArticleRepository(db), folder)
+        monkeypatch.setattr(os, "scandir", scandir_then_swap)
+        with recording() as opened:
+            report = await library.sync()
+        monkeypatch.undo()
+        assert swapped_at is not None, "the swap happened"
+        assert SECRET not in repr(report)
+        assert all(SECRET not in (r.source_path or "") + r.title for r in library.articles)
+        assert f"skipped folder {swapped}/: symbolic links are not followed" in caplog.text
+        # Since the swap, nothing was opened or listed through the link.
+        assert outside_touches(opened[swapped_at:], outside, folder) == []
+        # The folder back in its place, the next scan lists it as usual.
+        (folder / swapped).unlink()
+        (tmp_path / "moved-away").rename(folder / swapped)
+        await library.sync()
+        assert library.resolve("Deep Article") is not None
+    finally:
+        await db.close()
+    assert SECRET not in dump_database(tmp_path / "lib.sqlite3")
+    assert SECRET not in caplog.text
+
+
+@pytest.mark.parametrize("deeper", [False, True], ids=["leaf", "with-a-sub-folder"])
+async def test_folder_swapped_for_a_link_under_a_settled_listing_is_not_listed(world, tmp_path, caplog, deeper):
+    """A poll reuses a settled directory's listing, sub-folders included. A sub-folder swapped for
+    a link to an outside folder, the parent's modification time then put back (so the parent is
+    not listed again), is refused when the poll comes to it: not stat'ed, let alone listed, through
+    the link."""
+    folder, outside = world
+    caplog.set_level(logging.INFO)
+    if deeper:
+        (folder / "sub" / "deeper").mkdir()
+        (folder / "sub" / "deeper" / "deep.txt").write_text("Deep Article\n\nA real article two folders down.\n")
+    decoy = outside / "named"
+    decoy.mkdir()
+    (decoy / f"{SECRET}.txt").write_text("Ordinary Title\n\nNothing secret in here but the name.\n")
+    db = await connect(tmp_path / "lib.sqlite3")
+    try:
+        library = Library(ArticleRepository(db), folder)
+        await library.sync()
+        assert library.resolve("Nested Article") is not None
+        library._full_scan_cost = 100.0  # polls skip the full scan, as in a huge folder
+        for path, seen in library._listings.items():  # and every listing has settled
+            library._listings[path] = replace(seen, listed_ns=seen.mtime_ns + 2_000_000_000)
+        before = os.stat(folder)
+        (folder / "sub").rename(tmp_path / "moved-away")
+        (folder / "sub").symlink_to(decoy, target_is_directory=True)
+        os.utime(folder, ns=(before.st_atime_ns, before.st_mtime_ns))
+        with recording() as opened:
+            report = await library.sync()
+        assert SECRET not in repr(report)
+        assert all(SECRET not in (r.source_path or "") + r.title for r in library.articles)
+        assert "skipped folder sub/: symbolic links are not followed" in caplog.text
+        assert outside_touches(opened, outside, folder) == []
+    finally:
+        await db.close()
+    assert SECRET not in dump_database(tmp_path / "lib.sqlite3")
+    assert SECRET not in caplog.text
 
 
 async def test_folder_swapped_back_and_forth_by_a_racing_thread(world, tmp_path, caplog):
