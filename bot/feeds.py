@@ -13,9 +13,11 @@ subscription never floods a channel with old articles; items that appear after i
 A failure (network, HTTP status, size, time, not a feed) pushes the next poll back, doubling the
 interval each time up to MAX_BACKOFF; MAX_FAILURES in a row disable the feed, with the reason.
 
-One feed never holds up another: due feeds are polled at the same time (FEEDS_AT_ONCE), each fetching
-PAGES_PER_FEED pages at once (PAGES_AT_ONCE in all, which bounds the page bytes in memory), and each
-poll has a time budget (POLL_SECONDS); entries it did not reach wait for the next poll. A page has its
+One feed never holds up another: each due feed is polled in a task of its own (FeedPoller.start_due),
+and a feed that becomes due while others are being polled is started at once, not after them; a feed
+is never polled twice at the same time. FEEDS_AT_ONCE feed documents are fetched and parsed at once,
+each poll fetches PAGES_PER_FEED pages at once (PAGES_AT_ONCE in all: both bound the bytes in memory),
+and each poll has a time budget (POLL_SECONDS); entries it did not reach wait for the next poll. A page has its
 own budget (PAGE_SECONDS to fetch it and extract its article, which runs in a worker process of
 bot.workers.KillablePool with the library's time and memory limits). An entry whose page failed and
 whose feed gives no text is recorded (bot.storage.refusals) and tried again after the feed's interval,
@@ -26,6 +28,7 @@ failed counts as a failure of the feed, like an unreachable feed.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import logging
 import time
@@ -224,33 +227,78 @@ class FeedPoller:
         self.pages_per_feed = pages_per_feed
         self.feeds_at_once = feeds_at_once
         self.refusals = RefusalRepository(repo.db)
-        self._lock = asyncio.Lock()
         self._page_slots = asyncio.Semaphore(pages_at_once)
+        self._feed_slots = asyncio.Semaphore(feeds_at_once)  # feed documents fetched and parsed at once
+        self._polling: dict[int, asyncio.Task[PollResult]] = {}  # by feed id: a feed is polled once at a time
+        self._finished = asyncio.Event()
+
+    async def start_due(self) -> list[asyncio.Task[PollResult]]:
+        """Start polling every enabled feed whose time has come and that is not being polled already,
+        each in a task of its own, and return those tasks without waiting for them: a feed that
+        becomes due while another is slow is started at the next call, whatever the other is doing."""
+        self._finished.clear()  # wait() returns at the first poll that ends from now on
+        tasks = []
+        for feed in await self.repo.due(self.clock()):
+            if feed.id in self._polling:
+                continue
+            task = asyncio.create_task(self._guarded(feed), name=f"briefbot-feed-{feed.id}")
+            self._polling[feed.id] = task
+            task.add_done_callback(lambda t, feed_id=feed.id: self._done(feed_id, t))
+            tasks.append(task)
+        return tasks
 
     async def poll_due(self) -> list[PollResult]:
-        """Poll every enabled feed whose time has come; a failing feed never stops the others."""
-        async with self._lock:
-            slots = asyncio.Semaphore(self.feeds_at_once)
+        """Poll the due feeds not being polled already and wait for those polls (not for any started
+        before); a failing feed never stops the others."""
+        tasks = await self.start_due()
+        return list(await asyncio.gather(*tasks)) if tasks else []
 
-            async def poll(feed: Feed) -> PollResult:
-                async with slots:
-                    try:
-                        return await self._poll(feed)
-                    except Exception as exc:  # a bug must not stop the poller: count it as the feed's failure
-                        log.exception("feed %s: unexpected error", feed.url)
-                        return await self._failed(feed, f"internal error ({type(exc).__name__})")
+    @property
+    def polling(self) -> set[int]:
+        """The ids of the feeds being polled now."""
+        return set(self._polling)
 
-            return list(await asyncio.gather(*(poll(feed) for feed in await self.repo.due(self.clock()))))
+    async def next_due(self) -> float | None:
+        """The unix time of the next poll of an enabled feed not being polled now; None when there is none."""
+        return await self.repo.next_due(exclude=self._polling.keys())
+
+    async def wait(self, seconds: float) -> None:
+        """Sleep ``seconds``, or less when a poll ended since the last start_due (its feed has a new
+        poll time)."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._finished.wait(), seconds)
+
+    async def stop(self) -> None:
+        """Cancel the polls in progress and wait for them to end."""
+        tasks = list(self._polling.values())
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    def _done(self, feed_id: int, task: asyncio.Task[PollResult]) -> None:
+        if self._polling.get(feed_id) is task:
+            del self._polling[feed_id]
+        self._finished.set()
+
+    async def _guarded(self, feed: Feed) -> PollResult:
+        try:
+            return await self._poll(feed)
+        except Exception as exc:  # a bug must not stop the poller: count it as the feed's failure
+            log.exception("feed %s: unexpected error", feed.url)
+            return await self._failed(feed, f"internal error ({type(exc).__name__})")
 
     async def _poll(self, feed: Feed) -> PollResult:
         try:
-            resp = await self.fetcher.get(
-                feed.url,
-                max_bytes=self.max_feed_bytes,
-                accept=FEED_ACCEPT,
-                etag=feed.etag,
-                last_modified=feed.last_modified,
-            )
+            async with self._feed_slots:  # the feed document only: its pages have their own slots
+                resp = await self.fetcher.get(
+                    feed.url,
+                    max_bytes=self.max_feed_bytes,
+                    accept=FEED_ACCEPT,
+                    etag=feed.etag,
+                    last_modified=feed.last_modified,
+                )
+                if not resp.not_modified:
+                    parsed = await asyncio.to_thread(parse_feed, resp.body, resp.url)
             if resp.not_modified:
                 await self.repo.succeeded(
                     feed.id,
@@ -262,7 +310,6 @@ class FeedPoller:
                 )
                 log.debug("feed %s: not modified", feed.url)
                 return PollResult(feed.url, not_modified=True)
-            parsed = await asyncio.to_thread(parse_feed, resp.body, resp.url)
         except (FetchError, FeedError) as exc:
             return await self._failed(feed, str(exc))
         result = PollResult(feed.url, entries=len(parsed.entries))

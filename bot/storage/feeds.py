@@ -172,9 +172,15 @@ class FeedRepository:
         ) as cur:
             return [_feed(r) for r in await cur.fetchall()]
 
-    async def next_due(self) -> float | None:
-        """The unix time of the next poll of any enabled feed, None when there is none."""
-        async with self.db.execute("SELECT MIN(next_poll) FROM feeds WHERE disabled_at IS NULL") as cur:
+    async def next_due(self, exclude: Iterable[int] = ()) -> float | None:
+        """The unix time of the next poll of any enabled feed (but those in ``exclude``, ids), None
+        when there is none."""
+        ids = list(exclude)
+        async with self.db.execute(
+            "SELECT MIN(next_poll) FROM feeds WHERE disabled_at IS NULL"
+            + (f" AND id NOT IN ({', '.join('?' * len(ids))})" if ids else ""),
+            ids,
+        ) as cur:
             row = await cur.fetchone()
         return None if row is None or row[0] is None else float(row[0])
 
