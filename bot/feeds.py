@@ -36,6 +36,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
+from bot.backoff import backoff
 from bot.fetch import Fetcher, FetchError
 from bot.library import Library
 from bot.loaders import ArticleFileError, RawArticle
@@ -321,9 +322,11 @@ class FeedPoller:
         # New entries that all failed (slow, hostile or missing pages, and no text in the feed) count
         # as a failure of the feed: backed off, and disabled after max_failures, like a broken feed.
         failing = attempted > 0 and len(result.skipped) >= attempted and not result.added
-        error = f"{len(result.skipped)} new entries failed; the first: {result.skipped[0][1]}" if failing else None
-        failures = feed.failures + 1 if failing else 0
-        delay = min(feed.interval * 2**failures, MAX_BACKOFF) if failing else feed.interval
+        if failing:
+            error = f"{len(result.skipped)} new entries failed; the first: {result.skipped[0][1]}"
+            failures, delay, disable = self._failure(feed, error)
+        else:
+            error, failures, delay, disable = None, 0, feed.interval, None
         await self.repo.succeeded(
             feed.id,
             next_poll=self.clock() + delay,
@@ -332,22 +335,15 @@ class FeedPoller:
             title=parsed.title,
             primed=True,
             error=error,
+            failures=failures,
         )
         for entry, reason in result.skipped:
             log.warning("feed %s: skipped %s: %s", feed.url, entry, reason)
         if error is not None:
-            result.error = error
-            if failures >= self.max_failures:
-                result.disabled = f"{failures} failures in a row; the last: {error}"
-                await self.repo.disable(feed.id, result.disabled)
-                log.error(
-                    "feed %s disabled: %s (`briefbot feeds add %s` enables it again)",
-                    feed.url,
-                    result.disabled,
-                    feed.url,
-                )
-            else:
-                log.warning("feed %s: %s (failure %d; next try in %.0f s)", feed.url, error, failures, delay)
+            if disable is not None:
+                await self.repo.disable(feed.id, disable)
+            self._log_failure(feed, error, failures, delay, disable)
+            result.error, result.disabled = error, disable
         if result.added:
             log.info(
                 "feed %s: %d new articles%s",
@@ -358,17 +354,23 @@ class FeedPoller:
         return result
 
     async def _failed(self, feed: Feed, error: str) -> PollResult:
-        failures = feed.failures + 1
-        disable = None
-        if failures >= self.max_failures:
-            disable = f"{failures} failures in a row; the last: {error}"
-        delay = min(feed.interval * 2**failures, MAX_BACKOFF)
+        failures, delay, disable = self._failure(feed, error)
         await self.repo.failed(feed.id, error, next_poll=self.clock() + delay, disable_reason=disable)
-        if disable:
+        self._log_failure(feed, error, failures, delay, disable)
+        return PollResult(feed.url, error=error, disabled=disable)
+
+    def _failure(self, feed: Feed, error: str) -> tuple[int, float, str | None]:
+        """One more failure of the feed: its failures in a row, the wait before its next poll (two
+        intervals, then four, ... up to MAX_BACKOFF), and why it is disabled (None while it is not)."""
+        failures = feed.failures + 1
+        disable = f"{failures} failures in a row; the last: {error}" if failures >= self.max_failures else None
+        return failures, backoff(2 * feed.interval, failures, MAX_BACKOFF), disable
+
+    def _log_failure(self, feed: Feed, error: str, failures: int, delay: float, disable: str | None) -> None:
+        if disable is not None:
             log.error("feed %s disabled: %s (`briefbot feeds add %s` enables it again)", feed.url, disable, feed.url)
         else:
             log.warning("feed %s: %s (failure %d; next try in %.0f s)", feed.url, error, failures, delay)
-        return PollResult(feed.url, error=error, disabled=disable)
 
     async def _take(self, feed: Feed, parsed: ParsedFeed, result: PollResult) -> int:
         """Bring the entries not seen before into the library, oldest first; the number of entries

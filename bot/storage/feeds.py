@@ -194,13 +194,14 @@ class FeedRepository:
         title: str | None,
         primed: bool,
         error: str | None = None,
+        failures: int = 0,
     ) -> None:
         """A feed read and its entries taken. With ``error`` (its new entries all failed), the poll
-        still counts as a failure: one more in a row, with the reason."""
+        still counts as a failure: ``failures`` is then the count in a row, this one included."""
         now = utcnow()
         await self.db.execute(
             "UPDATE feeds SET next_poll = ?, etag = ?, last_modified = ?, title = COALESCE(?, title), "
-            "primed = primed OR ?, failures = CASE WHEN ? IS NULL THEN 0 ELSE failures + 1 END, last_error = ?, "
+            "primed = primed OR ?, failures = ?, last_error = ?, "
             "last_polled_at = ?, last_ok_at = CASE WHEN ? IS NULL THEN ? ELSE last_ok_at END WHERE id = ?",
             (
                 next_poll,
@@ -208,7 +209,7 @@ class FeedRepository:
                 last_modified,
                 title,
                 int(primed),
-                error,
+                failures if error is not None else 0,
                 error and error[:500],
                 now,
                 error,

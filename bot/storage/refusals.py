@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import aiosqlite
 
+from bot.backoff import backoff
 from bot.storage.articles import utcnow
 
 RETRY_BASE = 3600.0  # seconds before the first retry of a refused file; doubles each time
@@ -20,11 +21,6 @@ class Refusal:
     retry_at: float
     file_size: int | None = None
     file_mtime_ns: int | None = None
-
-
-def backoff(base: float, failures: int, cap: float = MAX_RETRY) -> float:
-    """Seconds to wait after ``failures`` refusals in a row: base, 2 base, 4 base, ... up to ``cap``."""
-    return float(min(base * 2 ** max(0, min(failures - 1, 30)), cap))
 
 
 class RefusalRepository:
