@@ -41,7 +41,7 @@ from bot.fetch import Fetcher, FetchError
 from bot.library import Library
 from bot.loaders import ArticleFileError, RawArticle
 from bot.storage.feeds import Feed, FeedRepository
-from bot.storage.refusals import RefusalRepository
+from bot.storage.refusals import RefusalRepository, feed_prefix
 from bot.text import normalise
 from bot.workers import KillablePool, TaskRefused
 
@@ -377,7 +377,8 @@ class FeedPoller:
         whose article was looked for (not waiting for a retry, reached within the poll's budget)."""
         fresh: list[tuple[Entry, str | None]] = []
         links: set[str] = set()
-        refused = await self.refusals.with_prefix(f"feed:{feed.id}:")
+        refused = await self.refusals.with_prefix(feed_prefix(feed.id))
+        listed: set[str] = set()  # the keys of the entries looked at: a refusal of any other is stale
         now = self.clock()
         for entry in reversed(parsed.entries[:MAX_ITEMS_PER_POLL]):
             link = normalise_link(entry.link)
@@ -400,11 +401,16 @@ class FeedPoller:
                 continue
             if link:
                 links.add(link)
-            refusal = refused.get(_refusal_key(feed, entry, link))
+            key = _refusal_key(feed, entry, link)
+            listed.add(key)
+            refusal = refused.get(key)
             if refusal is not None and refusal.retry_at > now:
                 result.waiting += 1
                 continue
             fresh.append((entry, link))
+        if stale := [key for key in refused if key not in listed]:
+            # Entries gone from the feed's newest, or known by now (from another feed): never retried.
+            await self.refusals.forget_many(stale)
         if not fresh:
             return 0
         slots = asyncio.Semaphore(self.pages_per_feed)
@@ -502,7 +508,7 @@ class FeedPoller:
 
 
 def _refusal_key(feed: Feed, entry: Entry, link: str | None) -> str:
-    return f"feed:{feed.id}:{entry.guid or link or entry.title or ''}"
+    return feed_prefix(feed.id) + (entry.guid or link or entry.title or "")
 
 
 def _from_page(body: bytes, url: str) -> RawArticle:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import aiosqlite
 
 from bot.storage.articles import utcnow
+from bot.storage.refusals import RefusalRepository, feed_prefix
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,9 +125,20 @@ class FeedRepository:
         return feed, existing is None
 
     async def remove(self, url: str) -> bool:
-        """Forget a feed and its items (the articles it brought stay in the library)."""
-        cur = await self.db.execute("DELETE FROM feeds WHERE url = ?", (url,))
-        return cur.rowcount > 0
+        """Forget a feed, its items and its refused entries (the articles it brought stay in the library)."""
+        feed = await self.get(url)
+        if feed is None:
+            return False
+        await self._delete([feed.id])
+        return True
+
+    async def _delete(self, ids: list[int]) -> None:
+        """Delete feeds by id, with their refused entries (their items go by ON DELETE CASCADE). Feed
+        ids can be used again, so a new feed must not inherit an old one's refusals."""
+        refusals = RefusalRepository(self.db)
+        for feed_id in ids:
+            await refusals.forget_prefix(feed_prefix(feed_id))
+        await self.db.executemany("DELETE FROM feeds WHERE id = ?", [(i,) for i in ids])
 
     async def sync_config(self, urls: Iterable[str], interval: float) -> tuple[list[str], list[str]]:
         """Make the feeds from BRIEFBOT_FEEDS match the setting: add the missing ones, remove those
@@ -145,10 +157,10 @@ class FeedRepository:
                 added.append(url)
         # BRIEFBOT_FEED_INTERVAL applies to the configured feeds; the operator's keep their own.
         await self.db.execute("UPDATE feeds SET interval_seconds = ? WHERE origin = 'config'", (interval,))
-        async with self.db.execute("SELECT url FROM feeds WHERE origin = 'config'") as cur:
-            stale = [r[0] for r in await cur.fetchall() if r[0] not in wanted]
-        await self.db.executemany("DELETE FROM feeds WHERE url = ?", [(u,) for u in stale])
-        return added, stale
+        async with self.db.execute("SELECT id, url FROM feeds WHERE origin = 'config'") as cur:
+            stale = [(r[0], r[1]) for r in await cur.fetchall() if r[1] not in wanted]
+        await self._delete([feed_id for feed_id, _ in stale])
+        return added, [url for _, url in stale]
 
     async def get(self, url: str) -> Feed | None:
         """One feed with its item count."""

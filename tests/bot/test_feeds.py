@@ -396,3 +396,27 @@ def test_one_backoff_rule_for_feeds_refusals_and_deliveries():
     # a refused entry one interval, then two... (test_a_failed_page_is_retried_with_backoff_...); a delivery
     # 2 s after its first failed attempt, then 4, 8... up to 10 minutes.
     assert [backoff(2.0, attempts + 1, DELIVERY_CAP) for attempts in (0, 1, 2, 8, 9, 40)] == [2, 4, 8, 512, 600, 600]
+
+
+async def test_refusals_of_entries_gone_from_the_feed_and_of_retired_files_are_forgotten(env, feed_server, db):
+    from bot.storage.refusals import RefusalRepository, feed_prefix
+
+    refusals = RefusalRepository(db)
+    url = harbour_site(feed_server)
+    feed_server.rss(
+        "/feed.xml",
+        [Item("Nothing Here", feed_server.url("/missing"), guid="gone"), Item("Ferry", feed_server.url("/ferry"))],
+    )
+    feed, _ = await env.repo.add(url, 900)
+    [result] = await poll(env)
+    assert [r for _, r in result.skipped] == ["page: HTTP 404 Not Found; the feed gives no text either"]
+    assert await refusals.get(feed_prefix(feed.id) + "gone") is not None
+    harbour_site(feed_server)  # the entry left the feed: its refusal would never be used
+    await poll(env, 900)
+    assert await refusals.with_prefix(feed_prefix(feed.id)) == {}
+    # A file's refusal goes when its article is retired (the file removed).
+    await refusals.refuse("file:000_18d7c81359cbff0f.txt", "too slow", now=0, base=60, cap=60)
+    await refusals.refuse("file:001_1b1c40b80df8ac56.txt", "too slow", now=0, base=60, cap=60)
+    (env.library.folder / "000_18d7c81359cbff0f.txt").unlink()
+    assert len((await env.library.sync()).retired) == 1
+    assert set(await refusals.with_prefix("file:")) == {"file:001_1b1c40b80df8ac56.txt"}
