@@ -41,7 +41,7 @@ from bot.fetch import Fetcher, FetchError
 from bot.library import Library
 from bot.loaders import ArticleFileError, RawArticle
 from bot.storage.feeds import Feed, FeedRepository
-from bot.storage.refusals import RefusalRepository, feed_prefix
+from bot.storage.refusals import Refusal, RefusalRepository, feed_prefix
 from bot.text import normalise
 from bot.workers import KillablePool, TaskRefused
 
@@ -188,6 +188,7 @@ class PollResult:
     duplicates: int = 0  # new entries whose article was already known (link or content)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (entry, reason)
     waiting: int = 0  # entries whose page failed before, waiting for their retry time
+    refused: int = 0  # of the skipped entries, those recorded (bot.storage.refusals): retried after a backoff
     deferred: int = 0  # entries the poll's time budget did not reach: read at the next poll
     queued: int = 0  # deliveries queued for subscribed channels
     error: str | None = None
@@ -289,14 +290,18 @@ class FeedPoller:
             return await self._failed(feed, f"internal error ({type(exc).__name__})")
 
     async def _poll(self, feed: Feed) -> PollResult:
+        refused = await self.refusals.with_prefix(feed_prefix(feed.id))
+        # An entry due for a retry is in the feed's body, which a 304 would not give: this poll reads
+        # the whole feed. Entries only waiting for their retry time do not need it: validators sent.
+        reread = any(r.retry_at <= self.clock() for r in refused.values())
         try:
             async with self._feed_slots:  # the feed document only: its pages have their own slots
                 resp = await self.fetcher.get(
                     feed.url,
                     max_bytes=self.max_feed_bytes,
                     accept=FEED_ACCEPT,
-                    etag=feed.etag,
-                    last_modified=feed.last_modified,
+                    etag=None if reread else feed.etag,
+                    last_modified=None if reread else feed.last_modified,
                 )
                 if not resp.not_modified:
                     parsed = await asyncio.to_thread(parse_feed, resp.body, resp.url)
@@ -314,11 +319,12 @@ class FeedPoller:
         except (FetchError, FeedError) as exc:
             return await self._failed(feed, str(exc))
         result = PollResult(feed.url, entries=len(parsed.entries))
-        attempted = await self._take(feed, parsed, result)
-        # With entries skipped (a page that failed and no text in the feed), waiting or deferred, the
-        # validators are not kept: a later poll reads the whole feed again and retries them, instead
-        # of getting a 304.
-        retry = bool(result.skipped or result.waiting or result.deferred)
+        attempted = await self._take(feed, parsed, result, refused)
+        # With entries deferred (the poll's budget did not reach them) or skipped unrecorded (refused
+        # by the library), the validators are not kept: the next poll reads the whole feed and takes
+        # them, instead of getting a 304. Entries refused (now or before) keep them: the poll at which
+        # one is due for its retry reads the whole feed anyway (above).
+        retry = bool(result.deferred or len(result.skipped) > result.refused)
         # New entries that all failed (slow, hostile or missing pages, and no text in the feed) count
         # as a failure of the feed: backed off, and disabled after max_failures, like a broken feed.
         failing = attempted > 0 and len(result.skipped) >= attempted and not result.added
@@ -372,12 +378,11 @@ class FeedPoller:
         else:
             log.warning("feed %s: %s (failure %d; next try in %.0f s)", feed.url, error, failures, delay)
 
-    async def _take(self, feed: Feed, parsed: ParsedFeed, result: PollResult) -> int:
+    async def _take(self, feed: Feed, parsed: ParsedFeed, result: PollResult, refused: dict[str, Refusal]) -> int:
         """Bring the entries not seen before into the library, oldest first; the number of entries
         whose article was looked for (not waiting for a retry, reached within the poll's budget)."""
         fresh: list[tuple[Entry, str | None]] = []
         links: set[str] = set()
-        refused = await self.refusals.with_prefix(feed_prefix(feed.id))
         listed: set[str] = set()  # the keys of the entries looked at: a refusal of any other is stale
         now = self.clock()
         for entry in reversed(parsed.entries[:MAX_ITEMS_PER_POLL]):
@@ -441,6 +446,7 @@ class FeedPoller:
                 refusal = await self.refusals.refuse(key, raw, now=self.clock(), base=feed.interval, cap=MAX_BACKOFF)
                 wait = refusal.retry_at - self.clock()
                 result.skipped.append((name, raw))
+                result.refused += 1
                 log.info("feed %s: %s tried again in %.0f s (refusal %d)", feed.url, name, wait, refusal.failures)
                 continue
             if key in refused:
