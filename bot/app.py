@@ -281,7 +281,13 @@ class BriefBot(commands.Bot):
             await self.feed_poller.wait(min(FEED_CHECK_SECONDS, max(1.0, wait)))
 
     def _feed_polled(self, task: asyncio.Task[Any]) -> None:
-        if not task.cancelled() and task.exception() is None and task.result().queued:
+        """A feed's poll ended: wake the delivery worker when it queued posts, log what went wrong when
+        even recording its failure failed (a poll's own errors are counted against its feed)."""
+        if task.cancelled():
+            return
+        if (exc := task.exception()) is not None:
+            log.error("feed poll failed; the feed is polled again at its next check", exc_info=exc)
+        elif task.result().queued:
             self.deliveries.wake()
 
     # --- errors ----------------------------------------------------------------------------------
