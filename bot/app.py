@@ -176,6 +176,8 @@ class BriefBot(commands.Bot):
                     task.cancel()
                     with contextlib.suppress(asyncio.CancelledError):
                         await task
+            if hasattr(self, "feed_poller"):
+                await self.feed_poller.stop()  # the polls in progress: before the fetcher and the database close
             if hasattr(self, "fetcher"):
                 await self.fetcher.close()
             try:  # a network that went away answers no close frame: not waited for long
@@ -264,19 +266,29 @@ class BriefBot(commands.Bot):
                 log.exception("library sync failed; retrying in %ss", self.settings.poll_seconds)
 
     async def _poll_feeds(self) -> None:
-        """Poll the feeds that are due, then sleep until the next is (at most FEED_CHECK_SECONDS,
-        so feeds added or removed from the command line are seen soon)."""
+        """Start polling the feeds that are due, each in a task of its own, then sleep until the next
+        is due or a poll ends (at most FEED_CHECK_SECONDS, so feeds added or removed from the command
+        line are seen soon). A slow feed is never waited for: a feed due meanwhile starts on time."""
         while True:
             try:
-                results = await self.feed_poller.poll_due()
-                if any(r.queued for r in results):
-                    self.deliveries.wake()
-                next_due = await self.feeds.next_due()
+                for task in await self.feed_poller.start_due():
+                    task.add_done_callback(self._feed_polled)
+                next_due = await self.feed_poller.next_due()
             except Exception:
                 log.exception("feed poll failed; retrying in %ss", FEED_CHECK_SECONDS)
                 next_due = None
             wait = FEED_CHECK_SECONDS if next_due is None else next_due - self.feed_poller.clock()
-            await asyncio.sleep(min(FEED_CHECK_SECONDS, max(1.0, wait)))
+            await self.feed_poller.wait(min(FEED_CHECK_SECONDS, max(1.0, wait)))
+
+    def _feed_polled(self, task: asyncio.Task[Any]) -> None:
+        """A feed's poll ended: wake the delivery worker when it queued posts, log what went wrong when
+        even recording its failure failed (a poll's own errors are counted against its feed)."""
+        if task.cancelled():
+            return
+        if (exc := task.exception()) is not None:
+            log.error("feed poll failed; the feed is polled again at its next check", exc_info=exc)
+        elif task.result().queued:
+            self.deliveries.wake()
 
     # --- errors ----------------------------------------------------------------------------------
 

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 import aiohttp
 import discord
 
+from bot.backoff import backoff
 from bot.delivery import delivery_nonce, permanent_failure
 from bot.render import NO_MENTIONS, brief_embed
 from bot.storage.subscriptions import Delivery
@@ -123,7 +124,7 @@ class DeliveryWorker:
 
     async def _retry_later(self, d: Delivery, exc: Exception) -> None:
         """A failure that may pass (a 5xx, a rate limit, the connection): try again after a backoff."""
-        delay = min(MAX_BACKOFF, self.base_delay * 2.0**d.attempts)
+        delay = backoff(self.base_delay, d.attempts + 1, MAX_BACKOFF)
         log.warning("delivery %s to channel %s failed (%s); retrying in %.0fs", d.id, d.channel_id, exc, delay)
         await self.bot.subscriptions.retry_later(d.id, str(exc), delay)
 

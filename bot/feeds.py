@@ -13,9 +13,11 @@ subscription never floods a channel with old articles; items that appear after i
 A failure (network, HTTP status, size, time, not a feed) pushes the next poll back, doubling the
 interval each time up to MAX_BACKOFF; MAX_FAILURES in a row disable the feed, with the reason.
 
-One feed never holds up another: due feeds are polled at the same time (FEEDS_AT_ONCE), each fetching
-PAGES_PER_FEED pages at once (PAGES_AT_ONCE in all, which bounds the page bytes in memory), and each
-poll has a time budget (POLL_SECONDS); entries it did not reach wait for the next poll. A page has its
+One feed never holds up another: each due feed is polled in a task of its own (FeedPoller.start_due),
+and a feed that becomes due while others are being polled is started at once, not after them; a feed
+is never polled twice at the same time. FEEDS_AT_ONCE feed documents are fetched and parsed at once,
+each poll fetches PAGES_PER_FEED pages at once (PAGES_AT_ONCE in all: both bound the bytes in memory),
+and each poll has a time budget (POLL_SECONDS); entries it did not reach wait for the next poll. A page has its
 own budget (PAGE_SECONDS to fetch it and extract its article, which runs in a worker process of
 bot.workers.KillablePool with the library's time and memory limits). An entry whose page failed and
 whose feed gives no text is recorded (bot.storage.refusals) and tried again after the feed's interval,
@@ -26,6 +28,7 @@ failed counts as a failure of the feed, like an unreachable feed.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import logging
 import time
@@ -33,11 +36,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
+from bot.backoff import backoff
 from bot.fetch import Fetcher, FetchError
 from bot.library import Library
 from bot.loaders import ArticleFileError, RawArticle
 from bot.storage.feeds import Feed, FeedRepository
-from bot.storage.refusals import RefusalRepository
+from bot.storage.refusals import Refusal, RefusalRepository, feed_prefix
 from bot.text import normalise
 from bot.workers import KillablePool, TaskRefused
 
@@ -184,6 +188,7 @@ class PollResult:
     duplicates: int = 0  # new entries whose article was already known (link or content)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (entry, reason)
     waiting: int = 0  # entries whose page failed before, waiting for their retry time
+    refused: int = 0  # of the skipped entries, those recorded (bot.storage.refusals): retried after a backoff
     deferred: int = 0  # entries the poll's time budget did not reach: read at the next poll
     queued: int = 0  # deliveries queued for subscribed channels
     error: str | None = None
@@ -224,33 +229,82 @@ class FeedPoller:
         self.pages_per_feed = pages_per_feed
         self.feeds_at_once = feeds_at_once
         self.refusals = RefusalRepository(repo.db)
-        self._lock = asyncio.Lock()
         self._page_slots = asyncio.Semaphore(pages_at_once)
+        self._feed_slots = asyncio.Semaphore(feeds_at_once)  # feed documents fetched and parsed at once
+        self._polling: dict[int, asyncio.Task[PollResult]] = {}  # by feed id: a feed is polled once at a time
+        self._finished = asyncio.Event()
+
+    async def start_due(self) -> list[asyncio.Task[PollResult]]:
+        """Start polling every enabled feed whose time has come and that is not being polled already,
+        each in a task of its own, and return those tasks without waiting for them: a feed that
+        becomes due while another is slow is started at the next call, whatever the other is doing."""
+        self._finished.clear()  # wait() returns at the first poll that ends from now on
+        tasks = []
+        for feed in await self.repo.due(self.clock()):
+            if feed.id in self._polling:
+                continue
+            task = asyncio.create_task(self._guarded(feed), name=f"briefbot-feed-{feed.id}")
+            self._polling[feed.id] = task
+            task.add_done_callback(lambda t, feed_id=feed.id: self._done(feed_id, t))
+            tasks.append(task)
+        return tasks
 
     async def poll_due(self) -> list[PollResult]:
-        """Poll every enabled feed whose time has come; a failing feed never stops the others."""
-        async with self._lock:
-            slots = asyncio.Semaphore(self.feeds_at_once)
+        """Poll the due feeds not being polled already and wait for those polls (not for any started
+        before); a failing feed never stops the others."""
+        tasks = await self.start_due()
+        return list(await asyncio.gather(*tasks)) if tasks else []
 
-            async def poll(feed: Feed) -> PollResult:
-                async with slots:
-                    try:
-                        return await self._poll(feed)
-                    except Exception as exc:  # a bug must not stop the poller: count it as the feed's failure
-                        log.exception("feed %s: unexpected error", feed.url)
-                        return await self._failed(feed, f"internal error ({type(exc).__name__})")
+    @property
+    def polling(self) -> set[int]:
+        """The ids of the feeds being polled now."""
+        return set(self._polling)
 
-            return list(await asyncio.gather(*(poll(feed) for feed in await self.repo.due(self.clock()))))
+    async def next_due(self) -> float | None:
+        """The unix time of the next poll of an enabled feed not being polled now; None when there is none."""
+        return await self.repo.next_due(exclude=self._polling.keys())
+
+    async def wait(self, seconds: float) -> None:
+        """Sleep ``seconds``, or less when a poll ended since the last start_due (its feed has a new
+        poll time)."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._finished.wait(), seconds)
+
+    async def stop(self) -> None:
+        """Cancel the polls in progress and wait for them to end."""
+        tasks = list(self._polling.values())
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    def _done(self, feed_id: int, task: asyncio.Task[PollResult]) -> None:
+        if self._polling.get(feed_id) is task:
+            del self._polling[feed_id]
+        self._finished.set()
+
+    async def _guarded(self, feed: Feed) -> PollResult:
+        try:
+            return await self._poll(feed)
+        except Exception as exc:  # a bug must not stop the poller: count it as the feed's failure
+            log.exception("feed %s: unexpected error", feed.url)
+            return await self._failed(feed, f"internal error ({type(exc).__name__})")
 
     async def _poll(self, feed: Feed) -> PollResult:
+        refused = await self.refusals.with_prefix(feed_prefix(feed.id))
+        # An entry due for a retry is in the feed's body, which a 304 would not give: this poll reads
+        # the whole feed. Entries only waiting for their retry time do not need it: validators sent.
+        reread = any(r.retry_at <= self.clock() for r in refused.values())
         try:
-            resp = await self.fetcher.get(
-                feed.url,
-                max_bytes=self.max_feed_bytes,
-                accept=FEED_ACCEPT,
-                etag=feed.etag,
-                last_modified=feed.last_modified,
-            )
+            async with self._feed_slots:  # the feed document only: its pages have their own slots
+                resp = await self.fetcher.get(
+                    feed.url,
+                    max_bytes=self.max_feed_bytes,
+                    accept=FEED_ACCEPT,
+                    etag=None if reread else feed.etag,
+                    last_modified=None if reread else feed.last_modified,
+                )
+                if not resp.not_modified:
+                    parsed = await asyncio.to_thread(parse_feed, resp.body, resp.url)
             if resp.not_modified:
                 await self.repo.succeeded(
                     feed.id,
@@ -262,21 +316,23 @@ class FeedPoller:
                 )
                 log.debug("feed %s: not modified", feed.url)
                 return PollResult(feed.url, not_modified=True)
-            parsed = await asyncio.to_thread(parse_feed, resp.body, resp.url)
         except (FetchError, FeedError) as exc:
             return await self._failed(feed, str(exc))
         result = PollResult(feed.url, entries=len(parsed.entries))
-        attempted = await self._take(feed, parsed, result)
-        # With entries skipped (a page that failed and no text in the feed), waiting or deferred, the
-        # validators are not kept: a later poll reads the whole feed again and retries them, instead
-        # of getting a 304.
-        retry = bool(result.skipped or result.waiting or result.deferred)
+        attempted = await self._take(feed, parsed, result, refused)
+        # With entries deferred (the poll's budget did not reach them) or skipped unrecorded (refused
+        # by the library), the validators are not kept: the next poll reads the whole feed and takes
+        # them, instead of getting a 304. Entries refused (now or before) keep them: the poll at which
+        # one is due for its retry reads the whole feed anyway (above).
+        retry = bool(result.deferred or len(result.skipped) > result.refused)
         # New entries that all failed (slow, hostile or missing pages, and no text in the feed) count
         # as a failure of the feed: backed off, and disabled after max_failures, like a broken feed.
         failing = attempted > 0 and len(result.skipped) >= attempted and not result.added
-        error = f"{len(result.skipped)} new entries failed; the first: {result.skipped[0][1]}" if failing else None
-        failures = feed.failures + 1 if failing else 0
-        delay = min(feed.interval * 2**failures, MAX_BACKOFF) if failing else feed.interval
+        if failing:
+            error = f"{len(result.skipped)} new entries failed; the first: {result.skipped[0][1]}"
+            failures, delay, disable = self._failure(feed, error)
+        else:
+            error, failures, delay, disable = None, 0, feed.interval, None
         await self.repo.succeeded(
             feed.id,
             next_poll=self.clock() + delay,
@@ -285,22 +341,15 @@ class FeedPoller:
             title=parsed.title,
             primed=True,
             error=error,
+            failures=failures,
         )
         for entry, reason in result.skipped:
             log.warning("feed %s: skipped %s: %s", feed.url, entry, reason)
         if error is not None:
-            result.error = error
-            if failures >= self.max_failures:
-                result.disabled = f"{failures} failures in a row; the last: {error}"
-                await self.repo.disable(feed.id, result.disabled)
-                log.error(
-                    "feed %s disabled: %s (`briefbot feeds add %s` enables it again)",
-                    feed.url,
-                    result.disabled,
-                    feed.url,
-                )
-            else:
-                log.warning("feed %s: %s (failure %d; next try in %.0f s)", feed.url, error, failures, delay)
+            if disable is not None:
+                await self.repo.disable(feed.id, disable)
+            self._log_failure(feed, error, failures, delay, disable)
+            result.error, result.disabled = error, disable
         if result.added:
             log.info(
                 "feed %s: %d new articles%s",
@@ -311,24 +360,30 @@ class FeedPoller:
         return result
 
     async def _failed(self, feed: Feed, error: str) -> PollResult:
-        failures = feed.failures + 1
-        disable = None
-        if failures >= self.max_failures:
-            disable = f"{failures} failures in a row; the last: {error}"
-        delay = min(feed.interval * 2**failures, MAX_BACKOFF)
+        failures, delay, disable = self._failure(feed, error)
         await self.repo.failed(feed.id, error, next_poll=self.clock() + delay, disable_reason=disable)
-        if disable:
+        self._log_failure(feed, error, failures, delay, disable)
+        return PollResult(feed.url, error=error, disabled=disable)
+
+    def _failure(self, feed: Feed, error: str) -> tuple[int, float, str | None]:
+        """One more failure of the feed: its failures in a row, the wait before its next poll (two
+        intervals, then four, ... up to MAX_BACKOFF), and why it is disabled (None while it is not)."""
+        failures = feed.failures + 1
+        disable = f"{failures} failures in a row; the last: {error}" if failures >= self.max_failures else None
+        return failures, backoff(2 * feed.interval, failures, MAX_BACKOFF), disable
+
+    def _log_failure(self, feed: Feed, error: str, failures: int, delay: float, disable: str | None) -> None:
+        if disable is not None:
             log.error("feed %s disabled: %s (`briefbot feeds add %s` enables it again)", feed.url, disable, feed.url)
         else:
             log.warning("feed %s: %s (failure %d; next try in %.0f s)", feed.url, error, failures, delay)
-        return PollResult(feed.url, error=error, disabled=disable)
 
-    async def _take(self, feed: Feed, parsed: ParsedFeed, result: PollResult) -> int:
+    async def _take(self, feed: Feed, parsed: ParsedFeed, result: PollResult, refused: dict[str, Refusal]) -> int:
         """Bring the entries not seen before into the library, oldest first; the number of entries
         whose article was looked for (not waiting for a retry, reached within the poll's budget)."""
         fresh: list[tuple[Entry, str | None]] = []
         links: set[str] = set()
-        refused = await self.refusals.with_prefix(f"feed:{feed.id}:")
+        listed: set[str] = set()  # the keys of the entries looked at: a refusal of any other is stale
         now = self.clock()
         for entry in reversed(parsed.entries[:MAX_ITEMS_PER_POLL]):
             link = normalise_link(entry.link)
@@ -351,11 +406,16 @@ class FeedPoller:
                 continue
             if link:
                 links.add(link)
-            refusal = refused.get(_refusal_key(feed, entry, link))
+            key = _refusal_key(feed, entry, link)
+            listed.add(key)
+            refusal = refused.get(key)
             if refusal is not None and refusal.retry_at > now:
                 result.waiting += 1
                 continue
             fresh.append((entry, link))
+        if stale := [key for key in refused if key not in listed]:
+            # Entries gone from the feed's newest, or known by now (from another feed): never retried.
+            await self.refusals.forget_many(stale)
         if not fresh:
             return 0
         slots = asyncio.Semaphore(self.pages_per_feed)
@@ -386,6 +446,7 @@ class FeedPoller:
                 refusal = await self.refusals.refuse(key, raw, now=self.clock(), base=feed.interval, cap=MAX_BACKOFF)
                 wait = refusal.retry_at - self.clock()
                 result.skipped.append((name, raw))
+                result.refused += 1
                 log.info("feed %s: %s tried again in %.0f s (refusal %d)", feed.url, name, wait, refusal.failures)
                 continue
             if key in refused:
@@ -453,7 +514,7 @@ class FeedPoller:
 
 
 def _refusal_key(feed: Feed, entry: Entry, link: str | None) -> str:
-    return f"feed:{feed.id}:{entry.guid or link or entry.title or ''}"
+    return feed_prefix(feed.id) + (entry.guid or link or entry.title or "")
 
 
 def _from_page(body: bytes, url: str) -> RawArticle:

@@ -417,6 +417,7 @@ class Library:
         kept = set(report.added) | set(report.updated)  # includes an article whose file was renamed
         gone = [r.id for r in missing if r.id not in kept]
         await self.repo.retire(gone)
+        await self.refusals.forget_many("file:" + r.source_path for r in missing if r.id not in kept and r.source_path)
         report.retired.extend(gone)
         return report
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import aiosqlite
 
 from bot.storage.articles import utcnow
+from bot.storage.refusals import RefusalRepository, feed_prefix
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,9 +125,20 @@ class FeedRepository:
         return feed, existing is None
 
     async def remove(self, url: str) -> bool:
-        """Forget a feed and its items (the articles it brought stay in the library)."""
-        cur = await self.db.execute("DELETE FROM feeds WHERE url = ?", (url,))
-        return cur.rowcount > 0
+        """Forget a feed, its items and its refused entries (the articles it brought stay in the library)."""
+        feed = await self.get(url)
+        if feed is None:
+            return False
+        await self._delete([feed.id])
+        return True
+
+    async def _delete(self, ids: list[int]) -> None:
+        """Delete feeds by id, with their refused entries (their items go by ON DELETE CASCADE). Feed
+        ids can be used again, so a new feed must not inherit an old one's refusals."""
+        refusals = RefusalRepository(self.db)
+        for feed_id in ids:
+            await refusals.forget_prefix(feed_prefix(feed_id))
+        await self.db.executemany("DELETE FROM feeds WHERE id = ?", [(i,) for i in ids])
 
     async def sync_config(self, urls: Iterable[str], interval: float) -> tuple[list[str], list[str]]:
         """Make the feeds from BRIEFBOT_FEEDS match the setting: add the missing ones, remove those
@@ -145,10 +157,10 @@ class FeedRepository:
                 added.append(url)
         # BRIEFBOT_FEED_INTERVAL applies to the configured feeds; the operator's keep their own.
         await self.db.execute("UPDATE feeds SET interval_seconds = ? WHERE origin = 'config'", (interval,))
-        async with self.db.execute("SELECT url FROM feeds WHERE origin = 'config'") as cur:
-            stale = [r[0] for r in await cur.fetchall() if r[0] not in wanted]
-        await self.db.executemany("DELETE FROM feeds WHERE url = ?", [(u,) for u in stale])
-        return added, stale
+        async with self.db.execute("SELECT id, url FROM feeds WHERE origin = 'config'") as cur:
+            stale = [(r[0], r[1]) for r in await cur.fetchall() if r[1] not in wanted]
+        await self._delete([feed_id for feed_id, _ in stale])
+        return added, [url for _, url in stale]
 
     async def get(self, url: str) -> Feed | None:
         """One feed with its item count."""
@@ -172,9 +184,15 @@ class FeedRepository:
         ) as cur:
             return [_feed(r) for r in await cur.fetchall()]
 
-    async def next_due(self) -> float | None:
-        """The unix time of the next poll of any enabled feed, None when there is none."""
-        async with self.db.execute("SELECT MIN(next_poll) FROM feeds WHERE disabled_at IS NULL") as cur:
+    async def next_due(self, exclude: Iterable[int] = ()) -> float | None:
+        """The unix time of the next poll of any enabled feed (but those in ``exclude``, ids), None
+        when there is none."""
+        ids = list(exclude)
+        async with self.db.execute(
+            "SELECT MIN(next_poll) FROM feeds WHERE disabled_at IS NULL"
+            + (f" AND id NOT IN ({', '.join('?' * len(ids))})" if ids else ""),
+            ids,
+        ) as cur:
             row = await cur.fetchone()
         return None if row is None or row[0] is None else float(row[0])
 
@@ -188,13 +206,14 @@ class FeedRepository:
         title: str | None,
         primed: bool,
         error: str | None = None,
+        failures: int = 0,
     ) -> None:
         """A feed read and its entries taken. With ``error`` (its new entries all failed), the poll
-        still counts as a failure: one more in a row, with the reason."""
+        still counts as a failure: ``failures`` is then the count in a row, this one included."""
         now = utcnow()
         await self.db.execute(
             "UPDATE feeds SET next_poll = ?, etag = ?, last_modified = ?, title = COALESCE(?, title), "
-            "primed = primed OR ?, failures = CASE WHEN ? IS NULL THEN 0 ELSE failures + 1 END, last_error = ?, "
+            "primed = primed OR ?, failures = ?, last_error = ?, "
             "last_polled_at = ?, last_ok_at = CASE WHEN ? IS NULL THEN ? ELSE last_ok_at END WHERE id = ?",
             (
                 next_poll,
@@ -202,7 +221,7 @@ class FeedRepository:
                 last_modified,
                 title,
                 int(primed),
-                error,
+                failures if error is not None else 0,
                 error and error[:500],
                 now,
                 error,

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import aiosqlite
 
+from bot.backoff import backoff
 from bot.storage.articles import utcnow
 
 RETRY_BASE = 3600.0  # seconds before the first retry of a refused file; doubles each time
 MAX_RETRY = 7 * 24 * 3600.0
+
+
+def feed_prefix(feed_id: int) -> str:
+    """The start of the keys of a feed's refused entries (the key ends with the entry's guid or link)."""
+    return f"feed:{feed_id}:"
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,11 +27,6 @@ class Refusal:
     retry_at: float
     file_size: int | None = None
     file_mtime_ns: int | None = None
-
-
-def backoff(base: float, failures: int, cap: float = MAX_RETRY) -> float:
-    """Seconds to wait after ``failures`` refusals in a row: base, 2 base, 4 base, ... up to ``cap``."""
-    return float(min(base * 2 ** max(0, min(failures - 1, 30)), cap))
 
 
 class RefusalRepository:
@@ -39,13 +41,23 @@ class RefusalRepository:
         return Refusal(*row) if row else None
 
     async def with_prefix(self, prefix: str) -> dict[str, Refusal]:
-        """Every refusal whose key starts with ``prefix``, by key."""
+        """Every refusal whose key starts with ``prefix``, by key (a range of the key's index, not a scan)."""
+        where, params = _key_range(prefix)
         async with self.db.execute(
-            "SELECT key, reason, failures, retry_at, file_size, file_mtime_ns FROM refused_pages "
-            "WHERE substr(key, 1, ?) = ?",
-            (len(prefix), prefix),
+            f"SELECT key, reason, failures, retry_at, file_size, file_mtime_ns FROM refused_pages WHERE {where}",
+            params,
         ) as cur:
             return {r[0]: Refusal(*r) for r in await cur.fetchall()}
+
+    async def forget_prefix(self, prefix: str) -> int:
+        """Forget every refusal whose key starts with ``prefix`` (a feed removed); how many there were."""
+        where, params = _key_range(prefix)
+        cur = await self.db.execute(f"DELETE FROM refused_pages WHERE {where}", params)
+        return cur.rowcount
+
+    async def forget_many(self, keys: Iterable[str]) -> None:
+        """Forget these refusals (files retired, entries gone from their feed)."""
+        await self.db.executemany("DELETE FROM refused_pages WHERE key = ?", [(k,) for k in keys])
 
     async def refuse(
         self,
@@ -75,3 +87,15 @@ class RefusalRepository:
 
     async def forget(self, key: str) -> None:
         await self.db.execute("DELETE FROM refused_pages WHERE key = ?", (key,))
+
+
+def _key_range(prefix: str) -> tuple[str, tuple[str, ...]]:
+    """A WHERE clause and its parameters for the keys starting with ``prefix``: key >= prefix and key <
+    the first string after every such key, which SQLite answers from the key's index (substr() or
+    LIKE would read every row). Keys compare by code point, as their UTF-8 bytes do."""
+    stem = prefix.rstrip(chr(0x10FFFF))
+    if not stem:
+        return ("key >= ?", (prefix,)) if prefix else ("1", ())
+    following = ord(stem[-1]) + 1
+    following = 0xE000 if following == 0xD800 else following  # surrogates are no characters of UTF-8
+    return "key >= ? AND key < ?", (prefix, stem[:-1] + chr(following))

@@ -33,6 +33,8 @@ DOMAIN_MODULES = [
     "bot.web",
     "bot.titles",
     "bot.names",
+    "bot.backoff",
+    "bot.storage.refusals",
 ]
 
 

@@ -100,6 +100,43 @@ async def test_a_slow_feed_never_delays_another(make, feed_server):
     assert min(stored[f"Slow Story {i}"] for i in range(4)) >= 2.5, stored
 
 
+async def test_a_feed_due_while_another_is_slow_is_not_made_to_wait(make, feed_server):
+    """A feed that becomes due while a slow one is being polled is polled at once, as the bot's loop
+    starts it: it used to wait for the slow feed's whole poll (the poller's lock was held across it).
+    A feed being polled is not started a second time."""
+    poller = await make()
+    slow_items = []
+    for i in range(2):
+        feed_server.set(f"/slow/{i}", dripping(f"Slow Story {i}", i, 4.0))
+        slow_items.append(Item(f"Slow Story {i}", feed_server.url(f"/slow/{i}"), guid=f"slow-{i}"))
+    await poller.repo.add(feed_server.rss("/slow.xml", slow_items), INTERVAL)
+    stored: dict[str, float] = {}
+    real = poller.library.add_raws
+
+    async def add_raws(raws, **kwargs):
+        report = await real(raws, **kwargs)
+        for raw in raws:
+            stored[raw.title] = time.monotonic() - started
+        return report
+
+    poller.library.add_raws = add_raws  # type: ignore[method-assign]
+    started = time.monotonic()
+    slow = asyncio.create_task(poller.poll_due())
+    await asyncio.sleep(0.5)  # the slow feed's pages are dripping in
+    assert len(poller.polling) == 1
+    feed_server.page("/quick", "Quick Story", story(7))
+    await poller.repo.add(feed_server.rss("/quick.xml", [Item("Quick Story", feed_server.url("/quick"))]), INTERVAL)
+    [quick] = await poller.poll_due()  # what the bot's loop does at its next look
+    assert quick.url.endswith("/quick.xml") and len(quick.added) == 1
+    assert not slow.done()
+    [result] = await slow
+    assert len(result.added) == 2
+    assert stored["Quick Story"] < 2.0, stored
+    assert min(stored[f"Slow Story {i}"] for i in range(2)) >= 3.5, stored
+    assert len(feed_server.requests_to("/slow.xml")) == 1  # not polled again while in progress
+    assert poller.polling == set()
+
+
 async def test_slow_pages_count_toward_the_feeds_health(make, feed_server, db):
     """Pages that never arrive in time, with no text in the feed: the poll is a failure of the feed
     (backed off, then disabled), not a success retried every poll."""

@@ -155,7 +155,7 @@ async def test_atom_feed_and_fallback_to_the_entry_text(env, feed_server):
     [result] = await poll(env)
     assert len(result.added) == 2
     assert [reason for _, reason in result.skipped] == ["page: HTTP 404 Not Found; the feed gives no text either"]
-    assert (await env.repo.get(url)).etag is None  # not kept, so the next poll reads the feed again
+    assert (await env.repo.get(url)).etag == '"a1"'  # kept: the poll that retries the entry sends none
     row = env.library.resolve("Tosca Opens the Season")
     assert row.author == "Kim Lee" and row.publication == "Opera Notes"
     article, _ = await env.library.load(row)
@@ -382,3 +382,68 @@ async def test_an_item_never_takes_over_the_id_of_an_edited_file(env, feed_serve
     assert new_id != row.id
     assert env.library.resolve("harbour.json").id == row.id
     assert (await env.library.repo.by_id(row.id)).source_path == "harbour.json"
+
+
+def test_one_backoff_rule_for_feeds_refusals_and_deliveries():
+    """bot.backoff: base after the first failure, doubling, capped (and no overflow however many)."""
+    from bot.backoff import backoff
+    from bot.deliveries import MAX_BACKOFF as DELIVERY_CAP
+    from bot.feeds import MAX_BACKOFF
+
+    assert [backoff(900, n, MAX_BACKOFF) for n in range(1, 9)] == [900, 1800, 3600, 7200, 14400, 28800, 57600, 86400]
+    assert backoff(900, 0, MAX_BACKOFF) == 900 and backoff(900, 10**6, MAX_BACKOFF) == MAX_BACKOFF
+    # A feed's failures wait twice its interval, then four times... (test_failures_back_off_then_disable_with_the_reason);
+    # a refused entry one interval, then two... (test_a_failed_page_is_retried_with_backoff_...); a delivery
+    # 2 s after its first failed attempt, then 4, 8... up to 10 minutes.
+    assert [backoff(2.0, attempts + 1, DELIVERY_CAP) for attempts in (0, 1, 2, 8, 9, 40)] == [2, 4, 8, 512, 600, 600]
+
+
+async def test_refusals_of_entries_gone_from_the_feed_and_of_retired_files_are_forgotten(env, feed_server, db):
+    from bot.storage.refusals import RefusalRepository, feed_prefix
+
+    refusals = RefusalRepository(db)
+    url = harbour_site(feed_server)
+    feed_server.rss(
+        "/feed.xml",
+        [Item("Nothing Here", feed_server.url("/missing"), guid="gone"), Item("Ferry", feed_server.url("/ferry"))],
+    )
+    feed, _ = await env.repo.add(url, 900)
+    [result] = await poll(env)
+    assert [r for _, r in result.skipped] == ["page: HTTP 404 Not Found; the feed gives no text either"]
+    assert await refusals.get(feed_prefix(feed.id) + "gone") is not None
+    harbour_site(feed_server)  # the entry left the feed: its refusal would never be used
+    await poll(env, 900)
+    assert await refusals.with_prefix(feed_prefix(feed.id)) == {}
+    # A file's refusal goes when its article is retired (the file removed).
+    await refusals.refuse("file:000_18d7c81359cbff0f.txt", "too slow", now=0, base=60, cap=60)
+    await refusals.refuse("file:001_1b1c40b80df8ac56.txt", "too slow", now=0, base=60, cap=60)
+    (env.library.folder / "000_18d7c81359cbff0f.txt").unlink()
+    assert len((await env.library.sync()).retired) == 1
+    assert set(await refusals.with_prefix("file:")) == {"file:001_1b1c40b80df8ac56.txt"}
+
+
+async def test_entries_waiting_for_a_retry_keep_the_feeds_validators(env, feed_server, db):
+    """One entry whose page keeps failing: the polls at which it is due for a retry read the whole
+    feed (no validators sent); those at which it only waits get a 304, instead of every poll reading
+    the whole feed until the entry falls out of the newest 50."""
+    url = harbour_site(feed_server)  # ETag '"v1"', Last-Modified
+    feed_server.rss(
+        "/feed.xml",
+        [Item("Nothing Here", feed_server.url("/missing"), guid="broken"), Item("Ferry", feed_server.url("/ferry"))],
+        etag='"v1"',
+        last_modified="Mon, 03 Nov 2025 09:00:00 GMT",
+    )
+    await env.repo.add(url, 900)
+    results = []
+    for at in (0, 450, 900, 1800, 2700):  # the entry is refused at 0 (retry at 900), then at 900 (retry at 2700)
+        env.clock.now = 1_000_000.0 + at
+        await db.execute("UPDATE feeds SET next_poll = 0")  # polled now, whatever a failure's backoff says
+        [result] = await poll(env)
+        results.append(result)
+    sent = [
+        "If-None-Match" in s.headers or "If-Modified-Since" in s.headers for s in feed_server.requests_to("/feed.xml")
+    ]
+    assert sent == [False, True, False, True, False]
+    assert [r.not_modified for r in results] == [False, True, False, True, False]
+    assert len(feed_server.requests_to("/missing")) == 3
+    assert (await env.repo.get(url)).etag == '"v1"'
