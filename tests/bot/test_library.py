@@ -357,3 +357,37 @@ async def test_after_a_failed_sync_the_next_poll_compares_everything(library, ar
     report = await library.sync()
     assert len(report.added) == 1 and library.resolve("harbour-plan-approved") is not None
     assert not (await library.sync()).changed  # and now an unchanged poll is just that
+
+
+async def test_feed_articles_are_analysed_in_workers_and_one_over_its_time_is_refused(
+    db, articles_dir, monkeypatch, caplog
+):
+    """A feed entry's text (from its page or the feed) is analysed in the pool's workers too,
+    within the budget: one whose analysis never ends is refused, the others stored."""
+    import bot.library as libmod
+    from bot.library import PAGE_MEMORY_BYTES
+    from bot.loaders import RawArticle
+    from bot.workers import KillablePool
+
+    def not_here(*args, **kwargs):
+        raise AssertionError("analysed in the bot's own process")
+
+    monkeypatch.setattr(libmod, "analyse", not_here)  # the spawned workers have the real one
+    pool = KillablePool(2, memory_bytes=PAGE_MEMORY_BYTES, preload=("tests.support.slow_analysis",))
+    library = Library(ArticleRepository(db), articles_dir, pages=pool, page_seconds=1.0)
+    try:
+        raws = [
+            RawArticle(text="Its analysis never ends.", title="A Slow Feed Article", url="https://example.com/slow"),
+            RawArticle(text=ARTICLE.split("\n\n", 1)[1], title="Harbour Plan Approved", url="https://example.com/ok"),
+        ]
+        started = time.monotonic()
+        with caplog.at_level(logging.WARNING, logger="bot.library"):
+            report = await library.add_raws(raws)
+        assert time.monotonic() - started < 8
+        [(entry, reason)] = report.skipped
+        assert entry == "https://example.com/slow" and reason == "refused: took more than 1 s; stopped"
+        assert "refused https://example.com/slow: took more than 1 s" in caplog.text
+        assert len(report.added) == 1 and library.resolve("harbour-plan-approved") is not None
+        assert pool.killed == 1
+    finally:
+        library.close()
