@@ -377,11 +377,11 @@ class Library:
         missing, changed, report.unchanged = await asyncio.to_thread(self._changes, self._rows, analysed, settled)
         if self._refused is None:
             self._refused = await self.refusals.with_prefix("file:")
-        if self._refused:  # a page refused over its budget waits for its retry time, unless the file changed
+        if self._refused:  # a file refused over its budget waits for its retry time, unless it changed
             now = time.time()
             waiting = [c for c in changed if self._waiting(c, now)]
             if waiting:
-                log.debug("library: %d refused pages wait for their retry time", len(waiting))
+                log.debug("library: %d refused files wait for their retry time", len(waiting))
                 held = {id(c) for c in waiting}
                 changed = [c for c in changed if id(c) not in held]
         subscribed = await self.subscriptions.active() if self.subscriptions is not None and changed else []
