@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import bisect
-import concurrent.futures
 import contextlib
 import difflib
 import errno
 import functools
 import gc
 import logging
-import multiprocessing
 import os
 import time
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
@@ -48,13 +46,13 @@ from bot.storage.refusals import RETRY_BASE, Refusal, RefusalRepository
 from bot.storage.subscriptions import Subscription, SubscriptionRepository
 from bot.text import fold, slugify
 from bot.titles import TitleIndex
-from bot.workers import KillablePool, TaskRefused, exit_with_parent
+from bot.workers import KillablePool, TaskRefused
 
 log = logging.getLogger(__name__)
 
-# A page's budget in its worker: wall time (most pages take well under a second; trafilatura's time
-# grows faster than the page on some markup: 500 KB of links takes 12 s, 5 MB over 10 minutes) and
-# memory beyond the worker's own (a plain 5 MB page needs about 130 MB).
+# A file's or page's budget in its worker, reading and analysis together: wall time (most take well
+# under a second; trafilatura's time grows faster than the page on some markup: 500 KB of links takes
+# 12 s, 5 MB over 10 minutes) and memory beyond the worker's own (a plain 5 MB page needs about 130 MB).
 PAGE_SECONDS = 30.0
 PAGE_MEMORY_BYTES = 512 * 1024 * 1024
 
@@ -106,7 +104,7 @@ def read_and_analyse(
     read: Callable[[], RawArticle], known: str | None
 ) -> tuple[RawArticle, str, tuple[Article, Analysis] | None]:
     """Read a file and analyse it unless its content hash is ``known`` (already analysed): one
-    task for a page worker."""
+    task for a worker of the library's pool."""
     raw = read()
     digest = content_hash(raw)
     return raw, digest, None if digest == known else analyse_raw(raw)
@@ -132,8 +130,8 @@ class FileStat(NamedTuple):
 ScannedFile = tuple[str, str, int, int]
 
 
-# A file to read: (path relative to the folder, path, its stat, its row when it is already known).
-Changed = tuple[str, Path, FileStat, ArticleRow | None]
+# A file to read: (path relative to the folder, its stat, its row when it is already known).
+Changed = tuple[str, FileStat, ArticleRow | None]
 
 
 class Library:
@@ -152,9 +150,11 @@ class Library:
         self.subscriptions = subscriptions
         self.folder = folder
         self.max_bytes = max_bytes
-        # Web pages (.html files here, feed entries' pages in bot.feeds) are extracted in these
-        # workers, each page within ``page_seconds`` and PAGE_MEMORY_BYTES; over either, the page is
-        # refused and recorded, and tried again after ``retry_base`` seconds, doubling each time.
+        # Everything read from outside is read and analysed in these workers: the folder's files of
+        # every type here, and feed entries (their pages extracted in bot.feeds, analysed in
+        # add_raws). Each file or page within ``page_seconds`` and PAGE_MEMORY_BYTES; over either,
+        # a file is refused and recorded, and tried again after ``retry_base`` seconds, doubling
+        # each time.
         self.pages = pages if pages is not None else page_pool()
         self.page_seconds = page_seconds
         self.retry_base = retry_base
@@ -177,7 +177,7 @@ class Library:
         self._unchanged = 0  # files the last comparison found unchanged
 
     def close(self) -> None:
-        """Stop the page workers at once (a page being extracted is abandoned); the bot's close() calls it."""
+        """Stop the workers at once (a file or page being analysed is abandoned); the bot's close() calls it."""
         self.pages.close()
 
     # --- reading ----------------------------------------------------------------------------
@@ -382,19 +382,18 @@ class Library:
         missing, changed, report.unchanged = await asyncio.to_thread(self._changes, self._rows, analysed, settled)
         if self._refused is None:
             self._refused = await self.refusals.with_prefix("file:")
-        if self._refused:  # a page refused over its budget waits for its retry time, unless the file changed
+        if self._refused:  # a file refused over its budget waits for its retry time, unless it changed
             now = time.time()
             waiting = [c for c in changed if self._waiting(c, now)]
             if waiting:
-                log.debug("library: %d refused pages wait for their retry time", len(waiting))
+                log.debug("library: %d refused files wait for their retry time", len(waiting))
                 held = {id(c) for c in waiting}
                 changed = [c for c in changed if id(c) not in held]
-        executor = _analysis_pool() if len(changed) >= PROCESS_POOL_THRESHOLD else None
         subscribed = await self.subscriptions.active() if self.subscriptions is not None and changed else []
         chunks = [changed[start : start + CHUNK] for start in range(0, len(changed), CHUNK)]
 
         def prepare(chunk: list[Changed]) -> asyncio.Future[list[Prepared | Exception]]:
-            return asyncio.ensure_future(asyncio.gather(*(self._prepare(c, analysed, executor) for c in chunk)))
+            return asyncio.ensure_future(asyncio.gather(*(self._prepare(c, analysed) for c in chunk)))
 
         # Pipelined: the next chunk is analysed (in the workers) while this one is stored, so the
         # workers and the database writer are busy at the same time.
@@ -412,8 +411,6 @@ class Library:
                 ahead.cancel()
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await ahead
-            if executor is not None:
-                executor.shutdown(wait=False, cancel_futures=True)
         kept = set(report.added) | set(report.updated)  # includes an article whose file was renamed
         gone = [r.id for r in missing if r.id not in kept]
         await self.repo.retire(gone)
@@ -422,7 +419,7 @@ class Library:
         return report
 
     def _waiting(self, item: Changed, now: float) -> bool:
-        rel, _path, stat, _row = item
+        rel, stat, _row = item
         refusal = (self._refused or {}).get("file:" + rel)
         return (
             refusal is not None
@@ -445,7 +442,7 @@ class Library:
         seen: set[str] = set()
         changed: list[Changed] = []
         unchanged = 0
-        for rel, path_text, size, mtime_ns in files:
+        for rel, _path_text, size, mtime_ns in files:
             seen.add(rel)
             row = known.get(rel)
             if (
@@ -456,7 +453,7 @@ class Library:
             ):
                 unchanged += 1
             else:
-                changed.append((rel, Path(path_text), FileStat(size, mtime_ns), row))
+                changed.append((rel, FileStat(size, mtime_ns), row))
         missing = [row for rel, row in known.items() if rel not in seen]
         self._unchanged = unchanged
         return missing, changed, unchanged
@@ -477,15 +474,22 @@ class Library:
         commits with the article and its deliveries, or not at all.
         """
         report = SyncReport()
-        prepared: list[tuple[str, tuple[Article, Analysis] | Exception]] = []
-        for raw in raws:  # analysed off the loop, before the lock, so syncs and commands are not held up
+
+        async def prepare(raw: RawArticle) -> tuple[str, tuple[Article, Analysis] | Exception]:
+            # Analysed before the lock, so syncs and commands are not held up; in a worker of the
+            # pool, within the budget (text from a feed is as untrusted as any page).
             digest = content_hash(raw)
             try:
                 result = await self.repo.cached_analysis(digest, ENGINE_VERSION)
-                prepared.append((digest, result or await asyncio.to_thread(analyse_raw, raw)))
+                return digest, result or await self.pages.run(analyse_raw, raw, seconds=self.page_seconds)
+            except TaskRefused as exc:
+                log.warning("refused %s: %s", raw.url or raw.title, exc)
+                return digest, exc
             except Exception as exc:  # a parser bug must not stop the other items
                 log.error("failed to analyse %s", raw.url or raw.title, exc_info=exc)
-                prepared.append((digest, exc))
+                return digest, exc
+
+        prepared = await asyncio.gather(*(prepare(raw) for raw in raws))
         async with self._lock:
             if not self._loaded:
                 await self.refresh()
@@ -493,6 +497,9 @@ class Library:
             subscribed = await self.subscriptions.active() if self.subscriptions is not None and deliver else []
             async with self.repo.batch():
                 for index, (raw, (digest, outcome)) in enumerate(zip(raws, prepared, strict=True)):
+                    if isinstance(outcome, TaskRefused):
+                        report.skipped.append((raw.url or raw.title or "?", f"refused: {outcome}"))
+                        continue
                     if isinstance(outcome, Exception):
                         report.skipped.append((raw.url or raw.title or "?", f"could not be analysed ({outcome})"))
                         continue
@@ -657,34 +664,21 @@ class Library:
                 log.warning("skipped %s: %s", rel, exc.strerror or exc)
         return _Listing(mtime_ns, listed_ns, files, folders)
 
-    async def _prepare(
-        self,
-        item: Changed,
-        analysed: set[str],
-        executor: concurrent.futures.Executor | None,
-    ) -> Prepared | Exception:
-        """Read a changed file and analyse it if its content is new: the slow part, run in
-        worker threads or processes so that the event loop stays free and both cores work."""
-        rel, _path, _stat, row = item
+    async def _prepare(self, item: Changed, analysed: set[str]) -> Prepared | Exception:
+        """Read a changed file and analyse it if its content is new: the slow part, in a worker of
+        the pool, so that the event loop stays free, every core works, and a file over its budget
+        (a hostile page can take hours or gigabytes; so can a text file, in the analysis) has its
+        worker killed and is refused. Reading and analysis are one task (one round trip); the
+        analysis is skipped when the content is the row's, already analysed."""
+        rel, _stat, row = item
         try:
-            loop = asyncio.get_running_loop()
             # Opened from the folder one name at a time: no link below it is followed (bot/loaders.py).
             read = functools.partial(
                 read_article_file, Path(rel), max_bytes=self.max_bytes, source_path=rel, folder=self.folder
             )
-            if os.path.splitext(rel)[1].lower() in HTML_SUFFIXES:
-                # Extracting a page is CPU work, and a hostile page could take hours or gigabytes:
-                # in a worker process that is killed when the page goes over its budget. The same
-                # worker analyses it (one round trip, as fast as the analysis pool), unless its
-                # content is the row's, already analysed.
-                known = row.content_hash if row is not None and row.content_hash in analysed else None
-                raw, digest, result = await self.pages.run(read_and_analyse, read, known, seconds=self.page_seconds)
-                return Prepared(raw, digest, None if digest in analysed else result)
-            raw = await asyncio.to_thread(read)
-            digest = content_hash(raw)
-            if digest in analysed:
-                return Prepared(raw, digest, None)
-            return Prepared(raw, digest, await loop.run_in_executor(executor, analyse_raw, raw))
+            known = row.content_hash if row is not None and row.content_hash in analysed else None
+            raw, digest, result = await self.pages.run(read_and_analyse, read, known, seconds=self.page_seconds)
+            return Prepared(raw, digest, None if digest in analysed else result)
         except (ArticleFileError, TaskRefused) as exc:
             return exc
         except Exception as exc:  # a parser bug must not stop the rest of the library loading
@@ -699,8 +693,14 @@ class Library:
         subscribed: list[Subscription],
         report: SyncReport,
     ) -> None:
-        rel, _path, stat, row = item
+        rel, stat, row = item
         key = "file:" + rel
+        if (
+            isinstance(outcome, Prepared)
+            and outcome.result is None
+            and not (row is not None and row.content_hash == outcome.digest and outcome.digest in analysed)
+        ):
+            outcome = await self._cached(rel, outcome)
         if isinstance(outcome, TaskRefused):
             refusal = await self.refusals.refuse(
                 key,
@@ -714,7 +714,8 @@ class Library:
                 self._refused[key] = refusal
             wait = refusal.retry_at - time.time()
             note = f"refusal {refusal.failures}; next try in {wait:.0f} s"
-            report.skipped.append((rel, f"page refused: {outcome} ({note})"))
+            kind = "page" if os.path.splitext(rel)[1].lower() in HTML_SUFFIXES else "file"
+            report.skipped.append((rel, f"{kind} refused: {outcome} ({note})"))
             return
         if self._refused and self._refused.pop(key, None) is not None:
             await self.refusals.forget(key)
@@ -730,10 +731,8 @@ class Library:
             report.unchanged += 1
             report.touched += 1
             return
-        result = outcome.result or await self.repo.cached_analysis(digest, ENGINE_VERSION)
-        if result is None:  # the cache lost the analysis since the sync began: analyse off the loop
-            result = await asyncio.to_thread(analyse_raw, outcome.raw)
-        article, analysis = result
+        assert outcome.result is not None  # analysed in its worker, or read from the cache above
+        article, analysis = outcome.result
         if row is not None:
             ident = row.id
         else:
@@ -767,6 +766,21 @@ class Library:
         report.queued += len(deliver_to)
         analysed.add(digest)
         (report.updated if row is not None else report.added).append(ident)
+
+    async def _cached(self, rel: str, prepared: Prepared) -> Prepared | Exception:
+        """``prepared`` with its analysis from the cache; or, when the cache lost it since the sync
+        began, from a worker, within the budget like any other."""
+        cached = await self.repo.cached_analysis(prepared.digest, ENGINE_VERSION)
+        if cached is not None:
+            return replace(prepared, result=cached)
+        try:
+            result = await self.pages.run(analyse_raw, prepared.raw, seconds=self.page_seconds)
+        except TaskRefused as exc:
+            return exc
+        except Exception as exc:
+            log.error("failed to analyse %s", rel, exc_info=exc)
+            return exc
+        return replace(prepared, result=result)
 
 
 @contextlib.contextmanager
@@ -834,25 +848,13 @@ class Prepared:
 # The longest a file edited in place (its directory unchanged) can go unnoticed by polls.
 FULL_SCAN_SECONDS = 300.0
 
-# Files analysed per batch (one transaction each), and the number of changed files from which a
-# sync analyses in worker processes (one per core) rather than threads.
+# Files read and analysed per batch (one transaction each).
 CHUNK = 32
-PROCESS_POOL_THRESHOLD = 32
 
 
 def page_pool(memory_bytes: int | None = PAGE_MEMORY_BYTES) -> KillablePool:
-    """Workers for page extraction: one per core (up to 4), so at most that many pages are in
-    memory at once, each within ``memory_bytes``."""
+    """Workers for everything read from outside (files of every type, feed pages and articles): one
+    per core (up to 4), so at most that many are in memory at once, each within ``memory_bytes``."""
     return KillablePool(
         max(1, min(os.cpu_count() or 1, 4)), memory_bytes=memory_bytes, preload=("bot.web", "trafilatura")
-    )
-
-
-def _analysis_pool() -> concurrent.futures.ProcessPoolExecutor:
-    workers = max(1, min(os.cpu_count() or 1, 8))
-    return concurrent.futures.ProcessPoolExecutor(
-        workers,
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=exit_with_parent,  # a killed bot leaves no workers behind
-        initargs=(os.getpid(),),
     )

@@ -1,9 +1,10 @@
 """Worker processes that never outlive the bot.
 
-The library analyses a large batch of files in a pool of worker processes. When the bot process is
-killed (SIGKILL, the OOM killer), nothing tells those workers: each still holds its own end of the
-pool's task pipe, so it waits for the next task forever. ``exit_with_parent`` (the pool's
-initializer) ends a worker as soon as the process that started it is gone.
+The library reads and analyses everything from outside (files, feed pages and articles) in a pool of
+worker processes. When the bot process is killed (SIGKILL, the OOM killer), nothing tells those
+workers: each still holds its own end of its task pipe, so it waits for the next task forever.
+``exit_with_parent`` (called first in each worker) ends a worker as soon as the process that started
+it is gone.
 """
 
 from __future__ import annotations

@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -59,15 +60,31 @@ async def test_warm_restart_analyses_nothing(db, articles_dir, monkeypatch):
     def boom(raw):
         raise AssertionError("analysed again")
 
-    monkeypatch.setattr(libmod, "analyse_raw", boom)
+    monkeypatch.setattr(libmod, "analyse_raw", boom)  # in this process (the cache lost, say)
     lib = Library(ArticleRepository(db), articles_dir)
-    report = await lib.sync()
-    assert report.unchanged == 2 and not report.changed
-    # A file rewritten with the same bytes (new mtime) is read, but not analysed again.
-    seed = next(articles_dir.glob("000_*"))
-    os.utime(seed, ns=(1, 1))
-    report = await lib.sync()
-    assert report.unchanged == 2 and not report.changed
+    tasks = []  # what the workers were asked, and what they returned
+    real_run = lib.pages.run
+
+    async def recorded(fn, *args, seconds):
+        result = await real_run(fn, *args, seconds=seconds)
+        tasks.append((fn, args, result))
+        return result
+
+    monkeypatch.setattr(lib.pages, "run", recorded)
+    try:
+        report = await lib.sync()
+        assert report.unchanged == 2 and not report.changed
+        assert tasks == []
+        # A file rewritten with the same bytes (new mtime) is read, but not analysed again.
+        seed = next(articles_dir.glob("000_*"))
+        os.utime(seed, ns=(1, 1))
+        lib._last_full_scan = float("-inf")  # an edit in place: found by the next full scan
+        report = await lib.sync()
+        assert report.unchanged == 2 and report.touched == 1 and not report.changed
+        [(fn, (_read, known), (_raw, digest, analysis))] = tasks
+        assert fn is libmod.read_and_analyse and known == digest and analysis is None
+    finally:
+        lib.close()
 
 
 async def test_edit_keeps_id_and_updates_article(library, articles_dir):
@@ -203,29 +220,64 @@ async def test_related_articles(library, articles_dir):
     )
 
 
-async def test_many_new_files_are_analysed_in_worker_processes(db, tmp_path, monkeypatch):
+async def test_files_of_every_type_are_analysed_in_worker_processes(db, tmp_path, monkeypatch):
+    """Many files at once (a cold start) and a single one (a poll while serving) alike: read and
+    analysed in the pool's workers, within their budget, never in the bot's own process."""
     import bot.library as libmod
 
-    started = []
-    real_pool = libmod._analysis_pool
+    def not_here(*args, **kwargs):
+        raise AssertionError("analysed in the bot's own process")
 
-    def counting_pool():
-        pool = real_pool()
-        started.append(pool)
-        return pool
-
-    monkeypatch.setattr(libmod, "_analysis_pool", counting_pool)
+    monkeypatch.setattr(libmod, "analyse", not_here)  # the spawned workers have the real one
+    monkeypatch.setattr(libmod, "analyse_raw", not_here)
     folder = tmp_path / "many"
     folder.mkdir()
-    for i in range(libmod.PROCESS_POOL_THRESHOLD + 5):
+    for i in range(libmod.CHUNK + 5):
         (folder / f"a{i:03}.txt").write_text(f"Story {i}\n\n“Number {i} is here,” said Ann Lee. It rained today.\n")
+    (folder / "b.md").write_text("---\ntitle: Markdown Story\n---\n“Number md is here,” said Ann Lee.\n")
+    (folder / "c.json").write_text(json.dumps({"title": "Json Story", "text": "“Number js is here,” said Ann Lee."}))
     (folder / "broken.json").write_text("{nope")
     lib = Library(ArticleRepository(db), folder)
-    report = await lib.sync()
-    assert started, "a process pool was used"
-    assert len(report.added) == libmod.PROCESS_POOL_THRESHOLD + 5
-    assert [p for p, _ in report.skipped] == ["broken.json"]
-    assert (await lib.search_quotes("number")).total == libmod.PROCESS_POOL_THRESHOLD + 5
+    try:
+        report = await lib.sync()
+        assert lib.pages.workers > 0, "the pool's workers were used"
+        assert len(report.added) == libmod.CHUNK + 7
+        assert [p for p, _ in report.skipped] == ["broken.json"]
+        assert (await lib.search_quotes("number")).total == libmod.CHUNK + 7
+        (folder / "one.txt").write_text("One More\n\n“Number one is here,” said Ann Lee.\n")
+        report = await lib.sync()
+        assert len(report.added) == 1 and lib.resolve("one.txt") is not None
+    finally:
+        lib.close()
+
+
+async def test_a_text_file_over_its_time_is_refused_recorded_and_the_rest_stored(db, articles_dir, caplog):
+    """A plain text file whose analysis never ends (as a hostile text could make it) is refused
+    within its budget and recorded, like a page, and tried again only after its backoff."""
+    from bot.library import PAGE_MEMORY_BYTES
+    from bot.storage.refusals import RefusalRepository
+    from bot.workers import KillablePool
+
+    (articles_dir / "slow.txt").write_text("A Slow Article\n\nIts analysis never ends.\n")
+    (articles_dir / "fine.md").write_text("---\ntitle: A Fine Article\n---\nA fine body of text.\n")
+    pool = KillablePool(2, memory_bytes=PAGE_MEMORY_BYTES, preload=("tests.support.slow_analysis",))
+    library = Library(ArticleRepository(db), articles_dir, pages=pool, page_seconds=1.0, retry_base=3600)
+    try:
+        started = time.monotonic()
+        with caplog.at_level(logging.WARNING, logger="bot.library"):
+            report = await library.sync()
+        assert time.monotonic() - started < 8
+        [(path, reason)] = report.skipped
+        assert path == "slow.txt" and "took more than 1 s" in reason and "next try in 3600 s" in reason
+        assert "skipped slow.txt: file refused: took more than 1 s" in caplog.text
+        assert len(library.articles) == 3 and library.resolve("fine.md") is not None  # the seeds and fine.md
+        refusal = await RefusalRepository(db).get("file:slow.txt")
+        assert refusal is not None and refusal.failures == 1
+        library._last_full_scan = float("-inf")  # the next poll compares every file
+        assert (await library.sync()).skipped == []  # not read again before its retry time
+        assert pool.killed == 1
+    finally:
+        library.close()
 
 
 async def test_polls_relist_only_changed_directories_and_full_scans_catch_edits_in_place(library, articles_dir):
@@ -305,3 +357,37 @@ async def test_after_a_failed_sync_the_next_poll_compares_everything(library, ar
     report = await library.sync()
     assert len(report.added) == 1 and library.resolve("harbour-plan-approved") is not None
     assert not (await library.sync()).changed  # and now an unchanged poll is just that
+
+
+async def test_feed_articles_are_analysed_in_workers_and_one_over_its_time_is_refused(
+    db, articles_dir, monkeypatch, caplog
+):
+    """A feed entry's text (from its page or the feed) is analysed in the pool's workers too,
+    within the budget: one whose analysis never ends is refused, the others stored."""
+    import bot.library as libmod
+    from bot.library import PAGE_MEMORY_BYTES
+    from bot.loaders import RawArticle
+    from bot.workers import KillablePool
+
+    def not_here(*args, **kwargs):
+        raise AssertionError("analysed in the bot's own process")
+
+    monkeypatch.setattr(libmod, "analyse", not_here)  # the spawned workers have the real one
+    pool = KillablePool(2, memory_bytes=PAGE_MEMORY_BYTES, preload=("tests.support.slow_analysis",))
+    library = Library(ArticleRepository(db), articles_dir, pages=pool, page_seconds=1.0)
+    try:
+        raws = [
+            RawArticle(text="Its analysis never ends.", title="A Slow Feed Article", url="https://example.com/slow"),
+            RawArticle(text=ARTICLE.split("\n\n", 1)[1], title="Harbour Plan Approved", url="https://example.com/ok"),
+        ]
+        started = time.monotonic()
+        with caplog.at_level(logging.WARNING, logger="bot.library"):
+            report = await library.add_raws(raws)
+        assert time.monotonic() - started < 8
+        [(entry, reason)] = report.skipped
+        assert entry == "https://example.com/slow" and reason == "refused: took more than 1 s; stopped"
+        assert "refused https://example.com/slow: took more than 1 s" in caplog.text
+        assert len(report.added) == 1 and library.resolve("harbour-plan-approved") is not None
+        assert pool.killed == 1
+    finally:
+        library.close()

@@ -447,28 +447,23 @@ async def test_many_html_files_are_extracted_in_worker_processes(db, tmp_path, m
     from bot.library import Library
     from bot.storage.articles import ArticleRepository
 
-    used = []
-    real_pool = libmod._analysis_pool
-
-    def counting_pool():
-        pool = real_pool()
-        used.append(pool)
-        return pool
-
-    monkeypatch.setattr(libmod, "_analysis_pool", counting_pool)
-
     def not_here(*args, **kwargs):
         raise AssertionError("a page was extracted in the bot's own process")
 
     monkeypatch.setattr(web, "read_page", not_here)  # the spawned workers have the real one
+    monkeypatch.setattr(libmod, "analyse", not_here)  # so is the analysis
     folder = tmp_path / "pages"
     folder.mkdir()
-    for i in range(libmod.PROCESS_POOL_THRESHOLD):
+    for i in range(libmod.CHUNK):
         html = page(head='<meta name="author" content="Maria Lindqvist">').replace(TITLE, f"{TITLE} {i}")
         (folder / f"p{i:03}.html").write_text(html.replace(PARAGRAPHS[0], f"{PARAGRAPHS[0]} Item {i}."))
-    report = await Library(ArticleRepository(db), folder).sync()
-    assert used, "a process pool was used"
-    assert len(report.added) == libmod.PROCESS_POOL_THRESHOLD and not report.skipped
+    library = Library(ArticleRepository(db), folder)
+    try:
+        report = await library.sync()
+        assert library.pages.workers > 0, "the pool's workers were used"
+        assert len(report.added) == libmod.CHUNK and not report.skipped
+    finally:
+        library.close()
 
 
 # --- inputs that would make author-finding cost more than linear ----------------------------------
