@@ -60,15 +60,19 @@ class PoolClosed(asyncio.CancelledError):
 
 
 READY = "ready"
+# Imported once by the fork server, for every worker forked from it (a pool's own ``preload`` is
+# still imported by each worker, so a module the fork server has not loaded works too).
+FORK_SERVER_PRELOAD = ("bot.library", "bot.web", "trafilatura")
 _START_SECONDS = 120.0  # a worker's imports on a busy machine; not part of a task's budget
 
 
-def _serve(conn: Any, parent_pid: int, memory_bytes: int | None, preload: tuple[str, ...]) -> None:
+def _serve(conn: Any, memory_bytes: int | None, preload: tuple[str, ...]) -> None:
     """A worker's life: import what the tasks need, limit memory, then run tasks until told to stop."""
     import importlib
     import pickle
 
-    exit_with_parent(parent_pid)
+    # The parent is the fork server, which ends when the bot does (its pipe to the bot closes).
+    exit_with_parent(os.getppid())
     for name in preload:
         importlib.import_module(name)
     limit: int | None = None
@@ -131,7 +135,7 @@ class _Worker:
     def __init__(self, ctx: Any, memory_bytes: int | None, preload: tuple[str, ...]) -> None:
         self.conn, child = ctx.Pipe()
         self.process = ctx.Process(
-            target=_serve, args=(child, os.getpid(), memory_bytes, preload), name="briefbot-page", daemon=True
+            target=_serve, args=(child, memory_bytes, preload), name="briefbot-page", daemon=True
         )
         self.process.start()
         child.close()
@@ -210,7 +214,11 @@ class KillablePool:
         self.memory_bytes = memory_bytes
         self.preload = preload
         self.idle_seconds = idle_seconds
-        self._ctx = multiprocessing.get_context("spawn")
+        # Workers are forked from a fork server: a clean process (no threads, no event loop) started
+        # once, which has imported the worker's modules, so a new worker is ready in milliseconds
+        # rather than after a second of imports (a killed or idle-ended worker is replaced often).
+        self._ctx = multiprocessing.get_context("forkserver")
+        self._ctx.set_forkserver_preload(["bot.workers", *FORK_SERVER_PRELOAD])
         self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._lock = threading.Lock()
         self._dispatchers = 0
