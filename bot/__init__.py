@@ -7,7 +7,7 @@ import signal as _signal
 __version__ = "0.1.0"
 
 # Set by the running bot (bot.lifecycle.serve) for the processes it starts: its analysis and page
-# workers, which (started with "spawn") import this package before anything else. Ctrl-C in a
+# workers, which (forked from a fork server that imported it) have run this first. Ctrl-C in a
 # terminal reaches every process of the group, and so does SIGTERM from a service manager that
 # signals the whole group (systemd's default KillMode). A worker leaves stopping to the bot, which
 # kills its workers itself once it has stopped using them, instead of dying under a task (the bot
