@@ -35,6 +35,7 @@ import discord
 from discord.utils import MISSING
 
 from bot import PARENT_PID_VARIABLE
+from bot.backoff import backoff
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +62,7 @@ UNREACHABLE: tuple[type[BaseException], ...] = (
 def retry_delay(attempt: int, rng: random.Random | None = None) -> float:
     """Seconds to wait after failed attempt number ``attempt`` (1, 2, ...): half the capped
     exponential step, plus a random part of up to the other half."""
-    step = min(RETRY_CAP, RETRY_FIRST * 2 ** min(attempt - 1, 30))
+    step = backoff(RETRY_FIRST, attempt, RETRY_CAP)
     return step / 2 + (rng or random).uniform(0, step / 2)
 
 
