@@ -23,7 +23,7 @@ import aiohttp
 from aiohttp.abc import AbstractResolver, ResolveResult
 
 from bot import __version__, urls
-from bot.urls import connect_host, literal_address, public_address
+from bot.urls import public_address
 
 USER_AGENT = f"briefbot/{__version__} (feed reader of a Discord bot that briefs people on articles)"
 MAX_REDIRECTS = 5
@@ -190,14 +190,10 @@ class Fetcher:
     def _check(self, url: str) -> None:
         """Before each request and redirect hop: the host as aiohttp will connect to it (yarl's
         reading of the URL, never urlsplit's) must not be a private address literal."""
-        check_url(url)
+        check_url(url)  # refuses what yarl cannot read, so the address below is readable
         if self.allow_private:
             return
-        try:
-            host = connect_host(url)
-        except ValueError as exc:
-            raise FetchError(f"not a valid address ({exc})") from None
-        address = literal_address(host)
+        address = urls.url_address(url)
         if address is None:
             return  # a name: checked after resolution by the connector's resolver
         if not public_address(str(address)):

@@ -48,6 +48,16 @@ def literal_address(host: str) -> Address | None:
         return None
 
 
+def url_address(url: str) -> Address | None:
+    """The IP address aiohttp would connect to for ``url`` without resolving anything (its host
+    read as yarl reads it, in any spelling), or None when the host is a name; ValueError if yarl
+    cannot read the URL."""
+    try:
+        return literal_address(connect_host(url))
+    except ValueError as exc:
+        raise ValueError(f"not a valid address ({exc})") from None
+
+
 def check_url(url: str, *, allow_private: bool = True) -> str:
     """The URL, stripped, if it is an absolute http or https address with a host; else ValueError
     saying why. An IP address spelt in other characters than ASCII (``１２７.０.０.１``) is refused
@@ -62,11 +72,7 @@ def check_url(url: str, *, allow_private: bool = True) -> str:
         raise ValueError(f"only http and https addresses are fetched, not {parts.scheme or 'a relative address'!r}")
     if not parts.hostname:
         raise ValueError("the address has no host")
-    try:
-        host = connect_host(url)
-    except ValueError as exc:
-        raise ValueError(f"not a valid address ({exc})") from None
-    address = literal_address(host)
+    address = url_address(url)
     if address is None:
         return url
     if not parts.hostname.isascii():

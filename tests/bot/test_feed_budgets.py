@@ -72,6 +72,21 @@ async def make(db, articles_dir):
         pool.close()
 
 
+def record_store_times(poller) -> dict[str, float]:
+    """Seconds from now until each article's title was stored by the poller's library."""
+    stored: dict[str, float] = {}
+    real, started = poller.library.add_raws, time.monotonic()
+
+    async def add_raws(raws, **kwargs):
+        report = await real(raws, **kwargs)
+        for raw in raws:
+            stored[raw.title] = time.monotonic() - started
+        return report
+
+    poller.library.add_raws = add_raws
+    return stored
+
+
 async def test_a_slow_feed_never_delays_another(make, feed_server):
     """Four slow-drip pages in the first feed (3 s each) used to hold the poller's lock: the second
     feed was polled only when they were done."""
@@ -83,17 +98,7 @@ async def test_a_slow_feed_never_delays_another(make, feed_server):
     await poller.repo.add(feed_server.rss("/slow.xml", slow_items), INTERVAL)  # first: the most overdue
     feed_server.page("/quick", "Quick Story", story(7))
     await poller.repo.add(feed_server.rss("/quick.xml", [Item("Quick Story", feed_server.url("/quick"))]), INTERVAL)
-    stored: dict[str, float] = {}
-    real = poller.library.add_raws
-
-    async def add_raws(raws, **kwargs):
-        report = await real(raws, **kwargs)
-        for raw in raws:
-            stored[raw.title] = time.monotonic() - started
-        return report
-
-    poller.library.add_raws = add_raws  # type: ignore[method-assign]
-    started = time.monotonic()
+    stored = record_store_times(poller)
     results = await poller.poll_due()
     assert [len(r.added) for r in results] == [4, 1]
     assert stored["Quick Story"] < 1.5, stored
@@ -110,17 +115,7 @@ async def test_a_feed_due_while_another_is_slow_is_not_made_to_wait(make, feed_s
         feed_server.set(f"/slow/{i}", dripping(f"Slow Story {i}", i, 4.0))
         slow_items.append(Item(f"Slow Story {i}", feed_server.url(f"/slow/{i}"), guid=f"slow-{i}"))
     await poller.repo.add(feed_server.rss("/slow.xml", slow_items), INTERVAL)
-    stored: dict[str, float] = {}
-    real = poller.library.add_raws
-
-    async def add_raws(raws, **kwargs):
-        report = await real(raws, **kwargs)
-        for raw in raws:
-            stored[raw.title] = time.monotonic() - started
-        return report
-
-    poller.library.add_raws = add_raws  # type: ignore[method-assign]
-    started = time.monotonic()
+    stored = record_store_times(poller)
     slow = asyncio.create_task(poller.poll_due())
     await asyncio.sleep(0.5)  # the slow feed's pages are dripping in
     assert len(poller.polling) == 1

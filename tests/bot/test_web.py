@@ -477,43 +477,43 @@ def _many_names(n: int) -> list[str]:
     return [f"{firsts[i % len(firsts)]} {s}" for i, s in enumerate(surnames)]
 
 
+class _Count:
+    n = 0
+
+
+def _count_calls(monkeypatch, module, name: str) -> _Count:
+    """Wrap ``module.name`` so that its calls are counted (``.n``), for tests of how work grows."""
+    count, real = _Count(), getattr(module, name)
+
+    def counting(*args):
+        count.n += 1
+        return real(*args)
+
+    monkeypatch.setattr(module, name, counting)
+    return count
+
+
 def test_a_meta_tag_with_thousands_of_names_is_read_in_linear_time(monkeypatch):
     """One meta tag listing 2,000 names: only the first MAX_NAMES_PER_VALUE are read, and the
     de-duplication compares each name only with names of the same first and last word (it used to
     compare every pair: 16,000 names took 48 s)."""
     from bot import web
 
-    calls = 0
-    real = web._same_person
-
-    def counting(a, b):
-        nonlocal calls
-        calls += 1
-        return real(a, b)
-
-    monkeypatch.setattr(web, "_same_person", counting)
+    calls = _count_calls(monkeypatch, web, "_same_person")
     names = _many_names(2_000)
     got = authors(page(head=f'<meta name="author" content="{", ".join(names)}">'))
     assert got[:3] == names[:3]
     assert len(got) <= web.MAX_NAMES_PER_VALUE
-    assert calls < 5_000, f"{calls:,} name comparisons for 2,000 names"
+    assert calls.n < 5_000, f"{calls.n:,} name comparisons for 2,000 names"
 
 
 def test_dedupe_is_linear_and_keeps_the_fuller_form(monkeypatch):
     from bot import web
 
-    calls = 0
-    real = web._same_person
-
-    def counting(a, b):
-        nonlocal calls
-        calls += 1
-        return real(a, b)
-
-    monkeypatch.setattr(web, "_same_person", counting)
+    calls = _count_calls(monkeypatch, web, "_same_person")
     names = _many_names(3_000)
     assert web._dedupe([*names, "Jane Doe", "Jane Q. Doe", names[0].upper()]) == [*names, "Jane Q. Doe"]
-    assert calls < 3 * len(names), f"{calls:,} comparisons for {len(names):,} names"
+    assert calls.n < 3 * len(names), f"{calls.n:,} comparisons for {len(names):,} names"
 
 
 def test_thousands_of_json_ld_authors_reach_neither_our_reader_nor_trafilatura_unbounded(monkeypatch):
@@ -523,21 +523,13 @@ def test_thousands_of_json_ld_authors_reach_neither_our_reader_nor_trafilatura_u
 
     from bot import web
 
-    seen = 0
-    real = jm.normalize_authors
-
-    def counting(current, author):
-        nonlocal seen
-        seen += 1
-        return real(current, author)
-
-    monkeypatch.setattr(jm, "normalize_authors", counting)
+    seen = _count_calls(monkeypatch, jm, "normalize_authors")
     names = _many_names(400)
     ld = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": TITLE,
           "author": [{"@type": "Person", "name": n} for n in names]}  # fmt: skip
     got = authors(page(head=f'<script type="application/ld+json">{json.dumps(ld)}</script>'))
     assert got[:2] == names[:2] and len(got) <= web.MAX_AUTHORS
-    assert 0 < seen <= web.MAX_AUTHORS, f"trafilatura normalised {seen} author values"
+    assert 0 < seen.n <= web.MAX_AUTHORS, f"trafilatura normalised {seen.n} author values"
 
 
 def test_thousands_of_author_meta_tags_are_bounded_for_trafilatura_too(monkeypatch):
@@ -545,20 +537,12 @@ def test_thousands_of_author_meta_tags_are_bounded_for_trafilatura_too(monkeypat
 
     from bot import web
 
-    seen = 0
-    real = tm.normalize_authors
-
-    def counting(current, author):
-        nonlocal seen
-        seen += 1
-        return real(current, author)
-
-    monkeypatch.setattr(tm, "normalize_authors", counting)
+    seen = _count_calls(monkeypatch, tm, "normalize_authors")
     names = _many_names(300)
     head = "".join(f'<meta name="author" content="{n}">' for n in names)
     got = authors(page(head=head))
     assert got[:2] == names[:2] and len(got) <= web.MAX_AUTHORS
-    assert 0 < seen <= web.MAX_AUTHORS, f"trafilatura normalised {seen} author values"
+    assert 0 < seen.n <= web.MAX_AUTHORS, f"trafilatura normalised {seen.n} author values"
 
 
 def test_page_text_is_bounded_like_a_file_text():
