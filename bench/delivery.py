@@ -19,8 +19,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from bot.app import BriefBot
 from bot.config import Settings
+from bot.discord_app.briefbot import BriefBot
 from tests.fakediscord import FakeDiscord, make_text_channel
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -20,14 +20,14 @@ from dataclasses import replace
 from pathlib import Path
 
 from bench.corpus import Corpus
-from bot.engine import ENGINE_VERSION
-from bot.library import analyse_raw
-from bot.loaders import parse_article_bytes
-from bot.models import Analysis, Article
-from bot.parsing import article_id
+from bot.analysis.engine import ENGINE_VERSION
+from bot.analysis.parsing import article_id
+from bot.core.models import Analysis, Article
+from bot.core.text import slugify
+from bot.library.service import analyse_raw
+from bot.sources.files import parse_article_bytes
 from bot.storage.articles import ArticleRepository
 from bot.storage.db import connect, migrate
-from bot.text import slugify
 
 # What each variant leaves out: triggers dropped (the FTS5 indexes) or the word-pair indexer skipped.
 VARIANTS: dict[str, tuple[tuple[str, ...], bool]] = {

@@ -24,11 +24,11 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from bot.engine import analyse
-from bot.library import analyse_raw
-from bot.loaders import ArticleFileError, RawArticle
-from bot.parsing import parse_article
-from bot.text import fold, normalise, split_sentences
+from bot.analysis.engine import analyse
+from bot.analysis.parsing import parse_article
+from bot.core.text import fold, normalise, split_sentences
+from bot.library.service import analyse_raw
+from bot.sources.files import ArticleFileError, RawArticle
 
 PRONOUNS = {"he", "she", "they", "i", "we", "it", "him", "her", "you"}
 
@@ -204,7 +204,7 @@ def evaluate_authors(records: list[dict[str, Any]], show_errors: bool = False) -
     Article's authors) beside trafilatura's own author metadata from the same extraction.
     Records flagged `noisy` are left out. Halves are even and odd positions among the scored
     records (0-based), so a figure on one half can be checked against the other."""
-    from bot.web import read_page
+    from bot.sources.pages import read_page
 
     scored = [r for r in records if not r.get("noisy")]
     ours = [False] * len(scored)

@@ -75,7 +75,7 @@ def links_page(size: int) -> str:
 
 
 def _extract(page: str, out: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
-    from bot.web import raw_from_html
+    from bot.sources.pages import raw_from_html
 
     started = time.perf_counter()
     try:
@@ -104,9 +104,9 @@ async def memory(pages: int, size: int) -> tuple[float, float, float, str]:
     """(resident MB before, peak resident MB of this process, peak MB of the largest worker)."""
     from aiohttp import web
 
-    from bot.feeds import FeedPoller
-    from bot.fetch import Fetcher
-    from bot.library import Library
+    from bot.library.feeds import FeedPoller
+    from bot.library.service import Library
+    from bot.sources.fetch import Fetcher
     from bot.storage.articles import ArticleRepository
     from bot.storage.db import connect
     from bot.storage.feeds import FeedRepository
@@ -143,7 +143,7 @@ async def memory(pages: int, size: int) -> tuple[float, float, float, str]:
         await library.sync()
         import trafilatura  # noqa: F401
 
-        import bot.web  # noqa: F401 - what the bot has loaded before its first feed page
+        import bot.sources.pages  # noqa: F401 - what the bot has loaded before its first feed page
 
         before = _rss("VmRSS:")
         fetcher = Fetcher(allow_private=True, timeout=120)
@@ -196,7 +196,7 @@ def _workers_rss() -> float:
 
 async def ingest(pages: int) -> float:
     """Seconds for a first sync of ``pages`` HTML files into an empty database."""
-    from bot.library import Library
+    from bot.library.service import Library
     from bot.storage.articles import ArticleRepository
     from bot.storage.db import connect
 

@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from bench.corpus import PHRASES, Corpus
-from bot.library import Library
+from bot.library.service import Library
 from bot.storage.articles import ArticleRepository
 from bot.storage.db import connect
 

@@ -20,8 +20,8 @@ import tracemalloc
 from pathlib import Path
 
 from bench.quality import quote_article, read_jsonl, summary_article
-from bot.engine import analyse
-from bot.text import normalise, paragraphs, split_sentences
+from bot.analysis.engine import analyse
+from bot.core.text import normalise, paragraphs, split_sentences
 
 
 def texts(paths: list[Path]) -> list[dict]:

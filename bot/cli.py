@@ -23,14 +23,14 @@ from dataclasses import replace
 from pathlib import Path
 from typing import IO, Any
 
+from bot.analysis.engine import DEFAULT_SENTENCES, analyse, make_brief
+from bot.analysis.parsing import parse_article
 from bot.config import ConfigError, Settings, check_interval, load_environment, load_settings
-from bot.engine import DEFAULT_SENTENCES, analyse, make_brief
-from bot.library import Library, analyse_file
-from bot.loaders import ArticleFileError, RawArticle
+from bot.core.models import Brief
+from bot.core.text import normalise
+from bot.library.service import Library, analyse_file
 from bot.logs import redact, setup_logging
-from bot.models import Brief
-from bot.parsing import parse_article
-from bot.text import normalise
+from bot.sources.files import ArticleFileError, RawArticle
 
 log = logging.getLogger("bot.cli")
 
@@ -135,11 +135,11 @@ def _with_discord(settings: Settings, action: str) -> int:
     except ConfigError as exc:
         return _fail(str(exc))
     if action == "run" and threading.current_thread() is threading.main_thread():
-        # Until the event loop takes SIGTERM over (bot.lifecycle), it stops the program as Ctrl-C does.
+        # Until the event loop takes SIGTERM over (bot.discord_app.lifecycle), it stops the program as Ctrl-C does.
         signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
-        from bot.app import TokenRejected, run, sync_now  # imports discord.py only when needed
-        from bot.lifecycle import end_process, serve
+        from bot.discord_app.briefbot import TokenRejected, run, sync_now  # imports discord.py only when needed
+        from bot.discord_app.lifecycle import end_process, serve
     except KeyboardInterrupt:
         return 0
 
@@ -160,7 +160,7 @@ def _with_discord(settings: Settings, action: str) -> int:
         # Through the log (which redacts the token), never as a bare traceback on stderr.
         log.critical("stopped by an unexpected error", exc_info=exc)
         status = _fail(f"stopped by an unexpected error ({type(exc).__name__}); the log above has the details")
-    # Without waiting for a worker thread still busy with work nobody wants now (bot.lifecycle).
+    # Without waiting for a worker thread still busy with work nobody wants now (bot.discord_app.lifecycle).
     return end_process(status) if action == "run" else status
 
 
@@ -198,9 +198,9 @@ async def _feeds(
 ) -> int:
     """`briefbot feeds add|list|remove`: change the feeds in the database; the running bot picks
     the change up at its next check (within FEED_CHECK_SECONDS)."""
+    from bot.sources.urls import check_url
     from bot.storage.db import connect
     from bot.storage.feeds import FeedRepository, duration
-    from bot.urls import check_url
 
     out = out or sys.stdout
     if url is not None and action == "add":

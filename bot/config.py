@@ -10,7 +10,7 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
-from bot.urls import check_url
+from bot.sources.urls import check_url
 
 DEFAULT_DB = Path("data") / "briefbot.sqlite3"
 TOKEN_HELP = (

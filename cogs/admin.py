@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from discord.ext import commands
 
-from bot.app import BriefBot
+from bot.discord_app.briefbot import BriefBot
 
 
 class Admin(commands.Cog):

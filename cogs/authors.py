@@ -6,9 +6,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app import BriefBot
-from bot.errors import UserError
-from bot.render import NO_MENTIONS, author_embed
+from bot.core.errors import UserError
+from bot.discord_app.briefbot import BriefBot
+from bot.discord_app.embeds import NO_MENTIONS, author_embed
 from cogs.common import acknowledged_in_time, article_autocomplete, reply, work_cooldown
 
 

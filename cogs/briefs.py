@@ -6,10 +6,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app import BriefBot
-from bot.engine import SUMMARY_LENGTHS
-from bot.render import NO_MENTIONS, brief_embed, summary_embed
-from bot.views import ArticleSwitcher
+from bot.analysis.engine import SUMMARY_LENGTHS
+from bot.discord_app.briefbot import BriefBot
+from bot.discord_app.embeds import NO_MENTIONS, brief_embed, summary_embed
+from bot.discord_app.views import ArticleSwitcher
 from cogs.common import acknowledged_in_time, article_autocomplete, reply, sent_message, work_cooldown
 
 LENGTH_CHOICES = [

@@ -11,8 +11,8 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from bot.answers import answer_lock, defer, reply
-from bot.render import CHOICE_LIMIT, choice_name
+from bot.discord_app.answers import answer_lock, defer, reply
+from bot.discord_app.embeds import CHOICE_LIMIT, choice_name
 
 __all__ = [
     "ACK_DEADLINE",

@@ -6,12 +6,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app import BriefBot
 from bot.config import FEED_INTERVAL_MAX, FEED_INTERVAL_MIN
-from bot.errors import UserError
-from bot.render import NO_MENTIONS, clean, feeds_embed
+from bot.core.errors import UserError
+from bot.discord_app.briefbot import BriefBot
+from bot.discord_app.embeds import NO_MENTIONS, clean, feeds_embed
+from bot.sources.urls import check_url
 from bot.storage.feeds import duration
-from bot.urls import check_url
 
 
 @app_commands.default_permissions(administrator=True)  # hidden from members; the owner check is below

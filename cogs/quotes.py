@@ -6,9 +6,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app import BriefBot
-from bot.library import QuoteResults
-from bot.render import (
+from bot.discord_app.briefbot import BriefBot
+from bot.discord_app.embeds import (
     CHOICE_LIMIT,
     NO_MENTIONS,
     QUOTES_PER_PAGE,
@@ -18,8 +17,9 @@ from bot.render import (
     passages_embed,
     quotes_embed,
 )
+from bot.discord_app.views import Paginator
+from bot.library.service import QuoteResults
 from bot.storage.articles import RANK_WINDOW, ArticleRow
-from bot.views import Paginator
 from cogs.common import article_autocomplete, defer, reply, work_cooldown
 
 MAX_INPUT = 1000

@@ -6,9 +6,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app import BriefBot
-from bot.render import NO_MENTIONS, ROWS_PER_PAGE, history_embed, pages_for
-from bot.views import Confirm, Paginator
+from bot.discord_app.briefbot import BriefBot
+from bot.discord_app.embeds import NO_MENTIONS, ROWS_PER_PAGE, history_embed, pages_for
+from bot.discord_app.views import Confirm, Paginator
 from cogs.common import acknowledged_in_time, light_cooldown, reply, sent_message
 
 

@@ -6,10 +6,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app import BriefBot
-from bot.delivery import parse_keywords
-from bot.errors import UserError
-from bot.render import NO_MENTIONS, subscriptions_embed
+from bot.core.errors import UserError
+from bot.discord_app.briefbot import BriefBot
+from bot.discord_app.embeds import NO_MENTIONS, subscriptions_embed
+from bot.library.routing import parse_keywords
 from cogs.common import light_cooldown
 
 NEEDED = {"view_channel": "View Channel", "send_messages": "Send Messages", "embed_links": "Embed Links"}

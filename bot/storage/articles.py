@@ -11,8 +11,8 @@ from datetime import UTC, datetime
 
 import aiosqlite
 
-from bot.models import Analysis, Article, Quote
-from bot.search import SearchQuery, pair_tokens, tf_score
+from bot.core.models import Analysis, Article, Quote
+from bot.core.query import SearchQuery, pair_tokens, tf_score
 from bot.storage.db import transaction
 
 # Searches count matches up to COUNT_CAP (more shows as "1,000+") and rank at most COUNT_CAP of
@@ -291,7 +291,7 @@ class ArticleRepository:
         *,
         use_pairs: bool = False,
     ) -> tuple[list[tuple[str, Quote]], int]:
-        """Quotations matching an FTS5 expression (built by bot.search, never raw user text), best
+        """Quotations matching an FTS5 expression (built by bot.core.query, never raw user text), best
         first by bm25 and, among equals, newest article first; with the number of matches, counted
         up to COUNT_CAP + 1 (more than COUNT_CAP shows as "1,000+")."""
         rows, total = await self._search_page(
@@ -354,7 +354,7 @@ class ArticleRepository:
         Up to COUNT_CAP matches, the order is exact bm25 (FTS5's own top-N on ``rank``). Beyond it,
         scoring every match of a very common word would grow with the corpus, so the RANK_WINDOW
         most recently indexed matches are ranked instead (FTS5 walks its index newest first).
-        A query made only of phrases uses the word-pair index (see bot.search) and scores the
+        A query made only of phrases uses the word-pair index (see bot.core.query) and scores the
         newest RANK_WINDOW matches with BM25's term-frequency part in Python. Equal scores: newest
         article first.
         """

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import aiosqlite
 
-from bot.backoff import backoff
+from bot.core.backoff import backoff
 from bot.storage.articles import utcnow
 
 RETRY_BASE = 3600.0  # seconds before the first retry of a refused file; doubles each time

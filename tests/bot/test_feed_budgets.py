@@ -11,14 +11,14 @@ import time
 
 import pytest
 
-from bot.feeds import FeedPoller, _from_page
-from bot.fetch import Fetcher
-from bot.library import Library
+from bot.library.feeds import FeedPoller, _from_page
+from bot.library.service import Library
+from bot.library.workers import KillablePool
+from bot.sources.fetch import Fetcher
 from bot.storage.articles import ArticleRepository
 from bot.storage.feeds import FeedRepository
 from bot.storage.refusals import RefusalRepository
-from bot.workers import KillablePool
-from tests.bot.test_feeds import FERRY, HARBOUR, MARKET, Clock
+from tests.bot.library.test_feeds import FERRY, HARBOUR, MARKET, Clock
 from tests.bot.test_runaway import slow_page
 from tests.support.feedserver import Item, Route
 
@@ -53,7 +53,7 @@ async def make(db, articles_dir):
     """make(**poller options) -> a FeedPoller on a fresh library, with a clock the test moves; page
     workers started before the test times anything (a worker's first start imports trafilatura)."""
     made: list[tuple[Fetcher, Library]] = []
-    pool = KillablePool(2, memory_bytes=512 * 1024 * 1024, preload=("bot.web", "trafilatura"))
+    pool = KillablePool(2, memory_bytes=512 * 1024 * 1024, preload=("bot.sources.pages", "trafilatura"))
     warm = page_bytes("Warm", story(0))  # a worker's first page also loads what trafilatura loads lazily
     await asyncio.gather(*(pool.run(_pause_and_read, warm, seconds=60) for _ in range(2)))
 

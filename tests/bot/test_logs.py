@@ -12,10 +12,10 @@ import sys
 
 import pytest
 
-from bot.feeds import FeedPoller
-from bot.fetch import Fetcher
-from bot.library import Library
+from bot.library.feeds import FeedPoller
+from bot.library.service import Library
 from bot.logs import setup_logging
+from bot.sources.fetch import Fetcher
 from bot.storage.articles import ArticleRepository
 from bot.storage.feeds import FeedRepository
 from bot.storage.subscriptions import SubscriptionRepository
@@ -54,19 +54,19 @@ def assert_no_secret(text: str) -> None:
     ("logger", "message", "args", "shown"),
     [
         (
-            "bot.feeds",
+            "bot.library.feeds",
             "feed %s: %s (failure %d; next try in %.0f s)",
             (f"https://reader:{FEED_PASSWORD}@news.example/rss", "HTTP 500", 1, 1800),
             "feed https://[redacted]@news.example/rss: HTTP 500 (failure 1; next try in 1800 s)",
         ),
         (
-            "bot.feeds",
+            "bot.library.feeds",
             "feed %s: %d new articles",
             (f"https://news.example/rss?page=2&access_token={FEED_TOKEN}&lang=en", 3),
             "feed https://news.example/rss?page=2&access_token=[redacted]&lang=en: 3 new articles",
         ),
         (
-            "bot.feeds",
+            "bot.library.feeds",
             "feed entry %s: using the feed's own text (%s)",
             (
                 f"https://cdn.example/a.html?X-Amz-Signature={LINK_KEY}&X-Amz-Credential=AKIA{LINK_KEY}",
@@ -102,7 +102,7 @@ def assert_no_secret(text: str) -> None:
             "'type': 2}}",
         ),
         (
-            "bot.feeds",
+            "bot.library.feeds",
             "feed %s: skipped %s: %s",
             ("https://news.example/rss", "Evil \x1b[2J\x1b[31mtitle\x1b]0;pwned\x07", "no link"),
             "feed https://news.example/rss: skipped Evil \\x1b[2J\\x1b[31mtitle\\x1b]0;pwned\\x07: no link",

@@ -22,11 +22,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import BriefBot
 from bot.cli import main
 from bot.config import Settings
-from bot.library import Library
-from bot.loaders import ArticleFileError, read_article_file
+from bot.discord_app.briefbot import BriefBot
+from bot.library.service import Library
+from bot.sources.files import ArticleFileError, read_article_file
 from bot.storage.articles import ArticleRepository
 from bot.storage.db import connect
 from tests.bot.test_cli import run_cli

@@ -13,10 +13,10 @@ import time
 
 import pytest
 
-from bot.library import Library, page_pool
+from bot.library.service import Library, page_pool
+from bot.library.workers import KillablePool, PoolClosed, TaskRefused
 from bot.storage.articles import ArticleRepository
 from bot.storage.refusals import RefusalRepository
-from bot.workers import KillablePool, PoolClosed, TaskRefused
 
 PARAGRAPH = (
     "The harbour board approved a new plan on Monday that will reshape the waterfront over the next decade, "
@@ -170,7 +170,7 @@ async def test_a_page_over_its_memory_is_refused(db, articles_dir):
 
 async def test_html_files_are_never_extracted_in_the_bots_own_process(db, articles_dir, monkeypatch):
     """Even one page (a small sync, where files are read in threads): in a worker that can be killed."""
-    from bot import web
+    from bot.sources import pages as web
 
     def not_here(*args, **kwargs):
         raise AssertionError("a page was extracted in the bot's own process")

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import BriefBot
 from bot.config import Settings
+from bot.discord_app.briefbot import BriefBot
 from bot.logs import setup_logging
 from tests.conftest import ROOT
 from tests.fakediscord import FakeDiscord

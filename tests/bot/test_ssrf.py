@@ -16,16 +16,16 @@ import pytest
 import yarl
 from aiohttp import web
 
-from bot import fetch
 from bot.config import ConfigError, load_settings
-from bot.feeds import FeedPoller
-from bot.fetch import Fetcher, FetchError
-from bot.library import Library
+from bot.library.feeds import FeedPoller
+from bot.library.service import Library
+from bot.sources import fetch
+from bot.sources.fetch import Fetcher, FetchError
+from bot.sources.urls import check_url
 from bot.storage.articles import ArticleRepository
 from bot.storage.feeds import FeedRepository
 from bot.storage.subscriptions import SubscriptionRepository
-from bot.urls import check_url
-from tests.bot.test_feeds import FERRY, HARBOUR
+from tests.bot.library.test_feeds import FERRY, HARBOUR
 from tests.support.feedserver import FeedServer, Item, Route
 
 

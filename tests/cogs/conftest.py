@@ -6,8 +6,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.app import BriefBot
 from bot.config import Settings
+from bot.discord_app.briefbot import BriefBot
 from tests.fakediscord import make_user
 
 EPHEMERAL = 64

@@ -25,9 +25,9 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
-from bot.app import BriefBot
 from bot.config import Settings
-from tests.bot.test_app import COMMANDS
+from bot.discord_app.briefbot import BriefBot
+from tests.bot.discord_app.test_briefbot import COMMANDS
 from tests.cogs.conftest import EPHEMERAL
 from tests.cogs.test_feeds import sub as subcommand
 from tests.cogs.test_limits_and_load import check_embed

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.render import EMBED_TOTAL_LIMIT
+from bot.discord_app.embeds import EMBED_TOTAL_LIMIT
 from tests.cogs.conftest import EPHEMERAL
 
 

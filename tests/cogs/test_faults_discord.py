@@ -13,7 +13,7 @@ import types
 import discord.webhook.async_ as webhook_module
 import pytest
 
-from bot.views import OwnedView
+from bot.discord_app.views import OwnedView
 from tests.cogs.conftest import run
 
 CALLBACK = "/interactions/{interaction_id}/{interaction_token}/callback"
@@ -138,7 +138,7 @@ async def test_reading_back_the_answer_failing_does_not_undo_it(bot, fake_discor
 async def test_expiring_menu_whose_message_cannot_be_edited(bot, fake_discord, caplog, monkeypatch, failure):
     """When the article menu expires, the bot disables it by editing @original; a dead token or a
     5xx there is logged at debug level and nothing else happens."""
-    caplog.set_level(logging.DEBUG, logger="bot.views")
+    caplog.set_level(logging.DEBUG, logger="bot.discord_app.views")
     monkeypatch.setitem(OwnedView.__init__.__kwdefaults__, "timeout", 0.3)
     inter, answer = await run(fake_discord, "brief")
     assert button_count(answer) == 1

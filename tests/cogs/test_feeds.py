@@ -10,10 +10,10 @@ from collections.abc import AsyncIterator, Callable
 
 import pytest
 
-import bot.app
-from bot.app import BriefBot
+import bot.discord_app.briefbot
 from bot.config import Settings
-from tests.bot.test_feeds import FERRY, HARBOUR, MARKET
+from bot.discord_app.briefbot import BriefBot
+from tests.bot.library.test_feeds import FERRY, HARBOUR, MARKET
 from tests.cogs.conftest import EPHEMERAL, run
 from tests.cogs.test_subscriptions import subscribe
 from tests.support.feedserver import Item
@@ -63,7 +63,7 @@ async def poll_now(bot: BriefBot, server, timeout: float = 10.0) -> None:  # noq
 
 @pytest.fixture
 async def feed_bot(fake_discord, feed_server, tmp_path, articles_dir, monkeypatch) -> AsyncIterator[BriefBot]:
-    monkeypatch.setattr(bot.app, "FEED_CHECK_SECONDS", 0.2)
+    monkeypatch.setattr(bot.discord_app.briefbot, "FEED_CHECK_SECONDS", 0.2)
     settings = Settings(
         articles_dir=articles_dir,
         db_path=tmp_path / "bot.sqlite3",
@@ -148,9 +148,9 @@ async def test_an_item_stored_before_a_crash_is_posted_once_after_restart(
     fake_discord, feed_server, tmp_path, articles_dir
 ):
     """The item, its article and its delivery commit together; the bot that starts next posts it."""
-    from bot.feeds import FeedPoller
-    from bot.fetch import Fetcher
-    from bot.library import Library
+    from bot.library.feeds import FeedPoller
+    from bot.library.service import Library
+    from bot.sources.fetch import Fetcher
     from bot.storage.articles import ArticleRepository
     from bot.storage.db import connect
     from bot.storage.feeds import FeedRepository

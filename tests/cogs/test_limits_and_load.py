@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.render import EMBED_TOTAL_LIMIT
+from bot.discord_app.embeds import EMBED_TOTAL_LIMIT
 from tests.cogs.conftest import new_member, run
 
 MENTIONS = "@everyone @here <@&123456789012345678> <@123456789012345678> **bold** __under__ `code` ||spoiler|| "

@@ -17,8 +17,8 @@ from collections.abc import AsyncIterator
 import pytest
 import pytest_asyncio
 
-from bot.app import BriefBot
 from bot.config import Settings
+from bot.discord_app.briefbot import BriefBot
 from tests.cogs.conftest import EPHEMERAL
 from tests.conftest import SEED_000, SEED_001
 from tests.fakediscord import (

@@ -6,9 +6,9 @@ from __future__ import annotations
 import logging
 import time
 
-from bot.app import BriefBot
 from bot.config import Settings
-from bot.library import Library
+from bot.discord_app.briefbot import BriefBot
+from bot.library.service import Library
 from bot.storage.articles import ArticleRepository
 from bot.storage.db import connect
 from tests.bot.test_runaway import slow_page
@@ -16,7 +16,7 @@ from tests.cogs.conftest import run
 
 
 async def test_a_hostile_page_holds_up_neither_start_up_nor_shutdown(fake_discord, tmp_path, articles_dir, caplog):
-    caplog.set_level(logging.INFO, logger="bot.app")
+    caplog.set_level(logging.INFO, logger="bot.discord_app.briefbot")
     db_path = tmp_path / "bot.sqlite3"
     db = await connect(db_path)
     try:  # a library the bot has synced before

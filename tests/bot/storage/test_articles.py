@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.engine import ENGINE_VERSION
-from bot.library import analyse_raw
-from bot.loaders import RawArticle
-from bot.parsing import article_id
+from bot.analysis.engine import ENGINE_VERSION
+from bot.analysis.parsing import article_id
+from bot.library.service import analyse_raw
+from bot.sources.files import RawArticle
 from bot.storage.articles import PAIRS_INDEXED, ArticleRepository, StateRepository
 
 TEXT = (

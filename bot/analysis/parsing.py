@@ -1,0 +1,371 @@
+"""Turning a raw article into an Article: title, standfirst, body, authors, publication, boilerplate out.
+
+Everything here works on paragraphs. The order matters and is the order of ``parse_article``:
+paywall cut, publication, boilerplate, repeated title, byline, bio and disclaimer, standfirst.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from bot.analysis.names import ANY_NAME, FULL_NAME, looks_like_person
+from bot.core.models import Article, Author
+from bot.core.text import fold, slugify, split_sentences
+from bot.sources.files import RawArticle
+
+# --- boilerplate ---------------------------------------------------------------------------------
+
+# A paragraph that starts a paywall: everything from it on is the publisher's pitch, not the article.
+_PAYWALL = re.compile(
+    r"^(?:keep reading(?: for free)?\b|continue reading\b.{0,40}(?:subscri|sign in|log in|register)|"
+    r"to (?:continue|keep) reading|get (?:instant |unlimited |full )?access to (?:the rest of )?this (?:article|story)|"
+    r"(?:the rest of )?this (?:article|story|content) is (?:only )?(?:available )?(?:for|to) (?:subscribers|members)|"
+    r"(?:already a (?:subscriber|member)\??\s*(?:log|sign) ?in)|"
+    r"subscribe (?:now |today )?to (?:continue|keep) reading|"
+    r"you(?:'|’)ve (?:reached|read) (?:your|all your) (?:free|monthly)? ?(?:article|story|limit))",
+    re.I,
+)
+
+# Short paragraphs that sell, share or navigate rather than report.
+_PITCH = re.compile(
+    r"(?:^|\b)(?:subscribe (?:now|today|here)|subscribe to (?:our|the) (?:newsletter|podcast|channel)|"
+    r"already a (?:subscriber|member)|log in here|sign up (?:now |here |today )?(?:for|to)\b|"
+    r"sign up for (?:our|the) .*newsletter|get (?:our|the) .*newsletter|"
+    r"follow us on|share (?:this|on) (?:article|story|facebook|twitter)|click here|"
+    r"advertisement|sponsored content|(?:all|some) rights reserved|"
+    r"read (?:more|the full (?:article|story))\s*(?::|»|›|→|\.{3}|…|$)|related (?:articles|stories|coverage)\s*:?\s*$|"
+    r"this (?:article|story) (?:is|was) (?:brought to you|sponsored)|"
+    r"(?:free|all-access|premium) (?:trial|subscription)|"
+    r"(?:^|\s)newsletter sign-?up)",
+    re.I,
+)
+_PITCH_MAX_WORDS = 40
+
+_IMAGE_CREDIT = re.compile(
+    r"^(?:\(?(?:(?:top|lead|featured|main|header|cover)\s+)?(?:image|photo|photograph|picture|illustration|video|graphic)s?"
+    r"(?:\s+(?:credit|courtesy|source))?\s*(?::|\||—|–|-|by\b|courtesy\b)|"
+    r"\(?credits?\s*:|"
+    r"\(?(?:photo|image)\s+(?:by|via|courtesy of)\b|"
+    r"caption\s*:)",
+    re.I,
+)
+_AGENCY_CREDIT = re.compile(
+    r"(?:/(?:Getty Images|AP|Reuters|AFP|EPA|Shutterstock|iStock|Flickr)\b|\bAP Photo\b)[^.]*\)?\s*$"
+)
+
+# --- authors -------------------------------------------------------------------------------------
+
+_NAME_SEP = r"(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*)"
+
+
+def _byline_patterns(lazy: str) -> tuple[re.Pattern[str], ...]:
+    names = rf"{FULL_NAME}(?:{_NAME_SEP}{FULL_NAME})*{lazy}"
+    return (
+        # By Jane Doe | By Jane Doe and John Roe | By Jane Doe, Staff Writer | By JANE DOE
+        re.compile(rf"^by\s+(?P<names>{names})(?:\s*(?:,|\||—|–|-)\s*(?P<role>[^|]{{2,80}}))?\.?$", re.I),
+        # Jane Doe | Reuters   or   Jane Doe — Staff Writer
+        re.compile(rf"^(?P<names>{names})\s*(?:\||—|–)\s*(?P<role>[^|]{{2,80}})$"),
+        # - Jane Doe, Staff Writer
+        re.compile(rf"^[-–—]\s*(?P<names>{names})(?:\s*,\s*(?P<role>.{{2,80}}))?$"),
+    )
+
+
+# Greedy first ("By Jane Doe, Jim Poe and John Roe"), then lazy ("- Jane Doe, Staff Writer").
+_BYLINE_PATTERNS = _byline_patterns("") + _byline_patterns("?")
+_BYLINE_ROLE = re.compile(
+    r"(?:writer|editor|reporter|correspondent|columnist|contributor|staff|journalist|bureau|chief|"
+    r"news|press|times|post|journal|reuters|associated|agency|herald|tribune|guardian|daily|wire|magazine)",
+    re.I,
+)
+
+_BIO_CUES = re.compile(
+    r"\b(?:fellow|professor|lecturer|researcher|scholar|author of|editor|correspondent|reporter|writer|"
+    r"journalist|columnist|contributor|director|analyst|founder|president of|chair|dean|adviser|advisor|"
+    r"former|served as|serves as|teaches|writes (?:about|on|for)|based in|holds a|ph\.?d|phd|candidate at|"
+    r"student at|associate|expert|specialist|member of)\b",
+    re.I,
+)
+_BIO_OPENING = re.compile(
+    rf"^(?P<name>{FULL_NAME})(?:,\s*(?P<appositive>(?:an?|the)\s[^,]{{3,160}}),)?\s+"
+    rf"(?P<verb>is|was|serves as|has been|writes|teaches|covers|reports)\s+(?P<rest>.+)$",
+    re.S,
+)
+_DISCLAIMER = re.compile(
+    r"(?:views (?:expressed|presented)|opinions (?:expressed|are)|"
+    r"(?:are|is) (?:his|her|their|the author(?:'|’)s|my) own|"
+    r"do(?:es)? not (?:necessarily )?(?:reflect|represent)|"
+    r"this (?:article|piece|essay|story) (?:first |originally )?(?:appeared|was (?:first |originally )?published)|"
+    r"(?:first|originally) (?:appeared|published) (?:in|on|at)\b)",
+    re.I,
+)
+_ROLE_SPLIT = re.compile(r"^(?P<title>.+?)\s+(?:in|at|of|with|for)\s+(?:the\s+)?(?P<org>[A-Z].+)$")
+
+# --- publication ---------------------------------------------------------------------------------
+
+_PUB_NAME = r"(?P<pub>(?:The\s+)?[A-Z][\w&’'.-]*(?:\s+(?:of\s+|the\s+|and\s+|&\s+)?[A-Z][\w&’'.-]*){0,5})"
+_PUBLICATION_PATTERNS = (
+    re.compile(rf"\bsubscription to {_PUB_NAME}"),
+    re.compile(rf"\bsubscriber to {_PUB_NAME}"),
+    re.compile(rf"^More (?:from )?{_PUB_NAME}\s*$"),
+    re.compile(rf"\b(?:originally|first) (?:appeared|published) (?:in|on|at|by) {_PUB_NAME}"),
+    re.compile(rf"(?:©|\(c\)|Copyright)\s*(?:\d{{4}}\s*)?{_PUB_NAME}"),
+    re.compile(rf"\bSubscribe to {_PUB_NAME}"),
+)
+_NOT_PUBLICATIONS = frozenset({"our", "the", "this", "all", "us", "here", "now", "today", "access", "full"})
+
+
+def content_hash(raw: RawArticle) -> str:
+    """Hash of everything that shapes the article, so an unchanged file is never analysed twice."""
+    h = hashlib.sha256()
+    for part in (raw.title, raw.text, raw.author, raw.url, raw.published, raw.publication, raw.dek):
+        h.update((part or "").encode("utf-8"))
+        h.update(b"\x1f")
+    return h.hexdigest()
+
+
+def article_id(hash_hex: str) -> str:
+    return hash_hex[:16]
+
+
+def parse_article(raw: RawArticle, *, id: str | None = None, slug: str | None = None) -> Article:
+    """Parse a raw article. Pure: the same input always gives the same Article."""
+    from bot.core.text import paragraphs as split_paragraphs
+
+    digest = content_hash(raw)
+    title = (raw.title or "").strip()
+    paras = split_paragraphs(raw.text)
+
+    paras, preview_only, tail = _cut_paywall(paras)
+    publication = raw.publication or _find_publication(paras + tail)
+    paras = [p for p in paras if not _is_boilerplate(p, publication)]
+    if title:
+        key = _title_key(title)
+        paras = [p for p in paras if _title_key(p) != key]
+
+    authors: list[Author] = []
+    if raw.authors:
+        authors = [Author(name=n) for n in raw.authors]
+    elif raw.author:
+        authors = [Author(name=n) for n in _split_names(raw.author)]
+    paras, byline_authors = _take_byline(paras)
+    if not authors:
+        authors = byline_authors
+    paras, bio_author, disclaimer = _take_bio(paras, authors)
+    if bio_author is not None:
+        authors = _merge_author(authors, bio_author)
+
+    dek = raw.dek
+    if dek is None and title:
+        paras, dek = _take_standfirst(paras)
+
+    if not title:
+        title = _fallback_title(paras)
+    return Article(
+        id=id or article_id(digest),
+        slug=slug or slugify(title),
+        title=title,
+        dek=dek,
+        paragraphs=tuple(paras),
+        authors=tuple(authors),
+        disclaimer=disclaimer,
+        publication=publication,
+        url=raw.url,
+        published=raw.published,
+        preview_only=preview_only,
+        content_hash=digest,
+        source_path=raw.source_path,
+    )
+
+
+def _title_key(text: str) -> str:
+    return re.sub(r"\W+", " ", fold(text)).strip()
+
+
+def _fallback_title(paras: list[str]) -> str:
+    """Without a title, the opening words of the text stand in (for display only)."""
+    first = re.split(r"(?<=[.!?])\s+(?=[A-Z“\"])", paras[0], maxsplit=1)[0] if paras else "Untitled"
+    return first if len(first) <= 100 else first[:99].rsplit(" ", 1)[0] + "…"
+
+
+def _cut_paywall(paras: list[str]) -> tuple[list[str], bool, list[str]]:
+    for i, p in enumerate(paras):
+        if len(p.split()) <= 60 and _PAYWALL.search(p):
+            return paras[:i], True, paras[i:]
+    return paras, False, []
+
+
+def _is_boilerplate(p: str, publication: str | None) -> bool:
+    n_words = len(p.split())
+    if n_words <= 25 and (_IMAGE_CREDIT.match(p) or (_AGENCY_CREDIT.search(p) and not p.rstrip().endswith("."))):
+        return True
+    if n_words <= _PITCH_MAX_WORDS and _PITCH.search(p):
+        return True
+    return bool(publication and re.fullmatch(rf"More (?:from )?{re.escape(publication)}\.?", p, re.I))
+
+
+def _find_publication(paras: list[str]) -> str | None:
+    for p in paras:
+        if len(p.split()) > 60:
+            continue
+        for pattern in _PUBLICATION_PATTERNS:
+            m = pattern.search(p)
+            if m:
+                pub = _clean_publication(m.group("pub"))
+                if pub:
+                    return pub
+    return None
+
+
+def _clean_publication(pub: str) -> str | None:
+    pub = re.sub(r"[\s.:,;'’]+$", "", pub.strip())
+    pub = re.sub(r"\s+(?:Subscribe|Log|Sign|Get|Click|Read|Today|Now)\b.*$", "", pub)
+    if not pub or pub.lower() in _NOT_PUBLICATIONS or len(pub) < 3:
+        return None
+    return pub
+
+
+def _split_names(names: str) -> list[str]:
+    """Several names in one string. Semicolons, when present, are the only separators: "A; B"
+    is how loaders pass a list of names, so "Friends and Neighbours Trust; Jane Doe" is two names."""
+    if ";" in names:
+        return [p.strip() for p in names.split(";") if p.strip()]
+    parts = re.split(r"\s*(?:,\s*and\s+|\s+and\s+|&|,)\s*", names.strip())
+    return [p.strip() for p in parts if p.strip()]
+
+
+def _take_byline(paras: list[str]) -> tuple[list[str], list[Author]]:
+    """A byline in the first few paragraphs: "By Jane Doe", "Jane Doe | Reuters", "- Jane Doe, Staff Writer"."""
+    for i, p in enumerate(paras[:4]):
+        if len(p.split()) > 20:
+            continue
+        for pattern in _BYLINE_PATTERNS:
+            m = pattern.match(p.strip())
+            if not m:
+                continue
+            role = (m.group("role") or "").strip().rstrip(".") or None
+            by = p.lower().startswith("by ")
+            if (role or not by) and not (role and _BYLINE_ROLE.search(role)):
+                continue
+            names = [_titlecase_if_shouting(n) for n in _split_names(m.group("names"))]
+            if not all(looks_like_person(n) for n in names):
+                continue
+            authors = [Author(name=n, role=role if len(names) == 1 else None) for n in names]
+            return paras[:i] + paras[i + 1 :], authors
+    return paras, []
+
+
+def _titlecase_if_shouting(name: str) -> str:
+    return name.title() if name.isupper() else name
+
+
+def _take_bio(paras: list[str], authors: list[Author]) -> tuple[list[str], Author | None, str | None]:
+    """An author bio paragraph at the end (or the start) of the article, with its disclaimer."""
+    if len(paras) < 2:
+        return paras, None, None
+    known = {fold(a.name) for a in authors}
+    candidates = [len(paras) - 1, len(paras) - 2, 0] if len(paras) > 2 else [len(paras) - 1, 0]
+    for i in candidates:
+        p = paras[i]
+        if len(p.split()) > 150:
+            continue
+        parsed = _parse_bio(p)
+        if parsed is None:
+            continue
+        author, disclaimer = parsed
+        # A start-of-article "X is a ..." is a bio only for a known author or with a clear cue.
+        if i == 0 and fold(author.name) not in known and not _BIO_CUES.search(author.bio or ""):
+            continue
+        rest = paras[:i] + paras[i + 1 :]
+        if (
+            disclaimer is None
+            and i + 1 < len(paras)
+            and _DISCLAIMER.search(paras[i + 1])
+            and len(paras[i + 1].split()) < 80
+        ):
+            disclaimer = paras[i + 1]
+            rest = paras[:i] + paras[i + 2 :]
+        return rest, author, disclaimer
+    # A disclaimer on its own at the end.
+    if _DISCLAIMER.search(paras[-1]) and len(paras[-1].split()) < 80:
+        return paras[:-1], None, paras[-1]
+    return paras, None, None
+
+
+def _parse_bio(p: str) -> tuple[Author, str | None] | None:
+    m = _BIO_OPENING.match(p)
+    if not m or not looks_like_person(m.group("name")):
+        return None
+    sentences = split_sentences(p)
+    bio_sents = [s for s in sentences if not _DISCLAIMER.search(s)]
+    disclaimer_sents = [s for s in sentences if _DISCLAIMER.search(s)]
+    bio = " ".join(bio_sents) or None
+    if not bio or not _BIO_CUES.search(bio):
+        return None
+    role = _role_from_bio(m.group("appositive"), m.group("verb"), m.group("rest"))
+    title = affiliation = None
+    if role:
+        split = _ROLE_SPLIT.match(role)
+        if split:
+            title, affiliation = split.group("title"), split.group("org")
+        else:
+            title = role
+    author = Author(
+        name=m.group("name").strip(),
+        role=role,
+        title=title,
+        affiliation=affiliation,
+        bio=bio,
+    )
+    return author, " ".join(disclaimer_sents) or None
+
+
+def _role_from_bio(appositive: str | None, verb: str, rest: str) -> str | None:
+    phrase = appositive
+    if phrase is None and verb in {"is", "was", "serves as", "has been"}:
+        phrase = split_sentences(rest)[0] if rest else None
+    if not phrase:
+        return None
+    phrase = re.sub(r"^(?:an?|the|currently|also)\s+", "", phrase.strip(), flags=re.I)
+    # The role ends where the bio moves on to something else.
+    phrase = re.split(
+        r",\s+(?:and\s+)?(?:where|who|which|and the author|author of)\b"
+        r"|\s+and\s+(?:the\s+)?(?:author|co-author|editor) of\b|;|\.\s",
+        phrase,
+    )[0]
+    phrase = phrase.strip().rstrip(".,")
+    if not phrase or len(phrase) > 200 or phrase.lower().startswith(("the author of", "author of")):
+        return None
+    return phrase
+
+
+def _merge_author(authors: list[Author], bio: Author) -> list[Author]:
+    for i, a in enumerate(authors):
+        if fold(a.name) == fold(bio.name) or fold(bio.name).endswith(fold(a.name.split()[-1])):
+            merged = Author(
+                name=a.name, role=bio.role or a.role, title=bio.title, affiliation=bio.affiliation, bio=bio.bio
+            )
+            return [*authors[:i], merged, *authors[i + 1 :]]
+    if authors:
+        # The bio names someone other than the byline: a co-author described at the end.
+        return [*authors, bio]
+    return [bio]
+
+
+_DATELINE = re.compile(r"^[A-Z][A-Z .,'-]{2,40}(?:\([A-Za-z .]+\))?\s*(?:—|–|-{1,2})\s")
+
+
+def _take_standfirst(paras: list[str]) -> tuple[list[str], str | None]:
+    """A short paragraph right after the title that introduces rather than reports."""
+    if len(paras) < 2:
+        return paras, None
+    first = paras[0]
+    n_words = len(first.split())
+    if n_words > 30 or len(split_sentences(first)) > 2 or _DATELINE.match(first):
+        return paras, None
+    if first.startswith(("“", '"', "‘")) or re.match(rf"^{ANY_NAME}\s+(?:said|says)\b", first):
+        return paras, None
+    # The body that follows is substantially longer than the standfirst.
+    if len(paras[1].split()) < n_words:
+        return paras, None
+    return paras[1:], first

@@ -1,0 +1,489 @@
+"""Direct quotations and who said them.
+
+The work is done per paragraph, in article order:
+1. find quotation-mark spans (curly or straight, guillemets), joining a quote that runs over
+   paragraphs and a quote split by its attribution ("We will," he said, "win.");
+2. drop what is not a quotation: titles of works, nicknames, scare quotes with no speaker;
+3. attribute each quote from the sentence it stands in ("X said", "said X", "X, a ..., said",
+   "according to X", "X told reporters", "X declared that ...") and resolve pronouns and bare
+   surnames to the last person the text named.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.analysis.names import ANY_NAME, FULL_NAME, NOT_NAMES, looks_like_person
+from bot.core.text import words
+
+OPENERS = '“"«„'
+CLOSERS = '”"»“'
+_PAIRS = {"“": "”", "„": "“", "«": "»", '"': '"'}
+
+_VERB_FORMS = """
+    say says said saying tell tells told telling add adds added adding declare declares declared declaring
+    write writes wrote writing ask asks asked asking explain explains explained explaining note notes noted noting
+    state states stated argue argues argued arguing insist insists insisted insisting warn warns warned warning
+    claim claims claimed claiming continue continues continued reply replies replied respond responds responded
+    recall recalls recalled acknowledge acknowledges acknowledged admit admits admitted announce announces announced
+    observe observes observed remark remarks remarked suggest suggests suggested tweet tweets tweeted tweeting
+    post posts posted shout shouts shouted joke jokes joked urge urges urged caution cautions cautioned
+    predict predicts predicted concede concedes conceded complain complains complained counter counters countered
+    emphasize emphasizes emphasized emphasise emphasises emphasised stress stresses stressed testify testifies
+    testified conclude concludes concluded agree agrees agreed quip quips quipped muse muses mused exclaim exclaims
+    exclaimed demand demands demanded promise promises promised vow vows vowed boast boasts boasted charge charges
+    charged thunder thundered lament laments lamented wonder wonders wondered confirm confirms confirmed deny denies
+    denied report reports reported recount recounts recounted yell yells yelled whisper whispers whispered
+    scold scolds scolded sing sings sang singing chant chants chanted read reads retort retorts retorted snap
+    snapped reiterate reiterates reiterated maintain maintains maintained contend contends contended assert asserts
+    asserted allege alleges alleged accuse accuses accused answer answers answered assure assures assured
+    blast blasts blasted brag brags bragged comment comments commented cry cries cried decry decries decried
+    echo echoes echoed hint hints hinted implore implores implored lecture lectures lectured mention mentions
+    mentioned object objects objected opine opines opined plead pleads pleaded pledge pledges pledged proclaim
+    proclaims proclaimed protest protests protested reason reasons reasoned reassure reassures reassured reflect
+    reflects reflected remind reminds reminded repeat repeats repeated reveal reveals revealed scoff scoffs scoffed
+    sneer sneered speculate speculates speculated taunt taunts taunted tease teases teased threaten threatens
+    threatened tout touts touted venture ventures ventured volunteer volunteered put puts describe describes
+    described call calls called text texts texted email emails emailed begin begins began went
+"""
+SPEECH_VERBS = (
+    "|".join(
+        sorted(set(_VERB_FORMS.split()) - {"went", "put", "puts", "call", "calls", "called"}, key=len, reverse=True)
+    )
+    + r"|went on|pointed out|put it|shot back"
+)
+PRONOUNS = r"he|she|they|I|we|He|She|They|We"
+_UNNAMED_SOURCES = (
+    r"spokesman|spokeswoman|spokesperson|official|officials|statement|source|aide|adviser|advisor|lawyer|"
+    r"attorney|campaign|report|memo|letter|police|agency|department|ministry|company|group|mayor|president|"
+    r"governor|senator|secretary|minister|chairman|director|candidate|nominee|doctor|expert|analyst|author|"
+    r"union|book|article|ruling|court|judge|narrator|announcer|friend|father|mother|husband|wife|son|daughter|"
+    r"fund|study|poll|survey|editorial|newspaper|magazine|network|website|ad|filing|complaint|lawsuit|"
+    r"researchers|experts|critics|supporters|protesters|residents|voters|analysts"
+)
+_DETERMINER = r"(?:the|a|an|my|his|her|their|our|its|one|another)"
+_SPEAKER = (
+    rf"(?P<speaker>{ANY_NAME}|{PRONOUNS}|{_DETERMINER}\s+(?:[\w’'-]+\s+){{0,3}}(?:{_UNNAMED_SOURCES})|"
+    rf"the\s+[A-Z]{{2,6}})"
+)
+_DESC = (
+    r"(?:,\s*(?P<desc>(?:an?|the|who|whose|[a-z][\w-]*|[A-Z][\w.-]*|\d+)(?:\s[^,“”\"«»]{2,160}?)?)"
+    r"(?:,\s*[^,“”\"«»]{2,120}?)?,)"
+)
+_DESC_END = r"(?:,\s*(?P<desc_end>(?:an?|the|who)\s[^,“”\"«»]{2,160}?)(?:[.!?]?$|,))"
+_VERB = rf"(?P<verb>{SPEECH_VERBS})"
+# Titles before a name ("Clinton campaign spokesman Brian Fallon"), a party tag after it ("(D-Mo.)"),
+# and an organisation ("Mr. Morgan of the Sierra Club").
+_PREFIX = r"(?:(?:[A-Z][\w.'’-]*|[a-z][\w-]*)\s+){0,5}?"
+_PAREN = r"(?:\s*\([^()]{1,40}\))?"
+_OF = r"(?:\s+(?:of|from|at)\s+(?:the\s+)?[A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){0,4})?"
+_ADVERBS = r"(?:(?:also|later|then|once|again|previously|recently|had|has|have|would|will|simply|flatly|just)\s+)*"
+
+# Attribution after the closing mark: ", said X" / ", X said" / ", X, a diplomat, said" / "according to X" / "― X".
+_AFTER_PATTERNS = (
+    re.compile(rf"^\s*[,—–-]?\s*{_VERB}\s+{_PREFIX}{_SPEAKER}{_PAREN}(?:{_DESC}|{_DESC_END})?"),
+    re.compile(rf"^\s*[,—–-]?\s*{_PREFIX}{_SPEAKER}{_PAREN}{_OF}{_DESC}?\s+{_ADVERBS}{_VERB}\b"),
+    re.compile(rf"^\s*[,—–-]?\s*according to\s+{_PREFIX}{_SPEAKER}{_DESC}?"),
+    re.compile(rf"^\s*[―—–]\s*{_SPEAKER}(?=\s*(?:$|[“\"(,.;]))"),
+)
+# Attribution before the opening mark: "X said:", "X told reporters,", "X declared that there is".
+_BEFORE_PATTERNS = (
+    re.compile(rf"(?:^|[\s(,;])(?i:{_VERB})\s+{_PREFIX}{_SPEAKER}{_PAREN}{_DESC}?\s*[:,]\s*$"),
+    re.compile(rf"(?:^|[\s(,;])(?:[Aa]ccording to\s+){_SPEAKER}{_DESC}?\s*,?\s*(?:[^“”\"«»]{{0,80}})$"),
+    re.compile(
+        rf"(?:^|[\s(,;—])(?:(?:[a-z]+\s+){{0,2}}){_SPEAKER}{_PAREN}{_OF}{_DESC}?\s+(?:{_ADVERBS}|to\s+|went on to\s+)*"
+        rf"{_VERB}\b(?:[^“”\"«».?!]{{0,80}})$"
+    ),
+)
+_PARTICIPLES = r"saying|adding|writing|telling|noting|arguing|asking|declaring|insisting|warning|explaining|tweeting"
+# "Trump attacked Clinton ..., saying, “...”": the speaker is the subject that opens the sentence.
+_SUBJECT_PATTERN = re.compile(
+    rf"^(?:[^,“”\"«»]{{0,60}},\s+)?{_SPEAKER}{_PAREN}{_DESC}?\s+[a-z][^“”\"«»]*?,\s*(?:{_PARTICIPLES})\b"
+    rf"[^“”\"«»]{{0,60}}$"
+)
+# A sentence ends at . ! or ? followed by space, but not after an honorific or an initial.
+# (The mark comes first so that a search skips straight to candidates; each look-behind checks the
+# word before it.)
+_SENTENCE_END = re.compile(
+    r"[.!?](?<!\bMr.)(?<!\bMrs.)(?<!\bMs.)(?<!\bDr.)(?<!\bSt.)(?<!\bSen.)(?<!\bRep.)(?<!\bGov.)(?<!\bGen.)"
+    r"(?<!\bJr.)(?<!\b[A-Z].)[”\"’)]?(?=\s+[A-Z“\"‘(]|\s*$)"
+)
+# Quotation marks that no attribution pattern can contain (outside a parenthesis).
+_MARKS = '“”"«»'
+
+_GENERIC_SPEAKERS = re.compile(r"^(?:the|a|an|my|his|her|their|our|its|one|another)\s", re.I)
+
+_TITLE_CUES = re.compile(
+    r"\b(?:book|books|film|films|movie|song|songs|album|novel|show|series|play|poem|article|essay|column|"
+    r"titled|entitled|called|dubbed|named|headline|headlined|slogan|hashtag|episode|documentary|memoir|"
+    r"podcast|program|programme|campaign|catchphrase|term|phrase|word|label|motto|op-ed|bestseller)\s*[,:]?\s*$",
+    re.I,
+)
+
+
+# Attribution is looked for this many characters either side of a quotation (far more than any
+# pattern spans), so the work per quotation is bounded however long its paragraph; and only the
+# most recently named people are remembered for pronouns and surnames. Together these keep
+# extraction linear in the text, whatever a hostile file repeats.
+WINDOW = 600
+MAX_PEOPLE = 200
+_MAX_TRIES = 8  # speakers tried per pattern before giving up on a sentence
+
+
+@dataclass(slots=True)
+class _Span:
+    paragraph: int
+    start: int  # offset of the opening mark
+    end: int  # offset just after the closing mark (or paragraph end for an unclosed quote)
+    text: str
+    closed: bool
+
+
+@dataclass(slots=True)
+class _Found:
+    text: str
+    paragraph: int
+    start: int
+    end: int
+    speaker: str | None = None
+    desc: str | None = None
+    pronoun: bool = False
+
+
+def find_quote_spans(paragraph: str, index: int = 0) -> list[_Span]:
+    """Quotation spans in one paragraph, each from its opening mark to its closing mark."""
+    spans: list[_Span] = []
+    i = 0
+    n = len(paragraph)
+    while i < n:
+        ch = paragraph[i]
+        if ch in _PAIRS and _is_opening(paragraph, i):
+            close = _find_closing(paragraph, i, _PAIRS[ch])
+            if close is None:
+                spans.append(_Span(index, i, n, paragraph[i + 1 :].strip(), closed=False))
+                break
+            spans.append(_Span(index, i, close + 1, paragraph[i + 1 : close].strip(), closed=True))
+            i = close + 1
+            continue
+        i += 1
+    return spans
+
+
+def _is_opening(text: str, i: int) -> bool:
+    ch = text[i]
+    if ch in "“«„":
+        return True
+    before = text[i - 1] if i > 0 else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    return (before.isspace() or before in "([{—–-:;,/") and not after.isspace()
+
+
+def _find_closing(text: str, start: int, closer: str) -> int | None:
+    j = start + 1
+    while True:
+        j = text.find(closer, j)
+        if j < 0:
+            # A curly quote closed with a straight one, or the other way round.
+            alt = '"' if closer != '"' else "”"
+            k = text.find(alt, start + 1)
+            return k if k > start + 1 else None
+        if closer == '"' and j + 1 < len(text) and text[j + 1].isalnum() and j > 0 and text[j - 1].isspace():
+            j += 1  # this is another opening mark
+            continue
+        return j
+
+
+def extract_quotes(paragraphs: Sequence[str]) -> list[_Found]:
+    """Every direct quotation in the paragraphs, attributed where the text allows."""
+    found: list[_Found] = []
+    people: list[str] = []  # full names in order of mention, for pronouns and surnames
+    pending: _Found | None = None  # a quote left open at the end of a paragraph
+    prev_para_speaker: tuple[int, str | None, str | None] | None = None
+
+    for pi, para in enumerate(paragraphs):
+        spans = find_quote_spans(para, pi)
+        # A paragraph that opens with a quotation mark continues the pending quote.
+        if pending is not None:
+            if spans and spans[0].start == 0:
+                first = spans.pop(0)
+                pending.text = f"{pending.text} {first.text}".strip()
+                if first.closed:
+                    pending.text = _strip_joint(pending.text)
+                    _attribute(pending, para[first.end : first.end + WINDOW], "", people)
+                    found.append(pending)
+                    pending = None
+                else:
+                    continue
+            else:
+                found.append(pending)
+                pending = None
+
+        merged = _merge_split_quotes(para, spans)
+        para_quotes: list[_Found] = []
+        noted_to = 0
+        for group in merged:
+            head, tail = group[0], group[-1]
+            _note_people(para[noted_to : head.start], people)
+            noted_to = tail.end
+            text = " ".join(_strip_joint(s.text) for s in group).strip()
+            q = _Found(text=text, paragraph=pi, start=head.start, end=tail.end)
+            between = " ".join(para[a.end : b.start] for a, b in itertools.pairwise(group))
+            if len(group) > 1:
+                _attribute(q, between, "", people)
+            if q.speaker is None:
+                before, whole = _sentence_before(para, head.start)
+                _attribute(q, para[tail.end : tail.end + WINDOW], before, people, subject=whole)
+            if not tail.closed:
+                pending = q
+                continue
+            para_quotes.append(q)
+
+        # A later quote in the paragraph with no attribution of its own continues the one before
+        # ("“...,” Mr. Obama said. “...”"), unless another person is named in between.
+        for prev, q in itertools.pairwise(para_quotes):
+            if q.speaker is None and prev.speaker and not _names_someone_else(para[prev.end : q.start]):
+                q.speaker, q.desc = prev.speaker, prev.desc
+        # A quote opening its paragraph without a speaker continues the previous paragraph's speaker.
+        for q in para_quotes:
+            if q.speaker is None and q.start == 0 and prev_para_speaker and prev_para_speaker[0] == pi - 1:
+                q.speaker, q.desc = prev_para_speaker[1], prev_para_speaker[2]
+        _note_people(para[noted_to:], people)
+        found.extend(para_quotes)
+        if para_quotes and para_quotes[-1].speaker:
+            prev_para_speaker = (pi, para_quotes[-1].speaker, para_quotes[-1].desc)
+        elif pending is None:
+            prev_para_speaker = None
+    if pending is not None:
+        found.append(pending)
+    return found
+
+
+def _names_someone_else(gap: str) -> bool:
+    """Whether text between two quotes, past the first quote's own attribution, names a person."""
+    rest = gap[len(_first_clause(gap)) :]
+    return any(looks_like_person(m.group(1)) for m in _PERSON_MENTION.finditer(rest))
+
+
+def _strip_joint(text: str) -> str:
+    return text.strip().rstrip(",").rstrip()
+
+
+def _merge_split_quotes(para: str, spans: list[_Span]) -> list[list[_Span]]:
+    """Group `“We will,” he said, “win.”` into one quotation."""
+    groups: list[list[_Span]] = []
+    for span in spans:
+        if groups:
+            prev = groups[-1][-1]
+            gap = para[prev.end : span.start]
+            if prev.closed and prev.text.endswith((",", "—", "–", "-", "…")) and _is_short_attribution(gap):
+                groups[-1].append(span)
+                continue
+        groups.append([span])
+    return groups
+
+
+def _is_short_attribution(gap: str) -> bool:
+    gap = gap.strip()
+    if not gap or len(gap.split()) > 14:
+        return False
+    return any(p.match(gap) for p in _AFTER_PATTERNS) and gap.endswith((",", ":", "—", "–", ";"))
+
+
+def _sentence_before(para: str, start: int) -> tuple[str, bool]:
+    """The text of the current sentence up to a quote's opening mark (at most WINDOW characters,
+    cut at a word), and whether that is the whole sentence from its start."""
+    low = max(0, start - WINDOW)
+    last = None
+    for last in _SENTENCE_END.finditer(para, low, start):  # noqa: B007 - the last one is wanted
+        pass
+    if last is not None:
+        before, whole = para[last.end() : start], True
+    elif low == 0:
+        before, whole = para[:start], True
+    else:
+        head = para[low:start]
+        cut = head.find(" ")
+        before, whole = (head[cut + 1 :] if cut >= 0 else ""), False
+    # No pattern matches across a quotation mark, so the text before the last one is never needed
+    # (the mark is kept so that a match cannot start right after it).
+    mark = _last_mark(before)
+    return (before[mark:], False) if mark >= 0 else (before, whole)
+
+
+def _last_mark(text: str) -> int:
+    """The offset of the last quotation mark not inside a short parenthesis, or -1."""
+    end = len(text)
+    while True:
+        k = max(text.rfind(c, 0, end) for c in _MARKS)
+        if k < 0:
+            return -1
+        opened = text.rfind("(", 0, k)
+        if opened > text.rfind(")", 0, k) and k - opened <= 41:
+            end = opened  # "Smith (“the Iron Lady”) said": the mark belongs to a parenthesis
+            continue
+        return k
+
+
+def _attribute(q: _Found, after: str, before: str, people: list[str], *, subject: bool = True) -> None:
+    """Find the speaker in the text ``after`` the quote or the sentence ``before`` it; ``subject``
+    says whether ``before`` starts where its sentence starts (needed to find the sentence's subject)."""
+    after = _first_clause(after)
+    for pattern in _AFTER_PATTERNS:
+        m = pattern.match(after)
+        if m and _accept_speaker(m.group("speaker")):
+            _set_speaker(q, m, people)
+            return
+    for pattern in _BEFORE_PATTERNS:
+        pos = 0
+        for _ in range(_MAX_TRIES):
+            m = pattern.search(before, pos)
+            if m is None:
+                break
+            if _accept_speaker(m.group("speaker")):
+                _set_speaker(q, m, people)
+                return
+            pos = m.start() + 1
+    m = _SUBJECT_PATTERN.search(before) if subject else None
+    if m and _accept_speaker(m.group("speaker")):
+        _set_speaker(q, m, people)
+
+
+def _first_clause(after: str) -> str:
+    # Attribution after a quote sits before the sentence ends.
+    m = _SENTENCE_END.search(after)
+    return after[: m.end()] if m else after
+
+
+def _accept_speaker(speaker: str) -> bool:
+    speaker = speaker.strip()
+    if re.fullmatch(PRONOUNS, speaker) or _GENERIC_SPEAKERS.match(speaker):
+        return True
+    first = speaker.split()[0]
+    if first in NOT_NAMES and not re.match(r"^(?:Mr|Mrs|Ms|Dr|Sen|Rep)\.?$", first) and len(speaker.split()) == 1:
+        return False
+    return bool(re.fullmatch(ANY_NAME, speaker))
+
+
+def _set_speaker(q: _Found, m: re.Match[str], people: list[str]) -> None:
+    speaker = m.group("speaker").strip()
+    desc = m.groupdict().get("desc") or m.groupdict().get("desc_end")
+    if re.fullmatch(PRONOUNS, speaker):
+        resolved = _resolve_pronoun(speaker, people)
+        q.pronoun = True
+        q.speaker = resolved
+    else:
+        q.speaker = _expand_surname(_clean_speaker(speaker), people)
+        if looks_like_person(q.speaker) and q.speaker not in people:
+            _remember(people, q.speaker)
+    q.desc = desc.strip() if desc else None
+
+
+def _clean_speaker(speaker: str) -> str:
+    return re.sub(r"^(?:the|a|an)\s+", lambda m: m.group(0).lower(), speaker)
+
+
+def _resolve_pronoun(pronoun: str, people: list[str]) -> str | None:
+    if pronoun.lower() in {"i", "we", "they"}:
+        return None
+    return people[-1] if people else None
+
+
+def _expand_surname(speaker: str, people: list[str]) -> str:
+    bare = re.sub(r"^(?:Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|Gen)\.?\s+", "", speaker)
+    if " " in bare:
+        return speaker
+    for person in reversed(people):
+        if person.split()[-1] == bare:
+            return person
+    return speaker
+
+
+_PERSON_MENTION = re.compile(rf"(?<![\w.])({FULL_NAME})")
+
+
+def _note_people(para: str, people: list[str]) -> None:
+    for m in _PERSON_MENTION.finditer(para):
+        name = m.group(1)
+        if looks_like_person(name):
+            if name in people:
+                people.remove(name)
+            _remember(people, name)
+
+
+def _remember(people: list[str], name: str) -> None:
+    """Append the latest person named, forgetting the oldest beyond MAX_PEOPLE."""
+    people.append(name)
+    if len(people) > MAX_PEOPLE:
+        del people[0]
+
+
+# --- what is not a quotation -----------------------------------------------------------------------
+
+
+def _is_title_or_nickname(para: str, q: _Found) -> bool:
+    n_words = len(words(q.text))
+    before = para[max(0, q.start - 40) : q.start]
+    after = para[q.end : q.end + 3]
+    if n_words <= 12 and _TITLE_CUES.search(before):
+        return True
+    # Nickname: a short quoted word between two parts of a name (Dwayne “The Rock” Johnson).
+    if n_words <= 3 and re.search(r"[A-Z][\w.]+\s$", before) and re.match(r"\s[A-Z]", after):
+        return True
+    # Title-cased short phrase with no speaker and no sentence punctuation: a work's title.
+    tokens = q.text.split()
+    if q.speaker is None and 1 < len(tokens) <= 10 and not re.search(r"[.!?,]$", q.text):
+        caps = sum(
+            1
+            for t in tokens
+            if t[:1].isupper() or t.lower() in {"of", "the", "a", "an", "and", "in", "on", "to", "for"}
+        )
+        if caps == len(tokens) and sum(1 for t in tokens if t[:1].isupper()) >= 2:
+            return True
+    return False
+
+
+def quotations(paragraphs: Sequence[str]) -> list[_Found]:
+    """Direct quotations only: no titles, nicknames or unattributed scare quotes."""
+    out: list[_Found] = []
+    for q in extract_quotes(paragraphs):
+        n_words = len(words(q.text))
+        if n_words == 0:
+            continue
+        if _is_title_or_nickname(paragraphs[q.paragraph], q):
+            continue
+        if q.speaker is None and not q.pronoun and n_words <= 3:
+            continue  # a scare quote
+        out.append(q)
+    return out
+
+
+class Contexts:
+    """The sentences a span of one paragraph stands in, for many spans: the sentences' offsets are
+    found once, and each span is then placed by bisection (a paragraph may hold thousands)."""
+
+    def __init__(self, paragraph: str, sentences: Sequence[str]) -> None:
+        self.paragraph = paragraph
+        self.sentences = list(sentences)
+        self.ends: list[int] = []
+        self.starts: list[int] = []
+        pos = 0
+        for s in self.sentences:
+            at = paragraph.find(s, pos)
+            if at < 0:
+                at = pos
+            self.starts.append(at)
+            pos = at + len(s)
+            self.ends.append(pos)
+
+    def of(self, start: int, end: int) -> str:
+        first = bisect.bisect_right(self.ends, start)  # the first sentence ending after the span starts
+        picked = []
+        for i in range(first, len(self.sentences)):
+            if self.starts[i] >= end:
+                break
+            picked.append(self.sentences[i])
+        return " ".join(picked) if picked else self.paragraph

@@ -1,0 +1,369 @@
+"""Domain objects to Discord embeds: the one place that knows and enforces Discord's limits.
+
+Every piece of article text is escaped (markdown and mentions) and cut to its limit here, and
+the embed as a whole is kept under the 6,000-character total, so no article, however long or
+odd, can make a response fail.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from urllib.parse import urlsplit
+
+import discord
+from discord.utils import escape_mentions
+
+from bot.core.models import Article, Author, Brief, Quote
+from bot.core.query import HIGHLIGHT_CLOSE, HIGHLIGHT_OPEN
+from bot.storage.articles import COUNT_CAP, ArticleRow
+from bot.storage.feeds import Feed, duration
+from bot.storage.requests import RequestRecord
+from bot.storage.subscriptions import Subscription
+
+MESSAGE_LIMIT = 2000
+TITLE_LIMIT = 256
+DESCRIPTION_LIMIT = 4096
+FIELD_COUNT_LIMIT = 25
+FIELD_NAME_LIMIT = 256
+FIELD_VALUE_LIMIT = 1024
+FOOTER_LIMIT = 2048
+AUTHOR_LIMIT = 256
+EMBED_TOTAL_LIMIT = 6000
+CHOICE_LIMIT = 25
+CHOICE_NAME_LIMIT = 100
+URL_LIMIT = 2048
+
+# The summary is what people come for: it gets its space before the fields share the rest.
+DESCRIPTION_BUDGET = 3500
+
+COLOUR = discord.Colour.from_rgb(47, 128, 237)
+NO_MENTIONS = discord.AllowedMentions.none()
+
+
+# Discord's markdown, escaped as discord.utils.escape_markdown does (links left alone, so they stay
+# clickable) but in time linear in the text: its masked-link pattern backtracks cubically, so a
+# sentence of "[a](" repeated 10,000 times kept the event loop busy for 20 seconds. Every "["
+# is escaped, which also disarms every masked link, not only the first of a line.
+_MARKDOWN = re.compile(
+    r"(?P<url><[^:<> ]+:/[^ <>]+>|(?:https?|steam)://[^\s<]+[^<.,:;\"'\]\s])"
+    r"|(?P<markdown>[_\\~|*`\[]|^>(?:>>)?\s|^#{1,3}|^[ \t]*-)",
+    re.MULTILINE,
+)
+# Nothing longer is ever shown (an embed holds 6,000 characters), so nothing longer is escaped.
+CLEAN_INPUT_LIMIT = 12_000
+
+
+def escape_markdown(text: str) -> str:
+    return _MARKDOWN.sub(lambda m: m.group("url") or "\\" + m.group("markdown"), text)
+
+
+def clean(text: str) -> str:
+    """Article text made inert: markdown shown as typed, mentions unable to resolve."""
+    return escape_mentions(escape_markdown(text[:CLEAN_INPUT_LIMIT]))
+
+
+def cut(text: str, limit: int) -> str:
+    """At most ``limit`` characters, cut at a word boundary with an ellipsis when shortened."""
+    if len(text) <= limit:
+        return text
+    if limit <= 1:
+        return text[:limit]
+    head = text[: limit - 1]
+    space = head.rfind(" ")
+    if space > limit * 0.6:
+        head = head[:space]
+    # Never leave a dangling escape backslash at the cut.
+    while head.endswith("\\"):
+        head = head[:-1]
+    return head.rstrip() + "…"
+
+
+def choice_name(title: str) -> str:
+    return cut(" ".join(title.split()), CHOICE_NAME_LIMIT) or "untitled"
+
+
+def link_url(url: str | None, limit: int = URL_LIMIT) -> str | None:
+    """``url`` if Discord accepts it as a link (an embed's url, a link button's), else ``None``.
+
+    Discord refuses a whole message, with every embed in it, when one URL is not a well-formed
+    http or https address with a host ("https://", "https://[::1", a bad port, whitespace or
+    control characters). An article's URL comes from a file or a feed, so it is checked here,
+    where it is rendered: a bad link is dropped and the answer is still sent.
+    """
+    if not url or len(url) > limit or any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in url):
+        return None
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises on a port out of range
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    return url
+
+
+def _attribution(q: Quote) -> str:
+    """ "— Speaker, description", escaped and cut."""
+    who = q.speaker or "unattributed"
+    if q.speaker_description:
+        who = f"{who}, {q.speaker_description}"
+    return "— " + clean(cut(who, 200))
+
+
+def quote_line(q: Quote, limit: int = FIELD_VALUE_LIMIT) -> str:
+    attribution = _attribution(q)
+    body = cut(clean(q.text), max(20, limit - len(attribution) - 4))
+    return f"“{body}” {attribution}"
+
+
+class _Budget:
+    """Tracks the 6,000-character total across an embed's parts."""
+
+    def __init__(self, total: int = EMBED_TOTAL_LIMIT) -> None:
+        self.left = total
+
+    def take(self, text: str, limit: int) -> str:
+        text = cut(text, min(limit, self.left))
+        self.left -= len(text)
+        return text
+
+
+def _byline(a: Article) -> str | None:
+    bits = []
+    if a.authors:
+        bits.append("By " + " and ".join(x.name for x in a.authors))
+    if a.publication:
+        bits.append(a.publication)
+    return " · ".join(bits) or None
+
+
+def brief_embed(brief: Brief, length_label: str | None = None) -> discord.Embed:
+    a = brief.article
+    budget = _Budget()
+    title = budget.take(clean(a.title), TITLE_LIMIT)
+    footer_parts = [f"{brief.words:,} words · {brief.reading_minutes} min read"]
+    if brief.total_sentences:
+        footer_parts.append(f"summary: {len(brief.summary)} of {brief.total_sentences} sentences")
+    if length_label:
+        footer_parts.append(length_label)
+    footer = budget.take(" · ".join(footer_parts), FOOTER_LIMIT)
+
+    byline = _byline(a)
+    author_line = budget.take(clean(byline), AUTHOR_LIMIT) if byline else None
+
+    parts: list[str] = []
+    if a.dek:
+        parts.append(f"*{cut(clean(a.dek), 500)}*")
+    parts.extend(f"• {clean(s)}" for s in brief.summary)
+    description = budget.take("\n".join(parts), DESCRIPTION_BUDGET)
+
+    fields: list[tuple[str, str]] = []
+    if a.preview_only:
+        fields.append(
+            (
+                "Preview only",
+                "The source cut this article short with a paywall; the brief covers the part that is free.",
+            )
+        )
+    key = brief.key_quotes
+    if key:
+        per_quote = (FIELD_VALUE_LIMIT - 2 * len(key)) // len(key)
+        fields.append(("Key quotes", "\n".join(quote_line(q, per_quote) for q in key)))
+    if brief.keywords:
+        fields.append(("Keywords", ", ".join(clean(k) for k in brief.keywords)))
+    author = a.author
+    if author is not None and (author.role or author.bio):
+        fields.append((f"About {clean(author.name)}", clean(author.bio or author.role or "")))
+    if brief.related:
+        fields.append(("Related", "\n".join(clean(r) for r in brief.related)))
+
+    name_cost = sum(min(len(n), FIELD_NAME_LIMIT) for n, _ in fields[:FIELD_COUNT_LIMIT])
+    budget.left -= name_cost
+    field_values = [budget.take(v, FIELD_VALUE_LIMIT) for _, v in fields[:FIELD_COUNT_LIMIT]]
+
+    embed = discord.Embed(title=title, url=link_url(a.url), description=description, colour=COLOUR)
+    if author_line:
+        embed.set_author(name=author_line)
+    for (name, _), value in zip(fields, field_values, strict=False):
+        if value:
+            embed.add_field(name=cut(name, FIELD_NAME_LIMIT), value=value, inline=False)
+    embed.set_footer(text=footer)
+    return embed
+
+
+def summary_embed(brief: Brief, length_label: str | None = None) -> discord.Embed:
+    """Only the summary, with the title, byline and reading time."""
+    a = brief.article
+    budget = _Budget()
+    embed = discord.Embed(title=budget.take(clean(a.title), TITLE_LIMIT), url=link_url(a.url), colour=COLOUR)
+    byline = _byline(a)
+    if byline:
+        embed.set_author(name=budget.take(clean(byline), AUTHOR_LIMIT))
+    footer = f"{len(brief.summary)} of {brief.total_sentences} sentences · {brief.reading_minutes} min read"
+    if length_label:
+        footer += f" · {length_label}"
+    embed.set_footer(text=budget.take(footer, FOOTER_LIMIT))
+    lines = [f"• {clean(s)}" for s in brief.summary]
+    if a.preview_only:
+        lines.append("*Preview only: the source cut this article short with a paywall.*")
+    embed.description = budget.take("\n".join(lines), DESCRIPTION_LIMIT)
+    return embed
+
+
+QUOTES_PER_PAGE = 5
+ROWS_PER_PAGE = 10
+
+
+def pages_for(total: int, per_page: int) -> int:
+    return max(1, -(-total // per_page))
+
+
+def count_label(total: int, noun: str) -> str:
+    """ "3 quotations", or "1,000+ quotations" when a search stopped counting at its cap."""
+    if total > COUNT_CAP:
+        return f"{COUNT_CAP:,}+ {noun}s"
+    return f"{total:,} {noun}{'s' if total != 1 else ''}"
+
+
+def highlight(marked: str, limit: int) -> str:
+    """Text with search matches between HIGHLIGHT_OPEN/CLOSE markers, escaped and cut to ``limit``,
+    matches in bold. Cut first, then close a match the cut left open, so the bold always pairs."""
+    text = cut(clean(marked), limit - 8)
+    if text.count(HIGHLIGHT_OPEN) > text.count(HIGHLIGHT_CLOSE):
+        text = text.removesuffix("…") + HIGHLIGHT_CLOSE + ("…" if text.endswith("…") else "")
+    return text.replace(HIGHLIGHT_OPEN, "**").replace(HIGHLIGHT_CLOSE, "**")
+
+
+def quotes_embed(
+    heading: str, entries: list[tuple[str, Quote, str]], page: int, pages: int, total: int, note: str | None = None
+) -> discord.Embed:
+    """A page of quotations, each as (article title, quote, its text with matches marked)."""
+    budget = _Budget()
+    embed = discord.Embed(title=budget.take(clean(heading), TITLE_LIMIT), colour=COLOUR)
+    footer = f"Page {page + 1} of {pages} · {count_label(total, 'quotation')}"
+    embed.set_footer(text=budget.take(footer + (f" · {note}" if note else ""), FOOTER_LIMIT))
+    per_entry = (DESCRIPTION_LIMIT - 100) // max(1, len(entries))
+    blocks = []
+    for title, q, marked in entries:
+        attribution = _attribution(q)
+        body = highlight(marked, max(40, per_entry - len(attribution) - 160))
+        blocks.append(f"“{body}” {attribution}\n*in {cut(clean(title), 150)}*")
+    embed.description = budget.take("\n\n".join(blocks) or "Nothing here.", DESCRIPTION_LIMIT)
+    return embed
+
+
+def passages_embed(heading: str, entries: list[tuple[str, str]], page: int, pages: int, total: int) -> discord.Embed:
+    """A page of article passages (sentences, not quotations), labelled as such."""
+    budget = _Budget()
+    embed = discord.Embed(title=budget.take(clean(heading), TITLE_LIMIT), colour=COLOUR)
+    embed.set_footer(text=f"Page {page + 1} of {pages} · {count_label(total, 'passage')} (not quotations)")
+    per_entry = (DESCRIPTION_LIMIT - 300) // max(1, len(entries))
+    blocks = [f"> {highlight(marked, per_entry - 160)}\n*in {cut(clean(title), 150)}*" for title, marked in entries]
+    intro = "No quotation matches, but these passages of articles do:\n\n"
+    embed.description = budget.take(intro + "\n\n".join(blocks), DESCRIPTION_LIMIT)
+    return embed
+
+
+def author_embed(
+    article_title: str,
+    authors: list[Author] | tuple[Author, ...],
+    publication: str | None,
+    others: list[str],
+) -> discord.Embed:
+    """Who wrote an article: name, role, bio, publication, and their other articles here."""
+    budget = _Budget()
+    if not authors:
+        embed = discord.Embed(title=budget.take(clean(article_title), TITLE_LIMIT), colour=COLOUR)
+        text = "This article names no author."
+        if publication:
+            text += f" It was published by {clean(publication)}."
+        embed.description = text
+        return embed
+    names = " and ".join(a.name for a in authors)
+    embed = discord.Embed(title=budget.take(clean(names), TITLE_LIMIT), colour=COLOUR)
+    embed.set_author(name=budget.take("Author of " + clean(article_title), AUTHOR_LIMIT))
+    for author in authors[:5]:
+        parts = []
+        if author.role:
+            parts.append(f"**{cut(clean(author.role), 300)}**")
+        if author.bio:
+            parts.append(clean(author.bio))
+        if parts:
+            label = f"About {author.name}" if len(authors) > 1 else "About"
+            embed.add_field(
+                name=cut(clean(label), FIELD_NAME_LIMIT), value=budget.take("\n".join(parts), 1000), inline=False
+            )
+    if publication:
+        embed.add_field(name="Publication", value=budget.take(clean(publication), 200), inline=True)
+    if others:
+        listing = "\n".join(f"• {cut(clean(t), 120)}" for t in others[:10])
+        if len(others) > 10:
+            listing += f"\n…and {len(others) - 10} more"
+        embed.add_field(name="Also in the library", value=budget.take(listing, FIELD_VALUE_LIMIT), inline=False)
+    else:
+        embed.add_field(name="Also in the library", value="No other articles by this author.", inline=False)
+    return embed
+
+
+def articles_embed(rows: list[ArticleRow], page: int, pages: int, total: int) -> discord.Embed:
+    budget = _Budget()
+    embed = discord.Embed(title="The library, newest first", colour=COLOUR)
+    embed.set_footer(text=f"Page {page + 1} of {pages} · {total:,} article{'s' if total != 1 else ''}")
+    lines = []
+    for r in rows:
+        meta = [r.author or "no author named", f"{r.words:,} words"]
+        lines.append(f"**{cut(clean(r.title), 200)}**\n{cut(clean(' · '.join(meta)), 150)} · `{r.slug[:60]}`")
+    embed.description = budget.take("\n".join(lines) or "The library is empty.", DESCRIPTION_LIMIT)
+    return embed
+
+
+def history_embed(records: list[RequestRecord], page: int, pages: int, total: int) -> discord.Embed:
+    embed = discord.Embed(title="Your briefs", colour=COLOUR)
+    embed.set_footer(
+        text=f"Page {page + 1} of {pages} · {total:,} record{'s' if total != 1 else ''} · /forget deletes them"
+    )
+    lines = []
+    for rec in records:
+        when = discord.utils.format_dt(datetime.fromisoformat(rec.created_at), "R")
+        title = cut(clean(rec.title), 150) if rec.title else f"an article no longer in the library (`{rec.article_id}`)"
+        lines.append(f"{when} · `/{rec.command}` · {title}")
+    embed.description = cut("\n".join(lines) or "You have not asked for any briefs yet.", DESCRIPTION_LIMIT)
+    return embed
+
+
+def subscriptions_embed(subs: list[Subscription]) -> discord.Embed:
+    embed = discord.Embed(title="Subscriptions in this server", colour=COLOUR)
+    if not subs:
+        embed.description = "No channel is subscribed. `/subscribe` posts new articles to a channel."
+        return embed
+    lines = []
+    for s in subs:
+        what = (
+            "articles mentioning " + ", ".join(f"“{clean(k)}”" for k in s.keywords) if s.keywords else "every article"
+        )
+        line = f"<#{s.channel_id}>: {what}"
+        if s.paused:
+            line += f"\n⏸ paused: {clean(s.paused_reason or 'unknown reason')}. Fix it, then `/subscribe` again."
+        lines.append(line)
+    embed.description = cut("\n".join(lines), DESCRIPTION_LIMIT)
+    embed.set_footer(text=f"{len(subs)} subscribed channel{'s' if len(subs) != 1 else ''}")
+    return embed
+
+
+def feeds_embed(feeds: list[Feed]) -> discord.Embed:
+    """`/feeds list`: each feed with its interval, item count and state (why it is disabled)."""
+    embed = discord.Embed(title="Feeds", colour=COLOUR)
+    if not feeds:
+        embed.description = "No feeds. `/feeds add` or BRIEFBOT_FEEDS adds one."
+        return embed
+    lines = []
+    for f in feeds:
+        origin = " (BRIEFBOT_FEEDS)" if f.origin == "config" else ""
+        line = f"{clean(f.url)}{origin}\nevery {duration(f.interval)}, {f.items} items, {clean(f.state())}"
+        if f.last_error and not f.disabled:
+            line += f"\nlast error: {clean(f.last_error)}"
+        lines.append(line)
+    embed.description = cut("\n\n".join(lines), DESCRIPTION_LIMIT)
+    embed.set_footer(text=f"{len(feeds)} feed{'s' if len(feeds) != 1 else ''}")
+    return embed

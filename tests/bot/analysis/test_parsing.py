@@ -1,0 +1,213 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bot.analysis.engine import analyse, make_brief
+from bot.analysis.parsing import parse_article
+from bot.sources.files import RawArticle, read_article_file
+from tests.conftest import SEED_000, SEED_001
+
+PITCH_WORDS = (
+    "Keep reading",
+    "Subscribe",
+    "subscriber",
+    "Log in",
+    "All-Access",
+    "ad-free",
+    "More World Politics Review",
+    "newsletter",
+    "Image:",
+    "Flickr",
+)
+
+
+@pytest.fixture(scope="module")
+def seed0():
+    return parse_article(read_article_file(SEED_000))
+
+
+@pytest.fixture(scope="module")
+def seed1():
+    return parse_article(read_article_file(SEED_001))
+
+
+def brief_json(article) -> str:
+    return json.dumps(make_brief(article, analyse(article)).to_json(), ensure_ascii=False)
+
+
+class TestSeed000:
+    def test_title_and_standfirst_kept_apart(self, seed0):
+        assert seed0.title == "Warning: Is China Pivoting Back to North Korea?"
+        assert seed0.dek == "The West needs Beijing's help in coercing Pyongyang."
+        assert seed0.paragraphs[0].startswith("Third is China’s continuing prioritization")
+        assert all(seed0.dek not in p for p in seed0.paragraphs)
+
+    def test_bio_becomes_author(self, seed0):
+        author = seed0.author
+        assert author is not None and author.name == "Joel Wuthnow"
+        assert author.title == "Research Fellow"
+        assert author.affiliation == "Institute for National Strategic Studies at the National Defense University"
+        assert author.role.startswith("Research Fellow in the Institute")
+        assert author.bio.startswith("Joel Wuthnow is a Research Fellow")
+        assert "views expressed" not in author.bio
+        assert not any("Wuthnow" in p for p in seed0.paragraphs)
+
+    def test_disclaimer_kept_apart(self, seed0):
+        assert seed0.disclaimer.startswith("The views expressed here are his own")
+        assert not any("views expressed" in p for p in seed0.paragraphs)
+
+    def test_image_credit_dropped(self, seed0):
+        assert not any("Flickr" in p or p.startswith("Image") for p in seed0.paragraphs)
+        assert "Flickr" not in brief_json(seed0)
+
+    def test_no_publication_guessed(self, seed0):
+        # "National Defense University" is the author's employer, not the publication.
+        assert seed0.publication is None
+        assert not seed0.preview_only
+
+
+class TestSeed001:
+    def test_repeated_title_dropped(self, seed1):
+        assert seed1.title == "North Korea’s Defiance May Reshape China’s Strategic Calculus"
+        assert seed1.paragraphs[0].startswith("For the past four years")
+        assert seed1.dek is None
+
+    def test_publication_named_by_text(self, seed1):
+        assert seed1.publication == "World Politics Review"
+
+    def test_paywall_marks_preview_and_drops_pitch(self, seed1):
+        assert seed1.preview_only
+        assert len(seed1.paragraphs) == 3
+        out = brief_json(seed1)
+        for phrase in PITCH_WORDS:
+            assert phrase not in out, phrase
+        assert "•" not in out
+
+    def test_no_author(self, seed1):
+        assert seed1.authors == ()
+
+
+def parse(text: str, title: str | None = "A Title For Testing", **kw) -> object:
+    return parse_article(RawArticle(text=text, title=title, **kw))
+
+
+LONG = (
+    "The city council voted on Tuesday to expand the bus network across the northern districts. "
+    "The plan adds twelve routes and extends service hours until midnight on weekdays. "
+    "Officials said the expansion would be paid for by a new regional transport levy."
+)
+
+
+class TestBylines:
+    @pytest.mark.parametrize(
+        ("line", "names"),
+        [
+            ("By Jane Doe", ["Jane Doe"]),
+            ("By Jane Doe and John Roe", ["Jane Doe", "John Roe"]),
+            ("BY JANE DOE", ["Jane Doe"]),
+            ("Jane Doe | Reuters", ["Jane Doe"]),
+            ("- Jane Doe, Staff Writer", ["Jane Doe"]),
+            ("By Jane Doe, Jim Poe and John Roe", ["Jane Doe", "Jim Poe", "John Roe"]),
+        ],
+    )
+    def test_byline_forms(self, line, names):
+        a = parse(f"{line}\n\n{LONG}\n\n{LONG}")
+        assert [x.name for x in a.authors] == names
+        assert not any(line in p for p in a.paragraphs)
+
+    def test_byline_role_kept(self):
+        a = parse(f"Jane Doe | Reuters\n\n{LONG}")
+        assert a.author.role == "Reuters"
+
+    def test_person_merely_mentioned_is_not_author(self):
+        a = parse(
+            f"{LONG}\n\nMayor Tom Brown is a supporter of the plan and said so at the meeting on Tuesday.\n\n{LONG}"
+        )
+        assert a.authors == ()
+
+    def test_front_matter_author_wins(self):
+        a = parse(f"By Someone Else\n\n{LONG}", author="Jane Doe")
+        assert [x.name for x in a.authors] == ["Jane Doe"]
+
+
+class TestBios:
+    def test_bio_at_end_with_appositive(self):
+        bio = "Maria Lopez, a senior fellow at the Atlantic Council, writes about energy policy."
+        a = parse(f"{LONG}\n\n{LONG}\n\n{bio}")
+        assert a.author.name == "Maria Lopez"
+        assert a.author.role == "senior fellow at the Atlantic Council"
+        assert a.author.affiliation == "Atlantic Council"
+        assert a.paragraphs == (LONG, LONG)
+
+    def test_author_of_bio(self):
+        bio = "Sam Green is the author of Cities in Motion and a professor of urban studies at Leeds."
+        a = parse(f"{LONG}\n\n{bio}")
+        assert a.author.name == "Sam Green"
+        assert a.author.bio == bio
+
+    def test_bio_merges_with_byline(self):
+        a = parse(f"By Sam Green\n\n{LONG}\n\nSam Green is a correspondent for the Daily Planet.")
+        assert len(a.authors) == 1
+        assert a.author.role == "correspondent for the Daily Planet"
+
+    def test_body_sentence_about_a_person_is_not_a_bio(self):
+        text = f"{LONG}\n\nThe mayor defended the decision.\n\n{LONG}"
+        assert parse(text).authors == ()
+
+
+class TestBoilerplate:
+    @pytest.mark.parametrize(
+        "line",
+        [
+            "Image: Flickr/Roman Harak",
+            "Photo: Reuters",
+            "(Photo by John Smith/Getty Images)",
+            "Subscribe now to get full access.",
+            "Sign up for our daily newsletter.",
+            "Follow us on Twitter",
+            "Advertisement",
+        ],
+    )
+    def test_dropped(self, line):
+        a = parse(f"{LONG}\n\n{line}\n\n{LONG}")
+        assert line not in a.paragraphs
+        assert len(a.paragraphs) == 2
+
+    def test_paywall_cut_marks_preview(self):
+        a = parse(f"{LONG}\n\nTo continue reading, subscribe today.\n\n{LONG} More text after the wall.")
+        assert a.preview_only
+        assert a.paragraphs == (LONG,)
+
+    def test_sentence_mentioning_subscriptions_in_long_paragraph_is_kept(self):
+        para = LONG + " Readers who subscribe now to the city's transit alerts will get updates on the new routes."
+        a = parse(f"{para}\n\n{LONG}")
+        assert para in a.paragraphs
+        assert not a.preview_only
+
+
+class TestStandfirst:
+    def test_news_dateline_lead_is_body(self):
+        lead = "WASHINGTON — The Senate passed the bill on Tuesday."
+        a = parse(f"{lead}\n\n{LONG}")
+        assert a.dek is None and a.paragraphs[0] == lead
+
+    def test_opening_quote_is_body(self):
+        lead = "“We are ready,” the mayor said."
+        a = parse(f"{lead}\n\n{LONG}")
+        assert a.dek is None
+
+    def test_no_title_means_all_body(self):
+        a = parse(f"A short first line.\n\n{LONG}", title=None)
+        assert a.dek is None
+        assert a.paragraphs[0] == "A short first line."
+
+
+def test_parse_is_deterministic_and_id_from_content():
+    a1 = parse(LONG)
+    a2 = parse(LONG)
+    a3 = parse(LONG + " Changed.")
+    assert a1.id == a2.id and a1.id != a3.id
+    assert len(a1.id) == 16
+    assert a1.slug == "a-title-for-testing"

@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+import pytest
+
+from bot.analysis.quotes import quotations
+
+
+def one(*paragraphs: str):
+    found = quotations(list(paragraphs))
+    assert len(found) == 1, [(q.text, q.speaker) for q in found]
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "text", "speaker"),
+    [
+        ('"This is a disaster for everyone," said Jane Smith.', "This is a disaster for everyone", "Jane Smith"),
+        ("“This is a disaster for everyone,” Jane Smith said.", "This is a disaster for everyone", "Jane Smith"),
+        ("“We must act now,” Jane Smith, a senior diplomat, said.", "We must act now", "Jane Smith"),
+        ('According to John Roe, "the plan will not work at all."', "the plan will not work at all.", "John Roe"),
+        ('Donald Trump told reporters: "We are going to win so much."', "We are going to win so much.", "Donald Trump"),
+        (
+            "Ann Lee declared that the deal was “dead on arrival in the Senate.”",
+            "dead on arrival in the Senate.",
+            "Ann Lee",
+        ),
+        (
+            'Smith wrote that "the results were disappointing for the team."',
+            "the results were disappointing for the team.",
+            "Smith",
+        ),
+    ],
+)
+def test_attribution_forms(paragraph, text, speaker):
+    q = one(paragraph)
+    assert q.text == text
+    assert q.speaker == speaker
+
+
+def test_speaker_description_kept():
+    q = one("“We must act now,” said Jane Smith, a senior diplomat on Asia.")
+    assert q.desc == "a senior diplomat on Asia"
+
+
+def test_split_quote_joined():
+    q = one("Ann Lee spoke first. “We will,” she said, “win this fight.”")
+    assert q.text == "We will win this fight."
+    assert q.speaker == "Ann Lee"
+
+
+def test_pronoun_resolved_to_last_named_person():
+    q = one("Daniel Russel arrived in Seoul on Monday.", "“There is no connection between the two,” he said.")
+    assert q.speaker == "Daniel Russel"
+
+
+def test_surname_resolved_to_full_name():
+    found = quotations(["Daniel Russel arrived.", "“We disagree with the decision,” Russel said."])
+    assert found[0].speaker == "Daniel Russel"
+
+
+def test_quote_over_several_paragraphs():
+    q = one("“This is the first paragraph of a long statement.", "“And this is how it ends,” Mary Jones said.")
+    assert q.text == "This is the first paragraph of a long statement. And this is how it ends"
+    assert q.speaker == "Mary Jones"
+
+
+def test_nested_quotation_marks():
+    q = one("“He told me ‘never again’ and I believed him,” said Tom Brown.")
+    assert q.text == "He told me ‘never again’ and I believed him"
+
+
+def test_following_paragraph_keeps_speaker():
+    found = quotations(["Mary Jones, the mayor, said: “We are ready.”", "“We have prepared for months.”"])
+    assert [q.speaker for q in found] == ["Mary Jones", "Mary Jones"]
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        'She read the book "War and Peace" last year.',
+        "The film “The Social Network” won three awards.",
+        'Dwayne "The Rock" Johnson arrived late.',
+        'The so-called "experts" were wrong again.',
+        "It was a “historic” day for the “new” city.",
+    ],
+)
+def test_not_quotations(paragraph):
+    assert quotations([paragraph]) == []
+
+
+def test_short_quote_with_speaker_is_kept():
+    q = one(
+        "It prompted Daniel Russel, a senior U.S. diplomat on Asia, to declare that there is “no connection” "
+        "between the two issues."
+    )
+    assert (q.text, q.speaker, q.desc) == ("no connection", "Daniel Russel", "a senior U.S. diplomat on Asia")
+
+
+def test_attribution_before_a_quote_sees_past_a_parenthesis_with_quotation_marks():
+    # Attribution stops looking back at the previous quotation mark, except one inside a parenthesis.
+    [q] = quotations(["Margaret Smith (“the Iron Lady”) said: “We will not turn back.”"])
+    assert (q.text, q.speaker) == ("We will not turn back.", "Margaret Smith")
+
+
+def test_attribution_in_a_paragraph_of_thousands_of_quotations():
+    paragraph = " ".join(f"“Point number {i} stands,” said Jane Doe." for i in range(3000))
+    found = quotations([paragraph])
+    assert len(found) == 3000 and {q.speaker for q in found} == {"Jane Doe"}

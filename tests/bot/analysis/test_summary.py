@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+import math
+import random
+
+from bot.analysis import summary as summarise
+from bot.analysis.summary import content_terms, rank_sentences, signature, stem
+
+SENTENCES = [
+    "The council approved the harbour plan on Monday after a long debate.",
+    "The harbour plan adds new berths for ferries and fishing boats.",
+    "Critics said the plan ignores the cost of dredging the harbour.",
+    "The mayor said the berths would open next spring.",
+    "Weather was mild.",
+    "Ferries will run every hour once the new berths open.",
+]
+
+
+def quadratic_centrality(sentences):
+    """The textbook definition: pairwise cosine similarities, summed before and after."""
+    terms = [content_terms(s) for s in sentences]
+    n = len(sentences)
+    df = {}
+    for ts in terms:
+        for t in set(ts):
+            df[t] = df.get(t, 0) + 1
+    idf = {t: math.log((n + 1) / (c + 0.5)) + 1.0 for t, c in df.items()}
+    vecs = [summarise._unit(summarise._tfidf(ts, idf)) for ts in terms]
+
+    def cos(a, b):
+        return sum(w * b.get(t, 0.0) for t, w in a.items())
+
+    return [
+        summarise.LAMBDA_FORWARD * sum(cos(vecs[i], vecs[j]) for j in range(i + 1, n))
+        + summarise.LAMBDA_BACKWARD * sum(cos(vecs[i], vecs[j]) for j in range(i))
+        for i in range(n)
+    ]
+
+
+def test_linear_ranking_matches_the_pairwise_definition():
+    rng = random.Random(7)
+    words = "harbour plan council ferry berth dredging cost mayor spring boat critic vote budget".split()
+    for _ in range(20):
+        sentences = [
+            " ".join(rng.choice(words) for _ in range(rng.randint(6, 14))) + "." for _ in range(rng.randint(2, 12))
+        ]
+        cen = quadratic_centrality(sentences)
+        lo, hi = min(cen), max(cen)
+        scores = [
+            (
+                (1 - summarise.WEIGHT_POSITION) * ((c - lo) / (hi - lo) if hi > lo else 0.0)
+                + summarise.WEIGHT_POSITION * math.exp(-i / summarise.POSITION_DECAY)
+            )
+            * summarise._fitness(s)
+            for i, (s, c) in enumerate(zip(sentences, cen, strict=True))
+        ]
+        expected = sorted(range(len(sentences)), key=lambda i: (-round(scores[i], 9), i))
+        got = rank_sentences(sentences)
+        assert [round(scores[i], 9) for i in got] == [round(scores[i], 9) for i in expected]
+
+
+def test_every_index_ranked_once():
+    assert sorted(rank_sentences(SENTENCES)) == list(range(len(SENTENCES)))
+    assert rank_sentences([]) == []
+
+
+def test_short_and_enumerated_sentences_held_back():
+    ranking = rank_sentences(SENTENCES)
+    assert ranking.index(4) >= 4  # "Weather was mild."
+    first = ["Third is the question of cost, which the council has not settled at all.", *SENTENCES]
+    assert rank_sentences(first)[0] != 0
+
+
+def test_stem_conflates_inflections():
+    assert stem("sanctions") == stem("sanction")
+    assert stem("talked") == stem("talk") == stem("talking")
+
+
+def test_signature_is_unit_length_and_topical():
+    sig = dict(signature(SENTENCES, "Harbour plan approved"))
+    assert abs(sum(w * w for w in sig.values()) - 1.0) < 1e-3
+    assert stem("harbour") in sig and stem("plan") in sig

@@ -1,0 +1,148 @@
+from __future__ import annotations
+
+import discord
+import pytest
+
+from bot.analysis.engine import analyse, make_brief
+from bot.analysis.parsing import parse_article
+from bot.core.models import Quote
+from bot.discord_app.embeds import (
+    AUTHOR_LIMIT,
+    DESCRIPTION_LIMIT,
+    EMBED_TOTAL_LIMIT,
+    FIELD_NAME_LIMIT,
+    FIELD_VALUE_LIMIT,
+    FOOTER_LIMIT,
+    TITLE_LIMIT,
+    brief_embed,
+    choice_name,
+    cut,
+    link_url,
+    quote_line,
+    summary_embed,
+)
+from bot.sources.files import RawArticle
+from tests.fakediscord.payloads import validate_message
+
+LOREM = "The committee met again on Tuesday to discuss the budget for the coming year in some detail."
+
+
+def embed_for(text: str, title: str = "Title", **raw) -> discord.Embed:
+    article = parse_article(RawArticle(text=text, title=title, **raw))
+    return brief_embed(make_brief(article, analyse(article), 5), "long summary")
+
+
+def assert_within_limits(embed: discord.Embed) -> None:
+    assert len(embed) <= EMBED_TOTAL_LIMIT
+    assert len(embed.title or "") <= TITLE_LIMIT
+    assert len(embed.description or "") <= DESCRIPTION_LIMIT
+    assert len(embed.footer.text or "") <= FOOTER_LIMIT
+    assert len(embed.author.name or "") <= AUTHOR_LIMIT
+    assert len(embed.fields) <= 25
+    for f in embed.fields:
+        assert 0 < len(f.name) <= FIELD_NAME_LIMIT
+        assert 0 < len(f.value) <= FIELD_VALUE_LIMIT
+
+
+def test_huge_article():
+    text = "\n\n".join(
+        f"{LOREM} “Point {i} is one we must make again and again,” said Jane Smith." for i in range(1700)
+    )  # ~50,000 words
+    embed = embed_for(text, title="T" * 300, author="A" * 400, url="https://example.com/" + "x" * 100)
+    assert_within_limits(embed)
+    assert embed.url.startswith("https://example.com/")
+
+
+def test_giant_sentence_and_title():
+    embed = embed_for(" ".join(["word"] * 1000) + ".", title="Long " * 60)
+    assert_within_limits(embed)
+    assert embed.description.endswith("…")
+
+
+def test_mentions_and_markdown_are_inert():
+    text = (
+        "@everyone look at this **bold** claim and <@&123456789012345678> too. "
+        "Also @here and <@123456789012345678> and `code` and ||spoiler||.\n\n" + LOREM
+    )
+    embed = embed_for(text, title="@everyone *title*")
+    whole = embed.title + embed.description
+    assert "@everyone" not in whole and "@here" not in whole
+    assert "**bold**" not in whole and "\\*\\*bold\\*\\*" in whole
+    assert "<@&123456789012345678>" not in whole
+
+
+def test_non_http_url_is_not_linked():
+    embed = embed_for(LOREM, url="javascript:alert(1)")
+    assert embed.url is None
+
+
+MALFORMED_URLS = [
+    "https://",
+    "https://[::1",
+    "http://[::1]:99999/",
+    "https://:443/no-host",
+    "https:///path",
+    "https://exa mple.com/",
+    "https://example.com/\u0000",
+    "https://example.com/\tx",
+    "ftp://example.com/a",
+    "//example.com/a",
+    "https://example.com/" + "a" * 2030,
+]
+
+
+@pytest.mark.parametrize("url", MALFORMED_URLS)
+def test_malformed_url_is_dropped_and_the_answer_kept(url):
+    """Discord refuses a whole message over one malformed link (50035): the link goes, the brief stays."""
+    assert link_url(url) is None
+    article = parse_article(RawArticle(text=LOREM, title="Title", url=url))
+    brief = make_brief(article, analyse(article), 5)
+    for embed in (brief_embed(brief), summary_embed(brief)):
+        assert embed.url is None and embed.title == "Title"
+        assert validate_message({"embeds": [embed.to_dict()]}) is None
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://example.com/a?b=c#d", "http://例え.jp/記事", "https://[2001:db8::1]:8443/x", "HTTPS://EXAMPLE.COM/"],
+)
+def test_well_formed_url_is_linked(url):
+    embed = embed_for(LOREM, url=url)
+    assert embed.url == url == link_url(url)
+    assert validate_message({"embeds": [embed.to_dict()]}) is None
+
+
+def test_preview_notice_and_author_fields():
+    article = parse_article(RawArticle(text=f"{LOREM}\n\nKeep reading for free!\n\nPitch.", title="T"))
+    embed = brief_embed(make_brief(article, analyse(article)))
+    assert any(f.name == "Preview only" for f in embed.fields)
+
+
+@pytest.mark.parametrize("limit", [1, 2, 10, 100])
+def test_cut(limit):
+    text = "word " * 100
+    out = cut(text, limit)
+    assert len(out) <= limit
+    assert cut("short", limit if limit >= 5 else 5) == "short"
+
+
+def test_cut_never_ends_with_a_lone_escape():
+    assert not cut("a" * 9 + "\\*" + "b" * 50, 11).rstrip("…").endswith("\\")
+
+
+def test_choice_name():
+    assert len(choice_name("x" * 300)) <= 100
+    assert choice_name("  spaced\n out  ") == "spaced out"
+
+
+def test_quote_line_fits():
+    q = Quote(text="word " * 1000, speaker="S" * 500, context="", speaker_description="d" * 500)
+    assert len(quote_line(q, 300)) <= 300
+
+
+def test_count_label_caps():
+    from bot.discord_app.embeds import count_label
+
+    assert count_label(1, "quotation") == "1 quotation"
+    assert count_label(1000, "quotation") == "1,000 quotations"
+    assert count_label(1001, "passage") == "1,000+ passages"
