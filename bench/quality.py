@@ -26,9 +26,10 @@ from typing import Any
 
 from bot.analysis.engine import analyse
 from bot.analysis.parsing import parse_article
+from bot.core.errors import ArticleFileError
+from bot.core.models import RawArticle
 from bot.core.text import fold, normalise, split_sentences
 from bot.library.service import analyse_raw
-from bot.sources.files import ArticleFileError, RawArticle
 
 PRONOUNS = {"he", "she", "they", "i", "we", "it", "him", "her", "you"}
 

@@ -26,11 +26,11 @@ from typing import IO, Any
 from bot.analysis.engine import DEFAULT_SENTENCES, analyse, make_brief
 from bot.analysis.parsing import parse_article
 from bot.config import ConfigError, Settings, check_interval, load_environment, load_settings
-from bot.core.models import Brief
+from bot.core.errors import ArticleFileError
+from bot.core.models import Brief, RawArticle
 from bot.core.text import normalise
 from bot.library.service import Library, analyse_file
 from bot.logs import redact, setup_logging
-from bot.sources.files import ArticleFileError, RawArticle
 
 log = logging.getLogger("bot.cli")
 
@@ -198,9 +198,10 @@ async def _feeds(
 ) -> int:
     """`briefbot feeds add|list|remove`: change the feeds in the database; the running bot picks
     the change up at its next check (within FEED_CHECK_SECONDS)."""
+    from bot.core.wording import duration, feed_state
     from bot.sources.urls import check_url
     from bot.storage.db import connect
-    from bot.storage.feeds import FeedRepository, duration
+    from bot.storage.feeds import FeedRepository
 
     out = out or sys.stdout
     if url is not None and action == "add":
@@ -240,7 +241,7 @@ async def _feeds(
         for feed in feeds:
             origin = " (BRIEFBOT_FEEDS)" if feed.origin == "config" else ""
             print(f"{feed.url}{origin}", file=out)
-            print(f"  every {duration(feed.interval)}, {feed.items} items, {feed.state()}", file=out)
+            print(f"  every {duration(feed.interval)}, {feed.items} items, {feed_state(feed)}", file=out)
             if feed.last_error and not feed.disabled:
                 print(f"  last error: {feed.last_error}", file=out)
         print(f"{len(feeds)} feed{'s' if len(feeds) != 1 else ''}", file=out)
@@ -334,8 +335,8 @@ def render_text(brief: Brief, width: int = 88) -> str:
     wrap = textwrap.TextWrapper(width=width)
     bullet = textwrap.TextWrapper(width=width, initial_indent="  • ", subsequent_indent="    ")
     lines = [a.title]
-    if a.dek:
-        lines += wrap.wrap(a.dek)
+    if a.standfirst:
+        lines += wrap.wrap(a.standfirst)
     meta = []
     if a.authors:
         meta.append("By " + " and ".join(x.name for x in a.authors))

@@ -8,10 +8,10 @@ from discord.ext import commands
 
 from bot.config import FEED_INTERVAL_MAX, FEED_INTERVAL_MIN
 from bot.core.errors import UserError
+from bot.core.wording import duration
 from bot.discord_app.briefbot import BriefBot
 from bot.discord_app.embeds import NO_MENTIONS, clean, feeds_embed
 from bot.sources.urls import check_url
-from bot.storage.feeds import duration
 
 
 @app_commands.default_permissions(administrator=True)  # hidden from members; the owner check is below

@@ -6,6 +6,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.core.models import ArticleRow
 from bot.discord_app.briefbot import BriefBot
 from bot.discord_app.embeds import (
     CHOICE_LIMIT,
@@ -19,7 +20,7 @@ from bot.discord_app.embeds import (
 )
 from bot.discord_app.views import Paginator
 from bot.library.service import QuoteResults
-from bot.storage.articles import RANK_WINDOW, ArticleRow
+from bot.storage.articles import RANK_WINDOW
 from cogs.common import article_autocomplete, defer, reply, work_cooldown
 
 MAX_INPUT = 1000

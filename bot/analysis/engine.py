@@ -20,6 +20,7 @@ def _engine_fingerprint() -> str:
     h = hashlib.sha256()
     for name in (
         "bot.core.text",
+        "bot.core.stem",
         "bot.analysis.names",
         "bot.sources.files",
         "bot.analysis.parsing",

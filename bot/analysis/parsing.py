@@ -10,9 +10,8 @@ import hashlib
 import re
 
 from bot.analysis.names import ANY_NAME, FULL_NAME, looks_like_person
-from bot.core.models import Article, Author
+from bot.core.models import Article, Author, RawArticle
 from bot.core.text import fold, slugify, split_sentences
-from bot.sources.files import RawArticle
 
 # --- boilerplate ---------------------------------------------------------------------------------
 
@@ -118,7 +117,7 @@ _NOT_PUBLICATIONS = frozenset({"our", "the", "this", "all", "us", "here", "now",
 def content_hash(raw: RawArticle) -> str:
     """Hash of everything that shapes the article, so an unchanged file is never analysed twice."""
     h = hashlib.sha256()
-    for part in (raw.title, raw.text, raw.author, raw.url, raw.published, raw.publication, raw.dek):
+    for part in (raw.title, raw.text, raw.author, raw.url, raw.published, raw.publication, raw.standfirst):
         h.update((part or "").encode("utf-8"))
         h.update(b"\x1f")
     return h.hexdigest()
@@ -155,9 +154,9 @@ def parse_article(raw: RawArticle, *, id: str | None = None, slug: str | None = 
     if bio_author is not None:
         authors = _merge_author(authors, bio_author)
 
-    dek = raw.dek
-    if dek is None and title:
-        paras, dek = _take_standfirst(paras)
+    standfirst = raw.standfirst
+    if standfirst is None and title:
+        paras, standfirst = _take_standfirst(paras)
 
     if not title:
         title = _fallback_title(paras)
@@ -165,7 +164,7 @@ def parse_article(raw: RawArticle, *, id: str | None = None, slug: str | None = 
         id=id or article_id(digest),
         slug=slug or slugify(title),
         title=title,
-        dek=dek,
+        standfirst=standfirst,
         paragraphs=tuple(paras),
         authors=tuple(authors),
         disclaimer=disclaimer,

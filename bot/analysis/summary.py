@@ -22,8 +22,8 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
-from functools import lru_cache
 
+from bot.core.stem import stem
 from bot.core.text import STOP_WORDS, fold, words
 
 LAMBDA_FORWARD = 1.0
@@ -41,35 +41,6 @@ _DANGLING = re.compile(
     re.I,
 )
 _ENUMERATION = re.compile(r"^(?:first|second|third|fourth|fifth|sixth|next|finally|lastly)\b", re.I)
-
-
-@lru_cache(maxsize=65536)
-def stem(word: str) -> str:
-    """A light English stemmer: enough to conflate sanction/sanctions, talk/talked/talking."""
-    w = fold(word)
-    for suffix, min_len in (
-        ("ational", 8),
-        ("ization", 8),
-        ("ingly", 7),
-        ("ments", 7),
-        ("ment", 6),
-        ("ness", 6),
-        ("ings", 6),
-        ("ing", 5),
-        ("edly", 6),
-        ("ies", 5),
-        ("ied", 5),
-        ("ed", 4),
-        ("es", 5),
-        ("ly", 5),
-        ("s", 4),
-    ):
-        if w.endswith(suffix) and len(w) >= min_len:
-            w = w[: -len(suffix)]
-            if suffix in {"ies", "ied"}:
-                w += "y"
-            break
-    return w
 
 
 def content_terms(sentence: str) -> list[str]:

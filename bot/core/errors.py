@@ -9,3 +9,7 @@ class UserError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+class ArticleFileError(Exception):
+    """A file that cannot become an article; the message is the reason, for the log."""

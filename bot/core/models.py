@@ -47,7 +47,7 @@ class Article:
     id: str
     slug: str
     title: str
-    dek: str | None
+    standfirst: str | None
     paragraphs: tuple[str, ...]
     authors: tuple[Author, ...] = ()
     disclaimer: str | None = None
@@ -82,6 +82,8 @@ class Article:
         fields.setdefault("id", "")
         fields.setdefault("slug", "")
         fields.setdefault("source_path", None)
+        if "dek" in fields:  # the standfirst's name in analyses stored before it was renamed
+            fields.setdefault("standfirst", fields.pop("dek"))
         fields["paragraphs"] = tuple(fields["paragraphs"])
         fields["authors"] = tuple(Author(**a) for a in fields.get("authors", ()))
         return cls(**fields)
@@ -159,7 +161,7 @@ class Brief:
         return {
             "id": self.article.id,
             "title": self.article.title,
-            "dek": self.article.dek,
+            "standfirst": self.article.standfirst,
             "source": self.article.publication,
             "author": author.to_json() if author else {"name": None, "role": None, "bio": None},
             "summary": list(self.summary),
@@ -169,3 +171,122 @@ class Brief:
             "reading_minutes": self.reading_minutes,
             "preview_only": self.article.preview_only,
         }
+
+
+# Rows the library keeps and the repositories return (bot/storage).
+
+
+@dataclass(frozen=True, slots=True)
+class RawArticle:
+    """An article as a file gives it, before parsing. ``title`` None means the whole text is body."""
+
+    text: str
+    title: str | None = None
+    author: str | None = None  # several names: "A; B" (or "A and B", "A, B" where no ";" is used)
+    url: str | None = None
+    published: str | None = None
+    publication: str | None = None
+    standfirst: str | None = None
+    source_path: str | None = None
+    # The names one by one, when the source lists them (an HTML page's metadata); ``author`` is then
+    # their display string, "; "-joined, so the content hash still covers them.
+    authors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRow:
+    """What the library keeps about an article without loading its text."""
+
+    id: str
+    slug: str
+    title: str
+    author: str | None
+    publication: str | None
+    url: str | None
+    published: str | None
+    words: int
+    preview_only: bool
+    source_path: str | None
+    content_hash: str
+    file_size: int | None
+    file_mtime_ns: int | None
+    sort_time: str
+    added_at: str
+    retired_at: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Feed:
+    id: int
+    url: str
+    origin: str  # "cli" (added with `briefbot feeds add`) or "config" (BRIEFBOT_FEEDS)
+    interval: float  # seconds between polls
+    title: str | None
+    etag: str | None
+    last_modified: str | None
+    next_poll: float  # unix time
+    failures: int  # consecutive
+    last_error: str | None
+    last_polled_at: str | None
+    last_ok_at: str | None
+    primed: bool  # the first good poll is done: later items are posted to subscribed channels
+    disabled_at: str | None
+    disabled_reason: str | None
+    added_at: str
+    items: int = 0  # items taken from it (the due() list leaves this 0)
+
+    @property
+    def disabled(self) -> bool:
+        return self.disabled_at is not None
+
+
+@dataclass(frozen=True, slots=True)
+class FeedItem:
+    feed_id: int
+    guid: str | None
+    link: str | None
+    content_hash: str | None
+    article_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    channel_id: int
+    guild_id: int
+    keywords: tuple[str, ...]
+    created_by: int
+    created_at: str
+    paused_at: str | None
+    paused_reason: str | None
+
+    @property
+    def paused(self) -> bool:
+        return self.paused_at is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    id: int
+    channel_id: int
+    article_id: str
+    attempts: int
+
+
+@dataclass(frozen=True, slots=True)
+class RequestRecord:
+    article_id: str
+    title: str | None  # None when the article is no longer in the library
+    command: str
+    guild_id: int | None
+    channel_id: int | None
+    created_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    key: str
+    reason: str
+    failures: int
+    retry_at: float
+    file_size: int | None = None
+    file_mtime_ns: int | None = None

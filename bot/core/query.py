@@ -13,7 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from bot.analysis.summary import stem
+from bot.core.stem import stem
 from bot.core.text import fold
 
 MAX_TERMS = 16

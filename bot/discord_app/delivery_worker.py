@@ -25,9 +25,9 @@ import aiohttp
 import discord
 
 from bot.core.backoff import backoff
+from bot.core.models import Delivery
 from bot.discord_app.embeds import NO_MENTIONS, brief_embed
 from bot.library.routing import delivery_nonce, permanent_failure
-from bot.storage.subscriptions import Delivery
 
 if TYPE_CHECKING:
     from bot.discord_app.briefbot import BriefBot

@@ -14,12 +14,10 @@ from urllib.parse import urlsplit
 import discord
 from discord.utils import escape_mentions
 
-from bot.core.models import Article, Author, Brief, Quote
+from bot.core.models import Article, ArticleRow, Author, Brief, Feed, Quote, RequestRecord, Subscription
 from bot.core.query import HIGHLIGHT_CLOSE, HIGHLIGHT_OPEN
-from bot.storage.articles import COUNT_CAP, ArticleRow
-from bot.storage.feeds import Feed, duration
-from bot.storage.requests import RequestRecord
-from bot.storage.subscriptions import Subscription
+from bot.core.wording import duration, feed_state
+from bot.storage.articles import COUNT_CAP
 
 MESSAGE_LIMIT = 2000
 TITLE_LIMIT = 256
@@ -153,8 +151,8 @@ def brief_embed(brief: Brief, length_label: str | None = None) -> discord.Embed:
     author_line = budget.take(clean(byline), AUTHOR_LIMIT) if byline else None
 
     parts: list[str] = []
-    if a.dek:
-        parts.append(f"*{cut(clean(a.dek), 500)}*")
+    if a.standfirst:
+        parts.append(f"*{cut(clean(a.standfirst), 500)}*")
     parts.extend(f"• {clean(s)}" for s in brief.summary)
     description = budget.take("\n".join(parts), DESCRIPTION_BUDGET)
 
@@ -360,7 +358,7 @@ def feeds_embed(feeds: list[Feed]) -> discord.Embed:
     lines = []
     for f in feeds:
         origin = " (BRIEFBOT_FEEDS)" if f.origin == "config" else ""
-        line = f"{clean(f.url)}{origin}\nevery {duration(f.interval)}, {f.items} items, {clean(f.state())}"
+        line = f"{clean(f.url)}{origin}\nevery {duration(f.interval)}, {f.items} items, {clean(feed_state(f))}"
         if f.last_error and not f.disabled:
             line += f"\nlast error: {clean(f.last_error)}"
         lines.append(line)

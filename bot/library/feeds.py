@@ -37,13 +37,14 @@ from dataclasses import dataclass, field, replace
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from bot.core.backoff import backoff
+from bot.core.errors import ArticleFileError
+from bot.core.models import Feed, RawArticle, Refusal
 from bot.core.text import normalise
 from bot.library.service import Library
 from bot.library.workers import KillablePool, TaskRefused
 from bot.sources.fetch import Fetcher, FetchError
-from bot.sources.files import ArticleFileError, RawArticle
-from bot.storage.feeds import Feed, FeedRepository
-from bot.storage.refusals import Refusal, RefusalRepository, feed_prefix
+from bot.storage.feeds import FeedRepository
+from bot.storage.refusals import RefusalRepository, feed_prefix
 
 log = logging.getLogger(__name__)
 

@@ -31,7 +31,7 @@ def matches(article: Article, analysis: Analysis, keywords: Iterable[str]) -> bo
     keywords = [k for k in keywords if k.strip()]
     if not keywords:
         return True
-    haystack = " ".join([article.title, article.dek or "", article.body, " ".join(analysis.keywords)])
+    haystack = " ".join([article.title, article.standfirst or "", article.body, " ".join(analysis.keywords)])
     folded = fold(haystack)
     return any(re.search(rf"(?<!\w){re.escape(fold(k))}(?!\w)", folded) for k in keywords)
 

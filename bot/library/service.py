@@ -26,8 +26,8 @@ from typing import NamedTuple
 
 from bot.analysis.engine import ENGINE_VERSION, analyse, make_brief
 from bot.analysis.parsing import article_id, content_hash, parse_article
-from bot.core.errors import UserError
-from bot.core.models import Analysis, Article, Brief, Quote
+from bot.core.errors import ArticleFileError, UserError
+from bot.core.models import Analysis, Article, ArticleRow, Brief, Quote, RawArticle, Refusal, Subscription
 from bot.core.query import SearchQuery, combine, highlight, parse_query, speaker_filter
 from bot.core.text import fold, slugify
 from bot.library.routing import matches
@@ -39,14 +39,12 @@ from bot.sources.files import (
     LINK_REFUSED,
     MAX_FILE_BYTES,
     SUPPORTED_SUFFIXES,
-    ArticleFileError,
-    RawArticle,
     _is_link,
     read_article_file,
 )
-from bot.storage.articles import ArticleRepository, ArticleRow
-from bot.storage.refusals import RETRY_BASE, Refusal, RefusalRepository
-from bot.storage.subscriptions import Subscription, SubscriptionRepository
+from bot.storage.articles import ArticleRepository
+from bot.storage.refusals import RETRY_BASE, RefusalRepository
+from bot.storage.subscriptions import SubscriptionRepository
 
 log = logging.getLogger(__name__)
 

@@ -7,9 +7,10 @@ import json
 import os
 import re
 import stat
-from dataclasses import dataclass
 from pathlib import Path, PurePath
 
+from bot.core.errors import ArticleFileError
+from bot.core.models import RawArticle
 from bot.core.text import normalise
 
 HTML_SUFFIXES = frozenset({".html", ".htm"})
@@ -18,27 +19,6 @@ MAX_FILE_BYTES = 2_000_000
 # Markup is most of a saved page: an HTML file may be this many times the size limit of a text file.
 HTML_SIZE_RATIO = 2.5
 MIN_TEXT_CHARS = 1
-
-
-class ArticleFileError(Exception):
-    """A file that cannot become an article; the message is the reason, for the log."""
-
-
-@dataclass(frozen=True, slots=True)
-class RawArticle:
-    """An article as a file gives it, before parsing. ``title`` None means the whole text is body."""
-
-    text: str
-    title: str | None = None
-    author: str | None = None  # several names: "A; B" (or "A and B", "A, B" where no ";" is used)
-    url: str | None = None
-    published: str | None = None
-    publication: str | None = None
-    dek: str | None = None
-    source_path: str | None = None
-    # The names one by one, when the source lists them (an HTML page's metadata); ``author`` is then
-    # their display string, "; "-joined, so the content hash still covers them.
-    authors: tuple[str, ...] = ()
 
 
 def read_article_file(
@@ -174,7 +154,7 @@ def parse_article_bytes(
         url=raw.url,
         published=raw.published,
         publication=raw.publication,
-        dek=raw.dek,
+        standfirst=raw.standfirst,
         source_path=source_path,
     )
 
@@ -247,7 +227,7 @@ def _from_markdown(text: str) -> RawArticle:
         url=meta.get("url") or meta.get("link"),
         published=meta.get("published") or meta.get("date"),
         publication=meta.get("publication") or meta.get("source") or meta.get("site"),
-        dek=meta.get("dek") or meta.get("standfirst") or meta.get("description") or meta.get("subtitle"),
+        standfirst=meta.get("dek") or meta.get("standfirst") or meta.get("description") or meta.get("subtitle"),
     )
 
 
@@ -324,5 +304,5 @@ def _from_json(text: str) -> RawArticle:
         url=text_field("url"),
         published=text_field("published"),
         publication=text_field("publication") or text_field("source"),
-        dek=text_field("dek") or text_field("standfirst"),
+        standfirst=text_field("dek") or text_field("standfirst"),
     )

@@ -33,8 +33,9 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from bot.analysis.names import NOT_NAMES, PARTICLE, TOKEN
+from bot.core.errors import ArticleFileError
+from bot.core.models import RawArticle
 from bot.core.text import fold, normalise
-from bot.sources.files import ArticleFileError, RawArticle
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
@@ -128,7 +129,7 @@ def read_page(
         url=page_url,
         published=_clean(doc.date),
         publication=site,
-        dek=_dek(_clean(doc.description), body, title),
+        standfirst=_standfirst(_clean(doc.description), body, title),
         source_path=source_path,
     )
     return Page(raw=raw, authors=tuple(authors), trafilatura_author=_clean(doc.author))
@@ -905,7 +906,7 @@ def _paragraphs(text: str) -> str:
     return "\n\n".join(line.strip() for line in normalise(text).split("\n") if line.strip())
 
 
-def _dek(description: str | None, body: str, title: str | None) -> str | None:
+def _standfirst(description: str | None, body: str, title: str | None) -> str | None:
     """The page's description as standfirst, unless it only repeats the title or the opening text."""
     if not description:
         return None

@@ -6,12 +6,12 @@ import asyncio
 import contextlib
 import json
 from collections.abc import AsyncIterator, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import aiosqlite
 
-from bot.core.models import Analysis, Article, Quote
+from bot.core.models import Analysis, Article, ArticleRow, Quote
 from bot.core.query import SearchQuery, pair_tokens, tf_score
 from bot.storage.db import transaction
 
@@ -58,49 +58,6 @@ def iso_date(value: str | None) -> str | None:
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
     return parsed.astimezone(UTC).isoformat(timespec="seconds")
-
-
-@dataclass(frozen=True, slots=True)
-class ArticleRow:
-    """What the library keeps about an article without loading its text."""
-
-    id: str
-    slug: str
-    title: str
-    author: str | None
-    publication: str | None
-    url: str | None
-    published: str | None
-    words: int
-    preview_only: bool
-    source_path: str | None
-    content_hash: str
-    file_size: int | None
-    file_mtime_ns: int | None
-    sort_time: str
-    added_at: str
-    retired_at: str | None
-
-    @classmethod
-    def from_row(cls, row: aiosqlite.Row) -> ArticleRow:
-        return cls(
-            id=row["id"],
-            slug=row["slug"],
-            title=row["title"],
-            author=row["author"],
-            publication=row["publication"],
-            url=row["url"],
-            published=row["published"],
-            words=row["words"],
-            preview_only=bool(row["preview_only"]),
-            source_path=row["source_path"],
-            content_hash=row["content_hash"],
-            file_size=row["file_size"],
-            file_mtime_ns=row["file_mtime_ns"],
-            sort_time=row["sort_time"],
-            added_at=row["added_at"],
-            retired_at=row["retired_at"],
-        )
 
 
 _COLUMNS = (
@@ -509,7 +466,7 @@ class ArticleRepository:
     async def _one(self, sql: str, params: tuple[object, ...]) -> ArticleRow | None:
         async with self.db.execute(sql, params) as cur:
             row = await cur.fetchone()
-        return ArticleRow.from_row(row) if row else None
+        return _article_row(row) if row else None
 
     async def _many(self, sql: str, params: tuple[object, ...] = ()) -> list[ArticleRow]:
         async with self.db.execute(sql, params) as cur:
@@ -520,7 +477,7 @@ class ArticleRepository:
 
 
 def _from_rows(rows: Iterable[aiosqlite.Row]) -> list[ArticleRow]:
-    return [ArticleRow.from_row(r) for r in rows]
+    return [_article_row(r) for r in rows]
 
 
 def _with_identity(article: Article, row: ArticleRow) -> Article:
@@ -543,3 +500,24 @@ class StateRepository:
             "INSERT INTO bot_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             (key, value),
         )
+
+
+def _article_row(row: aiosqlite.Row) -> ArticleRow:
+    return ArticleRow(
+        id=row["id"],
+        slug=row["slug"],
+        title=row["title"],
+        author=row["author"],
+        publication=row["publication"],
+        url=row["url"],
+        published=row["published"],
+        words=row["words"],
+        preview_only=bool(row["preview_only"]),
+        source_path=row["source_path"],
+        content_hash=row["content_hash"],
+        file_size=row["file_size"],
+        file_mtime_ns=row["file_mtime_ns"],
+        sort_time=row["sort_time"],
+        added_at=row["added_at"],
+        retired_at=row["retired_at"],
+    )

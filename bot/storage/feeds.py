@@ -3,70 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 import aiosqlite
 
+from bot.core.models import Feed, FeedItem
 from bot.storage.articles import utcnow
 from bot.storage.refusals import RefusalRepository, feed_prefix
-
-
-@dataclass(frozen=True, slots=True)
-class Feed:
-    id: int
-    url: str
-    origin: str  # "cli" (added with `briefbot feeds add`) or "config" (BRIEFBOT_FEEDS)
-    interval: float  # seconds between polls
-    title: str | None
-    etag: str | None
-    last_modified: str | None
-    next_poll: float  # unix time
-    failures: int  # consecutive
-    last_error: str | None
-    last_polled_at: str | None
-    last_ok_at: str | None
-    primed: bool  # the first good poll is done: later items are posted to subscribed channels
-    disabled_at: str | None
-    disabled_reason: str | None
-    added_at: str
-    items: int = 0  # items taken from it (the due() list leaves this 0)
-
-    @property
-    def disabled(self) -> bool:
-        return self.disabled_at is not None
-
-    def state(self) -> str:
-        """What `feeds list` shows: disabled and why, failing, ok, or not polled yet."""
-        if self.disabled:
-            return f"DISABLED since {_minute(self.disabled_at)}: {self.disabled_reason}"
-        if self.failures:
-            return f"failing ({self.failures} failure{'s' if self.failures != 1 else ''} in a row)"
-        if self.last_ok_at:
-            return f"ok, last polled {_minute(self.last_ok_at)} UTC"
-        return "not polled yet"
-
-
-def duration(seconds: float) -> str:
-    """600 -> "10 min", 7200 -> "2 h", 90 -> "90 s"."""
-    if seconds % 3600 == 0:
-        return f"{seconds / 3600:g} h"
-    if seconds % 60 == 0:
-        return f"{seconds / 60:g} min"
-    return f"{seconds:g} s"
-
-
-def _minute(iso_time: str | None) -> str:
-    return (iso_time or "?")[:16].replace("T", " ")
-
-
-@dataclass(frozen=True, slots=True)
-class FeedItem:
-    feed_id: int
-    guid: str | None
-    link: str | None
-    content_hash: str | None
-    article_id: str
-
 
 _FEED_COLUMNS = (
     "f.id, f.url, f.origin, f.interval_seconds, f.title, f.etag, f.last_modified, f.next_poll, f.failures, "

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 import aiosqlite
 
 from bot.core.backoff import backoff
+from bot.core.models import Refusal
 from bot.storage.articles import utcnow
 
 RETRY_BASE = 3600.0  # seconds before the first retry of a refused file; doubles each time
@@ -17,16 +17,6 @@ MAX_RETRY = 7 * 24 * 3600.0
 def feed_prefix(feed_id: int) -> str:
     """The start of the keys of a feed's refused entries (the key ends with the entry's guid or link)."""
     return f"feed:{feed_id}:"
-
-
-@dataclass(frozen=True, slots=True)
-class Refusal:
-    key: str
-    reason: str
-    failures: int
-    retry_at: float
-    file_size: int | None = None
-    file_mtime_ns: int | None = None
 
 
 class RefusalRepository:

@@ -3,23 +3,12 @@ deleted by /forget. Only ever queried by the user's own id."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import aiosqlite
 
+from bot.core.models import RequestRecord
 from bot.storage.articles import utcnow
 
 COMMANDS = ("brief", "summary", "quotes", "author")
-
-
-@dataclass(frozen=True, slots=True)
-class RequestRecord:
-    article_id: str
-    title: str | None  # None when the article is no longer in the library
-    command: str
-    guild_id: int | None
-    channel_id: int | None
-    created_at: str
 
 
 class RequestRepository:

@@ -5,36 +5,12 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 import aiosqlite
 
+from bot.core.models import Delivery, Subscription
 from bot.storage.articles import utcnow
 from bot.storage.db import transaction
-
-
-@dataclass(frozen=True, slots=True)
-class Subscription:
-    channel_id: int
-    guild_id: int
-    keywords: tuple[str, ...]
-    created_by: int
-    created_at: str
-    paused_at: str | None
-    paused_reason: str | None
-
-    @property
-    def paused(self) -> bool:
-        return self.paused_at is not None
-
-
-@dataclass(frozen=True, slots=True)
-class Delivery:
-    id: int
-    channel_id: int
-    article_id: str
-    attempts: int
-
 
 _SUB_COLUMNS = "channel_id, guild_id, keywords, created_by, created_at, paused_at, paused_reason"
 

@@ -91,9 +91,9 @@ def test_analyse_batch(workdir, tmp_path):
     lines = [json.loads(x) for x in out.read_text().splitlines()]
     assert [x["id"] for x in lines] == ["a1", "a2"]
     assert lines[0]["author"]["name"] == "Joel Wuthnow"
-    assert lines[0]["dek"] == "The West needs Beijing's help in coercing Pyongyang."
+    assert lines[0]["standfirst"] == "The West needs Beijing's help in coercing Pyongyang."
     assert lines[1]["summary"] == ["No title here.", "The whole text is the body of the article."]
-    assert lines[1]["dek"] is None
+    assert lines[1]["standfirst"] is None
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ import time
 
 import pytest
 
+from bot.core.wording import feed_state
 from bot.library.feeds import FeedPoller, _from_page
 from bot.library.service import Library
 from bot.library.workers import KillablePool
@@ -146,7 +147,7 @@ async def test_slow_pages_count_toward_the_feeds_health(make, feed_server, db):
     assert result.added == [] and len(result.skipped) == 3
     assert result.error is not None and "3 new entries failed" in result.error and "0.3 s" in result.error
     feed = await poller.repo.get(url)
-    assert feed.failures == 1 and feed.last_error == result.error and feed.state().startswith("failing")
+    assert feed.failures == 1 and feed.last_error == result.error and feed_state(feed).startswith("failing")
     assert feed.next_poll == poller.clock.now + 2 * INTERVAL  # backed off like any failure
     poller.clock.now += 2 * INTERVAL
     [result] = await poller.poll_due()

@@ -24,9 +24,10 @@ import pytest
 
 from bot.cli import main
 from bot.config import Settings
+from bot.core.errors import ArticleFileError
 from bot.discord_app.briefbot import BriefBot
 from bot.library.service import Library
-from bot.sources.files import ArticleFileError, read_article_file
+from bot.sources.files import read_article_file
 from bot.storage.articles import ArticleRepository
 from bot.storage.db import connect
 from tests.bot.test_cli import run_cli

@@ -4,14 +4,15 @@ import json
 
 from bot.analysis.engine import SUMMARY_LENGTHS, analyse, make_brief
 from bot.analysis.parsing import parse_article
+from bot.core.models import RawArticle
 from bot.core.text import split_sentences
-from bot.sources.files import RawArticle, read_article_file
+from bot.sources.files import read_article_file
 from tests.conftest import SEED_000, SEED_001
 
 BRIEF_KEYS = {
     "id",
     "title",
-    "dek",
+    "standfirst",
     "source",
     "author",
     "summary",
@@ -67,7 +68,7 @@ def test_summary_sentences_come_from_body_in_article_order():
             assert len(summary) == min(n, len(body_sentences))
             positions = [body_sentences.index(s) for s in summary]
             assert positions == sorted(positions)
-            assert article.title not in summary and article.dek not in summary
+            assert article.title not in summary and article.standfirst not in summary
 
 
 def test_summary_lengths():

@@ -6,7 +6,8 @@ import pytest
 
 from bot.analysis.engine import analyse, make_brief
 from bot.analysis.parsing import parse_article
-from bot.sources.files import RawArticle, read_article_file
+from bot.core.models import RawArticle
+from bot.sources.files import read_article_file
 from tests.conftest import SEED_000, SEED_001
 
 PITCH_WORDS = (
@@ -40,9 +41,9 @@ def brief_json(article) -> str:
 class TestSeed000:
     def test_title_and_standfirst_kept_apart(self, seed0):
         assert seed0.title == "Warning: Is China Pivoting Back to North Korea?"
-        assert seed0.dek == "The West needs Beijing's help in coercing Pyongyang."
+        assert seed0.standfirst == "The West needs Beijing's help in coercing Pyongyang."
         assert seed0.paragraphs[0].startswith("Third is China’s continuing prioritization")
-        assert all(seed0.dek not in p for p in seed0.paragraphs)
+        assert all(seed0.standfirst not in p for p in seed0.paragraphs)
 
     def test_bio_becomes_author(self, seed0):
         author = seed0.author
@@ -72,7 +73,7 @@ class TestSeed001:
     def test_repeated_title_dropped(self, seed1):
         assert seed1.title == "North Korea’s Defiance May Reshape China’s Strategic Calculus"
         assert seed1.paragraphs[0].startswith("For the past four years")
-        assert seed1.dek is None
+        assert seed1.standfirst is None
 
     def test_publication_named_by_text(self, seed1):
         assert seed1.publication == "World Politics Review"
@@ -191,16 +192,16 @@ class TestStandfirst:
     def test_news_dateline_lead_is_body(self):
         lead = "WASHINGTON — The Senate passed the bill on Tuesday."
         a = parse(f"{lead}\n\n{LONG}")
-        assert a.dek is None and a.paragraphs[0] == lead
+        assert a.standfirst is None and a.paragraphs[0] == lead
 
     def test_opening_quote_is_body(self):
         lead = "“We are ready,” the mayor said."
         a = parse(f"{lead}\n\n{LONG}")
-        assert a.dek is None
+        assert a.standfirst is None
 
     def test_no_title_means_all_body(self):
         a = parse(f"A short first line.\n\n{LONG}", title=None)
-        assert a.dek is None
+        assert a.standfirst is None
         assert a.paragraphs[0] == "A short first line."
 
 

@@ -4,7 +4,8 @@ import math
 import random
 
 from bot.analysis import summary as summarise
-from bot.analysis.summary import content_terms, rank_sentences, signature, stem
+from bot.analysis.summary import content_terms, rank_sentences, signature
+from bot.core.stem import stem
 
 SENTENCES = [
     "The council approved the harbour plan on Monday after a long debate.",

@@ -5,7 +5,7 @@ import pytest
 
 from bot.analysis.engine import analyse, make_brief
 from bot.analysis.parsing import parse_article
-from bot.core.models import Quote
+from bot.core.models import Quote, RawArticle
 from bot.discord_app.embeds import (
     AUTHOR_LIMIT,
     DESCRIPTION_LIMIT,
@@ -21,7 +21,6 @@ from bot.discord_app.embeds import (
     quote_line,
     summary_embed,
 )
-from bot.sources.files import RawArticle
 from tests.fakediscord.payloads import validate_message
 
 LOREM = "The committee met again on Tuesday to discuss the budget for the coming year in some detail."

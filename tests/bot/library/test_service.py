@@ -365,9 +365,9 @@ async def test_feed_articles_are_analysed_in_workers_and_one_over_its_time_is_re
     """A feed entry's text (from its page or the feed) is analysed in the pool's workers too,
     within the budget: one whose analysis never ends is refused, the others stored."""
     import bot.library.service as libmod
+    from bot.core.models import RawArticle
     from bot.library.service import PAGE_MEMORY_BYTES
     from bot.library.workers import KillablePool
-    from bot.sources.files import RawArticle
 
     def not_here(*args, **kwargs):
         raise AssertionError("analysed in the bot's own process")

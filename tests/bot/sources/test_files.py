@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.sources.files import ArticleFileError, read_article_file
+from bot.core.errors import ArticleFileError
+from bot.sources.files import read_article_file
 
 
 def write(tmp_path: Path, name: str, content: str | bytes) -> Path:

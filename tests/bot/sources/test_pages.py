@@ -11,8 +11,8 @@ import sys
 import pytest
 
 from bot.analysis.parsing import parse_article
+from bot.core.errors import ArticleFileError
 from bot.core.models import Article
-from bot.sources.files import ArticleFileError
 from bot.sources.pages import MAX_HTML_BYTES, byline_names, decode_html, raw_from_html, read_page
 from tests.conftest import ROOT
 
@@ -317,7 +317,7 @@ def test_title_date_publication_description_and_canonical_url():
     assert raw.title == TITLE
     assert raw.published == "2024-03-05"
     assert raw.publication == "Harbour Times"
-    assert raw.dek == "The waterfront will change more in ten years than in the last fifty."
+    assert raw.standfirst == "The waterfront will change more in ten years than in the last fifty."
     assert raw.url == "https://harbourtimes.example/news/harbour-plan"
     assert raw.text.split("\n\n")[0] == PARAGRAPHS[0]
     article = parse_article(raw)
@@ -326,7 +326,7 @@ def test_title_date_publication_description_and_canonical_url():
 
 def test_a_description_that_repeats_the_opening_is_not_a_standfirst():
     head = f'<meta name="description" content="{PARAGRAPHS[0][:120]}...">'
-    assert raw_from_html(page(head=head)).dek is None
+    assert raw_from_html(page(head=head)).standfirst is None
 
 
 def test_boilerplate_in_a_page_never_reaches_the_article():

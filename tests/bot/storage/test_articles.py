@@ -4,8 +4,8 @@ from dataclasses import replace
 
 from bot.analysis.engine import ENGINE_VERSION
 from bot.analysis.parsing import article_id
+from bot.core.models import RawArticle
 from bot.library.service import analyse_raw
-from bot.sources.files import RawArticle
 from bot.storage.articles import PAIRS_INDEXED, ArticleRepository, StateRepository
 
 TEXT = (
