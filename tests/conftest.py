@@ -37,7 +37,7 @@ async def db(tmp_path: Path) -> AsyncIterator[aiosqlite.Connection]:
 
 
 # The local fake of Discord (gateway and REST) for end-to-end tests through discord.py.
-from tests.fakediscord.fixtures import fake_discord  # noqa: E402, F401
+from tests.support.localdiscord import fake_discord  # noqa: E402, F401
 
 # A local HTTP server of feeds and article pages for the feed tests.
 from tests.support.feedserver import feed_server  # noqa: E402, F401

@@ -22,7 +22,7 @@ from bot.config import Settings
 from bot.discord_app.briefbot import BriefBot
 from bot.logs import setup_logging
 from tests.conftest import ROOT
-from tests.fakediscord import FakeDiscord
+from bot.localdiscord import FakeDiscord
 
 TOKEN = "MTAxNzY0NjQ0.briefbot-test-token.Zx9QQ-recognisable"
 

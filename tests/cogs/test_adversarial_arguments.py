@@ -32,7 +32,7 @@ from tests.cogs.conftest import EPHEMERAL
 from tests.cogs.test_feeds import sub as subcommand
 from tests.cogs.test_limits_and_load import check_embed
 from tests.conftest import SEED_000, SEED_001
-from tests.fakediscord import ChannelType, FakeDiscord, make_text_channel, make_user
+from bot.localdiscord import ChannelType, FakeDiscord, make_text_channel, make_user
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

@@ -21,7 +21,7 @@ from bot.config import Settings
 from bot.discord_app.briefbot import BriefBot
 from tests.cogs.conftest import EPHEMERAL
 from tests.conftest import SEED_000, SEED_001
-from tests.fakediscord import (
+from bot.localdiscord import (
     DEFAULT_EVERYONE_PERMISSIONS,
     FakeDiscord,
     Perm,

@@ -18,7 +18,7 @@ from .payloads import Intent, Json, guild_create_payload, make_self_user
 if TYPE_CHECKING:
     from .server import FakeDiscord
 
-log = logging.getLogger("fakediscord.gateway")
+log = logging.getLogger("localdiscord.gateway")
 
 
 class Op:
@@ -168,7 +168,7 @@ class FakeGateway:
         for session in targets:
             await session.dispatch(event, transform(session.intents) if transform else data)
 
-    async def drop(self, code: int = 4000, message: str = "fakediscord: dropped", *, abrupt: bool = False) -> None:
+    async def drop(self, code: int = 4000, message: str = "localdiscord: dropped", *, abrupt: bool = False) -> None:
         """Close every open websocket with ``code``, or with ``abrupt=True`` cut the connection without
         a close frame.
 
@@ -198,7 +198,7 @@ class FakeGateway:
 
     async def close_all(self) -> None:
         for conn in self.open_connections:
-            await conn.close(1001, "fakediscord: shutting down")
+            await conn.close(1001, "localdiscord: shutting down")
 
     # ------------------------------------------------------------------ websocket
 
@@ -284,7 +284,7 @@ class FakeGateway:
             "guild_join_requests": [],
             "geo_ordered_rtc_regions": ["fake"],
             "auth": {},
-            "_trace": ['["fakediscord-gateway"]'],
+            "_trace": ['["localdiscord-gateway"]'],
         }
         if "shard" in d:
             ready["shard"] = d["shard"]
@@ -307,7 +307,7 @@ class FakeGateway:
         for payload in list(session.buffer):
             if payload["s"] > seq:
                 await conn.send(payload)
-        await session.dispatch("RESUMED", {"_trace": ['["fakediscord-gateway"]']})
+        await session.dispatch("RESUMED", {"_trace": ['["localdiscord-gateway"]']})
 
     async def _request_members(self, conn: GatewayConnection, d: Json) -> None:
         guild = self.fake.guilds.get(int(d["guild_id"]))

@@ -12,8 +12,9 @@ import pytest
 from discord import app_commands
 from discord.ext import commands
 
-from tests.fakediscord import FakeDiscord, ResponseType
-from tests.fakediscord.payloads import command_size, validate_commands, validate_message
+from bot.localdiscord import FakeDiscord, ResponseType
+from bot.localdiscord.check_commands import command_size, validate_commands
+from bot.localdiscord.check_message import validate_message
 
 TOPICS = ["python", "pytest", "asyncio", "discord", "rust"]
 
