@@ -9,14 +9,28 @@ import secrets
 import zlib
 from collections import deque
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from aiohttp import WSMsgType, web
 
 from .payloads import Intent, Json, guild_create_payload, make_self_user
 
-if TYPE_CHECKING:
-    from .server import FakeDiscord
+
+class GatewayHost(Protocol):
+    """What the gateway needs of the fake that runs it (``FakeDiscord``): who the bot is, the world
+    it is shown on READY, which tokens are valid, and a way to wake whoever waits on traffic."""
+
+    application_id: int
+    application_flags: int
+    bot_user: Json
+    guilds: dict[int, Json]
+    valid_tokens: set[str]
+
+    @property
+    def resume_gateway_url(self) -> str: ...
+
+    def _changed(self) -> None: ...
+
 
 log = logging.getLogger("localdiscord.gateway")
 
@@ -118,7 +132,7 @@ class GatewaySession:
 
 
 class FakeGateway:
-    def __init__(self, fake: FakeDiscord, heartbeat_interval: float) -> None:
+    def __init__(self, fake: GatewayHost, heartbeat_interval: float) -> None:
         self.fake = fake
         self.heartbeat_interval = heartbeat_interval
         self.ack_heartbeats = True
