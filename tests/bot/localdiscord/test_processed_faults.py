@@ -7,7 +7,7 @@ import discord
 import pytest
 
 from bot.localdiscord import FakeDiscord
-from tests.bot.localdiscord.test_fakediscord import DemoBot
+from tests.bot.localdiscord.helpers import DemoBot
 
 CALLBACK = "/interactions/{interaction_id}/{interaction_token}/callback"
 
