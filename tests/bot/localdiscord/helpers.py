@@ -127,3 +127,18 @@ def form_errors(body: dict | None) -> dict[str, str]:
 
     walk(body["errors"], "")
     return flat
+
+
+class Rest:
+    """Raw REST calls to a fake, as a bot would make them (no discord.py in between)."""
+
+    def __init__(self, fake, session, token: str | None = None) -> None:
+        self.fake, self.session = fake, session
+        self.token = fake.token if token is None else token
+
+    async def call(self, method: str, path: str, json=None, *, data=None, auth: bool = True):
+        """``(status, parsed body or None, headers)``."""
+        headers = {"Authorization": f"Bot {self.token}"} if auth else {}
+        async with self.session.request(method, self.fake.api_url + path, json=json, data=data, headers=headers) as r:
+            body = await r.json() if r.content_type == "application/json" else None
+            return r.status, body, r.headers
