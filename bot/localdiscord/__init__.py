@@ -1,5 +1,10 @@
 """An in-process fake of Discord's REST API and gateway, for driving the real discord.py stack.
 
+It ships with the bot: the tests, the benchmarks and the offline demo run the real bot against it.
+It refuses what Discord refuses (the ``check_*`` modules hold Discord's documented payload rules).
+It uses discord.py only to point it at the fake (``patching``) and nothing of the bot itself, and
+never imports pytest.
+
 Usage::
 
     from bot.localdiscord import FakeDiscord

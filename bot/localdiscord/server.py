@@ -1,4 +1,12 @@
-"""``FakeDiscord``: an in-process fake of Discord's REST API (v10) and gateway for discord.py tests."""
+"""``FakeDiscord``: an in-process fake of Discord's REST API (v10) and gateway, run by the real discord.py
+(the tests, the benchmarks and the offline demo use it).
+
+The class is put together from mixins, one job each: ``world`` (guilds, channels, members),
+``controls`` (faults, clock, rate limits, gateway events a test sets off), ``users`` (what users
+do: commands, clicks, messages), ``store`` (messages and their gateway events), ``rest`` (routing
+and answering a request) and the REST routes by resource (``routes_application``,
+``routes_channels``, ``routes_interactions``). Here: its state, inspection and lifecycle.
+"""
 
 from __future__ import annotations
 
@@ -60,7 +68,7 @@ class FakeDiscord(
     bot (managed role with ``bot_permissions``).
 
     Like Discord, it refuses (400, 50035 "Invalid Form Body" with an ``errors`` tree) payloads that
-    break the documented rules (``payloads.validate_message`` and ``validate_commands``); answers
+    break the documented rules (``check_message.validate_message`` and ``check_commands.validate_commands``); answers
     every REST call with X-RateLimit-* headers from a per-route bucket (``rate_limit``: requests per
     window, generous by default; a client that ignores the headers gets 429s); and keeps a clock
     (``now``, ``advance_clock``) by which interaction tokens expire after ``token_lifetime``
