@@ -156,6 +156,7 @@ def read_module(path: Path, known: set[str], root: Path = ROOT) -> Module:
         names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
         if not getattr(node, "level", 0) and any(n == "discord" or n.startswith("discord.") for n in names):
             module.discord_at_top.append(node.lineno)
+    module.discord_at_top.sort()
     return module
 
 
@@ -315,6 +316,26 @@ def test_discord_is_imported_only_by_the_discord_layers():
         for line in m.discord_at_top
     ]
     assert not problems, "\n".join(problems)
+
+
+def test_the_discord_check_sees_only_imports_that_run_on_import(tmp_path: Path):
+    pkg = tmp_path / "bot" / "library"
+    pkg.mkdir(parents=True)
+    path = pkg / "mixed.py"
+    path.write_text(
+        "from typing import TYPE_CHECKING\n"
+        "import discord.ext.commands\n"  # line 2: runs on import
+        "if TYPE_CHECKING:\n"
+        "    import discord\n"  # only for type checkers
+        "try:\n"
+        "    from discord import Embed\n"  # line 6: runs on import
+        "except ImportError:\n"
+        "    pass\n"
+        "def later():\n"
+        "    import discord\n"  # when called
+        "from . import discord_things\n"  # a relative import of another module, not discord
+    )
+    assert read_module(path, set(), root=tmp_path).discord_at_top == [2, 6]
 
 
 def test_the_domain_runs_without_discord():
