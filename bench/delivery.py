@@ -2,7 +2,7 @@
 
     python -m bench.delivery [--channels 1000] [--rate 50]
 
-Runs the real bot against the local fake of Discord (tests/fakediscord), which answers 429 with
+Runs the real bot against the local fake of Discord (bot/localdiscord), which answers 429 with
 Discord's headers beyond ``--rate`` requests a second. Every channel is subscribed; one article
 file is added; the benchmark times until every channel has its post, and counts duplicates. The
 bound is channels / rate seconds: no client can post faster without being refused.
@@ -21,7 +21,7 @@ from pathlib import Path
 
 from bot.config import Settings
 from bot.discord_app.briefbot import BriefBot
-from tests.fakediscord import FakeDiscord, make_text_channel
+from bot.localdiscord import FakeDiscord, make_text_channel
 
 ROOT = Path(__file__).resolve().parent.parent
 

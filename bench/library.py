@@ -31,7 +31,7 @@ from typing import Any
 
 from bench.corpus import COMMON, Corpus
 from bench.search import pct
-from tests.fakediscord import FakeDiscord, make_user
+from bot.localdiscord import FakeDiscord, make_user
 
 ROOT = Path(__file__).resolve().parent.parent
 

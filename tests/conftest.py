@@ -36,11 +36,10 @@ async def db(tmp_path: Path) -> AsyncIterator[aiosqlite.Connection]:
         await conn.close()
 
 
-# The local fake of Discord (gateway and REST) for end-to-end tests through discord.py.
-from tests.fakediscord.fixtures import fake_discord  # noqa: E402, F401
-
-# A local HTTP server of feeds and article pages for the feed tests.
+# A local HTTP server of feeds and article pages for the feed tests, and the local fake of Discord
+# (gateway and REST, bot/localdiscord) for end-to-end tests through discord.py.
 from tests.support.feedserver import feed_server  # noqa: E402, F401
+from tests.support.localdiscord import fake_discord  # noqa: E402, F401
 
 
 @pytest.fixture(autouse=True)

@@ -11,10 +11,10 @@ import random
 import sys
 from collections import Counter
 
+from bot.localdiscord import make_text_channel
 from bot.storage.db import connect
 from bot.storage.subscriptions import SubscriptionRepository
 from tests.conftest import ROOT
-from tests.fakediscord import make_text_channel
 
 ARTICLES = 12
 KILLS = 6

@@ -20,9 +20,9 @@ import pytest
 
 from bot.config import Settings
 from bot.discord_app.briefbot import BriefBot
+from bot.localdiscord import FakeDiscord
 from bot.logs import setup_logging
 from tests.conftest import ROOT
-from tests.fakediscord import FakeDiscord
 
 TOKEN = "MTAxNzY0NjQ0.briefbot-test-token.Zx9QQ-recognisable"
 

@@ -8,7 +8,7 @@ import pytest
 
 from bot.config import Settings
 from bot.discord_app.briefbot import BriefBot
-from tests.fakediscord import make_user
+from bot.localdiscord import make_user
 
 EPHEMERAL = 64
 

@@ -27,12 +27,12 @@ import pytest_asyncio
 
 from bot.config import Settings
 from bot.discord_app.briefbot import BriefBot
+from bot.localdiscord import ChannelType, FakeDiscord, make_text_channel, make_user
 from tests.bot.discord_app.test_briefbot import COMMANDS
 from tests.cogs.conftest import EPHEMERAL
 from tests.cogs.test_feeds import sub as subcommand
 from tests.cogs.test_limits_and_load import check_embed
 from tests.conftest import SEED_000, SEED_001
-from tests.fakediscord import ChannelType, FakeDiscord, make_text_channel, make_user
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

@@ -9,8 +9,8 @@ import asyncio
 
 import pytest
 
+from bot.localdiscord import make_user
 from tests.cogs.conftest import EPHEMERAL, button, new_member, run
-from tests.fakediscord import make_user
 
 STRATEGIC = "north-koreas-defiance-may-reshape-chinas-strategic-calculus"
 WARNING = "warning-is-china-pivoting-back-to-north-korea"

@@ -19,9 +19,7 @@ import pytest_asyncio
 
 from bot.config import Settings
 from bot.discord_app.briefbot import BriefBot
-from tests.cogs.conftest import EPHEMERAL
-from tests.conftest import SEED_000, SEED_001
-from tests.fakediscord import (
+from bot.localdiscord import (
     DEFAULT_EVERYONE_PERMISSIONS,
     FakeDiscord,
     Perm,
@@ -34,6 +32,8 @@ from tests.fakediscord import (
     make_user,
     snowflake,
 )
+from tests.cogs.conftest import EPHEMERAL
+from tests.conftest import SEED_000, SEED_001
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

@@ -6,8 +6,8 @@ import asyncio
 
 import pytest
 
+from bot.localdiscord import Perm, make_overwrite, make_text_channel
 from tests.cogs.conftest import EPHEMERAL, new_member, run
-from tests.fakediscord import Perm, make_overwrite, make_text_channel
 
 NEW = "Harbour Plan Approved\n\nThe harbour board approved a new plan on Monday. It will cost a great deal.\n"
 OTHER = "Opera Season Opens\n\nThe opera house opened its season with a new production of Tosca.\n"

@@ -13,7 +13,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from bot.cli import main
-from tests.fakediscord.patching import patch_discord
+from bot.localdiscord.patching import patch_discord
 
 if __name__ == "__main__":
     with patch_discord(os.environ["FAKE_DISCORD_API"], os.environ["FAKE_DISCORD_GATEWAY"]):

@@ -48,7 +48,7 @@ if os.environ.get("BRIEFBOT_TEST_NO_DNS"):
     socket.getaddrinfo = _no_dns
 
 if __name__ == "__main__":
-    from tests.fakediscord.patching import patch_discord
+    from bot.localdiscord.patching import patch_discord
 
     with patch_discord(os.environ["FAKE_DISCORD_API"], os.environ["FAKE_DISCORD_GATEWAY"]):
         sys.exit(main([]))

@@ -21,7 +21,7 @@ from bot.discord_app.embeds import (
     quote_line,
     summary_embed,
 )
-from tests.fakediscord.payloads import validate_message
+from bot.localdiscord.check_message import validate_message
 
 LOREM = "The committee met again on Tuesday to discuss the budget for the coming year in some detail."
 

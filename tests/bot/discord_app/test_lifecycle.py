@@ -31,9 +31,9 @@ from pathlib import Path
 import pytest
 
 from bot.discord_app.lifecycle import RETRY_CAP, RETRY_FIRST, DiscordLogFilter, retry_delay
+from bot.localdiscord import FakeDiscord
 from tests.bot.test_crash_ingest import write_articles
 from tests.conftest import ROOT
-from tests.fakediscord import FakeDiscord
 
 TOKEN = "MTAxNzY0NjQ0.lifecycle-test-token.Zx9QQ"
 STOP_LIMIT = 10.0  # seconds from the signal to the end of the process

@@ -1,8 +1,13 @@
 """An in-process fake of Discord's REST API and gateway, for driving the real discord.py stack.
 
+It ships with the bot: the tests, the benchmarks and the offline demo run the real bot against it.
+It refuses what Discord refuses (the ``check_*`` modules hold Discord's documented payload rules).
+It uses discord.py only to point it at the fake (``patching``) and nothing of the bot itself, and
+never imports pytest.
+
 Usage::
 
-    from tests.fakediscord import FakeDiscord
+    from bot.localdiscord import FakeDiscord
 
     async def test_ping() -> None:
         async with FakeDiscord() as fake:               # starts the server, patches discord.py
@@ -12,21 +17,16 @@ Usage::
                 reply = await inter.response(timeout=2)
                 assert reply.type == 4 and reply.data["content"] == "pong"
 
-The ``fake_discord`` pytest fixture (``tests/fakediscord/fixtures.py``) does the ``async with``.
+The ``fake_discord`` pytest fixture (``tests/support/localdiscord.py``) does the ``async with``.
 """
 
 from .faults import Fault, RouteLimit
 from .interactions import InteractionType, OptionType, ResponseType
 from .patching import patch_discord
 from .payloads import (
-    ALL_PERMISSIONS,
-    DEFAULT_BOT_PERMISSIONS,
-    DEFAULT_EVERYONE_PERMISSIONS,
     ChannelType,
     Intent,
     Json,
-    Perm,
-    compute_permissions,
     make_dm_channel,
     make_guild,
     make_member,
@@ -36,6 +36,13 @@ from .payloads import (
     make_text_channel,
     make_user,
     snowflake,
+)
+from .permissions import (
+    ALL_PERMISSIONS,
+    DEFAULT_BOT_PERMISSIONS,
+    DEFAULT_EVERYONE_PERMISSIONS,
+    Perm,
+    compute_permissions,
 )
 from .records import FakeInteraction, InteractionCallback, RestRequest, UploadedFile
 from .server import FakeDiscord

@@ -6,8 +6,8 @@ from __future__ import annotations
 import discord
 import pytest
 
-from tests.fakediscord import FakeDiscord
-from tests.fakediscord.test_fakediscord import DemoBot
+from bot.localdiscord import FakeDiscord
+from tests.bot.localdiscord.helpers import DemoBot
 
 CALLBACK = "/interactions/{interaction_id}/{interaction_token}/callback"
 

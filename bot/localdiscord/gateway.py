@@ -9,16 +9,30 @@ import secrets
 import zlib
 from collections import deque
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from aiohttp import WSMsgType, web
 
 from .payloads import Intent, Json, guild_create_payload, make_self_user
 
-if TYPE_CHECKING:
-    from .server import FakeDiscord
 
-log = logging.getLogger("fakediscord.gateway")
+class GatewayHost(Protocol):
+    """What the gateway needs of the fake that runs it (``FakeDiscord``): who the bot is, the world
+    it is shown on READY, which tokens are valid, and a way to wake whoever waits on traffic."""
+
+    application_id: int
+    application_flags: int
+    bot_user: Json
+    guilds: dict[int, Json]
+    valid_tokens: set[str]
+
+    @property
+    def resume_gateway_url(self) -> str: ...
+
+    def _changed(self) -> None: ...
+
+
+log = logging.getLogger("localdiscord.gateway")
 
 
 class Op:
@@ -118,7 +132,7 @@ class GatewaySession:
 
 
 class FakeGateway:
-    def __init__(self, fake: FakeDiscord, heartbeat_interval: float) -> None:
+    def __init__(self, fake: GatewayHost, heartbeat_interval: float) -> None:
         self.fake = fake
         self.heartbeat_interval = heartbeat_interval
         self.ack_heartbeats = True
@@ -168,7 +182,7 @@ class FakeGateway:
         for session in targets:
             await session.dispatch(event, transform(session.intents) if transform else data)
 
-    async def drop(self, code: int = 4000, message: str = "fakediscord: dropped", *, abrupt: bool = False) -> None:
+    async def drop(self, code: int = 4000, message: str = "localdiscord: dropped", *, abrupt: bool = False) -> None:
         """Close every open websocket with ``code``, or with ``abrupt=True`` cut the connection without
         a close frame.
 
@@ -198,7 +212,7 @@ class FakeGateway:
 
     async def close_all(self) -> None:
         for conn in self.open_connections:
-            await conn.close(1001, "fakediscord: shutting down")
+            await conn.close(1001, "localdiscord: shutting down")
 
     # ------------------------------------------------------------------ websocket
 
@@ -284,7 +298,7 @@ class FakeGateway:
             "guild_join_requests": [],
             "geo_ordered_rtc_regions": ["fake"],
             "auth": {},
-            "_trace": ['["fakediscord-gateway"]'],
+            "_trace": ['["localdiscord-gateway"]'],
         }
         if "shard" in d:
             ready["shard"] = d["shard"]
@@ -307,7 +321,7 @@ class FakeGateway:
         for payload in list(session.buffer):
             if payload["s"] > seq:
                 await conn.send(payload)
-        await session.dispatch("RESUMED", {"_trace": ['["fakediscord-gateway"]']})
+        await session.dispatch("RESUMED", {"_trace": ['["localdiscord-gateway"]']})
 
     async def _request_members(self, conn: GatewayConnection, d: Json) -> None:
         guild = self.fake.guilds.get(int(d["guild_id"]))

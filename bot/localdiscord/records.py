@@ -32,7 +32,7 @@ class Signal:
         while not predicate():
             remaining = deadline - loop.time()
             if remaining <= 0:
-                raise TimeoutError(f"fakediscord: timed out after {timeout}s waiting for {what}")
+                raise TimeoutError(f"localdiscord: timed out after {timeout}s waiting for {what}")
             fut: asyncio.Future[None] = loop.create_future()
             self._waiters.add(fut)
             try:

@@ -1,5 +1,5 @@
 """pytest fixtures for the fake. Make them visible in a conftest.py with
-``from tests.fakediscord.fixtures import fake_discord  # noqa: F401``."""
+``from tests.support.localdiscord import fake_discord  # noqa: F401``."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 
 import pytest_asyncio
 
-from .server import FakeDiscord
+from bot.localdiscord import FakeDiscord
 
 
 @pytest_asyncio.fixture

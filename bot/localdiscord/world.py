@@ -1,0 +1,122 @@
+"""The fake's world: guilds, channels, members and DM channels, and the bot's permissions in them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from .payloads import (
+    Json,
+    make_dm_channel,
+    make_guild,
+    make_member,
+    make_overwrite,
+    make_role,
+    make_text_channel,
+    make_user,
+    snowflake,
+)
+from .permissions import DEFAULT_BOT_PERMISSIONS, DEFAULT_EVERYONE_PERMISSIONS, Perm, compute_permissions
+
+
+class World:
+    """Building and growing the world the bot sees.
+
+    A mixin of ``FakeDiscord`` (server.py): it uses the state ``FakeDiscord.__init__`` sets up.
+    """
+
+    def _build_default_world(self) -> None:
+        gid = snowflake()
+        self.owner = make_user(username="owner", global_name="Owner")
+        self.alice = make_user(username="alice", global_name="Alice")
+        self.mod = make_user(username="mod", global_name="Mod")
+        mod_role = make_role(
+            snowflake(),
+            "Moderator",
+            position=1,
+            hoist=True,
+            permissions=int(Perm.MANAGE_MESSAGES | Perm.KICK_MEMBERS | Perm.MANAGE_CHANNELS),
+        )
+        general = make_text_channel(name="general", position=0, topic="General chat")
+        readonly = make_text_channel(
+            name="read-only", position=1, permission_overwrites=[make_overwrite(gid, deny=Perm.SEND_MESSAGES)]
+        )
+        staff = make_text_channel(
+            name="staff",
+            position=2,
+            permission_overwrites=[
+                make_overwrite(gid, deny=Perm.VIEW_CHANNEL),
+                make_overwrite(int(mod_role["id"]), allow=Perm.VIEW_CHANNEL),
+            ],
+        )
+        guild = make_guild(
+            gid,
+            "Fake Guild",
+            owner_id=int(self.owner["id"]),
+            roles=[make_role(gid, "@everyone", permissions=DEFAULT_EVERYONE_PERMISSIONS), mod_role],
+            channels=[general, readonly, staff],
+            members=[make_member(self.owner), make_member(self.alice), make_member(self.mod, [int(mod_role["id"])])],
+        )
+        self.add_guild(guild)
+        self.guild_id = gid
+        self.channel_id, self.readonly_channel_id, self.staff_channel_id = (
+            int(c["id"]) for c in (general, readonly, staff)
+        )
+
+    def add_guild(self, guild: Json) -> Json:
+        """Register a guild (see ``payloads.make_guild``); the bot is added as a member if missing."""
+        gid = int(guild["id"])
+        bot_id = self.bot_user["id"]
+        if not any(m["user"]["id"] == bot_id for m in guild["members"]):
+            role = make_role(
+                snowflake(),
+                self.bot_user["username"],
+                permissions=self.bot_permissions,
+                position=len(guild["roles"]),
+                managed=True,
+                bot_id=self.application_id,
+            )
+            guild["roles"].append(role)
+            guild["members"].append(make_member(self.bot_user, [int(role["id"])]))
+        self.guilds[gid] = guild
+        for channel in guild["channels"]:
+            channel["guild_id"] = str(gid)
+            self.channels[int(channel["id"])] = channel
+        for member in guild["members"]:
+            self.users.setdefault(int(member["user"]["id"]), member["user"])
+        return guild
+
+    def add_member(self, guild_id: int, user: Json, roles: Iterable[int] = ()) -> Json:
+        member = make_member(user, roles)
+        self.guilds[guild_id]["members"].append(member)
+        self.users[int(user["id"])] = user
+        return member
+
+    def add_channel(self, guild_id: int, channel: Json) -> Json:
+        channel["guild_id"] = str(guild_id)
+        self.guilds[guild_id]["channels"].append(channel)
+        self.channels[int(channel["id"])] = channel
+        return channel
+
+    def member(self, guild_id: int, user_id: int) -> Json | None:
+        return next((m for m in self.guilds[guild_id]["members"] if m["user"]["id"] == str(user_id)), None)
+
+    def bot_member(self, guild_id: int) -> Json:
+        member = self.member(guild_id, self.application_id)
+        assert member is not None
+        return member
+
+    def dm_channel(self, user: Json) -> Json:
+        uid = int(user["id"])
+        if uid not in self._dm_channels:
+            channel = make_dm_channel(snowflake(), user)
+            self._dm_channels[uid] = int(channel["id"])
+            self.channels[int(channel["id"])] = channel
+            self.users.setdefault(uid, user)
+        return self.channels[self._dm_channels[uid]]
+
+    def bot_permissions_in(self, channel_id: int) -> int:
+        channel = self.channels[channel_id]
+        if "guild_id" not in channel:
+            return DEFAULT_BOT_PERMISSIONS
+        guild = self.guilds[int(channel["guild_id"])]
+        return compute_permissions(guild, self.bot_member(int(guild["id"])), channel)

@@ -1,0 +1,57 @@
+"""What users do (send_autocomplete, send_command, send_component, DMs), answered by a real discord.py bot."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.localdiscord import FakeDiscord, ResponseType
+from tests.bot.localdiscord.helpers import DemoBot
+
+
+@pytest.mark.asyncio
+async def test_autocomplete_and_deferred_followup(fake_discord: FakeDiscord) -> None:
+    async with fake_discord.run(DemoBot(fake_discord.guild_id)):
+        auto = await fake_discord.send_autocomplete("topic", {"query": "py"}, focused="query")
+        choices = await auto.response(timeout=2)
+        assert choices.type == ResponseType.AUTOCOMPLETE_RESULT
+        assert choices.data == {
+            "choices": [{"name": "python", "value": "python"}, {"name": "pytest", "value": "pytest"}]
+        }
+
+        inter = await fake_discord.send_command("topic", {"query": "python"})
+        assert (await inter.response(timeout=2)).type == ResponseType.DEFERRED_CHANNEL_MESSAGE
+        followup = await inter.followup(timeout=2)
+    # Like Discord, the first followup after a defer replaces the "thinking..." message.
+    assert followup is inter.original and followup["content"] == "topic: python"
+    assert [m["content"] for m in fake_discord.channel_messages(fake_discord.channel_id)] == ["topic: python"]
+
+
+@pytest.mark.asyncio
+async def test_button_click_on_a_view(fake_discord: FakeDiscord) -> None:
+    async with fake_discord.run(DemoBot(fake_discord.guild_id)):
+        inter = await fake_discord.send_command("confirm")
+        await inter.response(timeout=2)
+        assert inter.original is not None
+        assert inter.original["components"][0]["components"][0]["custom_id"] == "confirm"
+
+        click = await fake_discord.send_component(inter.original, "confirm", user=fake_discord.mod)
+        update = await click.response(timeout=2)
+
+    assert update.type == ResponseType.UPDATE_MESSAGE
+    (message,) = fake_discord.channel_messages(fake_discord.channel_id)
+    assert message["content"] == "confirmed by mod" and message["components"] == []
+    assert message["edited_timestamp"] is not None
+
+
+@pytest.mark.asyncio
+async def test_typed_options_ephemeral_and_dm(fake_discord: FakeDiscord) -> None:
+    async with fake_discord.run(DemoBot(fake_discord.guild_id)):
+        # Option types come from the synced command; the member is sent in data.resolved.
+        inter = await fake_discord.send_command("whois", {"member": int(fake_discord.mod["id"]), "times": 2})
+        reply = await inter.response(timeout=2)
+        dm = await fake_discord.send_command("hello", dm=True)
+        dm_reply = await dm.response(timeout=2)
+    assert reply.data == {**reply.data, "content": "Mod x2 in general", "flags": 64}
+    assert fake_discord.channel_messages(fake_discord.channel_id) == []  # ephemeral
+    assert dm_reply.data is not None and dm_reply.data["content"] == "hello alice (DMChannel)"
+    assert fake_discord.channel_messages(int(dm.payload["channel_id"]))[0]["content"] == "hello alice (DMChannel)"

@@ -1,1 +1,0 @@
-from .fixtures import fake_discord  # noqa: F401
