@@ -13,7 +13,6 @@ import pytest
 from bot.analysis.parsing import parse_article
 from bot.core.errors import ArticleFileError
 from bot.core.models import Article
-from bot.sources.bylines import byline_names
 from bot.sources.pages import MAX_HTML_BYTES, decode_html, raw_from_html, read_page
 from tests.conftest import ROOT
 
@@ -223,34 +222,6 @@ def test_organisation_with_and_in_its_name_stays_one_author():
 
 
 # --- cleaning ------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("value", "names"),
-    [
-        ("By Maria Lindqvist, Staff Writer", ["Maria Lindqvist"]),
-        ("Maria Lindqvist Senior Science Editor", ["Maria Lindqvist"]),
-        ("Maria Lindqvist | Reuters", ["Maria Lindqvist"]),
-        ("Maria Lindqvist · Harbour Times", ["Maria Lindqvist"]),
-        ("Maria Lindqvist (@mlindqvist)", ["Maria Lindqvist"]),
-        ("Maria Lindqvist <mlindqvist@harbourtimes.example>", ["Maria Lindqvist"]),
-        ("https://harbourtimes.example/author/maria-lindqvist", []),
-        ("Maria Lindqvist Updated March 3, 2024", ["Maria Lindqvist"]),
-        ("Maria Lindqvist March 3", ["Maria Lindqvist"]),
-        ("Mary June Hollis", ["Mary June Hollis"]),
-        ("Maria Lindqvist See all stories by this author Follow", ["Maria Lindqvist"]),
-        ("Maria Lindqvist Maria Lindqvist", ["Maria Lindqvist"]),
-        ("Dr. Maria Lindqvist", ["Maria Lindqvist"]),
-        ("Hans van der Berg and Martin Luther King, Jr.", ["Hans van der Berg", "Martin Luther King Jr."]),
-        ('Robert "Bobby Joe" Lane', ['Robert "Bobby Joe" Lane']),
-        ("Staff", []),
-        ("Harbour Times Staff", []),
-        ("The Northern Press Association", []),
-        ("admin", []),
-    ],
-)
-def test_byline_cleaning(value, names):
-    assert byline_names(value) == names
 
 
 def test_site_name_after_a_name_is_dropped():
