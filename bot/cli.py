@@ -29,6 +29,7 @@ from bot.config import ConfigError, Settings, check_interval, load_environment, 
 from bot.core.errors import ArticleFileError
 from bot.core.models import Brief, RawArticle
 from bot.core.text import normalise
+from bot.core.wording import about_author, byline
 from bot.library.service import Library, analyse_file
 from bot.logs import redact, setup_logging
 
@@ -198,7 +199,7 @@ async def _feeds(
 ) -> int:
     """`briefbot feeds add|list|remove`: change the feeds in the database; the running bot picks
     the change up at its next check (within FEED_CHECK_SECONDS)."""
-    from bot.core.wording import duration, feed_state
+    from bot.core.wording import FEED_IN_CONFIG, feed_added, feed_lines, feed_removed, plural
     from bot.sources.urls import check_url
     from bot.storage.db import connect
     from bot.storage.feeds import FeedRepository
@@ -219,32 +220,26 @@ async def _feeds(
             assert url is not None
             previous = await repo.get(url)
             feed, new = await repo.add(url, interval or (previous.interval if previous else settings.feed_interval))
-            if new:
-                print(f"Added {feed.url}, polled every {duration(feed.interval)}.", file=out)
-            elif previous is not None and previous.disabled:
-                print(f"Enabled {feed.url} again, polled every {duration(feed.interval)}.", file=out)
-            else:
-                print(f"{feed.url} was already there; polled every {duration(feed.interval)}.", file=out)
+            print(feed_added(feed, new=new, previous=previous), file=out)
             return 0
         if action == "remove":
             assert url is not None
             if not await repo.remove(url):
                 return _fail(f"no feed {url!r}; `briefbot feeds list` shows them")
-            print(f"Removed {url} (its articles stay in the library).", file=out)
+            print(feed_removed(url), file=out)
             if url in settings.feeds:
-                print("It is in BRIEFBOT_FEEDS: it comes back at the next start unless you take it out.", file=out)
+                print(FEED_IN_CONFIG, file=out)
             return 0
         feeds = await repo.all()
         if not feeds:
             print("No feeds. Add one with `briefbot feeds add URL` or BRIEFBOT_FEEDS.", file=out)
             return 0
         for feed in feeds:
-            origin = " (BRIEFBOT_FEEDS)" if feed.origin == "config" else ""
-            print(f"{feed.url}{origin}", file=out)
-            print(f"  every {duration(feed.interval)}, {feed.items} items, {feed_state(feed)}", file=out)
-            if feed.last_error and not feed.disabled:
-                print(f"  last error: {feed.last_error}", file=out)
-        print(f"{len(feeds)} feed{'s' if len(feeds) != 1 else ''}", file=out)
+            head, *details = feed_lines(feed)
+            print(head, file=out)
+            for line in details:
+                print(f"  {line}", file=out)
+        print(plural(len(feeds), "feed"), file=out)
     finally:
         await db.close()
     return 0
@@ -337,11 +332,8 @@ def render_text(brief: Brief, width: int = 88) -> str:
     lines = [a.title]
     if a.standfirst:
         lines += wrap.wrap(a.standfirst)
-    meta = []
-    if a.authors:
-        meta.append("By " + " and ".join(x.name for x in a.authors))
-    if a.publication:
-        meta.append(a.publication)
+    by = byline(a.authors, a.publication)
+    meta = [by] if by else []
     meta.append(f"{brief.words:,} words, {brief.reading_minutes} min read")
     lines.append(" · ".join(meta))
     if a.preview_only:
@@ -357,10 +349,10 @@ def render_text(brief: Brief, width: int = 88) -> str:
             if q.speaker_description:
                 who += f", {q.speaker_description}"
             lines += bullet.wrap(f"“{q.text}” — {who}")
-    author = a.author
-    if author and (author.role or author.bio):
+    about = about_author(a.author, named=True) if a.author else None
+    if about:
         lines += ["", "About the author"]
-        lines += wrap.wrap(author.bio or f"{author.name}, {author.role}")
+        lines += wrap.wrap(about)
     if brief.keywords:
         lines += ["", "Keywords: " + ", ".join(brief.keywords)]
     if brief.related:

@@ -8,7 +8,7 @@ from discord.ext import commands
 
 from bot.config import FEED_INTERVAL_MAX, FEED_INTERVAL_MIN
 from bot.core.errors import UserError
-from bot.core.wording import duration
+from bot.core.wording import FEED_IN_CONFIG, feed_added, feed_removed
 from bot.discord_app.briefbot import BriefBot
 from bot.discord_app.embeds import NO_MENTIONS, clean, feeds_embed
 from bot.sources.urls import check_url
@@ -43,12 +43,7 @@ class Feeds(commands.GroupCog, group_name="feeds", group_description="The feeds 
         previous = await self.bot.feeds.get(url)
         every = float(interval) if interval else (previous.interval if previous else self.bot.settings.feed_interval)
         feed, new = await self.bot.feeds.add(url, every)
-        if new:
-            message = f"Added {feed.url}, polled every {duration(feed.interval)}."
-        elif previous is not None and previous.disabled:
-            message = f"Enabled {feed.url} again, polled every {duration(feed.interval)}."
-        else:
-            message = f"{feed.url} was already there; polled every {duration(feed.interval)}."
+        message = feed_added(feed, new=new, previous=previous)
         await interaction.response.send_message(clean(message), ephemeral=True, allowed_mentions=NO_MENTIONS)
 
     @app_commands.command(name="list", description="The feeds, their state and failures")
@@ -61,9 +56,9 @@ class Feeds(commands.GroupCog, group_name="feeds", group_description="The feeds 
     async def remove(self, interaction: discord.Interaction, url: str) -> None:
         if not await self.bot.feeds.remove(url.strip()):
             raise UserError("There is no such feed: `/feeds list` shows them.")
-        message = f"Removed {url.strip()} (its articles stay in the library)."
+        message = feed_removed(url.strip())
         if url.strip() in self.bot.settings.feeds:
-            message += " It is in BRIEFBOT_FEEDS: it comes back at the next start unless you take it out."
+            message += " " + FEED_IN_CONFIG
         await interaction.response.send_message(clean(message), ephemeral=True, allowed_mentions=NO_MENTIONS)
 
     @remove.autocomplete("url")

@@ -17,7 +17,16 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.analysis.names import ANY_NAME, FULL_NAME, NOT_NAMES, looks_like_person
+from bot.analysis.names import (
+    ABBREVIATED_HONORIFICS,
+    ABBREVIATED_SUFFIXES,
+    ANY_NAME,
+    FULL_NAME,
+    NOT_NAMES,
+    is_honorific,
+    looks_like_person,
+    without_honorific,
+)
 from bot.core.text import words
 
 OPENERS = '“"«„'
@@ -108,10 +117,8 @@ _SUBJECT_PATTERN = re.compile(
 # A sentence ends at . ! or ? followed by space, but not after an honorific or an initial.
 # (The mark comes first so that a search skips straight to candidates; each look-behind checks the
 # word before it.)
-_SENTENCE_END = re.compile(
-    r"[.!?](?<!\bMr.)(?<!\bMrs.)(?<!\bMs.)(?<!\bDr.)(?<!\bSt.)(?<!\bSen.)(?<!\bRep.)(?<!\bGov.)(?<!\bGen.)"
-    r"(?<!\bJr.)(?<!\b[A-Z].)[”\"’)]?(?=\s+[A-Z“\"‘(]|\s*$)"
-)
+_NOT_SENTENCE_ENDS = "".join(rf"(?<!\b{a}.)" for a in (*ABBREVIATED_HONORIFICS, "St", *ABBREVIATED_SUFFIXES))
+_SENTENCE_END = re.compile(rf"[.!?]{_NOT_SENTENCE_ENDS}(?<!\b[A-Z].)[”\"’)]?(?=\s+[A-Z“\"‘(]|\s*$)")
 # Quotation marks that no attribution pattern can contain (outside a parenthesis).
 _MARKS = '“”"«»'
 
@@ -363,7 +370,7 @@ def _accept_speaker(speaker: str) -> bool:
     if re.fullmatch(PRONOUNS, speaker) or _GENERIC_SPEAKERS.match(speaker):
         return True
     first = speaker.split()[0]
-    if first in NOT_NAMES and not re.match(r"^(?:Mr|Mrs|Ms|Dr|Sen|Rep)\.?$", first) and len(speaker.split()) == 1:
+    if first in NOT_NAMES and not is_honorific(first) and len(speaker.split()) == 1:
         return False
     return bool(re.fullmatch(ANY_NAME, speaker))
 
@@ -393,7 +400,7 @@ def _resolve_pronoun(pronoun: str, people: list[str]) -> str | None:
 
 
 def _expand_surname(speaker: str, people: list[str]) -> str:
-    bare = re.sub(r"^(?:Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|Gen)\.?\s+", "", speaker)
+    bare = without_honorific(speaker)
     if " " in bare:
         return speaker
     for person in reversed(people):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from bot.core.models import Feed
+from collections.abc import Callable, Sequence
+
+from bot.core.models import Author, Feed
 
 
 def duration(seconds: float) -> str:
@@ -19,10 +21,76 @@ def feed_state(feed: Feed) -> str:
     if feed.disabled:
         return f"DISABLED since {_minute(feed.disabled_at)}: {feed.disabled_reason}"
     if feed.failures:
-        return f"failing ({feed.failures} failure{'s' if feed.failures != 1 else ''} in a row)"
+        return f"failing ({plural(feed.failures, 'failure')} in a row)"
     if feed.last_ok_at:
         return f"ok, last polled {_minute(feed.last_ok_at)} UTC"
     return "not polled yet"
+
+
+def plural(n: int, noun: str) -> str:
+    """1, "feed" -> "1 feed"; 3, "feed" -> "3 feeds"."""
+    return f"{n} {noun}{'s' if n != 1 else ''}"
+
+
+# --- feeds -------------------------------------------------------------------------------------
+
+FEED_IN_CONFIG = "It is in BRIEFBOT_FEEDS: it comes back at the next start unless you take it out."
+
+
+def feed_added(feed: Feed, *, new: bool, previous: Feed | None) -> str:
+    """What adding a feed did: added it, enabled it again (it was disabled), or nothing (it was there)."""
+    every = f"polled every {duration(feed.interval)}"
+    if new:
+        return f"Added {feed.url}, {every}."
+    if previous is not None and previous.disabled:
+        return f"Enabled {feed.url} again, {every}."
+    return f"{feed.url} was already there; {every}."
+
+
+def feed_removed(url: str) -> str:
+    return f"Removed {url} (its articles stay in the library)."
+
+
+def feed_lines(feed: Feed, inert: Callable[[str], str] = str) -> list[str]:
+    """A feed in a listing: its address (and whether BRIEFBOT_FEEDS names it); its interval, items
+    and state; its last error while it is enabled. ``inert`` makes the text that comes from outside
+    (the address, the errors) safe where it is shown: Discord's markdown, say."""
+    origin = " (BRIEFBOT_FEEDS)" if feed.origin == "config" else ""
+    lines = [
+        f"{inert(feed.url)}{origin}",
+        f"every {duration(feed.interval)}, {feed.items} items, {inert(feed_state(feed))}",
+    ]
+    if feed.last_error and not feed.disabled:
+        lines.append(f"last error: {inert(feed.last_error)}")
+    return lines
+
+
+# --- authors -----------------------------------------------------------------------------------
+
+
+def author_names(authors: Sequence[Author]) -> str:
+    """ "Jane Doe and John Roe"."""
+    return " and ".join(a.name for a in authors)
+
+
+def byline(authors: Sequence[Author], publication: str | None) -> str | None:
+    """ "By Jane Doe and John Roe · The Example Times", or None when neither is known."""
+    bits = []
+    if authors:
+        bits.append("By " + author_names(authors))
+    if publication:
+        bits.append(publication)
+    return " · ".join(bits) or None
+
+
+def about_author(author: Author, *, named: bool) -> str | None:
+    """What a brief says about its author: the bio, else the role ("Jane Doe, a fellow at the
+    Example Institute"; without the name where a heading beside it says it: ``named=False``)."""
+    if author.bio:
+        return author.bio
+    if not author.role:
+        return None
+    return f"{author.name}, {author.role}" if named else author.role
 
 
 def _minute(iso_time: str | None) -> str:

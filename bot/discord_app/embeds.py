@@ -16,7 +16,7 @@ from discord.utils import escape_mentions
 
 from bot.core.models import Article, ArticleRow, Author, Brief, Feed, Quote, RequestRecord, Subscription
 from bot.core.query import HIGHLIGHT_CLOSE, HIGHLIGHT_OPEN
-from bot.core.wording import duration, feed_state
+from bot.core.wording import about_author, author_names, byline, feed_lines, plural
 from bot.storage.articles import COUNT_CAP
 
 MESSAGE_LIMIT = 2000
@@ -128,12 +128,7 @@ class _Budget:
 
 
 def _byline(a: Article) -> str | None:
-    bits = []
-    if a.authors:
-        bits.append("By " + " and ".join(x.name for x in a.authors))
-    if a.publication:
-        bits.append(a.publication)
-    return " · ".join(bits) or None
+    return byline(a.authors, a.publication)
 
 
 def brief_embed(brief: Brief, length_label: str | None = None) -> discord.Embed:
@@ -171,8 +166,9 @@ def brief_embed(brief: Brief, length_label: str | None = None) -> discord.Embed:
     if brief.keywords:
         fields.append(("Keywords", ", ".join(clean(k) for k in brief.keywords)))
     author = a.author
-    if author is not None and (author.role or author.bio):
-        fields.append((f"About {clean(author.name)}", clean(author.bio or author.role or "")))
+    about = about_author(author, named=False) if author is not None else None
+    if author is not None and about:
+        fields.append((f"About {clean(author.name)}", clean(about)))
     if brief.related:
         fields.append(("Related", "\n".join(clean(r) for r in brief.related)))
 
@@ -278,7 +274,7 @@ def author_embed(
             text += f" It was published by {clean(publication)}."
         embed.description = text
         return embed
-    names = " and ".join(a.name for a in authors)
+    names = author_names(authors)
     embed = discord.Embed(title=budget.take(clean(names), TITLE_LIMIT), colour=COLOUR)
     embed.set_author(name=budget.take("Author of " + clean(article_title), AUTHOR_LIMIT))
     for author in authors[:5]:
@@ -355,13 +351,7 @@ def feeds_embed(feeds: list[Feed]) -> discord.Embed:
     if not feeds:
         embed.description = "No feeds. `/feeds add` or BRIEFBOT_FEEDS adds one."
         return embed
-    lines = []
-    for f in feeds:
-        origin = " (BRIEFBOT_FEEDS)" if f.origin == "config" else ""
-        line = f"{clean(f.url)}{origin}\nevery {duration(f.interval)}, {f.items} items, {clean(feed_state(f))}"
-        if f.last_error and not f.disabled:
-            line += f"\nlast error: {clean(f.last_error)}"
-        lines.append(line)
+    lines = ["\n".join(feed_lines(f, clean)) for f in feeds]
     embed.description = cut("\n\n".join(lines), DESCRIPTION_LIMIT)
-    embed.set_footer(text=f"{len(feeds)} feed{'s' if len(feeds) != 1 else ''}")
+    embed.set_footer(text=plural(len(feeds), "feed"))
     return embed

@@ -106,3 +106,17 @@ def test_attribution_in_a_paragraph_of_thousands_of_quotations():
     paragraph = " ".join(f"“Point number {i} stands,” said Jane Doe." for i in range(3000))
     found = quotations([paragraph])
     assert len(found) == 3000 and {q.speaker for q in found} == {"Jane Doe"}
+
+
+@pytest.mark.parametrize("title", ["Rev.", "Capt.", "Prof.", "Lt.", "Sgt.", "Col.", "Adm."])
+def test_an_abbreviated_title_before_the_speaker_does_not_end_the_sentence(title):
+    """Every abbreviated honorific of bot.analysis.names, not only Mr./Dr./Sen. and the like:
+    "said the Rev. Peter Wherry" names Peter Wherry, not "Rev"."""
+    found = quotations([f"“The city will never go back to normal,” said the {title} Peter Wherry. He left."])
+    assert [q.speaker for q in found] == [f"{title} Peter Wherry"]
+
+
+@pytest.mark.parametrize("title", ["Rev.", "Sir", "Lord", "Capt."])
+def test_a_surname_after_any_honorific_is_the_person_named_before(title):
+    found = quotations(["Peter Wherry spoke at the rally on Sunday.", f"“It was a good day,” {title} Wherry said."])
+    assert [q.speaker for q in found] == ["Peter Wherry"]

@@ -1,0 +1,70 @@
+"""Byline strings into people's names: "By JANE DOE and John Roe, Staff Writers" -> ["Jane Doe",
+"John Roe"], and a credit that names no person ("Example Staff") as an organisation. What a name
+looks like is bot.analysis.names's; this module knows how a page writes a byline around it ("By",
+separators, addresses, handles, bracketed notes)."""
+
+from __future__ import annotations
+
+import re
+
+from bot.analysis.names import BYLINE_STOP_WORDS, NOT_NAMES, dedupe_names, name_at_start
+from bot.core.text import fold, normalise
+
+MAX_NAMES_PER_VALUE = 20  # names read from one value ("A, B, C, ..." in one meta tag)
+
+# "By", "Written by", "Story and photos by": what introduces a byline; ``rest`` is what follows.
+BY = re.compile(
+    r"^\s*(?:(?:written|posted|words|story|text|reporting|report|published|compiled)(?:\s+and\s+\w+)?\s+)?"
+    r"by\b\s*:?\s*(?P<rest>.*)$",
+    re.I | re.S,
+)
+_URL_OR_MAIL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+|@\w+")
+_SEPARATORS = re.compile(r"\s*(?:[;|·•/\n]|\s[-–—]\s|,(?!\s*(?:Jr|Sr)\b)|\s+(?:and|with|&)\s+|&)\s*", re.I)
+
+
+def byline_names(value: str, *, stop_words: frozenset[str] = frozenset()) -> list[str]:
+    """The people a byline string names, cleaned: "By JANE DOE and John Roe, Staff Writers" ->
+    ["Jane Doe", "John Roe"]. Roles, dates, addresses and handles are dropped."""
+    parts = byline_parts(value)[:MAX_NAMES_PER_VALUE]
+    return dedupe_names(n for part in parts if (n := person_name(part, stop_words=stop_words)))
+
+
+def byline_parts(value: str) -> list[str]:
+    """A byline string cut where one name may end and another begin, "By" and addresses dropped."""
+    value = normalise(value).strip()
+    by = BY.match(value)
+    if by:
+        value = by.group("rest")
+    value = re.sub(r"^(?:authors?|autor|auteur|byline)\s*:\s*", "", value, flags=re.I)
+    value = _URL_OR_MAIL.sub("\n", value)
+    value = re.sub(r"\((?:[^()]{0,40})\)|\[[^\]]{0,40}\]", " ", value)  # "(R.J.)", "(@handle)", "[Updated]"
+    return [p for p in _SEPARATORS.split(value) if p and p.strip()]
+
+
+def person_name(part: str, *, stop_words: frozenset[str] = frozenset()) -> str | None:
+    """The person's name at the start of one byline part ("By Jane Doe Staff Writer" -> "Jane Doe"),
+    or None when the part does not start with one."""
+    return name_at_start(BY.sub(r"\g<rest>", part.strip()).strip(" \t,:;-–—"), stop_words=stop_words)
+
+
+def organisation_name(value: str, *, whole: bool = False, handle: bool = False) -> str | None:
+    """A credit that names no person but an organisation ("Example Staff", "Example News"), cleaned.
+    ``whole``: the value is known to be one name (a JSON-LD Organization), "and" included;
+    ``handle``: a user name ("harbourfan") may be in lower case."""
+    parts = [BY.sub(r"\g<rest>", normalise(value).strip())] if whole else byline_parts(value)
+    if len(parts) != 1:
+        return None
+    text = " ".join(parts[0].split()).strip(" ,.:;-–—")
+    words = text.split()
+    # A capital first, or a script without case (Chinese, Japanese, Arabic, ...).
+    capital = text[:1].isupper() or all(c.lower() == c.upper() for c in text if c.isalpha())
+    capital = capital or (handle and bool(re.fullmatch(r"[^\W\d_][\w.-]{2,30}", text)))
+    if not 1 <= len(words) <= 6 or any(c.isdigit() for c in text) or not capital:
+        return None
+    if len(words) == 1 and (fold(text) in BYLINE_STOP_WORDS or len(text) < 3):
+        return None
+    if all(fold(w) in BYLINE_STOP_WORDS or w in NOT_NAMES for w in words):
+        return None  # "Log In", "Read More"
+    if fold(text) in {"staff", "admin", "administrator", "editor", "editors", "guest", "unknown", "anonymous"}:
+        return None
+    return text

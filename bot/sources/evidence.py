@@ -1,0 +1,297 @@
+"""A page's author evidence, read from its HTML tree before trafilatura prunes it: JSON-LD author
+and publisher nodes, author and owner ``<meta>`` tags, and the visible text in order with where the
+headline and the byline elements (by class, id, ``itemprop``, ``rel`` or a link to an author's page)
+are. The tree is trimmed to the bounds below as it is read, so that trafilatura, which reads JSON-LD and
+meta tags itself, never sees more than they allow."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from html import unescape
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement
+
+# What makes author-finding cost more than linear is bounded: a byline names a few people, not
+# thousands. trafilatura's author normalisation is cubic in the names it is given, and reads JSON-LD
+# and meta tags itself, so the page's tree is trimmed to these bounds before trafilatura sees it.
+MAX_AUTHORS = 20  # author values considered from JSON-LD, and author meta tags
+MAX_JSON_ITEMS = 100  # items of any one list in a JSON-LD block
+MAX_META_CHARS = 1_000  # an author meta tag's content (20 names fit in 500)
+
+_SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "head", "iframe", "select", "textarea"})
+_BYLINE_ATTR = re.compile(
+    r"byline|author|writer|contributor|creator|reporter|columnist|dateline|(?:written|posted|submitted)[-_]?by", re.I
+)
+_NOT_BYLINE_ATTR = re.compile(r"bio|description|about|avatar|image|photo|img|twitter|social|follow|comment", re.I)
+_BLOCK_TAGS = frozenset(
+    "p div li ul ol dl dt dd h1 h2 h3 h4 h5 h6 header footer section article aside nav main br hr td th tr table "
+    "figure figcaption blockquote address time".split()
+)
+_ACCOUNT_LINK = re.compile(r"/(?:log-?(?:in|out)|sign-?(?:in|up|out)|register|settings|account|password)\b", re.I)
+# A link to a person's page on the site: /author/jane-doe, /people/jdoe, /u/jdoe, /profile/123.
+_PROFILE_LINK = re.compile(
+    r"/(?:authors?|by|writers?|editors?|contributors?|columnists?|journalists?|reporters?|staff|people|profiles?|users?|u)"
+    r"/[^/?#\s]+/?(?:$|[?#])",
+    re.I,
+)
+
+
+@dataclass(slots=True)
+class Evidence:
+    """Author evidence read from one page before extraction."""
+
+    jsonld: list[str] = field(default_factory=list)  # person names and raw author strings
+    jsonld_orgs: list[str] = field(default_factory=list)
+    meta: list[str] = field(default_factory=list)
+    owners: list[str] = field(default_factory=list)  # publisher, copyright holder, site name
+    # "Written by" in twitter:label/data (WordPress SEO plugins): the account that posted the page,
+    # which on magazines is often an editor rather than the writer the byline names.
+    posted_by: list[str] = field(default_factory=list)
+    pieces: list[str] = field(default_factory=list)  # the page's visible text nodes, in order
+    starts: list[bool] = field(default_factory=list)  # whether each begins a block (not mid-sentence)
+    headlines: list[tuple[int, str]] = field(default_factory=list)  # (piece index, h1 text)
+    spans: list[tuple[int, int, str]] = field(default_factory=list)  # byline elements: (start, end, kind)
+
+
+def collect_evidence(tree: HtmlElement) -> Evidence:
+    """Everything the page says about its authors; trims ``tree`` to the bounds above."""
+    evidence = Evidence()
+    _read_jsonld(tree, evidence)
+    _read_meta(tree, evidence)
+    _read_body(tree, evidence)
+    return evidence
+
+
+def _read_jsonld(tree: HtmlElement, evidence: Evidence) -> None:
+    nodes: list[dict[str, Any]] = []
+    for script in tree.iter("script"):
+        if "ld+json" not in (script.get("type") or "").lower() or not script.text:
+            continue
+        data = _load_json(script.text)
+        if data is not None:
+            data, trimmed = _bounded_json(data)
+            if trimmed:  # trafilatura reads the block too: give it the bounded one
+                script.text = json.dumps(data)
+            nodes.extend(_json_nodes(data))
+    by_id = {n["@id"]: n for n in nodes if isinstance(n.get("@id"), str)}
+
+    def rank(node: dict[str, Any]) -> int:
+        types = " ".join(_as_list(node.get("@type"))).lower()
+        return 0 if ("article" in types or "posting" in types) else 1
+
+    for node in nodes:
+        for key in ("publisher", "copyrightHolder", "sourceOrganization"):
+            for owner in _as_list(node.get(key)):
+                name = owner.get("name") if isinstance(owner, dict) else owner
+                if isinstance(name, str):
+                    evidence.owners.append(name)
+    for node in sorted((n for n in nodes if "author" in n or "creator" in n), key=rank):
+        if _is_type(node, "person", "organization"):
+            continue
+        for value in _as_list(node.get("author") or node.get("creator")):
+            if isinstance(value, dict) and set(value) <= {"@id", "@type"} and value.get("@id") in by_id:
+                value = by_id[value["@id"]]
+            if len(evidence.jsonld) + len(evidence.jsonld_orgs) >= MAX_AUTHORS:
+                break
+            if isinstance(value, str):
+                evidence.jsonld.append(unescape(value))
+            elif isinstance(value, dict):
+                name = value.get("name")
+                if isinstance(name, list):
+                    name = " ".join(n for n in name if isinstance(n, str))
+                if not isinstance(name, str):
+                    given, family = value.get("givenName"), value.get("familyName")
+                    name = f"{given} {family}" if isinstance(given, str) and isinstance(family, str) else None
+                if not name:
+                    continue
+                name = unescape(name)  # some sites escape their JSON-LD as if it were HTML
+                if _is_type(value, "organization", "newsmediaorganization", "corporation", "website"):
+                    evidence.jsonld_orgs.append(name)
+                else:
+                    evidence.jsonld.append(name)
+        if evidence.jsonld or evidence.jsonld_orgs:
+            break  # the best-ranked node that names an author is the article's
+
+
+def _load_json(text: str) -> Any:
+    text = text.strip()
+    for candidate in (text, re.sub(r"^\s*(?:<!--|<!\[CDATA\[)|(?:-->|\]\]>)\s*$|;\s*$", "", text)):
+        try:
+            return json.loads(candidate, strict=False)
+        except ValueError:
+            continue
+    return None
+
+
+def _json_nodes(data: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
+    if depth > 6:
+        return
+    if isinstance(data, list):
+        for item in data:
+            yield from _json_nodes(item, depth + 1)
+    elif isinstance(data, dict):
+        yield data
+        for key in ("@graph", "mainEntity", "itemListElement"):
+            if key in data:
+                yield from _json_nodes(data[key], depth + 1)
+
+
+def _bounded_json(data: Any, depth: int = 0) -> tuple[Any, bool]:
+    """JSON-LD with every list cut to MAX_JSON_ITEMS items and every author list to MAX_AUTHORS,
+    and whether anything was cut."""
+    if depth > 20:
+        return None, True
+    trimmed = False
+    if isinstance(data, list):
+        if len(data) > MAX_JSON_ITEMS:
+            data, trimmed = data[:MAX_JSON_ITEMS], True
+        out = []
+        for item in data:
+            item, cut = _bounded_json(item, depth + 1)
+            out.append(item)
+            trimmed = trimmed or cut
+        return out, trimmed
+    if isinstance(data, dict):
+        result = {}
+        for key, value in data.items():
+            if key in ("author", "creator") and isinstance(value, list) and len(value) > MAX_AUTHORS:
+                value, trimmed = value[:MAX_AUTHORS], True
+            value, cut = _bounded_json(value, depth + 1)
+            result[key] = value
+            trimmed = trimmed or cut
+        return result, trimmed
+    return data, False
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [] if value is None else [value]
+
+
+def _is_type(node: dict[str, Any], *names: str) -> bool:
+    return any(isinstance(t, str) and t.lower() in names for t in _as_list(node.get("@type")))
+
+
+_META_AUTHOR_KEY = re.compile(r"(?:^|[:._-])(?:authors?|creator|byl|byline)(?:[:._-]?name)?$", re.I)
+
+
+_META_OWNER_KEYS = frozenset(
+    {"copyright", "og:site_name", "application-name", "article:publisher", "publisher", "dc.publisher", "dc.rights"}
+)
+
+
+def _read_meta(tree: HtmlElement, evidence: Evidence) -> None:
+    labels: dict[str, str] = {}  # twitter:label1 "Written by" -> twitter:data1 "Jane Doe" (as WordPress writes)
+    authors = 0
+    dropped: list[HtmlElement] = []
+    for meta in tree.iter("meta"):
+        key = (meta.get("name") or meta.get("property") or meta.get("itemprop") or "").strip().lower()
+        value = meta.get("content") or meta.get("value")  # some saved pages write value= for content=
+        if not key or not value:
+            continue
+        if _META_AUTHOR_KEY.search(key) or "author" in key:
+            authors += 1
+            if authors > MAX_AUTHORS:  # neither read here nor left for trafilatura
+                dropped.append(meta)
+                continue
+            if len(value) > MAX_META_CHARS:
+                value = _cut(value, MAX_META_CHARS)
+                meta.set("content" if meta.get("content") else "value", value)
+        if key.startswith("twitter:label"):
+            labels[key.removeprefix("twitter:label")] = value
+            continue
+        if key.startswith("twitter:data"):
+            label = labels.get(key.removeprefix("twitter:data"), "")
+            if re.search(r"\b(?:written by|author)", label, re.I):
+                evidence.posted_by.append(value)
+            continue
+        if key.startswith("twitter:"):
+            continue
+        if key == "parsely-page":
+            data = _load_json(value)
+            if isinstance(data, dict):
+                names = _as_list(data.get("author") or data.get("authors"))
+                evidence.meta.extend(v for v in names if isinstance(v, str))
+        elif _META_AUTHOR_KEY.search(key):
+            evidence.meta.append(value)
+        elif key in _META_OWNER_KEYS:
+            evidence.owners.append(value)
+    for meta in dropped:
+        parent = meta.getparent()
+        if parent is not None:
+            parent.remove(meta)
+
+
+def _cut(value: str, limit: int) -> str:
+    """``value`` cut to ``limit`` characters, at the last separator of names before it."""
+    head = value[:limit]
+    at = max(head.rfind(c) for c in ",;|/&\n")
+    return head[:at] if at > 0 else head
+
+
+def _read_body(tree: HtmlElement, evidence: Evidence) -> None:
+    """Walk the body once: its text nodes in order, where the headlines are, and the spans of
+    elements that carry a byline (by class, id, itemprop or rel)."""
+    from lxml import etree
+
+    pieces = evidence.pieces
+    starts = evidence.starts
+    skip_depth = 0  # inside script, style and the like: their text is not the page's
+    boundary = True  # a block began or ended since the last text node
+    h1_start: int | None = None
+    opened: list[tuple[int, str | None]] = []
+
+    def add(text: str | None) -> None:
+        nonlocal boundary
+        if text and text.strip():
+            pieces.append(text)
+            starts.append(boundary)
+            boundary = False
+
+    for event, el in etree.iterwalk(tree, events=("start", "end", "comment")):
+        if event == "comment":
+            if not skip_depth:
+                add(el.tail)
+            continue
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if event == "start":
+            if skip_depth or tag in _SKIP_TAGS:
+                skip_depth += 1
+                continue
+            opened.append((len(pieces), _byline_kind(el)))
+            boundary = boundary or tag in _BLOCK_TAGS
+            if tag == "h1" and h1_start is None:
+                h1_start = len(pieces)
+            add(el.text)
+            continue
+        if skip_depth:
+            skip_depth -= 1
+            if skip_depth:
+                continue
+        else:
+            start, kind = opened.pop()
+            if kind and len(pieces) > start:
+                evidence.spans.append((start, len(pieces), kind))
+            if tag == "h1" and h1_start is not None:
+                evidence.headlines.append((h1_start, " ".join(" ".join(pieces[h1_start:]).split())))
+                h1_start = None
+        boundary = boundary or tag in _BLOCK_TAGS
+        add(el.tail)
+
+
+def _byline_kind(el: HtmlElement) -> str | None:
+    if "author" in (el.get("itemprop") or "").lower():
+        return "itemprop"
+    if "author" in (el.get("rel") or "").lower().split():
+        return "rel"
+    attrs = f"{el.get('class') or ''} {el.get('id') or ''}"
+    if _BYLINE_ATTR.search(attrs) and not _NOT_BYLINE_ATTR.search(attrs):
+        return "class"
+    href = (el.get("href") or "") if el.tag == "a" else ""
+    if href and _PROFILE_LINK.search(href) and not _ACCOUNT_LINK.search(href):
+        return "link"
+    return None

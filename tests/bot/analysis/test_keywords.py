@@ -1,0 +1,50 @@
+"""Key phrases: 5 to 8 (fewer only for a short text), most important first, no stop words, no two
+sharing a word, names as written and common words in lower case."""
+
+from __future__ import annotations
+
+from bot.analysis.keywords import MAX_KEYWORDS, keywords
+from bot.analysis.parsing import parse_article
+from bot.core.text import STOP_WORDS, fold, split_sentences
+from bot.sources.files import read_article_file
+from tests.conftest import SEED_000
+
+HARBOUR = [
+    "The harbour board approved a new harbour plan on Monday.",
+    "Harbour board members said the harbour plan would add a ferry terminal.",
+    "Maria Lindqvist, the board chair, said the ferry terminal opens in 2027.",
+    "Maria Lindqvist said residents were divided over the harbour plan.",
+]
+
+
+def sentences_of(path) -> list[str]:
+    article = parse_article(read_article_file(path))
+    return [s for p in article.paragraphs for s in split_sentences(p)]
+
+
+def test_keywords_of_a_seed():
+    kws = keywords(sentences_of(SEED_000))
+    assert kws[:4] == ["Beijing", "China", "North Korea", "U.S."]
+    assert "sanctions" in kws and 5 <= len(kws) <= MAX_KEYWORDS
+
+
+def test_the_most_frequent_phrases_first_names_as_written_the_rest_lower_case():
+    kws = keywords(HARBOUR)
+    assert kws[:3] == ["harbour", "board", "plan"]
+    assert "ferry terminal" in kws  # a repeated phrase of two words is one keyword
+    assert "Maria Lindqvist" in kws  # always capitalised: a name keeps its capitals
+    assert "Harbour" not in kws
+
+
+def test_no_stop_words_no_numbers_and_no_two_keywords_share_a_word():
+    kws = keywords(HARBOUR)
+    words = [w for k in kws for w in fold(k).split()]
+    assert len(words) == len(set(words))
+    assert not any(w in STOP_WORDS for w in words)
+    assert "2027" not in words
+
+
+def test_limit_and_empty_text():
+    assert keywords(HARBOUR, limit=2) == ["harbour", "board"]
+    assert keywords([]) == []
+    assert keywords(["Ferries."]) == ["Ferries"]  # only ever seen capitalised: kept as written
