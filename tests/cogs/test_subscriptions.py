@@ -283,7 +283,9 @@ async def test_a_post_whose_brief_fails_is_not_retried_in_a_spin(fake_discord, b
     assert not sub.paused  # one article's fault: the channel's other posts still go
 
 
-async def test_a_post_whose_brief_keeps_failing_is_given_up_with_its_reason(fake_discord, bot, articles_dir, monkeypatch):
+async def test_a_post_whose_brief_keeps_failing_is_given_up_with_its_reason(
+    fake_discord, bot, articles_dir, monkeypatch
+):
     """After a bounded number of attempts the post is cancelled with the reason; the worker goes on."""
     from bot.discord_app.delivery_worker import MAX_ATTEMPTS
 
