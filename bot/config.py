@@ -51,6 +51,11 @@ class Settings:
             raise ConfigError(TOKEN_HELP)
         return self.token
 
+    def check_feed_url(self, url: str) -> str:
+        """A feed's address as it is stored, checked as BRIEFBOT_FEEDS's are (a ValueError says
+        why it cannot be polled): for `/feeds add`, which has no other way to the fetcher's rules."""
+        return check_url(url, allow_private=self.feeds_allow_private)
+
 
 def load_environment(env_file: str | Path = ".env", environ: Mapping[str, str] | None = None) -> dict[str, str]:
     """The process environment over the values in `.env` (which is optional)."""

@@ -14,7 +14,7 @@ class Admin(commands.Cog):
     @commands.command(name="sync")
     @commands.is_owner()
     async def sync(self, ctx: commands.Context[BriefBot]) -> None:
-        await self.bot.sync_commands(force=True)
+        await self.bot.commands_sync.sync(force=True)
         await ctx.reply("Slash commands synced.", mention_author=False)
 
 

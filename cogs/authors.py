@@ -9,7 +9,7 @@ from discord.ext import commands
 from bot.core.errors import UserError
 from bot.discord_app.briefbot import BriefBot
 from bot.discord_app.embeds import NO_MENTIONS, author_embed
-from cogs.common import acknowledged_in_time, article_autocomplete, reply, work_cooldown
+from cogs.common import acknowledged_in_time, article_autocomplete, record_request, reply, work_cooldown
 
 
 class Authors(commands.Cog):
@@ -38,7 +38,7 @@ class Authors(commands.Cog):
             loaded, _ = await library.load(row)
             names = {a.name for a in loaded.authors}
             others = [r.title for r in library.by_authors(names) if r.id != row.id]
-            await self.bot.record(interaction, row.id, "author")
+            await record_request(interaction, row.id, "author")
             embed = author_embed(loaded.title, list(loaded.authors), loaded.publication, others)
             await reply(interaction, embed=embed, allowed_mentions=NO_MENTIONS)
 

@@ -6,11 +6,17 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.analysis.engine import SUMMARY_LENGTHS
 from bot.discord_app.briefbot import BriefBot
-from bot.discord_app.embeds import NO_MENTIONS, brief_embed, summary_embed
+from bot.discord_app.embeds import NO_MENTIONS, SUMMARY_LENGTHS, brief_embed, summary_embed
 from bot.discord_app.views import ArticleSwitcher
-from cogs.common import acknowledged_in_time, article_autocomplete, reply, sent_message, work_cooldown
+from cogs.common import (
+    acknowledged_in_time,
+    article_autocomplete,
+    record_request,
+    reply,
+    sent_message,
+    work_cooldown,
+)
 
 LENGTH_CHOICES = [
     app_commands.Choice(name=f"{name} ({n} sentences)", value=name) for name, n in SUMMARY_LENGTHS.items()
@@ -42,7 +48,7 @@ class Briefs(commands.Cog):
 
         async def render(article_id: str) -> discord.Embed:
             chosen = self.bot.library.resolve(article_id) or row
-            await self.bot.record(interaction, chosen.id, "brief")
+            await record_request(interaction, chosen.id, "brief")
             return brief_embed(await self.bot.library.brief(chosen, SUMMARY_LENGTHS[size]), label)
 
         async with acknowledged_in_time(interaction):
@@ -71,7 +77,7 @@ class Briefs(commands.Cog):
         size = length.value if length else "medium"
         async with acknowledged_in_time(interaction):
             brief = await self.bot.library.brief(row, SUMMARY_LENGTHS[size])
-            await self.bot.record(interaction, row.id, "summary")
+            await record_request(interaction, row.id, "summary")
             await reply(interaction, embed=summary_embed(brief, f"{size} summary"), allowed_mentions=NO_MENTIONS)
 
 

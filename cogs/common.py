@@ -1,8 +1,8 @@
-"""Pieces every cog shares: the article autocomplete and the per-user cooldown."""
+"""Pieces every cog shares: the article autocomplete, the per-user cooldowns, acknowledging and
+answering in time, and recording who asked for which article."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
@@ -13,15 +13,15 @@ from discord import app_commands
 
 from bot.discord_app.answers import answer_lock, defer, reply
 from bot.discord_app.embeds import CHOICE_LIMIT, choice_name
+from bot.discord_app.watchdog import Acknowledgements
 
 __all__ = [
-    "ACK_DEADLINE",
-    "BUSY_THRESHOLD",
     "acknowledged_in_time",
     "answer_lock",
     "article_autocomplete",
     "defer",
     "light_cooldown",
+    "record_request",
     "reply",
     "sent_message",
     "work_cooldown",
@@ -47,45 +47,25 @@ async def article_autocomplete(interaction: discord.Interaction, current: str) -
     return [app_commands.Choice(name=choice_name(r.title), value=r.id) for r in rows]
 
 
-# Under a burst (hundreds of commands at once) the answers queue behind each other's database
-# reads; past BUSY_THRESHOLD commands in flight, a command is acknowledged first (deferred) so that
-# it is inside Discord's 3-second window whatever the queue, and answered as soon as it can be.
-BUSY_THRESHOLD = 32
-# Whatever else makes a command slow (another process holding the database locked, a slow disk),
-# one not answered after ACK_DEADLINE seconds is deferred, so it is still answered (by editing the
-# deferred message: see bot/answers.py).
-ACK_DEADLINE = 1.5
-_in_flight = 0
-
-
-async def _defer_after(interaction: discord.Interaction, delay: float, ephemeral: bool) -> None:
-    await asyncio.sleep(delay)
-    try:
-        await defer(interaction, ephemeral=ephemeral)
-    except discord.HTTPException:
-        log.warning("could not defer slow interaction %s", interaction.id, exc_info=True)
-
-
 @contextlib.asynccontextmanager
 async def acknowledged_in_time(interaction: discord.Interaction, *, ephemeral: bool = False) -> AsyncIterator[None]:
     """Run a command's work so that Discord gets an acknowledgement in time: at once under a burst,
-    after ACK_DEADLINE seconds when the work is slow. Answer inside it with ``reply``."""
-    global _in_flight
-    _in_flight += 1
-    watchdog = asyncio.create_task(_defer_after(interaction, ACK_DEADLINE, ephemeral))
-    try:
-        if _in_flight > BUSY_THRESHOLD:
-            await defer(interaction, ephemeral=ephemeral)
+    after a deadline when the work is slow (the bot's own count of commands in flight: see
+    bot/discord_app/watchdog.py). Answer inside it with ``reply``."""
+    acks: Acknowledgements = interaction.client.acks  # type: ignore[attr-defined]
+    async with acks.in_time(interaction, ephemeral=ephemeral):
         yield
-    finally:
-        _in_flight -= 1
-        lock = answer_lock(interaction)
-        if lock.locked():  # the watchdog is deferring right now (the work is done): that completes first
-            async with lock:
-                pass
-        # Otherwise it is asleep, or waiting for the lock behind an answer that has now been sent or
-        # has failed: either way no deferral is wanted any more.
-        watchdog.cancel()
+
+
+async def record_request(interaction: discord.Interaction, article_id: str, command: str) -> None:
+    """Remember that this user asked for this article (read by /history, deleted by /forget)."""
+    await interaction.client.requests.record(  # type: ignore[attr-defined]
+        user_id=interaction.user.id,
+        guild_id=interaction.guild_id,
+        channel_id=interaction.channel_id,
+        article_id=article_id,
+        command=command,
+    )
 
 
 async def sent_message(interaction: discord.Interaction) -> discord.InteractionMessage | None:

@@ -11,7 +11,6 @@ from bot.core.errors import UserError
 from bot.core.wording import FEED_IN_CONFIG, feed_added, feed_removed
 from bot.discord_app.briefbot import BriefBot
 from bot.discord_app.embeds import NO_MENTIONS, clean, feeds_embed
-from bot.sources.urls import check_url
 
 
 @app_commands.default_permissions(administrator=True)  # hidden from members; the owner check is below
@@ -37,7 +36,7 @@ class Feeds(commands.GroupCog, group_name="feeds", group_description="The feeds 
             # Discord enforces the range it was given; this holds if a client or proxy does not.
             raise UserError(f"The interval is in seconds, from {int(FEED_INTERVAL_MIN)} to {int(FEED_INTERVAL_MAX):,}.")
         try:
-            url = check_url(url, allow_private=self.bot.settings.feeds_allow_private)
+            url = self.bot.settings.check_feed_url(url)
         except ValueError as exc:
             raise UserError(f"I can't poll that address: {exc}.") from None
         previous = await self.bot.feeds.get(url)

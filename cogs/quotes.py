@@ -14,14 +14,13 @@ from bot.discord_app.embeds import (
     QUOTES_PER_PAGE,
     choice_name,
     clean,
-    pages_for,
     passages_embed,
+    quote_pages,
     quotes_embed,
 )
 from bot.discord_app.views import Paginator
 from bot.library.service import QuoteResults
-from bot.storage.articles import RANK_WINDOW
-from cogs.common import article_autocomplete, defer, reply, work_cooldown
+from cogs.common import article_autocomplete, defer, record_request, reply, work_cooldown
 
 MAX_INPUT = 1000
 
@@ -53,7 +52,7 @@ class Quotes(commands.Cog):
         await defer(interaction)
         first = await self.bot.library.search_quotes(keyword, speaker=speaker, article=row, limit=QUOTES_PER_PAGE)
         if row is not None:
-            await self.bot.record(interaction, row.id, "quotes")
+            await record_request(interaction, row.id, "quotes")
         heading = _heading(keyword, speaker, row)
         if not first.hits and not first.passages:
             await reply(
@@ -63,8 +62,7 @@ class Quotes(commands.Cog):
             )
             return
         total = first.total or first.passage_total
-        # The best RANK_WINDOW results can be paged through; the footer still gives the total.
-        pages = pages_for(min(total, RANK_WINDOW), QUOTES_PER_PAGE)
+        pages = quote_pages(total)
 
         async def render(page: int) -> discord.Embed:
             results = (

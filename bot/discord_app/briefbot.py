@@ -1,30 +1,30 @@
-"""The Discord side: one commands.Bot subclass that owns the database, the library and the cogs."""
+"""The Discord side: one commands.Bot subclass that composes the bot's services and starts its
+background tasks. What each does lives in a module of its own: the delivery worker
+(delivery_worker.py), the polls (polls.py), command uploads (sync.py), error answers (errors.py),
+the loop-lag and acknowledgement watchdogs (watchdog.py), answering within Discord's window
+(answers.py), starting and stopping the process (lifecycle.py)."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
-import json
 import logging
-import secrets
-import sqlite3
 import sys
-import time
 from typing import Any
 
 import aiosqlite
 import discord
-from discord import app_commands
 from discord.ext import commands
 
 from bot.config import Settings
-from bot.core.errors import UserError
-from bot.discord_app import answers, lifecycle
-from bot.discord_app.answers import send_private
-from bot.discord_app.delivery_worker import DeliveryWorker
-from bot.discord_app.embeds import NO_MENTIONS, clean
+from bot.core.models import Brief
+from bot.discord_app import answers, errors, lifecycle
+from bot.discord_app.delivery_worker import BRIEF_SENTENCES, DeliveryWorker
+from bot.discord_app.embeds import NO_MENTIONS
 from bot.discord_app.lifecycle import CLOSE_TIMEOUT, UNREACHABLE, DiscordLogFilter, describe
+from bot.discord_app.polls import poll_feeds, poll_library
+from bot.discord_app.sync import CommandSync
+from bot.discord_app.watchdog import Acknowledgements, LoopLag
 from bot.library.feeds import FeedPoller
 from bot.library.service import Library
 from bot.sources.fetch import Fetcher
@@ -47,9 +47,6 @@ EXTENSIONS = (
     "cogs.admin",
 )
 
-
-LAG_WARNING = 0.1  # seconds
-FEED_CHECK_SECONDS = 30.0  # the feeds table is read at least this often, so `briefbot feeds add` is seen soon
 STARTUP_SYNC_SECONDS = 5.0  # the longest start-up waits for the first library sync
 
 
@@ -58,9 +55,8 @@ class TokenRejected(Exception):
 
 
 class BriefBot(commands.Bot):
-    db: aiosqlite.Connection
-    library: Library
-    state: StateRepository
+    """Composes the bot's services when Discord answers (``setup_hook``), starts its background
+    tasks, and closes them all, the database last. Every service is None until started."""
 
     def __init__(
         self,
@@ -86,26 +82,48 @@ class BriefBot(commands.Bot):
         self._extensions = extensions
         self._auto_sync = auto_sync
         self._poll = poll
-        self._poller: asyncio.Task[None] | None = None
-        self._feed_task: asyncio.Task[None] | None = None
+        self.startup_sync_seconds = STARTUP_SYNC_SECONDS
+        self.setup_started = False  # Discord answered and the bot's own start-up began
+        # The bot's own health: how late its event loop runs, and its commands acknowledged in time.
+        self.lag = LoopLag()
+        self.acks = Acknowledgements()
+        # The services, composed by setup_hook.
+        self.db: aiosqlite.Connection | None = None
+        self.state: StateRepository | None = None
+        self.requests: RequestRepository | None = None
+        self.subscriptions: SubscriptionRepository | None = None
+        self.library: Library | None = None
+        self.feeds: FeedRepository | None = None
+        self.fetcher: Fetcher | None = None
+        self.feed_poller: FeedPoller | None = None
+        self.deliveries: DeliveryWorker | None = None
+        self.commands_sync: CommandSync | None = None
+        # The background tasks, started by setup_hook when polling.
         self._lag_watch: asyncio.Task[None] | None = None
         self._first_sync: asyncio.Future[Any] | None = None
-        self.startup_sync_seconds = STARTUP_SYNC_SECONDS
-        self.max_loop_lag = 0.0  # seconds: the longest the event loop was seen blocked
-        self.setup_started = False  # Discord answered and the bot's own start-up began
-        self.tree.on_error = self.on_app_command_error
+        self._poller: asyncio.Task[None] | None = None
+        self._feed_task: asyncio.Task[None] | None = None
+        self.tree.on_error = errors.on_app_command_error
+
+    @property
+    def max_loop_lag(self) -> float:
+        """Seconds: the longest the event loop was seen blocked."""
+        return self.lag.max_lag
 
     async def setup_hook(self) -> None:
         self.setup_started = True
-        self.db = await connect(self.settings.db_path)
-        self.state = StateRepository(self.db)
-        self.requests = RequestRepository(self.db)
-        self.subscriptions = SubscriptionRepository(self.db)
-        self.library = Library(ArticleRepository(self.db), self.settings.articles_dir, subscriptions=self.subscriptions)
-        self.deliveries = DeliveryWorker(self)
         if self._poll:  # watched from the start, so that a cold ingest's effect on the loop shows
-            self._lag_watch = asyncio.create_task(self._watch_loop_lag(), name="briefbot-loop-lag")
-        self.feeds = FeedRepository(self.db)
+            self._lag_watch = asyncio.create_task(self.lag.watch(), name="briefbot-loop-lag")
+        self.db = db = await connect(self.settings.db_path)
+        self.state = StateRepository(db)
+        self.requests = RequestRepository(db)
+        self.subscriptions = SubscriptionRepository(db)
+        self.library = Library(ArticleRepository(db), self.settings.articles_dir, subscriptions=self.subscriptions)
+        self.deliveries = DeliveryWorker(
+            self.subscriptions, self._brief_for_delivery, self.get_partial_messageable, ready=self.wait_until_ready
+        )
+        self.commands_sync = CommandSync(self.tree, self.state, self.settings.dev_guild)
+        self.feeds = FeedRepository(db)
         added, removed = await self.feeds.sync_config(self.settings.feeds, self.settings.feed_interval)
         for url in added:
             log.info("feed %s added from BRIEFBOT_FEEDS", url)
@@ -113,36 +131,40 @@ class BriefBot(commands.Bot):
             log.info("feed %s removed: no longer in BRIEFBOT_FEEDS", url)
         self.fetcher = Fetcher(allow_private=self.settings.feeds_allow_private)
         self.feed_poller = FeedPoller(self.feeds, self.library, self.fetcher)
-        # The first sync is waited for a few seconds at most: a folder of pages slow to extract (each
-        # within its budget, bot.library.service.PAGE_SECONDS) must not keep the bot from answering with the
-        # articles the database already holds. The sync goes on in the background, holding the
-        # library's lock, so the first poll waits for it.
-        first = asyncio.ensure_future(self.library.sync())
-        done, _ = await asyncio.wait({first}, timeout=self.startup_sync_seconds)
-        if first in done:
-            report = first.result()
-            log.info("library ready: %d articles (%d skipped)", len(self.library.articles), len(report.skipped))
-        else:
-            self._first_sync = first
-            first.add_done_callback(self._first_sync_done)
-            log.info(
-                "library ready with %d articles; the first sync goes on in the background", len(self.library.articles)
-            )
+        await self._first_library_sync(self.library)
         for name in self._extensions:
             await self.load_extension(name)
         if self._auto_sync:
             try:
-                await self.sync_commands()
+                await self.commands_sync.sync()
             except UNREACHABLE as exc:  # Discord went away since the login: the bot runs; the next start retries
                 log.warning("could not upload the slash commands (%s); the next start tries again", describe(exc))
         if self._poll:
-            self._poller = asyncio.create_task(self._poll_library(), name="briefbot-library-poll")
-            self._feed_task = asyncio.create_task(self._poll_feeds(), name="briefbot-feed-poll")
+            wake = self.deliveries.wake
+            self._poller = asyncio.create_task(
+                poll_library(self.library, self.settings.poll_seconds, wake), name="briefbot-library-poll"
+            )
+            self._feed_task = asyncio.create_task(poll_feeds(self.feed_poller, wake), name="briefbot-feed-poll")
             self.deliveries.start()  # posts whatever is pending, including what a crash left
 
+    async def _first_library_sync(self, library: Library) -> None:
+        """The first sync is waited for a few seconds at most: a folder of pages slow to extract (each
+        within its budget, bot.library.service.PAGE_SECONDS) must not keep the bot from answering with
+        the articles the database already holds. The sync goes on in the background, holding the
+        library's lock, so the first poll waits for it."""
+        first = asyncio.ensure_future(library.sync())
+        done, _ = await asyncio.wait({first}, timeout=self.startup_sync_seconds)
+        if first in done:
+            report = first.result()
+            log.info("library ready: %d articles (%d skipped)", len(library.articles), len(report.skipped))
+        else:
+            self._first_sync = first
+            first.add_done_callback(self._first_sync_done)
+            log.info("library ready with %d articles; the first sync goes on in the background", len(library.articles))
+
     async def login(self, token: str) -> None:
-        # Interaction responses retried within Discord's window (bot/answers.py), for the task that
-        # logs in and every task it starts: whether through start() or run()'s login and connect.
+        # Interaction responses retried within Discord's window (bot/discord_app/answers.py), for the
+        # task that logs in and every task it starts: whether through start() or run()'s login and connect.
         answers.install(self)
         await super().login(token)
 
@@ -156,36 +178,44 @@ class BriefBot(commands.Bot):
             return
         report = task.result()
         log.info("the first library sync finished: %d added, %d skipped", len(report.added), len(report.skipped))
-        if report.queued and self._poll:
+        if report.queued and self._poll and self.deliveries is not None:
             self.deliveries.wake()
+
+    async def _brief_for_delivery(self, article_id: str) -> Brief | None:
+        """The brief a subscribed channel is sent for a new article; None when the article is gone."""
+        assert self.library is not None
+        row = self.library.resolve(article_id)
+        if row is None:
+            return None
+        return await self.library.brief(row, BRIEF_SENTENCES)
 
     async def close(self) -> None:
         """Kill the page workers, stop the polls and the delivery worker, close the fetcher and the
         connection to Discord, and always close the database last (whatever failed before it)."""
         try:
-            if hasattr(self, "library"):
+            if self.library is not None:
                 self.library.close()  # page workers killed now: a page being extracted holds nothing up
             if self._lag_watch is not None:
                 self._lag_watch.cancel()
             if self._first_sync is not None:
                 self._first_sync.cancel()
-            if hasattr(self, "deliveries"):
+            if self.deliveries is not None:
                 await self.deliveries.stop()
             for task in (self._poller, self._feed_task):
                 if task is not None:
                     task.cancel()
                     with contextlib.suppress(asyncio.CancelledError):
                         await task
-            if hasattr(self, "feed_poller"):
+            if self.feed_poller is not None:
                 await self.feed_poller.stop()  # the polls in progress: before the fetcher and the database close
-            if hasattr(self, "fetcher"):
+            if self.fetcher is not None:
                 await self.fetcher.close()
             try:  # a network that went away answers no close frame: not waited for long
                 await asyncio.wait_for(super().close(), CLOSE_TIMEOUT)
             except TimeoutError:
                 log.warning("the connection to Discord did not close within %.0f s; not waiting for it", CLOSE_TIMEOUT)
         finally:
-            if hasattr(self, "db"):
+            if self.db is not None:
                 await self.db.close()
 
     async def on_ready(self) -> None:
@@ -195,136 +225,11 @@ class BriefBot(commands.Bot):
             self.user,
             self.user.id,
             len(self.guilds),
-            len(self.library.articles),
+            len(self.library.articles) if self.library is not None else 0,
         )
-
-    async def record(self, interaction: discord.Interaction, article_id: str, command: str) -> None:
-        """Remember that this user asked for this article (read by /history, deleted by /forget)."""
-        await self.requests.record(
-            user_id=interaction.user.id,
-            guild_id=interaction.guild_id,
-            channel_id=interaction.channel_id,
-            article_id=article_id,
-            command=command,
-        )
-
-    # --- command tree sync ----------------------------------------------------------------------
-
-    def command_fingerprint(self, guild: discord.abc.Snowflake | None) -> str:
-        payload = [c.to_dict(self.tree) for c in self.tree.get_commands(guild=guild)]
-        payload.sort(key=lambda c: (c.get("type", 1), c["name"]))
-        return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
-
-    async def sync_commands(self, *, force: bool = False) -> bool:
-        """Upload the command tree only when it changed since the last upload (or when forced).
-
-        Discord rate-limits command uploads, so an unchanged tree is never sent again; with
-        BRIEFBOT_DEV_GUILD set, commands go to that server, where they appear at once.
-        """
-        guild = discord.Object(id=self.settings.dev_guild) if self.settings.dev_guild else None
-        if guild is not None:
-            self.tree.copy_global_to(guild=guild)
-        key = f"commands:{guild.id if guild else 'global'}"
-        fingerprint = self.command_fingerprint(guild)
-        if not force and await self.state.get(key) == fingerprint:
-            log.info("commands unchanged since the last sync; not syncing")
-            return False
-        synced = await self.tree.sync(guild=guild)
-        await self.state.set(key, fingerprint)
-        log.info("synced %d commands %s", len(synced), f"to server {guild.id}" if guild else "globally")
-        return True
-
-    # --- event loop health -----------------------------------------------------------------------
-
-    async def _watch_loop_lag(self, interval: float = 0.05) -> None:
-        """Measure how long the event loop is blocked: a sleep that wakes late was kept waiting.
-        Blocks over LAG_WARNING are logged, so an operator sees them, with the CPU time the loop's
-        thread used meanwhile: near the lag, the loop itself was busy (one long step, or many
-        queued ones); far below it, the process was starved (other threads holding the GIL, or
-        the machine busy)."""
-        loop = asyncio.get_running_loop()
-        while True:
-            start, cpu = loop.time(), time.thread_time()
-            await asyncio.sleep(interval)
-            lag = loop.time() - start - interval
-            if lag > self.max_loop_lag:
-                self.max_loop_lag = lag
-            if lag > LAG_WARNING:
-                busy = time.thread_time() - cpu
-                log.warning("event loop blocked for %.0f ms (loop thread busy %.0f ms)", lag * 1000, busy * 1000)
-
-    # --- the library poll -------------------------------------------------------------------------
-
-    async def _poll_library(self) -> None:
-        while True:
-            await asyncio.sleep(self.settings.poll_seconds)
-            try:
-                report = await self.library.sync()
-                if report.queued:
-                    self.deliveries.wake()
-            except Exception:
-                log.exception("library sync failed; retrying in %ss", self.settings.poll_seconds)
-
-    async def _poll_feeds(self) -> None:
-        """Start polling the feeds that are due, each in a task of its own, then sleep until the next
-        is due or a poll ends (at most FEED_CHECK_SECONDS, so feeds added or removed from the command
-        line are seen soon). A slow feed is never waited for: a feed due meanwhile starts on time."""
-        while True:
-            try:
-                for task in await self.feed_poller.start_due():
-                    task.add_done_callback(self._feed_polled)
-                next_due = await self.feed_poller.next_due()
-            except Exception:
-                log.exception("feed poll failed; retrying in %ss", FEED_CHECK_SECONDS)
-                next_due = None
-            wait = FEED_CHECK_SECONDS if next_due is None else next_due - self.feed_poller.clock()
-            await self.feed_poller.wait(min(FEED_CHECK_SECONDS, max(1.0, wait)))
-
-    def _feed_polled(self, task: asyncio.Task[Any]) -> None:
-        """A feed's poll ended: wake the delivery worker when it queued posts, log what went wrong when
-        even recording its failure failed (a poll's own errors are counted against its feed)."""
-        if task.cancelled():
-            return
-        if (exc := task.exception()) is not None:
-            log.error("feed poll failed; the feed is polled again at its next check", exc_info=exc)
-        elif task.result().queued:
-            self.deliveries.wake()
-
-    # --- errors ----------------------------------------------------------------------------------
 
     async def on_command_error(self, ctx: commands.Context[Any], error: commands.CommandError) -> None:
-        """Text commands (only the owner's `sync`): ignore strangers and unknown commands quietly."""
-        if isinstance(error, commands.CommandNotFound | commands.CheckFailure):
-            log.debug("ignored text command from %s: %s", ctx.author.id, error)
-            return
-        log.error("text command %s failed", ctx.command, exc_info=error)
-
-    async def on_app_command_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
-        """Every slash-command error ends here: users get a polite line, operators a traceback."""
-        await self.report_interaction_error(interaction, error)
-
-    async def report_interaction_error(self, interaction: discord.Interaction, error: Exception) -> None:
-        """The one place errors become answers, for commands and for buttons and menus alike."""
-        original = getattr(error, "original", error)
-        if isinstance(original, UserError):
-            message = clean(original.message)
-        elif isinstance(error, app_commands.CommandOnCooldown):
-            message = f"Easy there: you can use this command again in {error.retry_after:.0f} s."
-        elif isinstance(error, app_commands.CheckFailure):
-            message = str(error) or "You can't use this command here."
-        elif isinstance(error, app_commands.TransformerError):
-            message = f"I couldn't understand {error.value!r} for that option."
-        elif isinstance(original, sqlite3.OperationalError) and "locked" in str(original):
-            # Another process held the database longer than the busy timeout: nothing was answered
-            # and nothing recorded, so the user can simply ask again.
-            log.warning("database locked during interaction %s: %s", interaction.id, original)
-            message = "My database is busy right now, so I couldn't do that. Please try again in a moment."
-        else:
-            error_id = secrets.token_hex(4)
-            command = interaction.command.qualified_name if interaction.command else "?"
-            log.error("error %s in /%s", error_id, command, exc_info=original)
-            message = f"Sorry, something went wrong on my side (error id `{error_id}`). It has been logged."
-        await send_private(interaction, message)
+        errors.on_text_command_error(ctx, error)
 
 
 async def sync_now(settings: Settings, token: str) -> int:
@@ -334,7 +239,8 @@ async def sync_now(settings: Settings, token: str) -> int:
             await bot.login(token)
         except discord.LoginFailure:
             raise TokenRejected(_REJECTED) from None
-        await bot.sync_commands(force=True)
+        assert bot.commands_sync is not None
+        await bot.commands_sync.sync(force=True)
         return len(bot.tree.get_commands())
 
 

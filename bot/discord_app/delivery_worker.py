@@ -12,6 +12,14 @@ A post Discord refuses (403 no access, 404 no channel, 400 an invalid message: a
 429) would be refused again, so it is not retried: the channel's subscription is paused with the
 reason, shown by /subscriptions, until someone subscribes it again. Server errors (5xx), rate limits
 (429) and broken connections pass, and are retried with a growing delay.
+
+A post whose article cannot be briefed (it was removed, or loading or analysing it raises) is that
+article's fault, not the channel's: an article gone is cancelled at once; a brief that fails counts
+as an attempt, retried with the same growing delay, and after MAX_ATTEMPTS the post is cancelled
+with the reason. One bad row never keeps the worker busy, and never pauses the channel.
+
+The worker knows nothing of the bot: it is given the outbox, a way to brief an article, a way to
+reach a channel and a way to wait for the connection (see BriefBot.setup_hook).
 """
 
 from __future__ import annotations
@@ -19,34 +27,69 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from typing import TYPE_CHECKING
+from collections.abc import Awaitable, Callable
+from typing import Protocol
 
 import aiohttp
 import discord
 
 from bot.core.backoff import backoff
-from bot.core.models import Delivery
+from bot.core.models import Brief, Delivery
 from bot.discord_app.embeds import NO_MENTIONS, brief_embed
 from bot.library.routing import delivery_nonce, permanent_failure
-
-if TYPE_CHECKING:
-    from bot.discord_app.briefbot import BriefBot
 
 log = logging.getLogger(__name__)
 
 CONCURRENCY = 4  # posts in flight at once; discord.py keeps each within Discord's rate limits
 BATCH = 50
 IDLE_WAIT = 30.0  # re-check the outbox at least this often
+BASE_DELAY = 2.0  # first retry after a failure; doubles each time up to MAX_BACKOFF
 MAX_BACKOFF = 600.0
+MAX_ATTEMPTS = 5  # a post whose brief fails this many times in a row is given up
+BRIEF_SENTENCES = 3
+
+
+class Outbox(Protocol):
+    """What the worker needs of the outbox (bot.storage.subscriptions.SubscriptionRepository)."""
+
+    async def due(self, limit: int) -> list[Delivery]: ...
+    async def next_due_in(self) -> float | None: ...
+    async def delivered(self, delivery_id: int, message_id: int) -> None: ...
+    async def cancel(self, delivery_id: int, reason: str) -> None: ...
+    async def pause(self, channel_id: int, reason: str) -> None: ...
+    async def retry_later(self, delivery_id: int, error: str, delay: float) -> None: ...
+
+
+BriefFor = Callable[[str], Awaitable[Brief | None]]  # an article's brief, None when it is gone
+ChannelFor = Callable[[int], discord.abc.Messageable]
+
+
+async def _no_wait() -> None:
+    return None
 
 
 class DeliveryWorker:
-    def __init__(self, bot: BriefBot) -> None:
-        self.bot = bot
+    def __init__(
+        self,
+        outbox: Outbox,
+        brief_for: BriefFor,
+        channel_for: ChannelFor,
+        *,
+        ready: Callable[[], Awaitable[None]] = _no_wait,
+        base_delay: float = BASE_DELAY,
+        max_backoff: float = MAX_BACKOFF,
+        max_attempts: int = MAX_ATTEMPTS,
+    ) -> None:
+        self.outbox = outbox
+        self.brief_for = brief_for
+        self.channel_for = channel_for
+        self.ready = ready
+        self.base_delay = base_delay
+        self.max_backoff = max_backoff
+        self.max_attempts = max_attempts
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._slots = asyncio.Semaphore(CONCURRENCY)
-        self.base_delay = 2.0  # first retry after a failure; doubles each time up to MAX_BACKOFF
 
     def start(self) -> None:
         if self._task is None:
@@ -63,13 +106,13 @@ class DeliveryWorker:
         self._wake.set()
 
     async def _run(self) -> None:
-        await self.bot.wait_until_ready()
+        await self.ready()
         while True:
             try:
                 await self.drain()
             except Exception:
                 log.exception("delivery worker failed; retrying")
-            wait = await self.bot.subscriptions.next_due_in()
+            wait = await self.outbox.next_due_in()
             self._wake.clear()
             timeout = IDLE_WAIT if wait is None else min(IDLE_WAIT, max(wait, 0.05))
             with contextlib.suppress(TimeoutError):
@@ -78,7 +121,7 @@ class DeliveryWorker:
     async def drain(self) -> int:
         """Post every delivery that is due now; returns how many were delivered."""
         delivered = 0
-        while batch := await self.bot.subscriptions.due(BATCH):
+        while batch := await self.outbox.due(BATCH):
             results = await asyncio.gather(*(self._deliver(d) for d in batch))
             delivered += sum(results)
             if not any(results) and all(d.attempts > 0 for d in batch):
@@ -86,16 +129,17 @@ class DeliveryWorker:
         return delivered
 
     async def _deliver(self, d: Delivery) -> bool:
-        repo = self.bot.subscriptions
-        row = self.bot.library.resolve(d.article_id)
-        if row is None:
-            await repo.cancel(d.id, "the article was removed before it could be posted")
-            return False
         async with self._slots:
             try:
-                brief = await self.bot.library.brief(row, 3)
-                channel = self.bot.get_partial_messageable(d.channel_id)
-                message = await channel.send(
+                brief = await self.brief_for(d.article_id)
+            except Exception as exc:
+                await self._brief_failed(d, exc)
+                return False
+            if brief is None:
+                await self._give_up(d, "the article was removed before it could be posted")
+                return False
+            try:
+                message = await self.channel_for(d.channel_id).send(
                     embed=brief_embed(brief, "new article"),
                     nonce=delivery_nonce(d.channel_id, d.article_id),
                     allowed_mentions=NO_MENTIONS,
@@ -110,23 +154,42 @@ class DeliveryWorker:
                     # Discord's words, and the channel's other posts go when it is resumed.
                     if exc.status not in (403, 404):
                         reason = f"{reason}: {_refusal(exc)}"
-                        await repo.cancel(d.id, reason)
+                        await self.outbox.cancel(d.id, reason)
                     log.warning("pausing the subscription of channel %s: %s (%s)", d.channel_id, reason, exc)
-                    await repo.pause(d.channel_id, reason)
+                    await self.outbox.pause(d.channel_id, reason)
                     return False
                 await self._retry_later(d, exc)
                 return False
             except (aiohttp.ClientError, TimeoutError) as exc:
                 await self._retry_later(d, exc)
                 return False
-        await repo.delivered(d.id, message.id)
+        await self.outbox.delivered(d.id, message.id)
         return True
+
+    async def _brief_failed(self, d: Delivery, exc: Exception) -> None:
+        """The article could not be briefed: an attempt like any other, given up after MAX_ATTEMPTS."""
+        attempt = d.attempts + 1
+        if attempt >= self.max_attempts:
+            log.error("delivery %s of article %s failed %d times", d.id, d.article_id, attempt, exc_info=exc)
+            await self._give_up(d, f"the article could not be briefed ({_describe(exc)})")
+            return
+        log.warning("delivery %s: article %s could not be briefed (%s)", d.id, d.article_id, _describe(exc))
+        await self._retry_later(d, exc)
+
+    async def _give_up(self, d: Delivery, reason: str) -> None:
+        """The post can never go: cancelled with its reason (the channel's other posts go on)."""
+        log.warning("cancelling delivery %s of article %s to channel %s: %s", d.id, d.article_id, d.channel_id, reason)
+        await self.outbox.cancel(d.id, reason)
 
     async def _retry_later(self, d: Delivery, exc: Exception) -> None:
         """A failure that may pass (a 5xx, a rate limit, the connection): try again after a backoff."""
-        delay = backoff(self.base_delay, d.attempts + 1, MAX_BACKOFF)
+        delay = backoff(self.base_delay, d.attempts + 1, self.max_backoff)
         log.warning("delivery %s to channel %s failed (%s); retrying in %.0fs", d.id, d.channel_id, exc, delay)
-        await self.bot.subscriptions.retry_later(d.id, str(exc), delay)
+        await self.outbox.retry_later(d.id, str(exc), delay)
+
+
+def _describe(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 
 def _refusal(exc: discord.HTTPException) -> str:

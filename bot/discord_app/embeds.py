@@ -14,10 +14,10 @@ from urllib.parse import urlsplit
 import discord
 from discord.utils import escape_mentions
 
+from bot.analysis.engine import SUMMARY_LENGTHS as SUMMARY_LENGTHS  # the lengths /brief and /summary offer
 from bot.core.models import Article, ArticleRow, Author, Brief, Feed, Quote, RequestRecord, Subscription
-from bot.core.query import HIGHLIGHT_CLOSE, HIGHLIGHT_OPEN
+from bot.core.query import COUNT_CAP, HIGHLIGHT_CLOSE, HIGHLIGHT_OPEN, RANK_WINDOW
 from bot.core.wording import about_author, author_names, byline, feed_lines, plural
-from bot.storage.articles import COUNT_CAP
 
 MESSAGE_LIMIT = 2000
 TITLE_LIMIT = 256
@@ -211,6 +211,12 @@ ROWS_PER_PAGE = 10
 
 def pages_for(total: int, per_page: int) -> int:
     return max(1, -(-total // per_page))
+
+
+def quote_pages(total: int) -> int:
+    """Pages of quotations to turn through for ``total`` matches: the best RANK_WINDOW of them (the
+    footer still gives the total)."""
+    return pages_for(min(total, RANK_WINDOW), QUOTES_PER_PAGE)
 
 
 def count_label(total: int, noun: str) -> str:

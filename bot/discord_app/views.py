@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 
 import discord
 
+from bot.discord_app import errors
 from bot.discord_app.embeds import NO_MENTIONS, choice_name
 
 log = logging.getLogger(__name__)
@@ -43,13 +44,8 @@ class OwnedView(discord.ui.View):
                 log.debug("could not disable an expired view", exc_info=True)
 
     async def on_error(self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item) -> None:
-        # Route component errors through the same handler as commands.
-        client = interaction.client
-        handler = getattr(client, "report_interaction_error", None)
-        if handler is not None:
-            await handler(interaction, error)
-        else:  # pragma: no cover - only without BriefBot
-            await super().on_error(interaction, error, item)
+        # Component errors are answered by the same handler as commands.
+        await errors.report(interaction, error)
 
 
 PageRenderer = Callable[[int], Awaitable[discord.Embed]]

@@ -12,14 +12,13 @@ from datetime import UTC, datetime
 import aiosqlite
 
 from bot.core.models import Analysis, Article, ArticleRow, Quote
-from bot.core.query import SearchQuery, pair_tokens, tf_score
+from bot.core.query import COUNT_CAP, RANK_WINDOW, SearchQuery, pair_tokens, tf_score
 from bot.storage.db import transaction
 
-# Searches count matches up to COUNT_CAP (more shows as "1,000+") and rank at most COUNT_CAP of
-# them (see _ranked); RANK_TIE_MARGIN rows past the page are re-ordered among equal scores.
-COUNT_CAP = 1_000
+# Searches count matches up to COUNT_CAP and rank at most COUNT_CAP of them, or RANK_WINDOW phrase
+# matches (both in bot/core/query.py, read by the answers too; see _ranked); RANK_TIE_MARGIN rows
+# past the page are re-ordered among equal scores.
 RELATED_POSTINGS = 200  # per term, the strongest postings read when looking for related articles
-RANK_WINDOW = 100  # phrase matches scored in Python (see _ranked)
 RANK_TIE_MARGIN = 20
 
 

@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator, Callable
 
 import pytest
 
-import bot.discord_app.briefbot
+import bot.discord_app.polls
 from bot.config import Settings
 from bot.discord_app.briefbot import BriefBot
 from tests.bot.library.test_feeds import FERRY, HARBOUR, MARKET
@@ -63,7 +63,7 @@ async def poll_now(bot: BriefBot, server, timeout: float = 10.0) -> None:  # noq
 
 @pytest.fixture
 async def feed_bot(fake_discord, feed_server, tmp_path, articles_dir, monkeypatch) -> AsyncIterator[BriefBot]:
-    monkeypatch.setattr(bot.discord_app.briefbot, "FEED_CHECK_SECONDS", 0.2)
+    monkeypatch.setattr(bot.discord_app.polls, "FEED_CHECK_SECONDS", 0.2)
     settings = Settings(
         articles_dir=articles_dir,
         db_path=tmp_path / "bot.sqlite3",

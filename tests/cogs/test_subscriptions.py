@@ -260,3 +260,56 @@ async def test_subscriptions_checks_the_permission_in_code(fake_discord, bot):
     _, data = await run(fake_discord, "subscriptions", user=fake_discord.mod)
     listed = data["embeds"][0]["description"]
     assert f"<#{own['id']}>" in listed and f"<#{fake_discord.channel_id}>" in listed
+
+
+async def test_a_post_whose_brief_fails_is_not_retried_in_a_spin(fake_discord, bot, articles_dir, monkeypatch):
+    """Bug 1: a pending post whose article cannot be briefed (its brief raises) once made the
+    worker try again about every 50 ms, forever. Each failure is an attempt with the usual backoff."""
+    calls = 0
+
+    async def broken_brief(row, sentences):
+        nonlocal calls
+        calls += 1
+        raise RuntimeError("the analysis fell over")
+
+    await subscribe(fake_discord)
+    monkeypatch.setattr(bot.library, "brief", broken_brief)
+    await add_file(bot, articles_dir, "harbour.txt", NEW)
+    await fake_discord.wait_for(lambda: calls, timeout=5)
+    await asyncio.sleep(1.5)
+    assert 1 <= calls <= 2  # the first retry waits the base delay (2 s): dozens on the old code
+    assert posts(fake_discord, fake_discord.channel_id) == []
+    [sub] = await bot.subscriptions.for_guild(fake_discord.guild_id)
+    assert not sub.paused  # one article's fault: the channel's other posts still go
+
+
+async def test_a_post_whose_brief_keeps_failing_is_given_up_with_its_reason(
+    fake_discord, bot, articles_dir, monkeypatch
+):
+    """After a bounded number of attempts the post is cancelled with the reason; the worker goes on."""
+    from bot.discord_app.delivery_worker import MAX_ATTEMPTS
+
+    calls = 0
+
+    async def broken_brief(row, sentences):
+        nonlocal calls
+        calls += 1
+        raise RuntimeError("the analysis fell over")
+
+    bot.deliveries.base_delay = 0.01
+    await subscribe(fake_discord)
+    monkeypatch.setattr(bot.library, "brief", broken_brief)
+    await add_file(bot, articles_dir, "harbour.txt", NEW)
+    for _ in range(100):
+        if (await bot.subscriptions.counts()) == {"cancelled": 1}:
+            break
+        await asyncio.sleep(0.05)
+    assert (await bot.subscriptions.counts()) == {"cancelled": 1}
+    assert calls == MAX_ATTEMPTS
+    async with bot.db.execute("SELECT last_error FROM deliveries") as cur:
+        [(reason,)] = await cur.fetchall()
+    assert "could not be briefed" in reason and "the analysis fell over" in reason
+    monkeypatch.undo()
+    await add_file(bot, articles_dir, "opera.txt", OTHER)  # the next article is posted
+    await fake_discord.wait_for(lambda: posts(fake_discord, fake_discord.channel_id), timeout=5)
+    assert posts(fake_discord, fake_discord.channel_id) == ["Opera Season Opens"]

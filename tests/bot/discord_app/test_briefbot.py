@@ -9,8 +9,8 @@ import logging
 import pytest
 
 from bot.cli import main
-from bot.config import Settings
-from bot.discord_app.briefbot import BriefBot, TokenRejected, run
+from bot.discord_app.briefbot import TokenRejected, run
+from tests.bot.discord_app.conftest import make_bot
 
 COMMANDS = {
     "brief",
@@ -25,15 +25,6 @@ COMMANDS = {
     "subscriptions",
     "feeds",
 }
-
-
-@pytest.fixture
-def settings(tmp_path, articles_dir) -> Settings:
-    return Settings(articles_dir=articles_dir, db_path=tmp_path / "data" / "bot.sqlite3", poll_seconds=3600)
-
-
-def make_bot(settings: Settings) -> BriefBot:
-    return BriefBot(settings, guild_ready_timeout=0.05)
 
 
 async def test_rejected_token_raises_token_rejected(fake_discord, settings):
@@ -69,59 +60,30 @@ async def test_start_loads_library_and_syncs_commands_once(fake_discord, setting
     assert len(fake_discord.command_syncs) == 1
 
 
-async def test_dev_guild_syncs_to_that_guild(fake_discord, settings):
-    dev = Settings(articles_dir=settings.articles_dir, db_path=settings.db_path, dev_guild=fake_discord.guild_id)
-    async with fake_discord.run(make_bot(dev)):
-        pass
-    assert fake_discord.command_syncs[-1][0] == fake_discord.guild_id
-    assert {c["name"] for c in fake_discord.registered_commands(fake_discord.guild_id)} == COMMANDS
+async def test_services_are_none_until_started_and_an_unstarted_bot_closes(settings):
+    """Every attribute is declared when the bot is made: None until setup_hook composes it; close()
+    of a bot that never started (Discord never answered) closes what there is and nothing else."""
+    bot = make_bot(settings)
+    services = ("db", "state", "requests", "subscriptions", "library", "feeds", "fetcher", "feed_poller")
+    assert all(getattr(bot, name) is None for name in (*services, "deliveries", "commands_sync"))
+    assert bot.max_loop_lag == 0.0 and bot.acks.in_flight == 0
+    await bot.close()
+    assert not settings.db_path.exists()
 
 
-async def test_owner_sync_command_forces_upload(fake_discord, settings):
+async def test_the_services_are_composed_and_closed(fake_discord, settings):
     async with fake_discord.run(make_bot(settings)) as bot:
-        before = len(fake_discord.command_syncs)
-        # Messages that mention the bot carry their content without the privileged intent.
-        await fake_discord.send_message(fake_discord.channel_id, f"<@{bot.user.id}> sync", author=fake_discord.owner)
-        await fake_discord.wait_for(lambda: len(fake_discord.command_syncs) > before, timeout=5)
-
-        def replies():
-            return [m for m in fake_discord.channel_messages(fake_discord.channel_id) if "synced" in m["content"]]
-
-        await fake_discord.wait_for(replies, timeout=5)
-        assert replies()[0]["content"] == "Slash commands synced."
+        assert bot.deliveries is not None and bot.commands_sync is not None and bot.feed_poller is not None
+        assert bot.deliveries.outbox is bot.subscriptions
+        db = bot.db
+    with pytest.raises(ValueError):  # closed last, by close()
+        await db.execute("SELECT 1")
 
 
-async def test_others_cannot_force_a_sync(fake_discord, settings):
-    async with fake_discord.run(make_bot(settings)) as bot:
-        before = len(fake_discord.command_syncs)
-        await fake_discord.send_message(fake_discord.channel_id, f"<@{bot.user.id}> sync", author=fake_discord.alice)
-        await asyncio.sleep(0.3)
-        assert len(fake_discord.command_syncs) == before
-
-
-async def test_new_file_is_picked_up_by_the_poll(fake_discord, settings, articles_dir):
-    fast = Settings(articles_dir=articles_dir, db_path=settings.db_path, poll_seconds=1)
-    async with fake_discord.run(make_bot(fast)) as bot:
-        (articles_dir / "new.txt").write_text("Fresh Article\n\nSomething new happened today in the harbour.\n")
-        await fake_discord.wait_for(lambda: any(r.title == "Fresh Article" for r in bot.library.articles), timeout=5)
-
-
-async def test_sync_command_forces_an_upload_without_the_gateway(fake_discord, settings):
-    from bot.discord_app.briefbot import sync_now
-
-    count = await sync_now(settings, fake_discord.token)
-    assert count == len(COMMANDS)
-    assert len(fake_discord.command_syncs) == 1
-    assert fake_discord.identify_count == 0  # HTTP only: no gateway session
-    count = await sync_now(settings, fake_discord.token)
-    assert len(fake_discord.command_syncs) == 2  # forced, although nothing changed
-
-
-async def test_sync_with_rejected_token(fake_discord, settings):
-    from bot.discord_app.briefbot import sync_now
-
-    with pytest.raises(TokenRejected):
-        await sync_now(settings, "bad-token")
+def test_each_bot_counts_its_own_commands_in_flight(settings):
+    """Once a module-level counter in cogs/common.py, shared by every bot in the process."""
+    first, second = make_bot(settings), make_bot(settings)
+    assert first.acks is not second.acks and first.lag is not second.lag
 
 
 async def test_bad_file_is_logged_and_the_bot_runs(fake_discord, settings, articles_dir, caplog):
@@ -133,28 +95,6 @@ async def test_bad_file_is_logged_and_the_bot_runs(fake_discord, settings, artic
         assert (await inter.response(timeout=3)).data["embeds"]
     assert "skipped broken.json: invalid JSON" in caplog.text
     assert "serving 2 articles" in caplog.text
-
-
-async def test_a_blocked_event_loop_is_measured_and_logged(fake_discord, settings, caplog):
-    import re
-    import time
-
-    async with fake_discord.run(make_bot(settings)) as bot:
-        await asyncio.sleep(0.1)
-        end = time.thread_time() + 0.25
-        while time.thread_time() < end:  # the loop's own thread busy: 250 ms of CPU on the loop
-            pass
-        await asyncio.sleep(0.1)
-        time.sleep(0.25)  # noqa: ASYNC251 - blocked without using the CPU (as if starved)
-        await asyncio.sleep(0.1)
-        assert bot.max_loop_lag >= 0.2
-    found = [
-        (int(a), int(b))
-        for a, b in re.findall(r"event loop blocked for (\d+) ms \(loop thread busy (\d+) ms\)", caplog.text)
-    ]
-    # (a loaded machine may add starved wake-ups of its own: look for the two deliberate ones)
-    assert any(lag >= 190 and busy >= 240 for lag, busy in found), caplog.text  # the spin (less the 50 ms tick)
-    assert any(lag >= 190 and busy < 100 for lag, busy in found), caplog.text  # the sleep
 
 
 async def test_the_running_bot_answers_through_the_window_adapter(fake_discord, settings, caplog):

@@ -145,3 +145,28 @@ def test_count_label_caps():
     assert count_label(1, "quotation") == "1 quotation"
     assert count_label(1000, "quotation") == "1,000 quotations"
     assert count_label(1001, "passage") == "1,000+ passages"
+
+
+def test_quotations_page_through_the_ranked_window_only():
+    from bot.core.query import RANK_WINDOW
+    from bot.discord_app.embeds import QUOTES_PER_PAGE, quote_pages
+
+    assert quote_pages(0) == 1 and quote_pages(QUOTES_PER_PAGE + 1) == 2
+    assert quote_pages(50_000) == RANK_WINDOW // QUOTES_PER_PAGE
+
+
+def test_the_discord_layer_and_the_cogs_import_no_storage_analysis_or_sources_where_they_should_not():
+    """embeds.py reads bot.core types only; the cogs talk to the Discord layer and the library."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[3]
+
+    def imported(path: Path) -> set[str]:
+        tree = ast.parse(path.read_text())
+        return {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+
+    assert not any(m.startswith("bot.storage") for m in imported(root / "bot" / "discord_app" / "embeds.py"))
+    for cog in (root / "cogs").glob("*.py"):
+        below = [m for m in imported(cog) if m.startswith(("bot.storage", "bot.analysis", "bot.sources"))]
+        assert below == [], f"{cog.name} imports {below}"

@@ -1,0 +1,181 @@
+"""The delivery worker on its own: its narrow dependencies (an outbox, a way to brief an article, a
+way to reach a channel) stood in for, so each outcome of a post is seen. End to end through the
+fake Discord: tests/cogs/test_subscriptions.py; across crashes: tests/bot/test_crash_delivery.py."""
+
+from __future__ import annotations
+
+import ast
+import asyncio
+from pathlib import Path
+from types import SimpleNamespace
+
+import aiohttp
+import discord
+import pytest
+
+import bot.discord_app.delivery_worker as worker_module
+from bot.core.backoff import backoff
+from bot.core.models import Delivery
+from bot.discord_app.delivery_worker import BASE_DELAY, MAX_ATTEMPTS, MAX_BACKOFF, DeliveryWorker
+
+
+class Outbox:
+    """An in-memory outbox recording what the worker did to each row."""
+
+    def __init__(self, rows: list[Delivery]) -> None:
+        self.rows = {d.id: d for d in rows}
+        self.log: list[tuple] = []
+
+    async def due(self, limit: int) -> list[Delivery]:
+        return list(self.rows.values())[:limit]
+
+    async def next_due_in(self) -> float | None:
+        return None
+
+    async def delivered(self, delivery_id: int, message_id: int) -> None:
+        self.rows.pop(delivery_id)
+        self.log.append(("delivered", delivery_id, message_id))
+
+    async def cancel(self, delivery_id: int, reason: str) -> None:
+        self.rows.pop(delivery_id, None)
+        self.log.append(("cancel", delivery_id, reason))
+
+    async def pause(self, channel_id: int, reason: str) -> None:
+        self.rows = {i: d for i, d in self.rows.items() if d.channel_id != channel_id}
+        self.log.append(("pause", channel_id, reason))
+
+    async def retry_later(self, delivery_id: int, error: str, delay: float) -> None:
+        d = self.rows.pop(delivery_id)
+        self.log.append(("retry", delivery_id, error, delay))
+        self.later = Delivery(d.id, d.channel_id, d.article_id, d.attempts + 1)
+
+
+class Channel:
+    def __init__(self, outcome: Exception | None = None) -> None:
+        self.outcome = outcome
+        self.sent: list[dict] = []
+
+    async def send(self, **kwargs):
+        self.sent.append(kwargs)
+        if self.outcome is not None:
+            raise self.outcome
+        return SimpleNamespace(id=999)
+
+
+@pytest.fixture(autouse=True)
+def _plain_embed(monkeypatch):
+    monkeypatch.setattr(worker_module, "brief_embed", lambda brief, label: discord.Embed(title=str(brief)))
+
+
+def make_worker(outbox: Outbox, channel: Channel, brief=lambda article_id: f"brief of {article_id}", **kw):
+    async def brief_for(article_id: str):
+        result = brief(article_id)
+        if isinstance(result, Exception):
+            raise result
+        return result
+
+    return DeliveryWorker(outbox, brief_for, lambda channel_id: channel, **kw)
+
+
+def http_error(status: int, code: int = 0, message: str = "") -> discord.HTTPException:
+    return discord.HTTPException(SimpleNamespace(status=status, reason="x"), {"code": code, "message": message})
+
+
+async def test_a_post_is_sent_with_its_nonce_and_marked_delivered():
+    outbox, channel = Outbox([Delivery(1, 10, "a1", 0)]), Channel()
+    assert await make_worker(outbox, channel).drain() == 1
+    assert outbox.log == [("delivered", 1, 999)]
+    [sent] = channel.sent
+    assert sent["embed"].title == "brief of a1" and sent["nonce"].startswith("bb")
+    assert sent["allowed_mentions"].to_dict() == {"parse": []}
+
+
+async def test_an_article_gone_is_cancelled_with_the_reason_and_nothing_sent():
+    outbox, channel = Outbox([Delivery(1, 10, "gone", 0)]), Channel()
+    assert await make_worker(outbox, channel, brief=lambda _: None).drain() == 0
+    assert outbox.log == [("cancel", 1, "the article was removed before it could be posted")]
+    assert channel.sent == []
+
+
+@pytest.mark.parametrize("attempts", [0, 1, MAX_ATTEMPTS - 2])
+async def test_a_brief_that_raises_is_an_attempt_with_the_backoff(attempts):
+    outbox, channel = Outbox([Delivery(1, 10, "a1", attempts)]), Channel()
+    worker = make_worker(outbox, channel, brief=lambda _: ValueError("bad analysis"))
+    assert await worker.drain() == 0  # returns: one bad row does not keep the worker busy
+    [(what, delivery_id, error, delay)] = outbox.log
+    assert (what, delivery_id, error) == ("retry", 1, "bad analysis")
+    assert delay == backoff(BASE_DELAY, attempts + 1, MAX_BACKOFF)
+    assert channel.sent == []
+
+
+async def test_a_brief_that_keeps_raising_is_given_up_after_max_attempts(caplog):
+    outbox, channel = Outbox([Delivery(1, 10, "a1", MAX_ATTEMPTS - 1)]), Channel()
+    await make_worker(outbox, channel, brief=lambda _: ValueError("bad analysis")).drain()
+    [(what, delivery_id, reason)] = outbox.log
+    assert (what, delivery_id) == ("cancel", 1)
+    assert reason == "the article could not be briefed (ValueError: bad analysis)"
+    assert "cancelling delivery 1 of article a1 to channel 10" in caplog.text
+
+
+async def test_one_bad_row_does_not_hold_up_the_others():
+    rows = [Delivery(1, 10, "bad", 0), Delivery(2, 10, "good", 0)]
+    outbox, channel = Outbox(rows), Channel()
+    worker = make_worker(outbox, channel, brief=lambda a: RuntimeError("no") if a == "bad" else f"brief of {a}")
+    assert await worker.drain() == 1
+    assert ("delivered", 2, 999) in outbox.log and outbox.log[0][0] == "retry"
+
+
+@pytest.mark.parametrize("status", [403, 404])
+async def test_a_channel_gone_or_forbidden_pauses_and_keeps_the_post(status):
+    outbox, channel = Outbox([Delivery(1, 10, "a1", 0)]), Channel(http_error(status))
+    await make_worker(outbox, channel).drain()
+    [(what, channel_id, reason)] = outbox.log
+    assert (what, channel_id) == ("pause", 10)
+    assert reason in ("Discord refused access to the channel (missing permissions)", "the channel no longer exists")
+
+
+async def test_a_refused_message_is_cancelled_with_discords_words_and_pauses():
+    outbox, channel = Outbox([Delivery(1, 10, "a1", 0)]), Channel(http_error(400, 50035, "Invalid Form Body"))
+    await make_worker(outbox, channel).drain()
+    assert [entry[0] for entry in outbox.log] == ["cancel", "pause"]
+    assert outbox.log[0][2] == "Discord refused the post (400): error 50035, Invalid Form Body"
+
+
+@pytest.mark.parametrize(
+    "error", [http_error(503), http_error(429), aiohttp.ClientConnectionError("reset"), TimeoutError()]
+)
+async def test_what_may_pass_is_retried_later(error):
+    outbox, channel = Outbox([Delivery(1, 10, "a1", 2)]), Channel(error)
+    await make_worker(outbox, channel, base_delay=1.0).drain()
+    [(what, _, _, delay)] = outbox.log
+    assert what == "retry" and delay == 4.0  # the third failure in a row
+
+
+async def test_the_worker_waits_for_the_connection_then_posts_when_woken():
+    ready = asyncio.Event()
+    outbox, channel = Outbox([]), Channel()
+    worker = make_worker(outbox, channel, ready=ready.wait)
+    worker.start()
+    try:
+        outbox.rows[1] = Delivery(1, 10, "a1", 0)
+        worker.wake()
+        await asyncio.sleep(0.1)
+        assert channel.sent == []  # not connected yet
+        ready.set()
+        for _ in range(50):
+            if outbox.log:
+                break
+            await asyncio.sleep(0.02)
+        assert outbox.log == [("delivered", 1, 999)]
+    finally:
+        await worker.stop()
+
+
+def test_the_worker_does_not_depend_on_the_bot():
+    """No import of the bot (once a cycle: briefbot <-> delivery_worker)."""
+    tree = ast.parse(Path(worker_module.__file__).read_text())
+    imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)} | {
+        a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names
+    }
+    assert "bot.discord_app.briefbot" not in imported
+    assert not any(m and m.startswith("bot.storage") for m in imported)
