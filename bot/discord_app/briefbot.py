@@ -28,10 +28,10 @@ from bot.discord_app.lifecycle import CLOSE_TIMEOUT, UNREACHABLE, DiscordLogFilt
 from bot.library.feeds import FeedPoller
 from bot.library.service import Library
 from bot.sources.fetch import Fetcher
-from bot.storage.articles import ArticleRepository, StateRepository
 from bot.storage.db import connect
 from bot.storage.feeds import FeedRepository
 from bot.storage.requests import RequestRepository
+from bot.storage.state import StateRepository
 from bot.storage.subscriptions import SubscriptionRepository
 
 log = logging.getLogger(__name__)
@@ -101,7 +101,7 @@ class BriefBot(commands.Bot):
         self.state = StateRepository(self.db)
         self.requests = RequestRepository(self.db)
         self.subscriptions = SubscriptionRepository(self.db)
-        self.library = Library(ArticleRepository(self.db), self.settings.articles_dir, subscriptions=self.subscriptions)
+        self.library = Library(self.db, self.settings.articles_dir)
         self.deliveries = DeliveryWorker(self)
         if self._poll:  # watched from the start, so that a cold ingest's effect on the loop shows
             self._lag_watch = asyncio.create_task(self._watch_loop_lag(), name="briefbot-loop-lag")

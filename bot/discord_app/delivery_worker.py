@@ -87,13 +87,13 @@ class DeliveryWorker:
 
     async def _deliver(self, d: Delivery) -> bool:
         repo = self.bot.subscriptions
-        row = self.bot.library.resolve(d.article_id)
+        row = self.bot.library.catalogue.resolve(d.article_id)
         if row is None:
             await repo.cancel(d.id, "the article was removed before it could be posted")
             return False
         async with self._slots:
             try:
-                brief = await self.bot.library.brief(row, 3)
+                brief = await self.bot.library.reading.brief(row, 3)
                 channel = self.bot.get_partial_messageable(d.channel_id)
                 message = await channel.send(
                     embed=brief_embed(brief, "new article"),

@@ -17,7 +17,7 @@ from discord.utils import escape_mentions
 from bot.core.models import Article, ArticleRow, Author, Brief, Feed, Quote, RequestRecord, Subscription
 from bot.core.query import HIGHLIGHT_CLOSE, HIGHLIGHT_OPEN
 from bot.core.wording import duration, feed_state
-from bot.storage.articles import COUNT_CAP
+from bot.storage.search import COUNT_CAP
 
 MESSAGE_LIMIT = 2000
 TITLE_LIMIT = 256

@@ -8,12 +8,11 @@ import logging
 
 import pytest
 
-from bot.library.feeds import FeedPoller, entry_text, normalise_link, parse_feed
+from bot.library.feeds import FeedPoller
 from bot.library.service import Library
+from bot.sources.feeds import entry_text, normalise_link, parse_feed
 from bot.sources.fetch import Fetcher
-from bot.storage.articles import ArticleRepository
 from bot.storage.feeds import FeedRepository
-from bot.storage.subscriptions import SubscriptionRepository
 from tests.support.feedserver import Item, Route
 
 HARBOUR = [
@@ -49,8 +48,7 @@ class Clock:
 
 @pytest.fixture
 async def env(db, articles_dir):
-    subs = SubscriptionRepository(db)
-    library = Library(ArticleRepository(db), articles_dir, subscriptions=subs)
+    library = Library(db, articles_dir)
     await library.sync()
     fetcher = Fetcher(allow_private=True, timeout=2.0)
     clock = Clock()
@@ -87,14 +85,14 @@ async def test_rss_items_become_library_articles(env, feed_server):
     [result] = await poll(env)
     assert result.error is None and len(result.added) == 2 and result.entries == 2
     library = env.library
-    row = library.resolve("Harbour Plan Approved")
+    row = library.catalogue.resolve("Harbour Plan Approved")
     assert row is not None
     assert row.author == "Jane Doe" and row.publication == "Harbour Gazette"
     assert row.url == feed_server.url("/harbour") and row.source_path is None
     assert row.published == "2025-11-03"  # from the page's metadata
-    brief = await library.brief(row, 3)
+    brief = await library.reading.brief(row, 3)
     assert any(q.speaker == "Maria Lopez" for q in brief.quotes)
-    found = await library.search_quotes("quays")
+    found = await library.reading.search_quotes("quays")
     assert [r.title for r, _ in found.hits] == ["Harbour Plan Approved"]
     items = await env.repo.items(feed.id)
     assert {i.guid for i in items} == {"g-ferry", "g-harbour"} and all(i.content_hash for i in items)
@@ -156,14 +154,14 @@ async def test_atom_feed_and_fallback_to_the_entry_text(env, feed_server):
     assert len(result.added) == 2
     assert [reason for _, reason in result.skipped] == ["page: HTTP 404 Not Found; the feed gives no text either"]
     assert (await env.repo.get(url)).etag == '"a1"'  # kept: the poll that retries the entry sends none
-    row = env.library.resolve("Tosca Opens the Season")
+    row = env.library.catalogue.resolve("Tosca Opens the Season")
     assert row.author == "Kim Lee" and row.publication == "Opera Notes"
-    article, _ = await env.library.load(row)
+    article, _ = await env.library.reading.load(row)
     assert "young cast" in article.body and "<p>" not in article.body
     # The item without text is tried again at the next poll (it was not recorded).
     feed_server.page("/missing", "Nothing Here After All", MARKET)
     [again] = await poll(env, 900)
-    assert len(again.added) == 1 and env.library.resolve("Nothing Here After All") is not None
+    assert len(again.added) == 1 and env.library.catalogue.resolve("Nothing Here After All") is not None
     assert "If-None-Match" not in feed_server.requests_to("/atom.xml")[1].headers
     assert (await env.repo.get(url)).etag == '"a1"'
 
@@ -217,7 +215,7 @@ async def test_dedupe_by_guid_then_link_then_content(env, feed_server, db):
 
 
 async def test_a_feed_that_changes_guids_every_poll_posts_each_article_once(env, feed_server, db):
-    await env.library.subscriptions.subscribe(guild_id=1, channel_id=10, keywords=[], user_id=5)
+    await env.library.ingest.subscriptions.subscribe(guild_id=1, channel_id=10, keywords=[], user_id=5)
     harbour_site(feed_server, guid_prefix="a")
     url = feed_server.url("/feed.xml")
     await env.repo.add(url, 900)
@@ -230,7 +228,7 @@ async def test_a_feed_that_changes_guids_every_poll_posts_each_article_once(env,
         assert result.queued == (1 if n == 0 else 0)
     async with db.execute("SELECT channel_id, article_id FROM deliveries") as cur:
         rows = await cur.fetchall()
-    market = env.library.resolve("Covered Market Reopens")
+    market = env.library.catalogue.resolve("Covered Market Reopens")
     assert [tuple(r) for r in rows] == [(10, market.id)]
 
 
@@ -243,7 +241,7 @@ async def test_folder_syncs_and_restarts_keep_feed_articles(env, feed_server, db
     (articles_dir / "000_18d7c81359cbff0f.txt").unlink()  # a file goes: only its article retires
     report = await env.library.sync()
     assert len(report.retired) == 1
-    restarted = Library(ArticleRepository(db), articles_dir)
+    restarted = Library(db, articles_dir)
     await restarted.sync()
     assert {"Harbour Plan Approved", "Night Ferry Added"} <= {r.title for r in restarted.articles}
 
@@ -313,7 +311,7 @@ async def test_huge_page_falls_back_to_the_feed_text(env, feed_server, caplog):
         [result] = await poll(env)
     assert len(result.added) == 1 and result.skipped == []
     assert "using the feed's own text (page: too large (over 100,000 bytes))" in caplog.text
-    article, _ = await env.library.load(env.library.resolve("Winter Tides"))
+    article, _ = await env.library.reading.load(env.library.catalogue.resolve("Winter Tides"))
     assert "highest tides" in article.body
 
 
@@ -370,18 +368,18 @@ async def test_an_item_never_takes_over_the_id_of_an_edited_file(env, feed_serve
     }
     (articles_dir / "harbour.json").write_text(json.dumps(first))
     await env.library.sync()
-    row = env.library.resolve("harbour.json")
+    row = env.library.catalogue.resolve("harbour.json")
     (articles_dir / "harbour.json").write_text(json.dumps({**first, "text": "\n\n".join(HARBOUR[:2])}))
     await env.library.sync()
-    assert env.library.resolve("harbour.json").id == row.id
+    assert env.library.catalogue.resolve("harbour.json").id == row.id
     text = "".join(f"<p>{p}</p>" for p in HARBOUR)
     url = feed_server.rss("/f.xml", [Item("Harbour Plan Approved", "", guid="h", summary=text)])
     await env.repo.add(url, 900)
     [result] = await poll(env)
     [new_id] = result.added
     assert new_id != row.id
-    assert env.library.resolve("harbour.json").id == row.id
-    assert (await env.library.repo.by_id(row.id)).source_path == "harbour.json"
+    assert env.library.catalogue.resolve("harbour.json").id == row.id
+    assert (await env.library.catalogue.repo.by_id(row.id)).source_path == "harbour.json"
 
 
 def test_one_backoff_rule_for_feeds_refusals_and_deliveries():

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from bot.library.service import Library
-from bot.storage.articles import ArticleRepository
 
 ARTICLE = (
     "Harbour Plan Approved\n\nThe harbour board approved a new plan on Monday. It will cost a great deal of money.\n"
@@ -19,7 +18,7 @@ ARTICLE = (
 
 @pytest.fixture
 async def library(db, articles_dir):
-    lib = Library(ArticleRepository(db), articles_dir)
+    lib = Library(db, articles_dir)
     await lib.sync()
     return lib
 
@@ -30,8 +29,8 @@ async def test_seeds_load(library):
         "Warning: Is China Pivoting Back to North Korea?",
         "North Korea’s Defiance May Reshape China’s Strategic Calculus",
     }
-    row = library.resolve("warning-is-china-pivoting-back-to-north-korea")
-    brief = await library.brief(row, 3)
+    row = library.catalogue.resolve("warning-is-china-pivoting-back-to-north-korea")
+    brief = await library.reading.brief(row, 3)
     assert brief.article.author.name == "Joel Wuthnow"
 
 
@@ -41,7 +40,7 @@ async def test_bad_files_are_skipped_with_reasons_and_the_rest_load(db, articles
     (articles_dir / "broken.json").write_text("{oops")
     (articles_dir / "notes.pdf").write_text("ignored")
     (articles_dir / "good.md").write_text("---\ntitle: Good One\n---\nA fine body of text for the article.\n")
-    lib = Library(ArticleRepository(db), articles_dir)
+    lib = Library(db, articles_dir)
     with caplog.at_level(logging.WARNING, logger="bot.library.service"):
         report = await lib.sync()
     assert len(report.added) == 3
@@ -54,14 +53,14 @@ async def test_bad_files_are_skipped_with_reasons_and_the_rest_load(db, articles
 
 
 async def test_warm_restart_analyses_nothing(db, articles_dir, monkeypatch):
-    await Library(ArticleRepository(db), articles_dir).sync()
-    import bot.library.service as libmod
+    await Library(db, articles_dir).sync()
+    import bot.library.ingest as libmod
 
     def boom(raw):
         raise AssertionError("analysed again")
 
     monkeypatch.setattr(libmod, "analyse_raw", boom)  # in this process (the cache lost, say)
-    lib = Library(ArticleRepository(db), articles_dir)
+    lib = Library(db, articles_dir)
     tasks = []  # what the workers were asked, and what they returned
     real_run = lib.pages.run
 
@@ -78,7 +77,7 @@ async def test_warm_restart_analyses_nothing(db, articles_dir, monkeypatch):
         # A file rewritten with the same bytes (new mtime) is read, but not analysed again.
         seed = next(articles_dir.glob("000_*"))
         os.utime(seed, ns=(1, 1))
-        lib._last_full_scan = float("-inf")  # an edit in place: found by the next full scan
+        lib.files._last_full_scan = float("-inf")  # an edit in place: found by the next full scan
         report = await lib.sync()
         assert report.unchanged == 2 and report.touched == 1 and not report.changed
         [(fn, (_read, known), (_raw, digest, analysis))] = tasks
@@ -91,11 +90,11 @@ async def test_edit_keeps_id_and_updates_article(library, articles_dir):
     path = articles_dir / "harbour.txt"
     path.write_text(ARTICLE)
     await library.sync()
-    row = library.resolve("harbour-plan-approved")
+    row = library.catalogue.resolve("harbour-plan-approved")
     path.write_text(ARTICLE.replace("Harbour Plan Approved", "Harbour Plan Finally Approved") + "\nMore news.\n")
     report = await library.sync()
     assert report.updated == [row.id]
-    new = library.resolve(row.id)
+    new = library.catalogue.resolve(row.id)
     assert new.title == "Harbour Plan Finally Approved"
     assert new.slug == "harbour-plan-finally-approved"
 
@@ -104,26 +103,26 @@ async def test_delete_retires_and_restore_revives(library, articles_dir):
     path = articles_dir / "harbour.txt"
     path.write_text(ARTICLE)
     await library.sync()
-    ident = library.resolve("harbour-plan-approved").id
+    ident = library.catalogue.resolve("harbour-plan-approved").id
     path.unlink()
     report = await library.sync()
     assert report.retired == [ident]
-    assert library.resolve(ident) is None
+    assert library.catalogue.resolve(ident) is None
     path.write_text(ARTICLE)
     report = await library.sync()
     assert report.added == [ident]
-    assert library.resolve(ident) is not None
+    assert library.catalogue.resolve(ident) is not None
 
 
 async def test_rename_keeps_the_article(library, articles_dir):
     path = articles_dir / "harbour.txt"
     path.write_text(ARTICLE)
     await library.sync()
-    ident = library.resolve("harbour-plan-approved").id
+    ident = library.catalogue.resolve("harbour-plan-approved").id
     path.rename(articles_dir / "renamed.txt")
     report = await library.sync()
     assert report.retired == []
-    row = library.resolve(ident)
+    row = library.catalogue.resolve(ident)
     assert row.source_path == "renamed.txt"
 
 
@@ -157,27 +156,27 @@ async def test_subfolders_are_read(library, articles_dir):
     (articles_dir / "2024").mkdir()
     (articles_dir / "2024" / "harbour.json").write_text(json.dumps({"title": "Harbour", "text": "Body text."}))
     await library.sync()
-    assert library.resolve("2024/harbour.json").title == "Harbour"
+    assert library.catalogue.resolve("2024/harbour.json").title == "Harbour"
 
 
 async def test_resolve_forms(library):
     row = library.articles[0]
-    assert library.resolve(row.id) == row
-    assert library.resolve(row.slug) == row
-    assert library.resolve(Path(row.source_path).name) == row
-    assert library.resolve(row.title.upper()) == row
-    assert library.resolve("pivoting back").title.startswith("Warning")
-    assert library.resolve("nothing like this") is None
-    assert library.closest("Chna pivotting")[0].title.startswith("Warning")
+    assert library.catalogue.resolve(row.id) == row
+    assert library.catalogue.resolve(row.slug) == row
+    assert library.catalogue.resolve(Path(row.source_path).name) == row
+    assert library.catalogue.resolve(row.title.upper()) == row
+    assert library.catalogue.resolve("pivoting back").title.startswith("Warning")
+    assert library.catalogue.resolve("nothing like this") is None
+    assert library.catalogue.closest("Chna pivotting")[0].title.startswith("Warning")
 
 
 async def test_suggest(library):
     rows = library.articles
-    assert library.suggest("") == list(rows)
-    assert library.suggest("defiance")[0].title.startswith("North Korea’s Defiance")
-    assert library.suggest("defaince strategc")[0].title.startswith("North Korea’s Defiance")  # typos
-    assert library.suggest("pivo")[0].title.startswith("Warning")  # a word being typed
-    assert library.suggest("zzzz qqqq") == []
+    assert library.catalogue.suggest("") == list(rows)
+    assert library.catalogue.suggest("defiance")[0].title.startswith("North Korea’s Defiance")
+    assert library.catalogue.suggest("defaince strategc")[0].title.startswith("North Korea’s Defiance")  # typos
+    assert library.catalogue.suggest("pivo")[0].title.startswith("Warning")  # a word being typed
+    assert library.catalogue.suggest("zzzz qqqq") == []
 
 
 async def test_newest_first_uses_published_date(db, tmp_path):
@@ -185,7 +184,7 @@ async def test_newest_first_uses_published_date(db, tmp_path):
     folder.mkdir()
     (folder / "old.md").write_text("---\ntitle: Old\npublished: 2020-01-01\n---\nOld body.\n")
     (folder / "new.md").write_text("---\ntitle: New\npublished: 2024-06-01\n---\nNew body.\n")
-    lib = Library(ArticleRepository(db), folder)
+    lib = Library(db, folder)
     await lib.sync()
     assert [r.title for r in lib.articles] == ["New", "Old"]
 
@@ -202,20 +201,20 @@ async def test_related_articles(library, articles_dir):
     (articles_dir / "dredging.txt").write_text(HARBOUR_B)
     (articles_dir / "opera.txt").write_text(OPERA)
     await library.sync()
-    harbour = library.resolve("harbour-plan-approved")
-    related = [r.title for r in await library.related(harbour)]
+    harbour = library.catalogue.resolve("harbour-plan-approved")
+    related = [r.title for r in await library.reading.related(harbour)]
     assert related[0] == "Harbour Dredging Begins"
     assert "Opera Season Opens" not in related
-    brief = await library.brief(harbour, 3)
+    brief = await library.reading.brief(harbour, 3)
     assert brief.related[0] == "Harbour Dredging Begins"
     # A retired article is never related.
     (articles_dir / "dredging.txt").unlink()
     await library.sync()
-    assert "Harbour Dredging Begins" not in [r.title for r in await library.related(harbour)]
+    assert "Harbour Dredging Begins" not in [r.title for r in await library.reading.related(harbour)]
     # The seeds are about the same subject.
-    seed = library.resolve("warning-is-china-pivoting-back-to-north-korea")
+    seed = library.catalogue.resolve("warning-is-china-pivoting-back-to-north-korea")
     assert (
-        next(r.slug for r in await library.related(seed))
+        next(r.slug for r in await library.reading.related(seed))
         == "north-koreas-defiance-may-reshape-chinas-strategic-calculus"
     )
 
@@ -223,7 +222,8 @@ async def test_related_articles(library, articles_dir):
 async def test_files_of_every_type_are_analysed_in_worker_processes(db, tmp_path, monkeypatch):
     """Many files at once (a cold start) and a single one (a poll while serving) alike: read and
     analysed in the pool's workers, within their budget, never in the bot's own process."""
-    import bot.library.service as libmod
+    import bot.library.ingest as libmod
+    from bot.library.folder import CHUNK
 
     def not_here(*args, **kwargs):
         raise AssertionError("analysed in the bot's own process")
@@ -232,21 +232,21 @@ async def test_files_of_every_type_are_analysed_in_worker_processes(db, tmp_path
     monkeypatch.setattr(libmod, "analyse_raw", not_here)
     folder = tmp_path / "many"
     folder.mkdir()
-    for i in range(libmod.CHUNK + 5):
+    for i in range(CHUNK + 5):
         (folder / f"a{i:03}.txt").write_text(f"Story {i}\n\n“Number {i} is here,” said Ann Lee. It rained today.\n")
     (folder / "b.md").write_text("---\ntitle: Markdown Story\n---\n“Number md is here,” said Ann Lee.\n")
     (folder / "c.json").write_text(json.dumps({"title": "Json Story", "text": "“Number js is here,” said Ann Lee."}))
     (folder / "broken.json").write_text("{nope")
-    lib = Library(ArticleRepository(db), folder)
+    lib = Library(db, folder)
     try:
         report = await lib.sync()
         assert lib.pages.workers > 0, "the pool's workers were used"
-        assert len(report.added) == libmod.CHUNK + 7
+        assert len(report.added) == CHUNK + 7
         assert [p for p, _ in report.skipped] == ["broken.json"]
-        assert (await lib.search_quotes("number")).total == libmod.CHUNK + 7
+        assert (await lib.reading.search_quotes("number")).total == CHUNK + 7
         (folder / "one.txt").write_text("One More\n\n“Number one is here,” said Ann Lee.\n")
         report = await lib.sync()
-        assert len(report.added) == 1 and lib.resolve("one.txt") is not None
+        assert len(report.added) == 1 and lib.catalogue.resolve("one.txt") is not None
     finally:
         lib.close()
 
@@ -254,14 +254,14 @@ async def test_files_of_every_type_are_analysed_in_worker_processes(db, tmp_path
 async def test_a_text_file_over_its_time_is_refused_recorded_and_the_rest_stored(db, articles_dir, caplog):
     """A plain text file whose analysis never ends (as a hostile text could make it) is refused
     within its budget and recorded, like a page, and tried again only after its backoff."""
-    from bot.library.service import PAGE_MEMORY_BYTES
+    from bot.library.ingest import PAGE_MEMORY_BYTES
     from bot.library.workers import KillablePool
     from bot.storage.refusals import RefusalRepository
 
     (articles_dir / "slow.txt").write_text("A Slow Article\n\nIts analysis never ends.\n")
     (articles_dir / "fine.md").write_text("---\ntitle: A Fine Article\n---\nA fine body of text.\n")
     pool = KillablePool(2, memory_bytes=PAGE_MEMORY_BYTES, preload=("tests.support.slow_analysis",))
-    library = Library(ArticleRepository(db), articles_dir, pages=pool, page_seconds=1.0, retry_base=3600)
+    library = Library(db, articles_dir, pages=pool, page_seconds=1.0, retry_base=3600)
     try:
         started = time.monotonic()
         with caplog.at_level(logging.WARNING, logger="bot.library.service"):
@@ -270,10 +270,10 @@ async def test_a_text_file_over_its_time_is_refused_recorded_and_the_rest_stored
         [(path, reason)] = report.skipped
         assert path == "slow.txt" and "took more than 1 s" in reason and "next try in 3600 s" in reason
         assert "skipped slow.txt: file refused: took more than 1 s" in caplog.text
-        assert len(library.articles) == 3 and library.resolve("fine.md") is not None  # the seeds and fine.md
+        assert len(library.articles) == 3 and library.catalogue.resolve("fine.md") is not None  # the seeds and fine.md
         refusal = await RefusalRepository(db).get("file:slow.txt")
         assert refusal is not None and refusal.failures == 1
-        library._last_full_scan = float("-inf")  # the next poll compares every file
+        library.files._last_full_scan = float("-inf")  # the next poll compares every file
         assert (await library.sync()).skipped == []  # not read again before its retry time
         assert pool.killed == 1
     finally:
@@ -289,25 +289,25 @@ async def test_polls_relist_only_changed_directories_and_full_scans_catch_edits_
     other.mkdir()
     (desk / "harbour.txt").write_text(ARTICLE)
     await library.sync()
-    row = library.resolve("harbour-plan-approved")
+    row = library.catalogue.resolve("harbour-plan-approved")
     assert row is not None
 
     def settle() -> None:  # as if every directory was listed well after its last change
-        for path, seen in library._listings.items():
-            library._listings[path] = replace(seen, listed_ns=seen.mtime_ns + 2_000_000_000)
+        for path, seen in library.files._listings.items():
+            library.files._listings[path] = replace(seen, listed_ns=seen.mtime_ns + 2_000_000_000)
 
-    library._full_scan_cost = 100.0  # a huge folder: polls skip the full scan (5% of a core)
+    library.files._full_scan_cost = 100.0  # a huge folder: polls skip the full scan (5% of a core)
     settle()
     (desk / "harbour.txt").write_text(ARTICLE.replace("a great deal of money", "millions"))
     assert not (await library.sync()).changed  # an edit in place changes no directory: unseen
     (other / "new.txt").write_text("Ferry Timetable Changes\n\nThe ferry will leave earlier from Monday.\n")
     report = await library.sync()
     assert len(report.added) == 1 and not report.updated  # only the changed directory was listed
-    assert library.resolve("ferry-timetable-changes") is not None
+    assert library.catalogue.resolve("ferry-timetable-changes") is not None
     settle()
     (other / "new.txt").unlink()
     assert len((await library.sync()).retired) == 1
-    library._last_full_scan = float("-inf")  # the full scan is due
+    library.files._last_full_scan = float("-inf")  # the full scan is due
     assert (await library.sync()).updated == [row.id]
 
 
@@ -319,11 +319,14 @@ async def test_articles_by_author_come_from_the_author_index(library, articles_d
         "---\ntitle: Ferry Fares Rise\nauthor: Ana Lopez and Ben Smith\npublished: 2024-02-01\n---\n\nFares rose.\n"
     )
     await library.sync()
-    assert [r.title for r in library.by_author("lopez")] == ["Ferry Fares Rise", "Harbour Dredging Begins"]
-    assert [r.title for r in library.by_author("BEN")] == ["Ferry Fares Rise"]
-    assert [r.title for r in library.by_authors({"Ben Smith"})] == ["Ferry Fares Rise"]
-    assert [r.title for r in library.by_authors({"ana lopez"})] == ["Ferry Fares Rise", "Harbour Dredging Begins"]
-    assert library.by_author("  ") == [] and library.by_authors({"Nobody"}) == []
+    assert [r.title for r in library.catalogue.by_author("lopez")] == ["Ferry Fares Rise", "Harbour Dredging Begins"]
+    assert [r.title for r in library.catalogue.by_author("BEN")] == ["Ferry Fares Rise"]
+    assert [r.title for r in library.catalogue.by_authors({"Ben Smith"})] == ["Ferry Fares Rise"]
+    assert [r.title for r in library.catalogue.by_authors({"ana lopez"})] == [
+        "Ferry Fares Rise",
+        "Harbour Dredging Begins",
+    ]
+    assert library.catalogue.by_author("  ") == [] and library.catalogue.by_authors({"Nobody"}) == []
 
 
 async def test_the_lookups_are_kept_out_of_the_garbage_collectors_passes(library):
@@ -332,30 +335,30 @@ async def test_the_lookups_are_kept_out_of_the_garbage_collectors_passes(library
 
     gc.unfreeze()
     # What a scan keeps is plain tuples of strings and numbers, which the collector stops tracking.
-    scanned = [f for listing in library._listings.values() for f in listing.files]
+    scanned = [f for listing in library.files._listings.values() for f in listing.files]
     gc.collect()
     assert scanned and not any(gc.is_tracked(f) for f in scanned)
-    await library.refresh()  # and the lookups (rows, indexes) are frozen out of its passes
+    await library.catalogue.refresh()  # and the lookups (rows, indexes) are frozen out of its passes
     assert gc.get_freeze_count() >= len(library.articles) > 0
 
 
 async def test_after_a_failed_sync_the_next_poll_compares_everything(library, articles_dir, monkeypatch):
     """An unchanged scan means "no change" only when the last sync stored all it found."""
-    library._full_scan_cost = 100.0  # polls skip full scans, as in a huge folder
+    library.files._full_scan_cost = 100.0  # polls skip full scans, as in a huge folder
     (articles_dir / "harbour.txt").write_text(ARTICLE)
-    real_save = library.repo.save
+    real_save = library.catalogue.repo.save
 
     async def failing_save(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(library.repo, "save", failing_save)
+    monkeypatch.setattr(library.catalogue.repo, "save", failing_save)
     with pytest.raises(RuntimeError):
         await library.sync()
-    monkeypatch.setattr(library.repo, "save", real_save)
-    for path, seen in library._listings.items():  # the directory has settled: the scan reuses it
-        library._listings[path] = replace(seen, listed_ns=seen.mtime_ns + 2_000_000_000)
+    monkeypatch.setattr(library.catalogue.repo, "save", real_save)
+    for path, seen in library.files._listings.items():  # the directory has settled: the scan reuses it
+        library.files._listings[path] = replace(seen, listed_ns=seen.mtime_ns + 2_000_000_000)
     report = await library.sync()
-    assert len(report.added) == 1 and library.resolve("harbour-plan-approved") is not None
+    assert len(report.added) == 1 and library.catalogue.resolve("harbour-plan-approved") is not None
     assert not (await library.sync()).changed  # and now an unchanged poll is just that
 
 
@@ -364,9 +367,9 @@ async def test_feed_articles_are_analysed_in_workers_and_one_over_its_time_is_re
 ):
     """A feed entry's text (from its page or the feed) is analysed in the pool's workers too,
     within the budget: one whose analysis never ends is refused, the others stored."""
-    import bot.library.service as libmod
+    import bot.library.ingest as libmod
     from bot.core.models import RawArticle
-    from bot.library.service import PAGE_MEMORY_BYTES
+    from bot.library.ingest import PAGE_MEMORY_BYTES
     from bot.library.workers import KillablePool
 
     def not_here(*args, **kwargs):
@@ -374,7 +377,7 @@ async def test_feed_articles_are_analysed_in_workers_and_one_over_its_time_is_re
 
     monkeypatch.setattr(libmod, "analyse", not_here)  # the spawned workers have the real one
     pool = KillablePool(2, memory_bytes=PAGE_MEMORY_BYTES, preload=("tests.support.slow_analysis",))
-    library = Library(ArticleRepository(db), articles_dir, pages=pool, page_seconds=1.0)
+    library = Library(db, articles_dir, pages=pool, page_seconds=1.0)
     try:
         raws = [
             RawArticle(text="Its analysis never ends.", title="A Slow Feed Article", url="https://example.com/slow"),
@@ -382,12 +385,12 @@ async def test_feed_articles_are_analysed_in_workers_and_one_over_its_time_is_re
         ]
         started = time.monotonic()
         with caplog.at_level(logging.WARNING, logger="bot.library.service"):
-            report = await library.add_raws(raws)
+            report = await library.ingest.add_raws(raws)
         assert time.monotonic() - started < 8
         [(entry, reason)] = report.skipped
         assert entry == "https://example.com/slow" and reason == "refused: took more than 1 s; stopped"
         assert "refused https://example.com/slow: took more than 1 s" in caplog.text
-        assert len(report.added) == 1 and library.resolve("harbour-plan-approved") is not None
+        assert len(report.added) == 1 and library.catalogue.resolve("harbour-plan-approved") is not None
         assert pool.killed == 1
     finally:
         library.close()
