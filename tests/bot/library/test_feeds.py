@@ -445,3 +445,61 @@ async def test_entries_waiting_for_a_retry_keep_the_feeds_validators(env, feed_s
     assert [r.not_modified for r in results] == [False, True, False, True, False]
     assert len(feed_server.requests_to("/missing")) == 3
     assert (await env.repo.get(url)).etag == '"v1"'
+
+
+def new_analysis_version(monkeypatch, version: str = "next-version") -> None:
+    """As if the analysis code changed (and ANALYSIS_VERSION with it) before a restart."""
+    monkeypatch.setattr("bot.library.ingest.ANALYSIS_VERSION", version)
+    monkeypatch.setattr("bot.library.reading.ANALYSIS_VERSION", version)
+
+
+async def test_feed_articles_are_analysed_again_from_their_raw_text_when_the_analysis_changes(
+    env, feed_server, db, articles_dir, monkeypatch
+):
+    """Issue 14's bug 1: only articles with a file were re-analysed after a change to the analysis,
+    and a feed article's text was not kept, so /brief on it answered "something went wrong"."""
+    from bot.library.ingest import analyse_raw
+    from bot.storage.articles import raw_from_json
+
+    await env.repo.add(harbour_site(feed_server), 900)
+    await poll(env)
+    new_analysis_version(monkeypatch)
+    restarted = Library(db, articles_dir)
+    try:
+        report = await restarted.sync()
+        assert report.reanalysed == 2 and not report.skipped
+        row = restarted.catalogue.resolve("Harbour Plan Approved")
+        brief = await restarted.reading.brief(row, 3)
+        assert any(q.speaker == "Maria Lopez" for q in brief.quotes)
+        async with db.execute("SELECT raw_json FROM raw_articles WHERE content_hash = ?", (row.content_hash,)) as cur:
+            raw = raw_from_json((await cur.fetchone())[0])
+        article, analysis = await restarted.reading.load(row)
+        fresh_article, fresh_analysis = analyse_raw(raw)
+        assert analysis == fresh_analysis and article.paragraphs == fresh_article.paragraphs
+        async with db.execute(
+            "SELECT COUNT(*) FROM analyses WHERE engine_version = 'next-version' AND content_hash = ?",
+            (row.content_hash,),
+        ) as cur:
+            assert (await cur.fetchone())[0] == 1  # analysed again, not read from the old version
+        assert (await restarted.sync()).reanalysed == 0  # once
+    finally:
+        restarted.close()
+
+
+async def test_an_article_stored_before_raw_text_was_kept_keeps_its_newest_analysis(
+    env, feed_server, db, articles_dir, monkeypatch
+):
+    await env.repo.add(harbour_site(feed_server), 900)
+    await poll(env)
+    before = await env.library.reading.load(env.library.catalogue.resolve("Harbour Plan Approved"))
+    await db.execute("DELETE FROM raw_articles")  # as a database from before migration 9
+    new_analysis_version(monkeypatch)
+    restarted = Library(db, articles_dir)
+    try:
+        report = await restarted.sync()
+        assert report.reanalysed == 0
+        row = restarted.catalogue.resolve("Harbour Plan Approved")
+        assert await restarted.reading.load(row) == before
+        assert (await restarted.reading.brief(row, 3)).article.title == "Harbour Plan Approved"
+    finally:
+        restarted.close()
