@@ -114,7 +114,7 @@ class BriefBot(commands.Bot):
         self.fetcher = Fetcher(allow_private=self.settings.feeds_allow_private)
         self.feed_poller = FeedPoller(self.feeds, self.library, self.fetcher)
         # The first sync is waited for a few seconds at most: a folder of pages slow to extract (each
-        # within its budget, bot.library.service.PAGE_SECONDS) must not keep the bot from answering with the
+        # within its budget, bot.library.ingest.PAGE_SECONDS) must not keep the bot from answering with the
         # articles the database already holds. The sync goes on in the background, holding the
         # library's lock, so the first poll waits for it.
         first = asyncio.ensure_future(self.library.sync())

@@ -314,7 +314,7 @@ class Folder:
         analysis is skipped when the content is the row's, already analysed."""
         rel, _stat, row = item
         try:
-            # Opened from the folder one name at a time: no link below it is followed (bot/loaders.py).
+            # Opened from the folder one name at a time: no link below it is followed (bot.sources.files).
             read = functools.partial(
                 read_article_file, Path(rel), max_bytes=self.max_bytes, source_path=rel, folder=self.folder
             )

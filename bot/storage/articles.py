@@ -91,7 +91,7 @@ class ArticleRepository:
         return Article.from_dict(json.loads(row[0])), Analysis.from_dict(json.loads(row[1]))
 
     async def newest_analysis(self, content_hash: str) -> tuple[Article, Analysis] | None:
-        """The most recently stored analysis of this content, of any engine version."""
+        """The most recently stored analysis of this content, of any analysis version."""
         async with self.db.execute(
             "SELECT article_json, analysis_json FROM analyses WHERE content_hash = ? "
             "ORDER BY created_at DESC, rowid DESC LIMIT 1",

@@ -75,7 +75,7 @@ async def make(db, articles_dir):
 def record_store_times(poller) -> dict[str, float]:
     """Seconds from now until each article's title was stored by the poller's library."""
     stored: dict[str, float] = {}
-    real, started = poller.library.add_raws, time.monotonic()
+    real, started = poller.library.ingest.add_raws, time.monotonic()
 
     async def add_raws(raws, **kwargs):
         report = await real(raws, **kwargs)
@@ -83,7 +83,7 @@ def record_store_times(poller) -> dict[str, float]:
             stored[raw.title] = time.monotonic() - started
         return report
 
-    poller.library.add_raws = add_raws
+    poller.library.ingest.add_raws = add_raws
     return stored
 
 

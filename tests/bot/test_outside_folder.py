@@ -169,7 +169,7 @@ async def test_file_swapped_for_a_link_after_the_scan_is_not_read(world, tmp_pat
             (folder / "swapped.txt").symlink_to(outside / "secret.txt")
             return found
 
-        monkeypatch.setattr(library, "_scan", scan_then_swap)
+        monkeypatch.setattr(library.files, "_scan", scan_then_swap)
         with recording() as opened:
             report = await library.sync()
         assert ("swapped.txt", "symbolic links are not followed") in report.skipped
@@ -195,7 +195,7 @@ async def test_file_gone_or_grown_between_scan_and_read(world, tmp_path, monkeyp
             (folder / "growing.txt").write_text("Growing\n\n" + "Much longer now. " * 500)
             return found
 
-        monkeypatch.setattr(library, "_scan", scan_then_change)
+        monkeypatch.setattr(library.files, "_scan", scan_then_change)
         report = await library.sync()
         reasons = dict(report.skipped)
         assert reasons["vanishing.txt"] == "unreadable: No such file or directory"
@@ -232,7 +232,7 @@ async def test_folder_swapped_for_a_link_after_the_scan_is_not_read(world, tmp_p
             swapped_at = len(opened)
             return found
 
-        monkeypatch.setattr(library, "_scan", scan_then_swap)
+        monkeypatch.setattr(library.files, "_scan", scan_then_swap)
         with recording() as opened:
             report = await library.sync()
         assert all(SECRET not in r.title for r in library.articles)

@@ -93,7 +93,7 @@ async def test_unexpected_error_gets_apology_with_id(fake_discord, bot, monkeypa
     async def broken(row, sentences):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(bot.library, "brief", broken)
+    monkeypatch.setattr(bot.library.reading, "brief", broken)
     reply = await brief(fake_discord)
     assert reply.data["flags"] & EPHEMERAL
     assert "something went wrong" in reply.data["content"] and "error id" in reply.data["content"]

@@ -10,7 +10,6 @@ import pytest
 
 from bot.library.feeds import FeedPoller
 from bot.library.service import Library
-from bot.sources.feeds import entry_text, normalise_link, parse_feed
 from bot.sources.fetch import Fetcher
 from bot.storage.feeds import FeedRepository
 from tests.support.feedserver import Item, Route
@@ -335,26 +334,6 @@ async def test_redirects_are_followed_within_bounds(env, feed_server):
     assert results[loop].error == "more than 5 redirects"
     assert len(feed_server.requests_to("/loop.xml")) == 6
     assert results[away].error == "only http and https addresses are fetched, not 'file'"
-
-
-def test_parse_feed_and_helpers():
-    parsed = parse_feed(
-        b"<?xml version='1.0'?><rss version='2.0'><channel><title>T</title><item><title> A  title </title>"
-        b"<link>https://x.example/a</link><guid>1</guid><description>&lt;p&gt;One&lt;/p&gt;&lt;p&gt;Two&lt;br/&gt;three&lt;/p&gt;"
-        b"</description></item></channel></rss>"
-    )
-    assert parsed.title == "T"
-    [entry] = parsed.entries
-    assert (entry.guid, entry.link, entry.title) == ("1", "https://x.example/a", "A title")
-    assert entry_text(entry.content_html) == "One\n\nTwo three"
-    assert (
-        normalise_link("HTTPS://News.Example/a?id=3&utm_source=rss&fbclid=x#comments") == "https://news.example/a?id=3"
-    )
-    assert normalise_link("   ") is None
-    relative = parse_feed(
-        b"<rss version='2.0'><channel><item><link>/2025/a</link></item></channel></rss>", "https://x.example/feed"
-    )
-    assert relative.entries[0].link == "https://x.example/2025/a"
 
 
 async def test_an_item_never_takes_over_the_id_of_an_edited_file(env, feed_server, articles_dir):

@@ -3,6 +3,9 @@ gets its identity, its subscription fan-out and its raw text in one transaction.
 
 from __future__ import annotations
 
+import logging
+import time
+
 import pytest
 
 from bot.analysis.parsing import content_hash
@@ -14,6 +17,7 @@ from bot.library.service import Library
 from bot.sources.files import parse_article_bytes
 from bot.storage.db import connect
 from bot.storage.subscriptions import SubscriptionRepository
+from tests.bot.library.conftest import ARTICLE
 from tests.bot.test_cli import run_cli
 from tests.cogs.test_subscriptions import NEW, posts, subscribe
 
@@ -154,3 +158,37 @@ def test_ingest_needs_nothing_but_the_database_for_its_subscriptions():
 
     assert "subscriptions" not in inspect.signature(Ingest).parameters
     assert "subscriptions" not in inspect.signature(Library).parameters
+
+
+async def test_feed_articles_are_analysed_in_workers_and_one_over_its_time_is_refused(
+    db, articles_dir, monkeypatch, caplog
+):
+    """A feed entry's text (from its page or the feed) is analysed in the pool's workers too,
+    within the budget: one whose analysis never ends is refused, the others stored."""
+    import bot.library.ingest as libmod
+    from bot.core.models import RawArticle
+    from bot.library.ingest import PAGE_MEMORY_BYTES
+    from bot.library.workers import KillablePool
+
+    def not_here(*args, **kwargs):
+        raise AssertionError("analysed in the bot's own process")
+
+    monkeypatch.setattr(libmod, "analyse", not_here)  # the spawned workers have the real one
+    pool = KillablePool(2, memory_bytes=PAGE_MEMORY_BYTES, preload=("tests.support.slow_analysis",))
+    library = Library(db, articles_dir, pages=pool, page_seconds=1.0)
+    try:
+        raws = [
+            RawArticle(text="Its analysis never ends.", title="A Slow Feed Article", url="https://example.com/slow"),
+            RawArticle(text=ARTICLE.split("\n\n", 1)[1], title="Harbour Plan Approved", url="https://example.com/ok"),
+        ]
+        started = time.monotonic()
+        with caplog.at_level(logging.WARNING, logger="bot.library.ingest"):
+            report = await library.ingest.add_raws(raws)
+        assert time.monotonic() - started < 8
+        [(entry, reason)] = report.skipped
+        assert entry == "https://example.com/slow" and reason == "refused: took more than 1 s; stopped"
+        assert "refused https://example.com/slow: took more than 1 s" in caplog.text
+        assert len(report.added) == 1 and library.catalogue.resolve("harbour-plan-approved") is not None
+        assert pool.killed == 1
+    finally:
+        library.close()
