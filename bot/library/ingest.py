@@ -49,6 +49,8 @@ PAGE_MEMORY_BYTES = 512 * 1024 * 1024
 
 Analysed = tuple[Article, Analysis]
 
+REANALYSE_CHUNK = 64  # articles analysed again per transaction after a new ANALYSIS_VERSION
+
 
 def analyse_raw(raw: RawArticle) -> Analysed:
     """Parse and analyse; a plain function so it can run in a worker thread or process."""
@@ -207,23 +209,25 @@ class Ingest:
     async def reanalyse(self, report: SyncReport) -> None:
         """Analyse again, from their stored raw text, the articles without a file that have no
         analysis of ANALYSIS_VERSION (the analysis changed since they were stored); in the pool's
-        workers, like any analysis. Called with ``lock`` held. An article that fails keeps its
-        newest stored analysis (bot.storage.articles.ArticleRepository.load)."""
-        stale = await self.repo.unanalysed_raws(ANALYSIS_VERSION)
-        if not stale:
-            return
-        outcomes = await asyncio.gather(
-            *(self.analysis(raw, row.content_hash, row.url or row.title) for row, raw in stale)
-        )
+        workers, like any analysis, a chunk at a time (one transaction each, and only a chunk of
+        texts in memory). Called with ``lock`` held. An article that fails keeps its newest stored
+        analysis (bot.storage.articles.ArticleRepository.load)."""
         session = await self.session(deliver=False)  # stored before: posted then, if ever
-        async with session.batch():
-            for (row, raw), outcome in zip(stale, outcomes, strict=True):
-                if isinstance(outcome, Exception):
-                    report.skipped.append((row.url or row.title, f"could not be analysed again ({outcome})"))
-                    continue
-                await session.store(raw, row.content_hash, outcome, row=row)
-                report.reanalysed += 1
-        log.info("analysed %d feed articles again (analysis version %s)", report.reanalysed, ANALYSIS_VERSION)
+        after = ""
+        while stale := await self.repo.unanalysed_raws(ANALYSIS_VERSION, after=after, limit=REANALYSE_CHUNK):
+            after = stale[-1][0].id
+            outcomes = await asyncio.gather(
+                *(self.analysis(raw, row.content_hash, row.url or row.title) for row, raw in stale)
+            )
+            async with session.batch():
+                for (row, raw), outcome in zip(stale, outcomes, strict=True):
+                    if isinstance(outcome, Exception):
+                        report.skipped.append((row.url or row.title, f"could not be analysed again ({outcome})"))
+                        continue
+                    await session.store(raw, row.content_hash, outcome, row=row)
+                    report.reanalysed += 1
+        if report.reanalysed:
+            log.info("analysed %d feed articles again (analysis version %s)", report.reanalysed, ANALYSIS_VERSION)
 
 
 class Session:

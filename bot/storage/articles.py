@@ -102,16 +102,21 @@ class ArticleRepository:
             return None
         return Article.from_dict(json.loads(row[0])), Analysis.from_dict(json.loads(row[1]))
 
-    async def unanalysed_raws(self, engine_version: str) -> list[tuple[ArticleRow, RawArticle]]:
+    async def unanalysed_raws(
+        self, engine_version: str, *, after: str = "", limit: int = 64
+    ) -> list[tuple[ArticleRow, RawArticle]]:
         """Live articles with no file (feed articles) and no analysis of ``engine_version``, with
-        the text they were analysed from: what to re-analyse when the analysis changed. (A file's
-        article is read again from its file by the folder sync.)"""
+        the text they were analysed from, by id after ``after``, at most ``limit``: what to analyse
+        again when the analysis changed. (A file's article is read again from its file by the folder
+        sync.)"""
+        columns = ", ".join("a." + c.strip() for c in _COLUMNS.split(","))
         async with self.db.execute(
-            f"SELECT {', '.join('a.' + c.strip() for c in _COLUMNS.split(','))}, r.raw_json FROM articles AS a "
+            f"SELECT {columns}, r.raw_json FROM articles AS a "
             "JOIN raw_articles AS r ON r.content_hash = a.content_hash "
-            "WHERE a.retired_at IS NULL AND a.source_path IS NULL AND NOT EXISTS "
-            "(SELECT 1 FROM analyses WHERE content_hash = a.content_hash AND engine_version = ?) ORDER BY a.id",
-            (engine_version,),
+            "WHERE a.retired_at IS NULL AND a.source_path IS NULL AND a.id > ? AND NOT EXISTS "
+            "(SELECT 1 FROM analyses WHERE content_hash = a.content_hash AND engine_version = ?) "
+            "ORDER BY a.id LIMIT ?",
+            (after, engine_version, limit),
         ) as cur:
             rows = await cur.fetchall()
         return [(_article_row(r), raw_from_json(r["raw_json"])) for r in rows]

@@ -443,6 +443,7 @@ async def test_feed_articles_are_analysed_again_from_their_raw_text_when_the_ana
     await env.repo.add(harbour_site(feed_server), 900)
     await poll(env)
     new_analysis_version(monkeypatch)
+    monkeypatch.setattr("bot.library.ingest.REANALYSE_CHUNK", 1)  # a chunk at a time
     restarted = Library(db, articles_dir)
     try:
         report = await restarted.sync()

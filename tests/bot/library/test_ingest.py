@@ -192,3 +192,14 @@ async def test_feed_articles_are_analysed_in_workers_and_one_over_its_time_is_re
         assert pool.killed == 1
     finally:
         library.close()
+
+
+def test_only_the_ingest_path_saves_articles():
+    """Storing an article without its fan-out is impossible because nothing else calls save()."""
+    from pathlib import Path
+
+    import bot
+
+    root = Path(bot.__file__).parent
+    callers = [p.relative_to(root).as_posix() for p in root.rglob("*.py") if ".save(" in p.read_text()]
+    assert callers == ["library/ingest.py"]

@@ -67,3 +67,12 @@ async def test_live_with_hash_finds_the_live_holder_of_some_content(db):
     assert (await repo.live_with_hash(content_hash(RAW))).id == ident
     await repo.retire([ident])
     assert await repo.live_with_hash(content_hash(RAW)) is None
+
+
+async def test_the_articles_to_analyse_again_come_a_chunk_at_a_time_by_id(db):
+    repo = ArticleRepository(db)
+    ids = sorted([await save(repo, replace(RAW, text=f"Text number {i}."), "v1") for i in range(3)])
+    first = await repo.unanalysed_raws("v2", limit=2)
+    assert [r.id for r, _ in first] == ids[:2]
+    rest = await repo.unanalysed_raws("v2", after=first[-1][0].id, limit=2)
+    assert [r.id for r, _ in rest] == ids[2:]
