@@ -20,14 +20,16 @@ from dataclasses import replace
 from pathlib import Path
 
 from bench.corpus import Corpus
-from bot.analysis.engine import ENGINE_VERSION
+from bot.analysis.engine import ANALYSIS_VERSION
 from bot.analysis.parsing import article_id
-from bot.core.models import Analysis, Article
+from bot.core.models import Analysis, Article, RawArticle
 from bot.core.text import slugify
-from bot.library.service import analyse_raw
+from bot.library.ingest import analyse_raw
 from bot.sources.files import parse_article_bytes
+from bot.storage import articles as articles_module
 from bot.storage.articles import ArticleRepository
 from bot.storage.db import connect, migrate
+from bot.storage.pairs import index_pairs
 
 # What each variant leaves out: triggers dropped (the FTS5 indexes) or the word-pair indexer skipped.
 VARIANTS: dict[str, tuple[tuple[str, ...], bool]] = {
@@ -39,8 +41,10 @@ VARIANTS: dict[str, tuple[tuple[str, ...], bool]] = {
 }
 
 
-async def store(analysed: list[tuple[Article, Analysis]], drop: tuple[str, ...], pairs: bool) -> tuple[float, int]:
-    """Seconds per article to store everything in chunks of 32, and the database's size."""
+async def store(
+    analysed: list[tuple[RawArticle, Article, Analysis]], drop: tuple[str, ...], pairs: bool
+) -> tuple[float, int]:
+    """Seconds per article to store everything (with its raw text) in chunks of 32, and the database's size."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "ingest.sqlite3"
         db = await connect(path)
@@ -51,19 +55,20 @@ async def store(analysed: list[tuple[Article, Analysis]], drop: tuple[str, ...],
             repo = ArticleRepository(db)
             if not pairs:
 
-                async def no_pairs(where: str, params: tuple[object, ...]) -> None:
+                async def no_pairs(db: object, where: str, params: tuple[object, ...]) -> None:
                     return None
 
-                repo.index_pairs = no_pairs  # type: ignore[method-assign]
+                articles_module.index_pairs = no_pairs  # type: ignore[assignment]
             t = time.perf_counter()
             for start in range(0, len(analysed), 32):
                 async with repo.batch():
-                    for article, analysis in analysed[start : start + 32]:
+                    for raw, article, analysis in analysed[start : start + 32]:
                         ident = article_id(article.content_hash)
                         article = replace(article, id=ident, slug=f"{slugify(article.title)}-{ident[:6]}")
-                        await repo.save(article, analysis, ENGINE_VERSION, file_size=1, file_mtime_ns=1)
+                        await repo.save(article, analysis, ANALYSIS_VERSION, file_size=1, file_mtime_ns=1, raw=raw)
             seconds = (time.perf_counter() - t) / len(analysed)
         finally:
+            articles_module.index_pairs = index_pairs
             await db.close()
         return seconds, path.stat().st_size if path.exists() else 0
 
@@ -88,7 +93,8 @@ def main(argv: list[str] | None = None) -> int:
     print("|---|---|---|---|")
     full = None
     for name, (drop, pairs) in VARIANTS.items():
-        seconds, size = min(asyncio.run(store(analysed, drop, pairs)) for _ in range(args.repeat))
+        with_raw = [(raw, a, b) for raw, (a, b) in zip(raws, analysed, strict=True)]
+        seconds, size = min(asyncio.run(store(with_raw, drop, pairs)) for _ in range(args.repeat))
         full = full or seconds
         print(f"| {name} | {seconds * 1000:.1f} | {seconds / full:.2f} | {size / len(analysed) / 1024:.0f} KB |")
     return 0

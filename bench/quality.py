@@ -29,7 +29,7 @@ from bot.analysis.parsing import parse_article
 from bot.core.errors import ArticleFileError
 from bot.core.models import RawArticle
 from bot.core.text import fold, normalise, split_sentences
-from bot.library.service import analyse_raw
+from bot.library.ingest import analyse_raw
 
 PRONOUNS = {"he", "she", "they", "i", "we", "it", "him", "her", "you"}
 

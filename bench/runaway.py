@@ -107,7 +107,6 @@ async def memory(pages: int, size: int) -> tuple[float, float, float, str]:
     from bot.library.feeds import FeedPoller
     from bot.library.service import Library
     from bot.sources.fetch import Fetcher
-    from bot.storage.articles import ArticleRepository
     from bot.storage.db import connect
     from bot.storage.feeds import FeedRepository
 
@@ -139,7 +138,7 @@ async def memory(pages: int, size: int) -> tuple[float, float, float, str]:
         folder = Path(tmp) / "articles"
         folder.mkdir()
         db = await connect(Path(tmp) / "db.sqlite3")
-        library = Library(ArticleRepository(db), folder)
+        library = Library(db, folder)
         await library.sync()
         import trafilatura  # noqa: F401
 
@@ -197,7 +196,6 @@ def _workers_rss() -> float:
 async def ingest(pages: int) -> float:
     """Seconds for a first sync of ``pages`` HTML files into an empty database."""
     from bot.library.service import Library
-    from bot.storage.articles import ArticleRepository
     from bot.storage.db import connect
 
     corpus = Corpus(seed=3)
@@ -209,7 +207,7 @@ async def ingest(pages: int) -> float:
             title, *paragraphs = [p for p in text.split("\n\n") if p.strip()]
             (folder / f"{i:05d}.html").write_text(news_page(title, paragraphs))
         db = await connect(Path(tmp) / "db.sqlite3")
-        library = Library(ArticleRepository(db), folder)
+        library = Library(db, folder)
         started = time.perf_counter()
         report = await library.sync()
         seconds = time.perf_counter() - started

@@ -4,7 +4,7 @@
 
 For each size a fresh database (the bot's own schema and migrations) is filled with synthetic
 quotations in batches of 1,000 quotations per article, through the same tables and triggers the
-library writes, then the fixed query set runs through ``Library.search_quotes`` (count, bm25
+library writes, then the fixed query set runs through ``Reading.search_quotes`` (count, bm25
 ranking, highlighting, the page's rows): common words, rare words, phrases and prefixes.
 """
 
@@ -19,8 +19,8 @@ from pathlib import Path
 
 from bench.corpus import PHRASES, Corpus
 from bot.library.service import Library
-from bot.storage.articles import ArticleRepository
 from bot.storage.db import connect
+from bot.storage.pairs import index_pairs
 
 BATCH = 1_000
 
@@ -37,7 +37,7 @@ def query_set(corpus: Corpus) -> dict[str, list[str]]:
 
 async def build(path: Path, size: int, corpus: Corpus) -> tuple[float, Library]:
     db = await connect(path)
-    repo = ArticleRepository(db)
+
     start = time.perf_counter()
     done = 0
     article = 0
@@ -55,15 +55,15 @@ async def build(path: Path, size: int, corpus: Corpus) -> tuple[float, Library]:
             "INSERT INTO quotes (article_id, position, text, speaker, context) VALUES (?, ?, ?, ?, ?)",
             [(ident, i, q.text, q.speaker, q.context) for i, q in enumerate(corpus.quotes(n))],
         )
-        await repo.index_pairs("article_id = ?", (ident,))
+        await index_pairs(db, "article_id = ?", (ident,))
         await db.execute("COMMIT")
         done += n
         article += 1
     await db.execute("INSERT INTO quotes_fts (quotes_fts) VALUES ('optimize')")
     await db.execute("INSERT INTO quote_pairs (quote_pairs) VALUES ('optimize')")
     elapsed = time.perf_counter() - start
-    library = Library(repo, path.parent)
-    await library.refresh()
+    library = Library(db, path.parent)
+    await library.catalogue.refresh()
     return size / elapsed, library
 
 
@@ -71,16 +71,16 @@ async def measure(size: int, queries: dict[str, list[str]], corpus: Corpus, roun
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "search.sqlite3"
         rate, library = await build(path, size, corpus)
-        await library.repo.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        await library.catalogue.repo.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         db_mb = sum(p.stat().st_size for p in Path(tmp).iterdir()) / 1e6  # noqa: ASYNC240
         latencies: dict[str, list[float]] = {kind: [] for kind in queries}
         for _ in range(rounds):
             for kind, texts in queries.items():
                 for text in texts:
                     t = time.perf_counter()
-                    await library.search_quotes(text, limit=5)
+                    await library.reading.search_quotes(text, limit=5)
                     latencies[kind].append((time.perf_counter() - t) * 1000)
-        await library.repo.db.close()
+        await library.catalogue.repo.db.close()
     every = [x for xs in latencies.values() for x in xs]
     return {"size": size, "rate": rate, "db_mb": db_mb, "all": every, **latencies}
 

@@ -29,8 +29,9 @@ from bot.config import ConfigError, Settings, check_interval, load_environment, 
 from bot.core.errors import ArticleFileError
 from bot.core.models import Brief, RawArticle
 from bot.core.text import normalise
-from bot.core.wording import about_author, byline
-from bot.library.service import Library, analyse_file
+from bot.core.wording import about_author, byline, not_found_terminal
+from bot.library.ingest import analyse_file
+from bot.library.service import Library
 from bot.logs import redact, setup_logging
 
 log = logging.getLogger("bot.cli")
@@ -166,11 +167,10 @@ def _with_discord(settings: Settings, action: str) -> int:
 
 
 async def _open_library(settings: Settings) -> tuple[Library, Any]:
-    from bot.storage.articles import ArticleRepository
     from bot.storage.db import connect
 
     db = await connect(settings.db_path)
-    library = Library(ArticleRepository(db), settings.articles_dir)
+    library = Library(db, settings.articles_dir)
     await library.sync()
     return library, db
 
@@ -262,12 +262,11 @@ async def _brief(settings: Settings, ref: str, as_json: bool, sentences: int) ->
                     article, analysis = await asyncio.to_thread(analyse_file, path)
                 brief = make_brief(article, analysis, sentences)
         else:
-            row = library.resolve(ref)
+            row = library.catalogue.resolve(ref)
             if row is None:
-                hint = ", ".join(f"{r.slug}" for r in library.closest(ref))
-                raise LookupError(f"no article matches {ref!r}" + (f"; closest: {hint}" if hint else ""))
+                raise LookupError(not_found_terminal(ref, [r.slug for r in library.catalogue.closest(ref)]))
         if row is not None:
-            brief = await library.brief(row, sentences)
+            brief = await library.reading.brief(row, sentences)
     finally:
         await db.close()
     if as_json:

@@ -28,16 +28,16 @@ class Authors(commands.Cog):
     ) -> None:
         library = self.bot.library
         if name and name.strip() and not (article and article.strip()):
-            matches = library.by_author(name[:100])
+            matches = library.catalogue.by_author(name[:100])
             if not matches:
                 raise UserError(f"No article in the library is by an author called “{name.strip()[:100]}”.")
             row = matches[0]
         else:
-            row = library.lookup(article)
+            row = library.catalogue.lookup(article)
         async with acknowledged_in_time(interaction):
-            loaded, _ = await library.load(row)
+            loaded, _ = await library.reading.load(row)
             names = {a.name for a in loaded.authors}
-            others = [r.title for r in library.by_authors(names) if r.id != row.id]
+            others = [r.title for r in library.catalogue.by_authors(names) if r.id != row.id]
             await record_request(interaction, row.id, "author")
             embed = author_embed(loaded.title, list(loaded.authors), loaded.publication, others)
             await reply(interaction, embed=embed, allowed_mentions=NO_MENTIONS)

@@ -42,14 +42,14 @@ class Briefs(commands.Cog):
         article: str | None = None,
         length: app_commands.Choice[str] | None = None,
     ) -> None:
-        row = self.bot.library.lookup(article)
+        row = self.bot.library.catalogue.lookup(article)
         size = length.value if length else "medium"
         label = f"{size} summary"
 
         async def render(article_id: str) -> discord.Embed:
-            chosen = self.bot.library.resolve(article_id) or row
+            chosen = self.bot.library.catalogue.resolve(article_id) or row
             await record_request(interaction, chosen.id, "brief")
-            return brief_embed(await self.bot.library.brief(chosen, SUMMARY_LENGTHS[size]), label)
+            return brief_embed(await self.bot.library.reading.brief(chosen, SUMMARY_LENGTHS[size]), label)
 
         async with acknowledged_in_time(interaction):
             embed = await render(row.id)
@@ -73,10 +73,10 @@ class Briefs(commands.Cog):
     async def summary(
         self, interaction: discord.Interaction, article: str, length: app_commands.Choice[str] | None = None
     ) -> None:
-        row = self.bot.library.lookup(article)
+        row = self.bot.library.catalogue.lookup(article)
         size = length.value if length else "medium"
         async with acknowledged_in_time(interaction):
-            brief = await self.bot.library.brief(row, SUMMARY_LENGTHS[size])
+            brief = await self.bot.library.reading.brief(row, SUMMARY_LENGTHS[size])
             await record_request(interaction, row.id, "summary")
             await reply(interaction, embed=summary_embed(brief, f"{size} summary"), allowed_mentions=NO_MENTIONS)
 

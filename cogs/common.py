@@ -43,7 +43,7 @@ def light_cooldown() -> Any:
 async def article_autocomplete(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
     """Titles matching what is typed (typos tolerated), newest first when nothing is typed."""
     library = interaction.client.library  # type: ignore[attr-defined]
-    rows = library.suggest(current, CHOICE_LIMIT)
+    rows = library.catalogue.suggest(current, CHOICE_LIMIT)
     return [app_commands.Choice(name=choice_name(r.title), value=r.id) for r in rows]
 
 

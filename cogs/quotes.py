@@ -19,7 +19,7 @@ from bot.discord_app.embeds import (
     quotes_embed,
 )
 from bot.discord_app.views import Paginator
-from bot.library.service import QuoteResults
+from bot.library.reading import QuoteResults
 from cogs.common import article_autocomplete, defer, record_request, reply, work_cooldown
 
 MAX_INPUT = 1000
@@ -46,11 +46,12 @@ class Quotes(commands.Cog):
     ) -> None:
         keyword = (keyword or "")[:MAX_INPUT]
         speaker = (speaker or "")[:MAX_INPUT]
-        row = self.bot.library.lookup(article) if article and article.strip() else None
+        row = self.bot.library.catalogue.lookup(article) if article and article.strip() else None
         # Input is checked before deferring, so a bad one gets a private answer; the search runs after.
-        self.bot.library.check_search(keyword, speaker, row)
+        self.bot.library.reading.check_search(keyword, speaker, row)
         await defer(interaction)
-        first = await self.bot.library.search_quotes(keyword, speaker=speaker, article=row, limit=QUOTES_PER_PAGE)
+        reading = self.bot.library.reading
+        first = await reading.search_quotes(keyword, speaker=speaker, article=row, limit=QUOTES_PER_PAGE)
         if row is not None:
             await record_request(interaction, row.id, "quotes")
         heading = _heading(keyword, speaker, row)
@@ -68,7 +69,7 @@ class Quotes(commands.Cog):
             results = (
                 first
                 if page == 0
-                else await self.bot.library.search_quotes(
+                else await self.bot.library.reading.search_quotes(
                     keyword, speaker=speaker, article=row, limit=QUOTES_PER_PAGE, offset=page * QUOTES_PER_PAGE
                 )
             )
@@ -85,7 +86,7 @@ class Quotes(commands.Cog):
     async def speaker_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        found = await self.bot.library.speakers(current[:100], CHOICE_LIMIT)
+        found = await self.bot.library.reading.speakers(current[:100], CHOICE_LIMIT)
         return [app_commands.Choice(name=choice_name(f"{name} ({n})"), value=name[:100]) for name, n in found]
 
 

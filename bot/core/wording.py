@@ -95,3 +95,15 @@ def about_author(author: Author, *, named: bool) -> str | None:
 
 def _minute(iso_time: str | None) -> str:
     return (iso_time or "?")[:16].replace("T", " ")
+
+
+def not_found(ref: str, closest: list[str]) -> str:
+    """What the terminal and Discord say when no article matches ``ref``: the nearest titles, if any."""
+    hint = " Did you mean " + " or ".join(f"“{title}”" for title in closest) + "?" if closest else ""
+    return f"I couldn't find an article matching “{ref.strip()[:100]}”.{hint}"
+
+
+def not_found_terminal(ref: str, closest: list[str]) -> str:
+    """The terminal's form of ``not_found`` (``briefbot brief REF``): the input as typed (quoted as
+    Python would, so spaces and quotes show) and the nearest articles' slugs, which it accepts."""
+    return f"no article matches {ref!r}" + (f"; closest: {', '.join(closest)}" if closest else "")

@@ -28,10 +28,10 @@ from bot.discord_app.watchdog import Acknowledgements, LoopLag
 from bot.library.feeds import FeedPoller
 from bot.library.service import Library
 from bot.sources.fetch import Fetcher
-from bot.storage.articles import ArticleRepository, StateRepository
 from bot.storage.db import connect
 from bot.storage.feeds import FeedRepository
 from bot.storage.requests import RequestRepository
+from bot.storage.state import StateRepository
 from bot.storage.subscriptions import SubscriptionRepository
 
 log = logging.getLogger(__name__)
@@ -118,7 +118,7 @@ class BriefBot(commands.Bot):
         self.state = StateRepository(db)
         self.requests = RequestRepository(db)
         self.subscriptions = SubscriptionRepository(db)
-        self.library = Library(ArticleRepository(db), self.settings.articles_dir, subscriptions=self.subscriptions)
+        self.library = Library(db, self.settings.articles_dir)
         self.deliveries = DeliveryWorker(
             self.subscriptions, self._brief_for_delivery, self.get_partial_messageable, ready=self.wait_until_ready
         )
@@ -149,7 +149,7 @@ class BriefBot(commands.Bot):
 
     async def _first_library_sync(self, library: Library) -> None:
         """The first sync is waited for a few seconds at most: a folder of pages slow to extract (each
-        within its budget, bot.library.service.PAGE_SECONDS) must not keep the bot from answering with
+        within its budget, bot.library.ingest.PAGE_SECONDS) must not keep the bot from answering with
         the articles the database already holds. The sync goes on in the background, holding the
         library's lock, so the first poll waits for it."""
         first = asyncio.ensure_future(library.sync())
@@ -184,10 +184,10 @@ class BriefBot(commands.Bot):
     async def _brief_for_delivery(self, article_id: str) -> Brief | None:
         """The brief a subscribed channel is sent for a new article; None when the article is gone."""
         assert self.library is not None
-        row = self.library.resolve(article_id)
+        row = self.library.catalogue.resolve(article_id)
         if row is None:
             return None
-        return await self.library.brief(row, BRIEF_SENTENCES)
+        return await self.library.reading.brief(row, BRIEF_SENTENCES)
 
     async def close(self) -> None:
         """Kill the page workers, stop the polls and the delivery worker, close the fetcher and the

@@ -5,8 +5,9 @@ entry not seen before (by guid within the feed, then by link in any feed) has it
 its article extracted by bot.sources.pages; an entry whose page cannot be fetched or holds no article text
 falls back to the entry's own content or summary. An article whose text was already seen (content
 hash) is not stored again, so a feed that rewrites its guids or dates does not post twice. New
-articles go through Library.add_raws: the same analysis, storage, search and subscription outbox
-as files, with the item recorded in the article's transaction.
+articles go through the library's one ingest path (bot.library.ingest): the same analysis, storage,
+search and subscription outbox as files, with the item recorded in the article's transaction.
+Parsing feeds and entries is bot.sources.feeds.
 
 A feed's first good poll brings its back catalogue into the library without posting it, as a
 subscription never floods a channel with old articles; items that appear after it are posted.
@@ -29,19 +30,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
 import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from bot.core.backoff import backoff
 from bot.core.errors import ArticleFileError
 from bot.core.models import Feed, RawArticle, Refusal
-from bot.core.text import normalise
 from bot.library.service import Library
 from bot.library.workers import KillablePool, TaskRefused
+from bot.sources.feeds import Entry, FeedError, ParsedFeed, entry_raw, normalise_link, parse_feed, text_hash
 from bot.sources.fetch import Fetcher, FetchError
 from bot.storage.feeds import FeedRepository
 from bot.storage.refusals import RefusalRepository, feed_prefix
@@ -60,124 +59,6 @@ PAGE_SECONDS = 60.0  # to fetch one entry's page and extract its article
 POLL_SECONDS = 300.0  # one feed's poll, its pages included
 FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
-_TRACKING = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid")
-
-
-class FeedError(Exception):
-    """A feed body that is not a usable RSS or Atom feed; the message says why."""
-
-
-def normalise_link(link: str | None) -> str | None:
-    """An article address for comparison: lower-case scheme and host, no fragment, no tracking parameters."""
-    if not link or not link.strip():
-        return None
-    try:
-        parts = urlsplit(link.strip())
-    except ValueError:
-        return link.strip()
-    query = urlencode(
-        [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not k.startswith(_TRACKING)]
-    )
-    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", query, ""))
-
-
-def text_hash(raw: RawArticle) -> str:
-    """SHA-256 of an article's text with whitespace folded and a leading headline (a first line equal
-    to the title) left out: the same article however a feed dates, labels or re-titles it."""
-    lines = raw.text.strip().split("\n")
-    if raw.title and lines and " ".join(lines[0].split()).casefold() == " ".join(raw.title.split()).casefold():
-        lines = lines[1:]
-    return hashlib.sha256(" ".join(" ".join(lines).split()).encode("utf-8")).hexdigest()
-
-
-@dataclass(frozen=True, slots=True)
-class Entry:
-    guid: str | None
-    link: str | None
-    title: str | None
-    author: str | None
-    published: str | None
-    content_html: str | None  # the entry's full content, else its summary
-
-
-@dataclass(frozen=True, slots=True)
-class ParsedFeed:
-    title: str | None
-    entries: list[Entry]
-
-
-def parse_feed(body: bytes, base_url: str | None = None) -> ParsedFeed:
-    """RSS or Atom into entries, newest first as the feed lists them; FeedError when it is neither.
-    feedparser tolerates broken markup: a feed with a syntax error but readable entries is used.
-    Relative entry links are resolved against ``base_url`` (where the feed was fetched from)."""
-    import feedparser  # imported here: only the poller needs it
-
-    if not body.strip():
-        raise FeedError("empty answer")
-    parsed = feedparser.parse(body)  # bytes, never a URL: feedparser must not fetch anything itself
-    if not parsed.get("version") and not parsed.entries:
-        reason = parsed.get("bozo_exception")
-        raise FeedError("not an RSS or Atom feed" + (f" ({reason})" if reason else ""))
-    if parsed.get("bozo") and not parsed.entries:
-        raise FeedError(f"malformed feed ({parsed.get('bozo_exception')})")
-    entries: list[Entry] = []
-    for e in parsed.entries:
-        content = e.get("content")
-        html = content[0].get("value") if content else None
-        link = _clean(e.get("link"))
-        if link and base_url:
-            link = urljoin(base_url, link)
-        entries.append(
-            Entry(
-                guid=_clean(e.get("id")),
-                link=link,
-                title=_clean(e.get("title")),
-                author=_clean(e.get("author")),
-                published=_clean(e.get("published") or e.get("updated")),
-                content_html=html or e.get("summary") or None,
-            )
-        )
-    return ParsedFeed(_clean(parsed.feed.get("title")), entries)
-
-
-def entry_text(html: str | None) -> str:
-    """The text of an entry's content or summary (HTML), one paragraph per block element."""
-    if not html or not html.strip():
-        return ""
-    import lxml.html
-
-    try:
-        root = lxml.html.fragment_fromstring(html, create_parent="div")
-    except Exception:  # lxml raises several types on hopeless markup
-        return ""
-    for br in root.iter("br"):
-        br.tail = "\n" + (br.tail or "")
-    for block in root.iter("p", "div", "li", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "tr"):
-        block.tail = "\n\n" + (block.tail or "")
-    paragraphs = [" ".join(p.split()) for p in normalise(root.text_content()).split("\n\n")]
-    return "\n\n".join(p for p in paragraphs if p)
-
-
-def entry_raw(entry: Entry, feed_title: str | None) -> RawArticle | None:
-    """The article as the feed itself gives it (content or summary), or None when it has no text."""
-    text = entry_text(entry.content_html)
-    if not text:
-        return None
-    return RawArticle(
-        text=text,
-        title=entry.title,
-        author=entry.author,
-        url=entry.link,
-        published=entry.published,
-        publication=feed_title,
-    )
-
-
-def _clean(value: object) -> str | None:
-    if not isinstance(value, str):
-        return None
-    value = " ".join(value.split())
-    return value or None
 
 
 @dataclass(slots=True)
@@ -474,7 +355,7 @@ class FeedPoller:
         attempted = len(fresh) - result.deferred
         if not raws:
             return attempted
-        report = await self.library.add_raws(raws, deliver=feed.primed, record=record)
+        report = await self.library.ingest.add_raws(raws, deliver=feed.primed, record=record)
         result.added = report.added
         result.queued = report.queued
         result.skipped.extend(report.skipped)
@@ -492,7 +373,9 @@ class FeedPoller:
                     kind = page.content_type.split(";")[0].strip().lower()
                     if kind and kind not in ("text/html", "application/xhtml+xml"):
                         raise ArticleFileError(f"not a web page ({kind})")
-                    raw = await self.pages.run(_from_page, page.body, page.url, seconds=self.library.page_seconds)
+                    raw = await self.pages.run(
+                        _from_page, page.body, page.url, seconds=self.library.ingest.page_seconds
+                    )
                 return replace(
                     raw,
                     title=raw.title or entry.title,

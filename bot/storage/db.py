@@ -7,7 +7,6 @@ import contextlib
 import logging
 import re
 import sqlite3
-import weakref
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from importlib import resources
@@ -55,6 +54,7 @@ async def connect(path: str | Path) -> aiosqlite.Connection:
         await db.execute("PRAGMA journal_mode = WAL")
         await db.execute("PRAGMA synchronous = NORMAL")
         await db.execute("PRAGMA foreign_keys = ON")
+        _writer(db)
         await migrate(db)
     except BaseException:
         await db.close()
@@ -62,7 +62,17 @@ async def connect(path: str | Path) -> aiosqlite.Connection:
     return db
 
 
-_WRITERS: weakref.WeakKeyDictionary[aiosqlite.Connection, asyncio.Lock] = weakref.WeakKeyDictionary()
+_WRITER = "_briefbot_writer"  # the connection's attribute holding its writer lock
+
+
+def _writer(db: aiosqlite.Connection) -> asyncio.Lock:
+    """The connection's own writer lock: state of the connection, kept on it (created with it by
+    ``connect``, or at its first transaction), and gone with it."""
+    lock = getattr(db, _WRITER, None)
+    if lock is None:
+        lock = asyncio.Lock()
+        setattr(db, _WRITER, lock)
+    return lock
 
 
 @contextlib.asynccontextmanager
@@ -73,10 +83,7 @@ async def transaction(db: aiosqlite.Connection) -> AsyncIterator[None]:
     connection: without this lock a command's transaction (a subscription, say) begun while the
     library stores a chunk would fail with "cannot start a transaction within a transaction".
     Transactions on the same connection therefore take turns."""
-    lock = _WRITERS.get(db)
-    if lock is None:
-        lock = _WRITERS[db] = asyncio.Lock()
-    async with lock:
+    async with _writer(db):
         await db.execute("BEGIN IMMEDIATE")
         try:
             yield

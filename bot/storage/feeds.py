@@ -7,7 +7,7 @@ from collections.abc import Iterable
 import aiosqlite
 
 from bot.core.models import Feed, FeedItem
-from bot.storage.articles import utcnow
+from bot.storage.clock import utcnow
 from bot.storage.refusals import RefusalRepository, feed_prefix
 
 _FEED_COLUMNS = (

@@ -8,7 +8,7 @@ import aiosqlite
 
 from bot.core.backoff import backoff
 from bot.core.models import Refusal
-from bot.storage.articles import utcnow
+from bot.storage.clock import utcnow
 
 RETRY_BASE = 3600.0  # seconds before the first retry of a refused file; doubles each time
 MAX_RETRY = 7 * 24 * 3600.0

@@ -6,7 +6,7 @@ from __future__ import annotations
 import aiosqlite
 
 from bot.core.models import RequestRecord
-from bot.storage.articles import utcnow
+from bot.storage.clock import utcnow
 
 COMMANDS = ("brief", "summary", "quotes", "author")
 

@@ -1,4 +1,4 @@
-"""Subscriptions and the delivery outbox."""
+"""Subscriptions, and the delivery side of the outbox (bot.storage.outbox queues its rows)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from collections.abc import Iterable
 import aiosqlite
 
 from bot.core.models import Delivery, Subscription
-from bot.storage.articles import utcnow
+from bot.storage.clock import utcnow
 from bot.storage.db import transaction
+from bot.storage.outbox import queue
 
 _SUB_COLUMNS = "channel_id, guild_id, keywords, created_by, created_at, paused_at, paused_reason"
 
@@ -42,7 +43,7 @@ class SubscriptionRepository:
             await self.db.execute(
                 "UPDATE deliveries SET next_attempt = 0 WHERE channel_id = ? AND status = 'pending'", (channel_id,)
             )
-            await self._enqueue([channel_id], backfill, now)
+            await queue(self.db, [channel_id], backfill, now)
         return existed
 
     async def unsubscribe(self, channel_id: int) -> bool:
@@ -69,12 +70,6 @@ class SubscriptionRepository:
         await self.db.execute(
             "UPDATE subscriptions SET paused_at = ?, paused_reason = ? WHERE channel_id = ? AND paused_at IS NULL",
             (utcnow(), reason, channel_id),
-        )
-
-    async def _enqueue(self, channel_ids: Iterable[int], article_ids: Iterable[str], now: str) -> None:
-        await self.db.executemany(
-            "INSERT OR IGNORE INTO deliveries (channel_id, article_id, created_at) VALUES (?, ?, ?)",
-            [(c, a, now) for c in channel_ids for a in article_ids],
         )
 
     async def due(self, limit: int) -> list[Delivery]:

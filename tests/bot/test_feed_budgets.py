@@ -16,7 +16,6 @@ from bot.library.feeds import FeedPoller, _from_page
 from bot.library.service import Library
 from bot.library.workers import KillablePool
 from bot.sources.fetch import Fetcher
-from bot.storage.articles import ArticleRepository
 from bot.storage.feeds import FeedRepository
 from bot.storage.refusals import RefusalRepository
 from tests.bot.library.test_feeds import FERRY, HARBOUR, MARKET, Clock
@@ -59,7 +58,7 @@ async def make(db, articles_dir):
     await asyncio.gather(*(pool.run(_pause_and_read, warm, seconds=60) for _ in range(2)))
 
     async def build(*, fetch_timeout: float = 10.0, page_seconds: float = 30.0, clock=None, **options) -> FeedPoller:
-        library = Library(ArticleRepository(db), articles_dir, pages=pool, page_seconds=page_seconds)
+        library = Library(db, articles_dir, pages=pool, page_seconds=page_seconds)
         await library.sync()
         fetcher = Fetcher(allow_private=True, timeout=fetch_timeout)
         made.append((fetcher, library))
@@ -76,7 +75,7 @@ async def make(db, articles_dir):
 def record_store_times(poller) -> dict[str, float]:
     """Seconds from now until each article's title was stored by the poller's library."""
     stored: dict[str, float] = {}
-    real, started = poller.library.add_raws, time.monotonic()
+    real, started = poller.library.ingest.add_raws, time.monotonic()
 
     async def add_raws(raws, **kwargs):
         report = await real(raws, **kwargs)
@@ -84,7 +83,7 @@ def record_store_times(poller) -> dict[str, float]:
             stored[raw.title] = time.monotonic() - started
         return report
 
-    poller.library.add_raws = add_raws
+    poller.library.ingest.add_raws = add_raws
     return stored
 
 
@@ -225,7 +224,7 @@ async def test_a_page_over_its_extraction_budget_is_refused_and_the_feed_text_us
     started = time.monotonic()
     [result] = await poller.poll_due()
     assert time.monotonic() - started < 6
-    assert len(result.added) == 1 and poller.library.resolve("Links With Text") is not None
+    assert len(result.added) == 1 and poller.library.catalogue.resolve("Links With Text") is not None
     assert [r for _, r in result.skipped] == [
         "page refused: took more than 1 s; stopped; the feed gives no text either"
     ]

@@ -26,7 +26,7 @@ from bot.analysis.engine import make_brief
 from bot.core.errors import ArticleFileError
 from bot.core.models import Analysis, Article
 from bot.discord_app.embeds import EMBED_TOTAL_LIMIT, brief_embed
-from bot.library.service import analyse_raw
+from bot.library.ingest import analyse_raw
 from bot.sources.files import MAX_FILE_BYTES, SUPPORTED_SUFFIXES, parse_article_bytes
 
 SUFFIXES = sorted(SUPPORTED_SUFFIXES)  # .html too, once the loader reads it

@@ -16,9 +16,7 @@ from bot.library.feeds import FeedPoller
 from bot.library.service import Library
 from bot.logs import setup_logging
 from bot.sources.fetch import Fetcher
-from bot.storage.articles import ArticleRepository
 from bot.storage.feeds import FeedRepository
-from bot.storage.subscriptions import SubscriptionRepository
 from tests.support.feedserver import Item, Route
 
 FEED_PASSWORD = "hunter2-feed-password"
@@ -162,8 +160,7 @@ async def test_the_feed_poller_at_debug_never_logs_credentials_or_escapes(log_te
             Item("\x1b[2J\x1b[31mEvil title\x1b[0m", f"{feed_server.base}/missing?\x1b[5mblink&key={LINK_KEY}"),
         ],
     )
-    subs = SubscriptionRepository(db)
-    library = Library(ArticleRepository(db), articles_dir, subscriptions=subs)
+    library = Library(db, articles_dir)
     await library.sync()
     fetcher = Fetcher(allow_private=True, timeout=3.0)
     repo = FeedRepository(db)

@@ -28,7 +28,6 @@ from bot.core.errors import ArticleFileError
 from bot.discord_app.briefbot import BriefBot
 from bot.library.service import Library
 from bot.sources.files import read_article_file
-from bot.storage.articles import ArticleRepository
 from bot.storage.db import connect
 from tests.bot.test_cli import run_cli
 from tests.cogs.conftest import EPHEMERAL, new_member
@@ -122,7 +121,7 @@ async def test_library_reads_only_regular_files_inside(world, tmp_path, caplog):
     caplog.set_level(logging.INFO)
     db = await connect(tmp_path / "lib.sqlite3")
     try:
-        library = Library(ArticleRepository(db), folder)
+        library = Library(db, folder)
         with recording() as opened:
             report = await library.sync()
         paths = sorted(r.source_path for r in library.articles)
@@ -161,8 +160,8 @@ async def test_file_swapped_for_a_link_after_the_scan_is_not_read(world, tmp_pat
     (folder / "swapped.txt").write_text("Swapped\n\nAn ordinary article, for now.\n")
     db = await connect(tmp_path / "lib.sqlite3")
     try:
-        library = Library(ArticleRepository(db), folder)
-        scan = library._scan
+        library = Library(db, folder)
+        scan = library.files._scan
 
         def scan_then_swap():
             found = scan()
@@ -170,7 +169,7 @@ async def test_file_swapped_for_a_link_after_the_scan_is_not_read(world, tmp_pat
             (folder / "swapped.txt").symlink_to(outside / "secret.txt")
             return found
 
-        monkeypatch.setattr(library, "_scan", scan_then_swap)
+        monkeypatch.setattr(library.files, "_scan", scan_then_swap)
         with recording() as opened:
             report = await library.sync()
         assert ("swapped.txt", "symbolic links are not followed") in report.skipped
@@ -187,8 +186,8 @@ async def test_file_gone_or_grown_between_scan_and_read(world, tmp_path, monkeyp
     (folder / "growing.txt").write_text("Growing\n\nSmall at the scan.\n")
     db = await connect(tmp_path / "lib.sqlite3")
     try:
-        library = Library(ArticleRepository(db), folder, max_bytes=1000)
-        scan = library._scan
+        library = Library(db, folder, max_bytes=1000)
+        scan = library.files._scan
 
         def scan_then_change():
             found = scan()
@@ -196,7 +195,7 @@ async def test_file_gone_or_grown_between_scan_and_read(world, tmp_path, monkeyp
             (folder / "growing.txt").write_text("Growing\n\n" + "Much longer now. " * 500)
             return found
 
-        monkeypatch.setattr(library, "_scan", scan_then_change)
+        monkeypatch.setattr(library.files, "_scan", scan_then_change)
         report = await library.sync()
         reasons = dict(report.skipped)
         assert reasons["vanishing.txt"] == "unreadable: No such file or directory"
@@ -220,8 +219,8 @@ async def test_folder_swapped_for_a_link_after_the_scan_is_not_read(world, tmp_p
     (decoy / "deeper" / "deep.txt").write_text(f"Deeper {SECRET}\n\n{SECRET_TEXT}")
     db = await connect(tmp_path / "lib.sqlite3")
     try:
-        library = Library(ArticleRepository(db), folder)
-        scan = library._scan
+        library = Library(db, folder)
+        scan = library.files._scan
 
         swapped_at = 0
 
@@ -233,7 +232,7 @@ async def test_folder_swapped_for_a_link_after_the_scan_is_not_read(world, tmp_p
             swapped_at = len(opened)
             return found
 
-        monkeypatch.setattr(library, "_scan", scan_then_swap)
+        monkeypatch.setattr(library.files, "_scan", scan_then_swap)
         with recording() as opened:
             report = await library.sync()
         assert all(SECRET not in r.title for r in library.articles)
@@ -283,7 +282,7 @@ async def test_folder_swapped_for_a_link_while_the_scan_walks_is_not_listed(
 
     db = await connect(tmp_path / "lib.sqlite3")
     try:
-        library = Library(ArticleRepository(db), folder)
+        library = Library(db, folder)
         monkeypatch.setattr(os, "scandir", scandir_then_swap)
         with recording() as opened:
             report = await library.sync()
@@ -298,7 +297,7 @@ async def test_folder_swapped_for_a_link_while_the_scan_walks_is_not_listed(
         (folder / swapped).unlink()
         (tmp_path / "moved-away").rename(folder / swapped)
         await library.sync()
-        assert library.resolve("Deep Article") is not None
+        assert library.catalogue.resolve("Deep Article") is not None
     finally:
         await db.close()
     assert SECRET not in dump_database(tmp_path / "lib.sqlite3")
@@ -321,12 +320,12 @@ async def test_folder_swapped_for_a_link_under_a_settled_listing_is_not_listed(w
     (decoy / f"{SECRET}.txt").write_text("Ordinary Title\n\nNothing secret in here but the name.\n")
     db = await connect(tmp_path / "lib.sqlite3")
     try:
-        library = Library(ArticleRepository(db), folder)
+        library = Library(db, folder)
         await library.sync()
-        assert library.resolve("Nested Article") is not None
-        library._full_scan_cost = 100.0  # polls skip the full scan, as in a huge folder
-        for path, seen in library._listings.items():  # and every listing has settled
-            library._listings[path] = replace(seen, listed_ns=seen.mtime_ns + 2_000_000_000)
+        assert library.catalogue.resolve("Nested Article") is not None
+        library.files._full_scan_cost = 100.0  # polls skip the full scan, as in a huge folder
+        for path, seen in library.files._listings.items():  # and every listing has settled
+            library.files._listings[path] = replace(seen, listed_ns=seen.mtime_ns + 2_000_000_000)
         before = os.stat(folder)
         (folder / "sub").rename(tmp_path / "moved-away")
         (folder / "sub").symlink_to(decoy, target_is_directory=True)
@@ -372,7 +371,7 @@ async def test_folder_swapped_back_and_forth_by_a_racing_thread(world, tmp_path,
     racer = threading.Thread(target=swap, daemon=True)
     racer.start()
     try:
-        library = Library(ArticleRepository(db), folder)
+        library = Library(db, folder)
         refused = stored = 0
         deadline = time.monotonic() + 60  # about 30 syncs alone; many more on a loaded machine
         i = 0
@@ -382,7 +381,7 @@ async def test_folder_swapped_back_and_forth_by_a_racing_thread(world, tmp_path,
             fd = os.open("nested.txt", os.O_WRONLY | os.O_TRUNC, dir_fd=real)
             os.write(fd, f"Nested Article\n\nVersion {i} of a real article{'.' * (i % 50)}\n".encode())
             os.close(fd)
-            library._last_full_scan = float("-inf")
+            library.files._last_full_scan = float("-inf")
             report = await library.sync()
             # Refused: listed as a real folder's file, then found a link at the read, the moment
             # where following the link would read the secret.

@@ -13,9 +13,9 @@ import time
 
 import pytest
 
-from bot.library.service import Library, page_pool
+from bot.library.ingest import page_pool
+from bot.library.service import Library
 from bot.library.workers import KillablePool, PoolClosed, TaskRefused
-from bot.storage.articles import ArticleRepository
 from bot.storage.refusals import RefusalRepository
 
 PARAGRAPH = (
@@ -118,7 +118,7 @@ async def test_a_page_over_its_time_is_refused_recorded_and_retried_later(db, ar
     """A hostile .html in the folder costs one budget, not one per poll or per restart; it is tried
     again after its backoff, and at once when the file changes."""
     (articles_dir / "links.html").write_text(slow_page())
-    library = Library(ArticleRepository(db), articles_dir, page_seconds=1.0, retry_base=3600)
+    library = Library(db, articles_dir, page_seconds=1.0, retry_base=3600)
     try:
         started = time.monotonic()
         report = await library.sync()
@@ -130,19 +130,19 @@ async def test_a_page_over_its_time_is_refused_recorded_and_retried_later(db, ar
         refusal = await RefusalRepository(db).get("file:links.html")
         assert refusal is not None and refusal.failures == 1
 
-        library._last_full_scan = float("-inf")  # the next poll compares every file
+        library.files._last_full_scan = float("-inf")  # the next poll compares every file
         assert (await library.sync()).skipped == []  # not read again at the next poll
         assert library.pages.killed == 1
     finally:
         library.close()
 
-    again = Library(ArticleRepository(db), articles_dir, page_seconds=1.0, retry_base=3600)  # a restart
+    again = Library(db, articles_dir, page_seconds=1.0, retry_base=3600)  # a restart
     try:
         assert (await again.sync()).skipped == []
         assert again.pages.killed == 0
         await db.execute("UPDATE refused_pages SET retry_at = 0")  # its retry time has come
-        again._refused = None
-        again._last_full_scan = float("-inf")
+        again.files._refused = None
+        again.files._last_full_scan = float("-inf")
         [(_, reason)] = (await again.sync()).skipped
         assert "refusal 2; next try in 7200 s" in reason  # the backoff doubles
         (articles_dir / "links.html").write_text(big_page(20_000))  # the file changes: read at once, and fine
@@ -156,14 +156,12 @@ async def test_a_page_over_its_time_is_refused_recorded_and_retried_later(db, ar
 async def test_a_page_over_its_memory_is_refused(db, articles_dir):
     (articles_dir / "big.html").write_text(big_page(3_000_000))
     (articles_dir / "small.html").write_text(big_page(20_000))
-    library = Library(
-        ArticleRepository(db), articles_dir, pages=page_pool(memory_bytes=60_000_000), max_bytes=4_000_000
-    )
+    library = Library(db, articles_dir, pages=page_pool(memory_bytes=60_000_000), max_bytes=4_000_000)
     try:
         report = await library.sync()
         assert [(p, r) for p, r in report.skipped if "needed more than 60 MB of memory" not in r] == []
         assert [p for p, _ in report.skipped] == ["big.html"]
-        assert library.resolve("small.html") is not None
+        assert library.catalogue.resolve("small.html") is not None
     finally:
         library.close()
 
@@ -177,9 +175,9 @@ async def test_html_files_are_never_extracted_in_the_bots_own_process(db, articl
 
     monkeypatch.setattr(web, "read_page", not_here)  # the spawned workers have the real one
     (articles_dir / "small.html").write_text(big_page(20_000))
-    library = Library(ArticleRepository(db), articles_dir)
+    library = Library(db, articles_dir)
     try:
         report = await library.sync()
-        assert not report.skipped and library.resolve("small.html") is not None
+        assert not report.skipped and library.catalogue.resolve("small.html") is not None
     finally:
         library.close()

@@ -50,7 +50,7 @@ async def test_token_in_errors_is_redacted_and_never_sent(tmp_path, articles_dir
         async def broken(row, sentences):
             raise RuntimeError(f"upstream refused the credentials {TOKEN}")
 
-        monkeypatch.setattr(bot.library, "brief", broken)
+        monkeypatch.setattr(bot.library.reading, "brief", broken)
         inter = await fake.send_command("brief", options={"article": "strategic calculus"})
         reply = (await inter.response(timeout=3)).data
         assert "something went wrong" in reply["content"]

@@ -22,9 +22,7 @@ from bot.library.service import Library
 from bot.sources import fetch
 from bot.sources.fetch import Fetcher, FetchError
 from bot.sources.urls import check_url
-from bot.storage.articles import ArticleRepository
 from bot.storage.feeds import FeedRepository
-from bot.storage.subscriptions import SubscriptionRepository
 from tests.bot.library.test_feeds import FERRY, HARBOUR
 from tests.support.feedserver import FeedServer, Item, Route
 
@@ -205,8 +203,7 @@ async def public_server(monkeypatch) -> AsyncIterator[FeedServer]:
 
 @pytest.fixture
 async def poller(db, articles_dir) -> AsyncIterator[FeedPoller]:
-    subs = SubscriptionRepository(db)
-    library = Library(ArticleRepository(db), articles_dir, subscriptions=subs)
+    library = Library(db, articles_dir)
     await library.sync()
     fetcher = Fetcher(timeout=3.0)  # private addresses off, as by default
     poller = FeedPoller(FeedRepository(db), library, fetcher, clock=lambda: 1_000_000.0, max_feed_bytes=200_000)
@@ -222,7 +219,7 @@ async def test_feed_entries_and_redirects_to_internal_hosts_never_become_article
     internal = feed_server  # on 127.0.0.1
     internal.page("/admin", "Internal Admin Console", HARBOUR)
     port = _port(internal)
-    await poller.library.subscriptions.subscribe(guild_id=1, channel_id=10, keywords=[], user_id=5)
+    await poller.library.ingest.subscriptions.subscribe(guild_id=1, channel_id=10, keywords=[], user_id=5)
     public_server.page("/ferry", "Night Ferry Added", FERRY)
     first = public_server.rss("/feed.xml", [Item("Night Ferry Added", public_server.url("/ferry"), guid="ferry")])
     await poller.repo.add(first, 900)
@@ -255,7 +252,7 @@ async def test_feed_entries_and_redirects_to_internal_hosts_never_become_article
     assert reasons[public_server.url("/moved-ascii")].startswith("page: refused: 127.0.0.1 is a private or local")
     assert internal.seen == []  # no request reached the internal server
     assert len(public_server.requests_to("/moved")) == 1
-    assert poller.library.resolve("Internal Admin Console") is None
+    assert poller.library.catalogue.resolve("Internal Admin Console") is None
     async with db.execute("SELECT title FROM articles") as cur:
         titles = {r[0] for r in await cur.fetchall()}
     assert "Internal Admin Console" not in titles and "Night Ferry Added" in titles

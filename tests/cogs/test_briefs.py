@@ -42,7 +42,7 @@ async def test_brief_of_seed_000(fake_discord, bot):
 
 
 async def test_brief_length_and_preview_notice(fake_discord, bot):
-    row = bot.library.resolve("north-koreas-defiance-may-reshape-chinas-strategic-calculus")
+    row = bot.library.catalogue.resolve("north-koreas-defiance-may-reshape-chinas-strategic-calculus")
     reply = await brief(fake_discord, article=row.id, length="short")
     embed = reply.data["embeds"][0]
     assert embed["description"].count("•") == 2
@@ -93,7 +93,7 @@ async def test_unexpected_error_gets_apology_with_id(fake_discord, bot, monkeypa
     async def broken(row, sentences):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(bot.library, "brief", broken)
+    monkeypatch.setattr(bot.library.reading, "brief", broken)
     reply = await brief(fake_discord)
     assert reply.data["flags"] & EPHEMERAL
     assert "something went wrong" in reply.data["content"] and "error id" in reply.data["content"]
@@ -129,7 +129,7 @@ async def test_article_with_a_malformed_url_is_briefed_without_the_link(fake_dis
     the link is dropped and the answer sent, for /brief, its article switcher and /summary."""
     (articles_dir / "harbour.md").write_text(MALFORMED.format(url=url))
     await bot.library.sync()
-    row = bot.library.resolve("Harbour Plan Approved")
+    row = bot.library.catalogue.resolve("Harbour Plan Approved")
     assert row is not None and row.url == url
     named = await fake_discord.send_command("brief", options={"article": row.id})
     summary = await fake_discord.send_command("summary", options={"article": row.id})

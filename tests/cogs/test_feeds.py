@@ -79,7 +79,7 @@ async def test_new_feed_items_are_briefed_and_posted_exactly_once(fake_discord, 
     url = feed_server.url("/feed.xml")
     channel = fake_discord.channel_id
     # The bot polls the feed from BRIEFBOT_FEEDS by itself; its back catalogue joins the library.
-    await until(lambda: feed_bot.library.resolve("Harbour Plan Approved") is not None)
+    await until(lambda: feed_bot.library.catalogue.resolve("Harbour Plan Approved") is not None)
     _, data = await run(fake_discord, "brief", article="Harbour Plan Approved")
     embed = data["embeds"][0]
     assert embed["title"] == "Harbour Plan Approved" and embed["url"] == feed_server.url("/harbour")
@@ -151,7 +151,6 @@ async def test_an_item_stored_before_a_crash_is_posted_once_after_restart(
     from bot.library.feeds import FeedPoller
     from bot.library.service import Library
     from bot.sources.fetch import Fetcher
-    from bot.storage.articles import ArticleRepository
     from bot.storage.db import connect
     from bot.storage.feeds import FeedRepository
     from bot.storage.subscriptions import SubscriptionRepository
@@ -162,7 +161,7 @@ async def test_an_item_stored_before_a_crash_is_posted_once_after_restart(
     fetcher = Fetcher(allow_private=True)
     try:
         subs = SubscriptionRepository(db)
-        library = Library(ArticleRepository(db), articles_dir, subscriptions=subs)
+        library = Library(db, articles_dir)
         await library.sync()
         await subs.subscribe(guild_id=fake_discord.guild_id, channel_id=channel, keywords=[], user_id=1)
         poller = FeedPoller(FeedRepository(db), library, fetcher)
@@ -181,4 +180,4 @@ async def test_an_item_stored_before_a_crash_is_posted_once_after_restart(
         await fake_discord.wait_for(lambda: delivered(fake_discord, channel), timeout=10)
         await asyncio.sleep(0.3)
         assert delivered(fake_discord, channel) == ["Covered Market Reopens"]
-        assert running.library.resolve("Covered Market Reopens") is not None
+        assert running.library.catalogue.resolve("Covered Market Reopens") is not None

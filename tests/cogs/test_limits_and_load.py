@@ -85,7 +85,7 @@ async def test_component_errors_get_the_same_apology(fake_discord, bot, monkeypa
     async def broken(row, sentences):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(bot.library, "brief", broken)
+    monkeypatch.setattr(bot.library.reading, "brief", broken)
     click = await fake_discord.send_component(
         inter.message, select["custom_id"], values=[select["options"][0]["value"]]
     )

@@ -37,7 +37,7 @@ async def test_history_and_forget_touch_only_your_own_records(fake_discord, bot)
         await run(fake_discord, command, user=bob, **options)
     alice_rows, bob_rows = await rows_of(bot, a_id), await rows_of(bot, b_id)
     assert len(alice_rows) == 3 and len(bob_rows) == 3
-    assert {r[4] for r in alice_rows} == {bot.library.resolve(WARNING).id}
+    assert {r[4] for r in alice_rows} == {bot.library.catalogue.resolve(WARNING).id}
 
     # /history shows Alice hers, privately, and nothing of Bob's.
     _, data = await run(fake_discord, "history", user=alice)
@@ -65,7 +65,7 @@ async def test_history_and_forget_touch_only_your_own_records(fake_discord, bot)
 
 async def test_history_pages_answer_only_their_owner(fake_discord, bot):
     alice, bob = fake_discord.alice, new_member(fake_discord, "bob")
-    article = bot.library.resolve(WARNING).id
+    article = bot.library.catalogue.resolve(WARNING).id
     for _ in range(15):
         await bot.requests.record(
             user_id=int(alice["id"]), guild_id=None, channel_id=None, article_id=article, command="brief"

@@ -83,7 +83,7 @@ async def test_any_keyword_gets_results_or_a_polite_answer(fake_discord, bot, ke
     text = data.get("content") or data["embeds"][0]["description"]
     assert "something went wrong" not in text
     assert "@everyone" not in text.replace("@\u200beveryone", "")
-    assert (await bot.library.search_quotes("connection")).total == 1  # the index is intact
+    assert (await bot.library.reading.search_quotes("connection")).total == 1  # the index is intact
 
 
 async def test_speaker_option_and_autocomplete(fake_discord, bot):

@@ -9,7 +9,6 @@ import time
 from bot.config import Settings
 from bot.discord_app.briefbot import BriefBot
 from bot.library.service import Library
-from bot.storage.articles import ArticleRepository
 from bot.storage.db import connect
 from tests.bot.test_runaway import slow_page
 from tests.cogs.conftest import run
@@ -20,7 +19,7 @@ async def test_a_hostile_page_holds_up_neither_start_up_nor_shutdown(fake_discor
     db_path = tmp_path / "bot.sqlite3"
     db = await connect(db_path)
     try:  # a library the bot has synced before
-        library = Library(ArticleRepository(db), articles_dir)
+        library = Library(db, articles_dir)
         await library.sync()
         library.close()
     finally:
@@ -39,4 +38,4 @@ async def test_a_hostile_page_holds_up_neither_start_up_nor_shutdown(fake_discor
     assert time.monotonic() - stopping < 3
     assert running.library.pages.workers == 0
     assert "the first sync goes on in the background" in caplog.text
-    assert running.library.resolve("links.html") is None
+    assert running.library.catalogue.resolve("links.html") is None

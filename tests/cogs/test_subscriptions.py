@@ -273,7 +273,7 @@ async def test_a_post_whose_brief_fails_is_not_retried_in_a_spin(fake_discord, b
         raise RuntimeError("the analysis fell over")
 
     await subscribe(fake_discord)
-    monkeypatch.setattr(bot.library, "brief", broken_brief)
+    monkeypatch.setattr(bot.library.reading, "brief", broken_brief)
     await add_file(bot, articles_dir, "harbour.txt", NEW)
     await fake_discord.wait_for(lambda: calls, timeout=5)
     await asyncio.sleep(1.5)
@@ -298,7 +298,7 @@ async def test_a_post_whose_brief_keeps_failing_is_given_up_with_its_reason(
 
     bot.deliveries.base_delay = 0.01
     await subscribe(fake_discord)
-    monkeypatch.setattr(bot.library, "brief", broken_brief)
+    monkeypatch.setattr(bot.library.reading, "brief", broken_brief)
     await add_file(bot, articles_dir, "harbour.txt", NEW)
     for _ in range(100):
         if (await bot.subscriptions.counts()) == {"cancelled": 1}:

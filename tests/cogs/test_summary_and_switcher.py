@@ -12,7 +12,7 @@ async def test_brief_without_article_offers_a_switcher(fake_discord, bot):
     click = await fake_discord.send_component(inter.message, select["custom_id"], values=[other["value"]])
     update = await click.response(timeout=3)
     assert update.type == 7
-    assert update.data["embeds"][0]["title"] == bot.library.resolve(other["value"]).title
+    assert update.data["embeds"][0]["title"] == bot.library.catalogue.resolve(other["value"]).title
 
 
 async def test_switcher_is_for_the_person_who_asked(fake_discord, bot):

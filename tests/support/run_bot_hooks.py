@@ -18,12 +18,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-import bot.library.service
+import bot.library.ingest
 from bot.cli import main
 
 _SLOW = os.environ.get("BRIEFBOT_TEST_SLOW")
 if _SLOW:
-    _analyse = bot.library.service.analyse
+    _analyse = bot.library.ingest.analyse
 
     def _slow_analyse(article):  # type: ignore[no-untyped-def]
         if "Slow" in article.title:
@@ -33,7 +33,7 @@ if _SLOW:
                 sum(range(10_000))
         return _analyse(article)
 
-    bot.library.service.analyse = _slow_analyse
+    bot.library.ingest.analyse = _slow_analyse
 
 if os.environ.get("BRIEFBOT_TEST_NO_DNS"):
     _getaddrinfo = socket.getaddrinfo

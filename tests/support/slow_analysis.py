@@ -4,9 +4,9 @@ this module are affected; the test process's own analysis is left as it is."""
 
 from __future__ import annotations
 
-import bot.library.service
+import bot.library.ingest
 
-_analyse = bot.library.service.analyse
+_analyse = bot.library.ingest.analyse
 
 
 def _slow_analyse(article):  # type: ignore[no-untyped-def]
@@ -16,4 +16,4 @@ def _slow_analyse(article):  # type: ignore[no-untyped-def]
     return _analyse(article)
 
 
-bot.library.service.analyse = _slow_analyse
+bot.library.ingest.analyse = _slow_analyse

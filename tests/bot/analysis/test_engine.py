@@ -99,3 +99,75 @@ def test_key_quotes_at_most_three_and_attributed_first():
     assert len(quotes) == 6
     key = [q for q in quotes if q.key]
     assert len(key) == 3 and all(q.speaker for q in key)
+
+
+# --- the ANALYSIS_VERSION guard ----------------------------------------------------------------
+# Stored analyses are reused while ANALYSIS_VERSION stays the same, so a change to what the analysis
+# produces must come with a new version. The digest of the outputs for fixed articles is recorded
+# here next to the version it was recorded under.
+RECORDED_VERSION = "2026.11.27-1"
+RECORDED_DIGEST = "e4387849ee7d127ee38e497a3fff6deca34fe72f631cc7f00a9d13932f326d5c"
+
+GUARD_TEXTS = [
+    RawArticle(
+        title="Harbour Plan Approved",
+        author="Ana Lopez and Ben Smith",
+        published="2025-11-03",
+        text="The harbour board approved a new plan on Monday after a long debate.\n\n"
+        "“We will dredge the channel this summer,” said Ana Lopez, the board's chair. "
+        "Critics said the money would be better spent on schools.\n\n"
+        "Work starts in the spring, a spokesman said, “if the weather allows.”",
+    ),
+    RawArticle(text="Opera Season Opens\n\nThe opera house opened its season with a new production of Tosca."),
+    RawArticle(text="One line, no title, no quotation, nothing to rank."),
+]
+
+
+def analysis_digest() -> str:
+    """SHA-256 of everything the analysis produces for the seeds and GUARD_TEXTS."""
+    import hashlib
+
+    from bot.library.ingest import analyse_raw
+
+    h = hashlib.sha256()
+    for raw in [read_article_file(SEED_000), read_article_file(SEED_001), *GUARD_TEXTS]:
+        article, analysis = analyse_raw(raw)
+        stored = article.to_dict()
+        for key in ("id", "slug", "source_path"):  # the library's, not the analysis's (as cached)
+            stored.pop(key)
+        record = {"article": stored, "analysis": analysis.to_dict()}
+        h.update(json.dumps(record, sort_keys=True, ensure_ascii=False).encode("utf-8"))
+    return h.hexdigest()
+
+
+def version_problem(version: str, digest: str) -> str | None:
+    """What is wrong with (ANALYSIS_VERSION, digest of the outputs) against the recorded pair."""
+    if version == RECORDED_VERSION and digest != RECORDED_DIGEST:
+        return (
+            "the analysis outputs changed but ANALYSIS_VERSION did not: bump ANALYSIS_VERSION in "
+            f"bot/analysis/engine.py and update the digest (RECORDED_VERSION, RECORDED_DIGEST = {digest!r})"
+        )
+    if version != RECORDED_VERSION:
+        return (
+            f"ANALYSIS_VERSION is {version!r}: record it with its digest here "
+            f"(RECORDED_VERSION, RECORDED_DIGEST = {version!r}, {digest!r})"
+        )
+    return None
+
+
+def test_analysis_version_is_bumped_when_the_outputs_change():
+    from bot.analysis.engine import ANALYSIS_VERSION
+
+    problem = version_problem(ANALYSIS_VERSION, analysis_digest())
+    assert problem is None, problem
+
+
+def test_the_guard_fails_on_changed_outputs_under_the_same_version():
+    assert "bump ANALYSIS_VERSION" in (version_problem(RECORDED_VERSION, "changed") or "")
+    assert version_problem(RECORDED_VERSION, RECORDED_DIGEST) is None
+
+
+def test_the_digest_covers_the_quotations(monkeypatch):
+    before = analysis_digest()
+    monkeypatch.setattr("bot.analysis.engine.MAX_KEY_QUOTES", 1)  # fewer key quotes: other outputs
+    assert analysis_digest() != before

@@ -7,7 +7,6 @@ import pytest
 from bot.core.errors import UserError
 from bot.core.query import MAX_TERMS, combine, parse_query, speaker_filter
 from bot.library.service import Library
-from bot.storage.articles import ArticleRepository
 
 HOSTILE = [
     '"',
@@ -95,47 +94,47 @@ async def library(db, tmp_path):
     folder.mkdir()
     for name, text in ARTICLES.items():
         (folder / name).write_text(text)
-    lib = Library(ArticleRepository(db), folder)
+    lib = Library(db, folder)
     await lib.sync()
     return lib
 
 
 async def test_stemming_case_and_accents(library):
-    results = await library.search_quotes("SANCTION")
+    results = await library.reading.search_quotes("SANCTION")
     assert results.total == 2  # sanctions, sanctioning
-    assert (await library.search_quotes("cafe zoe")).total == 2
+    assert (await library.reading.search_quotes("cafe zoe")).total == 2
 
 
 async def test_phrase_and_prefix(library):
-    assert (await library.search_quotes('"will not work"')).total == 1
-    assert (await library.search_quotes('"work will not"')).total == 0
-    assert (await library.search_quotes("reop*")).total == 2
+    assert (await library.reading.search_quotes('"will not work"')).total == 1
+    assert (await library.reading.search_quotes('"work will not"')).total == 0
+    assert (await library.reading.search_quotes("reop*")).total == 2
 
 
 async def test_equal_scores_newest_first(library):
-    results = await library.search_quotes("reopen")
+    results = await library.reading.search_quotes("reopen")
     assert [row.title for row, _ in results.hits] == ["Newer Café", "Café Society"]
 
 
 async def test_highlighting_marks_matched_words(library):
-    hit = (await library.search_quotes("sanctions")).hits[0][1]
+    hit = (await library.reading.search_quotes("sanctions")).hits[0][1]
     assert "\ue000" in hit.highlighted and "\ue001" in hit.highlighted
 
 
 async def test_speaker_filter(library):
-    results = await library.search_quotes(None, speaker="Russel")
+    results = await library.reading.search_quotes(None, speaker="Russel")
     assert results.total == 1 and results.hits[0][1].quote.speaker == "Daniel Russel"
-    assert (await library.search_quotes("sanctions", speaker="Jones")).total == 1
+    assert (await library.reading.search_quotes("sanctions", speaker="Jones")).total == 1
 
 
 async def test_article_filter(library):
-    row = library.resolve("cafe-society")
-    results = await library.search_quotes("reopen", article=row)
+    row = library.catalogue.resolve("cafe-society")
+    results = await library.reading.search_quotes("reopen", article=row)
     assert results.total == 1 and results.hits[0][0].id == row.id
 
 
 async def test_passages_when_no_quotation_matches(library):
-    results = await library.search_quotes("harbour")
+    results = await library.reading.search_quotes("harbour")
     assert results.total == 0 and results.passage_total == 1
     assert "harbour" in results.passages[0][1]
 
@@ -144,17 +143,17 @@ async def test_index_follows_edits_and_retirement(library):
     folder = library.folder
     (folder / "sanctions.txt").write_text("Sanctions Debate\n\n“Tariffs are the answer,” said Daniel Russel.\n")
     await library.sync()
-    assert (await library.search_quotes("sanctions")).total == 0
-    assert (await library.search_quotes("tariffs")).total == 1
+    assert (await library.reading.search_quotes("sanctions")).total == 0
+    assert (await library.reading.search_quotes("tariffs")).total == 1
     (folder / "sanctions.txt").unlink()
     await library.sync()
-    assert (await library.search_quotes("tariffs")).total == 0
+    assert (await library.reading.search_quotes("tariffs")).total == 0
 
 
 @pytest.mark.parametrize("text", HOSTILE)
 async def test_any_input_is_safe_through_the_library(library, text):
     try:
-        results = await library.search_quotes(text)
+        results = await library.reading.search_quotes(text)
     except UserError as exc:
         assert exc.message
     else:
@@ -162,25 +161,25 @@ async def test_any_input_is_safe_through_the_library(library, text):
 
 
 async def test_speakers_for_autocomplete(library):
-    assert (await library.speakers(""))[0] == ("Zoë Martin", 2)
-    assert [n for n, _ in await library.speakers("rus")] == ["Daniel Russel"]
-    assert [n for n, _ in await library.speakers("zoe")] == ["Zoë Martin"]
-    assert await library.speakers("😀") == (await library.speakers(""))
+    assert (await library.reading.speakers(""))[0] == ("Zoë Martin", 2)
+    assert [n for n, _ in await library.reading.speakers("rus")] == ["Daniel Russel"]
+    assert [n for n, _ in await library.reading.speakers("zoe")] == ["Zoë Martin"]
+    assert await library.reading.speakers("😀") == (await library.reading.speakers(""))
 
 
 async def test_very_common_words_are_capped_and_still_ranked(db, tmp_path):
-    from bot.storage.articles import COUNT_CAP
+    from bot.storage.search import COUNT_CAP
 
     folder = tmp_path / "many"
     folder.mkdir()
     paras = [f"“The budget {'budget ' * (i % 3)}matters for item {i},” said Mary Jones." for i in range(COUNT_CAP + 50)]
     (folder / "many.txt").write_text("Budget Day\n\n" + "\n\n".join(paras) + "\n")
-    lib = Library(ArticleRepository(db), folder)
+    lib = Library(db, folder)
     await lib.sync()
-    results = await lib.search_quotes("budget", limit=5)
+    results = await lib.reading.search_quotes("budget", limit=5)
     assert results.total == COUNT_CAP + 1  # "1,000+"
     assert len(results.hits) == 5
     # Term frequency orders the window: the quotes saying "budget" three times come first.
     assert all(hit.quote.text.count("budget") == 3 for _, hit in results.hits)
-    phrase = await lib.search_quotes('"budget matters"', limit=5)
+    phrase = await lib.reading.search_quotes('"budget matters"', limit=5)
     assert phrase.total > 0 and all("budget matters" in hit.quote.text for _, hit in phrase.hits)

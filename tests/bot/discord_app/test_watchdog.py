@@ -29,13 +29,13 @@ async def test_a_command_under_the_threshold_is_answered_directly(fake_discord, 
 async def test_slow_work_is_deferred_after_the_deadline(fake_discord, settings, monkeypatch):
     async with fake_discord.run(make_bot(settings)) as bot:
         bot.acks.deadline = 0.1
-        brief = bot.library.brief
+        brief = bot.library.reading.brief
 
         async def slow_brief(row, sentences):
             await asyncio.sleep(0.5)
             return await brief(row, sentences)
 
-        monkeypatch.setattr(bot.library, "brief", slow_brief)
+        monkeypatch.setattr(bot.library.reading, "brief", slow_brief)
         inter = await fake_discord.send_command("brief", options={})
         assert (await inter.response(timeout=3)).type == 5
         assert (await inter.answer(timeout=3))["embeds"]

@@ -8,12 +8,10 @@ import logging
 
 import pytest
 
-from bot.library.feeds import FeedPoller, entry_text, normalise_link, parse_feed
+from bot.library.feeds import FeedPoller
 from bot.library.service import Library
 from bot.sources.fetch import Fetcher
-from bot.storage.articles import ArticleRepository
 from bot.storage.feeds import FeedRepository
-from bot.storage.subscriptions import SubscriptionRepository
 from tests.support.feedserver import Item, Route
 
 HARBOUR = [
@@ -49,8 +47,7 @@ class Clock:
 
 @pytest.fixture
 async def env(db, articles_dir):
-    subs = SubscriptionRepository(db)
-    library = Library(ArticleRepository(db), articles_dir, subscriptions=subs)
+    library = Library(db, articles_dir)
     await library.sync()
     fetcher = Fetcher(allow_private=True, timeout=2.0)
     clock = Clock()
@@ -87,14 +84,14 @@ async def test_rss_items_become_library_articles(env, feed_server):
     [result] = await poll(env)
     assert result.error is None and len(result.added) == 2 and result.entries == 2
     library = env.library
-    row = library.resolve("Harbour Plan Approved")
+    row = library.catalogue.resolve("Harbour Plan Approved")
     assert row is not None
     assert row.author == "Jane Doe" and row.publication == "Harbour Gazette"
     assert row.url == feed_server.url("/harbour") and row.source_path is None
     assert row.published == "2025-11-03"  # from the page's metadata
-    brief = await library.brief(row, 3)
+    brief = await library.reading.brief(row, 3)
     assert any(q.speaker == "Maria Lopez" for q in brief.quotes)
-    found = await library.search_quotes("quays")
+    found = await library.reading.search_quotes("quays")
     assert [r.title for r, _ in found.hits] == ["Harbour Plan Approved"]
     items = await env.repo.items(feed.id)
     assert {i.guid for i in items} == {"g-ferry", "g-harbour"} and all(i.content_hash for i in items)
@@ -156,14 +153,14 @@ async def test_atom_feed_and_fallback_to_the_entry_text(env, feed_server):
     assert len(result.added) == 2
     assert [reason for _, reason in result.skipped] == ["page: HTTP 404 Not Found; the feed gives no text either"]
     assert (await env.repo.get(url)).etag == '"a1"'  # kept: the poll that retries the entry sends none
-    row = env.library.resolve("Tosca Opens the Season")
+    row = env.library.catalogue.resolve("Tosca Opens the Season")
     assert row.author == "Kim Lee" and row.publication == "Opera Notes"
-    article, _ = await env.library.load(row)
+    article, _ = await env.library.reading.load(row)
     assert "young cast" in article.body and "<p>" not in article.body
     # The item without text is tried again at the next poll (it was not recorded).
     feed_server.page("/missing", "Nothing Here After All", MARKET)
     [again] = await poll(env, 900)
-    assert len(again.added) == 1 and env.library.resolve("Nothing Here After All") is not None
+    assert len(again.added) == 1 and env.library.catalogue.resolve("Nothing Here After All") is not None
     assert "If-None-Match" not in feed_server.requests_to("/atom.xml")[1].headers
     assert (await env.repo.get(url)).etag == '"a1"'
 
@@ -217,7 +214,7 @@ async def test_dedupe_by_guid_then_link_then_content(env, feed_server, db):
 
 
 async def test_a_feed_that_changes_guids_every_poll_posts_each_article_once(env, feed_server, db):
-    await env.library.subscriptions.subscribe(guild_id=1, channel_id=10, keywords=[], user_id=5)
+    await env.library.ingest.subscriptions.subscribe(guild_id=1, channel_id=10, keywords=[], user_id=5)
     harbour_site(feed_server, guid_prefix="a")
     url = feed_server.url("/feed.xml")
     await env.repo.add(url, 900)
@@ -230,7 +227,7 @@ async def test_a_feed_that_changes_guids_every_poll_posts_each_article_once(env,
         assert result.queued == (1 if n == 0 else 0)
     async with db.execute("SELECT channel_id, article_id FROM deliveries") as cur:
         rows = await cur.fetchall()
-    market = env.library.resolve("Covered Market Reopens")
+    market = env.library.catalogue.resolve("Covered Market Reopens")
     assert [tuple(r) for r in rows] == [(10, market.id)]
 
 
@@ -243,7 +240,7 @@ async def test_folder_syncs_and_restarts_keep_feed_articles(env, feed_server, db
     (articles_dir / "000_18d7c81359cbff0f.txt").unlink()  # a file goes: only its article retires
     report = await env.library.sync()
     assert len(report.retired) == 1
-    restarted = Library(ArticleRepository(db), articles_dir)
+    restarted = Library(db, articles_dir)
     await restarted.sync()
     assert {"Harbour Plan Approved", "Night Ferry Added"} <= {r.title for r in restarted.articles}
 
@@ -313,7 +310,7 @@ async def test_huge_page_falls_back_to_the_feed_text(env, feed_server, caplog):
         [result] = await poll(env)
     assert len(result.added) == 1 and result.skipped == []
     assert "using the feed's own text (page: too large (over 100,000 bytes))" in caplog.text
-    article, _ = await env.library.load(env.library.resolve("Winter Tides"))
+    article, _ = await env.library.reading.load(env.library.catalogue.resolve("Winter Tides"))
     assert "highest tides" in article.body
 
 
@@ -339,26 +336,6 @@ async def test_redirects_are_followed_within_bounds(env, feed_server):
     assert results[away].error == "only http and https addresses are fetched, not 'file'"
 
 
-def test_parse_feed_and_helpers():
-    parsed = parse_feed(
-        b"<?xml version='1.0'?><rss version='2.0'><channel><title>T</title><item><title> A  title </title>"
-        b"<link>https://x.example/a</link><guid>1</guid><description>&lt;p&gt;One&lt;/p&gt;&lt;p&gt;Two&lt;br/&gt;three&lt;/p&gt;"
-        b"</description></item></channel></rss>"
-    )
-    assert parsed.title == "T"
-    [entry] = parsed.entries
-    assert (entry.guid, entry.link, entry.title) == ("1", "https://x.example/a", "A title")
-    assert entry_text(entry.content_html) == "One\n\nTwo three"
-    assert (
-        normalise_link("HTTPS://News.Example/a?id=3&utm_source=rss&fbclid=x#comments") == "https://news.example/a?id=3"
-    )
-    assert normalise_link("   ") is None
-    relative = parse_feed(
-        b"<rss version='2.0'><channel><item><link>/2025/a</link></item></channel></rss>", "https://x.example/feed"
-    )
-    assert relative.entries[0].link == "https://x.example/2025/a"
-
-
 async def test_an_item_never_takes_over_the_id_of_an_edited_file(env, feed_server, articles_dir):
     """A file's article keeps the id of the content first seen at its path; an item with that
     first content gets an id of its own instead of taking the file's article over."""
@@ -370,18 +347,18 @@ async def test_an_item_never_takes_over_the_id_of_an_edited_file(env, feed_serve
     }
     (articles_dir / "harbour.json").write_text(json.dumps(first))
     await env.library.sync()
-    row = env.library.resolve("harbour.json")
+    row = env.library.catalogue.resolve("harbour.json")
     (articles_dir / "harbour.json").write_text(json.dumps({**first, "text": "\n\n".join(HARBOUR[:2])}))
     await env.library.sync()
-    assert env.library.resolve("harbour.json").id == row.id
+    assert env.library.catalogue.resolve("harbour.json").id == row.id
     text = "".join(f"<p>{p}</p>" for p in HARBOUR)
     url = feed_server.rss("/f.xml", [Item("Harbour Plan Approved", "", guid="h", summary=text)])
     await env.repo.add(url, 900)
     [result] = await poll(env)
     [new_id] = result.added
     assert new_id != row.id
-    assert env.library.resolve("harbour.json").id == row.id
-    assert (await env.library.repo.by_id(row.id)).source_path == "harbour.json"
+    assert env.library.catalogue.resolve("harbour.json").id == row.id
+    assert (await env.library.catalogue.repo.by_id(row.id)).source_path == "harbour.json"
 
 
 def test_one_backoff_rule_for_feeds_refusals_and_deliveries():
@@ -447,3 +424,62 @@ async def test_entries_waiting_for_a_retry_keep_the_feeds_validators(env, feed_s
     assert [r.not_modified for r in results] == [False, True, False, True, False]
     assert len(feed_server.requests_to("/missing")) == 3
     assert (await env.repo.get(url)).etag == '"v1"'
+
+
+def new_analysis_version(monkeypatch, version: str = "next-version") -> None:
+    """As if the analysis code changed (and ANALYSIS_VERSION with it) before a restart."""
+    monkeypatch.setattr("bot.library.ingest.ANALYSIS_VERSION", version)
+    monkeypatch.setattr("bot.library.reading.ANALYSIS_VERSION", version)
+
+
+async def test_feed_articles_are_analysed_again_from_their_raw_text_when_the_analysis_changes(
+    env, feed_server, db, articles_dir, monkeypatch
+):
+    """Issue 14's bug 1: only articles with a file were re-analysed after a change to the analysis,
+    and a feed article's text was not kept, so /brief on it answered "something went wrong"."""
+    from bot.library.ingest import analyse_raw
+    from bot.storage.articles import raw_from_json
+
+    await env.repo.add(harbour_site(feed_server), 900)
+    await poll(env)
+    new_analysis_version(monkeypatch)
+    monkeypatch.setattr("bot.library.ingest.REANALYSE_CHUNK", 1)  # a chunk at a time
+    restarted = Library(db, articles_dir)
+    try:
+        report = await restarted.sync()
+        assert report.reanalysed == 2 and not report.skipped
+        row = restarted.catalogue.resolve("Harbour Plan Approved")
+        brief = await restarted.reading.brief(row, 3)
+        assert any(q.speaker == "Maria Lopez" for q in brief.quotes)
+        async with db.execute("SELECT raw_json FROM raw_articles WHERE content_hash = ?", (row.content_hash,)) as cur:
+            raw = raw_from_json((await cur.fetchone())[0])
+        article, analysis = await restarted.reading.load(row)
+        fresh_article, fresh_analysis = analyse_raw(raw)
+        assert analysis == fresh_analysis and article.paragraphs == fresh_article.paragraphs
+        async with db.execute(
+            "SELECT COUNT(*) FROM analyses WHERE engine_version = 'next-version' AND content_hash = ?",
+            (row.content_hash,),
+        ) as cur:
+            assert (await cur.fetchone())[0] == 1  # analysed again, not read from the old version
+        assert (await restarted.sync()).reanalysed == 0  # once
+    finally:
+        restarted.close()
+
+
+async def test_an_article_stored_before_raw_text_was_kept_keeps_its_newest_analysis(
+    env, feed_server, db, articles_dir, monkeypatch
+):
+    await env.repo.add(harbour_site(feed_server), 900)
+    await poll(env)
+    before = await env.library.reading.load(env.library.catalogue.resolve("Harbour Plan Approved"))
+    await db.execute("DELETE FROM raw_articles")  # as a database from before migration 9
+    new_analysis_version(monkeypatch)
+    restarted = Library(db, articles_dir)
+    try:
+        report = await restarted.sync()
+        assert report.reanalysed == 0
+        row = restarted.catalogue.resolve("Harbour Plan Approved")
+        assert await restarted.reading.load(row) == before
+        assert (await restarted.reading.brief(row, 3)).article.title == "Harbour Plan Approved"
+    finally:
+        restarted.close()

@@ -1,27 +1,6 @@
+"""The Library as the bot and the terminal build it: its parts composed, and what its sync does once."""
+
 from __future__ import annotations
-
-import json
-import logging
-import os
-import time
-from dataclasses import replace
-from pathlib import Path
-
-import pytest
-
-from bot.library.service import Library
-from bot.storage.articles import ArticleRepository
-
-ARTICLE = (
-    "Harbour Plan Approved\n\nThe harbour board approved a new plan on Monday. It will cost a great deal of money.\n"
-)
-
-
-@pytest.fixture
-async def library(db, articles_dir):
-    lib = Library(ArticleRepository(db), articles_dir)
-    await lib.sync()
-    return lib
 
 
 async def test_seeds_load(library):
@@ -30,364 +9,57 @@ async def test_seeds_load(library):
         "Warning: Is China Pivoting Back to North Korea?",
         "North Korea’s Defiance May Reshape China’s Strategic Calculus",
     }
-    row = library.resolve("warning-is-china-pivoting-back-to-north-korea")
-    brief = await library.brief(row, 3)
+    row = library.catalogue.resolve("warning-is-china-pivoting-back-to-north-korea")
+    brief = await library.reading.brief(row, 3)
     assert brief.article.author.name == "Joel Wuthnow"
 
 
-async def test_bad_files_are_skipped_with_reasons_and_the_rest_load(db, articles_dir, caplog):
-    (articles_dir / "empty.txt").write_text("")
-    (articles_dir / "latin1.txt").write_bytes("Caf\xe9\n\nbody".encode("latin-1"))
-    (articles_dir / "broken.json").write_text("{oops")
-    (articles_dir / "notes.pdf").write_text("ignored")
-    (articles_dir / "good.md").write_text("---\ntitle: Good One\n---\nA fine body of text for the article.\n")
-    lib = Library(ArticleRepository(db), articles_dir)
-    with caplog.at_level(logging.WARNING, logger="bot.library.service"):
-        report = await lib.sync()
-    assert len(report.added) == 3
-    reasons = dict(report.skipped)
-    assert reasons["empty.txt"] == "empty file"
-    assert "not valid UTF-8" in reasons["latin1.txt"]
-    assert "invalid JSON" in reasons["broken.json"]
-    assert "notes.pdf" not in reasons
-    assert "skipped empty.txt: empty file" in caplog.text
+async def test_the_parts_share_one_catalogue_one_repository_and_one_pool(library):
+    assert library.reading.catalogue is library.catalogue is library.ingest.catalogue is library.files.catalogue
+    assert library.ingest.repo is library.catalogue.repo
+    assert library.ingest.pages is library.pages
+    assert library.articles is library.catalogue.articles
 
 
-async def test_warm_restart_analyses_nothing(db, articles_dir, monkeypatch):
-    await Library(ArticleRepository(db), articles_dir).sync()
-    import bot.library.service as libmod
+async def test_the_first_sync_backfills_pairs_and_reanalyses_once_per_process(db, articles_dir, monkeypatch):
+    from bot.library.service import Library
 
-    def boom(raw):
-        raise AssertionError("analysed again")
+    calls = []
 
-    monkeypatch.setattr(libmod, "analyse_raw", boom)  # in this process (the cache lost, say)
-    lib = Library(ArticleRepository(db), articles_dir)
-    tasks = []  # what the workers were asked, and what they returned
-    real_run = lib.pages.run
+    async def counting(db):
+        calls.append("pairs")
+        return 0
 
-    async def recorded(fn, *args, seconds):
-        result = await real_run(fn, *args, seconds=seconds)
-        tasks.append((fn, args, result))
-        return result
+    monkeypatch.setattr("bot.library.service.backfill_pairs", counting)
+    lib = Library(db, articles_dir)
+    real = lib.ingest.reanalyse
 
-    monkeypatch.setattr(lib.pages, "run", recorded)
+    async def reanalyse(report):
+        calls.append("reanalyse")
+        await real(report)
+
+    monkeypatch.setattr(lib.ingest, "reanalyse", reanalyse)
     try:
-        report = await lib.sync()
-        assert report.unchanged == 2 and not report.changed
-        assert tasks == []
-        # A file rewritten with the same bytes (new mtime) is read, but not analysed again.
-        seed = next(articles_dir.glob("000_*"))
-        os.utime(seed, ns=(1, 1))
-        lib._last_full_scan = float("-inf")  # an edit in place: found by the next full scan
-        report = await lib.sync()
-        assert report.unchanged == 2 and report.touched == 1 and not report.changed
-        [(fn, (_read, known), (_raw, digest, analysis))] = tasks
-        assert fn is libmod.read_and_analyse and known == digest and analysis is None
+        await lib.sync()
+        await lib.sync()
+        assert calls == ["pairs", "reanalyse"]
     finally:
         lib.close()
 
 
-async def test_edit_keeps_id_and_updates_article(library, articles_dir):
-    path = articles_dir / "harbour.txt"
-    path.write_text(ARTICLE)
-    await library.sync()
-    row = library.resolve("harbour-plan-approved")
-    path.write_text(ARTICLE.replace("Harbour Plan Approved", "Harbour Plan Finally Approved") + "\nMore news.\n")
-    report = await library.sync()
-    assert report.updated == [row.id]
-    new = library.resolve(row.id)
-    assert new.title == "Harbour Plan Finally Approved"
-    assert new.slug == "harbour-plan-finally-approved"
+async def test_a_file_added_is_queued_for_subscribers_by_the_library_the_terminal_builds(db, articles_dir):
+    """The terminal and the bot build the same Library from the database: fan-out is not optional."""
+    from bot.library.service import Library
+    from bot.storage.subscriptions import SubscriptionRepository
+    from tests.bot.library.conftest import ARTICLE
 
-
-async def test_delete_retires_and_restore_revives(library, articles_dir):
-    path = articles_dir / "harbour.txt"
-    path.write_text(ARTICLE)
-    await library.sync()
-    ident = library.resolve("harbour-plan-approved").id
-    path.unlink()
-    report = await library.sync()
-    assert report.retired == [ident]
-    assert library.resolve(ident) is None
-    path.write_text(ARTICLE)
-    report = await library.sync()
-    assert report.added == [ident]
-    assert library.resolve(ident) is not None
-
-
-async def test_rename_keeps_the_article(library, articles_dir):
-    path = articles_dir / "harbour.txt"
-    path.write_text(ARTICLE)
-    await library.sync()
-    ident = library.resolve("harbour-plan-approved").id
-    path.rename(articles_dir / "renamed.txt")
-    report = await library.sync()
-    assert report.retired == []
-    row = library.resolve(ident)
-    assert row.source_path == "renamed.txt"
-
-
-async def test_duplicate_content_is_skipped(library, articles_dir):
-    (articles_dir / "a.txt").write_text(ARTICLE)
-    (articles_dir / "b.txt").write_text(ARTICLE)
-    report = await library.sync()
-    assert len(report.added) == 1
-    assert report.skipped == [("b.txt", "same content as a.txt")]
-
-
-async def test_same_title_gets_distinct_slug(library, articles_dir):
-    (articles_dir / "a.txt").write_text(ARTICLE)
-    (articles_dir / "b.txt").write_text(ARTICLE + "\nA different ending.\n")
-    await library.sync()
-    slugs = sorted(r.slug for r in library.articles if r.title == "Harbour Plan Approved")
-    assert slugs[0] == "harbour-plan-approved" and slugs[1].startswith("harbour-plan-approved-")
-
-
-async def test_symlinks_and_hidden_files_are_not_read(library, articles_dir, tmp_path):
-    outside = tmp_path / "secret.txt"
-    outside.write_text("Secret Title\n\nSecret body.\n")
-    (articles_dir / "link.txt").symlink_to(outside)
-    (articles_dir / ".hidden.txt").write_text(ARTICLE)
-    report = await library.sync()
-    assert report.added == []
-    assert all(r.title != "Secret Title" for r in library.articles)
-
-
-async def test_subfolders_are_read(library, articles_dir):
-    (articles_dir / "2024").mkdir()
-    (articles_dir / "2024" / "harbour.json").write_text(json.dumps({"title": "Harbour", "text": "Body text."}))
-    await library.sync()
-    assert library.resolve("2024/harbour.json").title == "Harbour"
-
-
-async def test_resolve_forms(library):
-    row = library.articles[0]
-    assert library.resolve(row.id) == row
-    assert library.resolve(row.slug) == row
-    assert library.resolve(Path(row.source_path).name) == row
-    assert library.resolve(row.title.upper()) == row
-    assert library.resolve("pivoting back").title.startswith("Warning")
-    assert library.resolve("nothing like this") is None
-    assert library.closest("Chna pivotting")[0].title.startswith("Warning")
-
-
-async def test_suggest(library):
-    rows = library.articles
-    assert library.suggest("") == list(rows)
-    assert library.suggest("defiance")[0].title.startswith("North Korea’s Defiance")
-    assert library.suggest("defaince strategc")[0].title.startswith("North Korea’s Defiance")  # typos
-    assert library.suggest("pivo")[0].title.startswith("Warning")  # a word being typed
-    assert library.suggest("zzzz qqqq") == []
-
-
-async def test_newest_first_uses_published_date(db, tmp_path):
-    folder = tmp_path / "lib"
-    folder.mkdir()
-    (folder / "old.md").write_text("---\ntitle: Old\npublished: 2020-01-01\n---\nOld body.\n")
-    (folder / "new.md").write_text("---\ntitle: New\npublished: 2024-06-01\n---\nNew body.\n")
-    lib = Library(ArticleRepository(db), folder)
-    await lib.sync()
-    assert [r.title for r in lib.articles] == ["New", "Old"]
-
-
-HARBOUR_B = (
-    "Harbour Dredging Begins\n\nThe harbour board began dredging the harbour channel on Friday. "
-    "The harbour plan approved on Monday pays for the dredging of the channel.\n"
-)
-OPERA = "Opera Season Opens\n\nThe opera house opened its season with a new production of Tosca. Singers and critics cheered.\n"
-
-
-async def test_related_articles(library, articles_dir):
-    (articles_dir / "harbour.txt").write_text(ARTICLE)
-    (articles_dir / "dredging.txt").write_text(HARBOUR_B)
-    (articles_dir / "opera.txt").write_text(OPERA)
-    await library.sync()
-    harbour = library.resolve("harbour-plan-approved")
-    related = [r.title for r in await library.related(harbour)]
-    assert related[0] == "Harbour Dredging Begins"
-    assert "Opera Season Opens" not in related
-    brief = await library.brief(harbour, 3)
-    assert brief.related[0] == "Harbour Dredging Begins"
-    # A retired article is never related.
-    (articles_dir / "dredging.txt").unlink()
-    await library.sync()
-    assert "Harbour Dredging Begins" not in [r.title for r in await library.related(harbour)]
-    # The seeds are about the same subject.
-    seed = library.resolve("warning-is-china-pivoting-back-to-north-korea")
-    assert (
-        next(r.slug for r in await library.related(seed))
-        == "north-koreas-defiance-may-reshape-chinas-strategic-calculus"
-    )
-
-
-async def test_files_of_every_type_are_analysed_in_worker_processes(db, tmp_path, monkeypatch):
-    """Many files at once (a cold start) and a single one (a poll while serving) alike: read and
-    analysed in the pool's workers, within their budget, never in the bot's own process."""
-    import bot.library.service as libmod
-
-    def not_here(*args, **kwargs):
-        raise AssertionError("analysed in the bot's own process")
-
-    monkeypatch.setattr(libmod, "analyse", not_here)  # the spawned workers have the real one
-    monkeypatch.setattr(libmod, "analyse_raw", not_here)
-    folder = tmp_path / "many"
-    folder.mkdir()
-    for i in range(libmod.CHUNK + 5):
-        (folder / f"a{i:03}.txt").write_text(f"Story {i}\n\n“Number {i} is here,” said Ann Lee. It rained today.\n")
-    (folder / "b.md").write_text("---\ntitle: Markdown Story\n---\n“Number md is here,” said Ann Lee.\n")
-    (folder / "c.json").write_text(json.dumps({"title": "Json Story", "text": "“Number js is here,” said Ann Lee."}))
-    (folder / "broken.json").write_text("{nope")
-    lib = Library(ArticleRepository(db), folder)
+    await SubscriptionRepository(db).subscribe(guild_id=1, channel_id=10, keywords=[], user_id=5)
+    lib = Library(db, articles_dir)
     try:
+        await lib.sync()
+        (articles_dir / "harbour.txt").write_text(ARTICLE)
         report = await lib.sync()
-        assert lib.pages.workers > 0, "the pool's workers were used"
-        assert len(report.added) == libmod.CHUNK + 7
-        assert [p for p, _ in report.skipped] == ["broken.json"]
-        assert (await lib.search_quotes("number")).total == libmod.CHUNK + 7
-        (folder / "one.txt").write_text("One More\n\n“Number one is here,” said Ann Lee.\n")
-        report = await lib.sync()
-        assert len(report.added) == 1 and lib.resolve("one.txt") is not None
+        assert report.queued == 1
+        assert await SubscriptionRepository(db).due(5) != []
     finally:
         lib.close()
-
-
-async def test_a_text_file_over_its_time_is_refused_recorded_and_the_rest_stored(db, articles_dir, caplog):
-    """A plain text file whose analysis never ends (as a hostile text could make it) is refused
-    within its budget and recorded, like a page, and tried again only after its backoff."""
-    from bot.library.service import PAGE_MEMORY_BYTES
-    from bot.library.workers import KillablePool
-    from bot.storage.refusals import RefusalRepository
-
-    (articles_dir / "slow.txt").write_text("A Slow Article\n\nIts analysis never ends.\n")
-    (articles_dir / "fine.md").write_text("---\ntitle: A Fine Article\n---\nA fine body of text.\n")
-    pool = KillablePool(2, memory_bytes=PAGE_MEMORY_BYTES, preload=("tests.support.slow_analysis",))
-    library = Library(ArticleRepository(db), articles_dir, pages=pool, page_seconds=1.0, retry_base=3600)
-    try:
-        started = time.monotonic()
-        with caplog.at_level(logging.WARNING, logger="bot.library.service"):
-            report = await library.sync()
-        assert time.monotonic() - started < 8
-        [(path, reason)] = report.skipped
-        assert path == "slow.txt" and "took more than 1 s" in reason and "next try in 3600 s" in reason
-        assert "skipped slow.txt: file refused: took more than 1 s" in caplog.text
-        assert len(library.articles) == 3 and library.resolve("fine.md") is not None  # the seeds and fine.md
-        refusal = await RefusalRepository(db).get("file:slow.txt")
-        assert refusal is not None and refusal.failures == 1
-        library._last_full_scan = float("-inf")  # the next poll compares every file
-        assert (await library.sync()).skipped == []  # not read again before its retry time
-        assert pool.killed == 1
-    finally:
-        library.close()
-
-
-async def test_polls_relist_only_changed_directories_and_full_scans_catch_edits_in_place(library, articles_dir):
-    """When a full scan is expensive (a large library), a poll re-lists only directories whose
-    modification time changed: new and removed files show at once, an edit in place at the next
-    full scan."""
-    desk, other = articles_dir / "desk", articles_dir / "other"
-    desk.mkdir()
-    other.mkdir()
-    (desk / "harbour.txt").write_text(ARTICLE)
-    await library.sync()
-    row = library.resolve("harbour-plan-approved")
-    assert row is not None
-
-    def settle() -> None:  # as if every directory was listed well after its last change
-        for path, seen in library._listings.items():
-            library._listings[path] = replace(seen, listed_ns=seen.mtime_ns + 2_000_000_000)
-
-    library._full_scan_cost = 100.0  # a huge folder: polls skip the full scan (5% of a core)
-    settle()
-    (desk / "harbour.txt").write_text(ARTICLE.replace("a great deal of money", "millions"))
-    assert not (await library.sync()).changed  # an edit in place changes no directory: unseen
-    (other / "new.txt").write_text("Ferry Timetable Changes\n\nThe ferry will leave earlier from Monday.\n")
-    report = await library.sync()
-    assert len(report.added) == 1 and not report.updated  # only the changed directory was listed
-    assert library.resolve("ferry-timetable-changes") is not None
-    settle()
-    (other / "new.txt").unlink()
-    assert len((await library.sync()).retired) == 1
-    library._last_full_scan = float("-inf")  # the full scan is due
-    assert (await library.sync()).updated == [row.id]
-
-
-async def test_articles_by_author_come_from_the_author_index(library, articles_dir):
-    (articles_dir / "one.md").write_text(
-        "---\ntitle: Harbour Dredging Begins\nauthor: Ana López\npublished: 2024-01-01\n---\n\nThe dredging began.\n"
-    )
-    (articles_dir / "two.md").write_text(
-        "---\ntitle: Ferry Fares Rise\nauthor: Ana Lopez and Ben Smith\npublished: 2024-02-01\n---\n\nFares rose.\n"
-    )
-    await library.sync()
-    assert [r.title for r in library.by_author("lopez")] == ["Ferry Fares Rise", "Harbour Dredging Begins"]
-    assert [r.title for r in library.by_author("BEN")] == ["Ferry Fares Rise"]
-    assert [r.title for r in library.by_authors({"Ben Smith"})] == ["Ferry Fares Rise"]
-    assert [r.title for r in library.by_authors({"ana lopez"})] == ["Ferry Fares Rise", "Harbour Dredging Begins"]
-    assert library.by_author("  ") == [] and library.by_authors({"Nobody"}) == []
-
-
-async def test_the_lookups_are_kept_out_of_the_garbage_collectors_passes(library):
-    """At 100,000 articles a full collection walking the lookups held the event loop for 200 ms."""
-    import gc
-
-    gc.unfreeze()
-    # What a scan keeps is plain tuples of strings and numbers, which the collector stops tracking.
-    scanned = [f for listing in library._listings.values() for f in listing.files]
-    gc.collect()
-    assert scanned and not any(gc.is_tracked(f) for f in scanned)
-    await library.refresh()  # and the lookups (rows, indexes) are frozen out of its passes
-    assert gc.get_freeze_count() >= len(library.articles) > 0
-
-
-async def test_after_a_failed_sync_the_next_poll_compares_everything(library, articles_dir, monkeypatch):
-    """An unchanged scan means "no change" only when the last sync stored all it found."""
-    library._full_scan_cost = 100.0  # polls skip full scans, as in a huge folder
-    (articles_dir / "harbour.txt").write_text(ARTICLE)
-    real_save = library.repo.save
-
-    async def failing_save(*args, **kwargs):
-        raise RuntimeError("disk full")
-
-    monkeypatch.setattr(library.repo, "save", failing_save)
-    with pytest.raises(RuntimeError):
-        await library.sync()
-    monkeypatch.setattr(library.repo, "save", real_save)
-    for path, seen in library._listings.items():  # the directory has settled: the scan reuses it
-        library._listings[path] = replace(seen, listed_ns=seen.mtime_ns + 2_000_000_000)
-    report = await library.sync()
-    assert len(report.added) == 1 and library.resolve("harbour-plan-approved") is not None
-    assert not (await library.sync()).changed  # and now an unchanged poll is just that
-
-
-async def test_feed_articles_are_analysed_in_workers_and_one_over_its_time_is_refused(
-    db, articles_dir, monkeypatch, caplog
-):
-    """A feed entry's text (from its page or the feed) is analysed in the pool's workers too,
-    within the budget: one whose analysis never ends is refused, the others stored."""
-    import bot.library.service as libmod
-    from bot.core.models import RawArticle
-    from bot.library.service import PAGE_MEMORY_BYTES
-    from bot.library.workers import KillablePool
-
-    def not_here(*args, **kwargs):
-        raise AssertionError("analysed in the bot's own process")
-
-    monkeypatch.setattr(libmod, "analyse", not_here)  # the spawned workers have the real one
-    pool = KillablePool(2, memory_bytes=PAGE_MEMORY_BYTES, preload=("tests.support.slow_analysis",))
-    library = Library(ArticleRepository(db), articles_dir, pages=pool, page_seconds=1.0)
-    try:
-        raws = [
-            RawArticle(text="Its analysis never ends.", title="A Slow Feed Article", url="https://example.com/slow"),
-            RawArticle(text=ARTICLE.split("\n\n", 1)[1], title="Harbour Plan Approved", url="https://example.com/ok"),
-        ]
-        started = time.monotonic()
-        with caplog.at_level(logging.WARNING, logger="bot.library.service"):
-            report = await library.add_raws(raws)
-        assert time.monotonic() - started < 8
-        [(entry, reason)] = report.skipped
-        assert entry == "https://example.com/slow" and reason == "refused: took more than 1 s; stopped"
-        assert "refused https://example.com/slow: took more than 1 s" in caplog.text
-        assert len(report.added) == 1 and library.resolve("harbour-plan-approved") is not None
-        assert pool.killed == 1
-    finally:
-        library.close()

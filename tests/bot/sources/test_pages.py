@@ -395,18 +395,17 @@ def test_trafilatura_is_imported_only_when_a_page_is_read():
 
 async def test_html_files_load_through_the_library_and_bad_pages_are_skipped(db, articles_dir, caplog):
     from bot.library.service import Library
-    from bot.storage.articles import ArticleRepository
 
     head = '<meta name="author" content="Maria Lindqvist, Staff Writer"><meta property="og:site_name" content="Harbour Times">'
     (articles_dir / "harbour.html").write_text(page(head=head), encoding="utf-8")
     (articles_dir / "menu.htm").write_text("<html><body><nav><a href='/'>Home</a></nav></body></html>")
-    lib = Library(ArticleRepository(db), articles_dir)
+    lib = Library(db, articles_dir)
     with caplog.at_level(logging.WARNING, logger="bot.library.service"):
         report = await lib.sync()
     assert dict(report.skipped) == {"menu.htm": "no article text found in the page"}
     assert "skipped menu.htm: no article text found in the page" in caplog.text
-    row = lib.resolve("harbour-plan-approved-after-long-debate")
-    brief = await lib.brief(row, 3)
+    row = lib.catalogue.resolve("harbour-plan-approved-after-long-debate")
+    brief = await lib.reading.brief(row, 3)
     assert brief.article.author.name == "Maria Lindqvist"
     assert brief.article.publication == "Harbour Times"
     assert brief.article.source_path == "harbour.html"
@@ -414,10 +413,10 @@ async def test_html_files_load_through_the_library_and_bad_pages_are_skipped(db,
 
 
 async def test_many_html_files_are_extracted_in_worker_processes(db, tmp_path, monkeypatch):
-    import bot.library.service as libmod
+    import bot.library.ingest as libmod
+    from bot.library.folder import CHUNK
     from bot.library.service import Library
     from bot.sources import pages as web
-    from bot.storage.articles import ArticleRepository
 
     def not_here(*args, **kwargs):
         raise AssertionError("a page was extracted in the bot's own process")
@@ -426,14 +425,14 @@ async def test_many_html_files_are_extracted_in_worker_processes(db, tmp_path, m
     monkeypatch.setattr(libmod, "analyse", not_here)  # so is the analysis
     folder = tmp_path / "pages"
     folder.mkdir()
-    for i in range(libmod.CHUNK):
+    for i in range(CHUNK):
         html = page(head='<meta name="author" content="Maria Lindqvist">').replace(TITLE, f"{TITLE} {i}")
         (folder / f"p{i:03}.html").write_text(html.replace(PARAGRAPHS[0], f"{PARAGRAPHS[0]} Item {i}."))
-    library = Library(ArticleRepository(db), folder)
+    library = Library(db, folder)
     try:
         report = await library.sync()
         assert library.pages.workers > 0, "the pool's workers were used"
-        assert len(report.added) == libmod.CHUNK and not report.skipped
+        assert len(report.added) == CHUNK and not report.skipped
     finally:
         library.close()
 

@@ -107,3 +107,31 @@ async def test_transactions_on_the_shared_connection_take_turns(db):
     async with transaction(db):  # and the lock was released
         await db.execute("DELETE FROM subscriptions")
     assert await subs.active() == []
+
+
+async def test_each_connection_has_its_own_writer_lock_and_no_module_keeps_them(tmp_path):
+    """The writer lock is the connection's own state (issue 14): a transaction held open on one
+    connection never holds up another's lock, and bot.storage.db keeps no registry of connections."""
+    import asyncio
+
+    from bot.storage import db as dbmod
+    from bot.storage.db import connect, transaction
+
+    one = await connect(tmp_path / "one.sqlite3")
+    two = await connect(tmp_path / "two.sqlite3")
+    try:
+        async with transaction(one):
+            async with asyncio.timeout(2):  # the other connection's lock is free
+                async with transaction(two):
+                    await two.execute("INSERT INTO bot_state (key, value) VALUES ('k', 'v')")
+        assert dbmod._writer(one) is not dbmod._writer(two)
+        assert dbmod._writer(one) is dbmod._writer(one)
+        registries = [
+            name
+            for name, v in vars(dbmod).items()
+            if not name.startswith("__") and (isinstance(v, (dict, list, set)) or hasattr(v, "keyrefs"))
+        ]
+        assert registries == []
+    finally:
+        await one.close()
+        await two.close()

@@ -1,0 +1,201 @@
+"""Full-text search of quotations and passages: FTS5 matching and the ranking strategies.
+
+Three strategies, chosen per query by ``SearchRepository._ranked``: exact bm25 when the matches are
+few (up to COUNT_CAP); the newest RANK_WINDOW matches scored by term frequency when a very common
+term matches more; and, for a query of phrases only, the word-pair index (bot.storage.pairs).
+Match expressions are built by bot.core.query, never taken from user text."""
+
+from __future__ import annotations
+
+import aiosqlite
+
+from bot.core.models import Quote
+from bot.core.query import SearchQuery, tf_score
+
+# Searches count matches up to COUNT_CAP (more shows as "1,000+") and rank at most COUNT_CAP of
+# them (see _ranked); RANK_TIE_MARGIN rows past the page are re-ordered among equal scores.
+COUNT_CAP = 1_000
+RANK_WINDOW = 100  # phrase matches scored in Python (see _ranked)
+RANK_TIE_MARGIN = 20
+
+
+def _scope(table: str, article_id: str | None) -> tuple[str, list[object]]:
+    """An FTS5 rowid constraint limiting a search to one article's rows of ``table``."""
+    if article_id is None:
+        return "", []
+    return f"AND rowid IN (SELECT id FROM {table} WHERE article_id = ?)", [article_id]
+
+
+def _desc(iso_time: str) -> tuple[int, ...]:
+    """A sort key that orders ISO timestamps newest first."""
+    return tuple(-ord(c) for c in iso_time)
+
+
+class SearchRepository:
+    def __init__(self, db: aiosqlite.Connection) -> None:
+        self.db = db
+
+    async def quotes_of(self, article_id: str, limit: int, offset: int = 0) -> tuple[list[tuple[str, Quote]], int]:
+        """An article's quotations in article order, and how many it has."""
+        async with self.db.execute("SELECT COUNT(*) FROM quotes WHERE article_id = ?", (article_id,)) as cur:
+            total = (await cur.fetchone())[0]
+        async with self.db.execute(
+            "SELECT article_id, text, speaker, context, is_key FROM quotes WHERE article_id = ? "
+            "ORDER BY position LIMIT ? OFFSET ?",
+            (article_id, limit, offset),
+        ) as cur:
+            rows = await cur.fetchall()
+        return [(r[0], Quote(text=r[1], speaker=r[2], context=r[3], key=bool(r[4]))) for r in rows], total
+
+    async def search_quotes(
+        self,
+        match: str,
+        article_id: str | None,
+        limit: int,
+        offset: int = 0,
+        query: SearchQuery | None = None,
+        *,
+        use_pairs: bool = False,
+    ) -> tuple[list[tuple[str, Quote]], int]:
+        """Quotations matching an FTS5 expression (built by bot.core.query, never raw user text), best
+        first by bm25 and, among equals, newest article first; with the number of matches, counted
+        up to COUNT_CAP + 1 (more than COUNT_CAP shows as "1,000+")."""
+        rows, total = await self._search_page(
+            "quotes", "article_id, text, speaker, context, is_key", match, article_id, limit, offset, query, use_pairs
+        )
+        return [(r[1], Quote(text=r[2], speaker=r[3], context=r[4], key=bool(r[5]))) for r in rows], total
+
+    async def search_passages(
+        self,
+        match: str,
+        article_id: str | None,
+        limit: int,
+        offset: int = 0,
+        query: SearchQuery | None = None,
+        *,
+        use_pairs: bool = False,
+    ) -> tuple[list[tuple[str, str]], int]:
+        """Article sentences matching an FTS5 expression as (article id, sentence), best first; the total."""
+        rows, total = await self._search_page(
+            "passages", "article_id, text", match, article_id, limit, offset, query, use_pairs
+        )
+        return [(r[1], r[2]) for r in rows], total
+
+    async def _search_page(
+        self,
+        table: str,
+        columns: str,
+        match: str,
+        article_id: str | None,
+        limit: int,
+        offset: int,
+        query: SearchQuery | None,
+        use_pairs: bool,
+    ) -> tuple[list[aiosqlite.Row], int]:
+        """One page of ranked matches of ``table`` (rows: id, then ``columns``), and the total."""
+        ranked, total = await self._ranked(table, match, article_id, offset + limit, query, use_pairs)
+        page = ranked[offset : offset + limit]
+        if not page:
+            return [], total
+        return await self._rows_by_id(f"SELECT id, {columns} FROM {table} WHERE id IN ({{}})", page), total
+
+    async def _rows_by_id(self, sql: str, ids: list[int]) -> list[aiosqlite.Row]:
+        """Rows selected by id, in the order of ``ids``."""
+        async with self.db.execute(sql.format(",".join("?" * len(ids))), ids) as cur:
+            found = {r[0]: r for r in await cur.fetchall()}
+        return [found[i] for i in ids if i in found]
+
+    async def _ranked(
+        self,
+        table: str,
+        match: str,
+        article_id: str | None,
+        needed: int,
+        query: SearchQuery | None = None,
+        use_pairs: bool = False,
+    ) -> tuple[list[int], int]:
+        """Row ids of ``table`` matching ``match``, best first, enough for ``needed`` results; and the
+        number of matches, counted up to COUNT_CAP + 1 (one more means "more than COUNT_CAP").
+
+        Up to COUNT_CAP matches, the order is exact bm25 (FTS5's own top-N on ``rank``). Beyond it,
+        scoring every match of a very common word would grow with the corpus, so the RANK_WINDOW
+        most recently indexed matches are ranked instead (FTS5 walks its index newest first).
+        A query made only of phrases uses the word-pair index (see bot.core.query) and scores the
+        newest RANK_WINDOW matches with BM25's term-frequency part in Python. Equal scores: newest
+        article first.
+        """
+        fts = f"{table}_fts"
+        scope, params = _scope(table, article_id)
+        if use_pairs and query is not None and query.pairs is not None:
+            # Phrases only: the word-pair index finds them in one posting list, where FTS5 would
+            # intersect the positions of every word; the newest RANK_WINDOW are scored in Python.
+            pair_table = "quote_pairs" if table == "quotes" else "passage_pairs"
+            async with self.db.execute(
+                f"SELECT rowid FROM {pair_table} WHERE {pair_table} MATCH ? {scope} ORDER BY rowid DESC LIMIT ?",
+                [query.pairs, *params, COUNT_CAP + 1],
+            ) as cur:
+                found = [r[0] for r in await cur.fetchall()]
+            total = len(found)
+            if total == 0:
+                return [], 0
+            columns = "id, text, speaker" if table == "quotes" else "id, text"
+            rows = await self._rows_by_id(f"SELECT {columns} FROM {table} WHERE id IN ({{}})", found[:RANK_WINDOW])
+            candidates = [(round(tf_score(list(r[1:]), query), 6), r[0]) for r in rows]
+        else:
+            async with self.db.execute(
+                f"SELECT COUNT(*) FROM (SELECT 1 FROM {fts} WHERE {fts} MATCH ? {scope} LIMIT ?)",
+                [match, *params, COUNT_CAP + 1],
+            ) as cur:
+                total = (await cur.fetchone())[0]
+            if total == 0:
+                return [], 0
+            if total <= COUNT_CAP or query is None:
+                # Exact bm25 order over every match (FTS5's own top-N on rank).
+                window = max(needed, 0) + RANK_TIE_MARGIN if total <= COUNT_CAP else RANK_WINDOW
+                order = "rank" if total <= COUNT_CAP else "rowid DESC"
+                async with self.db.execute(
+                    f"SELECT rowid, bm25({fts}) FROM {fts} WHERE {fts} MATCH ? {scope} ORDER BY {order} LIMIT ?",
+                    [match, *params, window],
+                ) as cur:
+                    candidates = [(round(r[1], 6), r[0]) for r in await cur.fetchall()]
+            else:
+                # Very common terms: the newest RANK_WINDOW matches, scored by term frequency
+                # (bm25() would read every posting of the term to compute its IDF).
+                async with self.db.execute(
+                    f"SELECT rowid FROM {fts} WHERE {fts} MATCH ? {scope} ORDER BY rowid DESC LIMIT ?",
+                    [match, *params, RANK_WINDOW],
+                ) as cur:
+                    newest = [r[0] for r in await cur.fetchall()]
+                columns = "id, text, speaker, context" if table == "quotes" else "id, text"
+                rows = await self._rows_by_id(f"SELECT {columns} FROM {table} WHERE id IN ({{}})", newest)
+                candidates = [(round(tf_score(list(r[1:]), query), 6), r[0]) for r in rows]
+        candidates.sort(key=lambda c: (c[0], -c[1]))
+        # Order equal scores newest article first; only the rows that can reach the page matter.
+        head = candidates[: max(needed, 0) + RANK_TIE_MARGIN]
+        marks = ",".join("?" * len(head))
+        async with self.db.execute(
+            f"SELECT t.id, a.sort_time FROM {table} AS t JOIN articles AS a ON a.id = t.article_id "
+            f"WHERE t.id IN ({marks})",
+            [c[1] for c in head],
+        ) as cur:
+            when = dict(await cur.fetchall())
+        head.sort(key=lambda c: (c[0], _desc(when.get(c[1], ""))))
+        return [c[1] for c in head[: max(needed, 0)]], total
+
+    async def speakers(self, match: str | None, limit: int) -> list[tuple[str, int]]:
+        """Speakers with the most quotations, optionally only those matching an FTS5 expression."""
+        if match:
+            sql = (
+                "SELECT q.speaker, COUNT(*) AS n FROM quotes_fts JOIN quotes AS q ON q.id = quotes_fts.rowid "
+                "WHERE quotes_fts MATCH ? AND q.speaker IS NOT NULL "
+                "GROUP BY q.speaker ORDER BY n DESC, q.speaker LIMIT ?"
+            )
+            params: tuple[object, ...] = (match, limit)
+        else:
+            sql = (
+                "SELECT speaker, COUNT(*) AS n FROM quotes WHERE speaker IS NOT NULL "
+                "GROUP BY speaker ORDER BY n DESC, speaker LIMIT ?"
+            )
+            params = (limit,)
+        async with self.db.execute(sql, params) as cur:
+            return [(r[0], r[1]) for r in await cur.fetchall()]
