@@ -18,7 +18,7 @@ from bot.core.text import fold
 
 MAX_TERMS = 16
 # What a search returns: matches counted up to COUNT_CAP (more shows as "1,000+"), and at most
-# RANK_WINDOW phrase matches ranked, so that many can be paged through (bot/storage/articles.py).
+# RANK_WINDOW phrase matches ranked, so that many can be paged through (bot/storage/search.py).
 COUNT_CAP = 1_000
 RANK_WINDOW = 100
 MAX_WORD_CHARS = 64

@@ -10,12 +10,11 @@ from __future__ import annotations
 import aiosqlite
 
 from bot.core.models import Quote
-from bot.core.query import SearchQuery, tf_score
+from bot.core.query import COUNT_CAP, RANK_WINDOW, SearchQuery, tf_score
 
 # Searches count matches up to COUNT_CAP (more shows as "1,000+") and rank at most COUNT_CAP of
-# them (see _ranked); RANK_TIE_MARGIN rows past the page are re-ordered among equal scores.
-COUNT_CAP = 1_000
-RANK_WINDOW = 100  # phrase matches scored in Python (see _ranked)
+# them, or RANK_WINDOW phrase matches scored in Python (see _ranked); both are in bot/core/query.py,
+# where the answers read them too. RANK_TIE_MARGIN rows past the page are re-ordered among equal scores.
 RANK_TIE_MARGIN = 20
 
 
