@@ -14,7 +14,7 @@ import logging
 import discord
 from discord import app_commands
 
-from bot.storage.articles import StateRepository
+from bot.storage.state import StateRepository
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from discord import app_commands
 from bot.config import Settings
 from bot.discord_app.briefbot import TokenRejected, sync_now
 from bot.discord_app.sync import CommandSync, command_fingerprint
-from bot.storage.articles import StateRepository
+from bot.storage.state import StateRepository
 from tests.bot.discord_app.conftest import make_bot
 from tests.bot.discord_app.test_briefbot import COMMANDS
 
