@@ -132,17 +132,16 @@ class DeliveryWorker:
         async with self._slots:
             try:
                 brief = await self.brief_for(d.article_id)
+                embed = None if brief is None else brief_embed(brief, "new article")
             except Exception as exc:
                 await self._brief_failed(d, exc)
                 return False
-            if brief is None:
+            if embed is None:
                 await self._give_up(d, "the article was removed before it could be posted")
                 return False
             try:
                 message = await self.channel_for(d.channel_id).send(
-                    embed=brief_embed(brief, "new article"),
-                    nonce=delivery_nonce(d.channel_id, d.article_id),
-                    allowed_mentions=NO_MENTIONS,
+                    embed=embed, nonce=delivery_nonce(d.channel_id, d.article_id), allowed_mentions=NO_MENTIONS
                 )
             except discord.HTTPException as exc:
                 reason = permanent_failure(exc.status)
@@ -163,11 +162,16 @@ class DeliveryWorker:
             except (aiohttp.ClientError, TimeoutError) as exc:
                 await self._retry_later(d, exc)
                 return False
+            except Exception as exc:  # anything else counts as an attempt too: one row never spins the worker
+                await self._brief_failed(d, exc)
+                return False
         await self.outbox.delivered(d.id, message.id)
         return True
 
     async def _brief_failed(self, d: Delivery, exc: Exception) -> None:
-        """The article could not be briefed: an attempt like any other, given up after MAX_ATTEMPTS."""
+        """The post could not be built or sent for a reason no retry policy knows (the article's brief
+        failed, its embed, or an unexpected error while sending): an attempt like any other, given up
+        after MAX_ATTEMPTS."""
         attempt = d.attempts + 1
         if attempt >= self.max_attempts:
             log.error("delivery %s of article %s failed %d times", d.id, d.article_id, attempt, exc_info=exc)

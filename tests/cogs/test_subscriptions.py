@@ -313,3 +313,40 @@ async def test_a_post_whose_brief_keeps_failing_is_given_up_with_its_reason(
     await add_file(bot, articles_dir, "opera.txt", OTHER)  # the next article is posted
     await fake_discord.wait_for(lambda: posts(fake_discord, fake_discord.channel_id), timeout=5)
     assert posts(fake_discord, fake_discord.channel_id) == ["Opera Season Opens"]
+
+
+@pytest.mark.parametrize("where", ["embed", "send"])
+async def test_a_post_that_fails_unexpectedly_while_built_or_sent_is_not_retried_in_a_spin(
+    fake_discord, bot, articles_dir, monkeypatch, where
+):
+    """An error no retry policy knows, raised while the embed is built or the message sent, counts as
+    an attempt with the usual backoff too (it once escaped to the worker's loop, which tried again
+    every 50 ms without counting it)."""
+    import discord
+
+    import bot.discord_app.delivery_worker as worker
+
+    calls = 0
+
+    def broken_embed(brief, label):
+        nonlocal calls
+        calls += 1
+        raise ValueError("an embed the renderer chokes on")
+
+    async def broken_send(self, *args, **kwargs):
+        nonlocal calls
+        calls += 1
+        raise ValueError("an unexpected error while sending")
+
+    await subscribe(fake_discord)
+    if where == "embed":
+        monkeypatch.setattr(worker, "brief_embed", broken_embed)
+    else:
+        monkeypatch.setattr(discord.PartialMessageable, "send", broken_send)
+    await add_file(bot, articles_dir, "harbour.txt", NEW)
+    await fake_discord.wait_for(lambda: calls, timeout=5)
+    await asyncio.sleep(1.5)
+    assert 1 <= calls <= 2  # the first retry waits the base delay (2 s)
+    async with bot.db.execute("SELECT attempts, last_error FROM deliveries") as cur:
+        [(attempts, reason)] = await cur.fetchall()
+    assert attempts == calls and reason in ("an embed the renderer chokes on", "an unexpected error while sending")
