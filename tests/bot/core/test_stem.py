@@ -30,7 +30,7 @@ def test_ies_and_ied_end_in_y():
     assert stem("carried") == "carry"
 
 
-@pytest.mark.parametrize("word", ["is", "was", "has", "bus", "red", "king", "sing", "news"])
+@pytest.mark.parametrize("word", ["is", "was", "has", "bus", "red", "king", "sing", "gas"])
 def test_short_words_are_left_alone(word):
     assert stem(word) == word
 
