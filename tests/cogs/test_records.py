@@ -38,3 +38,30 @@ async def test_forget_with_confirmation(fake_discord, bot):
 async def test_forget_with_nothing_to_forget(fake_discord, bot):
     _, data = await run(fake_discord, "forget")
     assert data["flags"] & EPHEMERAL and "nothing to delete" in data["content"]
+
+
+async def test_history_pages_through_many_records_and_only_for_its_owner(fake_discord, bot):
+    alice = int(fake_discord.alice["id"])
+    article = bot.library.articles[0]
+    for _ in range(12):
+        await bot.requests.record(
+            user_id=alice,
+            guild_id=fake_discord.guild_id,
+            channel_id=fake_discord.channel_id,
+            article_id=article.id,
+            command="brief",
+        )
+    inter, data = await run(fake_discord, "history")
+    assert data["flags"] & EPHEMERAL
+    assert data["embeds"][0]["footer"]["text"].startswith("Page 1 of 2 · 12 records")
+    assert len(data["embeds"][0]["description"].splitlines()) == 10
+    assert button(data, "Previous").get("disabled") and not button(data, "Next").get("disabled")
+    stranger = new_member(fake_discord, "stranger")
+    click = await fake_discord.send_component(inter.message, button(data, "Next")["custom_id"], user=stranger)
+    refused = (await click.response(timeout=3)).data
+    assert refused["flags"] & EPHEMERAL and "Only the person who ran this command" in refused["content"]
+    click = await fake_discord.send_component(inter.message, button(data, "Next")["custom_id"])
+    page2 = (await click.response(timeout=3)).data
+    assert page2["embeds"][0]["footer"]["text"].startswith("Page 2 of 2 · 12 records")
+    assert len(page2["embeds"][0]["description"].splitlines()) == 2
+    assert article.title.split()[0] in page2["embeds"][0]["description"]
