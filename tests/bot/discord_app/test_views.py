@@ -1,6 +1,6 @@
 """The interactive views on their own: who may press, what a press changes, what expiry does.
-Through the fake Discord, pressed by a user: tests/cogs/test_library_and_records.py (pages, the
-confirmation) and tests/cogs/test_summary_and_switcher.py (the article switcher)."""
+Through the fake Discord, pressed by a user: tests/cogs/test_library.py and tests/cogs/test_records.py
+(pages, the confirmation) and tests/cogs/test_summary_and_switcher.py (the article switcher)."""
 
 from __future__ import annotations
 

@@ -361,20 +361,6 @@ async def test_an_item_never_takes_over_the_id_of_an_edited_file(env, feed_serve
     assert (await env.library.catalogue.repo.by_id(row.id)).source_path == "harbour.json"
 
 
-def test_one_backoff_rule_for_feeds_refusals_and_deliveries():
-    """bot.core.backoff: base after the first failure, doubling, capped (and no overflow however many)."""
-    from bot.core.backoff import backoff
-    from bot.discord_app.delivery_worker import MAX_BACKOFF as DELIVERY_CAP
-    from bot.library.feeds import MAX_BACKOFF
-
-    assert [backoff(900, n, MAX_BACKOFF) for n in range(1, 9)] == [900, 1800, 3600, 7200, 14400, 28800, 57600, 86400]
-    assert backoff(900, 0, MAX_BACKOFF) == 900 and backoff(900, 10**6, MAX_BACKOFF) == MAX_BACKOFF
-    # A feed's failures wait twice its interval, then four times... (test_failures_back_off_then_disable_with_the_reason);
-    # a refused entry one interval, then two... (test_a_failed_page_is_retried_with_backoff_...); a delivery
-    # 2 s after its first failed attempt, then 4, 8... up to 10 minutes.
-    assert [backoff(2.0, attempts + 1, DELIVERY_CAP) for attempts in (0, 1, 2, 8, 9, 40)] == [2, 4, 8, 512, 600, 600]
-
-
 async def test_refusals_of_entries_gone_from_the_feed_and_of_retired_files_are_forgotten(env, feed_server, db):
     from bot.storage.refusals import RefusalRepository, feed_prefix
 

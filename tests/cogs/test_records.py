@@ -1,24 +1,8 @@
+"""cogs/records.py: /history and /forget, a member's own records, both answered privately."""
+
 from __future__ import annotations
 
 from tests.cogs.conftest import EPHEMERAL, button, new_member, run
-
-
-async def test_articles_paginated(fake_discord, bot, articles_dir):
-    for i in range(15):
-        (articles_dir / f"a{i:02}.txt").write_text(f"Article Number {i}\n\nBody of article {i} here.\n")
-    await bot.library.sync()
-    inter, data = await run(fake_discord, "articles")
-    embed = data["embeds"][0]
-    assert embed["footer"]["text"] == "Page 1 of 2 · 17 articles"
-    click = await fake_discord.send_component(inter.message, button(data, "Next")["custom_id"])
-    page2 = (await click.response(timeout=3)).data["embeds"][0]
-    assert page2["footer"]["text"] == "Page 2 of 2 · 17 articles"
-
-
-async def test_articles_single_page_has_no_buttons(fake_discord, bot):
-    _, data = await run(fake_discord, "articles")
-    assert not data.get("components")
-    assert "Joel Wuthnow" in data["embeds"][0]["description"]
 
 
 async def test_history_is_private_and_own(fake_discord, bot):
@@ -54,3 +38,30 @@ async def test_forget_with_confirmation(fake_discord, bot):
 async def test_forget_with_nothing_to_forget(fake_discord, bot):
     _, data = await run(fake_discord, "forget")
     assert data["flags"] & EPHEMERAL and "nothing to delete" in data["content"]
+
+
+async def test_history_pages_through_many_records_and_only_for_its_owner(fake_discord, bot):
+    alice = int(fake_discord.alice["id"])
+    article = bot.library.articles[0]
+    for _ in range(12):
+        await bot.requests.record(
+            user_id=alice,
+            guild_id=fake_discord.guild_id,
+            channel_id=fake_discord.channel_id,
+            article_id=article.id,
+            command="brief",
+        )
+    inter, data = await run(fake_discord, "history")
+    assert data["flags"] & EPHEMERAL
+    assert data["embeds"][0]["footer"]["text"].startswith("Page 1 of 2 · 12 records")
+    assert len(data["embeds"][0]["description"].splitlines()) == 10
+    assert button(data, "Previous").get("disabled") and not button(data, "Next").get("disabled")
+    stranger = new_member(fake_discord, "stranger")
+    click = await fake_discord.send_component(inter.message, button(data, "Next")["custom_id"], user=stranger)
+    refused = (await click.response(timeout=3)).data
+    assert refused["flags"] & EPHEMERAL and "Only the person who ran this command" in refused["content"]
+    click = await fake_discord.send_component(inter.message, button(data, "Next")["custom_id"])
+    page2 = (await click.response(timeout=3)).data
+    assert page2["embeds"][0]["footer"]["text"].startswith("Page 2 of 2 · 12 records")
+    assert len(page2["embeds"][0]["description"].splitlines()) == 2
+    assert article.title.split()[0] in page2["embeds"][0]["description"]
