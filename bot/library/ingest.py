@@ -216,11 +216,12 @@ class Ingest:
         after = ""
         while stale := await self.repo.unanalysed_raws(ANALYSIS_VERSION, after=after, limit=REANALYSE_CHUNK):
             after = stale[-1][0].id
-            outcomes = await asyncio.gather(
-                *(self.analysis(raw, row.content_hash, row.url or row.title) for row, raw in stale)
-            )
+            outcomes = await asyncio.gather(*(self._again(row, raw) for row, raw in stale))
             async with session.batch():
                 for (row, raw), outcome in zip(stale, outcomes, strict=True):
+                    if raw is None or outcome is None:
+                        report.skipped.append((row.url or row.title, "its stored text cannot be read back"))
+                        continue
                     if isinstance(outcome, Exception):
                         report.skipped.append((row.url or row.title, f"could not be analysed again ({outcome})"))
                         continue
@@ -228,6 +229,10 @@ class Ingest:
                     report.reanalysed += 1
         if report.reanalysed:
             log.info("analysed %d feed articles again (analysis version %s)", report.reanalysed, ANALYSIS_VERSION)
+
+    async def _again(self, row: ArticleRow, raw: RawArticle | None) -> Analysed | Exception | None:
+        """The analysis of a stored raw text (None when it could not be read back)."""
+        return None if raw is None else await self.analysis(raw, row.content_hash, row.url or row.title)
 
 
 class Session:
@@ -275,7 +280,8 @@ class Session:
         """Store an article read from ``raw`` (content hash ``digest``) with its analysis: ``row``
         when it is a new version of a stored article (kept id, not posted again), else a new one
         (posted). Returns what was stored, or the live article already holding this content."""
-        assert self.repo.batched, "an article is stored inside Session.batch(), with its outbox rows"
+        if not self.repo.batched:  # not an assert: it must hold under python -O too
+            raise RuntimeError("an article is stored inside Session.batch(), with its outbox rows")
         article, analysis = result
         if row is not None:
             ident = row.id

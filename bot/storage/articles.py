@@ -10,7 +10,7 @@ import asyncio
 import contextlib
 import json
 from collections.abc import AsyncIterator, Iterable
-from dataclasses import asdict, replace
+from dataclasses import asdict, fields, replace
 
 import aiosqlite
 
@@ -104,11 +104,11 @@ class ArticleRepository:
 
     async def unanalysed_raws(
         self, engine_version: str, *, after: str = "", limit: int = 64
-    ) -> list[tuple[ArticleRow, RawArticle]]:
+    ) -> list[tuple[ArticleRow, RawArticle | None]]:
         """Live articles with no file (feed articles) and no analysis of ``engine_version``, with
-        the text they were analysed from, by id after ``after``, at most ``limit``: what to analyse
-        again when the analysis changed. (A file's article is read again from its file by the folder
-        sync.)"""
+        the text they were analysed from (None when that row cannot be read back), by id after
+        ``after``, at most ``limit``: what to analyse again when the analysis changed. (A file's
+        article is read again from its file by the folder sync.)"""
         columns = ", ".join("a." + c.strip() for c in _COLUMNS.split(","))
         async with self.db.execute(
             f"SELECT {columns}, r.raw_json FROM articles AS a "
@@ -119,7 +119,7 @@ class ArticleRepository:
             (after, engine_version, limit),
         ) as cur:
             rows = await cur.fetchall()
-        return [(_article_row(r), raw_from_json(r["raw_json"])) for r in rows]
+        return [(_article_row(r), _readable_raw(r["raw_json"])) for r in rows]
 
     async def save(
         self,
@@ -129,7 +129,7 @@ class ArticleRepository:
         *,
         file_size: int | None,
         file_mtime_ns: int | None,
-        raw: RawArticle | None,
+        raw: RawArticle,
     ) -> None:
         """Insert or update an article, cache its analysis and keep ``raw``, the text it was analysed
         from (what re-analyses it when the analysis changes), in one transaction (the caller's,
@@ -317,7 +317,23 @@ def raw_to_json(raw: RawArticle) -> str:
     return json.dumps(asdict(raw), ensure_ascii=False)
 
 
+_RAW_FIELDS = frozenset(f.name for f in fields(RawArticle))
+
+
 def raw_from_json(text: str) -> RawArticle:
+    """A stored raw article. Fields a later version no longer has are dropped and a field it added
+    takes its default, so a stored row stays readable across versions."""
     data = json.loads(text)
+    if "dek" in data:  # the standfirst's name before it was renamed
+        data.setdefault("standfirst", data.pop("dek"))
+    data = {k: v for k, v in data.items() if k in _RAW_FIELDS}
     data["authors"] = tuple(data.get("authors") or ())
     return RawArticle(**data)
+
+
+def _readable_raw(text: str) -> RawArticle | None:
+    """raw_from_json, or None for a row that cannot be read back (one bad row must not stop a sync)."""
+    try:
+        return raw_from_json(text)
+    except (ValueError, TypeError):
+        return None

@@ -452,6 +452,37 @@ async def test_feed_articles_are_analysed_again_from_their_raw_text_when_the_ana
         restarted.close()
 
 
+async def test_a_stored_text_that_cannot_be_read_back_is_skipped_and_the_others_analysed_again(
+    env, feed_server, db, articles_dir, monkeypatch
+):
+    """One bad row must not stop every sync: it is skipped with its reason, keeps its newest
+    analysis, and the other articles are analysed again."""
+    await env.repo.add(harbour_site(feed_server), 900)
+    await poll(env)
+    bad = env.library.catalogue.resolve("Harbour Plan Approved")
+    before = await env.library.reading.load(bad)
+    await db.execute("UPDATE raw_articles SET raw_json = '{not json' WHERE content_hash = ?", (bad.content_hash,))
+    await db.commit()
+    new_analysis_version(monkeypatch)
+    restarted = Library(db, articles_dir)
+    try:
+        report = await restarted.sync()
+        assert report.reanalysed == 1
+        assert [reason for _, reason in report.skipped] == ["its stored text cannot be read back"]
+        assert await restarted.reading.load(restarted.catalogue.resolve("Harbour Plan Approved")) == before
+    finally:
+        restarted.close()
+
+
+def test_a_stored_raw_text_from_an_older_version_is_read_back():
+    """Stored rows outlive the code that wrote them: a renamed field is read under its new name and
+    a field no longer known is dropped, rather than failing the whole re-analysis."""
+    from bot.storage.articles import raw_from_json
+
+    raw = raw_from_json('{"text": "Body.", "title": "T", "dek": "The standfirst.", "gone": 1}')
+    assert raw.standfirst == "The standfirst." and raw.text == "Body." and raw.authors == ()
+
+
 async def test_an_article_stored_before_raw_text_was_kept_keeps_its_newest_analysis(
     env, feed_server, db, articles_dir, monkeypatch
 ):

@@ -111,7 +111,7 @@ async def test_a_failed_store_leaves_no_outbox_row(db, library, monkeypatch):
 async def test_a_store_outside_a_batch_is_refused(library):
     session = await library.ingest.session()
     raw = RawArticle(text=OTHER)
-    with pytest.raises(AssertionError, match=r"inside Session\.batch"):
+    with pytest.raises(RuntimeError, match=r"inside Session\.batch"):
         await session.store(raw, content_hash(raw), analyse_raw(raw))
 
 
