@@ -49,7 +49,7 @@ async def run(channels: int, rate: int) -> None:
                 )
                 start = time.perf_counter()
                 report = await bot.library.sync()
-                bot.deliveries.wake()
+                bot.delivery_worker.wake()
 
                 def posted() -> int:
                     return sum(len(fake.channel_messages(c)) for c in ids)

@@ -1,6 +1,6 @@
 """briefbot: briefs on articles. Layers, one folder each, imports pointing down (docs/architecture.md):
-discord_app -> library -> sources, analysis, storage -> core. Only discord_app and localdiscord
-import discord."""
+discord_app -> library -> sources, analysis, storage -> core. Only discord_app, localdiscord and
+cogs/ import discord."""
 
 import contextlib as _contextlib
 import os as _os

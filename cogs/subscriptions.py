@@ -84,7 +84,7 @@ class Subscriptions(commands.Cog):
             user_id=interaction.user.id,
             backfill=latest,
         )
-        self.bot.deliveries.wake()
+        self.bot.delivery_worker.wake()
         what = "articles mentioning " + ", ".join(f"“{k}”" for k in wanted) if wanted else "every new article"
         lines = [f"{'Updated' if existed else 'Subscribed'}: {target.mention} gets {what}."]
         if latest:

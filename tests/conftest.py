@@ -44,7 +44,7 @@ from tests.support.localdiscord import fake_discord  # noqa: E402, F401
 
 @pytest.fixture(autouse=True)
 def _unfreeze_gc():
-    """The library freezes its lookups out of the garbage collector's passes (bot/library.py);
+    """The library freezes its lookups out of the garbage collector's passes (bot/library/catalogue.py);
     between tests everything goes back, so one test's garbage is collected as usual."""
     import gc
 

@@ -226,7 +226,8 @@ def _clean_publication(pub: str) -> str | None:
 
 def _split_names(names: str) -> list[str]:
     """Several names in one string. Semicolons, when present, are the only separators: "A; B"
-    is how loaders pass a list of names, so "Friends and Neighbours Trust; Jane Doe" is two names."""
+    is how the file and page readers (bot/sources) pass a list of names, so "Friends and Neighbours
+    Trust; Jane Doe" is two names."""
     if ";" in names:
         return [p.strip() for p in names.split(";") if p.strip()]
     parts = re.split(r"\s*(?:,\s*and\s+|\s+and\s+|&|,)\s*", names.strip())

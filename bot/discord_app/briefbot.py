@@ -16,10 +16,11 @@ import aiosqlite
 import discord
 from discord.ext import commands
 
+from bot.analysis.engine import DEFAULT_SENTENCES
 from bot.config import Settings
 from bot.core.models import Brief
 from bot.discord_app import answers, errors, lifecycle
-from bot.discord_app.delivery_worker import BRIEF_SENTENCES, DeliveryWorker
+from bot.discord_app.delivery_worker import DeliveryWorker
 from bot.discord_app.embeds import NO_MENTIONS
 from bot.discord_app.lifecycle import CLOSE_TIMEOUT, UNREACHABLE, DiscordLogFilter, describe
 from bot.discord_app.polls import poll_feeds, poll_library
@@ -96,7 +97,7 @@ class BriefBot(commands.Bot):
         self.feeds: FeedRepository | None = None
         self.fetcher: Fetcher | None = None
         self.feed_poller: FeedPoller | None = None
-        self.deliveries: DeliveryWorker | None = None
+        self.delivery_worker: DeliveryWorker | None = None
         self.commands_sync: CommandSync | None = None
         # The background tasks, started by setup_hook when polling.
         self._lag_watch: asyncio.Task[None] | None = None
@@ -119,7 +120,7 @@ class BriefBot(commands.Bot):
         self.requests = RequestRepository(db)
         self.subscriptions = SubscriptionRepository(db)
         self.library = Library(db, self.settings.articles_dir)
-        self.deliveries = DeliveryWorker(
+        self.delivery_worker = DeliveryWorker(
             self.subscriptions, self._brief_for_delivery, self.get_partial_messageable, ready=self.wait_until_ready
         )
         self.commands_sync = CommandSync(self.tree, self.state, self.settings.dev_guild)
@@ -140,12 +141,12 @@ class BriefBot(commands.Bot):
             except UNREACHABLE as exc:  # Discord went away since the login: the bot runs; the next start retries
                 log.warning("could not upload the slash commands (%s); the next start tries again", describe(exc))
         if self._poll:
-            wake = self.deliveries.wake
+            wake = self.delivery_worker.wake
             self._poller = asyncio.create_task(
                 poll_library(self.library, self.settings.poll_seconds, wake), name="briefbot-library-poll"
             )
             self._feed_task = asyncio.create_task(poll_feeds(self.feed_poller, wake), name="briefbot-feed-poll")
-            self.deliveries.start()  # posts whatever is pending, including what a crash left
+            self.delivery_worker.start()  # posts whatever is pending, including what a crash left
 
     async def _first_library_sync(self, library: Library) -> None:
         """The first sync is waited for a few seconds at most: a folder of pages slow to extract (each
@@ -178,8 +179,8 @@ class BriefBot(commands.Bot):
             return
         report = task.result()
         log.info("the first library sync finished: %d added, %d skipped", len(report.added), len(report.skipped))
-        if report.queued and self._poll and self.deliveries is not None:
-            self.deliveries.wake()
+        if report.queued and self._poll and self.delivery_worker is not None:
+            self.delivery_worker.wake()
 
     async def _brief_for_delivery(self, article_id: str) -> Brief | None:
         """The brief a subscribed channel is sent for a new article; None when the article is gone."""
@@ -187,7 +188,7 @@ class BriefBot(commands.Bot):
         row = self.library.catalogue.resolve(article_id)
         if row is None:
             return None
-        return await self.library.reading.brief(row, BRIEF_SENTENCES)
+        return await self.library.reading.brief(row, DEFAULT_SENTENCES)
 
     async def close(self) -> None:
         """Kill the page workers, stop the polls and the delivery worker, close the fetcher and the
@@ -199,8 +200,8 @@ class BriefBot(commands.Bot):
                 self._lag_watch.cancel()
             if self._first_sync is not None:
                 self._first_sync.cancel()
-            if self.deliveries is not None:
-                await self.deliveries.stop()
+            if self.delivery_worker is not None:
+                await self.delivery_worker.stop()
             for task in (self._poller, self._feed_task):
                 if task is not None:
                     task.cancel()

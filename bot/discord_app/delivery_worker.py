@@ -1,10 +1,10 @@
 """The delivery worker: posts queued new-article briefs to subscribed channels, exactly once.
 
-Deliveries are rows of the outbox (see bot/storage/subscriptions.py), written in the same
-transaction as the article or the subscription. The worker posts each with a nonce derived from
-(channel, article) and enforce_nonce, then marks it delivered. If the bot dies between Discord
-accepting a post and the mark being written, the next attempt sends the same nonce and Discord
-answers with the message it already has, so nothing is posted twice. What remains: Discord keeps
+Deliveries are rows of the outbox (queued by bot/storage/outbox.py, read and marked through
+bot/storage/subscriptions.py), written in the same transaction as the article. The worker posts
+each with a nonce derived from (channel, article) and enforce_nonce, then marks it delivered. If
+the bot dies between Discord accepting a post and the mark being written, the next attempt sends
+the same nonce and Discord answers with the message it already has, so nothing is posted twice. What remains: Discord keeps
 nonces for a few minutes only, so a crash in that exact window followed by a restart more than a
 few minutes later could post one duplicate.
 
@@ -46,7 +46,6 @@ IDLE_WAIT = 30.0  # re-check the outbox at least this often
 BASE_DELAY = 2.0  # first retry after a failure; doubles each time up to MAX_BACKOFF
 MAX_BACKOFF = 600.0
 MAX_ATTEMPTS = 5  # a post whose brief fails this many times in a row is given up
-BRIEF_SENTENCES = 3
 
 
 class Outbox(Protocol):

@@ -14,7 +14,6 @@ from urllib.parse import urlsplit
 import discord
 from discord.utils import escape_mentions
 
-from bot.analysis.engine import SUMMARY_LENGTHS as SUMMARY_LENGTHS  # the lengths /brief and /summary offer
 from bot.core.models import Article, ArticleRow, Author, Brief, Feed, Quote, RequestRecord, Subscription
 from bot.core.query import COUNT_CAP, HIGHLIGHT_CLOSE, HIGHLIGHT_OPEN, RANK_WINDOW
 from bot.core.wording import about_author, author_names, byline, feed_lines, plural

@@ -53,9 +53,6 @@ class ArticleRepository:
     async def by_slug(self, slug: str) -> ArticleRow | None:
         return await self._one(f"SELECT {_COLUMNS} FROM articles WHERE slug = ?", (slug,))
 
-    async def by_path(self, source_path: str) -> ArticleRow | None:
-        return await self._one(f"SELECT {_COLUMNS} FROM articles WHERE source_path = ?", (source_path,))
-
     async def live_with_hash(self, content_hash: str) -> ArticleRow | None:
         """The earliest added live article with this content, if any."""
         return await self._one(
@@ -74,16 +71,16 @@ class ArticleRepository:
         async with self.db.execute("SELECT 1 FROM articles WHERE slug = ? AND id != ?", (slug, by_other_than)) as cur:
             return await cur.fetchone() is not None
 
-    async def analysed_hashes(self, engine_version: str) -> set[str]:
+    async def analysed_hashes(self, analysis_version: str) -> set[str]:
         async with self.db.execute(
-            "SELECT content_hash FROM analyses WHERE engine_version = ?", (engine_version,)
+            "SELECT content_hash FROM analyses WHERE engine_version = ?", (analysis_version,)
         ) as cur:
             return {row[0] for row in await cur.fetchall()}
 
-    async def cached_analysis(self, content_hash: str, engine_version: str) -> tuple[Article, Analysis] | None:
+    async def cached_analysis(self, content_hash: str, analysis_version: str) -> tuple[Article, Analysis] | None:
         async with self.db.execute(
             "SELECT article_json, analysis_json FROM analyses WHERE content_hash = ? AND engine_version = ?",
-            (content_hash, engine_version),
+            (content_hash, analysis_version),
         ) as cur:
             row = await cur.fetchone()
         if row is None:
@@ -103,9 +100,9 @@ class ArticleRepository:
         return Article.from_dict(json.loads(row[0])), Analysis.from_dict(json.loads(row[1]))
 
     async def unanalysed_raws(
-        self, engine_version: str, *, after: str = "", limit: int = 64
+        self, analysis_version: str, *, after: str = "", limit: int = 64
     ) -> list[tuple[ArticleRow, RawArticle | None]]:
-        """Live articles with no file (feed articles) and no analysis of ``engine_version``, with
+        """Live articles with no file (feed articles) and no analysis of ``analysis_version``, with
         the text they were analysed from (None when that row cannot be read back), by id after
         ``after``, at most ``limit``: what to analyse again when the analysis changed. (A file's
         article is read again from its file by the folder sync.)"""
@@ -116,7 +113,7 @@ class ArticleRepository:
             "WHERE a.retired_at IS NULL AND a.source_path IS NULL AND a.id > ? AND NOT EXISTS "
             "(SELECT 1 FROM analyses WHERE content_hash = a.content_hash AND engine_version = ?) "
             "ORDER BY a.id LIMIT ?",
-            (after, engine_version, limit),
+            (after, analysis_version, limit),
         ) as cur:
             rows = await cur.fetchall()
         return [(_article_row(r), _readable_raw(r["raw_json"])) for r in rows]
@@ -125,7 +122,7 @@ class ArticleRepository:
         self,
         article: Article,
         analysis: Analysis,
-        engine_version: str,
+        analysis_version: str,
         *,
         file_size: int | None,
         file_mtime_ns: int | None,
@@ -144,7 +141,7 @@ class ArticleRepository:
                 "(content_hash, engine_version, article_json, analysis_json, created_at) VALUES (?, ?, ?, ?, ?)",
                 (
                     article.content_hash,
-                    engine_version,
+                    analysis_version,
                     json.dumps(stored, ensure_ascii=False),
                     json.dumps(analysis.to_dict(), ensure_ascii=False),
                     now,
@@ -259,11 +256,11 @@ class ArticleRepository:
         await self.db.executemany("DELETE FROM quotes WHERE article_id = ?", ids)
         await self.db.executemany("DELETE FROM passages WHERE article_id = ?", ids)
 
-    async def load(self, row: ArticleRow, engine_version: str) -> tuple[Article, Analysis] | None:
+    async def load(self, row: ArticleRow, analysis_version: str) -> tuple[Article, Analysis] | None:
         """The full article and its analysis, with the library's id, slug and path: the analysis of
-        ``engine_version``, else the newest stored of any version (an article stored before its raw
+        ``analysis_version``, else the newest stored of any version (an article stored before its raw
         text was kept, which nothing can re-analyse); None when it has none at all."""
-        cached = await self.cached_analysis(row.content_hash, engine_version) or await self.newest_analysis(
+        cached = await self.cached_analysis(row.content_hash, analysis_version) or await self.newest_analysis(
             row.content_hash
         )
         if cached is None:

@@ -26,7 +26,7 @@ async def add_file(bot, articles_dir, name: str, text: str) -> None:
     (articles_dir / name).write_text(text)
     report = await bot.library.sync()
     if report.queued:
-        bot.deliveries.wake()
+        bot.delivery_worker.wake()
 
 
 async def test_subscribe_and_new_article_is_posted_once(fake_discord, bot, articles_dir):
@@ -126,7 +126,7 @@ async def test_forbidden_channel_pauses_and_resubscribing_resumes(fake_discord, 
 
 
 async def test_server_errors_are_retried_and_rate_limits_respected(fake_discord, bot, articles_dir):
-    bot.deliveries.base_delay = 0.05
+    bot.delivery_worker.base_delay = 0.05
     await subscribe(fake_discord)
     path = f"/channels/{fake_discord.channel_id}/messages"
     fake_discord.inject_fault("POST", path, 503, times=2)
@@ -181,7 +181,7 @@ async def test_a_refused_post_pauses_and_is_not_retried(fake_discord, bot, artic
     again would be refused again, so the subscription is paused with Discord's reason, shown by
     /subscriptions, and that post is cancelled: subscribing again resumes the channel without
     sending it again (it would be refused again, and pause the channel again), and new posts go."""
-    bot.deliveries.base_delay = 0.05  # a retry, were there one, would come at once
+    bot.delivery_worker.base_delay = 0.05  # a retry, were there one, would come at once
     await subscribe(fake_discord)
     path = f"/channels/{fake_discord.channel_id}/messages"
     refusal = {
@@ -223,7 +223,7 @@ async def test_a_refused_post_pauses_and_is_not_retried(fake_discord, bot, artic
 async def test_server_errors_and_rate_limits_do_not_pause(fake_discord, bot, articles_dir, status):
     """What may pass is retried, and pauses nothing: a server error, a rate limit, and a 401 (the
     bot's own token refused: no channel's fault)."""
-    bot.deliveries.base_delay = 0.05
+    bot.delivery_worker.base_delay = 0.05
     await subscribe(fake_discord)
     path = f"/channels/{fake_discord.channel_id}/messages"
     fake = fake_discord.inject_fault("POST", path, status, times=3, retry_after=0.05)
@@ -296,7 +296,7 @@ async def test_a_post_whose_brief_keeps_failing_is_given_up_with_its_reason(
         calls += 1
         raise RuntimeError("the analysis fell over")
 
-    bot.deliveries.base_delay = 0.01
+    bot.delivery_worker.base_delay = 0.01
     await subscribe(fake_discord)
     monkeypatch.setattr(bot.library.reading, "brief", broken_brief)
     await add_file(bot, articles_dir, "harbour.txt", NEW)

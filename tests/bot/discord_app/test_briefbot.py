@@ -73,8 +73,8 @@ async def test_services_are_none_until_started_and_an_unstarted_bot_closes(setti
 
 async def test_the_services_are_composed_and_closed(fake_discord, settings):
     async with fake_discord.run(make_bot(settings)) as bot:
-        assert bot.deliveries is not None and bot.commands_sync is not None and bot.feed_poller is not None
-        assert bot.deliveries.outbox is bot.subscriptions
+        assert bot.delivery_worker is not None and bot.commands_sync is not None and bot.feed_poller is not None
+        assert bot.delivery_worker.outbox is bot.subscriptions
         db = bot.db
     with pytest.raises(ValueError):  # closed last, by close()
         await db.execute("SELECT 1")
