@@ -1,12 +1,12 @@
 """The delivery worker: posts queued new-article briefs to subscribed channels, exactly once.
 
 Deliveries are rows of the outbox (queued by bot/storage/outbox.py, read and marked through
-bot/storage/subscriptions.py), written in the same transaction as the article. The worker posts
-each with a nonce derived from (channel, article) and enforce_nonce, then marks it delivered. If
-the bot dies between Discord accepting a post and the mark being written, the next attempt sends
-the same nonce and Discord answers with the message it already has, so nothing is posted twice. What remains: Discord keeps
-nonces for a few minutes only, so a crash in that exact window followed by a restart more than a
-few minutes later could post one duplicate.
+bot/storage/subscriptions.py), written in the same transaction as the article. The worker posts each
+with a nonce derived from (channel, article) and enforce_nonce, then marks it delivered. If the bot
+dies between Discord accepting a post and the mark being written, the next attempt sends the same
+nonce and Discord answers with the message it already has, so nothing is posted twice. What remains:
+Discord keeps nonces for a few minutes only, so a crash in that exact window followed by a restart
+more than a few minutes later could post one duplicate.
 
 A post Discord refuses (403 no access, 404 no channel, 400 an invalid message: any 4xx but 401 and
 429) would be refused again, so it is not retried: the channel's subscription is paused with the
