@@ -58,3 +58,9 @@ async def test_sync_needs_the_mention(fake_discord, bot):
     await asyncio.sleep(0.5)
     assert replies(fake_discord) == []
     assert uploads(fake_discord) == before
+    # Then the owner's mention is answered: the silence above was the missing mention, not a deaf bot.
+    mention = f"<@{fake_discord.bot_user['id']}>"
+    await fake_discord.send_message(fake_discord.channel_id, f"{mention} sync", author=fake_discord.owner)
+    await fake_discord.wait_for(lambda: replies(fake_discord), timeout=3)
+    assert [m["content"] for m in replies(fake_discord)] == [SYNCED]
+    assert uploads(fake_discord) == before + 1

@@ -87,6 +87,14 @@ async def test_others_cannot_force_a_sync(fake_discord, settings):
         await fake_discord.send_message(fake_discord.channel_id, f"<@{bot.user.id}> sync", author=fake_discord.alice)
         await asyncio.sleep(0.3)
         assert len(fake_discord.command_syncs) == before
+        # The owner's same words, sent after alice's, do sync: so alice's was read, and refused.
+        await fake_discord.send_message(fake_discord.channel_id, f"<@{bot.user.id}> sync", author=fake_discord.owner)
+        await fake_discord.wait_for(lambda: len(fake_discord.command_syncs) > before, timeout=5)
+        await fake_discord.wait_for(
+            lambda: any("synced" in m["content"] for m in fake_discord.channel_messages(fake_discord.channel_id)),
+            timeout=5,
+        )
+        assert len(fake_discord.command_syncs) == before + 1
 
 
 async def test_sync_command_forces_an_upload_without_the_gateway(fake_discord, settings):
