@@ -6,9 +6,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.analysis.engine import SUMMARY_LENGTHS
 from bot.discord_app.briefbot import BriefBot
-from bot.discord_app.embeds import NO_MENTIONS, brief_embed, summary_embed
+from bot.discord_app.embeds import NO_MENTIONS, SUMMARY_LENGTHS, brief_embed, summary_embed
 from bot.discord_app.views import ArticleSwitcher
 from cogs.common import (
     acknowledged_in_time,

@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 import discord
 from discord.utils import escape_mentions
 
+# The summary lengths /brief and /summary offer, shown as choices here; the cogs take them from here.
+from bot.analysis.engine import SUMMARY_LENGTHS as SUMMARY_LENGTHS
 from bot.core.models import Article, ArticleRow, Author, Brief, Feed, Quote, RequestRecord, Subscription
 from bot.core.query import COUNT_CAP, HIGHLIGHT_CLOSE, HIGHLIGHT_OPEN, RANK_WINDOW
 from bot.core.wording import about_author, author_names, byline, feed_lines, plural

@@ -65,7 +65,7 @@ async def test_services_are_none_until_started_and_an_unstarted_bot_closes(setti
     of a bot that never started (Discord never answered) closes what there is and nothing else."""
     bot = make_bot(settings)
     services = ("db", "state", "requests", "subscriptions", "library", "feeds", "fetcher", "feed_poller")
-    assert all(getattr(bot, name) is None for name in (*services, "deliveries", "commands_sync"))
+    assert all(getattr(bot, name) is None for name in (*services, "delivery_worker", "commands_sync"))
     assert bot.max_loop_lag == 0.0 and bot.acks.in_flight == 0
     await bot.close()
     assert not settings.db_path.exists()
