@@ -172,6 +172,8 @@ def evaluate_quotes(records: list[dict[str, Any]], show_errors: bool = False) ->
         "precision": right / (right + fp) if right + fp else 0.0,
         "precision_strict": right / (right + fp + fp_mixed) if right + fp + fp_mixed else 0.0,
         "false_positives": fp,
+        "right": right,
+        "speaker_named_right": named_right,
         "mixed_predictions": fp_mixed,
         "speaker_named": named_right / named if named else 0.0,
         "speaker_named_n": named,
