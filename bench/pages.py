@@ -175,19 +175,35 @@ def _none(value: Any) -> Any:
     return None if value in (None, "None", "") else repair(value) if isinstance(value, str) else value
 
 
+_MOJIBAKE = re.compile(
+    "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]"
+)
+
+
 def repair(text: str) -> str:
     """Undo mojibake: UTF-8 bytes read as latin-1/cp1252 ("FranÃ§ais"), as in about half of the eval
-    file's expected texts; a text that is not such mojibake comes back unchanged. A non-breaking
-    space turned plain ("Ã " for "à") is put back first when the plain reading fails."""
-    if text.isascii():
+    file's expected texts. Texts without the pattern of such mojibake come back unchanged. Inside a
+    multi-byte sequence a plain space stands for a lost non-breaking space (byte A0) and is put back;
+    bytes that still do not decode become U+FFFD."""
+    if not _MOJIBAKE.search(text):
         return text
-    for candidate in (text, text.replace("Ã ", "Ã\xa0")):
-        for encoding in ("latin-1", "cp1252"):
+    data = bytearray()
+    for ch in text:
+        if ord(ch) < 256:
+            data.append(ord(ch))
+        else:
             try:
-                return candidate.encode(encoding).decode("utf-8")
+                data += ch.encode("cp1252")
             except UnicodeError:
-                pass
-    return text
+                data += ch.encode("utf-8")
+    need = 0  # continuation bytes still expected in the current sequence
+    for i, byte in enumerate(data):
+        if need and (byte == 0x20 or 0x80 <= byte <= 0xBF):
+            data[i] = 0xA0 if byte == 0x20 else byte
+            need -= 1
+            continue
+        need = 1 if 0xC2 <= byte <= 0xDF else 2 if 0xE0 <= byte <= 0xEF else 3 if 0xF0 <= byte <= 0xF4 else 0
+    return data.decode("utf-8", errors="replace")
 
 
 # --- one page ------------------------------------------------------------------------------------
