@@ -67,11 +67,11 @@ _TOKEN = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+")
 
 
 def tokens(text: str | None) -> list[str]:
-    """Lower-cased word tokens, accents removed; one token per Han/Hiragana/Katakana character."""
+    """Lower-cased word tokens, Latin-script accents removed; one token per Han/Hiragana/Katakana character."""
     if not text:
         return []
     folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).casefold())
-    folded = "".join(c for c in folded if not unicodedata.combining(c))
+    folded = unicodedata.normalize("NFC", "".join(c for c in folded if not "\u0300" <= c <= "\u036f"))
     return [t for t in _TOKEN.findall(folded) if t != "_"]
 
 

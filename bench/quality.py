@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gzip
 import json
 import re
 import statistics
@@ -35,7 +36,8 @@ PRONOUNS = {"he", "she", "they", "i", "we", "it", "him", "her", "you"}
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
-    with path.open(encoding="utf-8") as f:
+    """Records of a JSON Lines file, gzipped when its name ends in .gz."""
+    with gzip.open(path, "rt", encoding="utf-8") if path.suffix == ".gz" else path.open(encoding="utf-8") as f:
         return [json.loads(line) for line in f if line.strip()]
 
 
