@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gzip
 import json
 import re
 import statistics
@@ -35,7 +36,8 @@ PRONOUNS = {"he", "she", "they", "i", "we", "it", "him", "her", "you"}
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
-    with path.open(encoding="utf-8") as f:
+    """Records of a JSON Lines file, gzipped when its name ends in .gz."""
+    with gzip.open(path, "rt", encoding="utf-8") if path.suffix == ".gz" else path.open(encoding="utf-8") as f:
         return [json.loads(line) for line in f if line.strip()]
 
 
@@ -172,6 +174,8 @@ def evaluate_quotes(records: list[dict[str, Any]], show_errors: bool = False) ->
         "precision": right / (right + fp) if right + fp else 0.0,
         "precision_strict": right / (right + fp + fp_mixed) if right + fp + fp_mixed else 0.0,
         "false_positives": fp,
+        "right": right,
+        "speaker_named_right": named_right,
         "mixed_predictions": fp_mixed,
         "speaker_named": named_right / named if named else 0.0,
         "speaker_named_n": named,
