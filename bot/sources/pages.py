@@ -16,6 +16,7 @@ from bot.core.models import RawArticle
 from bot.core.text import fold, normalise
 from bot.sources.authors import choose_authors
 from bot.sources.evidence import collect_evidence
+from bot.sources.titles import choose_title, collect_titles
 
 MAX_HTML_BYTES = 5_000_000
 MAX_TEXT_BYTES = 2_000_000  # an article's text, UTF-8: what a text file may hold (bot.sources.files.MAX_FILE_BYTES)
@@ -73,6 +74,7 @@ def read_page(
         raise ArticleFileError(f"unreadable HTML: {exc}") from exc
     if tree is None:
         raise ArticleFileError("not an HTML page")
+    titles = collect_titles(tree)
     evidence = collect_evidence(tree)  # before trafilatura, which prunes the tree as it extracts
     try:
         doc = trafilatura.bare_extraction(
@@ -87,9 +89,9 @@ def read_page(
     size = len(body.encode("utf-8"))
     if size > max_text_bytes:
         raise ArticleFileError(f"article text too long ({size:,} bytes; the limit is {max_text_bytes:,})")
-    title = _clean(doc.title)
     site = _clean(doc.sitename)
     page_url = _clean(doc.url) or url
+    title = choose_title(titles, body=body, site=site, url=page_url, fallback=_clean(doc.title))
     authors = choose_authors(evidence, title=title, site=site, url=page_url, fallback=doc.author)
     raw = RawArticle(
         text=body,
