@@ -117,7 +117,7 @@ def choose_title(
     for rank, (src, text) in enumerate(candidates):
         key = _key(text)
         support = sum(1 for s2, t2 in candidates if s2 != src and _agree(key, _key(t2)))
-        if opening.startswith(key) and len(key) >= 10:
+        if (opening == key or opening.startswith(key + " ")) and len(key) >= 10:
             support += 1
         score = (-support, _tier(src, text, longest, title_keys), rank)
         if best is None or score < best:
@@ -132,7 +132,9 @@ def _tier(source: str, text: str, longest_meta: int, longest_key: str) -> int:
         return 0
     if source == "h1":
         key = _key(text)
-        headline_like = len(text.split()) >= 4 or len(key) >= 0.6 * longest_meta or key in longest_key
+        # Chinese, Japanese: few spaces, so long "words"
+        unspaced = len(key) >= 8 * len(key.split()) and len(key) >= 0.6 * longest_meta
+        headline_like = len(text.split()) >= 4 or unspaced or key in longest_key
         return 1 if headline_like else 3
     return 2
 
