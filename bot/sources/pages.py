@@ -165,7 +165,7 @@ def _standfirst(description: str | None, body: str, title: str | None) -> str | 
         return None
     key = re.sub(r"\W+", " ", fold(description)).strip()
     key = re.sub(r"\s*(?:\.\.\.|…)$", "", key)
-    if not key or len(description.split()) > 60:
+    if not key or len(description.split()) > 60 or not _sentence_like(description):
         return None
     if title and key == re.sub(r"\W+", " ", fold(title)).strip():
         return None
@@ -173,6 +173,28 @@ def _standfirst(description: str | None, body: str, title: str | None) -> str | 
     if opening.startswith(key[: max(40, int(len(key) * 0.8))]):
         return None
     return description
+
+
+_DATE_WORDS = re.compile(
+    r"\d+|[年月日時分秒]|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)(?:[a-z]*day|[a-z]*uary|ch|il|e|y|"
+    r"ust|[a-z]*ember|ober|t|r)?\b\.?"
+    r"|\b(?:am|pm|utc|gmt|edt|est|bst|cet|updated|posted|published|on|at)\b",
+    re.I,
+)
+_BYLINE = re.compile(r"^(?:by|von|par|por|di|door)\s", re.I)
+
+
+def _sentence_like(text: str) -> bool:
+    """A description worth showing: five words or more (20 characters in scripts written without
+    spaces), not mostly a date or a time, not a byline, a label ("Abstract:") or a file name."""
+    n_words = len(text.split())
+    if n_words < 5 and not (len(text) >= 20 and len(text) >= 8 * n_words):
+        return False
+    if len(re.findall(r"[^\W\d_]+", _DATE_WORDS.sub(" ", text))) < 3 and n_words >= 3:
+        return False
+    return not (
+        _BYLINE.match(text) or text.endswith(":") or re.search(r"\S+\.(?:pdf|docx?|jpe?g|png|gif|html?)$", text)
+    )
 
 
 def _clean(value: str | None) -> str | None:
