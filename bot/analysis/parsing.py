@@ -138,7 +138,7 @@ def parse_article(raw: RawArticle, *, id: str | None = None, slug: str | None = 
     paras, preview_only, tail = _cut_paywall(paras)
     publication = raw.publication or _find_publication(paras + tail)
     paras = [p for p in paras if not _is_boilerplate(p, publication)]
-    paras = _reflow([_LIST_MARKER.sub("", p, count=1) for p in paras])
+    paras = _reflow(paras)
     if title:
         key = _title_key(title)
         paras = [p for i, p in enumerate(paras) if not _repeats_title(p, key, opening=i < 3)]
@@ -148,7 +148,8 @@ def parse_article(raw: RawArticle, *, id: str | None = None, slug: str | None = 
         authors = [Author(name=n) for n in raw.authors]
     elif raw.author:
         authors = [Author(name=n) for n in _split_names(raw.author)]
-    paras, byline_authors = _take_byline(paras)
+    paras, byline_authors = _take_byline(paras)  # before list markers go: "- Jane Doe, Staff Writer"
+    paras = [_LIST_MARKER.sub("", p, count=1) for p in paras]
     if not authors:
         authors = byline_authors
     paras, bio_author, disclaimer = _take_bio(paras, authors)
