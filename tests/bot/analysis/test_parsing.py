@@ -224,9 +224,9 @@ class TestPageText:
 
     def test_the_headline_with_a_site_suffix_is_not_repeated_in_the_body(self):
         a = parse(f"Harbour Plan Approved\n\n{LONG}", title="Harbour Plan Approved | Harbour Times")
-        assert a.paragraphs == (LONG,)
+        assert a.paragraphs == (LONG,) and a.standfirst is None
         a = parse(f"Harbour Plan Approved - Harbour Times\n\n{LONG}", title="Harbour Plan Approved")
-        assert a.paragraphs == (LONG,)
+        assert a.paragraphs == (LONG,) and a.standfirst is None
 
     def test_an_opening_sentence_that_starts_like_the_title_is_kept(self):
         lead = "Mozilla is a free-software community created in 1998."

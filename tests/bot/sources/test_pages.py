@@ -320,8 +320,10 @@ def test_a_date_byline_label_or_file_name_is_not_a_standfirst(description):
 
 def test_the_title_is_the_headline_without_the_site_name_and_not_a_prompt():
     # <title> says "... | Harbour Times"; a newsletter prompt in an h1 before the article names the site.
-    html = page(head='<meta property="og:site_name" content="Harbour Times">').replace(
-        "<main>", "<main><h1>Get Harbour Times in your inbox</h1>"
+    html = (
+        page(head='<meta property="og:site_name" content="Harbour Times">')
+        .replace(f"<h1>{TITLE}</h1>", f"<h2>{TITLE}</h2>")
+        .replace("<main>", "<main><h1>Get Harbour Times in your inbox</h1>")
     )
     raw = raw_from_html(html, "https://harbourtimes.example/news/plan")
     assert raw.title == TITLE
