@@ -1,10 +1,12 @@
 """A page's headline, chosen among the candidates the page itself offers.
 
 Candidates: the JSON-LD ``headline`` (or ``name``) of an article node, ``og:title``, ``twitter:title``,
-the ``<title>`` element and the page's ``h1`` headings. The site's name is taken off a candidate's
-ends where a separator (``|``, ``-``, ``–``, ``—``, ``·``, ``:``, ``_``, ``»``) sets it apart and that part is
-the site's name (``og:site_name``, ``application-name``, the JSON-LD publisher), a label of the
-page's domain, or text no other candidate carries while the rest agrees with another candidate.
+``dc.title``/``dcterm:title``/``parsely-title``, the ``<title>`` element and the page's ``h1`` headings
+(outside ``nav``, ``aside`` and ``footer``). The site's name is taken off a candidate's ends where a
+separator (``|``, ``-``, ``–``, ``—``, ``·``, ``:``, ``_``, ``»``) sets it apart and that part is the site's
+name (``og:site_name``, ``application-name``, the JSON-LD publisher), a label of the page's domain, or
+text no other candidate carries while the rest agrees with another candidate (that text then names
+the site for the other candidates too: an h1 "Blog name" over "<title>Blog name: Headline").
 
 A candidate that is only the site's name, or that merely names the site among a few words (a
 "Get X in your inbox" prompt, an "X Logo"), is not a headline. Among the rest, each candidate
@@ -57,6 +59,8 @@ def collect_titles(tree: HtmlElement) -> TitleEvidence:
             found.meta.append(("og", value))
         elif key == "twitter:title":
             found.meta.append(("twitter", value))
+        elif key in {"dc.title", "dc:title", "dcterms.title", "dcterm:title", "parsely-title"}:
+            found.meta.append(("dc", value))
         elif key in {"og:site_name", "application-name", "apple-mobile-web-app-title", "twitter:site"}:
             found.sites.append(value.lstrip("@"))
     for title in tree.iter("title"):
@@ -126,9 +130,10 @@ def choose_title(
 
 
 def _tier(source: str, text: str, longest_meta: int, longest_key: str) -> int:
-    """Ties: the headline the publisher declares (JSON-LD, Open Graph, Twitter card), then a
+    """Ties: the headline the publisher declares (JSON-LD, Open Graph, Twitter card, Dublin Core or
+    Parse.ly meta tags), then a
     visible h1 of headline length, then ``<title>``, then other h1s (section names, labels)."""
-    if source in {"jsonld", "og", "twitter"}:
+    if source in {"jsonld", "og", "twitter", "dc"}:
         return 0
     if source == "h1":
         key = _key(text)
