@@ -138,16 +138,18 @@ def parse_article(raw: RawArticle, *, id: str | None = None, slug: str | None = 
     paras, preview_only, tail = _cut_paywall(paras)
     publication = raw.publication or _find_publication(paras + tail)
     paras = [p for p in paras if not _is_boilerplate(p, publication)]
+    paras = _reflow(paras)
     if title:
         key = _title_key(title)
-        paras = [p for p in paras if _title_key(p) != key]
+        paras = [p for i, p in enumerate(paras) if not _repeats_title(p, key, opening=i < 3)]
 
     authors: list[Author] = []
     if raw.authors:
         authors = [Author(name=n) for n in raw.authors]
     elif raw.author:
         authors = [Author(name=n) for n in _split_names(raw.author)]
-    paras, byline_authors = _take_byline(paras)
+    paras, byline_authors = _take_byline(paras)  # before list markers go: "- Jane Doe, Staff Writer"
+    paras = [_LIST_MARKER.sub("", p, count=1) for p in paras]
     if not authors:
         authors = byline_authors
     paras, bio_author, disclaimer = _take_bio(paras, authors)
@@ -179,6 +181,46 @@ def parse_article(raw: RawArticle, *, id: str | None = None, slug: str | None = 
 
 def _title_key(text: str) -> str:
     return re.sub(r"\W+", " ", fold(text)).strip()
+
+
+# A list item's marker at a paragraph's start: "- ", "• ", "* ", "1. ", "2) ".
+_LIST_MARKER = re.compile(r"^(?:[-–•*·▪◦]|\d{1,2}[.)])\s+(?=\S)")
+_SENTENCE_END = re.compile(r"[.!?:;…\"”’)\]»。！？]$")
+
+
+def _reflow(paras: list[str]) -> list[str]:
+    """Join a paragraph onto the one before when a page's line break split a sentence: the one
+    before ends without sentence punctuation (nor a dash or a comma that could end a heading) and
+    this one starts with a lower-case letter. A heading, a byline or a list item ends without
+    punctuation too, but what follows them starts with a capital."""
+    out: list[str] = []
+    for p in paras:
+        if out and p[:1].islower() and not _SENTENCE_END.search(out[-1]):
+            out[-1] = f"{out[-1]} {p}"
+        else:
+            out.append(p)
+    return out
+
+
+def _repeats_title(p: str, key: str, *, opening: bool) -> bool:
+    """The headline again: the title's words exactly, or, among the opening paragraphs, the title
+    with or without a site's name (at most five words more, the shorter at least half the longer):
+    a page's title "Headline | Site" over a body that opens with "Headline", or the reverse."""
+    pkey = _title_key(p)
+    if pkey == key:
+        return True
+    if not opening or not pkey or (_SENTENCE_END.search(p) and not p.endswith(("?", "!"))):
+        return False
+    short, long = (pkey, key) if len(pkey) < len(key) else (key, pkey)
+    if len(short) < 0.5 * len(long):
+        return False
+    if long.startswith(short + " "):
+        rest = long[len(short) :]
+    elif long.endswith(" " + short):
+        rest = long[: -len(short)]
+    else:
+        return False
+    return len(rest.split()) <= 5
 
 
 def _fallback_title(paras: list[str]) -> str:
@@ -355,13 +397,27 @@ def _merge_author(authors: list[Author], bio: Author) -> list[Author]:
 _DATELINE = re.compile(r"^[A-Z][A-Z .,'-]{2,40}(?:\([A-Za-z .]+\))?\s*(?:—|–|-{1,2})\s")
 
 
+_LEDE_END = re.compile(r"[.!?…\"”’»。！？]$")
+_BY = re.compile(r"^(?:by|von|par|por|di|door)\s", re.I)
+
+
+def _lede_like(p: str) -> bool:
+    """A standfirst is a sentence, not a byline: six words or more (25 characters in scripts written
+    without spaces) ending as a sentence does, or twelve words or more (a dek without its full stop).
+    A heading, a label ("Abstract", "Highlights"), a date or a list item is not."""
+    n_words = len(p.split())
+    if n_words < 6 and not (len(p) >= 25 and len(p) >= 8 * n_words):
+        return False
+    return (n_words >= 12 or bool(_LEDE_END.search(p))) and not _BY.match(p)
+
+
 def _take_standfirst(paras: list[str]) -> tuple[list[str], str | None]:
     """A short paragraph right after the title that introduces rather than reports."""
     if len(paras) < 2:
         return paras, None
     first = paras[0]
     n_words = len(first.split())
-    if n_words > 30 or len(split_sentences(first)) > 2 or _DATELINE.match(first):
+    if not _lede_like(first) or n_words > 30 or len(split_sentences(first)) > 2 or _DATELINE.match(first):
         return paras, None
     if first.startswith(("“", '"', "‘")) or re.match(rf"^{ANY_NAME}\s+(?:said|says)\b", first):
         return paras, None

@@ -16,6 +16,7 @@ from bot.core.models import RawArticle
 from bot.core.text import fold, normalise
 from bot.sources.authors import choose_authors
 from bot.sources.evidence import collect_evidence
+from bot.sources.titles import choose_title, collect_titles
 
 MAX_HTML_BYTES = 5_000_000
 MAX_TEXT_BYTES = 2_000_000  # an article's text, UTF-8: what a text file may hold (bot.sources.files.MAX_FILE_BYTES)
@@ -73,6 +74,7 @@ def read_page(
         raise ArticleFileError(f"unreadable HTML: {exc}") from exc
     if tree is None:
         raise ArticleFileError("not an HTML page")
+    titles = collect_titles(tree)
     evidence = collect_evidence(tree)  # before trafilatura, which prunes the tree as it extracts
     try:
         doc = trafilatura.bare_extraction(
@@ -87,9 +89,9 @@ def read_page(
     size = len(body.encode("utf-8"))
     if size > max_text_bytes:
         raise ArticleFileError(f"article text too long ({size:,} bytes; the limit is {max_text_bytes:,})")
-    title = _clean(doc.title)
     site = _clean(doc.sitename)
     page_url = _clean(doc.url) or url
+    title = choose_title(titles, body=body, site=site, url=page_url, fallback=_clean(doc.title))
     authors = choose_authors(evidence, title=title, site=site, url=page_url, fallback=doc.author)
     raw = RawArticle(
         text=body,
@@ -163,7 +165,7 @@ def _standfirst(description: str | None, body: str, title: str | None) -> str | 
         return None
     key = re.sub(r"\W+", " ", fold(description)).strip()
     key = re.sub(r"\s*(?:\.\.\.|…)$", "", key)
-    if not key or len(description.split()) > 60:
+    if not key or len(description.split()) > 60 or not _sentence_like(description):
         return None
     if title and key == re.sub(r"\W+", " ", fold(title)).strip():
         return None
@@ -171,6 +173,28 @@ def _standfirst(description: str | None, body: str, title: str | None) -> str | 
     if opening.startswith(key[: max(40, int(len(key) * 0.8))]):
         return None
     return description
+
+
+_DATE_WORDS = re.compile(
+    r"\d+|[年月日時分秒]|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)(?:[a-z]*day|[a-z]*uary|ch|il|e|y|"
+    r"ust|[a-z]*ember|ober|t|r)?\b\.?"
+    r"|\b(?:am|pm|utc|gmt|edt|est|bst|cet|updated|posted|published|on|at)\b",
+    re.I,
+)
+_BYLINE = re.compile(r"^(?:by|von|par|por|di|door)\s", re.I)
+
+
+def _sentence_like(text: str) -> bool:
+    """A description worth showing: five words or more (20 characters in scripts written without
+    spaces), not mostly a date or a time, not a byline, a label ("Abstract:") or a file name."""
+    n_words = len(text.split())
+    if n_words < 5 and not (len(text) >= 20 and len(text) >= 8 * n_words):
+        return False
+    if len(re.findall(r"[^\W\d_]+", _DATE_WORDS.sub(" ", text))) < 3 and n_words >= 3:
+        return False
+    return not (
+        _BYLINE.match(text) or text.endswith(":") or re.search(r"\S+\.(?:pdf|docx?|jpe?g|png|gif|html?)$", text)
+    )
 
 
 def _clean(value: str | None) -> str | None:

@@ -205,6 +205,45 @@ class TestStandfirst:
         assert a.paragraphs[0] == "A short first line."
 
 
+class TestPageText:
+    def test_list_markers_are_removed(self):
+        a = parse(f"{LONG}\n\n- First point made here\n\n• Second point\n\n* Third\n\n12. Twelfth step\n\n{LONG}")
+        assert a.paragraphs[1:5] == ("First point made here", "Second point", "Third", "Twelfth step")
+
+    def test_a_dash_inside_a_paragraph_or_a_year_is_kept(self):
+        a = parse(f"{LONG}\n\n2020. That was the year it began.\n\nWe went - and came back.")
+        assert a.paragraphs[1:] == ("2020. That was the year it began.", "We went - and came back.")
+
+    def test_a_line_break_inside_a_sentence_is_reflowed(self):
+        a = parse(f"{LONG}\n\nThe council said the tram line\n\nwould reach the terminal by May.")
+        assert a.paragraphs[1:] == ("The council said the tram line would reach the terminal by May.",)
+
+    def test_headings_and_finished_sentences_are_not_joined(self):
+        a = parse(f"{LONG}\n\nWhat comes next\n\nThe vote is in May.\n\niPhones were banned.")
+        assert a.paragraphs[1:] == ("What comes next", "The vote is in May.", "iPhones were banned.")
+
+    def test_the_headline_with_a_site_suffix_is_not_repeated_in_the_body(self):
+        a = parse(f"Harbour Plan Approved\n\n{LONG}", title="Harbour Plan Approved | Harbour Times")
+        assert a.paragraphs == (LONG,) and a.standfirst is None
+        a = parse(f"Harbour Plan Approved - Harbour Times\n\n{LONG}", title="Harbour Plan Approved")
+        assert a.paragraphs == (LONG,) and a.standfirst is None
+
+    def test_an_opening_sentence_that_starts_like_the_title_is_kept(self):
+        lead = "Mozilla is a free-software community created in 1998."
+        a = parse(f"{lead}\n\n{LONG}", title="Mozilla")
+        assert lead in (a.standfirst, *a.paragraphs)
+
+    @pytest.mark.parametrize("label", ["Abstract", "Highlights", "24 July 2015", "Test Case 1", "Lorem"])
+    def test_a_label_or_date_is_not_a_standfirst(self, label):
+        a = parse(f"{label}\n\n{LONG}")
+        assert a.standfirst is None
+
+    def test_a_dek_without_a_full_stop_is_a_standfirst(self):
+        dek = "Having cut the city adrift of its port, planners indulge an old fantasy about a new role"
+        a = parse(f"{dek}\n\n{LONG}")
+        assert a.standfirst == dek
+
+
 def test_parse_is_deterministic_and_id_from_content():
     a1 = parse(LONG)
     a2 = parse(LONG)

@@ -301,6 +301,47 @@ def test_a_description_that_repeats_the_opening_is_not_a_standfirst():
     assert raw_from_html(page(head=head)).standfirst is None
 
 
+@pytest.mark.parametrize(
+    "description",
+    [
+        "Posted on 3 June 2021",
+        "11/28/2016 11:00 AM PT",
+        "By Jane Doe and John Roe",
+        "Abstract:",
+        "Supported by",
+        "harbour-plan-final.pdf",
+        "Highlights",
+    ],
+)
+def test_a_date_byline_label_or_file_name_is_not_a_standfirst(description):
+    head = f'<meta name="description" content="{description}">'
+    assert raw_from_html(page(head=head)).standfirst is None
+
+
+def test_the_title_is_the_headline_without_the_site_name_and_not_a_prompt():
+    # <title> says "... | Harbour Times"; a newsletter prompt in an h1 before the article names the site.
+    html = (
+        page(head='<meta property="og:site_name" content="Harbour Times">')
+        .replace(f"<h1>{TITLE}</h1>", f"<h2>{TITLE}</h2>")
+        .replace("<main>", "<main><h1>Get Harbour Times in your inbox</h1>")
+    )
+    raw = raw_from_html(html, "https://harbourtimes.example/news/plan")
+    assert raw.title == TITLE
+    article = parse_article(raw)
+    assert article.paragraphs[0] == PARAGRAPHS[0]
+
+
+def test_list_markers_and_line_breaks_inside_sentences_do_not_reach_the_article():
+    body = (
+        f"<p>{PARAGRAPHS[0]}</p><ul><li>New quays on the east side</li><li>A ferry terminal</li></ul>"
+        f"<p>{PARAGRAPHS[1].replace(' port fees', '<br>port fees')}</p>"
+    )
+    article = parse_article(raw_from_html(page(body=body)))
+    assert "New quays on the east side" in article.paragraphs
+    assert not any(p.startswith(("- ", "• ")) for p in article.paragraphs)
+    assert " ".join(PARAGRAPHS[1].split()) in article.paragraphs
+
+
 def test_boilerplate_in_a_page_never_reaches_the_article():
     body = (
         f"<p>{TITLE}</p>"

@@ -1,0 +1,271 @@
+"""A page's headline, chosen among the candidates the page itself offers.
+
+Candidates: the JSON-LD ``headline`` (or ``name``) of an article node, ``og:title``, ``twitter:title``,
+``dc.title``/``dcterm:title``/``parsely-title``, the ``<title>`` element and the page's ``h1`` headings
+(outside ``nav``, ``aside`` and ``footer``). The site's name is taken off a candidate's ends where a
+separator (``|``, ``-``, ``–``, ``—``, ``·``, ``:``, ``_``, ``»``) sets it apart and that part is the site's
+name (``og:site_name``, ``application-name``, the JSON-LD publisher), a label of the page's domain, or
+text no other candidate carries while the rest agrees with another candidate (that text then names
+the site for the other candidates too: an h1 "Blog name" over "<title>Blog name: Headline").
+
+A candidate that is only the site's name, or that merely names the site among a few words (a
+"Get X in your inbox" prompt, an "X Logo"), is not a headline. Among the rest, each candidate
+scores one point per other source that agrees with it (same words, or one the start or end of the
+other) and one when the article's opening text starts with it; metadata candidates break ties
+before headings (a page has one ``og:title`` but many headings, some of them navigation).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from bot.core.text import fold
+
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement
+
+MAX_CANDIDATE_CHARS = 400  # longer is a paragraph, not a headline
+MAX_HEADINGS = 5  # h1 elements read (a page with dozens of h1 styles them as paragraphs)
+
+_SEPARATORS = re.compile(r"\s+(?:[|\-–—·»:_~/]|::)\s+|\s*[|｜_]\s*|\s*:(?=[^\s\d])|\s+[:：]\s*")
+_SKIP = frozenset({"script", "style", "noscript", "template", "svg", "nav", "footer", "aside"})
+
+
+@dataclass(slots=True)
+class TitleEvidence:
+    """Headline candidates read from one page before extraction, in order of trust."""
+
+    meta: list[tuple[str, str]] = field(default_factory=list)  # (source, text): jsonld, og, twitter, title
+    headings: list[str] = field(default_factory=list)  # h1 texts in document order
+    sites: list[str] = field(default_factory=list)  # the site's own names
+
+
+def collect_titles(tree: HtmlElement) -> TitleEvidence:
+    """The page's headline candidates and site names; reads ``tree``, never changes it."""
+    found = TitleEvidence()
+    for script in tree.iter("script"):
+        if "ld+json" in (script.get("type") or "").lower() and script.text:
+            _read_jsonld(script.text, found)
+    for meta in tree.iter("meta"):
+        key = (meta.get("property") or meta.get("name") or "").strip().lower()
+        value = _clean(meta.get("content"))
+        if not value:
+            continue
+        if key == "og:title":
+            found.meta.append(("og", value))
+        elif key == "twitter:title":
+            found.meta.append(("twitter", value))
+        elif key in {"dc.title", "dc:title", "dcterms.title", "dcterm:title", "parsely-title"}:
+            found.meta.append(("dc", value))
+        elif key in {"og:site_name", "application-name", "apple-mobile-web-app-title", "twitter:site"}:
+            found.sites.append(value.lstrip("@"))
+    for title in tree.iter("title"):
+        value = _clean(title.text_content())
+        if value:
+            found.meta.append(("title", value))
+        break
+    for h1 in tree.iter("h1"):
+        if len(found.headings) >= MAX_HEADINGS:
+            break
+        if any(a.tag in _SKIP for a in h1.iterancestors() if isinstance(a.tag, str)):
+            continue
+        value = _clean(h1.text_content())
+        if value:
+            found.headings.append(value)
+    return found
+
+
+def choose_title(
+    found: TitleEvidence,
+    *,
+    body: str = "",
+    site: str | None = None,
+    url: str | None = None,
+    fallback: str | None = None,
+) -> str | None:
+    """The page's headline, or ``fallback`` (trafilatura's choice) when the page offers no candidate."""
+    raw = [(src, text) for src, text in found.meta] + [("h1", h) for h in found.headings]
+    if fallback and not raw:
+        raw = [("fallback", fallback)]
+    whole = [_key(t) for _, t in raw]
+    # A "site name" that is a whole headline candidate is a misreading (trafilatura guesses site
+    # names from the title), and so is one of more than eight words.
+    metas = {_key(t) for src, t in raw if src != "h1"}
+    names = {_key(s) for s in [*found.sites, site or ""] if s and len(s.split()) <= 8}
+    names = {n for n in names if n and n not in metas} | _domain_labels(url)
+    stripped_all: list[tuple[str, str]] = []
+    rests: set[str] = set()
+    for src, text in raw:
+        key = _key(text)
+        # A candidate another one repeats whole is kept whole; else a run of it may agree with another.
+        others = [] if whole.count(key) > 1 else [w for w in whole if w != key]
+        stripped, rest = _strip_site(text, names, others)
+        rests |= {_key(r) for r in rest}  # what a title carries besides the headline names the site
+        stripped_all.append((src, stripped))
+    kept = " | ".join(_key(t) for src, t in stripped_all if src != "h1")
+    names |= {r for r in rests if r and r not in kept}
+    candidates = [(src, t) for src, t in stripped_all if t and not _is_site_or_prompt(t, names)]
+    if not candidates:
+        # Only the site's name on offer: a home or section page, which the site's name titles best.
+        metas_only = [t for src, t in stripped_all if src != "h1" and t]
+        return metas_only[0] if metas_only else fallback
+    longest = max((len(_key(t)) for src, t in candidates if src != "h1"), default=0)
+    title_keys = " | ".join(_key(t) for src, t in raw if src != "h1")
+    opening = _key(body[:1000])
+    best: tuple[int, int, int] | None = None
+    choice = None
+    for rank, (src, text) in enumerate(candidates):
+        key = _key(text)
+        support = sum(1 for s2, t2 in candidates if s2 != src and _agree(key, _key(t2)))
+        if (opening == key or opening.startswith(key + " ")) and len(key) >= 10:
+            support += 1
+        score = (-support, _tier(src, text, longest, title_keys), rank)
+        if best is None or score < best:
+            best, choice = score, text
+    return choice
+
+
+def _tier(source: str, text: str, longest_meta: int, longest_key: str) -> int:
+    """Ties: the headline the publisher declares (JSON-LD, Open Graph, Twitter card, Dublin Core or
+    Parse.ly meta tags), then a
+    visible h1 of headline length, then ``<title>``, then other h1s (section names, labels)."""
+    if source in {"jsonld", "og", "twitter", "dc"}:
+        return 0
+    if source == "h1":
+        key = _key(text)
+        # Chinese, Japanese: few spaces, so long "words"
+        unspaced = len(key) >= 8 * len(key.split()) and len(key) >= 0.6 * longest_meta
+        headline_like = len(text.split()) >= 4 or unspaced or key in longest_key
+        return 1 if headline_like else 3
+    return 2
+
+
+def _read_jsonld(text: str, found: TitleEvidence) -> None:
+    try:
+        data = json.loads(text.strip(), strict=False)
+    except ValueError:
+        return
+    for node in _nodes(data, 0):
+        types = " ".join(t for t in _as_list(node.get("@type")) if isinstance(t, str)).lower()
+        if any(word in types for word in ("article", "posting", "blog", "report", "newsarticle")):
+            for key in ("headline", "name"):
+                value = node.get(key)
+                if isinstance(value, str) and _clean(value):
+                    found.meta.append(("jsonld", _clean(value) or ""))
+                    break
+        if "website" in types or "organization" in types:
+            name = node.get("name")
+            if isinstance(name, str) and _clean(name):
+                found.sites.append(_clean(name) or "")
+        publisher = node.get("publisher")
+        if isinstance(publisher, dict) and isinstance(publisher.get("name"), str):
+            found.sites.append(_clean(publisher["name"]) or "")
+
+
+def _nodes(data: Any, depth: int) -> list[dict[str, Any]]:
+    if depth > 5:
+        return []
+    out: list[dict[str, Any]] = []
+    if isinstance(data, list):
+        for item in data[:50]:
+            out.extend(_nodes(item, depth + 1))
+    elif isinstance(data, dict):
+        out.append(data)
+        for key in ("@graph", "mainEntity"):
+            if key in data:
+                out.extend(_nodes(data[key], depth + 1))
+    return out
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def _strip_site(text: str, names: set[str], others: list[str]) -> tuple[str, list[str]]:
+    """``text`` without a site-name part at either end (see the module docstring), and the parts
+    taken off."""
+    parts = _SEPARATORS.split(text)
+    if len(parts) < 2:
+        return text, []
+    seps = _SEPARATORS.findall(text)
+    # Keep the longest run of parts that agrees with another candidate, when one does.
+    for i in range(len(parts)):
+        for j in range(len(parts), i, -1):
+            if (i, j) == (0, len(parts)):
+                continue
+            piece = _join(parts, seps, i, j)
+            key = _key(piece)
+            if len(key) >= 4 and any(key == o for o in others):
+                return piece, parts[:i] + parts[j:]
+    # Otherwise drop end parts that name the site.
+    i, j = 0, len(parts)
+    while j - i > 1 and _names_site(parts[j - 1], names):
+        j -= 1
+    while j - i > 1 and _names_site(parts[i], names):
+        i += 1
+    return _join(parts, seps, i, j), []
+
+
+def _join(parts: list[str], seps: list[str], i: int, j: int) -> str:
+    out = parts[i]
+    for k in range(i + 1, j):
+        out += seps[k - 1] + parts[k]
+    return out.strip()
+
+
+def _names_site(part: str, names: set[str]) -> bool:
+    key = _key(part)
+    if not key:
+        return True
+    squashed = key.replace(" ", "")
+    return any(key == n or squashed == n.replace(" ", "") for n in names)
+
+
+def _is_site_or_prompt(text: str, names: set[str]) -> bool:
+    """Only the site's name, or a few words around it (a prompt, a logo's alternative text)."""
+    key = _key(text)
+    if not key:
+        return True
+    words = key.split()
+    squashed = key.replace(" ", "")
+    for name in names:
+        flat = name.replace(" ", "")
+        if not flat:
+            continue
+        if squashed == flat:
+            return True
+        if len(words) <= len(name.split()) + 4 and re.search(rf"(?:^| ){re.escape(name)}(?: |$)", key):
+            return True
+    return False
+
+
+def _agree(a: str, b: str) -> bool:
+    if not a or not b:
+        return False
+    if a == b:
+        return True
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    return len(short) >= 0.5 * len(long) and (long.startswith(short) or long.endswith(short))
+
+
+def _domain_labels(url: str | None) -> set[str]:
+    if not url:
+        return set()
+    host = (urlsplit(url).hostname or "").lower()
+    labels = [x for x in host.split(".") if x and x not in {"www", "com", "org", "net", "co", "uk", "jp", "de"}]
+    return {x for x in labels if len(x) >= 3}
+
+
+def _key(text: str) -> str:
+    return " ".join(re.sub(r"[\W_]+", " ", fold(text)).split())
+
+
+def _clean(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = " ".join(value.split())
+    return value[:MAX_CANDIDATE_CHARS] or None

@@ -1,0 +1,94 @@
+"""The page's headline chosen among its candidates (bot.sources.titles)."""
+
+from __future__ import annotations
+
+from lxml import html as lxml_html
+
+from bot.sources.titles import TitleEvidence, choose_title, collect_titles
+
+
+def _page(head: str, body: str) -> str:
+    return f"<html><head>{head}</head><body>{body}</body></html>"
+
+
+def _title(head: str, body: str = "", *, text: str = "", url: str | None = None, site: str | None = None) -> str | None:
+    found = collect_titles(lxml_html.fromstring(_page(head, body)))
+    return choose_title(found, body=text, site=site, url=url)
+
+
+def test_collects_jsonld_og_twitter_title_and_h1s_but_not_navigation_headings() -> None:
+    head = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "JSON headline",'
+        ' "publisher": {"@type": "Organization", "name": "The Daily"}}</script>'
+        '<meta property="og:title" content="OG headline"><meta name="twitter:title" content="Card headline">'
+        '<meta property="og:site_name" content="Daily Site"><title>Page title | The Daily</title>'
+    )
+    found = collect_titles(lxml_html.fromstring(_page(head, "<nav><h1>Menu</h1></nav><h1>Visible headline</h1>")))
+    assert found.meta == [
+        ("jsonld", "JSON headline"),
+        ("og", "OG headline"),
+        ("twitter", "Card headline"),
+        ("title", "Page title | The Daily"),
+    ]
+    assert found.headings == ["Visible headline"]
+    assert set(found.sites) == {"The Daily", "Daily Site"}
+
+
+def test_site_suffix_is_taken_off_the_title_by_the_site_name() -> None:
+    head = (
+        '<meta property="og:site_name" content="HelloGiggles"><title>Your comfy holiday outfit - HelloGiggles</title>'
+    )
+    assert _title(head) == "Your comfy holiday outfit"
+
+
+def test_site_suffix_is_taken_off_by_the_domain_when_no_site_name_is_declared() -> None:
+    assert _title("<title>Lyft extends free rides | Engadget</title>", url="https://www.engadget.com/x") == (
+        "Lyft extends free rides"
+    )
+
+
+def test_the_part_another_candidate_agrees_with_is_the_headline() -> None:
+    # No site name anywhere: the h1 says which part of the <title> is the headline.
+    head = "<title>Blog name: Rust in the kernel, two years on</title>"
+    body = "<h1>Blog name</h1><h1>Rust in the kernel, two years on</h1>"
+    assert _title(head, body) == "Rust in the kernel, two years on"
+
+
+def test_never_the_sites_name_or_a_prompt_naming_it() -> None:
+    head = '<meta property="og:site_name" content="Slate"><title>Broken Pledge</title>'
+    assert _title(head, "<h1>Get Slate in your inbox.</h1>") == "Broken Pledge"
+    head = "<title>Insiders: Trump will sink Pence in VP debate - POLITICO</title>"
+    assert _title(head, "<h1>POLITICO Politico Logo</h1>", url="https://www.politico.com/story/1") == (
+        "Insiders: Trump will sink Pence in VP debate"
+    )
+
+
+def test_a_visible_headline_beats_a_different_seo_title_but_not_a_section_label() -> None:
+    head = "<title>Coal stronghold losing steam as Trump aims for revival | Wired</title>"
+    assert _title(head, "<h1>An ode to coal country as Trump aims for a revival</h1>") == (
+        "An ode to coal country as Trump aims for a revival"
+    )
+    head = "<title>Babies Who Eat Peanuts Early May Avoid Allergy</title>"
+    assert _title(head, "<h1>Allergies Health Center</h1>") == "Babies Who Eat Peanuts Early May Avoid Allergy"
+
+
+def test_candidates_that_agree_win() -> None:
+    head = '<meta property="og:title" content="Veteran wraps baby in flag"><title>Veteran wraps baby in flag - Yahoo</title>'
+    assert _title(head, "<h1>Good Morning America</h1><h1>Something else entirely here</h1>") == (
+        "Veteran wraps baby in flag"
+    )
+
+
+def test_a_misread_site_name_equal_to_the_headline_does_not_remove_it() -> None:
+    head = '<meta property="og:title" content="Nintendo game launches in December">'
+    assert _title(head, site="Nintendo game launches in December") == "Nintendo game launches in December"
+
+
+def test_a_home_page_titled_only_by_the_site_name_keeps_it() -> None:
+    head = '<meta property="og:title" content="The Daily"><meta property="og:site_name" content="The Daily">'
+    assert _title(head) == "The Daily"
+
+
+def test_fallback_when_the_page_offers_no_candidate() -> None:
+    assert choose_title(TitleEvidence(), fallback="Trafilatura's guess") == "Trafilatura's guess"
+    assert choose_title(TitleEvidence()) is None
