@@ -25,8 +25,8 @@ from bot.analysis.names import (
     NOT_NAMES,
     is_honorific,
     looks_like_person,
-    without_honorific,
 )
+from bot.analysis.speakers import People, Vocabulary, clean_name, follows_preposition, is_institution
 from bot.core.text import words
 
 OPENERS = '“"«„'
@@ -137,7 +137,6 @@ _TITLE_CUES = re.compile(
 # most recently named people are remembered for pronouns and surnames. Together these keep
 # extraction linear in the text, whatever a hostile file repeats.
 WINDOW = 600
-MAX_PEOPLE = 200
 _MAX_TRIES = 8  # speakers tried per pattern before giving up on a sentence
 
 
@@ -207,7 +206,8 @@ def _find_closing(text: str, start: int, closer: str) -> int | None:
 def extract_quotes(paragraphs: Sequence[str]) -> list[_Found]:
     """Every direct quotation in the paragraphs, attributed where the text allows."""
     found: list[_Found] = []
-    people: list[str] = []  # full names in order of mention, for pronouns and surnames
+    people = People()  # the persons named so far, for pronouns and surnames
+    vocabulary = Vocabulary(paragraphs)
     pending: _Found | None = None  # a quote left open at the end of a paragraph
     prev_para_speaker: tuple[int, str | None, str | None] | None = None
 
@@ -220,7 +220,7 @@ def extract_quotes(paragraphs: Sequence[str]) -> list[_Found]:
                 pending.text = f"{pending.text} {first.text}".strip()
                 if first.closed:
                     pending.text = _strip_joint(pending.text)
-                    _attribute(pending, para[first.end : first.end + WINDOW], "", people)
+                    _attribute(pending, para[first.end : first.end + WINDOW], "", people, vocabulary)
                     found.append(pending)
                     pending = None
                 else:
@@ -234,16 +234,16 @@ def extract_quotes(paragraphs: Sequence[str]) -> list[_Found]:
         noted_to = 0
         for group in merged:
             head, tail = group[0], group[-1]
-            _note_people(para[noted_to : head.start], people)
+            people.note(para[noted_to : head.start])
             noted_to = tail.end
             text = " ".join(_strip_joint(s.text) for s in group).strip()
             q = _Found(text=text, paragraph=pi, start=head.start, end=tail.end)
             between = " ".join(para[a.end : b.start] for a, b in itertools.pairwise(group))
             if len(group) > 1:
-                _attribute(q, between, "", people)
+                _attribute(q, between, "", people, vocabulary)
             if q.speaker is None:
                 before, whole = _sentence_before(para, head.start)
-                _attribute(q, para[tail.end : tail.end + WINDOW], before, people, subject=whole)
+                _attribute(q, para[tail.end : tail.end + WINDOW], before, people, vocabulary, subject=whole)
             if not tail.closed:
                 pending = q
                 continue
@@ -258,7 +258,7 @@ def extract_quotes(paragraphs: Sequence[str]) -> list[_Found]:
         for q in para_quotes:
             if q.speaker is None and q.start == 0 and prev_para_speaker and prev_para_speaker[0] == pi - 1:
                 q.speaker, q.desc = prev_para_speaker[1], prev_para_speaker[2]
-        _note_people(para[noted_to:], people)
+        people.note(para[noted_to:])
         found.extend(para_quotes)
         if para_quotes and para_quotes[-1].speaker:
             prev_para_speaker = (pi, para_quotes[-1].speaker, para_quotes[-1].desc)
@@ -335,14 +335,16 @@ def _last_mark(text: str) -> int:
         return k
 
 
-def _attribute(q: _Found, after: str, before: str, people: list[str], *, subject: bool = True) -> None:
+def _attribute(
+    q: _Found, after: str, before: str, people: People, vocabulary: Vocabulary, *, subject: bool = True
+) -> None:
     """Find the speaker in the text ``after`` the quote or the sentence ``before`` it; ``subject``
     says whether ``before`` starts where its sentence starts (needed to find the sentence's subject)."""
     after = _first_clause(after)
     for pattern in _AFTER_PATTERNS:
         m = pattern.match(after)
-        if m and _accept_speaker(m.group("speaker")):
-            _set_speaker(q, m, people)
+        if m and _accept_speaker(m.group("speaker"), vocabulary):
+            _set_speaker(q, m, people, vocabulary)
             return
     for pattern in _BEFORE_PATTERNS:
         pos = 0
@@ -350,13 +352,13 @@ def _attribute(q: _Found, after: str, before: str, people: list[str], *, subject
             m = pattern.search(before, pos)
             if m is None:
                 break
-            if _accept_speaker(m.group("speaker")):
-                _set_speaker(q, m, people)
+            if _accept_speaker(m.group("speaker"), vocabulary) and not _not_the_speaker(before, m):
+                _set_speaker(q, m, people, vocabulary)
                 return
             pos = m.start() + 1
     m = _SUBJECT_PATTERN.search(before) if subject else None
-    if m and _accept_speaker(m.group("speaker")):
-        _set_speaker(q, m, people)
+    if m and _accept_speaker(m.group("speaker"), vocabulary):
+        _set_speaker(q, m, people, vocabulary)
 
 
 def _first_clause(after: str) -> str:
@@ -365,27 +367,41 @@ def _first_clause(after: str) -> str:
     return after[: m.end()] if m else after
 
 
-def _accept_speaker(speaker: str) -> bool:
+def _accept_speaker(speaker: str, vocabulary: Vocabulary) -> bool:
     speaker = speaker.strip()
     if re.fullmatch(PRONOUNS, speaker) or _GENERIC_SPEAKERS.match(speaker):
         return True
-    first = speaker.split()[0]
-    if first in NOT_NAMES and not is_honorific(first) and len(speaker.split()) == 1:
-        return False
+    cleaned = clean_name(speaker, vocabulary).split()
+    if len(cleaned) == 1 and (cleaned[0] in NOT_NAMES or vocabulary.is_common_word(cleaned[0])):
+        return is_honorific(cleaned[0])  # "Few", "Asked": a common word, not a name
     return bool(re.fullmatch(ANY_NAME, speaker))
 
 
-def _set_speaker(q: _Found, m: re.Match[str], people: list[str]) -> None:
+def _not_the_speaker(before: str, m: re.Match[str]) -> bool:
+    """A name in a place or object position: "asks at Western High School:", "told Fox News:",
+    "said last week in Tel Aviv,": the speaker is the sentence's subject, not this name."""
+    start = m.start("speaker")
+    if re.fullmatch(PRONOUNS, m.group("speaker").strip()) or _GENERIC_SPEAKERS.match(m.group("speaker")):
+        return False
+    if follows_preposition(before, start):
+        return True
+    # "X told Fox News:": a name or pronoun right before the verb is the subject.
+    verb = m.start("verb") if m.group("verb") and m.start("verb") < start else -1
+    return verb >= 0 and bool(re.search(rf"(?:{ANY_NAME}|\b(?:{PRONOUNS}))\s+{_ADVERBS}$", before[:verb]))
+
+
+def _set_speaker(q: _Found, m: re.Match[str], people: People, vocabulary: Vocabulary) -> None:
     speaker = m.group("speaker").strip()
     desc = m.groupdict().get("desc") or m.groupdict().get("desc_end")
     if re.fullmatch(PRONOUNS, speaker):
-        resolved = _resolve_pronoun(speaker, people)
         q.pronoun = True
-        q.speaker = resolved
+        q.speaker = people.resolve(speaker)
     else:
-        q.speaker = _expand_surname(_clean_speaker(speaker), people)
-        if looks_like_person(q.speaker) and q.speaker not in people:
-            _remember(people, q.speaker)
+        if not _GENERIC_SPEAKERS.match(speaker):
+            speaker = clean_name(speaker, vocabulary)
+        q.speaker = people.expand(_clean_speaker(speaker))
+        if looks_like_person(q.speaker) and not is_institution(q.speaker) and q.speaker not in people:
+            people.remember(q.speaker)
     q.desc = desc.strip() if desc else None
 
 
@@ -393,39 +409,7 @@ def _clean_speaker(speaker: str) -> str:
     return re.sub(r"^(?:the|a|an)\s+", lambda m: m.group(0).lower(), speaker)
 
 
-def _resolve_pronoun(pronoun: str, people: list[str]) -> str | None:
-    if pronoun.lower() in {"i", "we", "they"}:
-        return None
-    return people[-1] if people else None
-
-
-def _expand_surname(speaker: str, people: list[str]) -> str:
-    bare = without_honorific(speaker)
-    if " " in bare:
-        return speaker
-    for person in reversed(people):
-        if person.split()[-1] == bare:
-            return person
-    return speaker
-
-
 _PERSON_MENTION = re.compile(rf"(?<![\w.])({FULL_NAME})")
-
-
-def _note_people(para: str, people: list[str]) -> None:
-    for m in _PERSON_MENTION.finditer(para):
-        name = m.group(1)
-        if looks_like_person(name):
-            if name in people:
-                people.remove(name)
-            _remember(people, name)
-
-
-def _remember(people: list[str], name: str) -> None:
-    """Append the latest person named, forgetting the oldest beyond MAX_PEOPLE."""
-    people.append(name)
-    if len(people) > MAX_PEOPLE:
-        del people[0]
 
 
 # --- what is not a quotation -----------------------------------------------------------------------

@@ -1,0 +1,190 @@
+"""Who a quotation's speaker is: the people an article has named so far, their gender as the text
+itself shows it, and the clean-up of a speaker mention.
+
+- ``People`` remembers the persons named, in order of mention, and what the text says of each one's
+  gender: an honorific (Mr. / Mrs. / Ms.) or the pronouns that follow the person's mentions. A
+  pronoun goes to the most recent person whose known gender does not contradict it; a person of
+  unknown gender stays a candidate for either pronoun.
+- Only people are remembered: a run of capitalised words with a word of places or institutions in it
+  ("Western High School", "Air Force One", "Democratic Party") is not a person.
+- ``Vocabulary`` knows which capitalised words the text also writes in lower case ("Few",
+  "Afterwards", "Replied"): such a word before a name was glued on by the sentence, not part of it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.analysis.names import (
+    FULL_NAME,
+    INSTITUTION_WORDS,
+    NOT_NAMES,
+    is_honorific,
+    looks_like_person,
+    without_honorific,
+)
+from bot.core.text import fold
+
+MAX_PEOPLE = 200
+# How far past a person's mention a pronoun is taken as referring to that person.
+_GENDER_REACH = 160
+
+_PERSON_MENTION = re.compile(rf"(?<![\w.])({FULL_NAME})")
+
+
+_PRONOUN = re.compile(r"\b(?:he|him|his|himself|she|her|hers|herself)\b", re.I)
+_MALE_HONORIFICS = {"mr", "sir", "lord"}
+_FEMALE_HONORIFICS = {"mrs", "ms", "miss", "dame", "lady"}
+# "in New Hampshire", "at Georgetown University": a name after these is a place or an institution.
+_PLACE_BEFORE = re.compile(r"\b(?:in|at|from|on|near|across|outside|inside|to|into|of|via|for)\s*$", re.I)
+_WORD = re.compile(r"[^\W\d_][\w’'-]*")
+
+
+def is_institution(name: str) -> bool:
+    """ "Georgetown University", "Air Force One", "Rust Belt": a name with a word of places or
+    organisations in it."""
+    return any(fold(t.strip(".,’'")) in INSTITUTION_WORDS for t in name.split())
+
+
+def is_person(name: str) -> bool:
+    return looks_like_person(name) and not is_institution(name)
+
+
+def pronoun_gender(pronoun: str) -> str | None:
+    low = pronoun.lower()
+    if low in {"he", "him", "his", "himself"}:
+        return "m"
+    if low in {"she", "her", "hers", "herself"}:
+        return "f"
+    return None
+
+
+def follows_preposition(text: str, start: int) -> bool:
+    """Whether the word before offset ``start`` is a preposition of place ("in", "at", "on")."""
+    return bool(_PLACE_BEFORE.search(text[max(0, start - 12) : start]))
+
+
+class Vocabulary:
+    """The words one text writes in lower case, and the capitalised words it writes mid-sentence
+    (after a lower-case word), so that a sentence-initial common word can be told from a name."""
+
+    def __init__(self, paragraphs: list[str] | tuple[str, ...]) -> None:
+        self.lower: set[str] = set()
+        self.mid_capital: set[str] = set()
+        for para in paragraphs:
+            prev = ""
+            for m in _WORD.finditer(para):
+                w = m.group(0)
+                if w.islower():
+                    self.lower.add(w)
+                elif w[:1].isupper() and prev.islower():
+                    self.mid_capital.add(w)
+                prev = w
+
+    def is_common_word(self, token: str) -> bool:
+        """A capitalised word the text otherwise writes in lower case and never capitalises
+        mid-sentence: "Afterwards", "Few"; not "Warren" or "Bush" when written as names."""
+        if not token[:1].isupper() or is_honorific(token):
+            return False
+        return token.lower() in self.lower and token not in self.mid_capital
+
+
+def clean_name(speaker: str, vocabulary: Vocabulary | None) -> str:
+    """Strip what a sentence glued before a name: "Afterwards Penny Smith" -> "Penny Smith",
+    "State Hillary Clinton" -> "Hillary Clinton" (a title word), while at least one token remains."""
+    tokens = speaker.split()
+    while len(tokens) > 1 and not is_honorific(tokens[0]):
+        first = tokens[0]
+        glued = first in NOT_NAMES or fold(first) in INSTITUTION_WORDS
+        if not glued and vocabulary is not None:
+            glued = vocabulary.is_common_word(first)
+        if not glued:
+            break
+        tokens = tokens[1:]
+    return " ".join(tokens)
+
+
+class People:
+    """The persons an article has named, most recent last, with their gender where the text says it."""
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+        self.votes: dict[str, list[int]] = {}  # bare name -> [male, female] evidence
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.names
+
+    def remember(self, name: str) -> None:
+        """Append the latest person named, forgetting the oldest beyond MAX_PEOPLE."""
+        if name in self.names:
+            self.names.remove(name)
+        self.names.append(name)
+        if len(self.names) > MAX_PEOPLE:
+            dropped = self.names.pop(0)
+            if all(without_honorific(n) != without_honorific(dropped) for n in self.names):
+                self.votes.pop(without_honorific(dropped), None)
+        first = name.split()[0].rstrip(".").lower()
+        if first in _MALE_HONORIFICS:
+            self._vote(name, "m", 3)
+        elif first in _FEMALE_HONORIFICS:
+            self._vote(name, "f", 3)
+
+    def _vote(self, name: str, gender: str, weight: int = 1) -> None:
+        v = self.votes.setdefault(without_honorific(name), [0, 0])
+        v[0 if gender == "m" else 1] += weight
+
+    def gender(self, name: str) -> str | None:
+        bare = without_honorific(name)
+        v = self.votes.get(bare)
+        if v is None and " " not in bare:
+            # A surname alone: the gender of the one remembered full name it ends, if only one.
+            full = {without_honorific(n) for n in self.names if n.split()[-1] == bare and " " in without_honorific(n)}
+            if len(full) == 1:
+                v = self.votes.get(full.pop())
+        if not v or v[0] == v[1]:
+            return None
+        return "m" if v[0] > v[1] else "f"
+
+    def note(self, text: str) -> None:
+        """Remember the persons ``text`` names, and the gender of the pronouns that follow each."""
+        mentions = [m for m in _PERSON_MENTION.finditer(text) if is_person(m.group(1))]
+        for i, m in enumerate(mentions):
+            if follows_preposition(text, m.start()):
+                continue
+            name = m.group(1)
+            self.remember(name)
+            stop = mentions[i + 1].start() if i + 1 < len(mentions) else len(text)
+            window = text[m.end() : min(stop, m.end() + _GENDER_REACH)]
+            p = _PRONOUN.search(window)
+            if p is not None:
+                self._vote(name, pronoun_gender(p.group(0)) or "m")
+
+    def resolve(self, pronoun: str) -> str | None:
+        """The person a pronoun speaker ("he", "she") refers to: the most recent one whose gender
+        does not contradict it. "I", "we" and "they" are not resolved."""
+        wanted = pronoun_gender(pronoun)
+        if wanted is None:
+            return None
+        for name in reversed(self.names):
+            g = self.gender(name)
+            if g is None or g == wanted:
+                return name
+        return None
+
+    def expand(self, speaker: str) -> str:
+        """A bare surname ("Obama") as the latest full name it ends ("Barack Obama")."""
+        bare = without_honorific(speaker)
+        if " " in bare:
+            return speaker
+        for person in reversed(self.names):
+            if person.split()[-1] == bare:
+                return person
+        return speaker
+
+    def learn_gender(self, name: str, pronoun: str) -> None:
+        g = pronoun_gender(pronoun)
+        if g is not None:
+            self._vote(name, g)
