@@ -26,7 +26,7 @@ from bot.analysis.names import (
     is_honorific,
     looks_like_person,
 )
-from bot.analysis.speakers import People, Vocabulary, clean_name, follows_preposition, is_institution
+from bot.analysis.speakers import People, Vocabulary, clean_name, follows_preposition, is_institution, name_run
 from bot.core.text import words
 
 OPENERS = '“"«„'
@@ -342,23 +342,45 @@ def _attribute(
     says whether ``before`` starts where its sentence starts (needed to find the sentence's subject)."""
     after = _first_clause(after)
     for pattern in _AFTER_PATTERNS:
-        m = pattern.match(after)
-        if m and _accept_speaker(m.group("speaker"), vocabulary):
-            _set_speaker(q, m, people, vocabulary)
-            return
+        text = after
+        for _ in range(_MAX_TRIES):
+            m = pattern.match(text)
+            if m is None:
+                break
+            if _accept_speaker(m, vocabulary):
+                _set_speaker(q, m, people, vocabulary)
+                return
+            # Not a name ("said Post White House bureau chief Juliet Eilperin"): try the next one,
+            # the rejected word now read as a lower-case word of the title before the name.
+            at = m.start("speaker")
+            if not text[at].isupper():
+                break
+            text = text[:at] + text[at].lower() + text[at + 1 :]
+    objected = False
     for pattern in _BEFORE_PATTERNS:
         pos = 0
         for _ in range(_MAX_TRIES):
             m = pattern.search(before, pos)
             if m is None:
                 break
-            if _accept_speaker(m.group("speaker"), vocabulary) and not _not_the_speaker(before, m):
-                _set_speaker(q, m, people, vocabulary)
-                return
+            if _accept_speaker(m, vocabulary):
+                if not _not_the_speaker(before, m):
+                    _set_speaker(q, m, people, vocabulary)
+                    return
+                objected = True
             pos = m.start() + 1
     m = _SUBJECT_PATTERN.search(before) if subject else None
-    if m and _accept_speaker(m.group("speaker"), vocabulary):
+    if m and _accept_speaker(m, vocabulary):
         _set_speaker(q, m, people, vocabulary)
+    elif objected and subject:
+        # "Priebus later told Fox News:": the speaker is the sentence's first name.
+        for m in _OPENING_NAME.finditer(before):
+            if _accept_speaker(m, vocabulary) and not follows_preposition(before, m.start("speaker")):
+                _set_speaker(q, m, people, vocabulary)
+                return
+
+
+_OPENING_NAME = re.compile(rf"(?:^|(?<=\s))(?P<speaker>{ANY_NAME})(?![’']s\b)")
 
 
 def _first_clause(after: str) -> str:
@@ -367,11 +389,23 @@ def _first_clause(after: str) -> str:
     return after[: m.end()] if m else after
 
 
-def _accept_speaker(speaker: str, vocabulary: Vocabulary) -> bool:
-    speaker = speaker.strip()
+def _speaker_of(m: re.Match[str], vocabulary: Vocabulary) -> str:
+    """The speaker a match names: a pronoun or description as written; a name as the whole run
+    of name tokens it starts, without the words glued before it ("State Hillary Clinton")."""
+    speaker = m.group("speaker").strip()
+    if re.fullmatch(PRONOUNS, speaker) or _GENERIC_SPEAKERS.match(speaker):
+        return speaker
+    run = name_run(m.string, m.start("speaker"))
+    if run and len(run) > len(speaker):
+        speaker = run
+    return clean_name(speaker, vocabulary)
+
+
+def _accept_speaker(m: re.Match[str], vocabulary: Vocabulary) -> bool:
+    speaker = m.group("speaker").strip()
     if re.fullmatch(PRONOUNS, speaker) or _GENERIC_SPEAKERS.match(speaker):
         return True
-    cleaned = clean_name(speaker, vocabulary).split()
+    cleaned = _speaker_of(m, vocabulary).split()
     if len(cleaned) == 1 and (cleaned[0] in NOT_NAMES or vocabulary.is_common_word(cleaned[0])):
         return is_honorific(cleaned[0])  # "Few", "Asked": a common word, not a name
     return bool(re.fullmatch(ANY_NAME, speaker))
@@ -386,19 +420,17 @@ def _not_the_speaker(before: str, m: re.Match[str]) -> bool:
     if follows_preposition(before, start):
         return True
     # "X told Fox News:": a name or pronoun right before the verb is the subject.
-    verb = m.start("verb") if m.group("verb") and m.start("verb") < start else -1
+    verb = m.start("verb") if "verb" in m.re.groupindex and m.group("verb") and m.start("verb") < start else -1
     return verb >= 0 and bool(re.search(rf"(?:{ANY_NAME}|\b(?:{PRONOUNS}))\s+{_ADVERBS}$", before[:verb]))
 
 
 def _set_speaker(q: _Found, m: re.Match[str], people: People, vocabulary: Vocabulary) -> None:
-    speaker = m.group("speaker").strip()
+    speaker = _speaker_of(m, vocabulary)
     desc = m.groupdict().get("desc") or m.groupdict().get("desc_end")
     if re.fullmatch(PRONOUNS, speaker):
         q.pronoun = True
         q.speaker = people.resolve(speaker)
     else:
-        if not _GENERIC_SPEAKERS.match(speaker):
-            speaker = clean_name(speaker, vocabulary)
         q.speaker = people.expand(_clean_speaker(speaker))
         if looks_like_person(q.speaker) and not is_institution(q.speaker) and q.speaker not in people:
             people.remember(q.speaker)

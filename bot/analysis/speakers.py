@@ -17,8 +17,12 @@ import re
 
 from bot.analysis.names import (
     FULL_NAME,
+    HONORIFIC,
     INSTITUTION_WORDS,
     NOT_NAMES,
+    PARTICLE,
+    SUFFIX,
+    TOKEN,
     is_honorific,
     looks_like_person,
     without_honorific,
@@ -36,8 +40,16 @@ _PRONOUN = re.compile(r"\b(?:he|him|his|himself|she|her|hers|herself)\b", re.I)
 _MALE_HONORIFICS = {"mr", "sir", "lord"}
 _FEMALE_HONORIFICS = {"mrs", "ms", "miss", "dame", "lady"}
 # "in New Hampshire", "at Georgetown University": a name after these is a place or an institution.
-_PLACE_BEFORE = re.compile(r"\b(?:in|at|from|on|near|across|outside|inside|to|into|of|via|for)\s*$", re.I)
+_PLACE_BEFORE = re.compile(r"\b(?:in|at|from|on|near|across|outside|inside|into)\s*$", re.I)
 _WORD = re.compile(r"[^\W\d_][\w’'-]*")
+_NAME_RUN = re.compile(rf"{HONORIFIC}?{TOKEN}(?:[ \t\xa0]+(?:{PARTICLE}[ \t\xa0]+)?{TOKEN})*{SUFFIX}?")
+
+
+def name_run(text: str, start: int) -> str | None:
+    """The whole run of capitalised name tokens at ``start`` ("White House Press Secretary Josh
+    Earnest"), longer than a speaker pattern takes in."""
+    m = _NAME_RUN.match(text, start)
+    return m.group(0) if m else None
 
 
 def is_institution(name: str) -> bool:
