@@ -206,8 +206,8 @@ def _find_closing(text: str, start: int, closer: str) -> int | None:
 def extract_quotes(paragraphs: Sequence[str]) -> list[_Found]:
     """Every direct quotation in the paragraphs, attributed where the text allows."""
     found: list[_Found] = []
-    people = People()  # the persons named so far, for pronouns and surnames
     vocabulary = Vocabulary(paragraphs)
+    people = People(vocabulary)  # the persons named so far, for pronouns and surnames
     pending: _Found | None = None  # a quote left open at the end of a paragraph
     prev_para_speaker: tuple[int, str | None, str | None] | None = None
 

@@ -30,13 +30,17 @@ from bot.analysis.names import (
 from bot.core.text import fold
 
 MAX_PEOPLE = 200
+# How many of the latest persons a pronoun may refer to.
+_PRONOUN_REACH = 30
 # How far past a person's mention a pronoun is taken as referring to that person.
 _GENDER_REACH = 160
 
 _PERSON_MENTION = re.compile(rf"(?<![\w.])({FULL_NAME})")
 
 
-_PRONOUN = re.compile(r"\b(?:he|him|his|himself|she|her|hers|herself)\b", re.I)
+# The pronouns that, right after a person's mention, refer to that person ("Smith said he", "Smith
+# and his", "she herself"); an object pronoun ("Smith told him", "asked her") is someone else.
+_PRONOUN = re.compile(r"\b(?:he|his|himself|she|hers|herself)\b", re.I)
 _MALE_HONORIFICS = {"mr", "sir", "lord"}
 _FEMALE_HONORIFICS = {"mrs", "ms", "miss", "dame", "lady"}
 # "in New Hampshire", "at Georgetown University": a name after these is a place or an institution.
@@ -52,10 +56,26 @@ def name_run(text: str, start: int) -> str | None:
     return m.group(0) if m else None
 
 
+# The first word of a place's name: "North Carolina", "San Diego", "Fort Worth", "Mount Vernon".
+_PLACE_FIRST_WORDS = frozenset(
+    "north south east west northern southern eastern western san santa los las fort mount".split()
+)
+# Other words of a title rather than a name ("Michigan Attorney General Bill Schuette").
+_TITLE_WORDS = frozenset(
+    "attorney general judge justice mayor commissioner chairwoman sheriff speaker leader whip ambassador "
+    "lieutenant sergeant captain admiral colonel professor coach manager".split()
+)
+
+
 def is_institution(name: str) -> bool:
-    """ "Georgetown University", "Air Force One", "Rust Belt": a name with a word of places or
-    organisations in it."""
-    return any(fold(t.strip(".,’'")) in INSTITUTION_WORDS for t in name.split())
+    """ "Georgetown University", "Air Force One", "Rust Belt", "North Carolina": a name with a word of
+    places, organisations or titles in it, or one ending in an honorific ("Democratic Sen")."""
+    tokens = [t.strip(".,’'") for t in name.split()]
+    if not tokens:
+        return False
+    if len(tokens) > 1 and (fold(tokens[0]) in _PLACE_FIRST_WORDS or is_honorific(tokens[-1])):
+        return True
+    return any(fold(t) in INSTITUTION_WORDS or fold(t) in _TITLE_WORDS or t.endswith("-based") for t in tokens)
 
 
 def is_person(name: str) -> bool:
@@ -107,7 +127,7 @@ def clean_name(speaker: str, vocabulary: Vocabulary | None) -> str:
     tokens = speaker.split()
     while len(tokens) > 1 and not is_honorific(tokens[0]):
         first = tokens[0]
-        glued = first in NOT_NAMES or fold(first) in INSTITUTION_WORDS
+        glued = first in NOT_NAMES or fold(first) in INSTITUTION_WORDS or fold(first) in _TITLE_WORDS
         if not glued and vocabulary is not None:
             glued = vocabulary.is_common_word(first)
         if not glued:
@@ -119,7 +139,8 @@ def clean_name(speaker: str, vocabulary: Vocabulary | None) -> str:
 class People:
     """The persons an article has named, most recent last, with their gender where the text says it."""
 
-    def __init__(self) -> None:
+    def __init__(self, vocabulary: Vocabulary | None = None) -> None:
+        self.vocabulary = vocabulary
         self.names: list[str] = []
         self.votes: dict[str, list[int]] = {}  # bare name -> [male, female] evidence
 
@@ -162,14 +183,22 @@ class People:
 
     def note(self, text: str) -> None:
         """Remember the persons ``text`` names, and the gender of the pronouns that follow each."""
-        mentions = [m for m in _PERSON_MENTION.finditer(text) if is_person(m.group(1))]
-        for i, m in enumerate(mentions):
-            if follows_preposition(text, m.start()):
+        mentions: list[tuple[int, int, str]] = []
+        end = 0
+        for m in _PERSON_MENTION.finditer(text):
+            if m.start() < end:
                 continue
-            name = m.group(1)
+            # The whole run of name tokens, less the title words before the name ("Michigan Attorney
+            # General Bill Schuette" -> "Bill Schuette").
+            run = name_run(text, m.start()) or m.group(1)
+            end = m.start() + len(run)
+            name = clean_name(run, self.vocabulary)
+            if is_person(name) and not follows_preposition(text, m.start()):
+                mentions.append((m.start(), end, name))
+        for i, (_, at, name) in enumerate(mentions):
             self.remember(name)
-            stop = mentions[i + 1].start() if i + 1 < len(mentions) else len(text)
-            window = text[m.end() : min(stop, m.end() + _GENDER_REACH)]
+            stop = mentions[i + 1][0] if i + 1 < len(mentions) else len(text)
+            window = text[at : min(stop, at + _GENDER_REACH)]
             p = _PRONOUN.search(window)
             if p is not None:
                 self._vote(name, pronoun_gender(p.group(0)) or "m")
@@ -180,7 +209,7 @@ class People:
         wanted = pronoun_gender(pronoun)
         if wanted is None:
             return None
-        for name in reversed(self.names):
+        for name in reversed(self.names[-_PRONOUN_REACH:]):
             g = self.gender(name)
             if g is None or g == wanted:
                 return name
