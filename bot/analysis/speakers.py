@@ -45,6 +45,7 @@ _MALE_HONORIFICS = {"mr", "sir", "lord"}
 _FEMALE_HONORIFICS = {"mrs", "ms", "miss", "dame", "lady"}
 # "in New Hampshire", "at Georgetown University": a name after these is a place or an institution.
 _PLACE_BEFORE = re.compile(r"\b(?:in|at|from|on|near|across|outside|inside|into)\s*$", re.I)
+_CAPITALISED = re.compile(r"(?<![\w.’'-])[A-Z][\w’'-]+")
 _WORD = re.compile(r"[^\W\d_][\w’'-]*")
 _NAME_RUN = re.compile(rf"{HONORIFIC}?{TOKEN}(?:[ \t\xa0]+(?:{PARTICLE}[ \t\xa0]+)?{TOKEN})*{SUFFIX}?")
 
@@ -195,6 +196,8 @@ class People:
             name = clean_name(run, self.vocabulary)
             if is_person(name) and not follows_preposition(text, m.start()):
                 mentions.append((m.start(), end, name))
+        mentions.extend(self._surname_mentions(text, mentions))
+        mentions.sort()
         for i, (_, at, name) in enumerate(mentions):
             self.remember(name)
             stop = mentions[i + 1][0] if i + 1 < len(mentions) else len(text)
@@ -202,6 +205,28 @@ class People:
             p = _PRONOUN.search(window)
             if p is not None:
                 self._vote(name, pronoun_gender(p.group(0)) or "m")
+
+    def _surname_mentions(self, text: str, full: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+        """A person already named, named again by surname alone ("Sanders"): the mention makes that
+        person the latest again. A surname two remembered persons share (the Clintons) is left out."""
+        by_surname: dict[str, str | None] = {}
+        for name in self.names:
+            surname = name.split()[-1]
+            if surname in by_surname and by_surname[surname] != name:
+                by_surname[surname] = None
+            else:
+                by_surname[surname] = name
+        for _, _, name in full:
+            by_surname.setdefault(name.split()[-1], name)
+        if not by_surname:
+            return []
+        covered = [(a, b) for a, b, _ in full]
+        out = []
+        for m in _CAPITALISED.finditer(text):
+            name = by_surname.get(m.group(0))
+            if name and not any(a <= m.start() < b for a, b in covered):
+                out.append((m.start(), m.end(), name))
+        return out
 
     def resolve(self, pronoun: str) -> str | None:
         """The person a pronoun speaker ("he", "she") refers to: the most recent one whose gender
