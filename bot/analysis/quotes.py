@@ -76,7 +76,7 @@ _UNNAMED_SOURCES = (
 )
 _DETERMINER = r"(?:the|a|an|my|his|her|their|our|its|one|another)"
 _SPEAKER = (
-    rf"(?P<speaker>{ANY_NAME}|{PRONOUNS}|{_DETERMINER}\s+(?:[\w’'-]+\s+){{0,3}}(?:{_UNNAMED_SOURCES})|"
+    rf"(?P<speaker>(?>{ANY_NAME})(?![’']s\b)|{PRONOUNS}|{_DETERMINER}\s+(?:[\w’'-]+\s+){{0,3}}(?:{_UNNAMED_SOURCES})|"
     rf"the\s+[A-Z]{{2,6}})"
 )
 _DESC = (

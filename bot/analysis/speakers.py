@@ -35,7 +35,8 @@ _PRONOUN_REACH = 30
 # How far past a person's mention a pronoun is taken as referring to that person.
 _GENDER_REACH = 160
 
-_PERSON_MENTION = re.compile(rf"(?<![\w.])({FULL_NAME})")
+# A full name, or an honorific and a surname ("Mr. Pitt").
+_PERSON_MENTION = re.compile(rf"(?<![\w.])({FULL_NAME}|{HONORIFIC}{TOKEN})")
 
 
 # The pronouns that, right after a person's mention, refer to that person ("Smith said he", "Smith
@@ -46,6 +47,7 @@ _FEMALE_HONORIFICS = {"mrs", "ms", "miss", "dame", "lady"}
 # "in New Hampshire", "at Georgetown University": a name after these is a place or an institution.
 _PLACE_BEFORE = re.compile(r"\b(?:in|at|from|on|near|across|outside|inside|into)\s*$", re.I)
 _CAPITALISED = re.compile(r"(?<![\w.’'-])[A-Z][\w’'-]+")
+_BREAK = re.compile(r"[.!?:;\"“”‘’()\[\]—–]")
 _WORD = re.compile(r"[^\W\d_][\w’'-]*")
 _NAME_RUN = re.compile(rf"{HONORIFIC}?{TOKEN}(?:[ \t\xa0]+(?:{PARTICLE}[ \t\xa0]+)?{TOKEN})*{SUFFIX}?")
 
@@ -105,14 +107,16 @@ class Vocabulary:
         self.lower: set[str] = set()
         self.mid_capital: set[str] = set()
         for para in paragraphs:
-            prev = ""
+            prev, end = "", 0
             for m in _WORD.finditer(para):
                 w = m.group(0)
+                if _BREAK.search(para, end, m.start()):
+                    prev = ""  # a new sentence or clause: its first word is capitalised anyway
                 if w.islower():
                     self.lower.add(w)
                 elif w[:1].isupper() and prev.islower():
                     self.mid_capital.add(w)
-                prev = w
+                prev, end = w, m.end()
 
     def is_common_word(self, token: str) -> bool:
         """A capitalised word the text otherwise writes in lower case and never capitalises
@@ -173,7 +177,11 @@ class People:
     def gender(self, name: str) -> str | None:
         bare = without_honorific(name)
         v = self.votes.get(bare)
-        if v is None and " " not in bare:
+        if " " in bare and bare.split()[-1] in self.votes:
+            # "Laura Dern" and "Ms. Dern": the surname's evidence counts for the full name too.
+            w = self.votes[bare.split()[-1]]
+            v = [w[0] + (v[0] if v else 0), w[1] + (v[1] if v else 0)]
+        elif v is None and " " not in bare:
             # A surname alone: the gender of the one remembered full name it ends, if only one.
             full = {without_honorific(n) for n in self.names if n.split()[-1] == bare and " " in without_honorific(n)}
             if len(full) == 1:
