@@ -76,7 +76,7 @@ _UNNAMED_SOURCES = (
 )
 _DETERMINER = r"(?:the|a|an|my|his|her|their|our|its|one|another)"
 _SPEAKER = (
-    rf"(?P<speaker>(?>{ANY_NAME})(?![’']s\b)|{PRONOUNS}|{_DETERMINER}\s+(?:[\w’'-]+\s+){{0,3}}(?:{_UNNAMED_SOURCES})|"
+    rf"(?P<speaker>(?>{ANY_NAME})(?![’']s\b(?!\s*[“\x22«]))|{PRONOUNS}|{_DETERMINER}\s+(?:[\w’'-]+\s+){{0,3}}(?:{_UNNAMED_SOURCES})|"
     rf"the\s+[A-Z]{{2,6}})"
 )
 _DESC = (
@@ -157,7 +157,7 @@ class _Found:
     end: int
     speaker: str | None = None
     desc: str | None = None
-    pronoun: bool = False
+    pronoun: bool = False  # attributed to a mention that names no one (a pronoun, "Some", "Few")
 
 
 def find_quote_spans(paragraph: str, index: int = 0) -> list[_Span]:
@@ -350,6 +350,7 @@ def _attribute(
             if _accept_speaker(m, vocabulary):
                 _set_speaker(q, m, people, vocabulary)
                 return
+            q.pronoun = True  # attributed, to a word that names no one ("Some chanted", "Few said")
             # Not a name ("said Post White House bureau chief Juliet Eilperin"): try the next one,
             # the rejected word now read as a lower-case word of the title before the name.
             at = m.start("speaker")
@@ -368,6 +369,8 @@ def _attribute(
                     _set_speaker(q, m, people, vocabulary)
                     return
                 objected = True
+            else:
+                q.pronoun = True
             pos = m.start() + 1
     m = _SUBJECT_PATTERN.search(before) if subject else None
     if m and _accept_speaker(m, vocabulary):
