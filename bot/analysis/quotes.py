@@ -22,11 +22,20 @@ from bot.analysis.names import (
     ABBREVIATED_SUFFIXES,
     ANY_NAME,
     FULL_NAME,
+    FULL_NAME_RE,
     NOT_NAMES,
     is_honorific,
     looks_like_person,
 )
-from bot.analysis.speakers import People, Vocabulary, clean_name, follows_preposition, is_institution, name_run
+from bot.analysis.speakers import (
+    People,
+    Vocabulary,
+    clean_name,
+    follows_preposition,
+    is_institution,
+    is_person,
+    name_run,
+)
 from bot.core.text import words
 
 OPENERS = '“"«„'
@@ -396,12 +405,33 @@ def _speaker_of(m: re.Match[str], vocabulary: Vocabulary) -> str:
     """The speaker a match names: a pronoun or description as written; a name as the whole run
     of name tokens it starts, without the words glued before it ("State Hillary Clinton")."""
     speaker = m.group("speaker").strip()
-    if re.fullmatch(PRONOUNS, speaker) or _GENERIC_SPEAKERS.match(speaker):
+    if re.fullmatch(PRONOUNS, speaker):
+        return speaker
+    named = _apposition(m, speaker)
+    if named:
+        return named
+    if _GENERIC_SPEAKERS.match(speaker):
         return speaker
     run = name_run(m.string, m.start("speaker"))
     if run and len(run) > len(speaker):
         speaker = run
     return clean_name(speaker, vocabulary)
+
+
+def _apposition(m: re.Match[str], speaker: str) -> str | None:
+    """ "The Mandan, North Dakota, police chief, Jason Ziegler, said": a place, an institution or a
+    description, then the person's name set off by commas: the name is the speaker."""
+    end = m.start("verb") if "verb" in m.re.groupindex and (m.start("verb") or 0) > m.end("speaker") else -1
+    segment = m.string[m.end("speaker") : end if end >= 0 else m.end("speaker") + 200]
+    if not segment.startswith(","):
+        return None
+    parts = [p.strip().rstrip(".") for p in segment.split(",")[1:5]]
+    if not (_GENERIC_SPEAKERS.match(speaker) or is_institution(speaker) or (parts and is_institution(parts[0]))):
+        return None
+    for part in parts:
+        if FULL_NAME_RE.match(part) and is_person(part):
+            return part
+    return None
 
 
 def _accept_speaker(m: re.Match[str], vocabulary: Vocabulary) -> bool:
@@ -411,6 +441,10 @@ def _accept_speaker(m: re.Match[str], vocabulary: Vocabulary) -> bool:
     cleaned = _speaker_of(m, vocabulary).split()
     if len(cleaned) == 1 and (cleaned[0] in NOT_NAMES or vocabulary.is_common_word(cleaned[0])):
         return is_honorific(cleaned[0])  # "Few", "Asked": a common word, not a name
+    if all(vocabulary.is_common_word(t) for t in cleaned):
+        return False  # "Good Is": words the text writes in lower case
+    if len(cleaned) > 1 and is_person(" ".join(cleaned)):
+        return True
     return bool(re.fullmatch(ANY_NAME, speaker))
 
 

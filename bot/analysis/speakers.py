@@ -13,6 +13,7 @@ itself shows it, and the clean-up of a speaker mention.
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from bot.analysis.names import (
@@ -228,11 +229,12 @@ class People:
             by_surname.setdefault(name.split()[-1], name)
         if not by_surname:
             return []
-        covered = [(a, b) for a, b, _ in full]
+        starts = [a for a, _, _ in full]  # in order, not overlapping
         out = []
         for m in _CAPITALISED.finditer(text):
             name = by_surname.get(m.group(0))
-            if name and not any(a <= m.start() < b for a, b in covered):
+            k = bisect.bisect_right(starts, m.start()) - 1
+            if name and not (k >= 0 and m.start() < full[k][1]):
                 out.append((m.start(), m.end(), name))
         return out
 

@@ -127,3 +127,25 @@ def test_gender_from_honorifics_and_following_pronouns():
     people.note("Sam Roe said he was tired.")
     assert people.resolve("she") == "Mrs. Lee"
     assert people.resolve("they") is None
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "“We are looking at everything we can,” said The Mandan, North Dakota, police chief, Jason Ziegler.",
+        "The Mandan, North Dakota, police chief, Jason Ziegler, said: “We are looking at everything we can.”",
+    ],
+)
+def test_a_name_in_apposition_to_a_place_is_the_speaker(paragraph):
+    assert speakers(paragraph) == ["Jason Ziegler"]
+
+
+def test_words_the_text_writes_in_lower_case_are_not_a_name():
+    text = ["“This is the best thing we have done in years,” Good Is said.", "It is good."]
+    assert speakers(*text) == [None]
+
+
+def test_a_speech_verb_with_no_name_still_attributes_a_short_quote():
+    # "Some chanted": no one named, but an attribution all the same, so not a scare quote dropped.
+    found = quotations(["Only some of them stayed.", "Some chanted “USA! USA!”"])
+    assert [(q.text, q.speaker) for q in found] == [("USA! USA!", None)]
