@@ -452,7 +452,7 @@ def _not_the_speaker(before: str, m: re.Match[str]) -> bool:
     """A name in a place or object position: "asks at Western High School:", "told Fox News:",
     "said last week in Tel Aviv,": the speaker is the sentence's subject, not this name."""
     start = m.start("speaker")
-    if re.fullmatch(PRONOUNS, m.group("speaker").strip()) or _GENERIC_SPEAKERS.match(m.group("speaker")):
+    if re.fullmatch(PRONOUNS, m.group("speaker").strip()):
         return False
     if follows_preposition(before, start):
         return True

@@ -149,3 +149,8 @@ def test_a_speech_verb_with_no_name_still_attributes_a_short_quote():
     # "Some chanted": no one named, but an attribution all the same, so not a scare quote dropped.
     found = quotations(["Only some of them stayed.", "Some chanted “USA! USA!”"])
     assert [(q.text, q.speaker) for q in found] == [("USA! USA!", None)]
+
+
+def test_a_statement_the_subject_made_is_not_the_speaker():
+    found = quotations(["Verizon Wireless said in a statement: “We look forward to having everyone back at work.”"])
+    assert [q.speaker for q in found] == ["Verizon Wireless"]
