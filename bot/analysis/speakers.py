@@ -42,6 +42,8 @@ _PERSON_MENTION = re.compile(rf"(?<![\w.])({FULL_NAME}|{HONORIFIC}{TOKEN})")
 
 # The pronouns that, right after a person's mention, refer to that person ("Smith said he", "Smith
 # and his", "she herself"); an object pronoun ("Smith told him", "asked her") is someone else.
+# "Laura Dern, who won for her role": in a relative clause on the person, "her" is the person too.
+_RELATIVE = re.compile(r"\s*,?\s*who\b[^.,;!?]{0,80}?\b(?:his|her)\b", re.I)
 _PRONOUN = re.compile(r"\b(?:he|his|himself|she|hers|herself)\b", re.I)
 _MALE_HONORIFICS = {"mr", "sir", "lord"}
 _FEMALE_HONORIFICS = {"mrs", "ms", "miss", "dame", "lady"}
@@ -211,9 +213,9 @@ class People:
             self.remember(name)
             stop = mentions[i + 1][0] if i + 1 < len(mentions) else len(text)
             window = text[at : min(stop, at + _GENDER_REACH)]
-            p = _PRONOUN.search(window)
+            p = _RELATIVE.match(window) or _PRONOUN.search(window)
             if p is not None:
-                self._vote(name, pronoun_gender(p.group(0)) or "m")
+                self._vote(name, pronoun_gender(p.group(0).split()[-1]) or "m")
 
     def _surname_mentions(self, text: str, full: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
         """A person already named, named again by surname alone ("Sanders"): the mention makes that

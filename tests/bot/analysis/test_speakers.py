@@ -154,3 +154,8 @@ def test_a_speech_verb_with_no_name_still_attributes_a_short_quote():
 def test_a_statement_the_subject_made_is_not_the_speaker():
     found = quotations(["Verizon Wireless said in a statement: “We look forward to having everyone back at work.”"])
     assert [q.speaker for q in found] == ["Verizon Wireless"]
+
+
+def test_a_relative_clause_tells_the_persons_gender():
+    text = "Brad Pitt thanked Laura Dern, who won for her role. “This is for my kids and for all of you,” he said."
+    assert speakers(text) == ["Brad Pitt"]
