@@ -22,7 +22,6 @@ from bot.analysis.names import (
     ABBREVIATED_SUFFIXES,
     ANY_NAME,
     FULL_NAME,
-    FULL_NAME_RE,
     NOT_NAMES,
     is_honorific,
     looks_like_person,
@@ -30,10 +29,10 @@ from bot.analysis.names import (
 from bot.analysis.speakers import (
     People,
     Vocabulary,
+    apposition,
     clean_name,
     follows_preposition,
     is_institution,
-    is_person,
     name_run,
 )
 from bot.core.text import words
@@ -407,7 +406,9 @@ def _speaker_of(m: re.Match[str], vocabulary: Vocabulary) -> str:
     speaker = m.group("speaker").strip()
     if re.fullmatch(PRONOUNS, speaker):
         return speaker
-    named = _apposition(m, speaker)
+    end = m.start("verb") if "verb" in m.re.groupindex and (m.start("verb") or 0) > m.end("speaker") else -1
+    segment = m.string[m.end("speaker") : end if end >= 0 else m.end("speaker") + 200]
+    named = apposition(speaker, segment, generic=bool(_GENERIC_SPEAKERS.match(speaker)))
     if named:
         return named
     if _GENERIC_SPEAKERS.match(speaker):
@@ -416,22 +417,6 @@ def _speaker_of(m: re.Match[str], vocabulary: Vocabulary) -> str:
     if run and len(run) > len(speaker):
         speaker = run
     return clean_name(speaker, vocabulary)
-
-
-def _apposition(m: re.Match[str], speaker: str) -> str | None:
-    """ "The Mandan, North Dakota, police chief, Jason Ziegler, said": a place, an institution or a
-    description, then the person's name set off by commas: the name is the speaker."""
-    end = m.start("verb") if "verb" in m.re.groupindex and (m.start("verb") or 0) > m.end("speaker") else -1
-    segment = m.string[m.end("speaker") : end if end >= 0 else m.end("speaker") + 200]
-    if not segment.startswith(","):
-        return None
-    parts = [p.strip().rstrip(".") for p in segment.split(",")[1:5]]
-    if not (_GENERIC_SPEAKERS.match(speaker) or is_institution(speaker) or (parts and is_institution(parts[0]))):
-        return None
-    for part in parts:
-        if FULL_NAME_RE.match(part) and is_person(part):
-            return part
-    return None
 
 
 def _accept_speaker(m: re.Match[str], vocabulary: Vocabulary) -> bool:
@@ -443,8 +428,6 @@ def _accept_speaker(m: re.Match[str], vocabulary: Vocabulary) -> bool:
         return is_honorific(cleaned[0])  # "Few", "Asked": a common word, not a name
     if all(vocabulary.is_common_word(t) for t in cleaned):
         return False  # "Good Is": words the text writes in lower case
-    if len(cleaned) > 1 and is_person(" ".join(cleaned)):
-        return True
     return bool(re.fullmatch(ANY_NAME, speaker))
 
 

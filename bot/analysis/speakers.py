@@ -18,6 +18,7 @@ import re
 
 from bot.analysis.names import (
     FULL_NAME,
+    FULL_NAME_RE,
     HONORIFIC,
     INSTITUTION_WORDS,
     NOT_NAMES,
@@ -100,6 +101,21 @@ def pronoun_gender(pronoun: str) -> str | None:
 def follows_preposition(text: str, start: int) -> bool:
     """Whether the word before offset ``start`` is a preposition of place ("in", "at", "on")."""
     return bool(_PLACE_BEFORE.search(text[max(0, start - 12) : start]))
+
+
+def apposition(speaker: str, segment: str, *, generic: bool = False) -> str | None:
+    """ "The Mandan, North Dakota, police chief, Jason Ziegler, said": after a place, an institution
+    or a description (``generic``), the person's name set off by commas in ``segment`` (the text
+    after the speaker) is the speaker."""
+    if not segment.startswith(","):
+        return None
+    parts = [p.strip().rstrip(".") for p in segment.split(",")[1:5]]
+    if not (generic or is_institution(speaker) or (parts and is_institution(parts[0]))):
+        return None
+    for part in parts:
+        if FULL_NAME_RE.match(part) and is_person(part):
+            return part
+    return None
 
 
 class Vocabulary:
