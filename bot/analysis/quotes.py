@@ -262,6 +262,13 @@ def extract_quotes(paragraphs: Sequence[str]) -> list[_Found]:
         for prev, q in itertools.pairwise(para_quotes):
             if q.speaker is None and prev.speaker and not _names_someone_else(para[prev.end : q.start]):
                 q.speaker, q.desc = prev.speaker, prev.desc
+        # A quote opening its paragraph after a paragraph that ends in a colon ("Cruz continued:") is
+        # attributed by that paragraph's last sentence.
+        lead = paragraphs[pi - 1].rstrip() if pi > 0 else ""
+        for q in para_quotes:
+            if q.speaker is None and q.start == 0 and lead.endswith(":"):
+                before, whole = _sentence_before(lead, len(lead))
+                _attribute(q, "", before, people, vocabulary, subject=whole)
         # A quote opening its paragraph without a speaker continues the previous paragraph's speaker.
         for q in para_quotes:
             if q.speaker is None and q.start == 0 and prev_para_speaker and prev_para_speaker[0] == pi - 1:

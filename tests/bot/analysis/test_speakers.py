@@ -159,3 +159,11 @@ def test_a_statement_the_subject_made_is_not_the_speaker():
 def test_a_relative_clause_tells_the_persons_gender():
     text = "Brad Pitt thanked Laura Dern, who won for her role. “This is for my kids and for all of you,” he said."
     assert speakers(text) == ["Brad Pitt"]
+
+
+def test_a_paragraph_ending_in_a_colon_attributes_the_quote_after_it():
+    assert speakers(
+        "“Everyone knows the moderators will not vote in our primary,” Ted Cruz said.",
+        "Then Mitch Daniels spoke briefly. Cruz continued:",
+        "“Look at the questions they asked us tonight, one after another.”",
+    ) == ["Ted Cruz", "Ted Cruz"]
