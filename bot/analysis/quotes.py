@@ -374,19 +374,26 @@ def _attribute(
             text = text[:at] + text[at].lower() + text[at + 1 :]
     objected = False
     for pattern in _BEFORE_PATTERNS:
-        pos = 0
+        pos, chosen = 0, None
         for _ in range(_MAX_TRIES):
             m = pattern.search(before, pos)
             if m is None:
                 break
             if _accept_speaker(m, vocabulary):
-                if not _not_the_speaker(before, m):
-                    _set_speaker(q, m, people, vocabulary)
-                    return
-                objected = True
+                if _not_the_speaker(before, m):
+                    objected = True
+                elif chosen is None or m.start("verb") > chosen.start("verb"):
+                    chosen = m
+                    # "Asked by Stephanopoulos to respond, Carson said:": the subject and verb
+                    # nearest the quote, when a sentence has more than one.
+                    if pattern is not _BEFORE_PATTERNS[2]:
+                        break
             else:
                 q.pronoun = True
             pos = m.start() + 1
+        if chosen is not None:
+            _set_speaker(q, chosen, people, vocabulary)
+            return
     m = _SUBJECT_PATTERN.search(before) if subject else None
     if m and _accept_speaker(m, vocabulary):
         _set_speaker(q, m, people, vocabulary)
@@ -438,13 +445,16 @@ def _accept_speaker(m: re.Match[str], vocabulary: Vocabulary) -> bool:
     return bool(re.fullmatch(ANY_NAME, speaker))
 
 
+_TO_SOMEONE = re.compile(r"(?<!according)\s+to\s*$", re.I)  # "wrote in a statement to Wired"
+
+
 def _not_the_speaker(before: str, m: re.Match[str]) -> bool:
     """A name in a place or object position: "asks at Western High School:", "told Fox News:",
     "said last week in Tel Aviv,": the speaker is the sentence's subject, not this name."""
     start = m.start("speaker")
     if re.fullmatch(PRONOUNS, m.group("speaker").strip()):
         return False
-    if follows_preposition(before, start):
+    if follows_preposition(before, start) or _TO_SOMEONE.search(before, max(0, start - 20), start):
         return True
     # "X told Fox News:": a name or pronoun right before the verb is the subject.
     verb = m.start("verb") if "verb" in m.re.groupindex and m.group("verb") and m.start("verb") < start else -1

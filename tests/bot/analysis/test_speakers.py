@@ -167,3 +167,8 @@ def test_a_paragraph_ending_in_a_colon_attributes_the_quote_after_it():
         "Then Mitch Daniels spoke briefly. Cruz continued:",
         "“Look at the questions they asked us tonight, one after another.”",
     ) == ["Ted Cruz", "Ted Cruz"]
+
+
+def test_the_subject_nearest_the_quote_speaks():
+    text = "Asked by George Stephanopoulos to respond to the criticism, Ben Carson said, “What does it say about them?”"
+    assert speakers(text) == ["Ben Carson"]
