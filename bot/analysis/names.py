@@ -74,6 +74,20 @@ ORG_WORDS = frozenset(
     """.split()
 )
 
+# Words (folded) of places, institutions, works and events: a capitalised phrase with one of them is
+# not a person ("Georgetown University", "Air Force One", "Rust Belt", "New Hampshire").
+INSTITUTION_WORDS = ORG_WORDS | frozenset(
+    """
+    university college school academy institute department party state states county city town village
+    district province republic kingdom union federation council committee commission force forces army navy
+    corps guard court senate congress parliament assembly administration government ministry embassy
+    convention conference summit caucus primary campaign fund bank exchange church cathedral hospital
+    agency bureau channel network station airport street avenue road square belt land island islands
+    valley river mountain mountains beach coast new mexico
+    america american africa europe asia twitter facebook instagram youtube google amazon
+    """.split()
+)
+
 # --- patterns for names in running text ----------------------------------------------------------
 
 

@@ -25,7 +25,15 @@ from bot.analysis.names import (
     NOT_NAMES,
     is_honorific,
     looks_like_person,
-    without_honorific,
+)
+from bot.analysis.speakers import (
+    People,
+    Vocabulary,
+    apposition,
+    clean_name,
+    follows_preposition,
+    is_institution,
+    name_run,
 )
 from bot.core.text import words
 
@@ -76,7 +84,7 @@ _UNNAMED_SOURCES = (
 )
 _DETERMINER = r"(?:the|a|an|my|his|her|their|our|its|one|another)"
 _SPEAKER = (
-    rf"(?P<speaker>{ANY_NAME}|{PRONOUNS}|{_DETERMINER}\s+(?:[\w’'-]+\s+){{0,3}}(?:{_UNNAMED_SOURCES})|"
+    rf"(?P<speaker>(?>{ANY_NAME})(?![’']s\b(?!\s*[“\x22«]))|{PRONOUNS}|{_DETERMINER}\s+(?:[\w’'-]+\s+){{0,3}}(?:{_UNNAMED_SOURCES})|"
     rf"the\s+[A-Z]{{2,6}})"
 )
 _DESC = (
@@ -137,7 +145,6 @@ _TITLE_CUES = re.compile(
 # most recently named people are remembered for pronouns and surnames. Together these keep
 # extraction linear in the text, whatever a hostile file repeats.
 WINDOW = 600
-MAX_PEOPLE = 200
 _MAX_TRIES = 8  # speakers tried per pattern before giving up on a sentence
 
 
@@ -158,7 +165,7 @@ class _Found:
     end: int
     speaker: str | None = None
     desc: str | None = None
-    pronoun: bool = False
+    pronoun: bool = False  # attributed to a mention that names no one (a pronoun, "Some", "Few")
 
 
 def find_quote_spans(paragraph: str, index: int = 0) -> list[_Span]:
@@ -207,7 +214,8 @@ def _find_closing(text: str, start: int, closer: str) -> int | None:
 def extract_quotes(paragraphs: Sequence[str]) -> list[_Found]:
     """Every direct quotation in the paragraphs, attributed where the text allows."""
     found: list[_Found] = []
-    people: list[str] = []  # full names in order of mention, for pronouns and surnames
+    vocabulary = Vocabulary(paragraphs)
+    people = People(vocabulary)  # the persons named so far, for pronouns and surnames
     pending: _Found | None = None  # a quote left open at the end of a paragraph
     prev_para_speaker: tuple[int, str | None, str | None] | None = None
 
@@ -220,7 +228,7 @@ def extract_quotes(paragraphs: Sequence[str]) -> list[_Found]:
                 pending.text = f"{pending.text} {first.text}".strip()
                 if first.closed:
                     pending.text = _strip_joint(pending.text)
-                    _attribute(pending, para[first.end : first.end + WINDOW], "", people)
+                    _attribute(pending, para[first.end : first.end + WINDOW], "", people, vocabulary)
                     found.append(pending)
                     pending = None
                 else:
@@ -234,16 +242,16 @@ def extract_quotes(paragraphs: Sequence[str]) -> list[_Found]:
         noted_to = 0
         for group in merged:
             head, tail = group[0], group[-1]
-            _note_people(para[noted_to : head.start], people)
+            people.note(para[noted_to : head.start])
             noted_to = tail.end
             text = " ".join(_strip_joint(s.text) for s in group).strip()
             q = _Found(text=text, paragraph=pi, start=head.start, end=tail.end)
             between = " ".join(para[a.end : b.start] for a, b in itertools.pairwise(group))
             if len(group) > 1:
-                _attribute(q, between, "", people)
+                _attribute(q, between, "", people, vocabulary)
             if q.speaker is None:
                 before, whole = _sentence_before(para, head.start)
-                _attribute(q, para[tail.end : tail.end + WINDOW], before, people, subject=whole)
+                _attribute(q, para[tail.end : tail.end + WINDOW], before, people, vocabulary, subject=whole)
             if not tail.closed:
                 pending = q
                 continue
@@ -254,11 +262,18 @@ def extract_quotes(paragraphs: Sequence[str]) -> list[_Found]:
         for prev, q in itertools.pairwise(para_quotes):
             if q.speaker is None and prev.speaker and not _names_someone_else(para[prev.end : q.start]):
                 q.speaker, q.desc = prev.speaker, prev.desc
+        # A quote opening its paragraph after a paragraph that ends in a colon ("Cruz continued:") is
+        # attributed by that paragraph's last sentence.
+        lead = paragraphs[pi - 1].rstrip() if pi > 0 else ""
+        for q in para_quotes:
+            if q.speaker is None and q.start == 0 and lead.endswith(":"):
+                before, whole = _sentence_before(lead, len(lead))
+                _attribute(q, "", before, people, vocabulary, subject=whole)
         # A quote opening its paragraph without a speaker continues the previous paragraph's speaker.
         for q in para_quotes:
             if q.speaker is None and q.start == 0 and prev_para_speaker and prev_para_speaker[0] == pi - 1:
                 q.speaker, q.desc = prev_para_speaker[1], prev_para_speaker[2]
-        _note_people(para[noted_to:], people)
+        people.note(para[noted_to:])
         found.extend(para_quotes)
         if para_quotes and para_quotes[-1].speaker:
             prev_para_speaker = (pi, para_quotes[-1].speaker, para_quotes[-1].desc)
@@ -335,28 +350,62 @@ def _last_mark(text: str) -> int:
         return k
 
 
-def _attribute(q: _Found, after: str, before: str, people: list[str], *, subject: bool = True) -> None:
+def _attribute(
+    q: _Found, after: str, before: str, people: People, vocabulary: Vocabulary, *, subject: bool = True
+) -> None:
     """Find the speaker in the text ``after`` the quote or the sentence ``before`` it; ``subject``
     says whether ``before`` starts where its sentence starts (needed to find the sentence's subject)."""
     after = _first_clause(after)
     for pattern in _AFTER_PATTERNS:
-        m = pattern.match(after)
-        if m and _accept_speaker(m.group("speaker")):
-            _set_speaker(q, m, people)
-            return
+        text = after
+        for _ in range(_MAX_TRIES):
+            m = pattern.match(text)
+            if m is None:
+                break
+            if _accept_speaker(m, vocabulary):
+                _set_speaker(q, m, people, vocabulary)
+                return
+            q.pronoun = True  # attributed, to a word that names no one ("Some chanted", "Few said")
+            # Not a name ("said Post White House bureau chief Juliet Eilperin"): try the next one,
+            # the rejected word now read as a lower-case word of the title before the name.
+            at = m.start("speaker")
+            if not text[at].isupper():
+                break
+            text = text[:at] + text[at].lower() + text[at + 1 :]
+    objected = False
     for pattern in _BEFORE_PATTERNS:
-        pos = 0
+        pos, chosen = 0, None
         for _ in range(_MAX_TRIES):
             m = pattern.search(before, pos)
             if m is None:
                 break
-            if _accept_speaker(m.group("speaker")):
-                _set_speaker(q, m, people)
-                return
+            if _accept_speaker(m, vocabulary):
+                if _not_the_speaker(before, m):
+                    objected = True
+                elif chosen is None or m.start("verb") > chosen.start("verb"):
+                    chosen = m
+                    # "Asked by Stephanopoulos to respond, Carson said:": the subject and verb
+                    # nearest the quote, when a sentence has more than one.
+                    if pattern is not _BEFORE_PATTERNS[2]:
+                        break
+            else:
+                q.pronoun = True
             pos = m.start() + 1
+        if chosen is not None:
+            _set_speaker(q, chosen, people, vocabulary)
+            return
     m = _SUBJECT_PATTERN.search(before) if subject else None
-    if m and _accept_speaker(m.group("speaker")):
-        _set_speaker(q, m, people)
+    if m and _accept_speaker(m, vocabulary):
+        _set_speaker(q, m, people, vocabulary)
+    elif objected and subject:
+        # "Priebus later told Fox News:": the speaker is the sentence's first name.
+        for m in _OPENING_NAME.finditer(before):
+            if _accept_speaker(m, vocabulary) and not follows_preposition(before, m.start("speaker")):
+                _set_speaker(q, m, people, vocabulary)
+                return
+
+
+_OPENING_NAME = re.compile(rf"(?:^|(?<=\s))(?P<speaker>{ANY_NAME})(?![’']s\b)")
 
 
 def _first_clause(after: str) -> str:
@@ -365,27 +414,63 @@ def _first_clause(after: str) -> str:
     return after[: m.end()] if m else after
 
 
-def _accept_speaker(speaker: str) -> bool:
-    speaker = speaker.strip()
+def _speaker_of(m: re.Match[str], vocabulary: Vocabulary) -> str:
+    """The speaker a match names: a pronoun or description as written; a name as the whole run
+    of name tokens it starts, without the words glued before it ("State Hillary Clinton")."""
+    speaker = m.group("speaker").strip()
+    if re.fullmatch(PRONOUNS, speaker):
+        return speaker
+    end = m.start("verb") if "verb" in m.re.groupindex and (m.start("verb") or 0) > m.end("speaker") else -1
+    segment = m.string[m.end("speaker") : end if end >= 0 else m.end("speaker") + 200]
+    named = apposition(speaker, segment, generic=bool(_GENERIC_SPEAKERS.match(speaker)))
+    if named:
+        return named
+    if _GENERIC_SPEAKERS.match(speaker):
+        return speaker
+    run = name_run(m.string, m.start("speaker"))
+    if run and len(run) > len(speaker):
+        speaker = run
+    return clean_name(speaker, vocabulary)
+
+
+def _accept_speaker(m: re.Match[str], vocabulary: Vocabulary) -> bool:
+    speaker = m.group("speaker").strip()
     if re.fullmatch(PRONOUNS, speaker) or _GENERIC_SPEAKERS.match(speaker):
         return True
-    first = speaker.split()[0]
-    if first in NOT_NAMES and not is_honorific(first) and len(speaker.split()) == 1:
-        return False
+    cleaned = _speaker_of(m, vocabulary).split()
+    if len(cleaned) == 1 and (cleaned[0] in NOT_NAMES or vocabulary.is_common_word(cleaned[0])):
+        return is_honorific(cleaned[0])  # "Few", "Asked": a common word, not a name
+    if all(vocabulary.is_common_word(t) for t in cleaned):
+        return False  # "Good Is": words the text writes in lower case
     return bool(re.fullmatch(ANY_NAME, speaker))
 
 
-def _set_speaker(q: _Found, m: re.Match[str], people: list[str]) -> None:
-    speaker = m.group("speaker").strip()
+_TO_SOMEONE = re.compile(r"(?<!according)\s+to\s*$", re.I)  # "wrote in a statement to Wired"
+
+
+def _not_the_speaker(before: str, m: re.Match[str]) -> bool:
+    """A name in a place or object position: "asks at Western High School:", "told Fox News:",
+    "said last week in Tel Aviv,": the speaker is the sentence's subject, not this name."""
+    start = m.start("speaker")
+    if re.fullmatch(PRONOUNS, m.group("speaker").strip()):
+        return False
+    if follows_preposition(before, start) or _TO_SOMEONE.search(before, max(0, start - 20), start):
+        return True
+    # "X told Fox News:": a name or pronoun right before the verb is the subject.
+    verb = m.start("verb") if "verb" in m.re.groupindex and m.group("verb") and m.start("verb") < start else -1
+    return verb >= 0 and bool(re.search(rf"(?:{ANY_NAME}|\b(?:{PRONOUNS}))\s+{_ADVERBS}$", before[:verb]))
+
+
+def _set_speaker(q: _Found, m: re.Match[str], people: People, vocabulary: Vocabulary) -> None:
+    speaker = _speaker_of(m, vocabulary)
     desc = m.groupdict().get("desc") or m.groupdict().get("desc_end")
     if re.fullmatch(PRONOUNS, speaker):
-        resolved = _resolve_pronoun(speaker, people)
         q.pronoun = True
-        q.speaker = resolved
+        q.speaker = people.resolve(speaker)
     else:
-        q.speaker = _expand_surname(_clean_speaker(speaker), people)
-        if looks_like_person(q.speaker) and q.speaker not in people:
-            _remember(people, q.speaker)
+        q.speaker = people.expand(_clean_speaker(speaker))
+        if looks_like_person(q.speaker) and not is_institution(q.speaker) and q.speaker not in people:
+            people.remember(q.speaker)
     q.desc = desc.strip() if desc else None
 
 
@@ -393,39 +478,7 @@ def _clean_speaker(speaker: str) -> str:
     return re.sub(r"^(?:the|a|an)\s+", lambda m: m.group(0).lower(), speaker)
 
 
-def _resolve_pronoun(pronoun: str, people: list[str]) -> str | None:
-    if pronoun.lower() in {"i", "we", "they"}:
-        return None
-    return people[-1] if people else None
-
-
-def _expand_surname(speaker: str, people: list[str]) -> str:
-    bare = without_honorific(speaker)
-    if " " in bare:
-        return speaker
-    for person in reversed(people):
-        if person.split()[-1] == bare:
-            return person
-    return speaker
-
-
 _PERSON_MENTION = re.compile(rf"(?<![\w.])({FULL_NAME})")
-
-
-def _note_people(para: str, people: list[str]) -> None:
-    for m in _PERSON_MENTION.finditer(para):
-        name = m.group(1)
-        if looks_like_person(name):
-            if name in people:
-                people.remove(name)
-            _remember(people, name)
-
-
-def _remember(people: list[str], name: str) -> None:
-    """Append the latest person named, forgetting the oldest beyond MAX_PEOPLE."""
-    people.append(name)
-    if len(people) > MAX_PEOPLE:
-        del people[0]
 
 
 # --- what is not a quotation -----------------------------------------------------------------------

@@ -1,0 +1,284 @@
+"""Who a quotation's speaker is: the people an article has named so far, their gender as the text
+itself shows it, and the clean-up of a speaker mention.
+
+- ``People`` remembers the persons named, in order of mention, and what the text says of each one's
+  gender: an honorific (Mr. / Mrs. / Ms.) or the pronouns that follow the person's mentions. A
+  pronoun goes to the most recent person whose known gender does not contradict it; a person of
+  unknown gender stays a candidate for either pronoun.
+- Only people are remembered: a run of capitalised words with a word of places or institutions in it
+  ("Western High School", "Air Force One", "Democratic Party") is not a person.
+- ``Vocabulary`` knows which capitalised words the text also writes in lower case ("Few",
+  "Afterwards", "Replied"): such a word before a name was glued on by the sentence, not part of it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from bot.analysis.names import (
+    FULL_NAME,
+    FULL_NAME_RE,
+    HONORIFIC,
+    INSTITUTION_WORDS,
+    NOT_NAMES,
+    PARTICLE,
+    SUFFIX,
+    TOKEN,
+    is_honorific,
+    looks_like_person,
+    without_honorific,
+)
+from bot.core.text import fold
+
+MAX_PEOPLE = 200
+# How many of the latest persons a pronoun may refer to.
+_PRONOUN_REACH = 30
+# How far past a person's mention a pronoun is taken as referring to that person.
+_GENDER_REACH = 160
+
+# A full name, or an honorific and a surname ("Mr. Pitt").
+_PERSON_MENTION = re.compile(rf"(?<![\w.])({FULL_NAME}|{HONORIFIC}{TOKEN})")
+
+
+# The pronouns that, right after a person's mention, refer to that person ("Smith said he", "Smith
+# and his", "she herself"); an object pronoun ("Smith told him", "asked her") is someone else.
+# "Laura Dern, who won for her role": in a relative clause on the person, "her" is the person too.
+_RELATIVE = re.compile(r"\s*,?\s*who\b[^.,;!?]{0,80}?\b(?:his|her)\b", re.I)
+_PRONOUN = re.compile(r"\b(?:he|his|himself|she|hers|herself)\b", re.I)
+_MALE_HONORIFICS = {"mr", "sir", "lord"}
+_FEMALE_HONORIFICS = {"mrs", "ms", "miss", "dame", "lady"}
+# "in New Hampshire", "at Georgetown University": a name after these is a place or an institution.
+_PLACE_BEFORE = re.compile(r"\b(?:in|at|from|on|near|across|outside|inside|into)\s*$", re.I)
+_CAPITALISED = re.compile(r"(?<![\w.’'-])[A-Z][\w’'-]+")
+_BREAK = re.compile(r"[.!?:;\"“”‘’()\[\]—–]")
+_WORD = re.compile(r"[^\W\d_][\w’'-]*")
+_NAME_RUN = re.compile(rf"{HONORIFIC}?{TOKEN}(?:[ \t\xa0]+(?:{PARTICLE}[ \t\xa0]+)?{TOKEN})*{SUFFIX}?")
+
+
+def name_run(text: str, start: int) -> str | None:
+    """The whole run of capitalised name tokens at ``start`` ("White House Press Secretary Josh
+    Earnest"), longer than a speaker pattern takes in."""
+    m = _NAME_RUN.match(text, start)
+    return m.group(0) if m else None
+
+
+# The first word of a place's name: "North Carolina", "San Diego", "Fort Worth", "Mount Vernon".
+_PLACE_FIRST_WORDS = frozenset(
+    "north south east west northern southern eastern western san santa los las fort mount".split()
+)
+# Other words of a title rather than a name ("Michigan Attorney General Bill Schuette").
+_TITLE_WORDS = frozenset(
+    "attorney general judge justice mayor commissioner chairwoman sheriff speaker leader whip ambassador "
+    "lieutenant sergeant captain admiral colonel professor coach manager".split()
+)
+
+
+def is_institution(name: str) -> bool:
+    """ "Georgetown University", "Air Force One", "Rust Belt", "North Carolina": a name with a word of
+    places, organisations or titles in it, or one ending in an honorific ("Democratic Sen")."""
+    tokens = [t.strip(".,’'") for t in name.split()]
+    if not tokens:
+        return False
+    if len(tokens) > 1 and (fold(tokens[0]) in _PLACE_FIRST_WORDS or is_honorific(tokens[-1])):
+        return True
+    return any(fold(t) in INSTITUTION_WORDS or fold(t) in _TITLE_WORDS or t.endswith("-based") for t in tokens)
+
+
+def is_person(name: str) -> bool:
+    return looks_like_person(name) and not is_institution(name)
+
+
+def pronoun_gender(pronoun: str) -> str | None:
+    low = pronoun.lower()
+    if low in {"he", "him", "his", "himself"}:
+        return "m"
+    if low in {"she", "her", "hers", "herself"}:
+        return "f"
+    return None
+
+
+def follows_preposition(text: str, start: int) -> bool:
+    """Whether the word before offset ``start`` is a preposition of place ("in", "at", "on")."""
+    return bool(_PLACE_BEFORE.search(text[max(0, start - 12) : start]))
+
+
+def apposition(speaker: str, segment: str, *, generic: bool = False) -> str | None:
+    """ "The Mandan, North Dakota, police chief, Jason Ziegler, said": after a place, an institution
+    or a description (``generic``), the person's name set off by commas in ``segment`` (the text
+    after the speaker) is the speaker."""
+    if not segment.startswith(","):
+        return None
+    parts = [p.strip().rstrip(".") for p in segment.split(",")[1:5]]
+    if not (generic or is_institution(speaker) or (parts and is_institution(parts[0]))):
+        return None
+    for part in parts:
+        if FULL_NAME_RE.match(part) and is_person(part):
+            return part
+    return None
+
+
+class Vocabulary:
+    """The words one text writes in lower case, and the capitalised words it writes mid-sentence
+    (after a lower-case word), so that a sentence-initial common word can be told from a name."""
+
+    def __init__(self, paragraphs: list[str] | tuple[str, ...]) -> None:
+        self.lower: set[str] = set()
+        self.mid_capital: set[str] = set()
+        for para in paragraphs:
+            prev, end = "", 0
+            for m in _WORD.finditer(para):
+                w = m.group(0)
+                if _BREAK.search(para, end, m.start()):
+                    prev = ""  # a new sentence or clause: its first word is capitalised anyway
+                if w.islower():
+                    self.lower.add(w)
+                elif w[:1].isupper() and prev.islower():
+                    self.mid_capital.add(w)
+                prev, end = w, m.end()
+
+    def is_common_word(self, token: str) -> bool:
+        """A capitalised word the text otherwise writes in lower case and never capitalises
+        mid-sentence: "Afterwards", "Few"; not "Warren" or "Bush" when written as names."""
+        if not token[:1].isupper() or is_honorific(token):
+            return False
+        return token.lower() in self.lower and token not in self.mid_capital
+
+
+def clean_name(speaker: str, vocabulary: Vocabulary | None) -> str:
+    """Strip what a sentence glued before a name: "Afterwards Penny Smith" -> "Penny Smith",
+    "State Hillary Clinton" -> "Hillary Clinton" (a title word), while at least one token remains."""
+    tokens = speaker.split()
+    while len(tokens) > 1 and not is_honorific(tokens[0]):
+        first = tokens[0]
+        glued = first in NOT_NAMES or fold(first) in INSTITUTION_WORDS or fold(first) in _TITLE_WORDS
+        if not glued and vocabulary is not None:
+            glued = vocabulary.is_common_word(first)
+        if not glued:
+            break
+        tokens = tokens[1:]
+    return " ".join(tokens)
+
+
+class People:
+    """The persons an article has named, most recent last, with their gender where the text says it."""
+
+    def __init__(self, vocabulary: Vocabulary | None = None) -> None:
+        self.vocabulary = vocabulary
+        self.names: list[str] = []
+        self.votes: dict[str, list[int]] = {}  # bare name -> [male, female] evidence
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.names
+
+    def remember(self, name: str) -> None:
+        """Append the latest person named, forgetting the oldest beyond MAX_PEOPLE."""
+        if name in self.names:
+            self.names.remove(name)
+        self.names.append(name)
+        if len(self.names) > MAX_PEOPLE:
+            dropped = self.names.pop(0)
+            if all(without_honorific(n) != without_honorific(dropped) for n in self.names):
+                self.votes.pop(without_honorific(dropped), None)
+        first = name.split()[0].rstrip(".").lower()
+        if first in _MALE_HONORIFICS:
+            self._vote(name, "m", 3)
+        elif first in _FEMALE_HONORIFICS:
+            self._vote(name, "f", 3)
+
+    def _vote(self, name: str, gender: str, weight: int = 1) -> None:
+        v = self.votes.setdefault(without_honorific(name), [0, 0])
+        v[0 if gender == "m" else 1] += weight
+
+    def gender(self, name: str) -> str | None:
+        bare = without_honorific(name)
+        v = self.votes.get(bare)
+        if " " in bare and bare.split()[-1] in self.votes:
+            # "Laura Dern" and "Ms. Dern": the surname's evidence counts for the full name too.
+            w = self.votes[bare.split()[-1]]
+            v = [w[0] + (v[0] if v else 0), w[1] + (v[1] if v else 0)]
+        elif v is None and " " not in bare:
+            # A surname alone: the gender of the one remembered full name it ends, if only one.
+            full = {without_honorific(n) for n in self.names if n.split()[-1] == bare and " " in without_honorific(n)}
+            if len(full) == 1:
+                v = self.votes.get(full.pop())
+        if not v or v[0] == v[1]:
+            return None
+        return "m" if v[0] > v[1] else "f"
+
+    def note(self, text: str) -> None:
+        """Remember the persons ``text`` names, and the gender of the pronouns that follow each."""
+        mentions: list[tuple[int, int, str]] = []
+        end = 0
+        for m in _PERSON_MENTION.finditer(text):
+            if m.start() < end:
+                continue
+            # The whole run of name tokens, less the title words before the name ("Michigan Attorney
+            # General Bill Schuette" -> "Bill Schuette").
+            run = name_run(text, m.start()) or m.group(1)
+            end = m.start() + len(run)
+            name = clean_name(run, self.vocabulary)
+            if is_person(name) and not follows_preposition(text, m.start()):
+                mentions.append((m.start(), end, name))
+        mentions.extend(self._surname_mentions(text, mentions))
+        mentions.sort()
+        for i, (_, at, name) in enumerate(mentions):
+            self.remember(name)
+            stop = mentions[i + 1][0] if i + 1 < len(mentions) else len(text)
+            window = text[at : min(stop, at + _GENDER_REACH)]
+            p = _RELATIVE.match(window) or _PRONOUN.search(window)
+            if p is not None:
+                self._vote(name, pronoun_gender(p.group(0).split()[-1]) or "m")
+
+    def _surname_mentions(self, text: str, full: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+        """A person already named, named again by surname alone ("Sanders"): the mention makes that
+        person the latest again. A surname two remembered persons share (the Clintons) is left out."""
+        by_surname: dict[str, str | None] = {}
+        for name in self.names:
+            surname = name.split()[-1]
+            if surname in by_surname and by_surname[surname] != name:
+                by_surname[surname] = None
+            else:
+                by_surname[surname] = name
+        for _, _, name in full:
+            by_surname.setdefault(name.split()[-1], name)
+        if not by_surname:
+            return []
+        starts = [a for a, _, _ in full]  # in order, not overlapping
+        out = []
+        for m in _CAPITALISED.finditer(text):
+            name = by_surname.get(m.group(0))
+            k = bisect.bisect_right(starts, m.start()) - 1
+            if name and not (k >= 0 and m.start() < full[k][1]):
+                out.append((m.start(), m.end(), name))
+        return out
+
+    def resolve(self, pronoun: str) -> str | None:
+        """The person a pronoun speaker ("he", "she") refers to: the most recent one whose gender
+        does not contradict it. "I", "we" and "they" are not resolved."""
+        wanted = pronoun_gender(pronoun)
+        if wanted is None:
+            return None
+        for name in reversed(self.names[-_PRONOUN_REACH:]):
+            g = self.gender(name)
+            if g is None or g == wanted:
+                return name
+        return None
+
+    def expand(self, speaker: str) -> str:
+        """A bare surname ("Obama") as the latest full name it ends ("Barack Obama")."""
+        bare = without_honorific(speaker)
+        if " " in bare:
+            return speaker
+        for person in reversed(self.names):
+            if person.split()[-1] == bare:
+                return person
+        return speaker
+
+    def learn_gender(self, name: str, pronoun: str) -> None:
+        g = pronoun_gender(pronoun)
+        if g is not None:
+            self._vote(name, g)

@@ -1,0 +1,174 @@
+from __future__ import annotations
+
+import pytest
+
+from bot.analysis.quotes import quotations
+from bot.analysis.speakers import People, Vocabulary, clean_name, is_institution, is_person
+
+
+def speakers(*paragraphs: str) -> list[str | None]:
+    return [q.speaker for q in quotations(list(paragraphs))]
+
+
+# --- pronouns: gender and personhood -----------------------------------------------------------------
+
+
+def test_she_skips_a_man_named_after_her():
+    assert speakers(
+        "Janet Yellen said she was worried about the outlook.",
+        "Donald Trump said he would fire her.",
+        "“Rates will rise slowly and carefully,” she said.",
+    ) == ["Janet Yellen"]
+
+
+def test_he_skips_a_woman_named_after_him():
+    assert speakers(
+        "Mr. Pitt arrived at the ceremony with Laura Dern, and he waved to the crowd.",
+        "Ms. Dern wore red.",
+        "“I am so grateful to everyone here tonight,” he said.",
+    ) == ["Mr. Pitt"]
+
+
+def test_unknown_gender_person_is_a_candidate_for_either_pronoun():
+    assert speakers("Alex Morgan spoke first.", "“We will win this thing in the end,” she said.") == ["Alex Morgan"]
+
+
+def test_a_pronoun_never_goes_to_a_place_or_an_institution():
+    assert speakers(
+        "Jane Smith, who grew up in the Rust Belt, studied at Georgetown University.",
+        "“Nobody there listened to us for years,” she said.",
+    ) == ["Jane Smith"]
+
+
+def test_a_surname_alone_makes_its_person_the_latest_again():
+    assert speakers(
+        "Bernie Sanders met Hillary Clinton in Iowa on Monday.",
+        "On Tuesday, Sanders spoke to the crowd for an hour.",
+        "“We are going to win this state,” he said.",
+    ) == ["Bernie Sanders"]
+
+
+def test_object_pronouns_do_not_give_the_named_person_a_gender():
+    # "scolded him": him is someone else, so Claire McCaskill stays a candidate for "she".
+    assert speakers(
+        "Sen. Claire McCaskill scolded him at the hearing on Tuesday.",
+        "“The science is almost monolithic against you,” she said.",
+    ) == ["Sen. Claire McCaskill"]
+
+
+# --- names that are not the speaker --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "speaker"),
+    [
+        ("Priebus later told Fox News: “Both of them are meeting next week to talk.”", "Priebus"),
+        ("Sanders asks at Western High School, “Any questions I can answer for you?”", "Sanders"),
+        ("As Michael Dell said last week in Tel Aviv, “Israel is the center of the digital future.”", "Michael Dell"),
+        ("Carly Fiorina wrote on Facebook: “Anyone can turn an inheritance into more money.”", "Carly Fiorina"),
+    ],
+)
+def test_a_place_or_the_verbs_object_is_not_the_speaker(paragraph, speaker):
+    assert speakers(paragraph) == [speaker]
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "speaker"),
+    [
+        (
+            "“It was a very hard landing for the probe,” says Rosetta’s former mission manager Gerhard Schwehm.",
+            "Gerhard Schwehm",
+        ),
+        (
+            "“You would think the safety of women would matter more,” said White House Press Secretary Josh Earnest.",
+            "Josh Earnest",
+        ),
+        ("“We will do everything we can,” said Secretary of State Hillary Clinton.", "Hillary Clinton"),
+        ("“It was never about the money for me,” replied Stephen Colbert.", "Stephen Colbert"),
+    ],
+)
+def test_titles_possessives_and_glued_words_are_not_the_name(paragraph, speaker):
+    assert speakers(paragraph) == [speaker]
+
+
+def test_a_sentence_initial_common_word_is_not_a_name():
+    text = [
+        "A few people came, and few of them stayed afterwards to talk.",
+        "Afterwards Penny Marshall said: “That was the best night of my whole life.”",
+    ]
+    assert speakers(*text) == ["Penny Marshall"]
+
+
+# --- the building blocks --------------------------------------------------------------------------------
+
+
+def test_is_person_and_is_institution():
+    for name in ("Georgetown University", "Air Force One", "Rust Belt", "North Carolina", "Democratic Sen"):
+        assert is_institution(name), name
+        assert not is_person(name), name
+    for name in ("Jane Smith", "Kanye West", "Mr. Park"):
+        assert not is_institution(name), name
+
+
+def test_clean_name_strips_glued_words_only_when_common():
+    vocabulary = Vocabulary(["He left afterwards. Afterwards Penny Smith spoke.", "Ask Will Smith."])
+    assert clean_name("Afterwards Penny Smith", vocabulary) == "Penny Smith"
+    assert clean_name("State Hillary Clinton", vocabulary) == "Hillary Clinton"
+    assert clean_name("Will Smith", vocabulary) == "Will Smith"  # "will" never written in lower case here
+
+
+def test_gender_from_honorifics_and_following_pronouns():
+    people = People()
+    people.note("Mrs. Lee arrived. John Park said he would stay. Sam Roe left.")
+    assert people.gender("Mrs. Lee") == "f"
+    assert people.gender("John Park") == "m"
+    assert people.gender("Sam Roe") is None
+    assert people.resolve("she") == "Sam Roe"
+    people.note("Sam Roe said he was tired.")
+    assert people.resolve("she") == "Mrs. Lee"
+    assert people.resolve("they") is None
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "“We are looking at everything we can,” said The Mandan, North Dakota, police chief, Jason Ziegler.",
+        "The Mandan, North Dakota, police chief, Jason Ziegler, said: “We are looking at everything we can.”",
+    ],
+)
+def test_a_name_in_apposition_to_a_place_is_the_speaker(paragraph):
+    assert speakers(paragraph) == ["Jason Ziegler"]
+
+
+def test_words_the_text_writes_in_lower_case_are_not_a_name():
+    text = ["“This is the best thing we have done in years,” Good Is said.", "It is good."]
+    assert speakers(*text) == [None]
+
+
+def test_a_speech_verb_with_no_name_still_attributes_a_short_quote():
+    # "Some chanted": no one named, but an attribution all the same, so not a scare quote dropped.
+    found = quotations(["Only some of them stayed.", "Some chanted “USA! USA!”"])
+    assert [(q.text, q.speaker) for q in found] == [("USA! USA!", None)]
+
+
+def test_a_statement_the_subject_made_is_not_the_speaker():
+    found = quotations(["Verizon Wireless said in a statement: “We look forward to having everyone back at work.”"])
+    assert [q.speaker for q in found] == ["Verizon Wireless"]
+
+
+def test_a_relative_clause_tells_the_persons_gender():
+    text = "Brad Pitt thanked Laura Dern, who won for her role. “This is for my kids and for all of you,” he said."
+    assert speakers(text) == ["Brad Pitt"]
+
+
+def test_a_paragraph_ending_in_a_colon_attributes_the_quote_after_it():
+    assert speakers(
+        "“Everyone knows the moderators will not vote in our primary,” Ted Cruz said.",
+        "Then Mitch Daniels spoke briefly. Cruz continued:",
+        "“Look at the questions they asked us tonight, one after another.”",
+    ) == ["Ted Cruz", "Ted Cruz"]
+
+
+def test_the_subject_nearest_the_quote_speaks():
+    text = "Asked by George Stephanopoulos to respond to the criticism, Ben Carson said, “What does it say about them?”"
+    assert speakers(text) == ["Ben Carson"]
