@@ -164,6 +164,7 @@ class Brief:
             "standfirst": self.article.standfirst,
             "source": self.article.publication,
             "author": author.to_json() if author else {"name": None, "role": None, "bio": None},
+            "authors": [a.to_json() for a in self.article.authors],
             "summary": list(self.summary),
             "quotes": [q.to_json() for q in self.quotes],
             "keywords": list(self.keywords),
