@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from bot.core.errors import ArticleFileError
 from bot.core.models import RawArticle
-from bot.core.text import fold, normalise
+from bot.core.text import count_words, fold, normalise
 from bot.sources.authors import choose_authors
 from bot.sources.evidence import collect_evidence
 
@@ -80,7 +80,7 @@ def read_page(
         )
     except Exception as exc:  # trafilatura raises assorted lxml errors on broken markup
         raise ArticleFileError(f"unreadable HTML: {exc}") from exc
-    if doc is None or len((doc.text or "").split()) < MIN_WORDS:
+    if doc is None or sum(count_words(doc.text or "")) < MIN_WORDS:  # a CJK character counts as a word
         raise ArticleFileError("no article text found in the page")
 
     body = _paragraphs(doc.text)

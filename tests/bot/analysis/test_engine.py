@@ -15,6 +15,7 @@ BRIEF_KEYS = {
     "standfirst",
     "source",
     "author",
+    "authors",
     "summary",
     "quotes",
     "keywords",
