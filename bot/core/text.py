@@ -20,6 +20,21 @@ def normalise(text: str) -> str:
     return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
 
 
+MAX_NUL_SHARE = 0.01
+
+
+def strip_stray_nuls(text: str) -> str:
+    """Text with a few stray NUL characters (a bad copy, a broken export) loses them; more than
+    MAX_NUL_SHARE of the characters is binary content, refused with ValueError. Callers have already checked
+    the bytes are text (valid UTF-8, or UTF-16 with a BOM), which random binary data is not."""
+    nuls = text.count("\x00")
+    if not nuls:
+        return text
+    if nuls > len(text) * MAX_NUL_SHARE:
+        raise ValueError("binary content (NUL characters)")
+    return text.replace("\x00", "")
+
+
 _LINE_END = re.compile(r"[.!?:;\"”’)\]…]$")
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from bot.core.errors import ArticleFileError
 from bot.core.models import RawArticle
-from bot.core.text import count_words, fold, normalise
+from bot.core.text import count_words, fold, normalise, strip_stray_nuls
 from bot.sources.authors import choose_authors
 from bot.sources.evidence import collect_evidence
 
@@ -61,8 +61,13 @@ def read_page(
     text = decode_html(html) if isinstance(html, bytes) else html
     if not text.strip():
         raise ArticleFileError("empty page")
-    if "\x00" in text:
-        raise ArticleFileError("binary content (NUL characters)")
+    if "\x00" in text:  # a few stray NULs in a page that is otherwise text are dropped
+        try:
+            if isinstance(html, bytes) and not _utf8(html):
+                raise ValueError("binary content (NUL characters)")
+            text = strip_stray_nuls(text)
+        except ValueError as exc:
+            raise ArticleFileError(str(exc)) from None
 
     import trafilatura  # imported here: loading it costs ~0.3 s, and only HTML needs it
     from trafilatura.utils import load_html
@@ -132,6 +137,14 @@ def decode_html(data: bytes) -> str:
     from trafilatura.utils import decode_file
 
     return decode_file(data)
+
+
+def _utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def declared_charset(data: bytes) -> str | None:

@@ -210,3 +210,22 @@ def test_brief_json_carries_the_author_list(workdir):
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["authors"] and data["authors"][0] == data["author"]
+
+
+JA_PAGE = """<html lang="ja"><head><title>駅前の図書館が再開</title></head><body><article>
+<h1>駅前の図書館が再開</h1><p>駅前の図書館が月曜日に再開した。図書館は一年かけて改修された。</p>
+<p>館長は新しい閲覧室を紹介した。</p></article></body></html>"""
+
+
+def test_analyse_a_short_japanese_page(workdir, tmp_path):
+    source = tmp_path / "in.jsonl"
+    source.write_text(json.dumps({"id": "ja", "html": JA_PAGE}) + "\n")
+    result = run_cli("analyse", str(source), cwd=workdir)
+    assert result.returncode == 0, result.stderr  # once refused: "no article text found in the page"
+    out = json.loads(result.stdout)
+    sentences = ["駅前の図書館が月曜日に再開した。", "図書館は一年かけて改修された。", "館長は新しい閲覧室を紹介した。"]
+    assert out["body"] == sentences[0] + sentences[1] + "\n\n" + sentences[2]
+    assert out["summary"] == sentences
+    assert out["words"] == sum(len(s) - 1 for s in sentences)  # each character a word, 。 not
+    assert out["reading_minutes"] == 1
+    assert "図書館" in out["keywords"] and all(len(k) <= 4 for k in out["keywords"])

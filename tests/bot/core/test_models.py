@@ -158,3 +158,14 @@ def test_feed_and_subscription_states():
 
 def _fields(obj) -> dict:
     return {name: getattr(obj, name) for name in obj.__dataclass_fields__}
+
+
+def test_chinese_and_japanese_characters_count_as_words_and_read_at_their_own_rate():
+    from bot.core.text import CJK_WORDS_PER_MINUTE
+
+    text = "駅前の図書館が再開した。" * 100  # 1,100 characters, no spaces
+    brief = Brief(article(paragraphs=(text,)), summary=(), quotes=(), keywords=())
+    assert brief.words == 1100
+    assert brief.reading_minutes == -(-1100 // CJK_WORDS_PER_MINUTE) == 3  # not 1100 / WORDS_PER_MINUTE = 5
+    mixed = Brief(article(paragraphs=(text, "w " * WORDS_PER_MINUTE)), summary=(), quotes=(), keywords=())
+    assert (mixed.words, mixed.reading_minutes) == (1100 + WORDS_PER_MINUTE, 4)
