@@ -6,8 +6,9 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
+from bot.core.cjk import CJK_CHAR
 from bot.core.stem import stem
-from bot.core.text import CJK_CHAR, STOP_WORDS, fold
+from bot.core.text import STOP_WORDS, fold
 
 _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_](?:[\w'’.-]*[^\W_])?|[.,;:!?()\"“”«»—–]|\s-\s")
 MAX_PHRASE_WORDS = 3

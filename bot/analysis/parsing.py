@@ -10,8 +10,9 @@ import hashlib
 import re
 
 from bot.analysis.names import ANY_NAME, FULL_NAME, looks_like_person
+from bot.core.cjk import count_words
 from bot.core.models import Article, Author, RawArticle
-from bot.core.text import count_words, fold, slugify, split_sentences
+from bot.core.text import fold, slugify, split_sentences
 
 # --- boilerplate ---------------------------------------------------------------------------------
 

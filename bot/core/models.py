@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from bot.core.text import CJK_WORDS_PER_MINUTE, count_words
+from bot.core.cjk import CJK_WORDS_PER_MINUTE, count_words
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,8 @@ import unicodedata
 
 from syntok import segmenter as _syntok
 
+from bot.core.cjk import CJK_END, cjk_cuts
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _WORD = re.compile(r"[^\W_](?:[\w'’.-]*[^\W_])?")
@@ -71,7 +73,7 @@ def split_sentences(paragraph: str) -> list[str]:
                 text = paragraph[start:end]
                 if text.strip():
                     a, b = start + len(text) - len(text.lstrip()), end - len(text) + len(text.rstrip())
-                    cuts = [a + c for c in _cjk_cuts(paragraph[a:b])] if _CJK_END.search(paragraph, a, b) else []
+                    cuts = [a + c for c in cjk_cuts(paragraph[a:b])] if CJK_END.search(paragraph, a, b) else []
                     spans.extend(zip([a, *cuts], [*cuts, b], strict=True))
     return [paragraph[a:b] for a, b in _repair(paragraph, spans)]
 
@@ -105,41 +107,6 @@ _MAX_SEGMENT_CHARS = 20_000
 _ONLY_PUNCT = re.compile(r"^[\W_]+$")
 
 
-# Sentence ends of Chinese and Japanese, which syntok only sees when a space follows them: 。！？
-# (and the halfwidth ｡). A cut comes after the mark and any closing brackets or quotation marks,
-# never inside an open bracket, and not before hiragana right after a closing mark (「…。」と言った).
-_CJK_END = re.compile(r"[。！？｡]")
-_CJK_OPEN = "「『（“‘【《〈(["
-_CJK_CLOSE = "」』）”’】》〉)]"
-_HIRAGANA = re.compile(r"[\u3041-\u309f]")
-
-
-def _cjk_cuts(sentence: str) -> list[int]:
-    """Offsets inside ``sentence`` where a Chinese or Japanese sentence ends with no space after it."""
-    cuts: list[int] = []
-    depth = 0
-    i = 0
-    while i < len(sentence):
-        ch = sentence[i]
-        i += 1
-        if ch in _CJK_OPEN:
-            depth += 1
-        elif ch in _CJK_CLOSE:
-            depth = max(0, depth - 1)
-        elif _CJK_END.match(ch):
-            while i < len(sentence) and (_CJK_END.match(sentence[i]) or sentence[i] in "!?"):
-                i += 1
-            closed = 0
-            while i < len(sentence) and sentence[i] in _CJK_CLOSE:
-                closed += 1
-                i += 1
-            depth = max(0, depth - closed)
-            rest = sentence[i : i + 1]
-            if depth == 0 and rest.strip() and not (closed and _HIRAGANA.match(rest)):
-                cuts.append(i)
-    return cuts
-
-
 def _quote_open(sentence: str) -> bool:
     return sentence.count("“") > sentence.count("”") or sentence.count('"') % 2 == 1
 
@@ -161,27 +128,6 @@ def _chunks(text: str, size: int) -> list[tuple[int, str]]:
         start = cut
     pieces.append((start, text[start:]))
     return pieces
-
-
-# Han ideographs (with the iteration mark 々 and 〇), hiragana and katakana (with ー), and Hangul is
-# left out: Korean puts spaces between words.
-CJK_CHAR = re.compile(
-    r"[\u3005\u3007\u3041-\u309f\u30a0-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]"
-)
-CJK_WORDS_PER_MINUTE = 500  # characters a minute, the usual reading speed given for Japanese and Chinese
-
-
-_CJK_GAP = re.compile(CJK_CHAR.pattern[:-1] + r"\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]")
-
-
-def count_words(text: str) -> tuple[int, int]:
-    """(words, CJK characters). Words are what spaces separate; Chinese and Japanese put no spaces
-    between words, so each of their characters is counted on its own, and the words are what is left
-    once those characters and their punctuation are taken out (text without them: ``len(text.split())``)."""
-    cjk = len(CJK_CHAR.findall(text))
-    if not cjk:
-        return len(text.split()), 0
-    return sum(1 for t in _CJK_GAP.sub(" ", text).split() if any(c.isalnum() for c in t)), cjk
 
 
 def words(text: str) -> list[str]:

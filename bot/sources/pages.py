@@ -11,9 +11,10 @@ import codecs
 import re
 from dataclasses import dataclass
 
+from bot.core.cjk import count_words
 from bot.core.errors import ArticleFileError
 from bot.core.models import RawArticle
-from bot.core.text import count_words, fold, normalise, strip_stray_nuls
+from bot.core.text import fold, normalise, strip_stray_nuls
 from bot.sources.authors import choose_authors
 from bot.sources.evidence import collect_evidence
 

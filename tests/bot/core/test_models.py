@@ -161,7 +161,7 @@ def _fields(obj) -> dict:
 
 
 def test_chinese_and_japanese_characters_count_as_words_and_read_at_their_own_rate():
-    from bot.core.text import CJK_WORDS_PER_MINUTE
+    from bot.core.cjk import CJK_WORDS_PER_MINUTE
 
     text = "駅前の図書館が再開した。" * 100  # 1,100 characters, no spaces
     brief = Brief(article(paragraphs=(text,)), summary=(), quotes=(), keywords=())

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.text import count_words, fold, normalise, slugify, split_sentences, strip_stray_nuls
+from bot.core.text import fold, normalise, slugify, split_sentences, strip_stray_nuls
 
 
 @pytest.mark.parametrize(
@@ -59,19 +59,6 @@ def test_fold_and_slug():
 )
 def test_chinese_and_japanese_sentences_end_without_a_space(paragraph, expected):
     assert split_sentences(paragraph) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "counts"),
-    [
-        ("The ferry — back at last, 5 % cheaper.", (9, 0)),  # as many as spaces make
-        ("駅前の図書館が再開した。", (0, 11)),
-        ("Wi-Fi版は2900円（税込）。", (2, 5)),
-        ("", (0, 0)),
-    ],
-)
-def test_count_words_counts_cjk_characters_apart(text, counts):
-    assert count_words(text) == counts
 
 
 def test_a_few_stray_nuls_are_dropped_and_many_are_binary():
