@@ -59,7 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     batch = sub.add_parser("analyse", aliases=["analyze"], help="brief every article of a JSON Lines file")
-    batch.add_argument("input", type=Path, metavar="IN.jsonl", help="lines of {id, text, title?}")
+    batch.add_argument("input", type=Path, metavar="IN.jsonl", help="lines of {id, text, title?} or {id, html, url?}")
     batch.add_argument("-o", "--output", type=Path, metavar="OUT.jsonl", help="where to write (default: stdout)")
     batch.add_argument("--sentences", type=_sentences, default=DEFAULT_SENTENCES, metavar="N")
 
@@ -291,7 +291,8 @@ def _relative_to(path: Path, folder: Path) -> str | None:
 
 
 def _analyse(input_path: Path, output: Path | None, sentences: int) -> int:
-    """Each input line {id, text, title?} becomes the brief JSON with the input's id."""
+    """Each input line {id, text, title?} or {id, html, url?} becomes the brief JSON with the
+    input's id and ``body``, the article text as the bot read it (paragraphs split by a blank line)."""
     failures = 0
     sink = output.open("w", encoding="utf-8") if output else sys.stdout
     try:
@@ -301,14 +302,7 @@ def _analyse(input_path: Path, output: Path | None, sentences: int) -> int:
                     continue
                 try:
                     record = json.loads(line)
-                    if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-                        raise ValueError("each line needs a JSON object with a 'text' string")
-                    title = record.get("title")
-                    raw = RawArticle(
-                        text=normalise(record["text"]),
-                        title=normalise(title).strip() if isinstance(title, str) else None,
-                    )
-                    article = parse_article(raw)
+                    article = parse_article(_raw_from_record(record))
                     brief = make_brief(article, analyse(article), sentences)
                 except (ValueError, ArticleFileError) as exc:
                     failures += 1
@@ -316,11 +310,31 @@ def _analyse(input_path: Path, output: Path | None, sentences: int) -> int:
                     continue
                 out = brief.to_json()
                 out["id"] = record.get("id", out["id"])
+                out["body"] = article.body
                 sink.write(json.dumps(out, ensure_ascii=False) + "\n")
     finally:
         if output:
             sink.close()
     return 1 if failures else 0
+
+
+def _raw_from_record(record: Any) -> RawArticle:
+    """One input line as the bot reads it: ``text`` (plain text, an optional ``title``) or ``html``
+    (a page, with its optional ``url``), the page read as a saved page is."""
+    if isinstance(record, dict) and isinstance(record.get("html"), str) and not isinstance(record.get("text"), str):
+        url = record.get("url")
+        if url is not None and not isinstance(url, str):
+            raise ValueError("'url' must be a string")
+        from bot.sources.pages import raw_from_html  # loads trafilatura only when a page comes
+
+        return raw_from_html(record["html"], url or None)
+    if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+        raise ValueError("each line needs a JSON object with a 'text' or 'html' string")
+    title = record.get("title")
+    return RawArticle(
+        text=normalise(record["text"]),
+        title=normalise(title).strip() if isinstance(title, str) else None,
+    )
 
 
 def render_text(brief: Brief, width: int = 88) -> str:

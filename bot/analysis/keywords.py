@@ -6,6 +6,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
+from bot.core.cjk import CJK_CHAR
 from bot.core.stem import stem
 from bot.core.text import STOP_WORDS, fold
 
@@ -17,6 +18,8 @@ MAX_KEYWORDS = 8
 
 def keywords(sentences: Sequence[str], limit: int = MAX_KEYWORDS) -> list[str]:
     """5 to 8 key phrases (fewer only when the text has fewer), most important first."""
+    if _mostly_cjk(sentences):
+        return _cjk_keywords(sentences, limit)
     counts: Counter[tuple[str, ...]] = Counter()
     spread: Counter[tuple[str, ...]] = Counter()  # how many sentences use the phrase
     word_freq: Counter[str] = Counter()
@@ -91,3 +94,66 @@ def _display(surfaces: Counter[str]) -> str:
     if all(any(c.isupper() for c in w[:1]) for s in surfaces for w in s.split()):
         return form
     return form.lower() if not any(w.isupper() and len(w) > 1 for w in form.split()) else form
+
+
+# Chinese and Japanese put no spaces between words, so whitespace tokens are whole clauses. There the
+# candidates are katakana words (runs of katakana, loan words and names, taken whole), runs of Han
+# characters of 2 to 4 (longer runs give their 2- to 4-character pieces), and Latin-script words;
+# hiragana (Japanese grammatical endings and particles) and punctuation separate them. A piece is
+# kept when it occurs at least twice (or is a whole run) and no longer piece holding it occurs as often; the commonest
+# come first, longer ones ahead at equal counts, none inside another.
+_CJK_PIECE = re.compile(
+    r"(?P<kata>[\u30a1-\u30fa\u30fc\u31f0-\u31ff\uff66-\uff9f]{2,})"
+    r"|(?P<han>[\u3005\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,})"
+    r"|(?P<latin>[A-Za-z\u00c0-\u024f][\w'’.-]*[A-Za-z0-9\u00c0-\u024f]|[A-Za-z]{2,})"
+)
+# Chinese function characters ("of", "is", "at", "and", "this", ...): a Han piece does not begin or end with one.
+_HAN_FUNCTION = frozenset("的了是在和也就都而及与與着著或把被对對为為这這那个個之其")
+_MAX_HAN = 4
+
+
+def _mostly_cjk(sentences: Sequence[str]) -> bool:
+    text = "".join(sentences)
+    cjk = len(CJK_CHAR.findall(text))
+    return cjk > 0 and cjk >= sum(1 for c in text if c.isalpha()) - cjk
+
+
+def _cjk_pieces(sentence: str) -> list[tuple[str, bool]]:
+    """The candidate pieces of a sentence, each with whether it is a whole run."""
+    pieces: list[tuple[str, bool]] = []
+    for m in _CJK_PIECE.finditer(sentence):
+        run = m.group(0)
+        if m.lastgroup == "han" and len(run) > _MAX_HAN:
+            for size in range(2, min(_MAX_HAN, len(run)) + 1):
+                for i in range(len(run) - size + 1):
+                    piece = run[i : i + size]
+                    if piece[0] not in _HAN_FUNCTION and piece[-1] not in _HAN_FUNCTION:
+                        pieces.append((piece, False))
+        elif m.lastgroup != "latin" or fold(run) not in STOP_WORDS:
+            pieces.append((run, True))
+    return pieces
+
+
+def _cjk_keywords(sentences: Sequence[str], limit: int) -> list[str]:
+    counts: Counter[str] = Counter()
+    forms: dict[str, Counter[str]] = {}
+    whole: set[str] = set()
+    for sentence in sentences:
+        for piece, is_run in _cjk_pieces(sentence):
+            key = piece.casefold()
+            counts[key] += 1
+            forms.setdefault(key, Counter())[piece] += 1
+            if is_run:
+                whole.add(key)
+    frequent = [k for k, c in counts.items() if c >= 2 or k in whole]
+    closed = [k for k in frequent if not any(len(o) > len(k) and k in o and counts[o] >= counts[k] for o in frequent)]
+    order = {k: i for i, k in enumerate(closed)}
+    ranked = sorted(closed, key=lambda k: (-counts[k], -len(k), order[k]))
+    chosen: list[str] = []
+    for key in ranked:
+        if any(key in c or c in key for c in chosen):
+            continue
+        chosen.append(key)
+        if len(chosen) >= limit:
+            break
+    return [forms[k].most_common(1)[0][0] for k in chosen]

@@ -10,6 +10,7 @@ import hashlib
 import re
 
 from bot.analysis.names import ANY_NAME, FULL_NAME, looks_like_person
+from bot.core.cjk import count_words
 from bot.core.models import Article, Author, RawArticle
 from bot.core.text import fold, slugify, split_sentences
 
@@ -416,12 +417,12 @@ def _take_standfirst(paras: list[str]) -> tuple[list[str], str | None]:
     if len(paras) < 2:
         return paras, None
     first = paras[0]
-    n_words = len(first.split())
+    n_words = sum(count_words(first))  # a Chinese or Japanese character counts as a word
     if not _lede_like(first) or n_words > 30 or len(split_sentences(first)) > 2 or _DATELINE.match(first):
         return paras, None
     if first.startswith(("“", '"', "‘")) or re.match(rf"^{ANY_NAME}\s+(?:said|says)\b", first):
         return paras, None
     # The body that follows is substantially longer than the standfirst.
-    if len(paras[1].split()) < n_words:
+    if sum(count_words(paras[1])) < n_words:
         return paras, None
     return paras[1:], first

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from bot.core.cjk import CJK_WORDS_PER_MINUTE, count_words
+
 
 @dataclass(frozen=True, slots=True)
 class Author:
@@ -67,8 +69,15 @@ class Article:
         return "\n\n".join(self.paragraphs)
 
     @property
+    def word_counts(self) -> tuple[int, int]:
+        """(words, CJK characters) of the body: see bot.core.text.count_words."""
+        counts = [count_words(p) for p in self.paragraphs]
+        return sum(w for w, _ in counts), sum(c for _, c in counts)
+
+    @property
     def words(self) -> int:
-        return sum(len(p.split()) for p in self.paragraphs)
+        """Words, counting each Chinese or Japanese character as one."""
+        return sum(self.word_counts)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -149,7 +158,10 @@ class Brief:
 
     @property
     def reading_minutes(self) -> int:
-        return max(1, -(-self.words // WORDS_PER_MINUTE))
+        """Words at WORDS_PER_MINUTE plus Chinese and Japanese characters at CJK_WORDS_PER_MINUTE, rounded up."""
+        words, cjk = self.article.word_counts
+        rate = WORDS_PER_MINUTE * CJK_WORDS_PER_MINUTE
+        return max(1, -(-(words * CJK_WORDS_PER_MINUTE + cjk * WORDS_PER_MINUTE) // rate))
 
     @property
     def key_quotes(self) -> tuple[Quote, ...]:
@@ -164,6 +176,7 @@ class Brief:
             "standfirst": self.article.standfirst,
             "source": self.article.publication,
             "author": author.to_json() if author else {"name": None, "role": None, "bio": None},
+            "authors": [a.to_json() for a in self.article.authors],
             "summary": list(self.summary),
             "quotes": [q.to_json() for q in self.quotes],
             "keywords": list(self.keywords),

@@ -7,6 +7,8 @@ import unicodedata
 
 from syntok import segmenter as _syntok
 
+from bot.core.cjk import CJK_END, cjk_cuts
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _WORD = re.compile(r"[^\W_](?:[\w'’.-]*[^\W_])?")
@@ -18,6 +20,21 @@ def normalise(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
     text = _CONTROL.sub("", text)
     return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+
+
+MAX_NUL_SHARE = 0.01
+
+
+def strip_stray_nuls(text: str) -> str:
+    """Text with a few stray NUL characters (a bad copy, a broken export) loses them; more than
+    MAX_NUL_SHARE of the characters is binary content, refused with ValueError. Callers have already checked
+    the bytes are text (valid UTF-8, or UTF-16 with a BOM), which random binary data is not."""
+    nuls = text.count("\x00")
+    if not nuls:
+        return text
+    if nuls > len(text) * MAX_NUL_SHARE:
+        raise ValueError("binary content (NUL characters)")
+    return text.replace("\x00", "")
 
 
 _LINE_END = re.compile(r"[.!?:;\"”’)\]…]$")
@@ -55,7 +72,9 @@ def split_sentences(paragraph: str) -> list[str]:
                 end = base + last.offset + len(last.value)
                 text = paragraph[start:end]
                 if text.strip():
-                    spans.append((start + len(text) - len(text.lstrip()), end - len(text) + len(text.rstrip())))
+                    a, b = start + len(text) - len(text.lstrip()), end - len(text) + len(text.rstrip())
+                    cuts = [a + c for c in cjk_cuts(paragraph[a:b])] if CJK_END.search(paragraph, a, b) else []
+                    spans.extend(zip([a, *cuts], [*cuts, b], strict=True))
     return [paragraph[a:b] for a, b in _repair(paragraph, spans)]
 
 

@@ -11,7 +11,7 @@ from pathlib import Path, PurePath
 
 from bot.core.errors import ArticleFileError
 from bot.core.models import RawArticle
-from bot.core.text import normalise
+from bot.core.text import normalise, strip_stray_nuls
 
 HTML_SUFFIXES = frozenset({".html", ".htm"})
 SUPPORTED_SUFFIXES = frozenset({".txt", ".md", ".json"}) | HTML_SUFFIXES
@@ -160,15 +160,17 @@ def parse_article_bytes(
 
 
 def decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM) or UTF-16 with a BOM; anything else is refused, not guessed."""
+    """UTF-8 (with or without BOM) or UTF-16 with a BOM; anything else is refused, not guessed.
+    A few stray NULs are dropped (bot.core.text.strip_stray_nuls)."""
     encoding = "utf-16" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8-sig"
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:
         raise ArticleFileError(f"not valid UTF-8 text (byte {exc.start}: {data[exc.start : exc.start + 1]!r})") from exc
-    if "\x00" in text:
-        raise ArticleFileError("binary content (NUL characters)")
-    return normalise(text)
+    try:
+        return normalise(strip_stray_nuls(text))
+    except ValueError as exc:
+        raise ArticleFileError(str(exc)) from None
 
 
 def _from_plain(text: str) -> RawArticle:

@@ -11,9 +11,10 @@ import codecs
 import re
 from dataclasses import dataclass
 
+from bot.core.cjk import count_words
 from bot.core.errors import ArticleFileError
 from bot.core.models import RawArticle
-from bot.core.text import fold, normalise
+from bot.core.text import fold, normalise, strip_stray_nuls
 from bot.sources.authors import choose_authors
 from bot.sources.evidence import collect_evidence
 from bot.sources.titles import choose_title, collect_titles
@@ -62,8 +63,13 @@ def read_page(
     text = decode_html(html) if isinstance(html, bytes) else html
     if not text.strip():
         raise ArticleFileError("empty page")
-    if "\x00" in text:
-        raise ArticleFileError("binary content (NUL characters)")
+    if "\x00" in text:  # a few stray NULs in a page that is otherwise text are dropped
+        try:
+            if isinstance(html, bytes) and not _utf8(html):
+                raise ValueError("binary content (NUL characters)")
+            text = strip_stray_nuls(text)
+        except ValueError as exc:
+            raise ArticleFileError(str(exc)) from None
 
     import trafilatura  # imported here: loading it costs ~0.3 s, and only HTML needs it
     from trafilatura.utils import load_html
@@ -82,7 +88,7 @@ def read_page(
         )
     except Exception as exc:  # trafilatura raises assorted lxml errors on broken markup
         raise ArticleFileError(f"unreadable HTML: {exc}") from exc
-    if doc is None or len((doc.text or "").split()) < MIN_WORDS:
+    if doc is None or sum(count_words(doc.text or "")) < MIN_WORDS:  # a CJK character counts as a word
         raise ArticleFileError("no article text found in the page")
 
     body = _paragraphs(doc.text)
@@ -134,6 +140,14 @@ def decode_html(data: bytes) -> str:
     from trafilatura.utils import decode_file
 
     return decode_file(data)
+
+
+def _utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def declared_charset(data: bytes) -> str | None:

@@ -167,3 +167,65 @@ def test_feeds_list_shows_configured_and_disabled_feeds(workdir, feeds_cli):
     assert out == "Enabled https://down.example/rss again, polled every 15 min.\n"
     # Taken out of BRIEFBOT_FEEDS, a configured feed goes; the operator's stays.
     assert feeds_cli("list")[1].splitlines()[-1] == "1 feed"
+
+
+PAGE = """<!doctype html><html lang="en"><head><title>Harbour ferry returns after five years</title>
+<meta name="author" content="Ann Lee"><link rel="canonical" href="https://news.example.org/ferry"></head>
+<body><nav><a href="/">Home</a> <a href="/news">News</a></nav><article>
+<h1>Harbour ferry returns after five years</h1>
+<p>The harbour ferry sailed again on Monday morning, five years after the council cut the service to save money.</p>
+<p>About two hundred people queued at the pier before dawn, and the first crossing was full within minutes.</p>
+<p>The council says the boat will run every half hour until the end of the summer, and longer if the numbers hold.</p>
+</article><footer>Copyright The Gazette</footer></body></html>"""
+
+
+def test_analyse_reads_html_lines_and_gives_the_body(workdir, tmp_path):
+    source = tmp_path / "in.jsonl"
+    source.write_text(
+        json.dumps({"id": "p1", "html": PAGE, "url": "https://news.example.org/ferry?ref=rss"})
+        + "\n"
+        + json.dumps({"id": "t1", "text": "First paragraph here.\n\nSecond paragraph here."})
+        + "\n"
+        + json.dumps({"id": "bad", "html": 42})
+        + "\n"
+    )
+    out = tmp_path / "out.jsonl"
+    result = run_cli("analyse", str(source), "-o", str(out), cwd=workdir)
+    assert result.returncode == 1
+    assert "line 3 skipped: each line needs a JSON object with a 'text' or 'html' string" in result.stderr
+    page, text = [json.loads(x) for x in out.read_text().splitlines()]
+    assert page["id"] == "p1"
+    assert page["title"] == "Harbour ferry returns after five years"
+    assert page["body"].split("\n\n")[0].startswith("The harbour ferry sailed again on Monday morning")
+    assert len(page["body"].split("\n\n")) == 3
+    assert "Home" not in page["body"] and "Copyright" not in page["body"]
+    assert page["author"]["name"] == "Ann Lee"
+    assert page["authors"] == [{"name": "Ann Lee", "role": None, "bio": None}]
+    assert text["body"] == "First paragraph here.\n\nSecond paragraph here."
+    assert text["authors"] == []
+
+
+def test_brief_json_carries_the_author_list(workdir):
+    result = run_cli("brief", str(SEED_000), "--json", cwd=workdir)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["authors"] and data["authors"][0] == data["author"]
+
+
+JA_PAGE = """<html lang="ja"><head><title>駅前の図書館が再開</title></head><body><article>
+<h1>駅前の図書館が再開</h1><p>駅前の図書館が月曜日に再開した。図書館は一年かけて改修された。</p>
+<p>館長は新しい閲覧室を紹介した。</p></article></body></html>"""
+
+
+def test_analyse_a_short_japanese_page(workdir, tmp_path):
+    source = tmp_path / "in.jsonl"
+    source.write_text(json.dumps({"id": "ja", "html": JA_PAGE}) + "\n")
+    result = run_cli("analyse", str(source), cwd=workdir)
+    assert result.returncode == 0, result.stderr  # once refused: "no article text found in the page"
+    out = json.loads(result.stdout)
+    sentences = ["駅前の図書館が月曜日に再開した。", "図書館は一年かけて改修された。", "館長は新しい閲覧室を紹介した。"]
+    assert out["body"] == sentences[0] + sentences[1] + "\n\n" + sentences[2]
+    assert out["summary"] == sentences
+    assert out["words"] == sum(len(s) - 1 for s in sentences)  # each character a word, 。 not
+    assert out["reading_minutes"] == 1
+    assert "図書館" in out["keywords"] and all(len(k) <= 4 for k in out["keywords"])

@@ -48,3 +48,28 @@ def test_limit_and_empty_text():
     assert keywords(HARBOUR, limit=2) == ["harbour", "board"]
     assert keywords([]) == []
     assert keywords(["Ferries."]) == ["Ferries"]  # only ever seen capitalised: kept as written
+
+
+LIBRARY_JA = [
+    "駅前の図書館が月曜日に再開した。",
+    "図書館は一年かけて改修された。",
+    "館長は、図書館の新しい閲覧室を市民に紹介した。",
+    "閲覧室にはパソコンが二十台置かれ、パソコンは無料で使える。",
+]
+LIBRARY_ZH = [
+    "车站旁的图书馆星期一重新开放。",
+    "图书馆经过一年的改建，新的阅览室很受市民欢迎。",
+    "馆长说，阅览室每天开放到晚上九点。",
+    "市民可以在阅览室免费使用电脑。",
+]
+
+
+def test_chinese_and_japanese_keywords_are_words_not_clauses():
+    ja = keywords(LIBRARY_JA)
+    assert ja[:3] == ["図書館", "パソコン", "閲覧室"]  # the most frequent first, the longer at equal counts
+    zh = keywords(LIBRARY_ZH)
+    assert zh[:4] == ["阅览室", "图书馆", "开放", "市民"]
+    for kws in (ja, zh):
+        assert all(len(k) <= 5 for k in kws)
+        assert not any(a in b for a in kws for b in kws if a != b)  # none inside another
+    assert "的图书" not in zh and not any(k[0] in "的是在" for k in zh)

@@ -96,6 +96,7 @@ def test_brief_to_json_has_the_documented_keys():
         "standfirst",
         "source",
         "author",
+        "authors",
         "summary",
         "quotes",
         "keywords",
@@ -106,6 +107,7 @@ def test_brief_to_json_has_the_documented_keys():
     assert data["standfirst"] == "A service cut in 2019 is back."
     assert data["source"] == "The Gazette"
     assert data["author"] == {"name": "Ann Lee", "role": "a reporter at the Gazette", "bio": None}
+    assert data["authors"] == [data["author"]]
     assert data["quotes"] == [{"text": "We are pleased", "speaker": "the mayor", "context": QUOTE.context, "key": True}]
     assert (data["words"], data["reading_minutes"], data["preview_only"]) == (10, 1, False)
     json.dumps(data)  # plain JSON
@@ -114,6 +116,17 @@ def test_brief_to_json_has_the_documented_keys():
 def test_brief_without_an_author_shows_empty_author_fields():
     data = Brief(article(authors=()), summary=(), quotes=(), keywords=()).to_json()
     assert data["author"] == {"name": None, "role": None, "bio": None}
+    assert data["authors"] == []
+
+
+def test_brief_json_lists_every_author():
+    two = (Author("Ann Lee", role="a reporter"), Author("Bo Chen", bio="Bo Chen covers transport."))
+    data = Brief(article(authors=two), summary=(), quotes=(), keywords=()).to_json()
+    assert data["author"]["name"] == "Ann Lee"  # the first, kept for compatibility
+    assert data["authors"] == [
+        {"name": "Ann Lee", "role": "a reporter", "bio": None},
+        {"name": "Bo Chen", "role": None, "bio": "Bo Chen covers transport."},
+    ]
 
 
 @pytest.mark.parametrize(
@@ -145,3 +158,14 @@ def test_feed_and_subscription_states():
 
 def _fields(obj) -> dict:
     return {name: getattr(obj, name) for name in obj.__dataclass_fields__}
+
+
+def test_chinese_and_japanese_characters_count_as_words_and_read_at_their_own_rate():
+    from bot.core.cjk import CJK_WORDS_PER_MINUTE
+
+    text = "駅前の図書館が再開した。" * 100  # 1,100 characters, no spaces
+    brief = Brief(article(paragraphs=(text,)), summary=(), quotes=(), keywords=())
+    assert brief.words == 1100
+    assert brief.reading_minutes == -(-1100 // CJK_WORDS_PER_MINUTE) == 3  # not 1100 / WORDS_PER_MINUTE = 5
+    mixed = Brief(article(paragraphs=(text, "w " * WORDS_PER_MINUTE)), summary=(), quotes=(), keywords=())
+    assert (mixed.words, mixed.reading_minutes) == (1100 + WORDS_PER_MINUTE, 4)

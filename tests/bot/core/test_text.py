@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.text import fold, normalise, slugify, split_sentences
+from bot.core.text import fold, normalise, slugify, split_sentences, strip_stray_nuls
 
 
 @pytest.mark.parametrize(
@@ -41,3 +41,29 @@ def test_fold_and_slug():
     assert slugify("North Korea’s Defiance: May Reshape!") == "north-koreas-defiance-may-reshape"
     assert slugify("!!!") == "article"
     assert len(slugify("word " * 100)) <= 60
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "expected"),
+    [
+        (
+            "今日は晴れです。明日は雨でしょう！本当ですか？はい。",
+            ["今日は晴れです。", "明日は雨でしょう！", "本当ですか？", "はい。"],
+        ),
+        ("他说：“我们明天去。”然后他走了。对吗？", ["他说：“我们明天去。”", "然后他走了。", "对吗？"]),
+        # a quotation that ends with 。 and goes on in hiragana is one sentence; so is a bracket's inside
+        ("彼は「行きます。」と言った。次の文です。", ["彼は「行きます。」と言った。", "次の文です。"]),
+        ("（注：これは例です。）次の文。", ["（注：これは例です。）", "次の文。"]),
+        ("価格は2900円（税込）。次は5000円。", ["価格は2900円（税込）。", "次は5000円。"]),
+    ],
+)
+def test_chinese_and_japanese_sentences_end_without_a_space(paragraph, expected):
+    assert split_sentences(paragraph) == expected
+
+
+def test_a_few_stray_nuls_are_dropped_and_many_are_binary():
+    text = "Una frase corta." * 20
+    assert strip_stray_nuls(text[:50] + "\x00" + text[50:]) == text
+    assert strip_stray_nuls(text) == text
+    with pytest.raises(ValueError, match="binary content"):
+        strip_stray_nuls("ab\x00cd\x00" + text[:100])

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.core.errors import ArticleFileError
-from bot.sources.files import read_article_file
+from bot.sources.files import parse_article_bytes, read_article_file
 
 
 def write(tmp_path: Path, name: str, content: str | bytes) -> Path:
@@ -136,3 +136,27 @@ def test_html_files_may_be_larger_than_text_files(tmp_path):
 def test_html_file_without_an_article_gives_a_reason(tmp_path):
     with pytest.raises(ArticleFileError, match="no article text"):
         read_article_file(write(tmp_path, "menu.html", "<html><body><nav><a href='/'>Home</a></nav></body></html>"))
+
+
+SPANISH = "La biblioteca del barrio\n\n" + "El ayuntamiento abrió de nuevo la biblioteca el lunes por la mañana. " * 6
+
+
+def test_a_few_stray_nuls_are_dropped():
+    data = SPANISH.encode()
+    raw = parse_article_bytes(data[:60] + b"\x00" + data[60:] + b"\x00", ".txt")
+    assert raw == parse_article_bytes(data, ".txt")
+    page = f"<html lang='es'><body><article><p>{SPANISH}</p></article></body></html>".encode()
+    assert "\x00" not in parse_article_bytes(page[:70] + b"\x00" + page[70:], ".html").text
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"Title\n\n" + b"text\x00" * 40,  # a NUL every few bytes: UTF-16 read as UTF-8, or binary
+        b"<html><body>" + b"\x00\x01" * 50 + b"</body></html>",
+    ],
+)
+def test_many_nuls_are_still_binary(data):
+    for suffix in (".txt", ".html"):
+        with pytest.raises(ArticleFileError, match="binary content"):
+            parse_article_bytes(data, suffix)
