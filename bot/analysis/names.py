@@ -273,3 +273,29 @@ def dedupe_names(names: Iterable[str]) -> list[str]:
         elif len(key) > len(keys[same]):  # keep the fuller form: "Jane Q. Doe" over "Jane Doe"
             out[same], keys[same] = name, key
     return out
+
+
+# The first word of a place's name: "North Carolina", "San Diego", "Fort Worth", "Mount Vernon".
+PLACE_FIRST_WORDS = frozenset(
+    "north south east west northern southern eastern western san santa los las fort mount".split()
+)
+# Other words of a title rather than a name ("Michigan Attorney General Bill Schuette").
+TITLE_WORDS = frozenset(
+    "attorney general judge justice mayor commissioner chairwoman sheriff speaker leader whip ambassador "
+    "lieutenant sergeant captain admiral colonel professor coach manager".split()
+)
+
+
+def is_institution(name: str) -> bool:
+    """ "Georgetown University", "Air Force One", "Rust Belt", "North Carolina": a name with a word of
+    places, organisations or titles in it, or one ending in an honorific ("Democratic Sen")."""
+    tokens = [t.strip(".,’'") for t in name.split()]
+    if not tokens:
+        return False
+    if len(tokens) > 1 and (fold(tokens[0]) in PLACE_FIRST_WORDS or is_honorific(tokens[-1])):
+        return True
+    return any(fold(t) in INSTITUTION_WORDS or fold(t) in TITLE_WORDS or t.endswith("-based") for t in tokens)
+
+
+def is_person(name: str) -> bool:
+    return looks_like_person(name) and not is_institution(name)

@@ -24,6 +24,7 @@ from bot.analysis.names import (
     FULL_NAME,
     NOT_NAMES,
     is_honorific,
+    is_institution,
     looks_like_person,
 )
 from bot.analysis.speakers import (
@@ -32,7 +33,6 @@ from bot.analysis.speakers import (
     apposition,
     clean_name,
     follows_preposition,
-    is_institution,
     name_run,
 )
 from bot.core.text import words

@@ -24,9 +24,11 @@ from bot.analysis.names import (
     NOT_NAMES,
     PARTICLE,
     SUFFIX,
+    TITLE_WORDS,
     TOKEN,
     is_honorific,
-    looks_like_person,
+    is_institution,
+    is_person,
     without_honorific,
 )
 from bot.core.text import fold
@@ -61,32 +63,6 @@ def name_run(text: str, start: int) -> str | None:
     Earnest"), longer than a speaker pattern takes in."""
     m = _NAME_RUN.match(text, start)
     return m.group(0) if m else None
-
-
-# The first word of a place's name: "North Carolina", "San Diego", "Fort Worth", "Mount Vernon".
-_PLACE_FIRST_WORDS = frozenset(
-    "north south east west northern southern eastern western san santa los las fort mount".split()
-)
-# Other words of a title rather than a name ("Michigan Attorney General Bill Schuette").
-_TITLE_WORDS = frozenset(
-    "attorney general judge justice mayor commissioner chairwoman sheriff speaker leader whip ambassador "
-    "lieutenant sergeant captain admiral colonel professor coach manager".split()
-)
-
-
-def is_institution(name: str) -> bool:
-    """ "Georgetown University", "Air Force One", "Rust Belt", "North Carolina": a name with a word of
-    places, organisations or titles in it, or one ending in an honorific ("Democratic Sen")."""
-    tokens = [t.strip(".,’'") for t in name.split()]
-    if not tokens:
-        return False
-    if len(tokens) > 1 and (fold(tokens[0]) in _PLACE_FIRST_WORDS or is_honorific(tokens[-1])):
-        return True
-    return any(fold(t) in INSTITUTION_WORDS or fold(t) in _TITLE_WORDS or t.endswith("-based") for t in tokens)
-
-
-def is_person(name: str) -> bool:
-    return looks_like_person(name) and not is_institution(name)
 
 
 def pronoun_gender(pronoun: str) -> str | None:
@@ -151,7 +127,7 @@ def clean_name(speaker: str, vocabulary: Vocabulary | None) -> str:
     tokens = speaker.split()
     while len(tokens) > 1 and not is_honorific(tokens[0]):
         first = tokens[0]
-        glued = first in NOT_NAMES or fold(first) in INSTITUTION_WORDS or fold(first) in _TITLE_WORDS
+        glued = first in NOT_NAMES or fold(first) in INSTITUTION_WORDS or fold(first) in TITLE_WORDS
         if not glued and vocabulary is not None:
             glued = vocabulary.is_common_word(first)
         if not glued:

@@ -15,7 +15,9 @@ from bot.analysis.names import (
     PARTICLES,
     dedupe_names,
     is_honorific,
+    is_institution,
     is_particle,
+    is_person,
     looks_like_person,
     name_at_start,
     name_key,
@@ -91,3 +93,11 @@ def test_one_person_several_spellings():
     assert not same_person(name_key("Doe"), name_key("Jane Doe"))
     assert dedupe_names(["Jane Doe", "JANE DOE", "John Roe", "Jane Q. Doe"]) == ["Jane Q. Doe", "John Roe"]
     assert dedupe_names(["", "Ann Lee"]) == ["Ann Lee"]
+
+
+def test_is_person_and_is_institution():
+    for name in ("Georgetown University", "Air Force One", "Rust Belt", "North Carolina", "Democratic Sen"):
+        assert is_institution(name), name
+        assert not is_person(name), name
+    for name in ("Jane Smith", "Kanye West", "Mr. Park"):
+        assert not is_institution(name), name

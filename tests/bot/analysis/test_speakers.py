@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from bot.analysis.quotes import quotations
-from bot.analysis.speakers import People, Vocabulary, clean_name, is_institution, is_person
+from bot.analysis.speakers import People, Vocabulary, clean_name
 
 
 def speakers(*paragraphs: str) -> list[str | None]:
@@ -100,14 +100,6 @@ def test_a_sentence_initial_common_word_is_not_a_name():
 
 
 # --- the building blocks --------------------------------------------------------------------------------
-
-
-def test_is_person_and_is_institution():
-    for name in ("Georgetown University", "Air Force One", "Rust Belt", "North Carolina", "Democratic Sen"):
-        assert is_institution(name), name
-        assert not is_person(name), name
-    for name in ("Jane Smith", "Kanye West", "Mr. Park"):
-        assert not is_institution(name), name
 
 
 def test_clean_name_strips_glued_words_only_when_common():
