@@ -133,7 +133,7 @@ class DeliveryWorker:
                 brief = await self.brief_for(d.article_id)
                 embed = None if brief is None else brief_embed(brief, "new article")
             except Exception as exc:
-                await self._brief_failed(d, exc)
+                await self._attempt_failed(d, exc)
                 return False
             if embed is None:
                 await self._give_up(d, "the article was removed before it could be posted")
@@ -162,12 +162,12 @@ class DeliveryWorker:
                 await self._retry_later(d, exc)
                 return False
             except Exception as exc:  # anything else counts as an attempt too: one row never spins the worker
-                await self._brief_failed(d, exc)
+                await self._attempt_failed(d, exc)
                 return False
         await self.outbox.delivered(d.id, message.id)
         return True
 
-    async def _brief_failed(self, d: Delivery, exc: Exception) -> None:
+    async def _attempt_failed(self, d: Delivery, exc: Exception) -> None:
         """The post could not be built or sent for a reason no retry policy knows (the article's brief
         failed, its embed, or an unexpected error while sending): an attempt like any other, given up
         after MAX_ATTEMPTS."""
