@@ -46,6 +46,7 @@ EXTENSIONS = (
     "cogs.subscriptions",
     "cogs.feeds",
     "cogs.admin",
+    "cogs.help",
 )
 
 STARTUP_SYNC_SECONDS = 5.0  # the longest start-up waits for the first library sync

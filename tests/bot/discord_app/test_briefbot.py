@@ -24,6 +24,7 @@ COMMANDS = {
     "unsubscribe",
     "subscriptions",
     "feeds",
+    "help",
 }
 
 
