@@ -65,4 +65,3 @@ def test_short_words_forgive_one_edit_and_very_short_words_none():
     assert search("mighz") == []  # five letters, two edits: too far
     assert search("nigjt ferry") == ["Night Ferry Added"]
     assert search("tx harbour") == []  # two letters: typed as is, or nothing
-
