@@ -18,7 +18,8 @@ def test_typos_spare_short_words_and_allow_two_edits_in_long_ones():
     rng = random.Random(5)
     typed = [with_typos(["the", "sanctions"], rng) for _ in range(50)]
     assert all(t[0] == "the" for t in typed)
-    assert {OSA.distance("sanctions", t[1]) for t in typed} <= {1, 2}
+    distances = [OSA.distance("sanctions", t[1]) for t in typed]
+    assert max(distances) == 2 and distances.count(0) <= 2  # a second edit may undo the first
 
 
 def test_queries_come_from_their_titles_and_are_the_same_every_run():
