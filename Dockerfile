@@ -1,0 +1,39 @@
+# briefbot: the Discord bot, as a container image. See docs/operating.md, "Running in a container".
+#   docker build -t briefbot .
+#   docker run -d --env-file .env -v briefbot-data:/data -v "$PWD/articles:/articles:ro" briefbot
+FROM python:3.12-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+WORKDIR /app
+
+# Dependencies first (a layer that changes only with pyproject.toml), then the code.
+COPY pyproject.toml README.md ./
+COPY bot ./bot
+COPY cogs ./cogs
+RUN pip install --no-compile . \
+    && useradd --system --uid 10001 --home-dir /data --shell /usr/sbin/nologin briefbot \
+    && mkdir -p /data /articles \
+    && chown briefbot:briefbot /data
+COPY deploy/healthcheck.py ./deploy/healthcheck.py
+
+# The database (read and written) and the articles folder (read only).
+ENV BRIEFBOT_DB=/data/briefbot.sqlite3 \
+    BRIEFBOT_ARTICLES_DIR=/articles
+VOLUME ["/data", "/articles"]
+
+USER briefbot
+WORKDIR /data
+
+# Healthy when the bot has its database open (it opens it once Discord accepted the token) at this
+# image's schema version; see deploy/healthcheck.py for what it cannot tell.
+HEALTHCHECK --interval=60s --timeout=10s --start-period=120s --retries=3 \
+    CMD ["python", "/app/deploy/healthcheck.py"]
+
+# SIGTERM (docker stop) stops the bot within 10 seconds, with status 0.
+STOPSIGNAL SIGTERM
+ENTRYPOINT ["briefbot"]
+CMD ["run"]
