@@ -1,7 +1,9 @@
 # briefbot: the Discord bot, as a container image. See docs/operating.md, "Running in a container".
 #   docker build -t briefbot .
 #   docker run -d --env-file .env -v briefbot-data:/data -v "$PWD/articles:/articles:ro" briefbot
-FROM python:3.12-slim
+# Any Debian-based image with python, pip and useradd will do; python:3.12-slim is the one meant.
+ARG PYTHON_IMAGE=python:3.12-slim
+FROM ${PYTHON_IMAGE}
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
