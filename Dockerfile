@@ -17,7 +17,8 @@ COPY pyproject.toml README.md ./
 COPY bot ./bot
 COPY cogs ./cogs
 RUN pip install --no-compile . \
-    && useradd --system --uid 10001 --home-dir /data --shell /usr/sbin/nologin briefbot \
+    && groupadd --system --gid 10001 briefbot \
+    && useradd --system --uid 10001 --gid 10001 --home-dir /data --shell /usr/sbin/nologin briefbot \
     && mkdir -p /data /articles \
     && chown briefbot:briefbot /data
 COPY deploy/healthcheck.py ./deploy/healthcheck.py
@@ -27,7 +28,8 @@ ENV BRIEFBOT_DB=/data/briefbot.sqlite3 \
     BRIEFBOT_ARTICLES_DIR=/articles
 VOLUME ["/data", "/articles"]
 
-USER briefbot
+# briefbot (numeric, so that a runtime can check it is not root without reading /etc/passwd)
+USER 10001:10001
 WORKDIR /data
 
 # Healthy when the bot has its database open (it opens it once Discord accepted the token) at this

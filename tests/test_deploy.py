@@ -47,7 +47,7 @@ def test_the_image_the_compose_file_and_the_unit_agree_with_the_docs():
     assert "BRIEFBOT_DB=/data/briefbot.sqlite3" in dockerfile
     assert "BRIEFBOT_ARTICLES_DIR=/articles" in dockerfile
     assert 'VOLUME ["/data", "/articles"]' in dockerfile
-    assert "\nUSER briefbot\n" in dockerfile and "HEALTHCHECK" in dockerfile
+    assert "\nUSER 10001:10001\n" in dockerfile and "HEALTHCHECK" in dockerfile
     assert "/app/deploy/healthcheck.py" in dockerfile
     compose = (ROOT / "compose.yaml").read_text()
     assert "briefbot-data:/data" in compose and "./articles:/articles:ro" in compose
