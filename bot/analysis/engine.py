@@ -25,7 +25,7 @@ def analyse(article: Article) -> Analysis:
     """Everything a brief needs, computed once per article version."""
     per_paragraph = [split_sentences(p) for p in article.paragraphs]
     sentences = [s for para in per_paragraph for s in para]
-    ranking = rank_sentences(sentences)
+    ranking = rank_sentences(sentences, shown=article.standfirst)
     kws = extract_keywords(sentences)
     found = quotations(article.paragraphs)
     contexts: dict[int, Contexts] = {}

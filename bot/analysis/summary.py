@@ -47,8 +47,10 @@ def content_terms(sentence: str) -> list[str]:
     return [stem(w) for w in words(sentence) if fold(w) not in STOP_WORDS and not w.isdigit() and len(w) > 1]
 
 
-def rank_sentences(sentences: Sequence[str]) -> list[int]:
-    """Indices of ``sentences``, best summary candidates first; every index appears once."""
+def rank_sentences(sentences: Sequence[str], shown: str | None = None) -> list[int]:
+    """Indices of ``sentences``, best summary candidates first; every index appears once.
+    ``shown`` is text the reader sees beside the summary (the standfirst): a sentence it already
+    holds counts as recurring."""
     n = len(sentences)
     if n == 0:
         return []
@@ -57,8 +59,10 @@ def rank_sentences(sentences: Sequence[str]) -> list[int]:
     place = [0] * n
     for rank, i in enumerate(by_centrality):
         place[i] = rank
-    seen = Counter(_line_key(s) for s in sentences)
-    flaws = [defects(s, seen[_line_key(s)]) for s in sentences]
+    keys = [_line_key(s) for s in sentences]
+    seen = Counter(keys)
+    shown_key = f" {_line_key(shown)} " if shown else ""
+    flaws = [defects(s, seen[k] + (f" {k} " in shown_key)) for s, k in zip(sentences, keys, strict=True)]
     return sorted(range(n), key=lambda i: (flaws[i], i + place[i], i))
 
 
@@ -104,7 +108,8 @@ def defects(sentence: str, occurrences: int = 1) -> int:
 
 
 def _line_key(sentence: str) -> str:
-    return " ".join(fold(sentence).split())
+    """The sentence's words, folded: the same line whatever its quotation marks and spacing."""
+    return " ".join(re.sub(r"[^\w]+", " ", fold(sentence)).split())
 
 
 SIGNATURE_TERMS = 12

@@ -122,3 +122,10 @@ def test_signature_is_unit_length_and_topical():
     sig = dict(signature(SENTENCES, "Harbour plan approved"))
     assert abs(sum(w * w for w in sig.values()) - 1.0) < 1e-3
     assert stem("harbour") in sig and stem("plan") in sig
+
+
+def test_a_sentence_the_standfirst_already_shows_is_held_back():
+    standfirst = "The council approved the harbour plan on Monday after a long debate. It adds berths"
+    ranking = rank_sentences(SENTENCES, shown=standfirst)
+    assert ranking[0] != 0 and ranking.index(0) >= 4
+    assert rank_sentences(SENTENCES)[0] == 0
