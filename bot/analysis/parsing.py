@@ -41,6 +41,7 @@ _PITCH = re.compile(
     re.I,
 )
 _PITCH_MAX_WORDS = 40
+_CLAUSE_BREAK = frozenset(".!?:;,…-–—|•·»›\"“”'‘’([")
 
 _IMAGE_CREDIT = re.compile(
     r"^(?:\(?(?:(?:top|lead|featured|main|header|cover)\s+)?(?:image|photo|photograph|picture|illustration|video|graphic)s?"
@@ -241,9 +242,18 @@ def _is_boilerplate(p: str, publication: str | None) -> bool:
     n_words = len(p.split())
     if n_words <= 25 and (_IMAGE_CREDIT.match(p) or (_AGENCY_CREDIT.search(p) and not p.rstrip().endswith("."))):
         return True
-    if n_words <= _PITCH_MAX_WORDS and _PITCH.search(p):
+    if n_words <= _PITCH_MAX_WORDS and any(_opens_clause(p, m.start()) for m in _PITCH.finditer(p)):
         return True
     return bool(publication and re.fullmatch(rf"More (?:from )?{re.escape(publication)}\.?", p, re.I))
+
+
+def _opens_clause(p: str, start: int) -> bool:
+    """A pitch speaks to the reader: its words open the paragraph or a clause ("Sign up for our
+    newsletter", "For more, sign up ..."), or stand as a label ("Advertisement"). The same words
+    inside a sentence report ("the campaign's television advertisement", "to get men to sign up for
+    updates") and are the article's."""
+    before = p[:start].rstrip()
+    return not before or before[-1] in _CLAUSE_BREAK
 
 
 def _find_publication(paras: list[str]) -> str | None:

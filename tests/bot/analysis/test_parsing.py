@@ -187,6 +187,30 @@ class TestBoilerplate:
         assert para in a.paragraphs
         assert not a.preview_only
 
+    @pytest.mark.parametrize(
+        "line",
+        [
+            "For more, sign up for the What’s Working newsletter.",
+            "Listen to our analysis of the debate in the podcast above. Subscribe here.",
+            "Stop the censors, sign up to get today's top stories delivered to your inbox",
+        ],
+    )
+    def test_a_pitch_opening_a_clause_is_dropped(self, line):
+        a = parse(f"{LONG}\n\n{line}\n\n{LONG}")
+        assert line not in a.paragraphs
+
+    @pytest.mark.parametrize(
+        "line",
+        [
+            "City Attorney Brad Holm said the advertisement “unmistakably and wrongfully” suggests an endorsement.",
+            "The campaign has reserved time for television advertisements in four states.",
+            "She merely wanted men to sign up for mobile updates from the campaign.",
+        ],
+    )
+    def test_the_same_words_inside_a_reported_sentence_are_kept(self, line):
+        a = parse(f"{LONG}\n\n{line}\n\n{LONG}")
+        assert line in a.paragraphs
+
 
 class TestStandfirst:
     def test_news_dateline_lead_is_body(self):
