@@ -51,9 +51,10 @@ _IMAGE_CREDIT = re.compile(
     r"caption\s*:)",
     re.I,
 )
-_AGENCY_CREDIT = re.compile(
-    r"(?:/(?:Getty Images|AP|Reuters|AFP|EPA|Shutterstock|iStock|Flickr)\b|\bAP Photo\b)[^.]*\)?\s*$"
-)
+# A caption's credit at its end: "... (Jane Doe/Agency)", "[Featured Image by Jane Doe/Agency]",
+# "Photo credit: Jane Doe/Site": a name, a slash and a source without spaces, in brackets or after
+# a colon. Whatever the agency or the language; a slash between spaced words is a heading's.
+_CAPTION_CREDIT = re.compile(r"(?:[(\[]|:\s)[^()\[\]:]{0,80}?[A-Z][\w&'’-]+/[A-Z][\w.&'’ -]*[)\]]?\s*$")
 
 # --- authors -------------------------------------------------------------------------------------
 
@@ -240,7 +241,7 @@ def _cut_paywall(paras: list[str]) -> tuple[list[str], bool, list[str]]:
 
 def _is_boilerplate(p: str, publication: str | None) -> bool:
     n_words = len(p.split())
-    if n_words <= 25 and (_IMAGE_CREDIT.match(p) or (_AGENCY_CREDIT.search(p) and not p.rstrip().endswith("."))):
+    if n_words <= 25 and (_IMAGE_CREDIT.match(p) or (_CAPTION_CREDIT.search(p) and not p.rstrip().endswith("."))):
         return True
     if n_words <= _PITCH_MAX_WORDS and any(_opens_clause(p, m.start()) for m in _PITCH.finditer(p)):
         return True

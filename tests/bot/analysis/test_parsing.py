@@ -190,6 +190,23 @@ class TestBoilerplate:
     @pytest.mark.parametrize(
         "line",
         [
+            "The basement at 80 New York. (Scott Heins/Gothamist)",
+            "Le port de Marseille au petit matin. (Jean Dupont/Hans Lucas)",
+            "Sources: GreatAgain, Washington Examiner / Photo credit: Carl Icahn/Facebook",
+        ],
+    )
+    def test_a_caption_ending_with_a_credit_is_dropped(self, line):
+        a = parse(f"{LONG}\n\n{line}\n\n{LONG}")
+        assert line not in a.paragraphs
+
+    @pytest.mark.parametrize("line", ["Shape / Rocker Profile", "Why we chose FreeBSD over GNU/Linux"])
+    def test_a_heading_with_a_slash_is_kept(self, line):
+        a = parse(f"{LONG}\n\n{line}\n\n{LONG}")
+        assert line in a.paragraphs
+
+    @pytest.mark.parametrize(
+        "line",
+        [
             "For more, sign up for the What’s Working newsletter.",
             "Listen to our analysis of the debate in the podcast above. Subscribe here.",
             "Stop the censors, sign up to get today's top stories delivered to your inbox",
