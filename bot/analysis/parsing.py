@@ -19,7 +19,9 @@ from bot.core.text import fold, slugify, split_sentences
 # A paragraph that starts a paywall: everything from it on is the publisher's pitch, not the article.
 _PAYWALL = re.compile(
     r"^(?:keep reading(?: for free)?\b|continue reading\b.{0,40}(?:subscri|sign in|log in|register)|"
-    r"to (?:continue|keep) reading|get (?:instant |unlimited |full )?access to (?:the rest of )?this (?:article|story)|"
+    r"to (?:continue|keep) reading|"
+    r"to (?:view|read|see|access) the (?:full|rest of the|entire|complete) (?:story|article)|"
+    r"get (?:instant |unlimited |full )?access to (?:the rest of )?this (?:article|story)|"
     r"(?:the rest of )?this (?:article|story|content) is (?:only )?(?:available )?(?:for|to) (?:subscribers|members)|"
     r"(?:already a (?:subscriber|member)\??\s*(?:log|sign) ?in)|"
     r"subscribe (?:now |today )?to (?:continue|keep) reading|"

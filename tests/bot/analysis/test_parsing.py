@@ -181,6 +181,11 @@ class TestBoilerplate:
         assert a.preview_only
         assert a.paragraphs == (LONG,)
 
+    def test_a_notice_to_subscribe_for_the_full_story_marks_preview(self):
+        a = parse(f"{LONG}\n\nTo view the full story, please subscribe to The Haitian Times.\n\nMore from the site.")
+        assert a.preview_only
+        assert a.paragraphs == (LONG,)
+
     def test_sentence_mentioning_subscriptions_in_long_paragraph_is_kept(self):
         para = LONG + " Readers who subscribe now to the city's transit alerts will get updates on the new routes."
         a = parse(f"{para}\n\n{LONG}")
