@@ -17,9 +17,11 @@ without sentence punctuation, is ranked as if none did). The tests are of form, 
 it ends as a sentence does (. ! ? … 。, before any closing quotation mark or bracket); it starts as
 one does (not with a lower-case letter or stray punctuation); letters make at least half its
 characters (not a date, a code or a table row); it has MIN_WORDS words or more (a Chinese or
-Japanese character counts as a word); it states rather than asks or exclaims; and it appears once
-in the article (a line that recurs is the page's furniture: "Share this reaction with your
-friends!" under every picture).
+Japanese character counts as a word); it states rather than asks or exclaims; it appears once
+in the article and not in the standfirst shown above it (a line that recurs is the page's
+furniture: "Share this reaction with your friends!" under every picture); and it shares a content
+word with another sentence, where most sentences do (a line about nothing else in the article:
+"Updated on September 19 at 3:15 p.m.", "Submit your letter to the editor via this form.").
 """
 
 from __future__ import annotations
@@ -55,14 +57,24 @@ def rank_sentences(sentences: Sequence[str], shown: str | None = None) -> list[i
     if n == 0:
         return []
     centrality = directed_centrality(sentences)
-    by_centrality = sorted(range(n), key=lambda i: (-centrality[i], i))
+    by_centrality = sorted(range(n), key=lambda i: (-round(centrality[i], 9), i))  # float noise is a tie
     place = [0] * n
     for rank, i in enumerate(by_centrality):
         place[i] = rank
     keys = [_line_key(s) for s in sentences]
     seen = Counter(keys)
     shown_key = f" {_line_key(shown)} " if shown else ""
-    flaws = [defects(s, seen[k] + (f" {k} " in shown_key)) for s, k in zip(sentences, keys, strict=True)]
+    terms = [set(content_terms(s)) for s in sentences]
+    df: Counter[str] = Counter()
+    for ts in terms:
+        df.update(ts)
+    # Off topic: no content word shared with any other sentence, where most sentences share one.
+    alone = [not any(df[t] > 1 for t in ts) for ts in terms]
+    lonely_is_odd = sum(alone) * 2 < n
+    flaws = [
+        defects(s, seen[k] + (f" {k} " in shown_key)) + (lonely_is_odd and a)
+        for s, k, a in zip(sentences, keys, alone, strict=True)
+    ]
     return sorted(range(n), key=lambda i: (flaws[i], i + place[i], i))
 
 

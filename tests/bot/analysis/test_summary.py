@@ -129,3 +129,16 @@ def test_a_sentence_the_standfirst_already_shows_is_held_back():
     ranking = rank_sentences(SENTENCES, shown=standfirst)
     assert ranking[0] != 0 and ranking.index(0) >= 4
     assert rank_sentences(SENTENCES)[0] == 0
+
+
+def test_a_line_about_nothing_else_in_the_article_is_held_back():
+    page = ["Updated on September 19 at 3:15 p.m.", *SENTENCES[:4], "Submit your letter to the editor via this form."]
+    top = rank_sentences(page)[:4]
+    assert 0 not in top and 5 not in top
+    # Where most sentences share no word (a list of unrelated facts), sharing none is no defect.
+    facts = [
+        "Kangaroos can hop at more than fifty kilometres an hour.",
+        "Honey found in ancient tombs is still safe to eat today.",
+        "Octopuses have three hearts and blue blood in their bodies.",
+    ]
+    assert rank_sentences(facts) == [0, 1, 2]
