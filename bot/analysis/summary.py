@@ -56,7 +56,8 @@ def rank_sentences(sentences: Sequence[str], shown: str | None = None) -> list[i
     n = len(sentences)
     if n == 0:
         return []
-    centrality = directed_centrality(sentences)
+    term_lists = [content_terms(s) for s in sentences]
+    centrality = _centrality(term_lists)
     by_centrality = sorted(range(n), key=lambda i: (-round(centrality[i], 9), i))  # float noise is a tie
     place = [0] * n
     for rank, i in enumerate(by_centrality):
@@ -64,7 +65,7 @@ def rank_sentences(sentences: Sequence[str], shown: str | None = None) -> list[i
     keys = [_line_key(s) for s in sentences]
     seen = Counter(keys)
     shown_key = f" {_line_key(shown)} " if shown else ""
-    terms = [set(content_terms(s)) for s in sentences]
+    terms = [set(ts) for ts in term_lists]
     df: Counter[str] = Counter()
     for ts in terms:
         df.update(ts)
@@ -80,8 +81,11 @@ def rank_sentences(sentences: Sequence[str], shown: str | None = None) -> list[i
 
 def directed_centrality(sentences: Sequence[str]) -> list[float]:
     """PacSum's directed centrality of each sentence, in linear time."""
-    n = len(sentences)
-    terms = [content_terms(s) for s in sentences]
+    return _centrality([content_terms(s) for s in sentences])
+
+
+def _centrality(terms: list[list[str]]) -> list[float]:
+    n = len(terms)
     df: Counter[str] = Counter()
     for ts in terms:
         df.update(set(ts))
