@@ -4,7 +4,7 @@
 
 For each size a synthetic library (bench/corpus.py: bylines, bios, quotations, boilerplate) is
 written to a temporary folder and the real bot is started in a process of its own
-(tests/support/run_bot.py) against the local fake of Discord in this one:
+(`python -m bot.against_fake`) against the local fake of Discord in this one:
 
 - cold start: an empty database, every article analysed; time to ready, articles per second;
 - warm restart with every file unchanged: time to ready;
@@ -98,7 +98,8 @@ async def start(
     t = time.perf_counter()
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
-        str(ROOT / "tests" / "support" / "run_bot.py"),
+        "-m",
+        "bot.against_fake",
         env=env,
         stdout=asyncio.subprocess.DEVNULL,
         stderr=open(env["BENCH_LOG"], "ab"),  # noqa: SIM115, ASYNC230 - the child owns it until it exits
