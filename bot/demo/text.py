@@ -17,7 +17,7 @@ INDENT = "  "
 # Markdown a reader never sees as typed: bold, italics, underline, strike-through, spoilers and
 # inline code markers (when not escaped), then the escapes themselves ("\*" is shown as "*").
 _MARKERS = re.compile(r"(?<!\\)(\*\*|__|~~|\|\||\*|`)")
-_ESCAPED = re.compile(r"\\([^\w\s])")
+_ESCAPED = re.compile(r"\\([_\\~|*`\[\]()<>#.:-])")
 _MASKED_LINK = re.compile(r"(?<!\\)\[([^\]\n]+)\]\((\S+?)\)")
 _HEADING = re.compile(r"^#{1,3} ", re.MULTILINE)
 
