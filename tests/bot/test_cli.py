@@ -326,9 +326,7 @@ def test_version_and_help(elsewhere):
 
 # --- slugs that round-trip -------------------------------------------------------------------
 
-LONG_TITLE = (
-    "The Extraordinarily Long and Winding Story of Municipal Budget Negotiations in Three Neighbouring Cities"
-)
+LONG_TITLE = "The Extraordinarily Long and Winding Story of Municipal Budget Negotiations in Three Neighbouring Cities"
 
 
 def test_every_identifier_articles_prints_briefs_that_article(workdir, monkeypatch, capsys):
