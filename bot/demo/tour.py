@@ -18,7 +18,7 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -58,20 +58,25 @@ the morning, that will be our answer," Ruiz said.
 _MENTION = re.compile(r"<(#|@!?)(\d+)>")
 
 
-def _topic(title: str, words: int = 2) -> str:
+def _topic(title: str, finds: Callable[[str], bool]) -> str:
     """What a person might type to find an article: the first meaningful words of its title (after
-    a kicker such as "Warning:"), lower case, without possessives."""
+    a kicker such as "Warning:"), lower case, without possessives; as few of them (two at least)
+    as make ``finds`` true (the article the first suggestion)."""
     _, colon, rest = title.partition(": ")
     text = (rest if colon and len(rest.split()) >= 2 else title).lower().replace("’", "'")
     kept = [w.strip(':;,.?!"').removesuffix("'s") for w in text.split()]
-    kept = [w for w in kept if w and w not in STOP_WORDS]
-    return " ".join(kept[:words]) or title.lower()
+    kept = [w for w in kept if w and w not in STOP_WORDS] or text.split()
+    for n in range(2, len(kept) + 1):
+        if finds(" ".join(kept[:n])):
+            return " ".join(kept[:n])
+    return " ".join(kept)
 
 
-def tour_commands(titles: Sequence[str]) -> list[str]:
-    """The tour's commands for a library whose newest articles have these titles."""
-    first = _topic(titles[0]) if titles else "news"
-    second = _topic(titles[1]) if len(titles) > 1 else first
+def tour_commands(titles: Sequence[str], first_suggestion: Callable[[str], str | None]) -> list[str]:
+    """The tour's commands for a library whose newest articles have these titles;
+    ``first_suggestion`` gives the title autocomplete suggests first for what is typed."""
+    typed = [_topic(t, lambda text, t=t: first_suggestion(text) == t) for t in titles[:2]] or ["news"]
+    first, second = typed[0], typed[-1]
     return [
         f"/brief article:{first}",
         f"/summary article:{second} length:short",
@@ -202,6 +207,11 @@ async def run_demo(source: Path, commands: Sequence[str] = (), out: IO[str] | No
                     assert bot.library is not None
                     await bot.library.sync()  # waits for the first sync, if it went on in the background
                     titles = [r.title for r in bot.library.articles[:2]]
+                    catalogue = bot.library.catalogue
+
+                    def first_suggestion(text: str) -> str | None:
+                        return next((r.title for r in catalogue.suggest(text, 1)), None)
+
                     if tour:
                         demo.say(
                             f"briefbot demo: the real bot on a local stand-in for Discord (no token, no network), "
@@ -209,7 +219,7 @@ async def run_demo(source: Path, commands: Sequence[str] = (), out: IO[str] | No
                             f"types in #general:"
                         )
                         demo.say()
-                    for text in commands or tour_commands(titles):
+                    for text in commands or tour_commands(titles, first_suggestion):
                         await demo.send(text)
                     if tour:
                         await demo.new_article_posted(folder)

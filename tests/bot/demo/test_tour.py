@@ -58,6 +58,8 @@ def test_the_tour_from_any_folder_leaves_nothing_behind(places):
     out = flat(result.stdout)
     for command in ("> /brief ", "> /summary ", "> /quotes ", "> /author ", "> /articles", "> /subscribe"):
         assert command in out, command
+    # each command picked the article it meant: /summary the other one
+    assert "(picked the first suggestion for article: “North Korea’s Defiance May Reshape" in out
     assert TITLE in out
     assert SUMMARY_SENTENCE in out
     assert QUOTE in out
@@ -128,13 +130,19 @@ async def test_commands_are_checked_before_any_is_sent(tmp_path):
     assert out.getvalue() == ""
 
 
-def test_the_tour_types_words_of_the_newest_titles():
-    assert tour_commands([TITLE, "North Korea’s Defiance May Reshape China’s Strategic Calculus"]) == [
+def test_the_tour_types_as_few_words_as_find_each_article():
+    second = "North Korea’s Defiance May Reshape China’s Strategic Calculus"
+
+    def first_suggestion(text: str) -> str:  # "north korea" finds the other article first
+        return second if "defiance" in text or "reshape" in text else TITLE
+
+    assert tour_commands([TITLE, second], first_suggestion) == [
         "/brief article:china pivoting",
-        "/summary article:north korea length:short",
+        "/summary article:north korea defiance length:short",
         "/quotes article:china pivoting",
         "/author article:china pivoting",
         "/articles",
         "/subscribe",
     ]
-    assert tour_commands(["Solo"])[1] == "/summary article:solo length:short"
+    assert tour_commands(["Solo"], lambda text: "Solo")[1] == "/summary article:solo length:short"
+    assert tour_commands([], lambda text: None)[0] == "/brief article:news"
