@@ -111,7 +111,11 @@ def build_parser() -> argparse.ArgumentParser:
     sync.add_argument("--guild", type=int, metavar="ID", help="to this server only (instant), instead of globally")
 
     brief = sub.add_parser("brief", help="show one article's brief")
-    brief.add_argument("ref", metavar="PATH_OR_SLUG", help="an article file, or a slug, id or title in the library")
+    brief.add_argument(
+        "ref",
+        metavar="PATH_OR_SLUG",
+        help="an article file (briefed on its own: no library, no database), or a slug, id or title in the library",
+    )
     brief.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     brief.add_argument(
         "--sentences",
