@@ -31,7 +31,6 @@ from bot.config import (
     DEFAULT_ARTICLES,
     DEFAULT_DB,
     ENV_FILE,
-    PATHS_HELP,
     SHIPPED_SEEDS,
     ConfigError,
     Environment,
@@ -57,8 +56,10 @@ EXIT_USAGE = 2
 SETTINGS_HELP = f"""\
 settings: environment variables (DISCORD_TOKEN, BRIEFBOT_ARTICLES_DIR, BRIEFBOT_DB, ...), over a
   .env file: the current folder's, or the one --env-file names. In BRIEFBOT_ARTICLES_DIR and
-  BRIEFBOT_DB, {PATHS_HELP}.
-  Defaults: articles in ./{DEFAULT_ARTICLES}, database ./{DEFAULT_DB.as_posix()} (its folder made when missing).
+  BRIEFBOT_DB, relative paths are taken from the folder of the .env file they were read from,
+  else from the current folder.
+  Defaults: articles in ./{DEFAULT_ARTICLES}, database ./{DEFAULT_DB.as_posix()} (its folder made when
+  missing).
   `brief FILE` and `analyse` read neither and write nothing; `demo` uses the shipped articles
   (or BRIEFBOT_ARTICLES_DIR) and a temporary database, deleted at the end.
 """
