@@ -127,8 +127,8 @@ async def latencies(fake: FakeDiscord, send, n: int) -> list[float]:
         fake.add_member(fake.guild_id, user)
         inter = await send(user)
         reply = await inter.response(timeout=10)
-        if reply.type == 5:  # acknowledged first ("thinking..."): the answer is the followup
-            await inter.followup(0, timeout=10)
+        if reply.type == 5:  # acknowledged first ("thinking..."): the answer edits that message, or follows it
+            await inter.answer(timeout=10)
             out.append((time.perf_counter() - inter.sent_at) * 1000)
         else:
             out.append(reply.latency * 1000)
