@@ -314,7 +314,7 @@ def articles_embed(rows: list[ArticleRow], page: int, pages: int, total: int) ->
     lines = []
     for r in rows:
         meta = [r.author or "no author named", f"{r.words:,} words"]
-        lines.append(f"**{cut(clean(r.title), 200)}**\n{cut(clean(' · '.join(meta)), 150)} · `{r.slug[:60]}`")
+        lines.append(f"**{cut(clean(r.title), 200)}**\n{cut(clean(' · '.join(meta)), 150)} · `{r.slug}`")
     embed.description = budget.take("\n".join(lines) or "The library is empty.", DESCRIPTION_LIMIT)
     return embed
 
