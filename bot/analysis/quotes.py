@@ -27,6 +27,7 @@ from bot.analysis.names import (
     is_institution,
     looks_like_person,
 )
+from bot.analysis.quotemarks import Span, find_quote_spans
 from bot.analysis.speakers import (
     People,
     Vocabulary,
@@ -36,10 +37,6 @@ from bot.analysis.speakers import (
     name_run,
 )
 from bot.core.text import words
-
-OPENERS = '“"«„'
-CLOSERS = '”"»“'
-_PAIRS = {"“": "”", "„": "“", "«": "»", '"': '"'}
 
 _VERB_FORMS = """
     say says said saying tell tells told telling add adds added adding declare declares declared declaring
@@ -149,15 +146,6 @@ _MAX_TRIES = 8  # speakers tried per pattern before giving up on a sentence
 
 
 @dataclass(slots=True)
-class _Span:
-    paragraph: int
-    start: int  # offset of the opening mark
-    end: int  # offset just after the closing mark (or paragraph end for an unclosed quote)
-    text: str
-    closed: bool
-
-
-@dataclass(slots=True)
 class _Found:
     text: str
     paragraph: int
@@ -166,49 +154,6 @@ class _Found:
     speaker: str | None = None
     desc: str | None = None
     pronoun: bool = False  # attributed to a mention that names no one (a pronoun, "Some", "Few")
-
-
-def find_quote_spans(paragraph: str, index: int = 0) -> list[_Span]:
-    """Quotation spans in one paragraph, each from its opening mark to its closing mark."""
-    spans: list[_Span] = []
-    i = 0
-    n = len(paragraph)
-    while i < n:
-        ch = paragraph[i]
-        if ch in _PAIRS and _is_opening(paragraph, i):
-            close = _find_closing(paragraph, i, _PAIRS[ch])
-            if close is None:
-                spans.append(_Span(index, i, n, paragraph[i + 1 :].strip(), closed=False))
-                break
-            spans.append(_Span(index, i, close + 1, paragraph[i + 1 : close].strip(), closed=True))
-            i = close + 1
-            continue
-        i += 1
-    return spans
-
-
-def _is_opening(text: str, i: int) -> bool:
-    ch = text[i]
-    if ch in "“«„":
-        return True
-    before = text[i - 1] if i > 0 else " "
-    after = text[i + 1] if i + 1 < len(text) else " "
-    return (before.isspace() or before in "([{—–-:;,/") and not after.isspace()
-
-
-def _find_closing(text: str, start: int, closer: str) -> int | None:
-    j = start + 1
-    while True:
-        j = text.find(closer, j)
-        if j < 0:
-            # A curly quote closed with a straight one, or the other way round.
-            alt = '"' if closer != '"' else "”"
-            k = text.find(alt, start + 1)
-            return k if k > start + 1 else None
-        if closer == '"' and j + 1 < len(text) and text[j + 1].isalnum() and j > 0 and text[j - 1].isspace():
-            j += 1  # this is another opening mark
-            continue
-        return j
 
 
 def extract_quotes(paragraphs: Sequence[str]) -> list[_Found]:
@@ -294,9 +239,9 @@ def _strip_joint(text: str) -> str:
     return text.strip().rstrip(",").rstrip()
 
 
-def _merge_split_quotes(para: str, spans: list[_Span]) -> list[list[_Span]]:
+def _merge_split_quotes(para: str, spans: list[Span]) -> list[list[Span]]:
     """Group `“We will,” he said, “win.”` into one quotation."""
-    groups: list[list[_Span]] = []
+    groups: list[list[Span]] = []
     for span in spans:
         if groups:
             prev = groups[-1][-1]
