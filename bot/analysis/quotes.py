@@ -113,6 +113,16 @@ _BEFORE_PATTERNS = (
         rf"{_VERB}\b(?:[^“”\"«».?!]{{0,80}})$"
     ),
 )
+# A verb of no list in the cue slot of a quotation that needs a cue ("“...,” Toomey fumed",
+# "“...,” interjected Hannity", "Kasich resisted:"): a past-tense word right beside the speaker.
+_OPEN_VERB = r"(?P<verb>[a-z]{2,}ed)(?![\w'’-])(?:\s+(?:back|on|up|out|in))?"
+_OPEN_AFTER = (
+    re.compile(
+        rf"^\s*[,—–-]?\s*{_OPEN_VERB}\s+{_PREFIX}{_SPEAKER}{_PAREN}(?:{_DESC}|{_DESC_END})?(?=\s*(?:[.,;!?]|$))"
+    ),
+    re.compile(rf"^\s*[,—–-]?\s*{_PREFIX}{_SPEAKER}{_PAREN}{_OF}{_DESC}?\s+{_ADVERBS}{_OPEN_VERB}"),
+)
+_OPEN_BEFORE = re.compile(rf"(?:^|[\s(,;—]){_SPEAKER}{_PAREN}{_DESC}?\s+{_ADVERBS}{_OPEN_VERB}(?:\s+[a-z]+ly)?\s*:\s*$")
 _PARTICIPLES = r"saying|adding|writing|telling|noting|arguing|asking|declaring|insisting|warning|explaining|tweeting"
 # "Trump attacked Clinton ..., saying, “...”": the speaker is the subject that opens the sentence.
 _SUBJECT_PATTERN = re.compile(
@@ -193,10 +203,11 @@ def extract_quotes(paragraphs: Sequence[str]) -> list[_Found]:
             q = _Found(text=text, paragraph=pi, start=head.start, end=tail.end)
             between = " ".join(para[a.end : b.start] for a, b in itertools.pairwise(group))
             if len(group) > 1:
-                _attribute(q, between, "", people, vocabulary)
+                _attribute(q, between, "", people, vocabulary, cue=True)
             if q.speaker is None:
                 before, whole = _sentence_before(para, head.start)
-                _attribute(q, para[tail.end : tail.end + WINDOW], before, people, vocabulary, subject=whole)
+                after = para[tail.end : tail.end + WINDOW]
+                _attribute(q, after, before, people, vocabulary, subject=whole, cue=_needs_cue(tail.text))
             if not tail.closed:
                 pending = q
                 continue
@@ -227,6 +238,11 @@ def extract_quotes(paragraphs: Sequence[str]) -> list[_Found]:
     if pending is not None:
         found.append(pending)
     return found
+
+
+def _needs_cue(text: str) -> bool:
+    """A quotation ending in a comma or a dash runs on into its cue ("“...,” Toomey fumed")."""
+    return text.rstrip()[-1:] in (",", "—", "–", "-", "?", "!")
 
 
 def _names_someone_else(gap: str) -> bool:
@@ -296,12 +312,21 @@ def _last_mark(text: str) -> int:
 
 
 def _attribute(
-    q: _Found, after: str, before: str, people: People, vocabulary: Vocabulary, *, subject: bool = True
+    q: _Found,
+    after: str,
+    before: str,
+    people: People,
+    vocabulary: Vocabulary,
+    *,
+    subject: bool = True,
+    cue: bool = False,
 ) -> None:
     """Find the speaker in the text ``after`` the quote or the sentence ``before`` it; ``subject``
-    says whether ``before`` starts where its sentence starts (needed to find the sentence's subject)."""
+    says whether ``before`` starts where its sentence starts (needed to find the sentence's subject);
+    ``cue`` whether the quote ends as a quote followed by its cue does (with a comma), so that any
+    past-tense verb beside a name after it is taken as the cue."""
     after = _first_clause(after)
-    for pattern in _AFTER_PATTERNS:
+    for pattern in _AFTER_PATTERNS + (_OPEN_AFTER if cue else ()):
         text = after
         for _ in range(_MAX_TRIES):
             m = pattern.match(text)
@@ -318,7 +343,7 @@ def _attribute(
                 break
             text = text[:at] + text[at].lower() + text[at + 1 :]
     objected = False
-    for pattern in _BEFORE_PATTERNS:
+    for pattern in (*_BEFORE_PATTERNS, _OPEN_BEFORE):
         pos, chosen = 0, None
         for _ in range(_MAX_TRIES):
             m = pattern.search(before, pos)

@@ -120,3 +120,22 @@ def test_an_abbreviated_title_before_the_speaker_does_not_end_the_sentence(title
 def test_a_surname_after_any_honorific_is_the_person_named_before(title):
     found = quotations(["Peter Wherry spoke at the rally on Sunday.", f"“It was a good day,” {title} Wherry said."])
     assert [q.speaker for q in found] == ["Peter Wherry"]
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "speaker"),
+    [
+        ("“If they were serious, they would have gone to that bill,” Toomey fumed on Tuesday.", "Toomey"),
+        ("“Go back to Univision,” Trump barked as a guard walked over.", "Trump"),
+        ("“So you are saying there will be some flexibility?” interjected Sean Hannity.", "Sean Hannity"),
+        ("Hannity interjected: “So you are saying there will be some flexibility?”", "Hannity"),
+        ("Rubio fired back forcefully: “If they sue us in a court in Miami, they are going to lose.”", "Rubio"),
+    ],
+)
+def test_a_verb_of_no_list_in_the_cue_slot(paragraph, speaker):
+    assert one(paragraph).speaker == speaker
+
+
+def test_a_past_tense_word_after_a_finished_quote_is_not_a_cue():
+    found = quotations(["“We are done here.” Smith walked out of the room and left."])
+    assert [q.speaker for q in found] == [None]
