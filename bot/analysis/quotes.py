@@ -85,7 +85,7 @@ _SPEAKER = (
     rf"the\s+[A-Z]{{2,6}})"
 )
 _DESC = (
-    r"(?:,\s*(?P<desc>(?:an?|the|who|whose|[a-z][\w-]*|[A-Z][\w.-]*|\d+)(?:\s[^,“”\"«»]{2,160}?)?)"
+    r"(?:,\s*(?P<desc>(?:an?|the|who|whose|[a-z][\w-]*|[A-Z][\w.’'-]*|\d+)(?:\s[^,“”\"«»]{2,160}?)?)"
     r"(?:,\s*[^,“”\"«»]{2,120}?)?,)"
 )
 _DESC_END = r"(?:,\s*(?P<desc_end>(?:an?|the|who)\s[^,“”\"«»]{2,160}?)(?:[.!?]?$|,))"
@@ -426,9 +426,21 @@ def _not_the_speaker(before: str, m: re.Match[str]) -> bool:
         return False
     if follows_preposition(before, start) or _TO_SOMEONE.search(before, max(0, start - 20), start):
         return True
-    # "X told Fox News:": a name or pronoun right before the verb is the subject.
+    if _ARTICLE_BEFORE.search(before, max(0, start - 4), start):
+        return True  # "posted a Twitter comment, saying": a noun phrase, not a name and a verb
+    # "X told Fox News:": a name or pronoun right before the verb is the subject; and whoever
+    # follows "told", "asked" or "urged" is spoken to ("Clinton, who ..., told her supporters,").
     verb = m.start("verb") if "verb" in m.re.groupindex and m.group("verb") and m.start("verb") < start else -1
+    if verb >= 0 and _ADDRESSEE_VERB.fullmatch(m.group("verb")):
+        return True
     return verb >= 0 and bool(re.search(rf"(?:{ANY_NAME}|\b(?:{PRONOUNS}))\s+{_ADVERBS}$", before[:verb]))
+
+
+_ARTICLE_BEFORE = re.compile(r"\b(?:a|an)\s+$")
+# Verbs whose object is the person spoken to.
+_ADDRESSEE_VERB = re.compile(
+    r"(?i:tell|tells|told|telling|ask|asks|asked|asking|urge|urges|urged|remind|reminds|reminded|assure|assures|assured|warn|warns|warned)"
+)
 
 
 def _set_speaker(q: _Found, m: re.Match[str], people: People, vocabulary: Vocabulary) -> None:

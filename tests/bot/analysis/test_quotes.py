@@ -139,3 +139,15 @@ def test_a_verb_of_no_list_in_the_cue_slot(paragraph, speaker):
 def test_a_past_tense_word_after_a_finished_quote_is_not_a_cue():
     found = quotations(["“We are done here.” Smith walked out of the room and left."])
     assert [q.speaker for q in found] == [None]
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "speaker"),
+    [
+        ("Ann Lee, who called Sanders after the result, told her supporters, “I still love New Hampshire.”", "Ann Lee"),
+        ("Ann Lee posted a Twitter comment of her own, saying, “We are so excited to meet her!”", "Ann Lee"),
+        ('Tad Devine, Sanders\'s chief strategist, said, "The delegates who are free will decide it."', "Tad Devine"),
+    ],
+)
+def test_the_subject_speaks_not_the_one_spoken_to(paragraph, speaker):
+    assert one(paragraph).speaker == speaker
