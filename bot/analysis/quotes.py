@@ -183,7 +183,8 @@ def extract_quotes(paragraphs: Sequence[str]) -> list[_Found]:
                 pending.text = f"{pending.text} {first.text}".strip()
                 if first.closed:
                     pending.text = _strip_joint(pending.text)
-                    _attribute(pending, para[first.end : first.end + WINDOW], "", people, vocabulary)
+                    after = para[first.end : first.end + WINDOW]
+                    _attribute(pending, after, "", people, vocabulary, last=first.text.rstrip()[-1:])
                     found.append(pending)
                     pending = None
                 else:
@@ -203,11 +204,11 @@ def extract_quotes(paragraphs: Sequence[str]) -> list[_Found]:
             q = _Found(text=text, paragraph=pi, start=head.start, end=tail.end)
             between = " ".join(para[a.end : b.start] for a, b in itertools.pairwise(group))
             if len(group) > 1:
-                _attribute(q, between, "", people, vocabulary, cue=True)
+                _attribute(q, between, "", people, vocabulary, last=",")
             if q.speaker is None:
                 before, whole = _sentence_before(para, head.start)
                 after = para[tail.end : tail.end + WINDOW]
-                _attribute(q, after, before, people, vocabulary, subject=whole, cue=_needs_cue(tail.text))
+                _attribute(q, after, before, people, vocabulary, subject=whole, last=tail.text.rstrip()[-1:])
             if not tail.closed:
                 pending = q
                 continue
@@ -240,11 +241,6 @@ def extract_quotes(paragraphs: Sequence[str]) -> list[_Found]:
     return found
 
 
-def _needs_cue(text: str) -> bool:
-    """A quotation ending in a comma or a dash runs on into its cue ("“...,” Toomey fumed")."""
-    return text.rstrip()[-1:] in (",", "—", "–", "-", "?", "!")
-
-
 def _names_someone_else(gap: str) -> bool:
     """Whether text between two quotes, past the first quote's own attribution, names a person."""
     rest = gap[len(_first_clause(gap)) :]
@@ -271,8 +267,8 @@ def _merge_split_quotes(para: str, spans: list[Span]) -> list[list[Span]]:
 
 def _is_short_attribution(gap: str) -> bool:
     gap = gap.strip()
-    if not gap or len(gap.split()) > 14:
-        return False
+    if not gap or len(gap.split()) > 14 or _SENTENCE_END.search(gap[:-1]):
+        return False  # "..., said X. Kasich resisted: ..." starts another quotation
     return any(p.match(gap) for p in _AFTER_PATTERNS) and gap.endswith((",", ":", "—", "–", ";"))
 
 
@@ -319,18 +315,20 @@ def _attribute(
     vocabulary: Vocabulary,
     *,
     subject: bool = True,
-    cue: bool = False,
+    last: str = "",
 ) -> None:
     """Find the speaker in the text ``after`` the quote or the sentence ``before`` it; ``subject``
     says whether ``before`` starts where its sentence starts (needed to find the sentence's subject);
-    ``cue`` whether the quote ends as a quote followed by its cue does (with a comma), so that any
-    past-tense verb beside a name after it is taken as the cue."""
+    ``last`` is the quotation's last character. A quotation ending in a comma or a dash runs on into
+    its cue, so any past-tense verb beside a name after it is the cue ("“...,” Toomey fumed"); one
+    ending in a full stop has its cue after it only when the cue ends there too: what else follows
+    is the next sentence ("“...found.” He added, “...”", "“...” Kasich said he would ...")."""
     after = _first_clause(after)
-    for pattern in _AFTER_PATTERNS + (_OPEN_AFTER if cue else ()):
+    for pattern in _AFTER_PATTERNS + (_OPEN_AFTER if last in _RUNS_ON else ()):
         text = after
         for _ in range(_MAX_TRIES):
             m = pattern.match(text)
-            if m is None:
+            if m is None or (last in ".?!" and last and _next_sentence(text[m.end() :], last == ".")):
                 break
             if _accept_speaker(m, vocabulary):
                 _set_speaker(q, m, people, vocabulary)
@@ -373,6 +371,17 @@ def _attribute(
             if _accept_speaker(m, vocabulary) and not follows_preposition(before, m.start("speaker")):
                 _set_speaker(q, m, people, vocabulary)
                 return
+
+
+_RUNS_ON = (",", "—", "–", "-", "?", "!")
+_QUOTE_NEXT = re.compile(r"\s*[,:]\s*[“\"«]")
+_CLAUSE_NEXT = re.compile(rf"\s+(?:that|{PRONOUNS}|it|you|the|a|an|his|her|their|its|this|these|those)\b")
+
+
+def _next_sentence(rest: str, full_stop: bool) -> bool:
+    """Whether what follows a cue after a finished quotation shows the cue belongs to the next
+    sentence: another quotation follows it, or (after a full stop) a clause of its own."""
+    return bool(_QUOTE_NEXT.match(rest) or (full_stop and _CLAUSE_NEXT.match(rest)))
 
 
 _OPENING_NAME = re.compile(rf"(?:^|(?<=\s))(?P<speaker>{ANY_NAME})(?![’']s\b)")

@@ -151,3 +151,24 @@ def test_a_past_tense_word_after_a_finished_quote_is_not_a_cue():
 )
 def test_the_subject_speaks_not_the_one_spoken_to(paragraph, speaker):
     assert one(paragraph).speaker == speaker
+
+
+def test_a_cue_after_a_finished_quote_that_opens_the_next_sentence_is_not_its_cue():
+    found = quotations(
+        [
+            "Dinesh Souza wrote a book about the case.",
+            "Brafman said, “The zeal of this case is uncharacteristic.” He added, “Things happened in it.”",
+        ]
+    )
+    assert [q.speaker for q in found] == ["Brafman", "Brafman"]
+    found = quotations(["“This has no place in a campaign.” Ohio Gov. John Kasich said he would have fired him."])
+    assert [q.speaker for q in found] == [None]
+
+
+def test_a_sentence_between_two_quotes_keeps_them_apart():
+    found = quotations(
+        [
+            '"It is not rational at this point," said Stephen Loomis, a union leader. Kasich resisted: "We do not have the power."'
+        ]
+    )
+    assert [q.speaker for q in found] == ["Stephen Loomis", "Kasich"]
