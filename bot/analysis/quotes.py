@@ -23,6 +23,7 @@ from bot.analysis.names import (
     ANY_NAME,
     FULL_NAME,
     NOT_NAMES,
+    TOKEN,
     is_honorific,
     is_institution,
     looks_like_person,
@@ -460,7 +461,10 @@ def _set_speaker(q: _Found, m: re.Match[str], people: People, vocabulary: Vocabu
         q.speaker = people.resolve(speaker)
     else:
         q.speaker = people.expand(_clean_speaker(speaker))
-        if looks_like_person(q.speaker) and not is_institution(q.speaker) and q.speaker not in people:
+        # A name that speaks is a person's, even a surname alone ("Brafman said"): a pronoun after
+        # it may be that person.
+        one_name = re.fullmatch(TOKEN, q.speaker) is not None and q.speaker not in NOT_NAMES
+        if (one_name or looks_like_person(q.speaker)) and not is_institution(q.speaker) and q.speaker not in people:
             people.remember(q.speaker)
     q.desc = desc.strip() if desc else None
 
