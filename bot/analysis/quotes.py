@@ -308,6 +308,27 @@ def _last_mark(text: str) -> int:
         return k
 
 
+def _after_match(q: _Found, after: str, last: str, vocabulary: Vocabulary) -> re.Match[str] | None:
+    """The accepted attribution after a quotation, if any (see _attribute)."""
+    after = _first_clause(after)
+    for pattern in _AFTER_PATTERNS + (_OPEN_AFTER if last in _RUNS_ON else ()):
+        text = after
+        for _ in range(_MAX_TRIES):
+            m = pattern.match(text)
+            if m is None or (last in ".?!" and last and _next_sentence(text[m.end() :], last == ".")):
+                break
+            if _accept_speaker(m, vocabulary):
+                return m
+            q.pronoun = True  # attributed, to a word that names no one ("Some chanted", "Few said")
+            # Not a name ("said Post White House bureau chief Juliet Eilperin"): try the next one,
+            # the rejected word now read as a lower-case word of the title before the name.
+            at = m.start("speaker")
+            if not text[at].isupper():
+                break
+            text = text[:at] + text[at].lower() + text[at + 1 :]
+    return None
+
+
 def _attribute(
     q: _Found,
     after: str,
@@ -324,23 +345,18 @@ def _attribute(
     its cue, so any past-tense verb beside a name after it is the cue ("“...,” Toomey fumed"); one
     ending in a full stop has its cue after it only when the cue ends there too: what else follows
     is the next sentence ("“...found.” He added, “...”", "“...” Kasich said he would ...")."""
-    after = _first_clause(after)
-    for pattern in _AFTER_PATTERNS + (_OPEN_AFTER if last in _RUNS_ON else ()):
-        text = after
-        for _ in range(_MAX_TRIES):
-            m = pattern.match(text)
-            if m is None or (last in ".?!" and last and _next_sentence(text[m.end() :], last == ".")):
-                break
-            if _accept_speaker(m, vocabulary):
-                _set_speaker(q, m, people, vocabulary)
-                return
-            q.pronoun = True  # attributed, to a word that names no one ("Some chanted", "Few said")
-            # Not a name ("said Post White House bureau chief Juliet Eilperin"): try the next one,
-            # the rejected word now read as a lower-case word of the title before the name.
-            at = m.start("speaker")
-            if not text[at].isupper():
-                break
-            text = text[:at] + text[at].lower() + text[at + 1 :]
+    m = _after_match(q, after, last, vocabulary)
+    if m is not None and not re.fullmatch(PRONOUNS, m.group("speaker").strip()):
+        _set_speaker(q, m, people, vocabulary)
+        return
+    # A pronoun after the quote is the name the sentence gives before it, if it gives one
+    # ("Feinstein said “...,” she said"); otherwise the pronoun is resolved.
+    _attribute_before(q, before, people, vocabulary, subject=subject)
+    if q.speaker is None and m is not None:
+        _set_speaker(q, m, people, vocabulary)
+
+
+def _attribute_before(q: _Found, before: str, people: People, vocabulary: Vocabulary, *, subject: bool) -> None:
     objected = False
     for pattern in (*_BEFORE_PATTERNS, _OPEN_BEFORE):
         pos, chosen = 0, None

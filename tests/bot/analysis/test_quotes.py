@@ -172,3 +172,13 @@ def test_a_sentence_between_two_quotes_keeps_them_apart():
         ]
     )
     assert [q.speaker for q in found] == ["Stephen Loomis", "Kasich"]
+
+
+def test_a_pronoun_after_the_quote_is_the_name_before_it():
+    found = quotations(
+        [
+            "Dianne Feinstein spoke to Nick Merrill on Monday.",
+            'Asked about it, Feinstein said "I know nothing about Jake Sullivan and the emails," she said.',
+        ]
+    )
+    assert [q.speaker for q in found] == ["Dianne Feinstein"]
