@@ -194,6 +194,13 @@ def extract_quotes(paragraphs: Sequence[str]) -> list[_Found]:
                 found.append(pending)
                 pending = None
 
+        lead = paragraphs[pi - 1].rstrip() if pi > 0 else ""
+        # A paragraph of a quotation alone, signed by the next one ("- Bernie Sanders.").
+        last = found[-1] if found else None
+        if last is not None and last.paragraph == pi - 1 and last.speaker is None and not lead[last.end :].strip(" ."):
+            m = _SIGNED.match(para)
+            if m and _accept_speaker(m, vocabulary):
+                _set_speaker(last, m, people, vocabulary)
         merged = _merge_split_quotes(para, spans)
         para_quotes: list[_Found] = []
         noted_to = 0
@@ -208,6 +215,10 @@ def extract_quotes(paragraphs: Sequence[str]) -> list[_Found]:
                 _attribute(q, between, "", people, vocabulary, last=",")
             if q.speaker is None:
                 before, whole = _sentence_before(para, head.start)
+                if head.start == 0 and lead.endswith(":"):
+                    # A quote opening its paragraph after one ending in a colon ("Cruz continued:")
+                    # is attributed by that paragraph's last sentence.
+                    before, whole = _sentence_before(lead, len(lead))
                 after = para[tail.end : tail.end + WINDOW]
                 _attribute(q, after, before, people, vocabulary, subject=whole, last=tail.text.rstrip()[-1:])
             if not tail.closed:
@@ -220,13 +231,6 @@ def extract_quotes(paragraphs: Sequence[str]) -> list[_Found]:
         for prev, q in itertools.pairwise(para_quotes):
             if q.speaker is None and prev.speaker and not _names_someone_else(para[prev.end : q.start]):
                 q.speaker, q.desc = prev.speaker, prev.desc
-        # A quote opening its paragraph after a paragraph that ends in a colon ("Cruz continued:") is
-        # attributed by that paragraph's last sentence.
-        lead = paragraphs[pi - 1].rstrip() if pi > 0 else ""
-        for q in para_quotes:
-            if q.speaker is None and q.start == 0 and lead.endswith(":"):
-                before, whole = _sentence_before(lead, len(lead))
-                _attribute(q, "", before, people, vocabulary, subject=whole)
         # A quote opening its paragraph without a speaker continues the previous paragraph's speaker.
         for q in para_quotes:
             if q.speaker is None and q.start == 0 and prev_para_speaker and prev_para_speaker[0] == pi - 1:
@@ -390,6 +394,8 @@ def _attribute_before(q: _Found, before: str, people: People, vocabulary: Vocabu
                 return
 
 
+# A signature: the whole paragraph is a name, maybe after a dash, maybe with a description.
+_SIGNED = re.compile(rf"^\s*[-―—–]?\s*{_SPEAKER}{_PAREN}(?:,[^.“”\"]{{0,80}})?\.?\s*$")
 _RUNS_ON = (",", "—", "–", "-", "?", "!")
 _QUOTE_NEXT = re.compile(r"\s*[,:]\s*[“\"«]")
 _CLAUSE_NEXT = re.compile(rf"\s+(?:that|{PRONOUNS}|it|you|the|a|an|his|her|their|its|this|these|those)\b")

@@ -182,3 +182,17 @@ def test_a_pronoun_after_the_quote_is_the_name_before_it():
         ]
     )
     assert [q.speaker for q in found] == ["Dianne Feinstein"]
+
+
+def test_attribution_across_a_paragraph_boundary():
+    found = quotations(["Dr. Ward stated:", '"The department is not about justice.', '"It is about power."'])
+    assert [q.speaker for q in found] == ["Dr. Ward"]
+    found = quotations(['"Boeing and GE pay zero taxes."', "- Bernie Sanders.", "This is a complex issue."])
+    assert [q.speaker for q in found] == ["Bernie Sanders"]
+    found = quotations(['"She never quits."', "-President Obama, tweeting after the speech."])
+    assert [q.speaker for q in found] == ["Obama"]  # the title apart
+
+
+def test_a_sentence_after_a_quote_is_not_its_signature():
+    found = quotations(["“We apologise to Senator Sanders for the remarks.”", "The statement was signed by Brazile."])
+    assert [q.speaker for q in found] == [None]
