@@ -81,9 +81,11 @@ _UNNAMED_SOURCES = (
     r"researchers|experts|critics|supporters|protesters|residents|voters|analysts"
 )
 _DETERMINER = r"(?:the|a|an|my|his|her|their|our|its|one|another)"
+# Names of other shapes: "VanderSloot", "PolitiFact", "CNN" (in a cue slot, where only a name fits).
+_OTHER_NAME = r"(?:[A-Z](?:[a-z]+[A-Z])+[a-z]+|[A-Z]{2,6})(?![\w’'-]|\.\w)"
 _SPEAKER = (
-    rf"(?P<speaker>(?>{ANY_NAME})(?![’']s\b(?!\s*[“\x22«]))|{PRONOUNS}|{_DETERMINER}\s+(?:[\w’'-]+\s+){{0,3}}(?:{_UNNAMED_SOURCES})|"
-    rf"the\s+[A-Z]{{2,6}})"
+    rf"(?P<speaker>(?>{ANY_NAME})(?![’']s\b(?!\s*[“\x22«]))|{_OTHER_NAME}|{PRONOUNS}|"
+    rf"{_DETERMINER}\s+(?:[\w’'-]+\s+){{0,3}}(?:{_UNNAMED_SOURCES})|the\s+[A-Z]{{2,6}})"
 )
 _DESC = (
     r"(?:,\s*(?P<desc>(?:an?|the|who|whose|[a-z][\w-]*|[A-Z][\w.’'-]*|\d+)(?:\s[^,“”\"«»]{2,160}?)?)"
@@ -444,7 +446,7 @@ def _accept_speaker(m: re.Match[str], vocabulary: Vocabulary) -> bool:
         return is_honorific(cleaned[0])  # "Few", "Asked": a common word, not a name
     if all(vocabulary.is_common_word(t) for t in cleaned):
         return False  # "Good Is": words the text writes in lower case
-    return bool(re.fullmatch(ANY_NAME, speaker))
+    return bool(re.fullmatch(ANY_NAME, speaker) or re.fullmatch(_OTHER_NAME, speaker))
 
 
 _TO_SOMEONE = re.compile(r"(?<!according)\s+to\s*$", re.I)  # "wrote in a statement to Wired"

@@ -196,3 +196,15 @@ def test_attribution_across_a_paragraph_boundary():
 def test_a_sentence_after_a_quote_is_not_its_signature():
     found = quotations(["“We apologise to Senator Sanders for the remarks.”", "The statement was signed by Brazile."])
     assert [q.speaker for q in found] == [None]
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "speaker"),
+    [
+        ('"None of them is near the top of my list," VanderSloot said.', "VanderSloot"),
+        ("“The best way to follow along is the live stream,” PolitiFact says.", "PolitiFact"),
+        ("“Officials expect to finish their work in weeks,” according to CNN.", "CNN"),
+    ],
+)
+def test_names_of_other_shapes_in_the_cue_slot(paragraph, speaker):
+    assert one(paragraph).speaker == speaker
