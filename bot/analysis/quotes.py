@@ -95,16 +95,24 @@ _DESC_END = r"(?:,\s*(?P<desc_end>(?:an?|the|who)\s[^,“”\"«»]{2,160}?)(?:[
 _VERB = rf"(?P<verb>{SPEECH_VERBS})"
 # Titles before a name ("Clinton campaign spokesman Brian Fallon"), a party tag after it ("(D-Mo.)"),
 # and an organisation ("Mr. Morgan of the Sierra Club").
-_PREFIX = r"(?:(?:[A-Z][\w.'’-]*|[a-z][\w-]*)\s+){0,5}?"
+_PREFIX = r"(?:(?:[A-Z][\w.'’-]*|[a-z][\w-]*|\d[\w/-]*)\s+){0,5}?"
 _PAREN = r"(?:\s*\([^()]{1,40}\))?"
 _OF = r"(?:\s+(?:of|from|at)\s+(?:the\s+)?[A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){0,4})?"
 _ADVERBS = r"(?:(?:also|later|then|once|again|previously|recently|had|has|have|would|will|simply|flatly|just)\s+)*"
 
+# In a cue slot any description can speak ("one senior Democrat said", "according to the Daily Caller").
+_SOMEONE = rf"(?P<speaker>{_DETERMINER}\s+(?:[\w’'-]+\s+){{0,2}}[\w’'-]+)"
+# A description not closed by a comma before the verb ("Nate Silver, the polling guru who founded
+# the site tweeted").
+_DESC_OPEN = r"(?:,\s*(?P<desc_open>(?:an?|the|who)\s[^,“”\"«»]{2,120}?))"
+
 # Attribution after the closing mark: ", said X" / ", X said" / ", X, a diplomat, said" / "according to X" / "― X".
 _AFTER_PATTERNS = (
     re.compile(rf"^\s*[,—–-]?\s*{_VERB}\s+{_PREFIX}{_SPEAKER}{_PAREN}(?:{_DESC}|{_DESC_END})?"),
-    re.compile(rf"^\s*[,—–-]?\s*{_PREFIX}{_SPEAKER}{_PAREN}{_OF}{_DESC}?\s+{_ADVERBS}{_VERB}\b"),
+    re.compile(rf"^\s*[,—–-]?\s*{_PREFIX}{_SPEAKER}{_PAREN}{_OF}(?:{_DESC}|{_DESC_OPEN})?\s+{_ADVERBS}{_VERB}\b"),
     re.compile(rf"^\s*[,—–-]?\s*according to\s+{_PREFIX}{_SPEAKER}{_DESC}?"),
+    re.compile(rf"^\s*[,—–-]?\s*{_SOMEONE}\s+{_ADVERBS}{_VERB}\b"),
+    re.compile(rf"^\s*[,—–-]?\s*according to\s+{_SOMEONE}(?=\s*(?:$|[,.;]))"),
     re.compile(rf"^\s*[―—–]\s*{_SPEAKER}(?=\s*(?:$|[“\"(,.;]))"),
 )
 # Attribution before the opening mark: "X said:", "X told reporters,", "X declared that there is".
@@ -115,6 +123,7 @@ _BEFORE_PATTERNS = (
         rf"(?:^|[\s(,;—])(?:(?:[a-z]+\s+){{0,2}}){_SPEAKER}{_PAREN}{_OF}{_DESC}?\s+(?:{_ADVERBS}|to\s+|went on to\s+)*"
         rf"{_VERB}\b(?:[^“”\"«».?!]{{0,80}})$"
     ),
+    re.compile(rf"(?:^|[\s(,;])(?:[Aa]ccording to\s+){_SOMEONE},\s*$"),
 )
 # A verb of no list in the cue slot of a quotation that needs a cue ("“...,” Toomey fumed",
 # "“...,” interjected Hannity", "Kasich resisted:"): a past-tense word right beside the speaker.
@@ -129,7 +138,7 @@ _OPEN_BEFORE = re.compile(rf"(?:^|[\s(,;—]){_SPEAKER}{_PAREN}{_DESC}?\s+{_ADVE
 _PARTICIPLES = r"saying|adding|writing|telling|noting|arguing|asking|declaring|insisting|warning|explaining|tweeting"
 # "Trump attacked Clinton ..., saying, “...”": the speaker is the subject that opens the sentence.
 _SUBJECT_PATTERN = re.compile(
-    rf"^(?:[^,“”\"«»]{{0,60}},\s+)?{_SPEAKER}{_PAREN}{_DESC}?\s+[a-z][^“”\"«»]*?,\s*(?:{_PARTICIPLES})\b"
+    rf"^(?:[^,“”\"«»]{{0,60}},\s+)?(?:[A-Z][\w.'’-]*\s+){{0,4}}?{_SPEAKER}{_PAREN}{_DESC}?\s+[a-z][^“”\"«»]*?,\s*(?:{_PARTICIPLES})\b"
     rf"[^“”\"«»]{{0,60}}$"
 )
 # A sentence ends at . ! or ? followed by space, but not after an honorific or an initial.
@@ -479,7 +488,7 @@ _ADDRESSEE_VERB = re.compile(
 
 def _set_speaker(q: _Found, m: re.Match[str], people: People, vocabulary: Vocabulary) -> None:
     speaker = _speaker_of(m, vocabulary)
-    desc = m.groupdict().get("desc") or m.groupdict().get("desc_end")
+    desc = m.groupdict().get("desc") or m.groupdict().get("desc_end") or m.groupdict().get("desc_open")
     if re.fullmatch(PRONOUNS, speaker):
         q.pronoun = True
         q.speaker = people.resolve(speaker)

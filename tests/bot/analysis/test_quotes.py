@@ -208,3 +208,24 @@ def test_a_sentence_after_a_quote_is_not_its_signature():
 )
 def test_names_of_other_shapes_in_the_cue_slot(paragraph, speaker):
     assert one(paragraph).speaker == speaker
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "speaker"),
+    [
+        ("“The campaign has been reluctant to jump in,” one senior Democrat said.", "one senior Democrat"),
+        ('"It might surprise you, but we should cut regulation," the Republican said this week.', "the Republican"),
+        ("According to the Daily Caller, “Labott also coordinated with Reines on the posts.”", "the Daily Caller"),
+        (
+            "“Clinton needs a strategy for these voters,” Nate Silver, the polling guru who founded the site tweeted.",
+            "Nate Silver",
+        ),
+        ("“The rationales do not hold weight at all,” said 9/11 widow Terry Strada.", "Terry Strada"),
+        (
+            'Before the convention, Cleveland Police Chief Calvin Williams lobbied to ban guns, saying, "The fewer guns, the better."',
+            "Calvin Williams",
+        ),
+    ],
+)
+def test_descriptions_and_titles_around_the_speaker(paragraph, speaker):
+    assert one(paragraph).speaker == speaker
