@@ -451,7 +451,10 @@ def _accept_speaker(m: re.Match[str], vocabulary: Vocabulary) -> bool:
     if re.fullmatch(PRONOUNS, speaker) or _GENERIC_SPEAKERS.match(speaker):
         return True
     cleaned = _speaker_of(m, vocabulary).split()
-    if len(cleaned) == 1 and (cleaned[0] in NOT_NAMES or vocabulary.is_common_word(cleaned[0])):
+    # A word of the never-a-name list is a name after all where the text writes it so mid-sentence
+    # ("chief executive Ian Read" makes "Read said" a name).
+    not_name = cleaned[0] in NOT_NAMES and cleaned[0] not in vocabulary.name_parts
+    if len(cleaned) == 1 and (not_name or vocabulary.is_common_word(cleaned[0])):
         return is_honorific(cleaned[0])  # "Few", "Asked": a common word, not a name
     if all(vocabulary.is_common_word(t) for t in cleaned):
         return False  # "Good Is": words the text writes in lower case
@@ -497,7 +500,8 @@ def _set_speaker(q: _Found, m: re.Match[str], people: People, vocabulary: Vocabu
         # A name that speaks is a person's, even a surname alone ("Brafman said"): a pronoun after
         # it may be that person.
         one_name = re.fullmatch(TOKEN, q.speaker) is not None and q.speaker not in NOT_NAMES
-        if (one_name or looks_like_person(q.speaker)) and not is_institution(q.speaker) and q.speaker not in people:
+        person = (one_name or looks_like_person(q.speaker)) and not vocabulary.names_a_thing(q.speaker)
+        if person and not is_institution(q.speaker) and q.speaker not in people:
             people.remember(q.speaker)
     q.desc = desc.strip() if desc else None
 

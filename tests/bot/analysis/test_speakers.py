@@ -164,3 +164,23 @@ def test_a_paragraph_ending_in_a_colon_attributes_the_quote_after_it():
 def test_the_subject_nearest_the_quote_speaks():
     text = "Asked by George Stephanopoulos to respond to the criticism, Ben Carson said, “What does it say about them?”"
     assert speakers(text) == ["Ben Carson"]
+
+
+def test_a_listed_word_that_the_text_writes_inside_a_name_can_speak():
+    lead = "The deal was announced by chief executive Ian Read on Thursday. You can read it here."
+    found = quotations([lead, '"We believe this is a great deal for shareholders," Read said.'])
+    assert [q.speaker for q in found] == ["Read"]
+    found = quotations(
+        [lead, "Nothing was said.", '"We believe this is a great deal for shareholders," Thursday said.']
+    )
+    assert [q.speaker for q in found] == [None]
+
+
+def test_a_phrase_of_words_the_text_writes_in_lower_case_is_a_thing_not_a_person():
+    found = quotations(
+        [
+            "Maria Lopez runs the lab. Energy Control tests drugs; its energy control results are public.",
+            "“The program is still in its infancy,” he says.",
+        ]
+    )
+    assert [q.speaker for q in found] == ["Maria Lopez"]
