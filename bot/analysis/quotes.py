@@ -17,9 +17,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.analysis import cues
 from bot.analysis.names import (
-    ABBREVIATED_HONORIFICS,
-    ABBREVIATED_SUFFIXES,
     ANY_NAME,
     FULL_NAME,
     NOT_NAMES,
@@ -39,117 +38,9 @@ from bot.analysis.speakers import (
 )
 from bot.core.text import words
 
-_VERB_FORMS = """
-    say says said saying tell tells told telling add adds added adding declare declares declared declaring
-    write writes wrote writing ask asks asked asking explain explains explained explaining note notes noted noting
-    state states stated argue argues argued arguing insist insists insisted insisting warn warns warned warning
-    claim claims claimed claiming continue continues continued reply replies replied respond responds responded
-    recall recalls recalled acknowledge acknowledges acknowledged admit admits admitted announce announces announced
-    observe observes observed remark remarks remarked suggest suggests suggested tweet tweets tweeted tweeting
-    post posts posted shout shouts shouted joke jokes joked urge urges urged caution cautions cautioned
-    predict predicts predicted concede concedes conceded complain complains complained counter counters countered
-    emphasize emphasizes emphasized emphasise emphasises emphasised stress stresses stressed testify testifies
-    testified conclude concludes concluded agree agrees agreed quip quips quipped muse muses mused exclaim exclaims
-    exclaimed demand demands demanded promise promises promised vow vows vowed boast boasts boasted charge charges
-    charged thunder thundered lament laments lamented wonder wonders wondered confirm confirms confirmed deny denies
-    denied report reports reported recount recounts recounted yell yells yelled whisper whispers whispered
-    scold scolds scolded sing sings sang singing chant chants chanted read reads retort retorts retorted snap
-    snapped reiterate reiterates reiterated maintain maintains maintained contend contends contended assert asserts
-    asserted allege alleges alleged accuse accuses accused answer answers answered assure assures assured
-    blast blasts blasted brag brags bragged comment comments commented cry cries cried decry decries decried
-    echo echoes echoed hint hints hinted implore implores implored lecture lectures lectured mention mentions
-    mentioned object objects objected opine opines opined plead pleads pleaded pledge pledges pledged proclaim
-    proclaims proclaimed protest protests protested reason reasons reasoned reassure reassures reassured reflect
-    reflects reflected remind reminds reminded repeat repeats repeated reveal reveals revealed scoff scoffs scoffed
-    sneer sneered speculate speculates speculated taunt taunts taunted tease teases teased threaten threatens
-    threatened tout touts touted venture ventures ventured volunteer volunteered put puts describe describes
-    described call calls called text texts texted email emails emailed begin begins began went
-"""
-SPEECH_VERBS = (
-    "|".join(
-        sorted(set(_VERB_FORMS.split()) - {"went", "put", "puts", "call", "calls", "called"}, key=len, reverse=True)
-    )
-    + r"|went on|pointed out|put it|shot back"
-)
-PRONOUNS = r"he|she|they|I|we|He|She|They|We"
-_UNNAMED_SOURCES = (
-    r"spokesman|spokeswoman|spokesperson|official|officials|statement|source|aide|adviser|advisor|lawyer|"
-    r"attorney|campaign|report|memo|letter|police|agency|department|ministry|company|group|mayor|president|"
-    r"governor|senator|secretary|minister|chairman|director|candidate|nominee|doctor|expert|analyst|author|"
-    r"union|book|article|ruling|court|judge|narrator|announcer|friend|father|mother|husband|wife|son|daughter|"
-    r"fund|study|poll|survey|editorial|newspaper|magazine|network|website|ad|filing|complaint|lawsuit|"
-    r"researchers|experts|critics|supporters|protesters|residents|voters|analysts"
-)
-_DETERMINER = r"(?:the|a|an|my|his|her|their|our|its|one|another)"
-# Names of other shapes: "VanderSloot", "PolitiFact", "CNN" (in a cue slot, where only a name fits).
-_OTHER_NAME = r"(?:[A-Z](?:[a-z]+[A-Z])+[a-z]+|[A-Z]{2,6})(?![\w’'-]|\.\w)"
-_SPEAKER = (
-    rf"(?P<speaker>(?>{ANY_NAME})(?![’']s\b(?!\s*[“\x22«]))|{_OTHER_NAME}|{PRONOUNS}|"
-    rf"{_DETERMINER}\s+(?:[\w’'-]+\s+){{0,3}}(?:{_UNNAMED_SOURCES})|the\s+[A-Z]{{2,6}})"
-)
-_DESC = (
-    r"(?:,\s*(?P<desc>(?:an?|the|who|whose|[a-z][\w-]*|[A-Z][\w.’'-]*|\d+)(?:\s[^,“”\"«»]{2,160}?)?)"
-    r"(?:,\s*[^,“”\"«»]{2,120}?)?,)"
-)
-_DESC_END = r"(?:,\s*(?P<desc_end>(?:an?|the|who)\s[^,“”\"«»]{2,160}?)(?:[.!?]?$|,))"
-_VERB = rf"(?P<verb>{SPEECH_VERBS})"
-# Titles before a name ("Clinton campaign spokesman Brian Fallon"), a party tag after it ("(D-Mo.)"),
-# and an organisation ("Mr. Morgan of the Sierra Club").
-_PREFIX = r"(?:(?:[A-Z][\w.'’-]*|[a-z][\w-]*|\d[\w/-]*)\s+){0,5}?"
-_PAREN = r"(?:\s*\([^()]{1,40}\))?"
-_OF = r"(?:\s+(?:of|from|at)\s+(?:the\s+)?[A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){0,4})?"
-_ADVERBS = r"(?:(?:also|later|then|once|again|previously|recently|had|has|have|would|will|simply|flatly|just)\s+)*"
-
-# In a cue slot any description can speak ("one senior Democrat said", "according to the Daily Caller").
-_SOMEONE = rf"(?P<speaker>{_DETERMINER}\s+(?:[\w’'-]+\s+){{0,2}}[\w’'-]+)"
-# A description not closed by a comma before the verb ("Nate Silver, the polling guru who founded
-# the site tweeted").
-_DESC_OPEN = r"(?:,\s*(?P<desc_open>(?:an?|the|who)\s[^,“”\"«»]{2,120}?))"
-
-# Attribution after the closing mark: ", said X" / ", X said" / ", X, a diplomat, said" / "according to X" / "― X".
-_AFTER_PATTERNS = (
-    re.compile(rf"^\s*[,—–-]?\s*{_VERB}\s+{_PREFIX}{_SPEAKER}{_PAREN}(?:{_DESC}|{_DESC_END})?"),
-    re.compile(rf"^\s*[,—–-]?\s*{_PREFIX}{_SPEAKER}{_PAREN}{_OF}(?:{_DESC}|{_DESC_OPEN})?\s+{_ADVERBS}{_VERB}\b"),
-    re.compile(rf"^\s*[,—–-]?\s*according to\s+{_PREFIX}{_SPEAKER}{_DESC}?"),
-    re.compile(rf"^\s*[,—–-]?\s*{_SOMEONE}\s+{_ADVERBS}{_VERB}\b"),
-    re.compile(rf"^\s*[,—–-]?\s*according to\s+{_SOMEONE}(?=\s*(?:$|[,.;]))"),
-    re.compile(rf"^\s*[―—–]\s*{_SPEAKER}(?=\s*(?:$|[“\"(,.;]))"),
-)
-# Attribution before the opening mark: "X said:", "X told reporters,", "X declared that there is".
-_BEFORE_PATTERNS = (
-    re.compile(rf"(?:^|[\s(,;])(?i:{_VERB})\s+{_PREFIX}{_SPEAKER}{_PAREN}{_DESC}?\s*[:,]\s*$"),
-    re.compile(rf"(?:^|[\s(,;])(?:[Aa]ccording to\s+){_SPEAKER}{_DESC}?\s*,?\s*(?:[^“”\"«»]{{0,80}})$"),
-    re.compile(
-        rf"(?:^|[\s(,;—])(?:(?:[a-z]+\s+){{0,2}}){_SPEAKER}{_PAREN}{_OF}{_DESC}?\s+(?:{_ADVERBS}|to\s+|went on to\s+)*"
-        rf"{_VERB}\b(?:[^“”\"«».?!]{{0,80}})$"
-    ),
-    re.compile(rf"(?:^|[\s(,;])(?:[Aa]ccording to\s+){_SOMEONE},\s*$"),
-)
-# A verb of no list in the cue slot of a quotation that needs a cue ("“...,” Toomey fumed",
-# "“...,” interjected Hannity", "Kasich resisted:"): a past-tense word right beside the speaker.
-_OPEN_VERB = r"(?P<verb>[a-z]{2,}ed)(?![\w'’-])(?:\s+(?:back|on|up|out|in))?"
-_OPEN_AFTER = (
-    re.compile(
-        rf"^\s*[,—–-]?\s*{_OPEN_VERB}\s+{_PREFIX}{_SPEAKER}{_PAREN}(?:{_DESC}|{_DESC_END})?(?=\s*(?:[.,;!?]|$))"
-    ),
-    re.compile(rf"^\s*[,—–-]?\s*{_PREFIX}{_SPEAKER}{_PAREN}{_OF}{_DESC}?\s+{_ADVERBS}{_OPEN_VERB}"),
-)
-_OPEN_BEFORE = re.compile(rf"(?:^|[\s(,;—]){_SPEAKER}{_PAREN}{_DESC}?\s+{_ADVERBS}{_OPEN_VERB}(?:\s+[a-z]+ly)?\s*:\s*$")
-_PARTICIPLES = r"saying|adding|writing|telling|noting|arguing|asking|declaring|insisting|warning|explaining|tweeting"
-# "Trump attacked Clinton ..., saying, “...”": the speaker is the subject that opens the sentence.
-_SUBJECT_PATTERN = re.compile(
-    rf"^(?:[^,“”\"«»]{{0,60}},\s+)?(?:[A-Z][\w.'’-]*\s+){{0,4}}?{_SPEAKER}{_PAREN}{_DESC}?\s+[a-z][^“”\"«»]*?,\s*(?:{_PARTICIPLES})\b"
-    rf"[^“”\"«»]{{0,60}}$"
-)
-# A sentence ends at . ! or ? followed by space, but not after an honorific or an initial.
-# (The mark comes first so that a search skips straight to candidates; each look-behind checks the
-# word before it.)
-_NOT_SENTENCE_ENDS = "".join(rf"(?<!\b{a}.)" for a in (*ABBREVIATED_HONORIFICS, "St", *ABBREVIATED_SUFFIXES))
-_SENTENCE_END = re.compile(rf"[.!?]{_NOT_SENTENCE_ENDS}(?<!\b[A-Z].)[”\"’)]?(?=\s+[A-Z“\"‘(]|\s*$)")
 # Quotation marks that no attribution pattern can contain (outside a parenthesis).
 _MARKS = '“”"«»'
 
-_GENERIC_SPEAKERS = re.compile(r"^(?:the|a|an|my|his|her|their|our|its|one|another)\s", re.I)
 
 _TITLE_CUES = re.compile(
     r"\b(?:book|books|film|films|movie|song|songs|album|novel|show|series|play|poem|article|essay|column|"
@@ -209,7 +100,7 @@ def extract_quotes(paragraphs: Sequence[str]) -> list[_Found]:
         # A paragraph of a quotation alone, signed by the next one ("- Bernie Sanders.").
         last = found[-1] if found else None
         if last is not None and last.paragraph == pi - 1 and last.speaker is None and not lead[last.end :].strip(" ."):
-            m = _SIGNED.match(para)
+            m = cues.SIGNED.match(para)
             if m and _accept_speaker(m, vocabulary):
                 _set_speaker(last, m, people, vocabulary)
         merged = _merge_split_quotes(para, spans)
@@ -283,9 +174,9 @@ def _merge_split_quotes(para: str, spans: list[Span]) -> list[list[Span]]:
 
 def _is_short_attribution(gap: str) -> bool:
     gap = gap.strip()
-    if not gap or len(gap.split()) > 14 or _SENTENCE_END.search(gap[:-1]):
+    if not gap or len(gap.split()) > 14 or cues.SENTENCE_END.search(gap[:-1]):
         return False  # "..., said X. Kasich resisted: ..." starts another quotation
-    return any(p.match(gap) for p in _AFTER_PATTERNS) and gap.endswith((",", ":", "—", "–", ";"))
+    return any(p.match(gap) for p in cues.AFTER_PATTERNS) and gap.endswith((",", ":", "—", "–", ";"))
 
 
 def _sentence_before(para: str, start: int) -> tuple[str, bool]:
@@ -293,7 +184,7 @@ def _sentence_before(para: str, start: int) -> tuple[str, bool]:
     cut at a word), and whether that is the whole sentence from its start."""
     low = max(0, start - WINDOW)
     last = None
-    for last in _SENTENCE_END.finditer(para, low, start):  # noqa: B007 - the last one is wanted
+    for last in cues.SENTENCE_END.finditer(para, low, start):  # noqa: B007 - the last one is wanted
         pass
     if last is not None:
         before, whole = para[last.end() : start], True
@@ -326,11 +217,11 @@ def _last_mark(text: str) -> int:
 def _after_match(q: _Found, after: str, last: str, vocabulary: Vocabulary) -> re.Match[str] | None:
     """The accepted attribution after a quotation, if any (see _attribute)."""
     after = _first_clause(after)
-    for pattern in _AFTER_PATTERNS + (_OPEN_AFTER if last in _RUNS_ON else ()):
+    for pattern in cues.AFTER_PATTERNS + (cues.OPEN_AFTER if last in cues.RUNS_ON else ()):
         text = after
         for _ in range(_MAX_TRIES):
             m = pattern.match(text)
-            if m is None or (last in ".?!" and last and _next_sentence(text[m.end() :], last == ".")):
+            if m is None or (last in ".?!" and last and cues.next_sentence(text[m.end() :], last == ".")):
                 break
             if _accept_speaker(m, vocabulary):
                 return m
@@ -361,7 +252,7 @@ def _attribute(
     ending in a full stop has its cue after it only when the cue ends there too: what else follows
     is the next sentence ("“...found.” He added, “...”", "“...” Kasich said he would ...")."""
     m = _after_match(q, after, last, vocabulary)
-    if m is not None and not re.fullmatch(PRONOUNS, m.group("speaker").strip()):
+    if m is not None and not re.fullmatch(cues.PRONOUNS, m.group("speaker").strip()):
         _set_speaker(q, m, people, vocabulary)
         return
     # A pronoun after the quote is the name the sentence gives before it, if it gives one
@@ -373,7 +264,7 @@ def _attribute(
 
 def _attribute_before(q: _Found, before: str, people: People, vocabulary: Vocabulary, *, subject: bool) -> None:
     objected = False
-    for pattern in (*_BEFORE_PATTERNS, _OPEN_BEFORE):
+    for pattern in (*cues.BEFORE_PATTERNS, cues.OPEN_BEFORE):
         pos, chosen = 0, None
         for _ in range(_MAX_TRIES):
             m = pattern.search(before, pos)
@@ -386,7 +277,7 @@ def _attribute_before(q: _Found, before: str, people: People, vocabulary: Vocabu
                     chosen = m
                     # "Asked by Stephanopoulos to respond, Carson said:": the subject and verb
                     # nearest the quote, when a sentence has more than one.
-                    if pattern is not _BEFORE_PATTERNS[2]:
+                    if pattern is not cues.BEFORE_PATTERNS[2]:
                         break
             else:
                 q.pronoun = True
@@ -394,36 +285,20 @@ def _attribute_before(q: _Found, before: str, people: People, vocabulary: Vocabu
         if chosen is not None:
             _set_speaker(q, chosen, people, vocabulary)
             return
-    m = _SUBJECT_PATTERN.search(before) if subject else None
+    m = cues.SUBJECT_PATTERN.search(before) if subject else None
     if m and _accept_speaker(m, vocabulary):
         _set_speaker(q, m, people, vocabulary)
     elif objected and subject:
         # "Priebus later told Fox News:": the speaker is the sentence's first name.
-        for m in _OPENING_NAME.finditer(before):
+        for m in cues.OPENING_NAME.finditer(before):
             if _accept_speaker(m, vocabulary) and not follows_preposition(before, m.start("speaker")):
                 _set_speaker(q, m, people, vocabulary)
                 return
 
 
-# A signature: the whole paragraph is a name, maybe after a dash, maybe with a description.
-_SIGNED = re.compile(rf"^\s*[-―—–]?\s*{_SPEAKER}{_PAREN}(?:,[^.“”\"]{{0,80}})?\.?\s*$")
-_RUNS_ON = (",", "—", "–", "-", "?", "!")
-_QUOTE_NEXT = re.compile(r"\s*[,:]\s*[“\"«]")
-_CLAUSE_NEXT = re.compile(rf"\s+(?:that|{PRONOUNS}|it|you|the|a|an|his|her|their|its|this|these|those)\b")
-
-
-def _next_sentence(rest: str, full_stop: bool) -> bool:
-    """Whether what follows a cue after a finished quotation shows the cue belongs to the next
-    sentence: another quotation follows it, or (after a full stop) a clause of its own."""
-    return bool(_QUOTE_NEXT.match(rest) or (full_stop and _CLAUSE_NEXT.match(rest)))
-
-
-_OPENING_NAME = re.compile(rf"(?:^|(?<=\s))(?P<speaker>{ANY_NAME})(?![’']s\b)")
-
-
 def _first_clause(after: str) -> str:
     # Attribution after a quote sits before the sentence ends.
-    m = _SENTENCE_END.search(after)
+    m = cues.SENTENCE_END.search(after)
     return after[: m.end()] if m else after
 
 
@@ -431,14 +306,15 @@ def _speaker_of(m: re.Match[str], vocabulary: Vocabulary) -> str:
     """The speaker a match names: a pronoun or description as written; a name as the whole run
     of name tokens it starts, without the words glued before it ("State Hillary Clinton")."""
     speaker = m.group("speaker").strip()
-    if re.fullmatch(PRONOUNS, speaker):
+    if re.fullmatch(cues.PRONOUNS, speaker):
         return speaker
     end = m.start("verb") if "verb" in m.re.groupindex and (m.start("verb") or 0) > m.end("speaker") else -1
     segment = m.string[m.end("speaker") : end if end >= 0 else m.end("speaker") + 200]
-    named = apposition(speaker, segment, generic=bool(_GENERIC_SPEAKERS.match(speaker)))
+    # "Mozilla's CTO, Brendan Eich, said": after a description or an acronym, the name in apposition.
+    named = apposition(speaker, segment, generic=bool(cues.GENERIC_SPEAKERS.match(speaker)) or speaker.isupper())
     if named:
         return named
-    if _GENERIC_SPEAKERS.match(speaker):
+    if cues.GENERIC_SPEAKERS.match(speaker):
         return speaker
     run = name_run(m.string, m.start("speaker"))
     if run and len(run) > len(speaker):
@@ -448,7 +324,7 @@ def _speaker_of(m: re.Match[str], vocabulary: Vocabulary) -> str:
 
 def _accept_speaker(m: re.Match[str], vocabulary: Vocabulary) -> bool:
     speaker = m.group("speaker").strip()
-    if re.fullmatch(PRONOUNS, speaker) or _GENERIC_SPEAKERS.match(speaker):
+    if re.fullmatch(cues.PRONOUNS, speaker) or cues.GENERIC_SPEAKERS.match(speaker):
         return True
     cleaned = _speaker_of(m, vocabulary).split()
     # A word of the never-a-name list is a name after all where the text writes it so mid-sentence
@@ -458,41 +334,37 @@ def _accept_speaker(m: re.Match[str], vocabulary: Vocabulary) -> bool:
         return is_honorific(cleaned[0])  # "Few", "Asked": a common word, not a name
     if all(vocabulary.is_common_word(t) for t in cleaned):
         return False  # "Good Is": words the text writes in lower case
-    return bool(re.fullmatch(ANY_NAME, speaker) or re.fullmatch(_OTHER_NAME, speaker))
-
-
-_TO_SOMEONE = re.compile(r"(?<!according)\s+to\s*$", re.I)  # "wrote in a statement to Wired"
+    if re.fullmatch(ANY_NAME, speaker):
+        return True
+    # A name of another shape only right beside the verb ("said CNN", not "report as a PDF").
+    verb = m.groupdict().get("verb")
+    if verb and m.start("verb") < m.start("speaker") and m.string[m.end("verb") : m.start("speaker")].strip():
+        return False
+    return bool(re.fullmatch(cues.OTHER_NAME, speaker))
 
 
 def _not_the_speaker(before: str, m: re.Match[str]) -> bool:
     """A name in a place or object position: "asks at Western High School:", "told Fox News:",
     "said last week in Tel Aviv,": the speaker is the sentence's subject, not this name."""
     start = m.start("speaker")
-    if re.fullmatch(PRONOUNS, m.group("speaker").strip()):
+    if re.fullmatch(cues.PRONOUNS, m.group("speaker").strip()):
         return False
-    if follows_preposition(before, start) or _TO_SOMEONE.search(before, max(0, start - 20), start):
+    if follows_preposition(before, start) or cues.TO_SOMEONE.search(before, max(0, start - 20), start):
         return True
-    if _ARTICLE_BEFORE.search(before, max(0, start - 4), start):
+    if cues.ARTICLE_BEFORE.search(before, max(0, start - 4), start):
         return True  # "posted a Twitter comment, saying": a noun phrase, not a name and a verb
     # "X told Fox News:": a name or pronoun right before the verb is the subject; and whoever
     # follows "told", "asked" or "urged" is spoken to ("Clinton, who ..., told her supporters,").
     verb = m.start("verb") if "verb" in m.re.groupindex and m.group("verb") and m.start("verb") < start else -1
-    if verb >= 0 and _ADDRESSEE_VERB.fullmatch(m.group("verb")):
+    if verb >= 0 and cues.ADDRESSEE_VERB.fullmatch(m.group("verb")):
         return True
-    return verb >= 0 and bool(re.search(rf"(?:{ANY_NAME}|\b(?:{PRONOUNS}))\s+{_ADVERBS}$", before[:verb]))
-
-
-_ARTICLE_BEFORE = re.compile(r"\b(?:a|an)\s+$")
-# Verbs whose object is the person spoken to.
-_ADDRESSEE_VERB = re.compile(
-    r"(?i:tell|tells|told|telling|ask|asks|asked|asking|urge|urges|urged|remind|reminds|reminded|assure|assures|assured|warn|warns|warned)"
-)
+    return verb >= 0 and bool(re.search(rf"(?:{ANY_NAME}|\b(?:{cues.PRONOUNS}))\s+{cues.ADVERBS}$", before[:verb]))
 
 
 def _set_speaker(q: _Found, m: re.Match[str], people: People, vocabulary: Vocabulary) -> None:
     speaker = _speaker_of(m, vocabulary)
     desc = m.groupdict().get("desc") or m.groupdict().get("desc_end") or m.groupdict().get("desc_open")
-    if re.fullmatch(PRONOUNS, speaker):
+    if re.fullmatch(cues.PRONOUNS, speaker):
         q.pronoun = True
         q.speaker = people.resolve(speaker)
     else:
