@@ -327,10 +327,7 @@ def _accept_speaker(m: re.Match[str], vocabulary: Vocabulary) -> bool:
     if re.fullmatch(cues.PRONOUNS, speaker) or cues.GENERIC_SPEAKERS.match(speaker):
         return True
     cleaned = _speaker_of(m, vocabulary).split()
-    # A word of the never-a-name list is a name after all where the text writes it so mid-sentence
-    # ("chief executive Ian Read" makes "Read said" a name).
-    not_name = cleaned[0] in NOT_NAMES and cleaned[0] not in vocabulary.name_parts
-    if len(cleaned) == 1 and (not_name or vocabulary.is_common_word(cleaned[0])):
+    if len(cleaned) == 1 and (cleaned[0] in NOT_NAMES or vocabulary.is_common_word(cleaned[0])):
         return is_honorific(cleaned[0])  # "Few", "Asked": a common word, not a name
     if all(vocabulary.is_common_word(t) for t in cleaned):
         return False  # "Good Is": words the text writes in lower case

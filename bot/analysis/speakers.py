@@ -56,6 +56,8 @@ _PLACE_BEFORE = re.compile(r"\b(?:in|at|from|on|near|across|outside|inside|into)
 _CAPITALISED = re.compile(r"(?<![\w.’'-])[A-Z][\w’'-]+")
 _BREAK = re.compile(r"[.!?:;\"“”‘’()\[\]—–]")
 _WORD = re.compile(r"[^\W\d_][\w’'-]*")
+_NUMBER_BEFORE = re.compile(r"\d\w*[ \t\xa0]+$")
+_NUMBER_AFTER = re.compile(r"[ \t\xa0]+\d")
 _NAME_RUN = re.compile(rf"{HONORIFIC}?{TOKEN}(?:[ \t\xa0]+(?:{PARTICLE}[ \t\xa0]+)?{TOKEN})*{SUFFIX}?")
 
 
@@ -219,6 +221,9 @@ class People:
             end = m.start() + len(run)
             name = clean_name(run, self.vocabulary)
             thing = self.vocabulary is not None and self.vocabulary.names_a_thing(name)
+            # A number in the name ("20th Century Fox", "Blade Runner 2049"): a thing's name.
+            thing = thing or bool(_NUMBER_BEFORE.search(text, max(0, m.start() - 12), m.start()))
+            thing = thing or bool(_NUMBER_AFTER.match(text, end))
             if is_person(name) and not thing and not follows_preposition(text, m.start()):
                 mentions.append((m.start(), end, name))
         mentions.extend(self._surname_mentions(text, mentions))

@@ -166,16 +166,6 @@ def test_the_subject_nearest_the_quote_speaks():
     assert speakers(text) == ["Ben Carson"]
 
 
-def test_a_listed_word_that_the_text_writes_inside_a_name_can_speak():
-    lead = "The deal was announced by chief executive Ian Read on Thursday. You can read it here."
-    found = quotations([lead, '"We believe this is a great deal for shareholders," Read said.'])
-    assert [q.speaker for q in found] == ["Read"]
-    found = quotations(
-        [lead, "Nothing was said.", '"We believe this is a great deal for shareholders," Thursday said.']
-    )
-    assert [q.speaker for q in found] == [None]
-
-
 def test_a_phrase_of_words_the_text_writes_in_lower_case_is_a_thing_not_a_person():
     found = quotations(
         [
@@ -184,3 +174,10 @@ def test_a_phrase_of_words_the_text_writes_in_lower_case_is_a_thing_not_a_person
         ]
     )
     assert [q.speaker for q in found] == ["Maria Lopez"]
+
+
+def test_a_name_with_a_number_in_it_is_a_thing():
+    found = quotations(["Ann Lee met the heads of 20th Century Fox.", "“It is all nonsense,” she said."])
+    assert [q.speaker for q in found] == ["Ann Lee"]
+    found = quotations(["Tom Hardy praised Blade Runner 2049 on Monday.", "“It is like three movies,” he says."])
+    assert [q.speaker for q in found] == ["Tom Hardy"]
