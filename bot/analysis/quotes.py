@@ -123,6 +123,13 @@ def extract_quotes(paragraphs: Sequence[str]) -> list[_Found]:
                     before, whole = _sentence_before(lead, len(lead))
                 after = para[tail.end : tail.end + WINDOW]
                 _attribute(q, after, before, people, vocabulary, subject=whole, last=tail.text.rstrip()[-1:])
+            if q.speaker is None and not q.pronoun and head.start > 0 and not para_quotes:
+                # A quotation opening a sentence with no cue of its own, after a sentence whose
+                # subject speaks ("Sam Lau said in a statement. “There are no ballots.”").
+                cut = len(para[: head.start].rstrip())
+                if cut and para[cut - 1] in ".:" and not before.strip():
+                    previous, whole = _sentence_before(para, cut - 1)
+                    _attribute_before(q, previous, people, vocabulary, subject=whole, cue_only=True)
             if not tail.closed:
                 pending = q
                 continue
@@ -262,9 +269,13 @@ def _attribute(
         _set_speaker(q, m, people, vocabulary)
 
 
-def _attribute_before(q: _Found, before: str, people: People, vocabulary: Vocabulary, *, subject: bool) -> None:
+def _attribute_before(
+    q: _Found, before: str, people: People, vocabulary: Vocabulary, *, subject: bool, cue_only: bool = False
+) -> None:
+    """The speaker a sentence names before a quotation; ``cue_only``: only a subject and its speech
+    verb (for the sentence before the quotation's own)."""
     objected = False
-    for pattern in (*cues.BEFORE_PATTERNS, cues.OPEN_BEFORE):
+    for pattern in (cues.BEFORE_PATTERNS[2],) if cue_only else (*cues.BEFORE_PATTERNS, cues.OPEN_BEFORE):
         pos, chosen = 0, None
         for _ in range(_MAX_TRIES):
             m = pattern.search(before, pos)
@@ -285,6 +296,8 @@ def _attribute_before(q: _Found, before: str, people: People, vocabulary: Vocabu
         if chosen is not None:
             _set_speaker(q, chosen, people, vocabulary)
             return
+    if cue_only:
+        return
     m = cues.SUBJECT_PATTERN.search(before) if subject else None
     if m and _accept_speaker(m, vocabulary):
         _set_speaker(q, m, people, vocabulary)

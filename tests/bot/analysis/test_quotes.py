@@ -229,3 +229,10 @@ def test_names_of_other_shapes_in_the_cue_slot(paragraph, speaker):
 )
 def test_descriptions_and_titles_around_the_speaker(paragraph, speaker):
     assert one(paragraph).speaker == speaker
+
+
+def test_a_quote_after_a_sentence_whose_subject_speaks():
+    found = quotations(["Sam Lau, a party spokesman, said in a statement. “There are no paper ballots to recount.”"])
+    assert [q.speaker for q in found] == ["Sam Lau"]
+    found = quotations(["The vote was close. “There are no paper ballots to recount.”"])
+    assert [q.speaker for q in found] == [None]
