@@ -59,12 +59,15 @@ def _find_closing(text: str, start: int, closer: str) -> int | None:
         return j if j >= 0 else None
     nested_curly = 0
     nested_straight = False
+    first_close = None  # a pair nested in a curly quotation that never closes: the first mark
     for j in range(start + 1, len(text)):
         ch = text[j]
         if ch == "“":
             nested_curly += 1
         elif ch == "”":
-            if closer == '"' and nested_curly:
+            if first_close is None and closer == "”":
+                first_close = j
+            if nested_curly:
                 nested_curly -= 1
             else:
                 return j
@@ -77,7 +80,7 @@ def _find_closing(text: str, start: int, closer: str) -> int | None:
                 nested_straight = False
             elif closer == '"' or _closes(text, j):
                 return j
-    return None
+    return first_close
 
 
 def _closes(text: str, j: int) -> bool:

@@ -138,11 +138,14 @@ def extract_quotes(paragraphs: Sequence[str]) -> list[_Found]:
         # A later quote in the paragraph with no attribution of its own continues the one before
         # ("“...,” Mr. Obama said. “...”"), unless another person is named in between.
         for prev, q in itertools.pairwise(para_quotes):
-            if q.speaker is None and prev.speaker and not _names_someone_else(para[prev.end : q.start]):
+            gap = para[prev.end : q.start]
+            if q.speaker is None and prev.speaker and not _names_someone_else(gap) and not _signed(para, q):
                 q.speaker, q.desc = prev.speaker, prev.desc
-        # A quote opening its paragraph without a speaker continues the previous paragraph's speaker.
+        # A quote opening its paragraph without a speaker continues the previous paragraph's speaker,
+        # unless it is signed by someone else ("“...” ― Christina N Luis Olidem").
         for q in para_quotes:
-            if q.speaker is None and q.start == 0 and prev_para_speaker and prev_para_speaker[0] == pi - 1:
+            latest = prev_para_speaker is not None and prev_para_speaker[0] == pi - 1
+            if q.speaker is None and q.start == 0 and latest and not _signed(para, q):
                 q.speaker, q.desc = prev_para_speaker[1], prev_para_speaker[2]
         people.note(para[noted_to:])
         found.extend(para_quotes)
@@ -153,6 +156,11 @@ def extract_quotes(paragraphs: Sequence[str]) -> list[_Found]:
     if pending is not None:
         found.append(pending)
     return found
+
+
+def _signed(para: str, q: _Found) -> bool:
+    """A quotation signed after a dash ("“...” ― Christina N Luis Olidem"), by a name or not."""
+    return para[q.end : q.end + 3].lstrip().startswith(("―", "—"))
 
 
 def _names_someone_else(gap: str) -> bool:

@@ -37,3 +37,11 @@ def test_pairs_nested_inside_are_skipped():
 def test_unclosed_quote_runs_to_the_paragraph_end():
     spans = find_quote_spans("“This goes on to the next paragraph.")
     assert [(s.text, s.closed) for s in spans] == [("This goes on to the next paragraph.", False)]
+
+
+def test_a_curly_pair_nested_in_a_curly_quotation():
+    assert texts("“I would rather live in what he calls “hell” than here.” ― Ann Lee") == [
+        "I would rather live in what he calls “hell” than here."
+    ]
+    # A nested opening mark that is never closed: the first closing mark ends the quotation.
+    assert texts("“He said “no to me,” she said.") == ["He said “no to me,"]

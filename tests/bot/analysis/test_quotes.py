@@ -236,3 +236,8 @@ def test_a_quote_after_a_sentence_whose_subject_speaks():
     assert [q.speaker for q in found] == ["Sam Lau"]
     found = quotations(["The vote was close. “There are no paper ballots to recount.”"])
     assert [q.speaker for q in found] == [None]
+
+
+def test_a_quote_signed_after_a_dash_does_not_continue_the_one_before():
+    found = quotations(["“We won tonight.” ― Ann Lee\n“He is no leader at all.” ― Christina N Luis Olidem"])
+    assert [q.speaker for q in found] == ["Ann Lee", None]
