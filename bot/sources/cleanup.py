@@ -59,3 +59,42 @@ def _remove(element: etree._Element, parent: etree._Element) -> None:
         else:
             parent.text = (parent.text or "") + tail
     parent.remove(element)
+
+
+# --- tables used for layout ----------------------------------------------------------------------
+
+_SECTIONS = ("tbody", "thead", "tfoot")
+_DATA_MARKS = ("caption", "thead", "tfoot", "col", "colgroup", "th")
+_ROWS = etree.XPath("./tr | ./*[self::tbody or self::thead or self::tfoot]/tr")
+_CELLS = etree.XPath("./td | ./th")
+
+
+def unwrap_layout_tables(tree: etree._Element) -> int:
+    """Turn the tables a page uses for layout into plain blocks; return how many.
+
+    Old pages and mailing-list archives put their whole article in a table's cell; the extractor
+    leaves tables out (their rows make no sentences), and with them the article. A table is for
+    layout, as Readability (mozilla) decides it, when it says so (``role="presentation"``), holds
+    another table, or has a single row or a single column; a caption, a header row or cell, or a
+    column declaration make it a data table, which stays a table."""
+    changed = 0
+    for table in list(tree.iter("table")):
+        if not _is_layout(table):
+            continue
+        rows = _ROWS(table)  # its own rows and cells only: a data table inside stays a table
+        parts = [c for row in rows for c in _CELLS(row)] + rows + [c for c in table if c.tag in _SECTIONS]
+        for element in [*parts, table]:
+            element.tag = "div"
+        changed += 1
+    return changed
+
+
+def _is_layout(table: etree._Element) -> bool:
+    if table.get("role") == "presentation" or table.get("datatable") == "0":
+        return True
+    if table.get("summary") or any(table.find(f".//{tag}") is not None for tag in _DATA_MARKS):
+        return False
+    if table.find(".//table") is not None:
+        return True
+    rows = _ROWS(table)
+    return len(rows) <= 1 or max((len(_CELLS(row)) for row in rows), default=0) <= 1

@@ -16,7 +16,7 @@ from bot.core.errors import ArticleFileError
 from bot.core.models import RawArticle
 from bot.core.text import fold, normalise, strip_stray_nuls
 from bot.sources.authors import choose_authors
-from bot.sources.cleanup import drop_hidden
+from bot.sources.cleanup import drop_hidden, unwrap_layout_tables
 from bot.sources.evidence import collect_evidence
 from bot.sources.titles import choose_title, collect_titles
 
@@ -84,6 +84,7 @@ def read_page(
     titles = collect_titles(tree)
     evidence = collect_evidence(tree)  # before trafilatura, which prunes the tree as it extracts
     drop_hidden(tree)  # after the evidence: a hidden byline or headline still names the article
+    unwrap_layout_tables(tree)
     try:
         doc = trafilatura.bare_extraction(
             tree, url=url, with_metadata=True, include_comments=False, include_tables=False

@@ -6,7 +6,7 @@ import time
 
 from lxml import html as lxml_html
 
-from bot.sources.cleanup import drop_hidden
+from bot.sources.cleanup import drop_hidden, unwrap_layout_tables
 from bot.sources.pages import raw_from_html
 
 PROSE = (
@@ -77,3 +77,48 @@ def test_time_is_linear_in_the_number_of_hidden_elements():
     start = time.perf_counter()
     assert drop_hidden(t) == 20_000
     assert time.perf_counter() - start < 5
+
+
+# --- tables used for layout ----------------------------------------------------------------------
+
+
+def tags(t) -> list[str]:
+    return [e.tag for e in t.find(".//body").iter() if e.tag != "body"]
+
+
+def test_an_article_in_a_single_cell_table_becomes_blocks():
+    t = tree(f"<table><tbody><tr><td><p>{PROSE}</p><p>{PROSE}</p></td></tr></tbody></table>")
+    assert unwrap_layout_tables(t) == 1
+    assert "table" not in tags(t) and "td" not in tags(t)
+    assert text(t) == f"{PROSE} {PROSE}"
+
+
+def test_a_single_column_and_a_presentation_table_are_layout():
+    assert unwrap_layout_tables(tree("<table><tr><td>a</td></tr><tr><td>b</td></tr></table>")) == 1
+    grid = "<tr><td>a</td><td>b</td></tr><tr><td>c</td><td>d</td></tr>"
+    assert unwrap_layout_tables(tree(f"<table role='presentation'>{grid}</table>")) == 1
+    nested = tree(f"<table><tr><td><table>{grid}</table></td><td>x</td></tr>{grid}</table>")
+    assert unwrap_layout_tables(nested) == 1  # the outer one; the grid inside is data
+    assert tags(nested).count("table") == 1 and tags(nested).count("td") == 4
+
+
+def test_data_tables_stay_tables():
+    grid = "<tr><td>a</td><td>b</td></tr><tr><td>c</td><td>d</td></tr>"
+    for table in (
+        f"<table>{grid}</table>",
+        "<table><caption>Results</caption><tr><td>a</td></tr></table>",
+        "<table><tr><th>Name</th></tr><tr><td>a</td></tr></table>",
+        f"<table summary='Scores'>{grid}</table>",
+    ):
+        t = tree(table)
+        assert unwrap_layout_tables(t) == 0, table
+        assert "table" in tags(t)
+
+
+def test_the_text_in_a_layout_table_reaches_the_article():
+    page = (
+        "<html><head><title>Harbour plan</title></head><body><table width='90%'><tr><td>"
+        f"<h1>Harbour plan</h1><p>{PROSE}</p><p>{PROSE.replace('Monday', 'Tuesday')}</p>"
+        f"<p>{PROSE.replace('Monday', 'Friday')}</p></td></tr></table></body></html>"
+    )
+    assert "Friday" in raw_from_html(page).text
