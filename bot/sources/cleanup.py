@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from lxml import etree
 
+from bot.core.cjk import count_words
+
 # Readability (mozilla) uses the same three signals of invisibility; classes ("sr-only", "d-none")
 # are left alone, since what they mean is in a stylesheet we do not read.
 _STYLE = "translate(@style, 'ABDEHILNOPSTVY \t\n\r', 'abdehilnopstvy')"  # lower case, no spaces
@@ -34,7 +36,7 @@ def drop_hidden(tree: etree._Element) -> int:
     body = tree.find(".//body") if tree.tag != "body" else tree
     if body is None:
         return 0
-    total = len(" ".join(body.itertext()).split())
+    total = _words(" ".join(body.itertext()))
     removed: set[etree._Element] = set()
     for element in _HIDDEN(tree):
         if any(a in removed for a in element.iterancestors()):
@@ -42,7 +44,7 @@ def drop_hidden(tree: etree._Element) -> int:
         parent = element.getparent()
         if parent is None:
             continue
-        if total and len(_TEXT(element).split()) >= _KEEP_SHARE * total:
+        if total and _words(_TEXT(element)) >= _KEEP_SHARE * total:
             continue
         _remove(element, parent)
         removed.add(element)
@@ -98,3 +100,8 @@ def _is_layout(table: etree._Element) -> bool:
         return True
     rows = _ROWS(table)
     return len(rows) <= 1 or max((len(_CELLS(row)) for row in rows), default=0) <= 1
+
+
+def _words(text: str) -> int:
+    """Words, a CJK character counting as one (bot.core.cjk.count_words)."""
+    return sum(count_words(text))

@@ -18,6 +18,7 @@ from bot.core.text import fold, normalise, strip_stray_nuls
 from bot.sources.authors import choose_authors
 from bot.sources.cleanup import drop_hidden, unwrap_layout_tables
 from bot.sources.evidence import collect_evidence
+from bot.sources.paywall import is_cut, read_paywall
 from bot.sources.titles import choose_title, collect_titles
 
 MAX_HTML_BYTES = 5_000_000
@@ -83,6 +84,7 @@ def read_page(
         raise ArticleFileError("not an HTML page")
     titles = collect_titles(tree)
     evidence = collect_evidence(tree)  # before trafilatura, which prunes the tree as it extracts
+    paywall = read_paywall(tree)  # before hidden elements go: a hidden locked part is evidence
     drop_hidden(tree)  # after the evidence: a hidden byline or headline still names the article
     unwrap_layout_tables(tree)
     try:
@@ -112,6 +114,7 @@ def read_page(
         publication=site,
         standfirst=_standfirst(_clean(doc.description), body, title),
         source_path=source_path,
+        preview_only=is_cut(paywall, sum(count_words(body))),
     )
     return Page(raw=raw, authors=tuple(authors), trafilatura_author=_clean(doc.author))
 
