@@ -1,7 +1,10 @@
 """What a reader never sees on a page, taken out before the article's text is extracted.
 
 A browser shows neither an element with the ``hidden`` attribute nor one styled ``display: none`` or
-``visibility: hidden`` in its own ``style``; screen readers skip ``aria-hidden="true"``. Pages keep
+``visibility: hidden`` in its own ``style``, nor one of the classes that mean "hidden" in the
+common CSS frameworks (``hide``, ``d-none``; ``sr-only`` and its kin are read out by screen readers
+only: "Opens in a new window", "Continue reading the main story"); screen readers skip
+``aria-hidden="true"``. Pages keep
 such elements for menus, modal windows, templates, a video player's captions and duplicate copies
 of the text ("Lorem ipsum" in a collapsed panel). trafilatura reads the markup, not the rendering,
 and keeps them; :func:`drop_hidden` removes them from the tree first.
@@ -17,12 +20,25 @@ from lxml import etree
 
 from bot.core.cjk import count_words
 
-# Readability (mozilla) uses the same three signals of invisibility; classes ("sr-only", "d-none")
-# are left alone, since what they mean is in a stylesheet we do not read.
+# Readability (mozilla) uses the same signals of invisibility, besides the class names below.
 _STYLE = "translate(@style, 'ABDEHILNOPSTVY \t\n\r', 'abdehilnopstvy')"  # lower case, no spaces
+# class names that mean hidden in the common CSS frameworks (Bootstrap, WordPress), as whole tokens
+_HIDDEN_CLASSES = (
+    "hide",
+    "hidden",
+    "d-none",
+    "invisible",
+    "is-hidden",
+    "sr-only",
+    "visually-hidden",
+    "screen-reader-text",
+)
+_CLASS = "concat(' ', normalize-space(@class), ' ')"
 _HIDDEN = etree.XPath(
     f"//body//*[@hidden or @aria-hidden='true' or contains({_STYLE}, 'display:none')"
-    f" or contains({_STYLE}, 'visibility:hidden')]"
+    f" or contains({_STYLE}, 'visibility:hidden')"
+    + "".join(f" or contains({_CLASS}, ' {c} ')" for c in _HIDDEN_CLASSES)
+    + "]"
 )
 _KEEP_SHARE = 0.5  # an element with this share of the page's text is the article, shown later by a script
 _TEXT = etree.XPath("string()")

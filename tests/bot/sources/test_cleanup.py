@@ -32,6 +32,15 @@ def test_each_kind_of_hidden_element_goes():
     assert text(t) == PROSE
 
 
+def test_the_common_hiding_classes_go_as_whole_tokens():
+    t = tree(
+        f"<p>{PROSE}</p><span class='sr-only'>Opens in a new window</span><div class='widget hide'>Related</div>"
+        "<div class='d-none'>x</div><p class='hidden-xs'>kept on wide screens</p><p class='hideaway'>kept</p>"
+    )
+    assert drop_hidden(t) == 3
+    assert text(t) == f"{PROSE} kept on wide screens kept"
+
+
 def test_visible_and_aria_hidden_false_stay():
     t = tree(f"<p>{PROSE}</p><div aria-hidden='false'>shown</div><div style='display:block'>block</div>")
     assert drop_hidden(t) == 0
