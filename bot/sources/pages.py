@@ -3,6 +3,10 @@
 trafilatura finds the article's text, title, date (htmldate, offline), site name, description and
 canonical address. Authors come from the page's own evidence (bot.sources.evidence, read before
 trafilatura prunes the tree), chosen by bot.sources.authors; see its docstring for the order.
+
+Before trafilatura reads the text, the tree loses what a reader never sees (hidden elements) and
+tables used for layout become plain blocks (bot.sources.cleanup). Whether a paywall cut the text
+is read from the page's markup (bot.sources.paywall) and sets ``RawArticle.preview_only``.
 """
 
 from __future__ import annotations
