@@ -141,6 +141,7 @@ def parse_article(raw: RawArticle, *, id: str | None = None, slug: str | None = 
     paras = split_paragraphs(raw.text)
 
     paras, preview_only, tail = _cut_paywall(paras)
+    preview_only = preview_only or raw.preview_only
     publication = raw.publication or _find_publication(paras + tail)
     paras = [p for p in paras if not _is_boilerplate(p, publication)]
     paras = _reflow(paras)
