@@ -23,8 +23,10 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
+from bot.core.cjk import count_words
 from bot.core.stem import stem
-from bot.core.text import STOP_WORDS, fold, words
+from bot.core.stopwords import stop_words_for
+from bot.core.text import STOP_WORDS, fold, term_words
 
 LAMBDA_FORWARD = 1.0
 LAMBDA_BACKWARD = -2.0
@@ -43,8 +45,8 @@ _DANGLING = re.compile(
 _ENUMERATION = re.compile(r"^(?:first|second|third|fourth|fifth|sixth|next|finally|lastly)\b", re.I)
 
 
-def content_terms(sentence: str) -> list[str]:
-    return [stem(w) for w in words(sentence) if fold(w) not in STOP_WORDS and not w.isdigit() and len(w) > 1]
+def content_terms(sentence: str, stops: frozenset[str] = STOP_WORDS) -> list[str]:
+    return [stem(w) for w in term_words(sentence) if fold(w) not in stops and not w.isdigit() and len(w) > 1]
 
 
 def rank_sentences(sentences: Sequence[str]) -> list[int]:
@@ -52,7 +54,8 @@ def rank_sentences(sentences: Sequence[str]) -> list[int]:
     n = len(sentences)
     if n == 0:
         return []
-    terms = [content_terms(s) for s in sentences]
+    stops = stop_words_for(sentences)
+    terms = [content_terms(s, stops) for s in sentences]
     df: Counter[str] = Counter()
     for ts in terms:
         df.update(set(ts))
@@ -85,13 +88,14 @@ SIGNATURE_TERMS = 12
 def signature(sentences: Sequence[str], title: str = "", size: int = SIGNATURE_TERMS) -> list[tuple[str, float]]:
     """The ``size`` content-word stems that best characterise the text, weighted by frequency
     times spread (how many sentences use them), title words counted double; unit length."""
+    stops = stop_words_for(sentences)
     tf: Counter[str] = Counter()
     spread: Counter[str] = Counter()
     for s in sentences:
-        ts = content_terms(s)
+        ts = content_terms(s, stops)
         tf.update(ts)
         spread.update(set(ts))
-    for t in content_terms(title):
+    for t in content_terms(title, stops):
         tf[t] += 2
         spread[t] += 1
     weights = {t: (1.0 + math.log(c)) * math.log(1.0 + spread[t]) for t, c in tf.items() if len(t) > 2}
@@ -101,13 +105,13 @@ def signature(sentences: Sequence[str], title: str = "", size: int = SIGNATURE_T
 
 
 def _fitness(sentence: str) -> float:
-    n_words = len(sentence.split())
+    n_words = sum(count_words(sentence))
     factor = 1.0
     if n_words < MIN_WORDS:
         factor *= 0.3
     elif n_words > MAX_WORDS:
         factor *= 0.6
-    if sentence.rstrip("”\"’' ").endswith("?"):
+    if sentence.rstrip("”\"’' ").endswith(("?", "？", "؟")):
         factor *= 0.5
     if _ENUMERATION.match(sentence):
         factor *= 0.4

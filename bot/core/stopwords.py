@@ -1,0 +1,76 @@
+"""The stop words of the language a text is written in, for keywords and sentence ranking.
+
+English keeps briefbot's own list (bot.core.text.STOP_WORDS). Other languages get the lists of the
+``stop-words`` package (33 languages, shipped as text files with it: nothing is downloaded). The
+language is the one whose list covers most of the text's words, as jusText and others tell languages
+apart; an English text, or one no list covers well, gets the English list alone."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from functools import lru_cache
+
+from bot.core.cjk import korean_stems
+from bot.core.text import STOP_WORDS, fold, words
+
+# The share of a text's words a language's list must cover before the text is taken to be in it
+# (function words are a third to a half of running text in the languages listed).
+MIN_SHARE = 0.1
+_SAMPLE_WORDS = 2000
+# Chinese and Japanese have their own keyword path (bot.analysis.keywords); the package's English list
+# is too wide (it holds "computer", "fire") to measure English by.
+_LEFT_OUT = frozenset({"chinese", "japanese"})
+
+
+_MODERN_GREEK = frozenset(
+    fold(w)
+    for w in (
+        "και το τα της του των τη την τον τις τους οι ο η ένα ένας μια μία να θα σε στο στη στην στον στα στις "
+        "στους για με από ότι πως που είναι ήταν έχει έχουν αυτό αυτή αυτός αυτά δεν μην ή αλλά όπως μετά πριν "
+        "πιο πολύ όλα όλοι κατά προς ως"
+    ).split()
+)
+
+
+@lru_cache(maxsize=1)
+def _languages() -> dict[str, frozenset[str]]:
+    from stop_words import LANGUAGE_MAPPING, get_stop_words
+
+    lists = {"english": STOP_WORDS}
+    for name in sorted(set(LANGUAGE_MAPPING.values()) - _LEFT_OUT - {"english"}):
+        # (some of the package's files hold words as '"word",': quotation marks and commas come off)
+        lists[name] = frozenset(f for w in get_stop_words(name) if (f := fold(w.strip().strip('",').strip())))
+    lists["greek"] |= _MODERN_GREEK  # the package's Greek list is of ancient Greek
+    return lists
+
+
+def language_of(texts: Iterable[str]) -> str | None:
+    """The language (the package's name for it: "french", "russian") whose stop words cover most of
+    the words of ``texts``, or None when none covers MIN_SHARE of them."""
+    sample: list[str] = []
+    for text in texts:
+        sample.extend(words(text))
+        if len(sample) >= _SAMPLE_WORDS:
+            break
+    if not sample:
+        return None
+    korean = korean_stems(sample)  # Korean words are counted without their particles
+    sample = [fold(korean.get(w, w)) for w in sample]
+    counts = Counter(sample)
+    cover = {name: sum(c for w, c in counts.items() if w in stops) for name, stops in _languages().items()}
+    best = max(cover, key=lambda name: (cover[name], name == "english"))
+    return best if cover[best] >= MIN_SHARE * len(sample) else None
+
+
+def stop_words_for(texts: Iterable[str]) -> frozenset[str]:
+    """STOP_WORDS, with the stop words of the texts' language when it is not English."""
+    language = language_of(texts)
+    if language is None or language == "english":
+        return STOP_WORDS
+    return _union(language)
+
+
+@lru_cache(maxsize=64)
+def _union(language: str) -> frozenset[str]:
+    return STOP_WORDS | _languages()[language]
