@@ -118,13 +118,11 @@ _CJK_PIECE = re.compile(
     r"|(?P<latin>[A-Za-z\u00c0-\u024f][\w'’.-]*[A-Za-z0-9\u00c0-\u024f]|[A-Za-z]{2,})"
     rf"|(?P<sea>{SEA_RUN.pattern})"
 )
-# Thai, Lao, Khmer and Myanmar runs are whole clauses: their pieces are runs of 3 (2 in Myanmar) to _MAX_SEA clusters that
-# neither begin nor end with a cluster that is a function word on its own ("that", "and", "will", "in";
-# the Myanmar sentence ending and plural, the Khmer "past" and "at"), kept like the Han pieces.
+# Thai, Lao, Khmer and Myanmar runs are whole clauses: their pieces are runs of 3 (2 in Myanmar) to _MAX_SEA
+# clusters that neither begin nor end with a function word ("and", "that", "will", "in", "of"; the Myanmar
+# sentence ending and plural; the Khmer "past", "at", "and"), kept like the Han pieces.
 _SEA_FUNCTION = tuple(
-    "และ ว่า จะ ให้ ไม่ ใน ก็ ซึ่ง แล้ว ของ กับ จาก โดย เป็น "
-    "သည် များ ကို တွင် ၏ နှင့် မည် ရန် ဟု "
-    "បាន នៅ និង ថា នឹង ដែល ជា ក៏ ពី".split()
+    "และ ว่า จะ ให้ ไม่ ใน ก็ ซึ่ง แล้ว ของ กับ จาก โดย เป็น သည် များ ကို တွင် ၏ နှင့် မည် ရန် ဟု បាន នៅ និង ថា នឹង ដែល ជា ក៏ ពី".split()
 )
 _SEA_LEADING = ("ที่", "ได้", "ถึง", *_SEA_FUNCTION)  # these also end words: พื้นที่ (an area), รายได้ (income)
 _MAX_SEA = 8

@@ -4,6 +4,7 @@ Korean particles."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -21,7 +22,8 @@ SEA_RUN = re.compile(rf"[{_SEA}]+")
 _THAI_LAO = r"\u0e01-\u0e4e\u0e81-\u0ecd"
 # A cluster is a letter with the marks written on, under or after it (a vowel written before its consonant,
 # เ แ โ ใ ไ, goes with the consonant; a stacked consonant of Khmer or Myanmar and a killed final of Myanmar
-# go with the letter before). One Thai word is about three of them: nothing better is known without a dictionary.
+# go with the letter before). A Thai, Lao or Khmer word is about three of them, a Myanmar word two (a Myanmar
+# cluster is a syllable): nothing better is known without a dictionary.
 _CLUSTER = re.compile(
     r"[\u0e40-\u0e44\u0ec0-\u0ec4]?[^\u0e30-\u0e33\u0e45\u0eb0\u0eb2\u0eb3]"
     r"(?:[\u0e30-\u0e3a\u0e45\u0e47-\u0e4e\u0eb0-\u0ebc\u0ec8-\u0ecd\u102b-\u103e\u1056-\u1059\u105e-\u1060\u1062-\u1064"
@@ -30,6 +32,7 @@ _CLUSTER = re.compile(
     re.S,
 )
 CLUSTERS_PER_WORD = 3
+MYANMAR_CLUSTERS_PER_WORD = 2  # a Myanmar cluster is a whole syllable
 
 
 def clusters(run: str) -> list[str]:
@@ -37,8 +40,14 @@ def clusters(run: str) -> list[str]:
     return _CLUSTER.findall(run)
 
 
+def _per_word(run: str) -> int:
+    return MYANMAR_CLUSTERS_PER_WORD if "\u1000" <= run[0] <= "\u109f" else CLUSTERS_PER_WORD
+
+
 _GAP = re.compile(
-    CJK_CHAR.pattern[:-1] + _SEA + r"\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65\u0e2f\u0e5a\u0e5b"
+    CJK_CHAR.pattern[:-1]
+    + _SEA
+    + r"\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65\u0e2f\u0e5a\u0e5b"
     r"\u104a-\u104f\u17d4-\u17da]"
 )
 
@@ -46,14 +55,14 @@ _GAP = re.compile(
 def count_words(text: str) -> tuple[int, int]:
     """(words, CJK characters). Words are what spaces separate; Chinese and Japanese put no spaces
     between words, so each of their characters is counted on its own; Thai, Lao, Khmer and Myanmar
-    words are estimated, a word every CLUSTERS_PER_WORD clusters. The words are what is left once
-    those scripts and their punctuation are taken out (text without them: ``len(text.split())``),
-    plus the estimate."""
+    words are estimated, a word every CLUSTERS_PER_WORD clusters (MYANMAR_CLUSTERS_PER_WORD in
+    Myanmar). The words are what is left once those scripts and their punctuation are taken out (text
+    without them: ``len(text.split())``), plus the estimate."""
     cjk = len(CJK_CHAR.findall(text))
     runs = SEA_RUN.findall(text)
     if not cjk and not runs:
         return len(text.split()), 0
-    sea = sum(-(-len(clusters(run)) // CLUSTERS_PER_WORD) for run in runs)
+    sea = sum(-(-len(clusters(run)) // _per_word(run)) for run in runs)
     return sum(1 for t in _GAP.sub(" ", text).split() if any(c.isalnum() for c in t)) + sea, cjk
 
 
@@ -65,8 +74,8 @@ def count_words(text: str) -> tuple[int, int]:
 _CJK_END = "。！？｡"
 _OTHER_END = "؟۔।॥។៕။።։"
 CJK_END = re.compile(rf"[{_CJK_END}{_OTHER_END}]|(?<=[{_THAI_LAO}]) (?=[{_THAI_LAO}])")
-_CJK_OPEN = "「『（“‘【《〈(["
-_CJK_CLOSE = "」』）”’】》〉)]"
+_CJK_OPEN = "「『（“‘【《〈([«"
+_CJK_CLOSE = "」』）”’】》〉)]»"
 _HIRAGANA = re.compile(r"[\u3041-\u309f]")
 
 
@@ -108,14 +117,32 @@ def cjk_cuts(sentence: str) -> list[int]:
 # that continues a sentence ("by", "which", "and", "but", "or", "so as to", "that") joins the one before.
 _THAI_SPACE = re.compile(rf"(?<=[{_THAI_LAO}]) +(?=[{_THAI_LAO}])")
 MIN_THAI_CLUSTERS = 20
-_THAI_CONTINUES = ("โดย", "ซึ่ง", "และ", "แต่", "หรือ", "เพื่อ", "ที่", "ว่า", "ทำให้", "กล่าว", "ระบุ", "เปิดเผย", "ແລະ", "ໂດຍ", "ຊຶ່ງ", "ເພື່ອ", "ແຕ່")
+_THAI_CONTINUES = (
+    "โดย",
+    "ซึ่ง",
+    "และ",
+    "แต่",
+    "หรือ",
+    "เพื่อ",
+    "ที่",
+    "ว่า",
+    "ทำให้",
+    "กล่าว",
+    "ระบุ",
+    "เปิดเผย",
+    "ແລະ",
+    "ໂດຍ",
+    "ຊຶ່ງ",
+    "ເພື່ອ",
+    "ແຕ່",
+)
 
 
 def _thai_cuts(sentence: str) -> list[int]:
     depth_at = _depths(sentence)
     starts = [m.end() for m in _THAI_SPACE.finditer(sentence) if not depth_at[m.start()]]
     bounds = [0, *starts, len(sentence)]
-    sizes = [len(clusters("".join(SEA_RUN.findall(sentence[a:b])))) for a, b in zip(bounds, bounds[1:], strict=False)]
+    sizes = [len(clusters("".join(SEA_RUN.findall(sentence[a:b])))) for a, b in itertools.pairwise(bounds)]
     cuts: list[int] = []
     size = 0
     for k, start in enumerate(starts):
@@ -157,11 +184,13 @@ def script_terms(word: str) -> list[str]:
         else:
             terms.append(m.group(0))
             continue
-        terms.extend(units if len(units) == 1 else [a + b for a, b in zip(units, units[1:], strict=False)])
+        terms.extend(units if len(units) == 1 else [a + b for a, b in itertools.pairwise(units)])
     return terms
 
 
-_SCRIPT_PIECE = re.compile(rf"(?P<cjk>{CJK_CHAR.pattern}+)|(?P<sea>[{_SEA}]+)|(?P<other>[^\W_]+)")
+_SCRIPT_PIECE = re.compile(
+    rf"(?P<cjk>{CJK_CHAR.pattern}+)|(?P<sea>[{_SEA}]+)|(?P<other>(?:(?!{CJK_CHAR.pattern})[^\W_{_SEA}])+)"
+)
 
 
 # Korean writes particles onto the word before them (정부는, 정부가, 정부의: the government). A particle

@@ -7,17 +7,21 @@ apart; an English text, or one no list covers well, gets the English list alone.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
 
-from bot.core.cjk import korean_stems
 from bot.core.text import STOP_WORDS, fold, words
 
 # The share of a text's words a language's list must cover before the text is taken to be in it
 # (function words are a third to a half of running text in the languages listed).
 MIN_SHARE = 0.1
+# and at least this many different ones: a text uses many of its language's function words, and a
+# list of names or English words that happens to hold one ("mayor", Spanish for "greater") does not.
+MIN_DISTINCT = 3
 _SAMPLE_WORDS = 2000
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
 # Chinese and Japanese have their own keyword path (bot.analysis.keywords); the package's English list
 # is too wide (it holds "computer", "fire") to measure English by.
 _LEFT_OUT = frozenset({"chinese", "japanese"})
@@ -55,12 +59,14 @@ def language_of(texts: Iterable[str]) -> str | None:
             break
     if not sample:
         return None
-    korean = korean_stems(sample)  # Korean words are counted without their particles
-    sample = [fold(korean.get(w, w)) for w in sample]
+    if sum(1 for w in sample if _HANGUL.match(w)) * 2 > len(sample):
+        return "korean"  # Hangul is written for Korean alone (and its particles hide its stop words)
+    sample = [fold(w) for w in sample]
     counts = Counter(sample)
     cover = {name: sum(c for w, c in counts.items() if w in stops) for name, stops in _languages().items()}
     best = max(cover, key=lambda name: (cover[name], name == "english"))
-    return best if cover[best] >= MIN_SHARE * len(sample) else None
+    distinct = sum(1 for w in counts if w in _languages()[best])
+    return best if cover[best] >= MIN_SHARE * len(sample) and distinct >= MIN_DISTINCT else None
 
 
 def stop_words_for(texts: Iterable[str]) -> frozenset[str]:

@@ -125,7 +125,10 @@ _ONLY_PUNCT = re.compile(r"^[\W_]+$")
 
 def _quote_open(sentence: str) -> bool:
     # a '"' between two letters is no quotation mark: the gershayim of a Hebrew acronym (מנכ"ל, ארה"ב)
-    return sentence.count("“") > sentence.count("”") or (sentence.count('"') - len(_INNER_QUOTE.findall(sentence))) % 2 == 1
+    return (
+        sentence.count("“") > sentence.count("”")
+        or (sentence.count('"') - len(_INNER_QUOTE.findall(sentence))) % 2 == 1
+    )
 
 
 _INNER_QUOTE = re.compile(r'(?<=[^\W\d_])"(?=[^\W\d_])')
