@@ -14,6 +14,7 @@ from bot.core.text import MARKS, STOP_WORDS, fold
 _TOKEN = re.compile(
     rf"(?:[A-Z]\.){{2,}}|[^\W\d_][{MARKS}]*(?:[\w{MARKS}'’.-]*[^\W_][{MARKS}]*)?|[.,;:!?()\"“”«»—–]|\s-\s"
 )
+_ELISION = re.compile(r"^[^\W\d_]{1,4}['’](?=[^\W\d_])")
 MAX_PHRASE_WORDS = 3
 MIN_KEYWORDS = 5
 MAX_KEYWORDS = 8
@@ -83,7 +84,10 @@ def _candidate_runs(
         if korean:
             tok = korean.get(tok, tok)
         is_word = tok[0].isalpha()
-        if not is_word or fold(tok) in stops or len(tok) < 2 or fold(tok).rstrip("’'s") in stops:
+        folded = fold(tok)
+        if stops is not STOP_WORDS:  # French, Italian, Catalan elision: d’un, l’une, qu’il, dell’altro
+            folded = _ELISION.sub("", folded)
+        if not is_word or folded in stops or len(tok) < 2 or folded.rstrip("’'s") in stops:
             if current:
                 runs.append(current)
             current = []

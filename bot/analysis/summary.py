@@ -23,7 +23,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from bot.core.cjk import count_words
+from bot.core.cjk import count_words, paired
 from bot.core.stem import stem
 from bot.core.stopwords import stop_words_for
 from bot.core.text import STOP_WORDS, fold, term_words
@@ -98,7 +98,7 @@ def signature(sentences: Sequence[str], title: str = "", size: int = SIGNATURE_T
     for t in content_terms(title, stops):
         tf[t] += 2
         spread[t] += 1
-    weights = {t: (1.0 + math.log(c)) * math.log(1.0 + spread[t]) for t, c in tf.items() if len(t) > 2}
+    weights = {t: (1.0 + math.log(c)) * math.log(1.0 + spread[t]) for t, c in tf.items() if len(t) > 2 or paired(t)}
     top = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:size]
     norm = math.sqrt(sum(w * w for _, w in top))
     return [(t, round(w / norm, 4)) for t, w in top] if norm else []

@@ -188,6 +188,11 @@ def script_terms(word: str) -> list[str]:
     return terms
 
 
+def paired(term: str) -> bool:
+    """Whether a term is a pair from ``script_terms`` (two characters that say more than an English two-letter word)."""
+    return bool(CJK_CHAR.match(term) or SEA_RUN.match(term))
+
+
 _SCRIPT_PIECE = re.compile(
     rf"(?P<cjk>{CJK_CHAR.pattern}+)|(?P<sea>[{_SEA}]+)|(?P<other>(?:(?!{CJK_CHAR.pattern})[^\W_{_SEA}])+)"
 )

@@ -101,3 +101,14 @@ def test_thai_keywords_are_words_found_without_a_dictionary():
 def test_korean_keywords_without_particles():
     kws = keywords(sentences("ko"))
     assert kws[:3] == ["정부", "정책", "지원"]
+
+
+def test_french_elided_stop_words_are_stop_words():
+    french = [
+        "Le projet de loi sur le renseignement a été adopté d’une large majorité.",
+        "Selon l’un des rapporteurs, le projet de loi encadre d’un texte unique la surveillance.",
+        "Le Conseil constitutionnel examinera d’une manière approfondie le projet de loi.",
+    ]
+    kws = keywords(french)
+    assert not {"d’une", "d’un", "l’un"} & set(kws)
+    assert "projet de loi" in kws or "projet" in kws

@@ -99,3 +99,9 @@ def test_stop_words_of_the_articles_language_carry_no_weight():
     stems = {t for t, _ in signature(french)}
     assert not stems & {"le", "de", "les", "la", "un", "une", "dans", "sur"}
     assert {"projet", "loi"} <= stems
+
+
+def test_the_signature_of_a_chinese_article_is_made_of_character_pairs():
+    sentences = ["台风周三在福建沿海登陆。", "气象部门说，台风登陆后福建将有强降雨。", "专家提醒福建居民防范台风。"]
+    stems = [t for t, _ in signature(sentences, "台风登陆福建")]
+    assert stems[:3] and {"台风", "福建"} <= set(stems)
