@@ -124,14 +124,14 @@ _ONLY_PUNCT = re.compile(r"^[\W_]+$")
 
 
 def _quote_open(sentence: str) -> bool:
-    # a '"' between two letters is no quotation mark: the gershayim of a Hebrew acronym (מנכ"ל, ארה"ב)
+    # a '"' between two Hebrew letters is no quotation mark: the gershayim of an acronym (מנכ"ל, ארה"ב)
     return (
         sentence.count("“") > sentence.count("”")
         or (sentence.count('"') - len(_INNER_QUOTE.findall(sentence))) % 2 == 1
     )
 
 
-_INNER_QUOTE = re.compile(r'(?<=[^\W\d_])"(?=[^\W\d_])')
+_INNER_QUOTE = re.compile(r'(?<=[\u05d0-\u05ea])"(?=[\u05d0-\u05ea])')
 
 
 _MAX_QUOTE_SENTENCES = 4

@@ -96,3 +96,8 @@ def test_a_hebrew_acronym_is_no_open_quotation():
 
 def test_sentences_of_other_scripts_lose_the_space_after_their_mark():
     assert split_sentences("सरकार ने घोषणा की। मंत्री ने कहा।") == ["सरकार ने घोषणा की।", "मंत्री ने कहा।"]
+
+
+def test_straight_quotes_between_chinese_characters_still_quote():
+    text = '順路下切後不久即抵達來到"玉峰國小"。"美樹"美如其名。'
+    assert split_sentences(text) == ['順路下切後不久即抵達來到"玉峰國小"。', '"美樹"美如其名。']
