@@ -20,7 +20,7 @@ MIN_SHARE = 0.1
 # and at least this many different ones: a text uses many of its language's function words, and a
 # list of names or English words that happens to hold one ("mayor", Spanish for "greater") does not.
 MIN_DISTINCT = 3
-_SAMPLE_WORDS = 2000
+_SAMPLE_WORDS = 600
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 # Chinese and Japanese have their own keyword path (bot.analysis.keywords); the package's English list
 # is too wide (it holds "computer", "fire") to measure English by.
@@ -62,11 +62,27 @@ def language_of(texts: Iterable[str]) -> str | None:
     if sum(1 for w in sample if _HANGUL.match(w)) * 2 > len(sample):
         return "korean"  # Hangul is written for Korean alone (and its particles hide its stop words)
     sample = [fold(w) for w in sample]
-    counts = Counter(sample)
-    cover = {name: sum(c for w, c in counts.items() if w in stops) for name, stops in _languages().items()}
+    cover: Counter[str] = Counter()
+    distinct: Counter[str] = Counter()
+    index = _index()
+    for w, c in Counter(sample).items():
+        for name in index.get(w, ()):
+            cover[name] += c
+            distinct[name] += 1
+    if not cover:
+        return None
     best = max(cover, key=lambda name: (cover[name], name == "english"))
-    distinct = sum(1 for w in counts if w in _languages()[best])
-    return best if cover[best] >= MIN_SHARE * len(sample) and distinct >= MIN_DISTINCT else None
+    return best if cover[best] >= MIN_SHARE * len(sample) and distinct[best] >= MIN_DISTINCT else None
+
+
+@lru_cache(maxsize=1)
+def _index() -> dict[str, tuple[str, ...]]:
+    """Each stop word with the languages that list it."""
+    index: dict[str, list[str]] = {}
+    for name, stops in _languages().items():
+        for w in stops:
+            index.setdefault(w, []).append(name)
+    return {w: tuple(names) for w, names in index.items()}
 
 
 def stop_words_for(texts: Iterable[str]) -> frozenset[str]:

@@ -55,6 +55,7 @@ def test_clusters(run, expected):
         ("ฝนตกหนัก 3 วัน", (5, 0)),  # "3" counted as a word, the Thai runs estimated (ฝน ตก หนัก, วัน)
         ("မြန်မာနိုင်ငံ", (2, 0)),
         ("Thai: ภาษาไทย", (3, 0)),
+        ("ລັດຖະບານລາວໄດ້ປະກາດແຜນການພັດທະນາເສດຖະກິດໃໝ່ ເພື່ອຊ່ວຍປະຊາຊົນໃນເຂດຊົນນະບົດ", (17, 0)),  # Lao: 14 by a dictionary
     ],
 )
 def test_count_words_estimates_words_of_thai_khmer_and_myanmar(text, counts):
