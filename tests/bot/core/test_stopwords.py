@@ -51,3 +51,13 @@ def test_the_lists_are_clean_and_of_the_modern_language():
 @pytest.mark.parametrize("lang", sorted(ARTICLES))
 def test_every_article_is_told_apart_from_english(lang):
     assert language_of(sentences(lang)) != "english"
+
+
+def test_english_is_told_without_loading_the_other_lists(monkeypatch):
+    import bot.core.stopwords as module
+
+    def refuse():
+        raise AssertionError("the package's lists were loaded for an English text")
+
+    monkeypatch.setattr(module, "_index", refuse)
+    assert language_of(["The council said on Monday that it would approve the plan for the harbour."]) == "english"
