@@ -6,11 +6,15 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from bot.core.cjk import CJK_CHAR
+from bot.core.cjk import CJK_CHAR, SEA_RUN, clusters, korean_stems
 from bot.core.stem import stem
-from bot.core.text import STOP_WORDS, fold
+from bot.core.stopwords import stop_words_for
+from bot.core.text import MARKS, STOP_WORDS, fold
 
-_TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_](?:[\w'’.-]*[^\W_])?|[.,;:!?()\"“”«»—–]|\s-\s")
+_TOKEN = re.compile(
+    rf"(?:[A-Z]\.){{2,}}|[^\W\d_][{MARKS}]*(?:[\w{MARKS}'’.-]*[^\W_][{MARKS}]*)?|[.,;:!?()\"“”«»—–]|\s-\s"
+)
+_ELISION = re.compile(r"^[^\W\d_]{1,4}['’](?=[^\W\d_])")
 MAX_PHRASE_WORDS = 3
 MIN_KEYWORDS = 5
 MAX_KEYWORDS = 8
@@ -20,12 +24,14 @@ def keywords(sentences: Sequence[str], limit: int = MAX_KEYWORDS) -> list[str]:
     """5 to 8 key phrases (fewer only when the text has fewer), most important first."""
     if _mostly_cjk(sentences):
         return _cjk_keywords(sentences, limit)
+    stops = stop_words_for(sentences)
+    korean = korean_stems(m.group(0) for s in sentences for m in _TOKEN.finditer(s))
     counts: Counter[tuple[str, ...]] = Counter()
     spread: Counter[tuple[str, ...]] = Counter()  # how many sentences use the phrase
     word_freq: Counter[str] = Counter()
     runs_by_sentence: list[list[tuple[list[str], list[str]]]] = []
     for sentence in sentences:
-        runs = [(run, [stem(w) for w in run]) for run in _candidate_runs(sentence)]
+        runs = [(run, [stem(w) for w in run]) for run in _candidate_runs(sentence, stops, korean)]
         runs_by_sentence.append(runs)
         keys: list[tuple[str, ...]] = []
         for _run, stems in runs:
@@ -67,13 +73,21 @@ def _surfaces(key: tuple[str, ...], runs_by_sentence: list[list[tuple[list[str],
     return forms
 
 
-def _candidate_runs(sentence: str) -> list[list[str]]:
+def _candidate_runs(
+    sentence: str, stops: frozenset[str] = STOP_WORDS, korean: dict[str, str] | None = None
+) -> list[list[str]]:
+    """Runs of content words; ``korean`` maps Korean words to themselves without their particles."""
     runs: list[list[str]] = []
     current: list[str] = []
     for m in _TOKEN.finditer(sentence):
         tok = m.group(0)
+        if korean:
+            tok = korean.get(tok, tok)
         is_word = tok[0].isalpha()
-        if not is_word or fold(tok) in STOP_WORDS or len(tok) < 2 or fold(tok).rstrip("’'s") in STOP_WORDS:
+        folded = fold(tok)
+        if stops is not STOP_WORDS:  # French, Italian, Catalan elision: d’un, l’une, qu’il, dell’altro
+            folded = _ELISION.sub("", folded)
+        if not is_word or folded in stops or len(tok) < 2 or folded.rstrip("’'s") in stops:
             if current:
                 runs.append(current)
             current = []
@@ -106,7 +120,17 @@ _CJK_PIECE = re.compile(
     r"(?P<kata>[\u30a1-\u30fa\u30fc\u31f0-\u31ff\uff66-\uff9f]{2,})"
     r"|(?P<han>[\u3005\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,})"
     r"|(?P<latin>[A-Za-z\u00c0-\u024f][\w'’.-]*[A-Za-z0-9\u00c0-\u024f]|[A-Za-z]{2,})"
+    rf"|(?P<sea>{SEA_RUN.pattern})"
 )
+# Thai, Lao, Khmer and Myanmar runs are whole clauses: their pieces are runs of 3 (2 in Myanmar) to _MAX_SEA
+# clusters that neither begin nor end with a function word ("and", "that", "will", "in", "of"; the Myanmar
+# sentence ending and plural; the Khmer "past", "at", "and"), kept like the Han pieces.
+_SEA_FUNCTION = tuple(
+    "และ ว่า จะ ให้ ไม่ ใน ก็ ซึ่ง แล้ว ของ กับ จาก โดย เป็น သည် များ ကို တွင် ၏ နှင့် မည် ရန် ဟု បាន នៅ និង ថា នឹង ដែល ជា ក៏ ពី".split()
+)
+_SEA_LEADING = ("ที่", "ได้", "ถึง", *_SEA_FUNCTION)  # these also end words: พื้นที่ (an area), รายได้ (income)
+_MAX_SEA = 8
+_MAX_SEA_WORD = 4  # a run between spaces this short is taken whole, as a word
 # Chinese function characters ("of", "is", "at", "and", "this", ...): a Han piece does not begin or end with one.
 _HAN_FUNCTION = frozenset("的了是在和也就都而及与與着著或把被对對为為这這那个個之其")
 _MAX_HAN = 4
@@ -114,7 +138,7 @@ _MAX_HAN = 4
 
 def _mostly_cjk(sentences: Sequence[str]) -> bool:
     text = "".join(sentences)
-    cjk = len(CJK_CHAR.findall(text))
+    cjk = len(CJK_CHAR.findall(text)) + sum(map(len, SEA_RUN.findall(text)))
     return cjk > 0 and cjk >= sum(1 for c in text if c.isalpha()) - cjk
 
 
@@ -129,6 +153,15 @@ def _cjk_pieces(sentence: str) -> list[tuple[str, bool]]:
                     piece = run[i : i + size]
                     if piece[0] not in _HAN_FUNCTION and piece[-1] not in _HAN_FUNCTION:
                         pieces.append((piece, False))
+        elif m.lastgroup == "sea":
+            units = clusters(run)
+            # a Myanmar cluster is a syllable; a Thai, Lao or Khmer one is often less (a final consonant)
+            least = 2 if "\u1000" <= run[0] <= "\u109f" else 3
+            for size in range(least, min(_MAX_SEA, len(units)) + 1):
+                for i in range(len(units) - size + 1):
+                    piece = "".join(units[i : i + size])
+                    if not piece.startswith(_SEA_LEADING) and not piece.endswith(_SEA_FUNCTION):
+                        pieces.append((piece, size == len(units) <= _MAX_SEA_WORD))
         elif m.lastgroup != "latin" or fold(run) not in STOP_WORDS:
             pieces.append((run, True))
     return pieces
@@ -151,7 +184,10 @@ def _cjk_keywords(sentences: Sequence[str], limit: int) -> list[str]:
     ranked = sorted(closed, key=lambda k: (-counts[k], -len(k), order[k]))
     chosen: list[str] = []
     for key in ranked:
-        if any(key in c or c in key for c in chosen):
+        half = len(key) // 2
+        if any(key in c or c in key for c in chosen) or (
+            SEA_RUN.match(key) and any(key[:half] in c or key[half:] in c for c in chosen)
+        ):  # a Thai piece shifted along a longer word than _MAX_SEA clusters
             continue
         chosen.append(key)
         if len(chosen) >= limit:

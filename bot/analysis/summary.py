@@ -31,22 +31,23 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from bot.core.cjk import count_words
+from bot.core.cjk import count_words, paired
 from bot.core.stem import stem
-from bot.core.text import STOP_WORDS, fold, words
+from bot.core.stopwords import stop_words_for
+from bot.core.text import STOP_WORDS, fold, term_words
 
 LAMBDA_FORWARD = 1.0
 LAMBDA_BACKWARD = -2.0
 MIN_WORDS = 6  # a clause with its subject, verb and object, and a little more
 
 _CLOSERS = "\"'”’»)]」』）】"
-_SENTENCE_END = re.compile(rf"[.!?…。！？｡][{re.escape(_CLOSERS)}\s]*$")
-_NOT_STATEMENT = re.compile(rf"[!?！？][{re.escape(_CLOSERS)}\s]*$")
+_SENTENCE_END = re.compile(rf"[.!?…。！？｡؟۔।॥។៕။።։][{re.escape(_CLOSERS)}\s]*$")
+_NOT_STATEMENT = re.compile(rf"[!?！？؟][{re.escape(_CLOSERS)}\s]*$")
 _OPENERS = "\"'“‘«„¿¡([「『（【"
 
 
-def content_terms(sentence: str) -> list[str]:
-    return [stem(w) for w in words(sentence) if fold(w) not in STOP_WORDS and not w.isdigit() and len(w) > 1]
+def content_terms(sentence: str, stops: frozenset[str] = STOP_WORDS) -> list[str]:
+    return [stem(w) for w in term_words(sentence) if fold(w) not in stops and not w.isdigit() and len(w) > 1]
 
 
 def rank_sentences(sentences: Sequence[str], shown: str | None = None) -> list[int]:
@@ -56,7 +57,8 @@ def rank_sentences(sentences: Sequence[str], shown: str | None = None) -> list[i
     n = len(sentences)
     if n == 0:
         return []
-    term_lists = [content_terms(s) for s in sentences]
+    stops = stop_words_for(sentences)
+    term_lists = [content_terms(s, stops) for s in sentences]
     centrality = _centrality(term_lists)
     by_centrality = sorted(range(n), key=lambda i: (-round(centrality[i], 9), i))  # float noise is a tie
     place = [0] * n
@@ -81,7 +83,8 @@ def rank_sentences(sentences: Sequence[str], shown: str | None = None) -> list[i
 
 def directed_centrality(sentences: Sequence[str]) -> list[float]:
     """PacSum's directed centrality of each sentence, in linear time."""
-    return _centrality([content_terms(s) for s in sentences])
+    stops = stop_words_for(sentences)
+    return _centrality([content_terms(s, stops) for s in sentences])
 
 
 def _centrality(terms: list[list[str]]) -> list[float]:
@@ -134,16 +137,17 @@ SIGNATURE_TERMS = 12
 def signature(sentences: Sequence[str], title: str = "", size: int = SIGNATURE_TERMS) -> list[tuple[str, float]]:
     """The ``size`` content-word stems that best characterise the text, weighted by frequency
     times spread (how many sentences use them), title words counted double; unit length."""
+    stops = stop_words_for(sentences)
     tf: Counter[str] = Counter()
     spread: Counter[str] = Counter()
     for s in sentences:
-        ts = content_terms(s)
+        ts = content_terms(s, stops)
         tf.update(ts)
         spread.update(set(ts))
-    for t in content_terms(title):
+    for t in content_terms(title, stops):
         tf[t] += 2
         spread[t] += 1
-    weights = {t: (1.0 + math.log(c)) * math.log(1.0 + spread[t]) for t, c in tf.items() if len(t) > 2}
+    weights = {t: (1.0 + math.log(c)) * math.log(1.0 + spread[t]) for t, c in tf.items() if len(t) > 2 or paired(t)}
     top = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:size]
     norm = math.sqrt(sum(w * w for _, w in top))
     return [(t, round(w / norm, 4)) for t, w in top] if norm else []

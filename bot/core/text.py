@@ -7,11 +7,25 @@ import unicodedata
 
 from syntok import segmenter as _syntok
 
-from bot.core.cjk import CJK_END, cjk_cuts
+from bot.core.cjk import CJK_END, cjk_cuts, script_terms
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
-_WORD = re.compile(r"[^\W_](?:[\w'’.-]*[^\W_])?")
+# Combining marks of the major scripts (accents, Hebrew and Arabic points, the vowel signs and viramas of Indic
+# scripts, Thai, Lao, Tibetan, Myanmar and Khmer vowels and tone marks, kana voicing): Python's \w leaves them
+# out, and a word of Hindi or Thai is cut at each of them without this.
+MARKS = (
+    "\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u05bf\u05c1\u05c2\u05c4\u05c5\u05c7\u0610-\u061a\u064b-\u065f\u0670"
+    "\u06d6-\u06dc\u06df-\u06e4\u06e7\u06e8\u06ea-\u06ed\u0711\u0730-\u074a\u0900-\u0903\u093a-\u094f\u0951-\u0957"
+    "\u0962\u0963\u0981-\u0983\u09bc-\u09d7\u09e2\u09e3\u09fe\u0a01-\u0a03\u0a3c-\u0a51\u0a70\u0a71\u0a75\u0a81-\u0a83"
+    "\u0abc-\u0acd\u0ae2\u0ae3\u0afa-\u0aff\u0b01-\u0b03\u0b3c-\u0b57\u0b62\u0b63\u0b82\u0bbe-\u0bd7\u0c00-\u0c04"
+    "\u0c3c-\u0c56\u0c62\u0c63\u0c81-\u0c83\u0cbc-\u0cd6\u0ce2\u0ce3\u0cf3\u0d00-\u0d03\u0d3b-\u0d4e\u0d57\u0d62\u0d63\u0d81-\u0d83"
+    "\u0dca-\u0df3\u0e31\u0e34-\u0e3a\u0e47-\u0e4e\u0eb1\u0eb4-\u0ebc\u0ec8-\u0ece\u0f18\u0f19\u0f35\u0f37\u0f39\u0f3e"
+    "\u0f3f\u0f71-\u0f84\u0f86\u0f87\u0f8d-\u0fbc\u0fc6\u102b-\u103e\u1056-\u1059\u105e-\u1060\u1062-\u1064"
+    "\u1067-\u106d\u1071-\u1074\u1082-\u108d\u108f\u109a-\u109d\u135d-\u135f\u1712-\u1715\u17b4-\u17d3\u17dd"
+    "\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20f0\u302a-\u302f\u3099\u309a\ufe20-\ufe2f"
+)
+_WORD = re.compile(rf"[^\W_][{MARKS}]*(?:[\w{MARKS}'’.-]*[^\W_][{MARKS}]*)?")
 
 
 def normalise(text: str) -> str:
@@ -74,7 +88,9 @@ def split_sentences(paragraph: str) -> list[str]:
                 if text.strip():
                     a, b = start + len(text) - len(text.lstrip()), end - len(text) + len(text.rstrip())
                     cuts = [a + c for c in cjk_cuts(paragraph[a:b])] if CJK_END.search(paragraph, a, b) else []
-                    spans.extend(zip([a, *cuts], [*cuts, b], strict=True))
+                    for x, y in zip([a, *cuts], [*cuts, b], strict=True):
+                        piece = paragraph[x:y]
+                        spans.append((x, y - len(piece) + len(piece.rstrip())))
     return [paragraph[a:b] for a, b in _repair(paragraph, spans)]
 
 
@@ -108,7 +124,14 @@ _ONLY_PUNCT = re.compile(r"^[\W_]+$")
 
 
 def _quote_open(sentence: str) -> bool:
-    return sentence.count("“") > sentence.count("”") or sentence.count('"') % 2 == 1
+    # a '"' between two Hebrew letters is no quotation mark: the gershayim of an acronym (מנכ"ל, ארה"ב)
+    return (
+        sentence.count("“") > sentence.count("”")
+        or (sentence.count('"') - len(_INNER_QUOTE.findall(sentence))) % 2 == 1
+    )
+
+
+_INNER_QUOTE = re.compile(r'(?<=[\u05d0-\u05ea])"(?=[\u05d0-\u05ea])')
 
 
 _MAX_QUOTE_SENTENCES = 4
@@ -133,6 +156,12 @@ def _chunks(text: str, size: int) -> list[tuple[int, str]]:
 def words(text: str) -> list[str]:
     """Word tokens (letters/digits with inner apostrophes, dots and hyphens kept)."""
     return _WORD.findall(text)
+
+
+def term_words(text: str) -> list[str]:
+    """Words to weigh and compare texts by: ``words``, with a run of a script written without spaces
+    (Chinese, Japanese, Thai, ...) given as pairs of neighbouring characters (bot.core.cjk.script_terms)."""
+    return [t for w in words(text) for t in script_terms(w)]
 
 
 def fold(text: str) -> str:

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from bot.analysis.keywords import MAX_KEYWORDS, keywords
 from bot.analysis.parsing import parse_article
+from bot.core.stopwords import stop_words_for
 from bot.core.text import STOP_WORDS, fold, split_sentences
 from bot.sources.files import read_article_file
 from tests.conftest import SEED_000
+from tests.support.languages import sentences
 
 HARBOUR = [
     "The harbour board approved a new harbour plan on Monday.",
@@ -73,3 +75,40 @@ def test_chinese_and_japanese_keywords_are_words_not_clauses():
         assert all(len(k) <= 5 for k in kws)
         assert not any(a in b for a in kws for b in kws if a != b)  # none inside another
     assert "的图书" not in zh and not any(k[0] in "的是在" for k in zh)
+
+
+def test_keywords_of_other_languages_have_none_of_their_stop_words():
+    for lang in ("de", "es", "ru", "el", "ar", "hi", "he"):
+        kws = keywords(sentences(lang))
+        stops = stop_words_for(sentences(lang))
+        assert len(kws) >= 5, lang
+        assert not [k for k in kws if any(fold(w) in stops for w in k.split())], lang
+
+
+def test_hindi_keywords_are_whole_words():
+    kws = keywords(sentences("hi"))
+    tokens = {w for s in sentences("hi") for w in s.replace("।", " ").replace("?", " ").split()}
+    assert "योजना" in kws and "किसानों" in kws
+    assert set(kws) <= tokens  # no word cut at its vowel signs ("जन", "कर")
+
+
+def test_thai_keywords_are_words_found_without_a_dictionary():
+    kws = keywords(sentences("th"))
+    assert {"น้ำท่วม", "ภาคใต้", "รถไฟ", "จังหวัด"} <= set(kws)
+    assert not any(k.startswith(("และ", "ที่", "ใน")) for k in kws)
+
+
+def test_korean_keywords_without_particles():
+    kws = keywords(sentences("ko"))
+    assert kws[:3] == ["정부", "정책", "지원"]
+
+
+def test_french_elided_stop_words_are_stop_words():
+    french = [
+        "Le projet de loi sur le renseignement a été adopté d’une large majorité.",
+        "Selon l’un des rapporteurs, le projet de loi encadre d’un texte unique la surveillance.",
+        "Le Conseil constitutionnel examinera d’une manière approfondie le projet de loi.",
+    ]
+    kws = keywords(french)
+    assert not {"d’une", "d’un", "l’un"} & set(kws)
+    assert "projet de loi" in kws or "projet" in kws

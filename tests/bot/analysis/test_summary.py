@@ -142,3 +142,32 @@ def test_a_line_about_nothing_else_in_the_article_is_held_back():
         "Octopuses have three hearts and blue blood in their bodies.",
     ]
     assert rank_sentences(facts) == [0, 1, 2]
+
+
+def test_chinese_sentences_are_compared_by_pairs_of_characters():
+    assert content_terms("台风登陆福建。") == ["台风", "风登", "登陆", "陆福", "福建"]
+    # the sentence that shares most with the others leads; a whole clause as one term would share nothing
+    sentences = [
+        "今天天气很好。",
+        "台风周三在福建沿海登陆，福建多地停课。",
+        "气象部门说，台风登陆后福建将有强降雨。",
+        "专家提醒福建居民防范台风带来的山洪。",
+    ]
+    assert rank_sentences(sentences)[0] == 1
+
+
+def test_stop_words_of_the_articles_language_carry_no_weight():
+    french = [
+        "Le gouvernement a présenté mardi un projet de loi sur le renseignement.",
+        "Les députés ont adopté le projet de loi à une large majorité.",
+        "Le Sénat examinera le texte dans les prochaines semaines.",
+    ]
+    stems = {t for t, _ in signature(french)}
+    assert not stems & {"le", "de", "les", "la", "un", "une", "dans", "sur"}
+    assert {"projet", "loi"} <= stems
+
+
+def test_the_signature_of_a_chinese_article_is_made_of_character_pairs():
+    sentences = ["台风周三在福建沿海登陆。", "气象部门说，台风登陆后福建将有强降雨。", "专家提醒福建居民防范台风。"]
+    stems = [t for t, _ in signature(sentences, "台风登陆福建")]
+    assert stems[:3] and {"台风", "福建"} <= set(stems)

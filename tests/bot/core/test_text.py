@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.text import fold, normalise, slugify, split_sentences, strip_stray_nuls
+from bot.core.text import fold, normalise, slugify, split_sentences, strip_stray_nuls, term_words, words
 
 
 @pytest.mark.parametrize(
@@ -67,3 +67,37 @@ def test_a_few_stray_nuls_are_dropped_and_many_are_binary():
     assert strip_stray_nuls(text) == text
     with pytest.raises(ValueError, match="binary content"):
         strip_stray_nuls("ab\x00cd\x00" + text[:100])
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("कृषि मंत्री ने कहा", ["कृषि", "मंत्री", "ने", "कहा"]),  # vowel signs and viramas stay in the word
+        ("กล่าวว่า", ["กล่าวว่า"]),  # Thai tone marks too
+        ("הוא אמר", ["הוא", "אמר"]),
+        ("it’s the U.S. state-run 3.5", ["it’s", "the", "U.S", "state-run", "3.5"]),
+    ],
+)
+def test_words_keep_their_combining_marks(text, expected):
+    assert words(text) == expected
+
+
+def test_term_words_cut_runs_of_scripts_without_spaces_into_pairs():
+    assert term_words("台风登陆 harbour") == ["台风", "风登", "登陆", "harbour"]
+
+
+def test_a_hebrew_acronym_is_no_open_quotation():
+    text = 'לדברי מנכ"ל המשרד, יותר ממאתיים בתי ספר זקוקים לשיפוץ. הוא הוסיף כי המשרד יקצה תקציב.'
+    assert split_sentences(text) == [
+        'לדברי מנכ"ל המשרד, יותר ממאתיים בתי ספר זקוקים לשיפוץ.',
+        "הוא הוסיף כי המשרד יקצה תקציב.",
+    ]
+
+
+def test_sentences_of_other_scripts_lose_the_space_after_their_mark():
+    assert split_sentences("सरकार ने घोषणा की। मंत्री ने कहा।") == ["सरकार ने घोषणा की।", "मंत्री ने कहा।"]
+
+
+def test_straight_quotes_between_chinese_characters_still_quote():
+    text = '順路下切後不久即抵達來到"玉峰國小"。"美樹"美如其名。'
+    assert split_sentences(text) == ['順路下切後不久即抵達來到"玉峰國小"。', '"美樹"美如其名。']
