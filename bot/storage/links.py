@@ -1,0 +1,26 @@
+"""Links members asked about (see migration 0010): the article each gave, and when it was fetched."""
+
+from __future__ import annotations
+
+import aiosqlite
+
+
+class LinkRepository:
+    def __init__(self, db: aiosqlite.Connection) -> None:
+        self.db = db
+
+    async def get(self, link: str, *, since: float) -> str | None:
+        """The id of the article ``link`` (normalised) gave, if it was fetched at ``since`` or later."""
+        async with self.db.execute(
+            "SELECT article_id FROM links WHERE link = ? AND fetched_at >= ?", (link, since)
+        ) as cur:
+            row = await cur.fetchone()
+        return row[0] if row else None
+
+    async def record(self, link: str, article_id: str, *, fetched_at: float) -> None:
+        """Remember that ``link`` gave this article now (replacing what it gave before)."""
+        await self.db.execute(
+            "INSERT INTO links (link, article_id, fetched_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (link) DO UPDATE SET article_id = excluded.article_id, fetched_at = excluded.fetched_at",
+            (link, article_id, fetched_at),
+        )
