@@ -362,3 +362,9 @@ def feeds_embed(feeds: list[Feed]) -> discord.Embed:
     embed.description = cut("\n\n".join(lines), DESCRIPTION_LIMIT)
     embed.set_footer(text=plural(len(feeds), "feed"))
     return embed
+
+
+def shared_by(mention: str) -> str:
+    """The line over a brief a member posted to the channel from their private one (sent with
+    NO_MENTIONS: the name shows, no one is pinged)."""
+    return f"Brief shared by {mention}"

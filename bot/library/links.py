@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from bot.core.errors import ArticleFileError, UserError
@@ -40,6 +41,34 @@ log = logging.getLogger(__name__)
 
 REUSE_SECONDS = 6 * 3600.0  # a link briefed within this long is briefed again from the library
 LINK_SECONDS = 60.0  # to fetch a link's page and extract its article, as for a feed entry's page
+
+
+# An http(s) address in a message: up to whitespace or an angle bracket (Discord's <https://...> that
+# hides the preview); trailing punctuation is then trimmed (a sentence's full stop, a closing bracket
+# that opened before the link).
+_LINK = re.compile(r"https?://[^\s<>]+", re.IGNORECASE)
+_TRAILING = ".,;:!?'\"*_~|"
+_PAIRS = {")": "(", "]": "[", "}": "{"}
+
+
+def first_link(content: str, embed_urls: Iterable[str | None] = ()) -> str | None:
+    """The first http(s) link in a message: in its text, else the first of its embeds' links."""
+    for text in (content or "", *(u for u in embed_urls if u)):
+        for match in _LINK.finditer(text):
+            link = _trim(match.group())
+            if len(link) > len("https://"):
+                return link
+    return None
+
+
+def _trim(link: str) -> str:
+    while link:
+        last = link[-1]
+        if last in _TRAILING or (last in _PAIRS and link.count(last) > link.count(_PAIRS[last])):
+            link = link[:-1]
+            continue
+        return link
+    return link
 
 
 class LinkError(UserError):
