@@ -105,12 +105,19 @@ class Links:
         self._fetching: dict[str, asyncio.Task[ArticleRow]] = {}  # by normalised link
 
     def check(self, url: str) -> str:
-        """The address, stripped, or a LinkError saying why it is not fetched. No I/O: a command
-        checks it before acknowledging, so a typo is answered at once."""
+        """The address, stripped, or a LinkError saying why it is not fetched (not an http or https
+        address; a private or local address literal while those are off). No I/O: a command checks
+        it before acknowledging, so a typo is answered at once."""
         try:
-            return check_url(url, allow_private=self.fetcher.allow_private)
+            url = check_url(url)
         except ValueError as exc:
             raise LinkError("invalid", f"I can't fetch that address: {exc}.") from None
+        if not self.fetcher.allow_private:
+            try:
+                check_url(url, allow_private=False)
+            except ValueError as exc:
+                raise LinkError("refused", f"I can't fetch that address: {exc}.") from None
+        return url
 
     async def article(self, url: str) -> ArticleRow:
         """The library's article for the page at ``url``: the one it gave within ``reuse_seconds``,
@@ -165,7 +172,7 @@ class Links:
 def _refusal(exc: BaseException, seconds: float) -> LinkError:
     """The member's answer to why a page could not be read."""
     if isinstance(exc, FetchRefused):
-        return LinkError("refused", f"I don't fetch private or local addresses ({exc}).")
+        return LinkError("refused", f"I can't fetch that address: {str(exc).removeprefix('refused: ')}.")
     if isinstance(exc, FetchTimeout | TimeoutError):
         detail = str(exc) or f"no article within {seconds:g} s"
         return LinkError("timeout", f"That page took too long to answer ({detail}); try again later.")
