@@ -214,6 +214,8 @@ class BriefBot(commands.Bot):
                         await task
             if self.feed_poller is not None:
                 await self.feed_poller.stop()  # the polls in progress: before the fetcher and the database close
+            if self.links is not None:
+                await self.links.stop()  # the links being fetched for members, likewise
             if self.fetcher is not None:
                 await self.fetcher.close()
             try:  # a network that went away answers no close frame: not waited for long

@@ -136,6 +136,14 @@ class Links:
         # Shielded: a member who gives up (a cancelled command) does not cancel the fetch others wait for.
         return await asyncio.shield(task)
 
+    async def stop(self) -> None:
+        """Cancel the fetches in progress and wait for them to end (before the fetcher and the
+        database close)."""
+        tasks = list(self._fetching.values())
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
     async def _fetch(self, url: str, key: str) -> ArticleRow:
         started = self.clock()
         try:

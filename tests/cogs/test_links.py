@@ -186,3 +186,14 @@ async def test_brief_this_article_reads_an_embed_link_and_cannot_post_where_the_
     note = await press.answer(timeout=5)
     assert note["flags"] & EPHEMERAL and note["content"] == CANNOT_POST
     assert len(fake_discord.channel_messages(channel)) == before
+
+
+async def test_brief_this_article_shares_the_work_cooldown(fake_discord, link_bot):
+    message = await fake_discord.send_message(fake_discord.channel_id, "nothing to read here")
+    member = new_member(fake_discord, "eager")
+    answers = []
+    for _ in range(6):
+        inter = await fake_discord.send_message_command(MENU_NAME, message, user=member)
+        answers.append((await inter.answer(timeout=5))["content"])
+    assert answers[:5] == [NO_LINK] * 5
+    assert answers[5].startswith("Easy there: you can use this command again in")

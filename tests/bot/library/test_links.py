@@ -124,3 +124,14 @@ async def test_addresses_refused_before_and_after_resolution(library, db, feed_s
 )
 def test_first_link(content, embeds, link):
     assert first_link(content, embeds) == link
+
+
+async def test_stop_cancels_the_fetches_in_progress(links, feed_server):
+    feed_server.page("/harbour", "Harbour Plan Approved", HARBOUR)
+    feed_server.routes["/harbour"].delay = 5.0
+    asking = asyncio.create_task(links.article(feed_server.url("/harbour")))
+    await asyncio.sleep(0.3)
+    await links.stop()
+    with pytest.raises(asyncio.CancelledError):
+        await asking
+    assert links._fetching == {} and len(links.library.articles) == 2
