@@ -24,3 +24,15 @@ class LinkRepository:
             "ON CONFLICT (link) DO UPDATE SET article_id = excluded.article_id, fetched_at = excluded.fetched_at",
             (link, article_id, fetched_at),
         )
+
+    async def undelivered(self, article_id: str) -> bool:
+        """Whether the article came from a member's link and was never queued for a channel nor
+        taken from a feed: a feed bringing it now is its first chance to be posted."""
+        async with self.db.execute(
+            "SELECT EXISTS (SELECT 1 FROM links WHERE article_id = ?) "
+            "AND NOT EXISTS (SELECT 1 FROM feed_items WHERE article_id = ?) "
+            "AND NOT EXISTS (SELECT 1 FROM deliveries WHERE article_id = ?)",
+            (article_id, article_id, article_id),
+        ) as cur:
+            row = await cur.fetchone()
+        return bool(row and row[0])

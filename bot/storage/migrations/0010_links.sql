@@ -8,3 +8,7 @@ CREATE TABLE links (
     article_id TEXT NOT NULL,
     fetched_at REAL NOT NULL      -- unix time
 );
+
+-- Whether an article came from a member's link (and so was stored without being posted): asked
+-- when a feed brings the same article, which is then posted after all.
+CREATE INDEX links_by_article ON links (article_id);

@@ -7,11 +7,13 @@ import asyncio
 
 import pytest
 
+from bot.library.feeds import FeedPoller
 from bot.library.links import LinkError, Links, first_link
 from bot.sources.fetch import Fetcher
+from bot.storage.feeds import FeedRepository
 from bot.storage.links import LinkRepository
 from bot.storage.subscriptions import SubscriptionRepository
-from tests.bot.library.test_feeds import HARBOUR, Clock
+from tests.bot.library.test_feeds import HARBOUR, Clock, harbour_site
 from tests.support.feedserver import Route
 
 
@@ -135,3 +137,27 @@ async def test_stop_cancels_the_fetches_in_progress(links, feed_server):
     with pytest.raises(asyncio.CancelledError):
         await asking
     assert links._fetching == {} and len(links.library.articles) == 2
+
+
+async def test_a_linked_article_a_feed_brings_later_is_posted_then(links, db, feed_server):
+    """A member's link is not the server's feed; but when the feed brings the same article after the
+    link did, it is new to the feed, and posted to the subscribed channels once."""
+    await SubscriptionRepository(db).subscribe(guild_id=1, channel_id=2, keywords=[], user_id=3)
+    feeds = FeedRepository(db)
+    poller = FeedPoller(feeds, links.library, links.fetcher, clock=links.clock)
+    await feeds.add(harbour_site(feed_server), 900)
+    [first] = await poller.poll_due()  # the back catalogue: stored, not posted
+    assert len(first.added) == 2 and await outbox(db) == 0
+    market = await links.article(feed_server.url("/market"))
+    assert await outbox(db) == 0
+    harbour_site(feed_server, guid_prefix="h", items=3)  # the feed now lists the market too
+    links.clock.now += 901
+    [later] = await poller.poll_due()
+    assert later.added == [market.id] and later.queued == 1
+    async with db.execute("SELECT channel_id, article_id FROM deliveries") as cur:
+        assert [tuple(r) for r in await cur.fetchall()] == [(2, market.id)]
+    links.clock.now += 901
+    harbour_site(feed_server, guid_prefix="i", items=3)  # new guids: not posted again
+    await poller.poll_due()
+    assert await links.article(feed_server.url("/market")) == market
+    assert await outbox(db) == 1
