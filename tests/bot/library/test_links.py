@@ -161,3 +161,10 @@ async def test_a_linked_article_a_feed_brings_later_is_posted_then(links, db, fe
     await poller.poll_due()
     assert await links.article(feed_server.url("/market")) == market
     assert await outbox(db) == 1
+
+
+async def test_a_paywalled_page_is_briefed_as_a_preview(links, feed_server):
+    url = feed_server.page("/locked", "Harbour Plan Approved", [*HARBOUR[:2], "Subscribe now to continue reading."])
+    row = await links.article(url)
+    brief = await links.library.reading.brief(row, 3)
+    assert brief.article.preview_only and "Maria Lopez" in {q.speaker for q in brief.quotes}
