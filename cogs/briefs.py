@@ -1,4 +1,5 @@
-"""/brief and /summary: an article's brief as an embed, or only its summary."""
+"""/brief and /summary: an article's brief as an embed, or only its summary; `/brief url:` briefs
+any page (bot.library.links)."""
 
 from __future__ import annotations
 
@@ -6,12 +7,15 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.core.errors import UserError
 from bot.discord_app.briefbot import BriefBot
 from bot.discord_app.embeds import NO_MENTIONS, SUMMARY_LENGTHS, brief_embed, summary_embed
 from bot.discord_app.views import ArticleSwitcher
 from cogs.common import (
     acknowledged_in_time,
     article_autocomplete,
+    defer,
+    link_brief,
     record_request,
     reply,
     sent_message,
@@ -22,6 +26,7 @@ LENGTH_CHOICES = [
     app_commands.Choice(name=f"{name} ({n} sentences)", value=name) for name, n in SUMMARY_LENGTHS.items()
 ]
 SWITCHER_SIZE = 25
+BOTH_GIVEN = "Give either an article from the library or a link, not both."
 
 
 class Briefs(commands.Cog):
@@ -31,10 +36,11 @@ class Briefs(commands.Cog):
     @app_commands.command(
         name="brief",
         description="Brief me on an article: summary, key quotes, author, keywords",
-        extras={"example": "/brief article:china pivot length:short"},
+        extras={"example": ("/brief article:china pivot length:short", "/brief url:https://news.example/story")},
     )
     @app_commands.describe(
         article="Title, slug or id of the article (start typing to search); the newest if left empty",
+        url="Or the http(s) address of any article on the web, fetched and briefed",
         length="How long the summary should be (medium by default)",
     )
     @app_commands.choices(length=LENGTH_CHOICES)
@@ -44,11 +50,17 @@ class Briefs(commands.Cog):
         self,
         interaction: discord.Interaction,
         article: str | None = None,
+        url: str | None = None,
         length: app_commands.Choice[str] | None = None,
     ) -> None:
-        row = self.bot.library.catalogue.lookup(article)
         size = length.value if length else "medium"
         label = f"{size} summary"
+        if url is not None:
+            if article is not None:
+                raise UserError(BOTH_GIVEN)
+            await self._brief_link(interaction, url, size)
+            return
+        row = self.bot.library.catalogue.lookup(article)
 
         async def render(article_id: str) -> discord.Embed:
             chosen = self.bot.library.catalogue.resolve(article_id) or row
@@ -65,6 +77,15 @@ class Briefs(commands.Cog):
             view.message = await reply(interaction, embed=embed, view=view, allowed_mentions=NO_MENTIONS)
             if view.message is None:
                 view.message = await sent_message(interaction)
+
+    async def _brief_link(self, interaction: discord.Interaction, url: str, size: str) -> None:
+        """The brief of the page at ``url``, answered in the channel; a refusal, privately."""
+        links = self.bot.links
+        checked = links.check(url)  # a malformed or refused address is answered at once
+        async with acknowledged_in_time(interaction):
+            await defer(interaction)  # fetching and reading a page may take seconds
+            brief = await link_brief(self.bot, checked, size, interaction)
+            await reply(interaction, embed=brief_embed(brief, f"{size} summary"), allowed_mentions=NO_MENTIONS)
 
     @app_commands.command(
         name="summary",

@@ -11,8 +11,9 @@ from typing import Any
 import discord
 from discord import app_commands
 
+from bot.core.models import Brief
 from bot.discord_app.answers import answer_lock, defer, reply
-from bot.discord_app.embeds import CHOICE_LIMIT, choice_name
+from bot.discord_app.embeds import CHOICE_LIMIT, SUMMARY_LENGTHS, choice_name
 from bot.discord_app.watchdog import Acknowledgements
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "article_autocomplete",
     "defer",
     "light_cooldown",
+    "link_brief",
     "record_request",
     "reply",
     "sent_message",
@@ -66,6 +68,15 @@ async def record_request(interaction: discord.Interaction, article_id: str, comm
         article_id=article_id,
         command=command,
     )
+
+
+async def link_brief(client: Any, url: str, size: str, interaction: discord.Interaction) -> Brief:
+    """The brief of the page at ``url`` (fetched, or reused: bot.library.links), recorded for /history
+    as a /brief; a LinkError (a UserError) saying why there is none."""
+    row = await client.links.article(url)
+    brief = await client.library.reading.brief(row, SUMMARY_LENGTHS[size])
+    await record_request(interaction, row.id, "brief")
+    return brief
 
 
 async def sent_message(interaction: discord.Interaction) -> discord.InteractionMessage | None:

@@ -21,7 +21,9 @@ class Help(commands.Cog):
     @light_cooldown()
     async def help(self, interaction: discord.Interaction) -> None:
         slash = [c for c in self.bot.tree.walk_commands() if isinstance(c, app_commands.Command)]
-        await interaction.response.send_message(embed=help_embed(slash), ephemeral=True, allowed_mentions=NO_MENTIONS)
+        menus = list(self.bot.tree.get_commands(type=discord.AppCommandType.message))
+        embed = help_embed(slash, menus)  # type: ignore[arg-type]
+        await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
 
 async def setup(bot: BriefBot) -> None:

@@ -27,10 +27,12 @@ from bot.discord_app.polls import poll_feeds, poll_library
 from bot.discord_app.sync import CommandSync
 from bot.discord_app.watchdog import Acknowledgements, LoopLag
 from bot.library.feeds import FeedPoller
+from bot.library.links import Links
 from bot.library.service import Library
 from bot.sources.fetch import Fetcher
 from bot.storage.db import connect
 from bot.storage.feeds import FeedRepository
+from bot.storage.links import LinkRepository
 from bot.storage.requests import RequestRepository
 from bot.storage.state import StateRepository
 from bot.storage.subscriptions import SubscriptionRepository
@@ -39,6 +41,7 @@ log = logging.getLogger(__name__)
 
 EXTENSIONS = (
     "cogs.briefs",
+    "cogs.links",
     "cogs.quotes",
     "cogs.authors",
     "cogs.library",
@@ -98,6 +101,7 @@ class BriefBot(commands.Bot):
         self.feeds: FeedRepository | None = None
         self.fetcher: Fetcher | None = None
         self.feed_poller: FeedPoller | None = None
+        self.links: Links | None = None
         self.delivery_worker: DeliveryWorker | None = None
         self.commands_sync: CommandSync | None = None
         # The background tasks, started by setup_hook when polling.
@@ -133,6 +137,7 @@ class BriefBot(commands.Bot):
             log.info("feed %s removed: no longer in BRIEFBOT_FEEDS", url)
         self.fetcher = Fetcher(allow_private=self.settings.feeds_allow_private)
         self.feed_poller = FeedPoller(self.feeds, self.library, self.fetcher)
+        self.links = Links(self.library, self.fetcher, LinkRepository(db))  # the same fetcher and its limits
         await self._first_library_sync(self.library)
         for name in self._extensions:
             await self.load_extension(name)
@@ -216,6 +221,8 @@ class BriefBot(commands.Bot):
                         await task
             if self.feed_poller is not None:
                 await self.feed_poller.stop()  # the polls in progress: before the fetcher and the database close
+            if self.links is not None:
+                await self.links.stop()  # the links being fetched for members, likewise
             if self.fetcher is not None:
                 await self.fetcher.close()
             try:  # a network that went away answers no close frame: not waited for long

@@ -364,9 +364,12 @@ def feeds_embed(feeds: list[Feed]) -> discord.Embed:
     return embed
 
 
-def help_embed(slash_commands: list[discord.app_commands.Command]) -> discord.Embed:
-    """`/help`: every slash command with what it does, one example (the ``example`` in each
-    command's ``extras``), and who may use it where (servers only, a permission Discord asks for)."""
+def help_embed(
+    slash_commands: list[discord.app_commands.Command], menus: list[discord.app_commands.ContextMenu] = ()
+) -> discord.Embed:
+    """`/help`: every slash command with what it does, an example or two (the ``example`` in each
+    command's ``extras``), and who may use it where (servers only, a permission Discord asks for);
+    then each message menu command, with where to find it."""
     embed = discord.Embed(
         title="What I can do",
         description=(
@@ -379,13 +382,21 @@ def help_embed(slash_commands: list[discord.app_commands.Command]) -> discord.Em
     for command in slash_commands[:FIELD_COUNT_LIMIT]:
         lines = [command.description]
         example = command.extras.get("example")
-        if example:
-            lines.append(f"Example: `{example}`")
+        for text in (example,) if isinstance(example, str) else example or ():
+            lines.append(f"Example: `{text}`")
         limits = _who_may(command)
         if limits:
             lines.append(f"*{limits}*")
         name = budget.take("/" + command.qualified_name, FIELD_NAME_LIMIT)
         embed.add_field(name=name, value=budget.take("\n".join(lines), FIELD_VALUE_LIMIT), inline=False)
+    for menu in menus[: FIELD_COUNT_LIMIT - len(embed.fields)]:
+        where = menu.extras.get("example") or f"a message > Apps > {menu.name}"
+        text = f"{menu.extras.get('description', '')}\nRight-click (or long-press) {where}".strip()
+        embed.add_field(
+            name=budget.take(menu.name, FIELD_NAME_LIMIT),
+            value=budget.take(text, FIELD_VALUE_LIMIT),
+            inline=False,
+        )
     embed.set_footer(text=budget.take("Only you see this. Buttons answer only whoever ran the command.", FOOTER_LIMIT))
     return embed
 
@@ -403,3 +414,9 @@ def _who_may(command: discord.app_commands.Command) -> str:
         names = [name.replace("_", " ").title() for name, granted in permissions if granted]
         parts.append("needs " + " and ".join(names))
     return " · ".join(parts)
+
+
+def shared_by(mention: str) -> str:
+    """The line over a brief a member posted to the channel from their private one (sent with
+    NO_MENTIONS: the name shows, no one is pinged)."""
+    return f"Brief shared by {mention}"

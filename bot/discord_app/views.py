@@ -1,4 +1,5 @@
-"""Interactive pieces: pages turned with buttons, an article switcher, a confirmation.
+"""Interactive pieces: pages turned with buttons, an article switcher, a confirmation, a button
+posting a private brief to the channel.
 
 Each view belongs to the person who ran the command: anyone else pressing its buttons gets a
 private note and nothing changes. When a view times out its components are disabled, so no one
@@ -131,3 +132,43 @@ class Confirm(OwnedView):
     async def cancel(self, interaction: discord.Interaction, button: discord.ui.Button[Confirm]) -> None:
         self.stop()
         await interaction.response.edit_message(content="Nothing was deleted.", view=None, allowed_mentions=NO_MENTIONS)
+
+
+class PostToChannel(OwnedView):
+    """A private brief's "Post to channel" button: posts the brief for everyone, once, then is
+    disabled. ``refusal`` says (without I/O) why it cannot be posted, answered privately with the
+    button left as it is, or None; ``post`` posts it and returns None, or why it failed (the button
+    is then enabled again, and the presser told privately)."""
+
+    def __init__(
+        self,
+        owner_id: int,
+        refusal: Callable[[discord.Interaction], str | None],
+        post: Callable[[discord.Interaction], Awaitable[str | None]],
+    ) -> None:
+        super().__init__(owner_id)
+        self.refusal = refusal
+        self.post = post
+        self.posted = False
+
+    @discord.ui.button(label="Post to channel", style=discord.ButtonStyle.primary)
+    async def post_button(self, interaction: discord.Interaction, button: discord.ui.Button[PostToChannel]) -> None:
+        reason = self.refusal(interaction)
+        if reason is None and self.posted:
+            reason = "It is posted already."
+        if reason is not None:
+            await interaction.response.send_message(reason, ephemeral=True, allowed_mentions=NO_MENTIONS)
+            return
+        self.posted = True  # before any await: a second press meanwhile posts nothing
+        button.disabled = True
+        button.label = "Posted to the channel"
+        await interaction.response.edit_message(view=self)  # acknowledged at once, then posted
+        failure = await self.post(interaction)
+        if failure is None:
+            self.stop()
+            return
+        self.posted = False
+        button.disabled = False
+        button.label = "Post to channel"
+        await interaction.edit_original_response(view=self)
+        await interaction.followup.send(failure, ephemeral=True, allowed_mentions=NO_MENTIONS)

@@ -39,6 +39,7 @@ from bot.core.backoff import backoff
 from bot.core.errors import ArticleFileError
 from bot.core.models import Feed, RawArticle, Refusal
 from bot.library.service import Library
+from bot.library.webpages import MAX_PAGE_BYTES, fetch_article
 from bot.library.workers import KillablePool, TaskRefused
 from bot.sources.feeds import Entry, FeedError, ParsedFeed, entry_raw, normalise_link, parse_feed, text_hash
 from bot.sources.fetch import Fetcher, FetchError
@@ -48,7 +49,6 @@ from bot.storage.refusals import RefusalRepository, feed_prefix
 log = logging.getLogger(__name__)
 
 MAX_FEED_BYTES = 5_000_000
-MAX_PAGE_BYTES = 5_000_000  # bot.sources.pages refuses larger pages too
 MAX_ITEMS_PER_POLL = 50  # the newest entries of a feed considered at each poll
 MAX_FAILURES = 5  # consecutive failures that disable a feed
 MAX_BACKOFF = 24 * 3600.0  # seconds
@@ -58,7 +58,6 @@ FEEDS_AT_ONCE = 4
 PAGE_SECONDS = 60.0  # to fetch one entry's page and extract its article
 POLL_SECONDS = 300.0  # one feed's poll, its pages included
 FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
-PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 
 
 @dataclass(slots=True)
@@ -368,14 +367,14 @@ class FeedPoller:
         reason = "no link"
         if entry.link:
             try:
-                async with asyncio.timeout(seconds):
-                    page = await self.fetcher.get(entry.link, max_bytes=self.max_page_bytes, accept=PAGE_ACCEPT)
-                    kind = page.content_type.split(";")[0].strip().lower()
-                    if kind and kind not in ("text/html", "application/xhtml+xml"):
-                        raise ArticleFileError(f"not a web page ({kind})")
-                    raw = await self.pages.run(
-                        _from_page, page.body, page.url, seconds=self.library.ingest.page_seconds
-                    )
+                raw = await fetch_article(
+                    self.fetcher,
+                    self.pages,
+                    entry.link,
+                    seconds=seconds,
+                    extract_seconds=self.library.ingest.page_seconds,
+                    max_bytes=self.max_page_bytes,
+                )
                 return replace(
                     raw,
                     title=raw.title or entry.title,
@@ -399,9 +398,3 @@ class FeedPoller:
 
 def _refusal_key(feed: Feed, entry: Entry, link: str | None) -> str:
     return feed_prefix(feed.id) + (entry.guid or link or entry.title or "")
-
-
-def _from_page(body: bytes, url: str) -> RawArticle:
-    from bot.sources.pages import raw_from_html
-
-    return raw_from_html(body, url, source_path=None)

@@ -11,8 +11,10 @@ content (edited since) holds those. A slug taken by another article gets the id'
 
 Fan-out is part of storing: every Session queues a new article for each subscribed channel whose
 filter it passes (bot.library.routing), in the transaction that stores it. The only articles not
-posted are those stored with ``deliver=False`` (a feed's back catalogue at its first poll) and
-edits or re-analyses of articles already stored."""
+posted are those stored with ``deliver=False`` (a feed's back catalogue at its first poll, a
+member's link: bot.library.links) and edits or re-analyses of articles already stored. A member's
+link is posted after all when a feed brings the same article later (``Session.store``): the link
+came first, but the article is still new to the server's feeds."""
 
 from __future__ import annotations
 
@@ -36,6 +38,7 @@ from bot.library.routing import matches
 from bot.library.workers import KillablePool, TaskRefused
 from bot.sources.files import read_article_file
 from bot.storage.clock import utcnow
+from bot.storage.links import LinkRepository
 from bot.storage.outbox import queue
 from bot.storage.subscriptions import SubscriptionRepository
 
@@ -126,6 +129,7 @@ class Ingest:
         self.catalogue = catalogue
         self.repo = catalogue.repo
         self.subscriptions = SubscriptionRepository(db)
+        self.links = LinkRepository(db)
         self.folder = folder
         self.pages = pages
         self.page_seconds = page_seconds
@@ -279,7 +283,9 @@ class Session:
     ) -> Stored | ArticleRow:
         """Store an article read from ``raw`` (content hash ``digest``) with its analysis: ``row``
         when it is a new version of a stored article (kept id, not posted again), else a new one
-        (posted). Returns what was stored, or the live article already holding this content."""
+        (posted). Returns what was stored, or the live article already holding this content; but
+        when that article came only from a member's link and this session posts, it is queued now
+        (as a new article would be) and returned as stored."""
         if not self.repo.batched:  # not an assert: it must hold under python -O too
             raise RuntimeError("an article is stored inside Session.batch(), with its outbox rows")
         article, analysis = result
@@ -288,6 +294,8 @@ class Session:
         else:
             claimed = await self.claim(digest, source_path)
             if isinstance(claimed, ArticleRow):
+                if self.subscribed and await self.ingest.links.undelivered(claimed.id):
+                    return await self._post_late(claimed.id, result)
                 return claimed
             ident = claimed
         slug = slugify(article.title)
@@ -308,3 +316,10 @@ class Session:
         queued = await queue(self.repo.db, deliver_to, [ident], utcnow())
         (await self.ingest.analysed()).add(digest)
         return Stored(ident, queued)
+
+    async def _post_late(self, ident: str, result: Analysed) -> Stored:
+        """Queue a stored article that was never posted (a member's link) for the subscribed channels
+        whose filter it passes, as if it were new: its content, so its analysis, is the same."""
+        article, analysis = result
+        deliver_to = [s.channel_id for s in self.subscribed if matches(article, analysis, s.keywords)]
+        return Stored(ident, await queue(self.repo.db, deliver_to, [ident], utcnow()))

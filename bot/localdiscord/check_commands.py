@@ -112,9 +112,24 @@ def _command_errors(cmd: Json, here: str) -> dict[str, Problem]:
     return errors
 
 
+# The most commands of each type an application may have in one scope (global, or one guild), as
+# Discord's docs give them: 100 chat input (slash), 5 user and 5 message commands.
+COMMAND_LIMITS = {1: 100, 2: 5, 3: 5}
+
+
+def too_many_commands(commands: Sequence[Json]) -> Json | None:
+    """Discord's error for a scope that would hold more commands of a type than it allows
+    (30032, "Maximum number of application commands reached"), else None."""
+    for ctype, limit in COMMAND_LIMITS.items():
+        if sum(1 for c in commands if c.get("type", 1) == ctype) > limit:
+            return {"message": f"Maximum number of application commands reached ({limit})", "code": 30032}
+    return None
+
+
 def validate_commands(commands: Sequence[Json]) -> Json | None:
     """Application-command registration rules, per Discord's docs: names and descriptions (chat
-    input and context menu), options, choices, ranges and lengths, and the 8,000-character total."""
+    input and context menu), options, choices, ranges and lengths, and the 8,000-character total.
+    (How many commands a scope holds is ``too_many_commands``'s.)"""
     errors: dict[str, Problem] = {}
     seen: set[tuple[str, int]] = set()
     for i, cmd in enumerate(commands):

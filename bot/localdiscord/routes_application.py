@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .check_commands import validate_commands
+from .check_commands import too_many_commands, validate_commands
 from .faults import error_body
 from .forms import form_error
 from .payloads import (
@@ -109,6 +109,8 @@ class ApplicationRoutes:
         body = rec.json if isinstance(rec.json, list) else []
         if problem := validate_commands(body):
             return 400, problem
+        if problem := too_many_commands(body):
+            return 400, problem
         old = {(c["name"], c["type"]): int(c["id"]) for c in self._commands[gid].values()}
         new = [self._store_command(c, gid, old.get((c["name"], c.get("type", 1)))) for c in body]
         self._commands[gid] = {int(c["id"]): c for c in new}
@@ -129,6 +131,8 @@ class ApplicationRoutes:
             ),
             None,
         )
+        if existing is None and (problem := too_many_commands([*self._commands[gid].values(), rec.json])):
+            return 400, problem
         cmd = self._store_command(rec.json, gid, int(existing["id"]) if existing else None)
         self._commands[gid][int(cmd["id"])] = cmd
         return (200 if existing else 201), cmd

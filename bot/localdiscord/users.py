@@ -1,4 +1,4 @@
-"""What users do: interactions (slash commands, autocomplete, buttons, modals) and messages they post."""
+"""What users do: interactions (slash and message commands, autocomplete, buttons, modals) and messages they post."""
 
 from __future__ import annotations
 
@@ -175,6 +175,38 @@ class UserActions:
         data = self._command_data(name, options, guild, guild_command)
         return await self._send_interaction(
             InteractionType.APPLICATION_COMMAND, data, user, channel, guild, None, locale
+        )
+
+    async def send_message_command(
+        self,
+        name: str,
+        message: Json | int,
+        *,
+        user: Json | int | None = None,
+        guild_command: bool | None = None,
+        locale: str = "en-US",
+    ) -> FakeInteraction:
+        """Invoke message command ``name`` (application command type 3, from a message's Apps menu)
+        on ``message`` (a message dict or id), in the message's channel: ``data.target_id`` names the
+        message and ``data.resolved.messages`` carries it, as Discord sends them."""
+        if isinstance(message, int):
+            message = self._message_index[message]
+        else:
+            message = self._message_index.get(int(message["id"]), message)
+        channel = self.channels[int(message["channel_id"])]
+        guild = self.guilds[int(channel["guild_id"])] if "guild_id" in channel else None
+        cmd, scope = self._find_command(name, 3, guild)
+        data: Json = {
+            "id": cmd["id"] if cmd else str(snowflake()),
+            "name": name,
+            "type": 3,
+            "target_id": str(message["id"]),
+            "resolved": {"messages": {str(message["id"]): copy.deepcopy(message)}},
+        }
+        if guild is not None and (guild_command or (guild_command is None and scope is not None)):
+            data["guild_id"] = guild["id"]
+        return await self._send_interaction(
+            InteractionType.APPLICATION_COMMAND, data, self._user(user), channel, guild, None, locale
         )
 
     async def send_autocomplete(

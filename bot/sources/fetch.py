@@ -33,7 +33,28 @@ CHUNK = 64 * 1024
 
 
 class FetchError(Exception):
-    """A request that could not be made or gave no usable answer; the message says why."""
+    """A request that could not be made or gave no usable answer; the message says why. The
+    subclasses below say which kind of failure it was, for callers that answer each differently."""
+
+
+class FetchRefused(FetchError):
+    """The address is private or local (or resolves only to such), and private addresses are off."""
+
+
+class FetchTimeout(FetchError):
+    """No complete answer within the fetcher's time limit."""
+
+
+class FetchStatus(FetchError):
+    """The server answered with a status other than 200 or 304 (after redirects)."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class FetchTooLarge(FetchError):
+    """The body is larger than the caller's limit."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +160,7 @@ class Fetcher:
             async with asyncio.timeout(limit):
                 return await self._get(url, max_bytes, accept, etag, last_modified)
         except TimeoutError:
-            raise FetchError(f"no complete answer within {limit:g} s") from None
+            raise FetchTimeout(f"no complete answer within {limit:g} s") from None
 
     async def _get(
         self, url: str, max_bytes: int, accept: str, etag: str | None, last_modified: str | None
@@ -163,15 +184,16 @@ class Fetcher:
                     if resp.status == 304:
                         return Response(str(resp.url), 304, b"", "", etag, last_modified)
                     if resp.status != 200:
-                        raise FetchError(f"HTTP {resp.status}" + (f" {resp.reason}" if resp.reason else ""))
+                        reason = f"HTTP {resp.status}" + (f" {resp.reason}" if resp.reason else "")
+                        raise FetchStatus(resp.status, reason)
                     declared = resp.content_length
                     if declared is not None and declared > max_bytes:
-                        raise FetchError(f"too large ({declared:,} bytes; the limit is {max_bytes:,})")
+                        raise FetchTooLarge(f"too large ({declared:,} bytes; the limit is {max_bytes:,})")
                     body = bytearray()
                     async for chunk in resp.content.iter_chunked(CHUNK):
                         body += chunk
                         if len(body) > max_bytes:
-                            raise FetchError(f"too large (over {max_bytes:,} bytes)")
+                            raise FetchTooLarge(f"too large (over {max_bytes:,} bytes)")
                     return Response(
                         url=str(resp.url),
                         status=200,
@@ -182,7 +204,7 @@ class Fetcher:
                     )
             except aiohttp.ClientConnectorError as exc:
                 if isinstance(exc.os_error, RefusedAddress):
-                    raise FetchError(f"refused: {exc.os_error}") from None
+                    raise FetchRefused(f"refused: {exc.os_error}") from None
                 raise FetchError(f"could not connect: {exc.os_error.strerror or exc.os_error}") from None
             except aiohttp.ClientError as exc:
                 raise FetchError(f"{type(exc).__name__}: {exc}"[:300]) from None
@@ -198,4 +220,4 @@ class Fetcher:
         if address is None:
             return  # a name: checked after resolution by the connector's resolver
         if not public_address(str(address)):
-            raise FetchError(f"refused: {address} is a private or local address")
+            raise FetchRefused(f"refused: {address} is a private or local address")

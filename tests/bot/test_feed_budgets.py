@@ -12,8 +12,9 @@ import time
 import pytest
 
 from bot.core.wording import feed_state
-from bot.library.feeds import FeedPoller, _from_page
+from bot.library.feeds import FeedPoller
 from bot.library.service import Library
+from bot.library.webpages import extract_page
 from bot.library.workers import KillablePool
 from bot.sources.fetch import Fetcher
 from bot.storage.feeds import FeedRepository
@@ -45,7 +46,7 @@ def story(n: int) -> list[str]:
 
 def _pause_and_read(body: bytes) -> None:
     time.sleep(0.2)  # both workers busy at once: both start
-    _from_page(body, "https://example.org/warm")
+    extract_page(body, "https://example.org/warm")
 
 
 @pytest.fixture

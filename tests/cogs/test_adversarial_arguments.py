@@ -28,7 +28,7 @@ import pytest_asyncio
 from bot.config import Settings
 from bot.discord_app.briefbot import BriefBot
 from bot.localdiscord import ChannelType, FakeDiscord, make_text_channel, make_user
-from tests.bot.discord_app.test_briefbot import COMMANDS
+from tests.bot.discord_app.test_briefbot import MESSAGE_COMMANDS, SLASH_COMMANDS
 from tests.cogs.conftest import EPHEMERAL
 from tests.cogs.test_feeds import sub as subcommand
 from tests.cogs.test_limits_and_load import check_embed
@@ -66,6 +66,7 @@ HOSTILE: dict[str, str] = {
 # (command, string option, other options, what an unresolvable value gets)
 STRING_OPTIONS: list[tuple[str, str, dict[str, Any]]] = [
     ("brief", "article", {}),
+    ("brief", "url", {}),
     ("summary", "article", {}),
     ("quotes", "keyword", {}),
     ("quotes", "speaker", {}),
@@ -112,7 +113,31 @@ ROWS += [
         ("subscribe", {"channel": "category"}, "channel=category"),
     ]
 ]
-IN_DM = sorted(COMMANDS)  # every command, typed in a direct message
+# Addresses a link option must refuse, privately, without fetching anything (the module's bot keeps
+# private addresses off): other schemes, private and local hosts in any spelling, broken URLs.
+HOSTILE_URLS: dict[str, str] = {
+    "javascript": "javascript:alert(document.cookie)",
+    "file": "file:///etc/passwd",
+    "data": "data:text/html,<script>alert(1)</script>",
+    "no host": "https://",
+    "bad port": "https://news.example:99999/story",
+    "broken ipv6": "https://[::1",
+    "loopback": "http://127.0.0.1:8080/admin",
+    "metadata": "http://169.254.169.254/latest/meta-data/",
+    "ipv6 loopback": "http://[::1]/",
+    "legacy ipv4": "http://2130706433/",
+    "look-alike digits": "http://１２７.０.０.１/",
+    "mapped ipv6": "http://[::ffff:10.0.0.1]/",
+    "newline": "https://news.example/a\nb",
+    "mentions in link": "http://10.0.0.1/@everyone/<@123456789012345678>",
+}
+ROWS += [pytest.param("brief", {"url": value}, id=f"/brief url={label}") for label, value in HOSTILE_URLS.items()]
+ROWS += [
+    pytest.param(
+        "brief", {"url": "https://news.example/story", "article": "strategic calculus"}, id="/brief url+article"
+    )
+]
+IN_DM = sorted(SLASH_COMMANDS)  # every command, typed in a direct message
 
 LEAKS = re.compile(
     r"Traceback|\b[A-Z]\w*(?:Error|Exception)\b|sqlite|fts5|syntax error|no such (?:column|table)|malformed MATCH"
@@ -262,6 +287,29 @@ async def test_every_command_in_a_direct_message(world, command):
         assert answer["flags"] & EPHEMERAL and answer["content"].startswith("Subscriptions belong to a server")
 
 
+MENU_ROWS: list[Any] = [
+    pytest.param(name, content, id=f"{name} on {label}")
+    for name in sorted(MESSAGE_COMMANDS)
+    for label, content in {
+        **HOSTILE,
+        **{f"link {label}": f"look: {url} !" for label, url in HOSTILE_URLS.items()},
+        "masked private link": "[the story](http://169.254.169.254/latest) @everyone",
+    }.items()
+]
+
+
+@pytest.mark.parametrize(("name", "content"), MENU_ROWS)
+async def test_message_commands_on_hostile_messages(world, name, content):
+    """A message command's only argument is the message: any message, whatever it holds, gets a
+    polite private answer (no link; a link that may not be fetched), and nothing is fetched."""
+    member = world.member()
+    message = await world.fake.send_message(world.fake.channel_id, content, author=member)
+    inter = await world.fake.send_message_command(name, message, user=member)
+    answer = await answer_of(world, inter)
+    assert_polite(world, inter, answer)
+    assert answer["flags"] & EPHEMERAL
+
+
 @pytest.mark.parametrize(
     ("command", "option", "label"),
     [pytest.param(c, o, label, id=f"/{c} {o}={label}") for c, o in AUTOCOMPLETES for label in HOSTILE],
@@ -287,7 +335,7 @@ async def test_the_table_covers_every_command_and_option(world):
     declared = {(c["name"], o["name"]) for c in world.fake.registered_commands() for o in c.get("options", [])}
     assert declared <= covered, declared - covered
     names = {c["name"] for c in world.fake.registered_commands()}
-    assert names <= {c for c, _, _ in STRING_OPTIONS} | set(IN_DM)
+    assert names <= {c for c, _, _ in STRING_OPTIONS} | set(IN_DM) | MESSAGE_COMMANDS
     autocompleted = {(c["name"], o["name"]) for c in world.fake.registered_commands() for o in c.get("options", [])}
     autocompleted = {pair for pair in autocompleted if _is_autocomplete(world, *pair)}
     assert autocompleted == set(AUTOCOMPLETES)

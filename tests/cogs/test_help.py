@@ -13,13 +13,14 @@ def slash_commands(bot) -> list[app_commands.Command]:
 
 def test_every_slash_command_carries_an_example_of_itself(bot):
     for command in slash_commands(bot):
-        example = command.extras.get("example", "")
-        name = "/" + command.qualified_name
-        assert example == name or example.startswith(name + " "), (name, example)
-        for option in example.split(" ")[1:]:
-            if ":" in option and not option.startswith("http"):
-                name = option.split(":", 1)[0]
-                assert name in {p.name for p in command.parameters}, (command.qualified_name, name)
+        examples = command.extras.get("example", "")
+        for example in (examples,) if isinstance(examples, str) else examples:
+            name = "/" + command.qualified_name
+            assert example == name or example.startswith(name + " "), (name, example)
+            for option in example.split(" ")[1:]:
+                if ":" in option and not option.startswith("http"):
+                    option_name = option.split(":", 1)[0]
+                    assert option_name in {p.name for p in command.parameters}, (command.qualified_name, option_name)
 
 
 async def test_help_answers_privately_with_every_command_and_its_example(fake_discord, bot):
@@ -28,7 +29,9 @@ async def test_help_answers_privately_with_every_command_and_its_example(fake_di
     embed = data["embeds"][0]
     fields = {f["name"]: f["value"] for f in embed["fields"]}
     names = {"/" + c.qualified_name for c in slash_commands(bot)}
-    assert set(fields) == names
+    assert set(fields) == names | {"Brief this article"}
+    assert "Example: `/brief url:https://news.example/story`" in fields["/brief"]
+    assert "a message > Apps > Brief this article" in fields["Brief this article"]
     assert {"/brief", "/quotes", "/subscribe", "/feeds add", "/help"} <= names
     assert "Example: `/brief article:china pivot length:short`" in fields["/brief"]
     assert "in servers only" in fields["/subscribe"] and "needs Manage Channels" in fields["/subscribe"]

@@ -12,7 +12,7 @@ from bot.cli import main
 from bot.discord_app.briefbot import TokenRejected, run
 from tests.bot.discord_app.conftest import make_bot
 
-COMMANDS = {
+SLASH_COMMANDS = {
     "brief",
     "summary",
     "quotes",
@@ -26,6 +26,8 @@ COMMANDS = {
     "feeds",
     "help",
 }
+MESSAGE_COMMANDS = {"Brief this article"}  # application command type 3, on a message's Apps menu
+COMMANDS = SLASH_COMMANDS | MESSAGE_COMMANDS
 
 
 async def test_rejected_token_raises_token_rejected(fake_discord, settings):
@@ -54,6 +56,8 @@ async def test_start_loads_library_and_syncs_commands_once(fake_discord, setting
     async with fake_discord.run(make_bot(settings)) as bot:
         assert len(bot.library.articles) == 2
         assert {c["name"] for c in fake_discord.registered_commands()} == COMMANDS
+        menus = [c for c in fake_discord.registered_commands() if c["name"] in MESSAGE_COMMANDS]
+        assert [(c["type"], c["description"], c["options"]) for c in menus] == [(3, "", [])]
     assert len(fake_discord.command_syncs) == 1
     # Unchanged commands: the next start does not upload them again.
     async with fake_discord.run(make_bot(settings)):
@@ -65,7 +69,7 @@ async def test_services_are_none_until_started_and_an_unstarted_bot_closes(setti
     """Every attribute is declared when the bot is made: None until setup_hook composes it; close()
     of a bot that never started (Discord never answered) closes what there is and nothing else."""
     bot = make_bot(settings)
-    services = ("db", "state", "requests", "subscriptions", "library", "feeds", "fetcher", "feed_poller")
+    services = ("db", "state", "requests", "subscriptions", "library", "feeds", "fetcher", "feed_poller", "links")
     assert all(getattr(bot, name) is None for name in (*services, "delivery_worker", "commands_sync"))
     assert bot.max_loop_lag == 0.0 and bot.acks.in_flight == 0
     await bot.close()
@@ -76,6 +80,7 @@ async def test_the_services_are_composed_and_closed(fake_discord, settings):
     async with fake_discord.run(make_bot(settings)) as bot:
         assert bot.delivery_worker is not None and bot.commands_sync is not None and bot.feed_poller is not None
         assert bot.delivery_worker.outbox is bot.subscriptions
+        assert bot.links.fetcher is bot.fetcher and bot.links.library is bot.library  # one fetcher, its limits
         db = bot.db
     with pytest.raises(ValueError):  # closed last, by close()
         await db.execute("SELECT 1")

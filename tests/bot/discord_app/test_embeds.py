@@ -19,6 +19,7 @@ from bot.discord_app.embeds import (
     cut,
     link_url,
     quote_line,
+    shared_by,
     summary_embed,
 )
 from bot.localdiscord.check_message import validate_message
@@ -170,3 +171,7 @@ def test_the_discord_layer_and_the_cogs_import_no_storage_analysis_or_sources_wh
     for cog in (root / "cogs").glob("*.py"):
         below = [m for m in imported(cog) if m.startswith(("bot.storage", "bot.analysis", "bot.sources"))]
         assert below == [], f"{cog.name} imports {below}"
+
+
+def test_shared_by_names_the_member_without_pinging_them():
+    assert shared_by("<@42>") == "Brief shared by <@42>"

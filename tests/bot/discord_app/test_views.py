@@ -10,7 +10,7 @@ import discord
 import pytest
 
 from bot.discord_app import errors, views
-from bot.discord_app.views import NOT_YOURS, ArticleSwitcher, Confirm, OwnedView, Paginator
+from bot.discord_app.views import NOT_YOURS, ArticleSwitcher, Confirm, OwnedView, Paginator, PostToChannel
 
 OWNER = 1
 
@@ -141,3 +141,75 @@ async def test_a_controls_error_is_answered_by_the_one_error_handler(monkeypatch
     press, error = pressed_by(OWNER), RuntimeError("render failed")
     await view.on_error(press, error, view.next)  # type: ignore[arg-type]
     assert reported == [(press, error)]
+
+
+class Pressed(SimpleNamespace):
+    """A press of the Post to channel button: the initial response, then edits and followups."""
+
+    def __init__(self, user_id: int) -> None:
+        super().__init__(user=SimpleNamespace(id=user_id), response=Response(), edits=[], followups=[])
+
+    async def edit_original_response(self, **kwargs) -> None:
+        self.edits.append(kwargs)
+
+    @property
+    def followup(self) -> SimpleNamespace:
+        async def send(*args, **kwargs) -> None:
+            self.followups.append((args, kwargs))
+
+        return SimpleNamespace(send=send)
+
+
+async def test_post_to_channel_posts_once_then_is_disabled():
+    posts = []
+
+    async def post(pressed) -> str | None:
+        posts.append(pressed.user.id)
+        return None
+
+    view = PostToChannel(OWNER, lambda pressed: None, post)
+    press = Pressed(OWNER)
+    await view.post_button.callback(press)  # type: ignore[arg-type]
+    assert posts == [OWNER] and view.post_button.disabled and view.is_finished()
+    assert press.response.edits == [{"view": view}]
+    again = Pressed(OWNER)
+    await view.post_button.callback(again)  # type: ignore[arg-type]  # a second press that raced the edit
+    assert posts == [OWNER]
+    [(args, kwargs)] = again.response.sent
+    assert args == ("It is posted already.",) and kwargs["ephemeral"] is True
+
+
+async def test_post_to_channel_refused_or_failed_says_why_privately_and_stays_usable():
+    async def post(pressed) -> str | None:
+        return "Discord did not take the post."
+
+    refused = PostToChannel(OWNER, lambda pressed: "I can't post here.", post)
+    press = Pressed(OWNER)
+    await refused.post_button.callback(press)  # type: ignore[arg-type]
+    [(args, kwargs)] = press.response.sent
+    assert args == ("I can't post here.",) and kwargs["ephemeral"] is True
+    assert not refused.post_button.disabled and not press.response.edits
+
+    failing = PostToChannel(OWNER, lambda pressed: None, post)
+    press = Pressed(OWNER)
+    await failing.post_button.callback(press)  # type: ignore[arg-type]
+    assert not failing.post_button.disabled and not failing.posted and not failing.is_finished()
+    assert press.edits == [{"view": failing}]  # enabled again
+    [(args, kwargs)] = press.followups
+    assert args == ("Discord did not take the post.",) and kwargs["ephemeral"] is True
+
+
+async def test_post_to_channel_expiry_disables_the_button():
+    edited = []
+
+    class Message:
+        async def edit(self, **kwargs):
+            edited.append(kwargs)
+
+    async def post(pressed) -> str | None:
+        raise AssertionError("not pressed")
+
+    view = PostToChannel(OWNER, lambda pressed: None, post)
+    view.message = Message()  # type: ignore[assignment]
+    await view.on_timeout()
+    assert view.post_button.disabled and edited == [{"view": view}]

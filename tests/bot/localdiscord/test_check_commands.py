@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.localdiscord.check_commands import command_size, validate_commands
+from bot.localdiscord.check_commands import command_size, too_many_commands, validate_commands
 from tests.bot.localdiscord.helpers import form_errors
 
 
@@ -132,3 +132,18 @@ def test_command_size_is_limited_to_8000_characters_in_all() -> None:
     localized = {**exact, "description_localizations": {"fr": "x" * 40}}
     assert command_size(localized) == 8001
     assert form_errors(validate_commands([localized])) == {"0": "APPLICATION_COMMAND_TOO_LARGE"}
+
+
+def menu(name: str, ctype: int = 3) -> dict:
+    return {"name": name, "type": ctype}
+
+
+def test_a_scope_holds_at_most_5_message_commands_5_user_commands_and_100_slash_commands():
+    five = [menu(f"Menu {i}") for i in range(5)] + [menu(f"User {i}", 2) for i in range(5)]
+    slash = [command(name=f"c{i}") for i in range(100)]
+    assert too_many_commands(five + slash) is None
+    for extra in (menu("Menu 6"), menu("User 6", 2), command(name="c100")):
+        problem = too_many_commands([*five, *slash, extra])
+        assert problem is not None and problem["code"] == 30032, extra
+    assert too_many_commands([menu(f"Menu {i}") for i in range(6)])["message"].endswith("(5)")
+    assert validate_commands([menu("Brief this article")]) is None  # mixed case and spaces: allowed

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import discord
 import pytest
+from discord.ext import commands
 
 from bot.localdiscord import FakeDiscord, ResponseType
 from tests.bot.localdiscord.helpers import DemoBot
@@ -55,3 +57,35 @@ async def test_typed_options_ephemeral_and_dm(fake_discord: FakeDiscord) -> None
     assert fake_discord.channel_messages(fake_discord.channel_id) == []  # ephemeral
     assert dm_reply.data is not None and dm_reply.data["content"] == "hello alice (DMChannel)"
     assert fake_discord.channel_messages(int(dm.payload["channel_id"]))[0]["content"] == "hello alice (DMChannel)"
+
+
+class MenuBot(commands.Bot):
+    """A bot with one message command, "Quote it", answering with the message it was used on."""
+
+    def __init__(self) -> None:
+        super().__init__(command_prefix="!", intents=discord.Intents.none(), guild_ready_timeout=0.05)
+
+    async def setup_hook(self) -> None:
+        @self.tree.context_menu(name="Quote it")
+        async def quote(interaction: discord.Interaction, message: discord.Message) -> None:
+            text = f"{message.author.name} said: {message.content} ({len(message.embeds)} embeds)"
+            await interaction.response.send_message(text, ephemeral=True)
+
+        await self.tree.sync()
+
+
+@pytest.mark.asyncio
+async def test_a_message_command_on_a_message(fake_discord: FakeDiscord) -> None:
+    async with fake_discord.run(MenuBot()):
+        [registered] = fake_discord.registered_commands()
+        assert (registered["name"], registered["type"], registered["description"]) == ("Quote it", 3, "")
+        message = await fake_discord.send_message(
+            fake_discord.channel_id, "see https://news.example/a", author=fake_discord.mod, embeds=[]
+        )
+        inter = await fake_discord.send_message_command("Quote it", message)
+        reply = await inter.response(timeout=2)
+    data = inter.payload["data"]
+    assert (data["type"], data["target_id"]) == (3, message["id"]) and data["id"] == registered["id"]
+    assert data["resolved"]["messages"][message["id"]]["content"] == "see https://news.example/a"
+    assert reply.type == ResponseType.CHANNEL_MESSAGE and reply.data["flags"] & 64
+    assert reply.data["content"] == "mod said: see https://news.example/a (0 embeds)"

@@ -1,0 +1,197 @@
+"""Briefing a link a member gives (`/brief url:`, the "Brief this article" message command).
+
+The page is read as a feed entry's page is (bot.library.webpages: the fetcher's limits on size,
+time, redirects and private addresses; extraction in the library's worker pool within its budget),
+and each way it can fail is a LinkError saying which, in words for the member.
+
+A linked article joins the library, through the one ingest path (bot.library.ingest add_raws) with
+``deliver=False``. Joining it, rather than briefing it on the side, is what makes it a brief like
+any other: searchable by /quotes, resolvable by `/brief article:`, recorded by /history (whose
+records name an article id) and analysed again when the analysis changes, with the same identity
+rule (a page already in the library, from a feed or another link, is that article, not a copy).
+It is never posted to subscribed channels: a member's link is not the server's feed, and a
+subscription promises the server's new articles, not whatever anyone asked about.
+
+The same link (normalised as feed links are: bot.sources.feeds.normalise_link) asked again within
+``reuse_seconds`` is briefed from the library, not fetched again; asked while it is being fetched,
+it waits for that fetch. The record of link, article and time (bot.storage.links) is written in the
+transaction that stores the article.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+
+from bot.core.errors import ArticleFileError, UserError
+from bot.core.models import ArticleRow
+from bot.library.service import Library
+from bot.library.webpages import MAX_PAGE_BYTES, NotAWebPage, fetch_article
+from bot.library.workers import TaskRefused
+from bot.sources.feeds import normalise_link
+from bot.sources.fetch import Fetcher, FetchError, FetchRefused, FetchStatus, FetchTimeout, FetchTooLarge
+from bot.sources.urls import check_url
+from bot.storage.links import LinkRepository
+
+log = logging.getLogger(__name__)
+
+REUSE_SECONDS = 6 * 3600.0  # a link briefed within this long is briefed again from the library
+LINK_SECONDS = 60.0  # to fetch a link's page and extract its article, as for a feed entry's page
+
+
+# An http(s) address in a message: up to whitespace or an angle bracket (Discord's <https://...> that
+# hides the preview); trailing punctuation is then trimmed (a sentence's full stop, a closing bracket
+# that opened before the link).
+_LINK = re.compile(r"https?://[^\s<>]+", re.IGNORECASE)
+_TRAILING = ".,;:!?'\"*_~|"
+_PAIRS = {")": "(", "]": "[", "}": "{"}
+
+
+def first_link(content: str, embed_urls: Iterable[str | None] = ()) -> str | None:
+    """The first http(s) link in a message: in its text, else the first of its embeds' links."""
+    for text in (content or "", *(u for u in embed_urls if u)):
+        for match in _LINK.finditer(text):
+            link = _trim(match.group())
+            if len(link) > len("https://"):
+                return link
+    return None
+
+
+def _trim(link: str) -> str:
+    while link:
+        last = link[-1]
+        if last in _TRAILING or (last in _PAIRS and link.count(last) > link.count(_PAIRS[last])):
+            link = link[:-1]
+            continue
+        return link
+    return link
+
+
+class LinkError(UserError):
+    """Why a link could not be briefed, for the member; ``kind`` names the reason for callers and
+    tests: invalid, refused, timeout, http, too-large, unreachable, not-html, not-article, refused-work,
+    not-analysed."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
+class Links:
+    """Links to briefs: reused while fresh, else fetched, extracted and stored (not delivered)."""
+
+    def __init__(
+        self,
+        library: Library,
+        fetcher: Fetcher,
+        repo: LinkRepository,
+        *,
+        clock: Callable[[], float] = time.time,
+        reuse_seconds: float = REUSE_SECONDS,
+        seconds: float = LINK_SECONDS,
+        max_bytes: int = MAX_PAGE_BYTES,
+    ) -> None:
+        self.library = library
+        self.fetcher = fetcher
+        self.repo = repo
+        self.clock = clock
+        self.reuse_seconds = reuse_seconds
+        self.seconds = seconds
+        self.max_bytes = max_bytes
+        self._fetching: dict[str, asyncio.Task[ArticleRow]] = {}  # by normalised link
+
+    def check(self, url: str) -> str:
+        """The address, stripped, or a LinkError saying why it is not fetched (not an http or https
+        address; a private or local address literal while those are off). No I/O: a command checks
+        it before acknowledging, so a typo is answered at once."""
+        try:
+            url = check_url(url)
+        except ValueError as exc:
+            raise LinkError("invalid", f"I can't fetch that address: {exc}.") from None
+        if not self.fetcher.allow_private:
+            try:
+                check_url(url, allow_private=False)
+            except ValueError as exc:
+                raise LinkError("refused", f"I can't fetch that address: {exc}.") from None
+        return url
+
+    async def article(self, url: str) -> ArticleRow:
+        """The library's article for the page at ``url``: the one it gave within ``reuse_seconds``,
+        else the page fetched and stored now. Raises LinkError."""
+        url = self.check(url)
+        key = normalise_link(url) or url
+        known = await self.repo.get(key, since=self.clock() - self.reuse_seconds)
+        row = self.library.catalogue.by_id(known) if known else None
+        if row is not None:
+            return row
+        task = self._fetching.get(key)
+        if task is None:
+            task = asyncio.create_task(self._fetch(url, key), name="briefbot-link")
+            self._fetching[key] = task
+            task.add_done_callback(lambda t: self._fetching.pop(key, None) if self._fetching.get(key) is t else None)
+        # Shielded: a member who gives up (a cancelled command) does not cancel the fetch others wait for.
+        return await asyncio.shield(task)
+
+    async def stop(self) -> None:
+        """Cancel the fetches in progress and wait for them to end (before the fetcher and the
+        database close)."""
+        tasks = list(self._fetching.values())
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def _fetch(self, url: str, key: str) -> ArticleRow:
+        started = self.clock()
+        try:
+            raw = await fetch_article(
+                self.fetcher,
+                self.library.pages,
+                url,
+                seconds=self.seconds,
+                extract_seconds=self.library.ingest.page_seconds,
+                max_bytes=self.max_bytes,
+            )
+        except (FetchError, ArticleFileError, TaskRefused, TimeoutError) as exc:
+            log.info("link %s: not briefed: %s", url, exc or type(exc).__name__)
+            raise _refusal(exc, self.seconds) from None
+        if not raw.url:
+            raw = replace(raw, url=url)
+
+        async def record(index: int, article_id: str, new: bool) -> None:
+            await self.repo.record(key, article_id, fetched_at=started)
+
+        report = await self.library.ingest.add_raws([raw], deliver=False, record=record)
+        if report.skipped:
+            reason = report.skipped[0][1]
+            log.warning("link %s: not stored: %s", url, reason)
+            raise LinkError("not-analysed", "I read that page but could not analyse its article; try another link.")
+        article_id = await self.repo.get(key, since=started)
+        row = self.library.catalogue.by_id(article_id) if article_id else None
+        if row is None:  # stored, yet not live: only a bug gets here
+            raise RuntimeError(f"link {url}: article {article_id} is not in the catalogue")
+        log.info("link %s: %s article %s", url, "new" if report.added else "known", row.id)
+        return row
+
+
+def _refusal(exc: BaseException, seconds: float) -> LinkError:
+    """The member's answer to why a page could not be read."""
+    if isinstance(exc, FetchRefused):
+        return LinkError("refused", f"I can't fetch that address: {str(exc).removeprefix('refused: ')}.")
+    if isinstance(exc, FetchTimeout | TimeoutError):
+        detail = str(exc) or f"no article within {seconds:g} s"
+        return LinkError("timeout", f"That page took too long to answer ({detail}); try again later.")
+    if isinstance(exc, FetchStatus):
+        return LinkError("http", f"That page could not be fetched: the site answered {exc}.")
+    if isinstance(exc, FetchTooLarge):
+        return LinkError("too-large", f"That page is too large for me to brief ({exc}).")
+    if isinstance(exc, FetchError):
+        return LinkError("unreachable", f"I couldn't fetch that page ({exc}).")
+    if isinstance(exc, NotAWebPage):
+        return LinkError("not-html", f"That link is not a web page but {exc.kind}, so there is no article to brief.")
+    if isinstance(exc, TaskRefused):
+        return LinkError("refused-work", "That page took too long to read, so I gave up on it.")
+    return LinkError("not-article", f"That page is not an article I can brief: {exc}.")

@@ -1,0 +1,38 @@
+"""Links members asked about (see migration 0010): the article each gave, and when it was fetched."""
+
+from __future__ import annotations
+
+import aiosqlite
+
+
+class LinkRepository:
+    def __init__(self, db: aiosqlite.Connection) -> None:
+        self.db = db
+
+    async def get(self, link: str, *, since: float) -> str | None:
+        """The id of the article ``link`` (normalised) gave, if it was fetched at ``since`` or later."""
+        async with self.db.execute(
+            "SELECT article_id FROM links WHERE link = ? AND fetched_at >= ?", (link, since)
+        ) as cur:
+            row = await cur.fetchone()
+        return row[0] if row else None
+
+    async def record(self, link: str, article_id: str, *, fetched_at: float) -> None:
+        """Remember that ``link`` gave this article now (replacing what it gave before)."""
+        await self.db.execute(
+            "INSERT INTO links (link, article_id, fetched_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (link) DO UPDATE SET article_id = excluded.article_id, fetched_at = excluded.fetched_at",
+            (link, article_id, fetched_at),
+        )
+
+    async def undelivered(self, article_id: str) -> bool:
+        """Whether the article came from a member's link and was never queued for a channel nor
+        taken from a feed: a feed bringing it now is its first chance to be posted."""
+        async with self.db.execute(
+            "SELECT EXISTS (SELECT 1 FROM links WHERE article_id = ?) "
+            "AND NOT EXISTS (SELECT 1 FROM feed_items WHERE article_id = ?) "
+            "AND NOT EXISTS (SELECT 1 FROM deliveries WHERE article_id = ?)",
+            (article_id, article_id, article_id),
+        ) as cur:
+            row = await cur.fetchone()
+        return bool(row and row[0])
