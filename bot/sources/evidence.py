@@ -6,21 +6,21 @@ meta tags itself, never sees more than they allow."""
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html import unescape
 from typing import TYPE_CHECKING, Any
+
+from bot.sources.jsonld import MAX_AUTHORS, JsonLd, as_list, is_type, load_json, read_jsonld, types
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
 
 # What makes author-finding cost more than linear is bounded: a byline names a few people, not
 # thousands. trafilatura's author normalisation is cubic in the names it is given, and reads JSON-LD
-# and meta tags itself, so the page's tree is trimmed to these bounds before trafilatura sees it.
-MAX_AUTHORS = 20  # author values considered from JSON-LD, and author meta tags
-MAX_JSON_ITEMS = 100  # items of any one list in a JSON-LD block
+# (bounded by bot.sources.jsonld) and meta tags itself, so the page's tree is trimmed to these bounds
+# before trafilatura sees it. MAX_AUTHORS (from bot.sources.jsonld) bounds author meta tags too.
+__all__ = ["MAX_AUTHORS", "Evidence", "collect_evidence"]
 MAX_META_CHARS = 1_000  # an author meta tag's content (20 names fit in 500)
 
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "head", "iframe", "select", "textarea"})
@@ -58,42 +58,27 @@ class Evidence:
     spans: list[tuple[int, int, str]] = field(default_factory=list)  # byline elements: (start, end, kind)
 
 
-def collect_evidence(tree: HtmlElement) -> Evidence:
+def collect_evidence(tree: HtmlElement, jsonld: JsonLd | None = None) -> Evidence:
     """Everything the page says about its authors; trims ``tree`` to the bounds above."""
     evidence = Evidence()
-    _read_jsonld(tree, evidence)
+    _read_jsonld(jsonld if jsonld is not None else read_jsonld(tree), evidence)
     _read_meta(tree, evidence)
     _read_body(tree, evidence)
     return evidence
 
 
-def _read_jsonld(tree: HtmlElement, evidence: Evidence) -> None:
-    nodes: list[dict[str, Any]] = []
-    for script in tree.iter("script"):
-        if "ld+json" not in (script.get("type") or "").lower() or not script.text:
-            continue
-        data = _load_json(script.text)
-        if data is not None:
-            data, trimmed = _bounded_json(data)
-            if trimmed:  # trafilatura reads the block too: give it the bounded one
-                script.text = json.dumps(data)
-            nodes.extend(_json_nodes(data))
-    by_id = {n["@id"]: n for n in nodes if isinstance(n.get("@id"), str)}
+def _read_jsonld(ld: JsonLd, evidence: Evidence) -> None:
+    nodes = ld.nodes
+    by_id = ld.by_id()
 
     def rank(node: dict[str, Any]) -> int:
-        types = " ".join(_as_list(node.get("@type"))).lower()
-        return 0 if ("article" in types or "posting" in types) else 1
+        return 0 if any("article" in t or "posting" in t for t in types(node)) else 1
 
-    for node in nodes:
-        for key in ("publisher", "copyrightHolder", "sourceOrganization"):
-            for owner in _as_list(node.get(key)):
-                name = owner.get("name") if isinstance(owner, dict) else owner
-                if isinstance(name, str):
-                    evidence.owners.append(name)
+    evidence.owners.extend(ld.owners())
     for node in sorted((n for n in nodes if "author" in n or "creator" in n), key=rank):
-        if _is_type(node, "person", "organization"):
+        if is_type(node, "person", "organization"):
             continue
-        for value in _as_list(node.get("author") or node.get("creator")):
+        for value in as_list(node.get("author") or node.get("creator")):
             if isinstance(value, dict) and set(value) <= {"@id", "@type"} and value.get("@id") in by_id:
                 value = by_id[value["@id"]]
             if len(evidence.jsonld) + len(evidence.jsonld_orgs) >= MAX_AUTHORS:
@@ -110,70 +95,12 @@ def _read_jsonld(tree: HtmlElement, evidence: Evidence) -> None:
                 if not name:
                     continue
                 name = unescape(name)  # some sites escape their JSON-LD as if it were HTML
-                if _is_type(value, "organization", "newsmediaorganization", "corporation", "website"):
+                if is_type(value, "organization", "newsmediaorganization", "corporation", "website"):
                     evidence.jsonld_orgs.append(name)
                 else:
                     evidence.jsonld.append(name)
         if evidence.jsonld or evidence.jsonld_orgs:
             break  # the best-ranked node that names an author is the article's
-
-
-def _load_json(text: str) -> Any:
-    text = text.strip()
-    for candidate in (text, re.sub(r"^\s*(?:<!--|<!\[CDATA\[)|(?:-->|\]\]>)\s*$|;\s*$", "", text)):
-        try:
-            return json.loads(candidate, strict=False)
-        except ValueError:
-            continue
-    return None
-
-
-def _json_nodes(data: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
-    if depth > 6:
-        return
-    if isinstance(data, list):
-        for item in data:
-            yield from _json_nodes(item, depth + 1)
-    elif isinstance(data, dict):
-        yield data
-        for key in ("@graph", "mainEntity", "itemListElement"):
-            if key in data:
-                yield from _json_nodes(data[key], depth + 1)
-
-
-def _bounded_json(data: Any, depth: int = 0) -> tuple[Any, bool]:
-    """JSON-LD with every list cut to MAX_JSON_ITEMS items and every author list to MAX_AUTHORS,
-    and whether anything was cut."""
-    if depth > 20:
-        return None, True
-    trimmed = False
-    if isinstance(data, list):
-        if len(data) > MAX_JSON_ITEMS:
-            data, trimmed = data[:MAX_JSON_ITEMS], True
-        out = []
-        for item in data:
-            item, cut = _bounded_json(item, depth + 1)
-            out.append(item)
-            trimmed = trimmed or cut
-        return out, trimmed
-    if isinstance(data, dict):
-        result = {}
-        for key, value in data.items():
-            if key in ("author", "creator") and isinstance(value, list) and len(value) > MAX_AUTHORS:
-                value, trimmed = value[:MAX_AUTHORS], True
-            value, cut = _bounded_json(value, depth + 1)
-            result[key] = value
-            trimmed = trimmed or cut
-        return result, trimmed
-    return data, False
-
-
-def _as_list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else [] if value is None else [value]
-
-
-def _is_type(node: dict[str, Any], *names: str) -> bool:
-    return any(isinstance(t, str) and t.lower() in names for t in _as_list(node.get("@type")))
 
 
 _META_AUTHOR_KEY = re.compile(r"(?:^|[:._-])(?:authors?|creator|byl|byline)(?:[:._-]?name)?$", re.I)
@@ -212,9 +139,9 @@ def _read_meta(tree: HtmlElement, evidence: Evidence) -> None:
         if key.startswith("twitter:"):
             continue
         if key == "parsely-page":
-            data = _load_json(value)
+            data = load_json(value)
             if isinstance(data, dict):
-                names = _as_list(data.get("author") or data.get("authors"))
+                names = as_list(data.get("author") or data.get("authors"))
                 evidence.meta.extend(v for v in names if isinstance(v, str))
         elif _META_AUTHOR_KEY.search(key):
             evidence.meta.append(value)

@@ -17,6 +17,7 @@ from bot.core.models import RawArticle
 from bot.core.text import fold, normalise, strip_stray_nuls
 from bot.sources.authors import choose_authors
 from bot.sources.evidence import collect_evidence
+from bot.sources.jsonld import read_jsonld
 from bot.sources.titles import choose_title, collect_titles
 
 MAX_HTML_BYTES = 5_000_000
@@ -80,8 +81,9 @@ def read_page(
         raise ArticleFileError(f"unreadable HTML: {exc}") from exc
     if tree is None:
         raise ArticleFileError("not an HTML page")
-    titles = collect_titles(tree)
-    evidence = collect_evidence(tree)  # before trafilatura, which prunes the tree as it extracts
+    jsonld = read_jsonld(tree)  # read once, for the title and the authors
+    titles = collect_titles(tree, jsonld)
+    evidence = collect_evidence(tree, jsonld)  # before trafilatura, which prunes the tree as it extracts
     try:
         doc = trafilatura.bare_extraction(
             tree, url=url, with_metadata=True, include_comments=False, include_tables=False
