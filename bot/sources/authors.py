@@ -152,14 +152,18 @@ def _visible_bylines(evidence: Evidence, title: str | None, stop: frozenset[str]
     anchor = _headline_index(evidence, title)
     found: list[_Byline] = []
     pieces = evidence.pieces
+    around = evidence.around or [False] * len(pieces)
     for i, piece in enumerate(pieces):
         m = BY.match(piece)
-        if m and len(piece.split()) <= 12 and _starts_line(evidence, i):
+        if m and len(piece.split()) <= 12 and _starts_line(evidence, i) and not around[i]:
             run = [m.group("rest"), *pieces[i + 1 : i + 8]]
             found.append(_byline(_distance(i, anchor), "by", run, stop))
-    for start, end, kind in evidence.spans:
-        if end - start > _MAX_SPAN_PIECES or (kind == "link" and not _stands_alone(evidence, start, end)):
-            continue
+    slugs = evidence.slugs or [""] * len(evidence.spans)
+    for (start, end, kind), slug in zip(evidence.spans, slugs, strict=True):
+        if end - start > _MAX_SPAN_PIECES or around[start]:
+            continue  # a story list, or a commenter's, a related story's or a cited work's byline
+        if kind == "link" and not (_stands_alone(evidence, start, end) and _names_slug(pieces[start:end], slug)):
+            continue  # "Zum Profil", "Follow": a link to a profile whose text is not the person's name
         texts = pieces[start:end]
         by = next((j for j, t in enumerate(texts) if BY.match(t) and len(t.split()) <= 12), None)
         if by is not None:  # "Section  By A and B  Date": only what follows "By"
@@ -171,6 +175,15 @@ def _visible_bylines(evidence: Evidence, title: str | None, stop: frozenset[str]
                 byline.names.extend(_more_names(pieces, end, stop))
             found.append(byline)
     return [b for b in found if b.names or b.credit]
+
+
+def _names_slug(texts: list[str], slug: str) -> bool:
+    """Whether a profile link's text names the person its address does: "Jane Doe" for
+    /author/jane-doe or /u/jdoe. An address without a readable name (/profile/123) says nothing."""
+    if len(slug) < 4:
+        return True
+    words = [w for w in re.findall(r"[a-z]+", fold(" ".join(texts))) if len(w) >= 3]
+    return not words or any(w in slug for w in words)  # no Latin letters: nothing to compare
 
 
 def _more_names(pieces: list[str], i: int, stop: frozenset[str]) -> list[str]:

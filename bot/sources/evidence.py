@@ -10,7 +10,9 @@ import re
 from dataclasses import dataclass, field
 from html import unescape
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
+from bot.core.text import fold
 from bot.sources.jsonld import MAX_AUTHORS, JsonLd, as_list, is_type, load_json, read_jsonld, types
 
 if TYPE_CHECKING:
@@ -56,6 +58,8 @@ class Evidence:
     starts: list[bool] = field(default_factory=list)  # whether each begins a block (not mid-sentence)
     headlines: list[tuple[int, str]] = field(default_factory=list)  # (piece index, h1 text)
     spans: list[tuple[int, int, str]] = field(default_factory=list)  # byline elements: (start, end, kind)
+    slugs: list[str] = field(default_factory=list)  # per span: a profile link's last path segment, folded
+    around: list[bool] = field(default_factory=list)  # per text node: in comments, a sidebar, references...
 
 
 def collect_evidence(tree: HtmlElement, jsonld: JsonLd | None = None) -> Evidence:
@@ -161,8 +165,9 @@ def _cut(value: str, limit: int) -> str:
 
 
 def _read_body(tree: HtmlElement, evidence: Evidence) -> None:
-    """Walk the body once: its text nodes in order, where the headlines are, and the spans of
-    elements that carry a byline (by class, id, itemprop or rel)."""
+    """Walk the body once: its text nodes in order, where the headlines are, the spans of
+    elements that carry a byline (by class, id, itemprop or rel), and which text sits in a part of
+    the page around the article (see _is_region)."""
     from lxml import etree
 
     pieces = evidence.pieces
@@ -170,7 +175,9 @@ def _read_body(tree: HtmlElement, evidence: Evidence) -> None:
     skip_depth = 0  # inside script, style and the like: their text is not the page's
     boundary = True  # a block began or ended since the last text node
     h1_start: int | None = None
-    opened: list[tuple[int, str | None]] = []
+    opened: list[tuple[int, str | None, str, bool]] = []  # (first piece, byline kind, link slug, region)
+    regions: list[tuple[int, int]] = []
+    in_article = 0  # article and main elements open
 
     def add(text: str | None) -> None:
         nonlocal boundary
@@ -189,7 +196,10 @@ def _read_body(tree: HtmlElement, evidence: Evidence) -> None:
             if skip_depth or tag in _SKIP_TAGS:
                 skip_depth += 1
                 continue
-            opened.append((len(pieces), _byline_kind(el)))
+            kind = _byline_kind(el)
+            slug = _slug(el.get("href") or "") if kind == "link" else ""
+            opened.append((len(pieces), kind, slug, _is_region(el, tag, in_article > 0)))
+            in_article += tag in ("article", "main")
             boundary = boundary or tag in _BLOCK_TAGS
             if tag == "h1" and h1_start is None:
                 h1_start = len(pieces)
@@ -200,14 +210,68 @@ def _read_body(tree: HtmlElement, evidence: Evidence) -> None:
             if skip_depth:
                 continue
         else:
-            start, kind = opened.pop()
+            start, kind, slug, region = opened.pop()
+            in_article -= tag in ("article", "main")
             if kind and len(pieces) > start:
                 evidence.spans.append((start, len(pieces), kind))
+                evidence.slugs.append(slug)
+            if region and len(pieces) > start:
+                regions.append((start, len(pieces)))
             if tag == "h1" and h1_start is not None:
                 evidence.headlines.append((h1_start, " ".join(" ".join(pieces[h1_start:]).split())))
                 h1_start = None
         boundary = boundary or tag in _BLOCK_TAGS
         add(el.tail)
+    evidence.around = _around(regions, [i for i, _ in evidence.headlines], pieces)
+
+
+# Parts of a page around its article: comments, sidebars and their widgets, related stories, a
+# reference list. Bylines there are a commenter's, another story's or a cited work's.
+_REGION_ATTR = re.compile(
+    r"(?<![a-z])(?:comments?|commentlist|sidebar|widgets?|related|recommended|recirc|references|bibliography|"
+    r"footnotes|disqus|respond|replies)(?![a-z])",
+    re.I,
+)
+
+
+def _is_region(el: HtmlElement, tag: str, in_article: bool) -> bool:
+    """Whether ``el`` holds a part of the page around the article: ``nav``; ``aside`` and ``footer``
+    outside ``article``/``main`` (inside, they are often the article's own byline and meta); an
+    element named for comments, a sidebar, widgets, related stories or references, and not also
+    for an author."""
+    if tag == "nav" or (tag in ("aside", "footer") and not in_article):
+        return True
+    if tag in ("html", "body", "article", "main"):
+        return False
+    attrs = f"{el.get('class') or ''} {el.get('id') or ''}"
+    return bool(_REGION_ATTR.search(attrs)) and not _BYLINE_ATTR.search(attrs)  # "widget article__authors"
+
+
+def _around(regions: list[tuple[int, int]], headlines: list[int], pieces: list[str]) -> list[bool]:
+    """Per text node, whether it lies in a region around the article. A region that holds a
+    headline or half the page's text holds the article (Blogger calls its posts a "widget") and
+    does not count."""
+    n = len(pieces)
+    sizes = [0]
+    for piece in pieces:
+        sizes.append(sizes[-1] + len(piece.strip()))
+    depth = [0] * (n + 1)
+    for start, end in regions:
+        if not any(start <= h < end for h in headlines) and 2 * (sizes[end] - sizes[start]) < sizes[n]:
+            depth[start] += 1
+            depth[end] -= 1
+    out: list[bool] = []
+    level = 0
+    for i in range(n):
+        level += depth[i]
+        out.append(level > 0)
+    return out
+
+
+def _slug(href: str) -> str:
+    """The last path segment of a profile link, folded letters only ("/author/jane-doe/" -> "janedoe")."""
+    path = re.split(r"[?#]", href, maxsplit=1)[0].rstrip("/")
+    return re.sub(r"[^a-z]", "", fold(unquote(path.rsplit("/", 1)[-1])))
 
 
 def _byline_kind(el: HtmlElement) -> str | None:
