@@ -61,8 +61,12 @@ BYLINE_STOP_WORDS = frozenset(
     email e-mail contact see full bio profile read comments comment min minute minutes ago hour hours today
     yesterday and or with the for from in at of on by via about all articles stories posts archive rss feed
     get subscribe sign log print save sponsored advertisement opinion analysis review video audio photo image
+    author authors autor autorin autoren auteur auteure auteurs autore autori
     """.split()
 )
+# The word "author" in languages bylines are written in: a credit with it is a label ("No Author",
+# "Follow Author", "Autor"), not a name.
+AUTHOR_WORDS = frozenset("author authors autor autorin autoren auteur auteure auteurs autore autori".split())
 # Words (folded) that make a credit an organisation rather than a person.
 ORG_WORDS = frozenset(
     """

@@ -7,15 +7,20 @@ from __future__ import annotations
 
 import re
 
-from bot.analysis.names import BYLINE_STOP_WORDS, NOT_NAMES, dedupe_names, name_at_start
+from bot.analysis.names import AUTHOR_WORDS, BYLINE_STOP_WORDS, NOT_NAMES, dedupe_names, name_at_start
 from bot.core.text import fold, normalise
 
 MAX_NAMES_PER_VALUE = 20  # names read from one value ("A, B, C, ..." in one meta tag)
 
-# "By", "Written by", "Story and photos by": what introduces a byline; ``rest`` is what follows.
+# "By", "Written by", "Story and photos by": what introduces a byline; ``rest`` is what follows. The
+# word "by" of other languages (German "von", French "par", Spanish and Portuguese "por", Dutch
+# "door", Scandinavian "av"/"af", Polish "przez", Russian "от") introduces one as well: it is never
+# part of the name, which is told by what follows: nothing (the name is in the next element) or two
+# words or more ("Von Miller" is a name).
+_BY_WORDS = ("by", "von", "par", "por", "door", "av", "af", "przez", "от")
 BY = re.compile(
     r"^\s*(?:(?:written|posted|words|story|text|reporting|report|published|compiled)(?:\s+and\s+\w+)?\s+)?"
-    r"by\b\s*:?\s*(?P<rest>.*)$",
+    rf"(?:by|(?:{'|'.join(_BY_WORDS[1:])})(?=\s*:?\s*(?:$|[^\s:]+\s+\S)))(?!\w)\s*:?\s*(?P<rest>.*)$",
     re.I | re.S,
 )
 _URL_OR_MAIL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+|@\w+")
@@ -61,8 +66,10 @@ def organisation_name(value: str, *, whole: bool = False, handle: bool = False) 
     capital = capital or (handle and bool(re.fullmatch(r"[^\W\d_][\w.-]{2,30}", text)))
     if not 1 <= len(words) <= 6 or any(c.isdigit() for c in text) or not capital:
         return None
-    if len(words) == 1 and (fold(text) in BYLINE_STOP_WORDS or len(text) < 3):
-        return None
+    if len(words) == 1 and (fold(text) in BYLINE_STOP_WORDS or fold(text) in _BY_WORDS or len(text) < 3):
+        return None  # "von" alone is the word before a name the page prints elsewhere
+    if any(fold(w) in AUTHOR_WORDS for w in words):
+        return None  # "No Author", "Follow Author": a label
     if all(fold(w) in BYLINE_STOP_WORDS or w in NOT_NAMES for w in words):
         return None  # "Log In", "Read More"
     if fold(text) in {"staff", "admin", "administrator", "editor", "editors", "guest", "unknown", "anonymous"}:

@@ -175,8 +175,8 @@ def _read_body(tree: HtmlElement, evidence: Evidence) -> None:
     skip_depth = 0  # inside script, style and the like: their text is not the page's
     boundary = True  # a block began or ended since the last text node
     h1_start: int | None = None
-    opened: list[tuple[int, str | None, str, bool]] = []  # (first piece, byline kind, link slug, region)
-    regions: list[tuple[int, int]] = []
+    opened: list[tuple[int, str | None, str, str]] = []  # (first piece, byline kind, link slug, region)
+    regions: list[tuple[int, int, str]] = []
     in_article = 0  # article and main elements open
 
     def add(text: str | None) -> None:
@@ -216,7 +216,7 @@ def _read_body(tree: HtmlElement, evidence: Evidence) -> None:
                 evidence.spans.append((start, len(pieces), kind))
                 evidence.slugs.append(slug)
             if region and len(pieces) > start:
-                regions.append((start, len(pieces)))
+                regions.append((start, len(pieces), region))
             if tag == "h1" and h1_start is not None:
                 evidence.headlines.append((h1_start, " ".join(" ".join(pieces[h1_start:]).split())))
                 h1_start = None
@@ -228,36 +228,50 @@ def _read_body(tree: HtmlElement, evidence: Evidence) -> None:
 # Parts of a page around its article: comments, sidebars and their widgets, related stories, a
 # reference list. Bylines there are a commenter's, another story's or a cited work's.
 _REGION_ATTR = re.compile(
-    r"(?<![a-z])(?:comments?|commentlist|sidebar|widgets?|related|recommended|recirc|references|bibliography|"
-    r"footnotes|disqus|respond|replies)(?![a-z])",
+    r"(?<![a-z])(?:comments?|commentlist|sidebar|widgets?|related|recommended|recirc|disqus|respond|replies)(?![a-z])",
     re.I,
 )
+_REFERENCES_ATTR = re.compile(r"(?<![a-z])(?:references|reflist|bibliography|footnotes|citations)(?![a-z])", re.I)
 
 
-def _is_region(el: HtmlElement, tag: str, in_article: bool) -> bool:
-    """Whether ``el`` holds a part of the page around the article: ``nav``; ``aside`` and ``footer``
-    outside ``article``/``main`` (inside, they are often the article's own byline and meta); an
-    element named for comments, a sidebar, widgets, related stories or references, and not also
-    for an author."""
-    if tag == "nav" or (tag in ("aside", "footer") and not in_article):
-        return True
-    if tag in ("html", "body", "article", "main"):
-        return False
+def _is_region(el: HtmlElement, tag: str, in_article: bool) -> str:
+    """Whether ``el`` holds a part of the page around the article, and which: ``nav``; ``aside``,
+    ``footer`` and ``header`` outside ``article``/``main`` (inside, they are often the article's own
+    byline and meta; a header only on a page whose headline is elsewhere, see _around); an element
+    named for comments, a sidebar, widgets, related stories or references, and not also for an
+    author. "" when it is not."""
+    if tag == "nav" or (tag in ("aside", "footer", "header") and not in_article):
+        return tag
+    if tag == "article":
+        return "article"  # a teaser of another story when another article holds the headline (_around)
+    if tag in ("html", "body", "main"):
+        return ""
     attrs = f"{el.get('class') or ''} {el.get('id') or ''}"
-    return bool(_REGION_ATTR.search(attrs)) and not _BYLINE_ATTR.search(attrs)  # "widget article__authors"
+    if _REFERENCES_ATTR.search(attrs):
+        return "references"
+    return "named" if _REGION_ATTR.search(attrs) and not _BYLINE_ATTR.search(attrs) else ""
 
 
-def _around(regions: list[tuple[int, int]], headlines: list[int], pieces: list[str]) -> list[bool]:
+def _around(regions: list[tuple[int, int, str]], headlines: list[int], pieces: list[str]) -> list[bool]:
     """Per text node, whether it lies in a region around the article. A region that holds a
-    headline or half the page's text holds the article (Blogger calls its posts a "widget") and
-    does not count."""
+    headline, or half the page's text, holds the article (Blogger calls its posts a "widget") and
+    does not count, except a reference list, which can be longer than the article. An article
+    counts only when another holds the headline (then it is a teaser of another story); a page's
+    header (its user menu: "Log out", "My profile") only on a page with an h1, since without one
+    the header may be all the page has for the article's headline and byline."""
     n = len(pieces)
     sizes = [0]
     for piece in pieces:
         sizes.append(sizes[-1] + len(piece.strip()))
     depth = [0] * (n + 1)
-    for start, end in regions:
-        if not any(start <= h < end for h in headlines) and 2 * (sizes[end] - sizes[start]) < sizes[n]:
+    # Several articles, one of which holds the headline: the others are teasers of other stories.
+    teasers = any(kind == "article" and any(s <= h < e for h in headlines) for s, e, kind in regions)
+    for start, end, kind in regions:
+        if (kind == "header" and not headlines) or (kind == "article" and not teasers):
+            continue
+        if any(start <= h < end for h in headlines):
+            continue
+        if kind == "references" or 2 * (sizes[end] - sizes[start]) < sizes[n]:
             depth[start] += 1
             depth[end] -= 1
     out: list[bool] = []
