@@ -33,8 +33,9 @@ from bot.sources.evidence import Evidence
 _MAX_SPAN_PIECES = 40  # a byline element holds a few names, a role and a date, not a story list
 # Text between two names of one byline: "and", ",", or a dateline-style place ("in London and").
 _SEPARATOR_ONLY = re.compile(
-    r"\s*(?:(?:in|at|from)\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}\s*)?(?:,|and|&|AND|;|\||/|·|•|-|–|—)?\s*"
+    r"\s*(?:(?:in|at|from)\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}\s*)?(?:,|and|&|AND|;|\||/|·|•|-|–|—|und|et|y|e|og|och)?\s*"
 )
+_LIST_BYLINES = 4  # different bylines on a page without a headline: a list of stories
 _NEAR_PIECES = 6  # text nodes: bylines this close to the nearest one count as equally near
 _HANDLE_DISTANCE = 12  # a bare handle counts as the byline only right by the headline
 _KIND_RANK = {"by": 0, "itemprop": 0, "rel": 1, "link": 1, "class": 2}
@@ -51,6 +52,8 @@ def choose_authors(
     """The page's authors from its evidence (see the module docstring for the order)."""
     stop = _site_words(site, url)
     visible = _visible_bylines(evidence, title, stop)
+    if not evidence.headlines and len({tuple(b.names) for b in visible if b.names}) >= _LIST_BYLINES:
+        visible = []  # no headline and many people's bylines: a list of stories, not one article
     byline = _nearest([b for b in visible if b.names])
     # A credit or handle printed as the byline right by the headline ("harbourfan", "By Example Staff")
     # beats a person's byline further away (a related story's) and trafilatura's guess.

@@ -24,7 +24,14 @@ BY = re.compile(
     re.I | re.S,
 )
 _URL_OR_MAIL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+|@\w+")
-_SEPARATORS = re.compile(r"\s*(?:[;|·•/\n]|\s[-–—]\s|,(?!\s*(?:Jr|Sr)\b)|\s+(?:and|with|&)\s+|&)\s*", re.I)
+# Between two names: punctuation, "and", "with", and (in lower case only, as a capital may be an
+# initial) "and"/"with" of other languages: "und", "et", "y", "e", "og", "och", "avec", "mit", "con".
+_SEPARATORS = re.compile(
+    r"\s*(?:[;|·•/\n]|\s[-–—]\s|,(?!\s*(?:Jr|Sr)\b)|\s+(?:and|with|&)\s+|&"
+    r"|\s+(?-i:und|et|y|e|og|och|avec|mit|con)\s+)\s*",
+    re.I,
+)
+_WITH = re.compile(r"\(\s*(?:with|and|avec|mit|con|und|et|y|e)\s+([^()]{1,80})\)", re.I)
 
 
 def byline_names(value: str, *, stop_words: frozenset[str] = frozenset()) -> list[str]:
@@ -42,6 +49,7 @@ def byline_parts(value: str) -> list[str]:
         value = by.group("rest")
     value = re.sub(r"^(?:authors?|autor|auteur|byline)\s*:\s*", "", value, flags=re.I)
     value = _URL_OR_MAIL.sub("\n", value)
+    value = _WITH.sub(r", \1", value)  # "Jane Doe (with John Roe)": a co-author
     value = re.sub(r"\((?:[^()]{0,40})\)|\[[^\]]{0,40}\]", " ", value)  # "(R.J.)", "(@handle)", "[Updated]"
     return [p for p in _SEPARATORS.split(value) if p and p.strip()]
 

@@ -122,3 +122,12 @@ def test_labels_are_not_names():
     for label in ("No Author", "Follow Author", "Autor"):
         page = f'<article><h1>Harbour Plan Approved</h1><p><span itemprop="author">{label}</span></p>{BODY}</article>'
         assert from_html(page) == [], label
+
+
+def test_a_page_of_many_bylines_and_no_headline_is_a_list_of_stories():
+    stories = "".join(
+        f'<div><h2>Story {i}</h2><p class="byline">By {n}</p></div>'
+        for i, n in enumerate(["Ann Berg", "Mark Cole", "Lena Dunn", "Omar Hale"])
+    )
+    assert from_html(stories) == []
+    assert from_html(stories, head='<meta name="author" content="Jane Doe">') == ["Jane Doe"]

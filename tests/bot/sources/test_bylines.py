@@ -30,6 +30,15 @@ from bot.sources.bylines import byline_names, byline_parts, organisation_name, p
         ("Harbour Times Staff", []),
         ("The Northern Press Association", []),
         ("admin", []),
+        ("von Maria Lindqvist und Hans Meier", ["Maria Lindqvist", "Hans Meier"]),
+        ("Par Maria Lindqvist et Jean Roux", ["Maria Lindqvist", "Jean Roux"]),
+        ("Por Maria Lindqvist, Ana Ruiz y Luis Gil", ["Maria Lindqvist", "Ana Ruiz", "Luis Gil"]),
+        ("Maria Lindqvist (avec Jean Roux et Anne Morel)", ["Maria Lindqvist", "Jean Roux", "Anne Morel"]),
+        ("Maria Lindqvist (with John Roe)", ["Maria Lindqvist", "John Roe"]),
+        ("Von Miller", ["Von Miller"]),
+        ("Maria E Lindqvist", ["Maria E Lindqvist"]),
+        ("No Author", []),
+        ("Follow Author", []),
     ],
 )
 def test_byline_cleaning(value, names):
