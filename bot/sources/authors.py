@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from bot.analysis.names import dedupe_names, name_key, same_person
+from bot.analysis.names import dedupe_names, is_institution, name_key, same_person
 from bot.core.text import fold
 from bot.sources.bylines import BY, byline_names, byline_parts, organisation_name, person_name
 from bot.sources.evidence import Evidence
@@ -74,7 +74,8 @@ def choose_authors(
     found = [[n for n in names if name_key(n) not in credited] or names for names in found]
     # The publisher is not an author ("Example Media Group" in a meta tag beside the writer's name), but a
     # blog's owner often is: a source that names only the owner is used when no other names anyone.
-    owners = [set(name_key(o)) for o in (*evidence.owners, site or "") if name_key(o)]
+    # A site named for a person is that person's own site: the owner is its author, not its publisher.
+    owners = [set(name_key(o)) for o in (*evidence.owners, site or "") if name_key(o) and not _is_person(o)]
     sources = [[n for n in names if not any(set(name_key(n)) <= o for o in owners)] for names in found]
     if not any(sources):
         sources = found
@@ -129,10 +130,16 @@ def _has_upper(value: str) -> bool:
     return any(c.isupper() for c in value)
 
 
+def _is_person(name: str) -> bool:
+    """A site or publisher named as a person is ("Jane Doe", not "Jane Doe Media")."""
+    found = person_name(name)
+    return found is not None and name_key(found) == name_key(name) and not is_institution(found)
+
+
 def _site_words(site: str | None, url: str | None) -> frozenset[str]:
     """Words of the site's own name and address: "Jane Doe ExampleNews" ends before "ExampleNews"."""
     words: set[str] = set()
-    if site:
+    if site and not _is_person(site):  # "Jane Doe" as a site's name does not end "Jane Doe" the name
         words.update(w for w in re.findall(r"\w+", fold(site)) if len(w) > 2)
     if url:
         host = urlsplit(url).hostname or ""

@@ -131,3 +131,15 @@ def test_a_page_of_many_bylines_and_no_headline_is_a_list_of_stories():
     )
     assert from_html(stories) == []
     assert from_html(stories, head='<meta name="author" content="Jane Doe">') == ["Jane Doe"]
+
+
+def test_a_personal_site_keeps_its_owner():
+    head = '<meta property="og:site_name" content="Jane Doe">'
+    page = f'<article><h1>Harbour Plan Approved</h1><p class="byline">By Jane Doe</p>{BODY}</article>'
+    assert from_html(page, head=head, site="Jane Doe", url="https://janedoe.example/p") == ["Jane Doe"]
+    evidence = visible("Harbour Plan Approved")
+    evidence.meta, evidence.owners = ["Jane Doe"], ["Jane Doe"]
+    assert choose_authors(evidence, site="Jane Doe", fallback="John Roe") == ["Jane Doe"]
+    # A publisher is still not an author.
+    evidence.meta, evidence.owners = ["Harbour Media Group", "Ann Lee"], ["Harbour Media Group"]
+    assert choose_authors(evidence, site="Harbour Media Group") == ["Ann Lee"]
