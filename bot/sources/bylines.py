@@ -7,7 +7,14 @@ from __future__ import annotations
 
 import re
 
-from bot.analysis.names import AUTHOR_WORDS, BYLINE_STOP_WORDS, NOT_NAMES, dedupe_names, name_at_start
+from bot.analysis.names import (
+    AUTHOR_WORDS,
+    BYLINE_STOP_WORDS,
+    NOT_NAMES,
+    dedupe_names,
+    is_institution,
+    name_at_start,
+)
 from bot.core.text import fold, normalise
 
 MAX_NAMES_PER_VALUE = 20  # names read from one value ("A, B, C, ..." in one meta tag)
@@ -27,18 +34,35 @@ _URL_OR_MAIL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+|@\w+")
 # Between two names: punctuation, "and", "with", and (in lower case only, as a capital may be an
 # initial) "and"/"with" of other languages: "und", "et", "y", "e", "og", "och", "avec", "mit", "con".
 _SEPARATORS = re.compile(
-    r"\s*(?:[;|·•/\n]|\s[-–—]\s|,(?!\s*(?:Jr|Sr)\b)|\s+(?:and|with|&)\s+|&"
+    r"\s*(?:[;|·•/\n]|\s[-–—]\s|,(?!\s*(?:Jr|Sr)\b)|\s+(?:and|with|&)\s+|&|(?-i:(?<=[a-z]{2})\.\s+(?=[A-Z]))"
     r"|\s+(?-i:und|et|y|e|og|och|avec|mit|con)\s+)\s*",
     re.I,
 )
 _WITH = re.compile(r"\(\s*(?:with|and|avec|mit|con|und|et|y|e)\s+([^()]{1,80})\)", re.I)
 
 
+# What credits people for something other than the writing: "Photos by", "Photographer:", "Video:".
+CREDIT = re.compile(
+    r"^\s*(?:photo\w*|fotos?|pictures?|images?|illustrat\w*|video\w*|graphics?|styl\w*|hair|make-?up|"
+    r"design\w*|art direction|cinematograph\w*|animation|produc\w*|camera|edited)\b(?:\s+and\s+\w+)?"
+    r"\s*(?:by\b|courtesy\b|:)",
+    re.I,
+)
+
+
 def byline_names(value: str, *, stop_words: frozenset[str] = frozenset()) -> list[str]:
     """The people a byline string names, cleaned: "By JANE DOE and John Roe, Staff Writers" ->
-    ["Jane Doe", "John Roe"]. Roles, dates, addresses and handles are dropped."""
-    parts = byline_parts(value)[:MAX_NAMES_PER_VALUE]
-    return dedupe_names(n for part in parts if (n := person_name(part, stop_words=stop_words)))
+    ["Jane Doe", "John Roe"]. Roles, dates, addresses and handles are dropped; so are the people a
+    credit names ("By Jane Doe. Photos by Ann Lee and John Roe": Jane Doe) and a place after the
+    first name ("Jane Doe, New York")."""
+    names: list[str] = []
+    for i, part in enumerate(byline_parts(value)[:MAX_NAMES_PER_VALUE]):
+        if CREDIT.match(part):
+            break  # the photographer and whoever follows
+        name = person_name(part, stop_words=stop_words)
+        if name and not (i and is_institution(name)):
+            names.append(name)
+    return dedupe_names(names)
 
 
 def byline_parts(value: str) -> list[str]:
@@ -47,7 +71,7 @@ def byline_parts(value: str) -> list[str]:
     by = BY.match(value)
     if by:
         value = by.group("rest")
-    value = re.sub(r"^(?:authors?|autor|auteur|byline)\s*:\s*", "", value, flags=re.I)
+    value = re.sub(r"^(?:authors?|autor|auteur|byline|text|texte|words|story|reporting)\s*:\s*", "", value, flags=re.I)
     value = _URL_OR_MAIL.sub("\n", value)
     value = _WITH.sub(r", \1", value)  # "Jane Doe (with John Roe)": a co-author
     value = re.sub(r"\((?:[^()]{0,40})\)|\[[^\]]{0,40}\]", " ", value)  # "(R.J.)", "(@handle)", "[Updated]"

@@ -38,6 +38,12 @@ from bot.sources.bylines import byline_names, byline_parts, organisation_name, p
         ("Von Miller", ["Von Miller"]),
         ("Maria E Lindqvist", ["Maria E Lindqvist"]),
         ("No Author", []),
+        ("By Maria Lindqvist. Photos by Ann Lee and John Roe", ["Maria Lindqvist"]),
+        ("Text: Maria Lindqvist; Photos: Ann Lee", ["Maria Lindqvist"]),
+        ("Maria Lindqvist | Photographer: Ann Lee", ["Maria Lindqvist"]),
+        ("MARIA LINDQVIST, LOS ANGELES", ["Maria Lindqvist"]),
+        ("Maria Lindqvist, New York", ["Maria Lindqvist"]),
+        ("Maria Lindqvist, Ann Lee", ["Maria Lindqvist", "Ann Lee"]),
         ("Follow Author", []),
     ],
 )
