@@ -189,11 +189,12 @@ def _visible_bylines(evidence: Evidence, title: str | None, stop: frozenset[str]
 
 def _names_slug(texts: list[str], slug: str) -> bool:
     """Whether a profile link's text names the person its address does: "Jane Doe" for
-    /author/jane-doe or /u/jdoe. An address without a readable name (/profile/123) says nothing."""
+    /author/jane-doe or /u/jdoe. An address without a readable name (/profile/123) says nothing;
+    text in a script other than Latin cannot be checked against a readable one, and does not count."""
     if len(slug) < 4:
         return True
     words = [w for w in re.findall(r"[a-z]+", fold(" ".join(texts))) if len(w) >= 3]
-    return not words or any(w in slug for w in words)  # no Latin letters: nothing to compare
+    return any(w in slug for w in words)  # a name in another script cannot be checked against it
 
 
 def _more_names(pieces: list[str], i: int, stop: frozenset[str]) -> list[str]:
@@ -260,12 +261,14 @@ def _run_names(texts: list[str], stop: frozenset[str], *, skip: int = 0) -> list
         if names and words > 6 and text[:1].isupper() and not _starts_with_name(text, stop):
             break  # the next paragraph ("HARBOURTON, North Island — A plan to ..."), not more of the byline
         found = byline_names(text, stop_words=stop) if words <= 12 else []
+        if found and skipped and not names and not any(c.isupper() for n in found for c in n):
+            found = []  # a word without case after other text ("... 發表在 痞客邦 留言"): nothing says it is a name
         if found:
             names.extend(found)
             continue
         if names or skipped >= skip:
             break
-        skipped += 1
+        skipped += any(c.isalnum() for c in text)  # "[" before a name is not text passed over
     return dedupe_names(names)
 
 

@@ -34,7 +34,7 @@ _URL_OR_MAIL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+|@\w+")
 # Between two names: punctuation, "and", "with", and (in lower case only, as a capital may be an
 # initial) "and"/"with" of other languages: "und", "et", "y", "e", "og", "och", "avec", "mit", "con".
 _SEPARATORS = re.compile(
-    r"\s*(?:[;|·•/\n]|\s[-–—]\s|,(?!\s*(?:Jr|Sr)\b)|\s+(?:and|with|&)\s+|&|(?-i:(?<=[a-z]{2})\.\s+(?=[A-Z]))"
+    r"\s*(?:[;|·•/\n，、；／]|\s[-–—]\s|,(?!\s*(?:Jr|Sr)\b)|\s+(?:and|with|&)\s+|&|(?-i:(?<=[a-z]{2})\.\s+(?=[A-Z]))"
     r"|\s+(?-i:und|et|y|e|og|och|avec|mit|con)\s+)\s*",
     re.I,
 )

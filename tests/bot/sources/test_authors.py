@@ -143,3 +143,14 @@ def test_a_personal_site_keeps_its_owner():
     # A publisher is still not an author.
     evidence.meta, evidence.owners = ["Harbour Media Group", "Ann Lee"], ["Harbour Media Group"]
     assert choose_authors(evidence, site="Harbour Media Group") == ["Ann Lee"]
+
+
+def test_names_in_scripts_without_case():
+    page = f'<article><h1>Harbour Plan Approved</h1><p class="author">[<span>田中宏昌，</span>ITmedia]</p>{BODY}</article>'
+    assert from_html(page) == ["田中宏昌"]
+    # After other text in a byline element, a word without case is not known to be a name.
+    page = f'<article><h1>Harbour Plan Approved</h1><p class="author">Jane 發表在 PIXNET 留言</p>{BODY}</article>'
+    assert from_html(page) == []
+    # Nor is the text of a link whose address names someone in Latin letters.
+    page = f'<article><h1>Harbour Plan Approved</h1><p><a href="/users/signout">退出</a></p>{BODY}</article>'
+    assert from_html(page) == []
