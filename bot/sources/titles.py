@@ -117,6 +117,7 @@ def choose_title(
     title_keys = " | ".join(_key(t) for src, t in raw if src != "h1")
     opening = _key(body[:1000])
     best: tuple[int, int, int] | None = None
+    source = ""
     choice = None
     for rank, (src, text) in enumerate(candidates):
         key = _key(text)
@@ -125,8 +126,28 @@ def choose_title(
             support += 1
         score = (-support, _tier(src, text, longest, title_keys), rank)
         if best is None or score < best:
-            best, choice = score, text
+            best, choice, source = score, text, src
+    if best is not None and best[0] == 0 and source == "title" and choice is not None:
+        choice = _drop_unknown_suffix(choice)
     return choice
+
+
+_SPACED_SEPARATOR = re.compile(r"\s+[|\-–—·»]\s+")
+
+
+def _drop_unknown_suffix(text: str) -> str:
+    """A ``<title>`` nothing else on the page agrees with, without a short last part after a spaced
+    separator: "Lorem ipsum dolor sit amet – My website", where the site's name is declared nowhere.
+    The headline before it is at least twice as long in words."""
+    parts = _SPACED_SEPARATOR.split(text)
+    if len(parts) < 2:
+        return text
+    last = parts[-1].split()
+    head = re.sub(r"\s+[|\-–—·»]$", "", text[: text.rfind(parts[-1])].rstrip()).strip()
+    head_words = sum(len(p.split()) for p in parts[:-1])
+    if 1 <= len(last) <= 4 and len(parts[-1]) <= 30 and head_words >= max(4, 2 * len(last)):
+        return head
+    return text
 
 
 def _tier(source: str, text: str, longest_meta: int, longest_key: str) -> int:
