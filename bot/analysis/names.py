@@ -62,6 +62,9 @@ BYLINE_STOP_WORDS = frozenset(
     yesterday and or with the for from in at of on by via about all articles stories posts archive rss feed
     get subscribe sign log print save sponsored advertisement opinion analysis review video audio photo image
     author authors autor autorin autoren auteur auteure auteurs autore autori
+    engineer engineers developer developers scientist scientists researcher researchers designer designers
+    manager managers officer officers professor lecturer strategist consultant specialist advocate evangelist
+    architect intern
     """.split()
 )
 # The word "author" in languages bylines are written in: a credit with it is a label ("No Author",

@@ -38,6 +38,7 @@ from bot.sources.bylines import byline_names, byline_parts, organisation_name, p
         ("Von Miller", ["Von Miller"]),
         ("Maria E Lindqvist", ["Maria E Lindqvist"]),
         ("No Author", []),
+        ("Posted by Maria Lindqvist, Software Engineer on Example Play", ["Maria Lindqvist"]),
         ("松村太郎", ["松村太郎"]),
         ("中村 真子", ["中村 真子"]),
         ("田中宏昌，ITmedia", ["田中宏昌"]),
