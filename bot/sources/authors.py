@@ -4,8 +4,12 @@
    ``@id`` references followed;
 2. ``<meta>`` tags naming an author (``author``, ``article:author``, ``parsely-author``,
    ``sailthru.author``, ``dc.creator``, ``byl``, ``citation_author``, ...);
-3. the visible byline nearest the headline: a "By ..." line, an element whose class or id says
-   byline or author, ``itemprop=author``, ``rel=author`` or a link to an author's page;
+3. the visible byline nearest the headline: a "By ..." line (or "von", "par", "por", ...), an element
+   whose class or id says byline or author, ``itemprop=author``, ``rel=author`` or a link to an
+   author's page whose text names the person its address does. Bylines in the parts of the page
+   around the article are not its byline: comments, sidebars and widgets, related stories and
+   teasers of other articles, reference lists, navigation, the site's header and footer (see
+   bot.sources.evidence); nor are any on a page of many bylines and no headline (a list of stories);
 4. "Written by" in ``twitter:label``/``twitter:data`` (the account that posted the page);
 5. trafilatura's own guess.
 
@@ -13,7 +17,8 @@ Every value is cleaned ("By", roles such as "Staff Writer", dates, e-mail and we
 the site's own name, "See all stories" and the like are dropped) and split into names
 (bot.sources.bylines). The first source that names a person wins; a later source that names the same
 people and more (the headline byline "By A and B" where the meta tag has only A) extends it. The
-publisher, and people the page credits for photographs or styling, are not authors. Naming no person, a
+publisher, and people the page credits for photographs or styling, are not authors; a site named for a
+person is that person's own, and keeps its owner as author. Naming no person, a
 credit or user name printed right under the headline ("By Example Wire", "harbourfan") is the author,
 then an organisation the page declares as author.
 """

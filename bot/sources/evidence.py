@@ -1,8 +1,10 @@
 """A page's author evidence, read from its HTML tree before trafilatura prunes it: JSON-LD author
-and publisher nodes, author and owner ``<meta>`` tags, and the visible text in order with where the
-headline and the byline elements (by class, id, ``itemprop``, ``rel`` or a link to an author's page)
-are. The tree is trimmed to the bounds below as it is read, so that trafilatura, which reads JSON-LD and
-meta tags itself, never sees more than they allow."""
+and publisher nodes (bot.sources.jsonld), author and owner ``<meta>`` tags, and the visible text in
+order with where the headline and the byline elements (by class, id, ``itemprop``, ``rel`` or a link
+to an author's page) are, and which text lies in the parts of the page around the article (comments,
+sidebars, related stories, reference lists: see _is_region). The tree is trimmed to the bounds below
+as it is read, so that trafilatura, which reads JSON-LD and meta tags itself, never sees more than
+they allow."""
 
 from __future__ import annotations
 

@@ -146,7 +146,9 @@ def test_a_personal_site_keeps_its_owner():
 
 
 def test_names_in_scripts_without_case():
-    page = f'<article><h1>Harbour Plan Approved</h1><p class="author">[<span>田中宏昌，</span>ITmedia]</p>{BODY}</article>'
+    page = (
+        f'<article><h1>Harbour Plan Approved</h1><p class="author">[<span>田中宏昌，</span>ITmedia]</p>{BODY}</article>'
+    )
     assert from_html(page) == ["田中宏昌"]
     # After other text in a byline element, a word without case is not known to be a name.
     page = f'<article><h1>Harbour Plan Approved</h1><p class="author">Jane 發表在 PIXNET 留言</p>{BODY}</article>'
