@@ -70,10 +70,13 @@ class Corpus:
             speaker = self.rng.choice(self.speakers)
             yield SyntheticQuote(text=text, speaker=speaker, context=f"“{text}” said {speaker}.")
 
+    def title(self) -> str:
+        return " ".join(self.word() for _ in range(self.rng.randint(4, 9))).title()
+
     def article(self, index: int) -> tuple[str, str]:
         """(file name, .txt content) of a realistic article: title, byline, paragraphs with quotes, bio."""
         rng = self.rng
-        title = " ".join(self.word() for _ in range(rng.randint(4, 9))).title()
+        title = self.title()
         author = rng.choice(self.speakers)
         paragraphs = [f"By {author}"]
         for _ in range(rng.randint(4, 30)):

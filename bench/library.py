@@ -4,7 +4,7 @@
 
 For each size a synthetic library (bench/corpus.py: bylines, bios, quotations, boilerplate) is
 written to a temporary folder and the real bot is started in a process of its own
-(tests/support/run_bot.py) against the local fake of Discord in this one:
+(`python -m bot.against_fake`) against the local fake of Discord in this one:
 
 - cold start: an empty database, every article analysed; time to ready, articles per second;
 - warm restart with every file unchanged: time to ready;
@@ -98,7 +98,8 @@ async def start(
     t = time.perf_counter()
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
-        str(ROOT / "tests" / "support" / "run_bot.py"),
+        "-m",
+        "bot.against_fake",
         env=env,
         stdout=asyncio.subprocess.DEVNULL,
         stderr=open(env["BENCH_LOG"], "ab"),  # noqa: SIM115, ASYNC230 - the child owns it until it exits
@@ -126,8 +127,8 @@ async def latencies(fake: FakeDiscord, send, n: int) -> list[float]:
         fake.add_member(fake.guild_id, user)
         inter = await send(user)
         reply = await inter.response(timeout=10)
-        if reply.type == 5:  # acknowledged first ("thinking..."): the answer is the followup
-            await inter.followup(0, timeout=10)
+        if reply.type == 5:  # acknowledged first ("thinking..."): the answer edits that message, or follows it
+            await inter.answer(timeout=10)
             out.append((time.perf_counter() - inter.sent_at) * 1000)
         else:
             out.append(reply.latency * 1000)

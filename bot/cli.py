@@ -1,10 +1,12 @@
 """`python -m bot` / `briefbot`: run the bot, or use the brief engine from a terminal.
 
 briefbot                       start the Discord bot (needs DISCORD_TOKEN)
+briefbot demo ["/command ..."] the real bot on a local stand-in for Discord: no token, no network
 briefbot articles              list the library
 briefbot brief REF [--json]    one article's brief (REF: a file path, slug, id or title)
 briefbot analyse IN.jsonl      briefs for a JSON Lines batch
 briefbot feeds add|list|remove the RSS and Atom feeds the bot polls
+briefbot --version
 """
 
 from __future__ import annotations
@@ -25,7 +27,19 @@ from typing import IO, Any
 
 from bot.analysis.engine import DEFAULT_SENTENCES, analyse, make_brief
 from bot.analysis.parsing import parse_article
-from bot.config import ConfigError, Settings, check_interval, load_environment, load_settings
+from bot.config import (
+    DEFAULT_ARTICLES,
+    DEFAULT_DB,
+    ENV_FILE,
+    SHIPPED_SEEDS,
+    ConfigError,
+    Environment,
+    Settings,
+    check_articles_dir,
+    check_interval,
+    load_settings,
+    read_environment,
+)
 from bot.core.errors import ArticleFileError
 from bot.core.models import Brief, RawArticle
 from bot.core.text import normalise
@@ -39,16 +53,70 @@ log = logging.getLogger("bot.cli")
 EXIT_USAGE = 2
 
 
+SETTINGS_HELP = f"""\
+settings: environment variables (DISCORD_TOKEN, BRIEFBOT_ARTICLES_DIR, BRIEFBOT_DB, ...), over a
+  .env file: the current folder's, or the one --env-file names. In BRIEFBOT_ARTICLES_DIR and
+  BRIEFBOT_DB, relative paths are taken from the folder of the .env file they were read from,
+  else from the current folder.
+  Defaults: articles in ./{DEFAULT_ARTICLES}, database ./{DEFAULT_DB.as_posix()} (its folder made when
+  missing).
+  `brief FILE` and `analyse` read neither and write nothing; `demo` uses the shipped articles
+  (or BRIEFBOT_ARTICLES_DIR) and a temporary database, deleted at the end.
+"""
+
+
+def package_version() -> str:
+    """The installed package's version (its metadata), else the source's."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from bot import __version__
+
+    try:
+        return version("briefbot")
+    except PackageNotFoundError:
+        return __version__
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="briefbot", description="Briefs on articles, in Discord or in a terminal.")
+    parser = argparse.ArgumentParser(
+        prog="briefbot",
+        description="Briefs on articles, in Discord or in a terminal.",
+        epilog=SETTINGS_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {package_version()}")
+    parser.add_argument(
+        "--env-file",
+        type=Path,
+        metavar="PATH",
+        help="read settings from this file instead of .env in the current folder (relative paths in it "
+        "are taken from its folder)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.add_parser("run", help="start the Discord bot (the default)")
+    demo = sub.add_parser(
+        "demo",
+        help="the real bot on a local stand-in for Discord: no token, no network",
+        description="Run the real bot against a local stand-in for Discord (no token, no network), on a copy of "
+        "the shipped articles (or BRIEFBOT_ARTICLES_DIR) and a temporary database, and print each answer as a "
+        "person reads it. Without COMMAND, a short tour.",
+    )
+    demo.add_argument(
+        "commands",
+        nargs="*",
+        metavar="COMMAND",
+        help='slash commands as typed in Discord, e.g. "/brief article:china pivot" "/quotes keyword:sanctions"',
+    )
     sub.add_parser("articles", help="list the articles in the library")
     sync = sub.add_parser("sync", help="upload the slash commands to Discord now (needs DISCORD_TOKEN)")
     sync.add_argument("--guild", type=int, metavar="ID", help="to this server only (instant), instead of globally")
 
     brief = sub.add_parser("brief", help="show one article's brief")
-    brief.add_argument("ref", metavar="PATH_OR_SLUG", help="an article file, or a slug, id or title in the library")
+    brief.add_argument(
+        "ref",
+        metavar="PATH_OR_SLUG",
+        help="an article file (briefed on its own: no library, no database), or a slug, id or title in the library",
+    )
     brief.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     brief.add_argument(
         "--sentences",
@@ -99,20 +167,32 @@ def _interval(value: str) -> float:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    env = load_environment()
-    try:
-        settings = load_settings(env)
-    except ConfigError as exc:  # a token pasted into the wrong variable is not printed back
-        return _fail(redact(str(exc), [env.get("DISCORD_TOKEN", "").strip()]))
     command = args.command or "run"
+    if args.env_file is not None and not args.env_file.is_file():
+        return _fail(f"--env-file: {str(args.env_file)!r} is not a file")
+    env = read_environment(args.env_file or ENV_FILE)
+    # The articles folder is checked only for the commands that read it.
+    brief_file = command == "brief" and Path(args.ref).is_file()
+    library = command in ("run", "sync", "articles") or (command == "brief" and not brief_file)
+    try:
+        settings = load_settings(env, library=library)
+        if command == "demo":
+            source = _demo_source(env)
+    except ConfigError as exc:  # a token pasted into the wrong variable is not printed back
+        return _fail(redact(str(exc), [env.values.get("DISCORD_TOKEN", "").strip()]))
     if command == "sync" and args.guild is not None:
         settings = replace(settings, dev_guild=args.guild)
     if command in ("run", "sync"):
         return _with_discord(settings, command)
+    if command == "demo":  # quiet unless BRIEFBOT_LOG_LEVEL asks for more: the answers are the output
+        setup_logging(settings.log_level if env.values.get("BRIEFBOT_LOG_LEVEL", "").strip() else "ERROR")
+        return _demo(source, args.commands)
     setup_logging("WARNING" if settings.log_level == "INFO" else settings.log_level)
     try:
         if command == "articles":
             return asyncio.run(_articles(settings))
+        if command == "brief" and brief_file:
+            return _brief_file(settings, Path(args.ref), args.json, args.sentences)
         if command == "brief":
             return asyncio.run(_brief(settings, args.ref, args.json, args.sentences))
         if command == "feeds":
@@ -183,11 +263,12 @@ async def _articles(settings: Settings, out: IO[str] | None = None) -> int:
         if not rows:
             print(f"No articles in {settings.articles_dir}/ (.txt, .md and .json files are read).", file=out)
             return 0
-        slug_w = min(48, max(len(r.slug) for r in rows))
+        # Every slug in full: whatever is printed to name an article, `briefbot brief` takes back.
+        slug_w = max(len(r.slug) for r in rows)
         print(f"{'ID':16}  {'SLUG':{slug_w}}  {'WORDS':>6}  {'AUTHOR':24}  TITLE", file=out)
         for r in rows:
             author = (r.author or "-")[:24]
-            print(f"{r.id:16}  {r.slug[:slug_w]:{slug_w}}  {r.words:>6}  {author:24}  {r.title}", file=out)
+            print(f"{r.id:16}  {r.slug:{slug_w}}  {r.words:>6}  {author:24}  {r.title}", file=out)
         print(f"{len(rows)} article{'s' if len(rows) != 1 else ''} in {settings.articles_dir}/", file=out)
     finally:
         await db.close()
@@ -246,33 +327,62 @@ async def _feeds(
 
 
 async def _brief(settings: Settings, ref: str, as_json: bool, sentences: int) -> int:
-    path = Path(ref)
-    is_file = await asyncio.to_thread(path.is_file)
-    rel = await asyncio.to_thread(_relative_to, path, settings.articles_dir) if is_file else None
+    """An article of the library, by slug, id, title or a fragment of it."""
     library, db = await _open_library(settings)
     try:
-        row = None
-        if is_file:
-            row = next((r for r in library.articles if r.source_path == rel), None) if rel else None
-            if row is None:  # a file not in the library: briefed, not stored
-                inner = _inside(path, settings.articles_dir)
-                if inner is not None:  # named through the folder: no link below it is followed
-                    article, analysis = await asyncio.to_thread(analyse_file, inner, settings.articles_dir)
-                else:
-                    article, analysis = await asyncio.to_thread(analyse_file, path)
-                brief = make_brief(article, analysis, sentences)
-        else:
-            row = library.catalogue.resolve(ref)
-            if row is None:
-                raise LookupError(not_found_terminal(ref, [r.slug for r in library.catalogue.closest(ref)]))
-        if row is not None:
-            brief = await library.reading.brief(row, sentences)
+        row = library.catalogue.resolve(ref)
+        if row is None:
+            raise LookupError(not_found_terminal(ref, [r.slug for r in library.catalogue.closest(ref)]))
+        brief = await library.reading.brief(row, sentences)
     finally:
         await db.close()
+    _print_brief(brief, as_json)
+    return 0
+
+
+def _brief_file(settings: Settings, path: Path, as_json: bool, sentences: int) -> int:
+    """An article file, briefed on its own: no library, no database. A file named through the
+    articles folder is opened as the library opens it (no link below the folder followed)."""
+    folder = settings.articles_dir
+    inner = _inside(path, folder) if folder.is_dir() else None
+    if inner is not None:
+        article, analysis = analyse_file(inner, folder)
+    else:
+        article, analysis = analyse_file(path)
+    _print_brief(make_brief(article, analysis, sentences), as_json)
+    return 0
+
+
+def _print_brief(brief: Brief, as_json: bool) -> None:
     if as_json:
         print(json.dumps(brief.to_json(), ensure_ascii=False, indent=2))
     else:
         print(render_text(brief))
+
+
+def _demo_source(env: Environment) -> Path:
+    """The folder the demo copies: BRIEFBOT_ARTICLES_DIR when set, else the shipped seeds."""
+    if env.values.get("BRIEFBOT_ARTICLES_DIR", "").strip():
+        return check_articles_dir(env)
+    if not SHIPPED_SEEDS.is_dir():
+        raise ConfigError(
+            f"the shipped articles are not beside the package ({SHIPPED_SEEDS} is missing); "
+            "set BRIEFBOT_ARTICLES_DIR to a folder of articles"
+        )
+    return SHIPPED_SEEDS
+
+
+def _demo(source: Path, commands: Sequence[str]) -> int:
+    from bot.demo.commands import CommandError  # imports discord.py only when needed
+    from bot.demo.tour import run_demo
+
+    try:
+        asyncio.run(run_demo(source, commands))
+    except CommandError as exc:
+        return _fail(str(exc))
+    except KeyboardInterrupt:
+        print("briefbot: demo stopped", file=sys.stderr)
+        return 130
     return 0
 
 
@@ -281,13 +391,6 @@ def _inside(path: Path, folder: Path) -> Path | None:
     compared as written, links not resolved), else None."""
     rel = Path(os.path.relpath(os.path.abspath(path), os.path.abspath(folder)))
     return None if rel.parts[:1] in ((), ("..",), (".",)) else rel
-
-
-def _relative_to(path: Path, folder: Path) -> str | None:
-    try:
-        return path.resolve().relative_to(folder.resolve()).as_posix()
-    except ValueError:
-        return None
 
 
 def _analyse(input_path: Path, output: Path | None, sentences: int) -> int:

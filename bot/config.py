@@ -1,4 +1,10 @@
-"""Settings from the environment, or from `.env` through python-dotenv (the real environment wins)."""
+"""Settings from the environment, or from a `.env` file through python-dotenv (the real environment wins).
+
+Where relative paths lead (BRIEFBOT_ARTICLES_DIR, BRIEFBOT_DB): a value read from a .env file is
+taken from that file's folder, any other value (the real environment, the defaults) from the
+current folder. The `.env` read is the current folder's, unless `briefbot --env-file PATH` names
+another. Defaults: the articles in ./seeds, the database in ./data/briefbot.sqlite3.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +19,13 @@ from dotenv import dotenv_values
 from bot.sources.urls import check_url
 
 DEFAULT_DB = Path("data") / "briefbot.sqlite3"
+DEFAULT_ARTICLES = Path("seeds")
+ENV_FILE = Path(".env")
+# The articles shipped with the bot, beside the package (for `briefbot demo`), wherever it runs from.
+SHIPPED_SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+PATHS_HELP = (
+    "relative paths are taken from the folder of the .env file they were read from, else from the current folder"
+)
 TOKEN_HELP = (
     "DISCORD_TOKEN is not set. Create a bot at https://discord.com/developers/applications "
     "(Bot > Reset Token), then put DISCORD_TOKEN=<your token> in .env or the environment."
@@ -57,24 +70,76 @@ class Settings:
         return check_url(url, allow_private=self.feeds_allow_private)
 
 
-def load_environment(env_file: str | Path = ".env", environ: Mapping[str, str] | None = None) -> dict[str, str]:
+@dataclass(frozen=True, slots=True)
+class Environment:
+    """The settings' variables: the real environment over a .env file's values, and which of them
+    came from that file (so that a relative path in it is taken from the file's folder)."""
+
+    values: dict[str, str]
+    file: Path | None = None  # the .env file read, if there was one
+    from_file: frozenset[str] = frozenset()  # variables whose value is the file's
+
+    def path(self, name: str, default: Path) -> tuple[Path, str]:
+        """The variable as a path (relative ones resolved as the module's docstring says) and,
+        for messages, where a relative one was taken from."""
+        raw = self.values.get(name, "").strip()
+        given = Path(raw) if raw else default
+        if given.is_absolute():
+            return given, ""
+        if raw and name in self.from_file and self.file is not None:
+            folder = self.file.parent
+            return folder / given, f"relative paths in {self.file} are taken from its folder, {folder.resolve()}"
+        return given, f"relative to the current folder, {Path.cwd()}"
+
+
+def read_environment(env_file: str | Path = ENV_FILE, environ: Mapping[str, str] | None = None) -> Environment:
+    """The process environment over the values in ``env_file`` (which is optional)."""
+    path = Path(env_file)
+    found = {k: v for k, v in dotenv_values(path).items() if v is not None} if path.is_file() else {}
+    real = os.environ if environ is None else environ
+    values = {**found, **real}
+    return Environment(values, path if path.is_file() else None, frozenset(k for k in found if k not in real))
+
+
+def load_environment(env_file: str | Path = ENV_FILE, environ: Mapping[str, str] | None = None) -> dict[str, str]:
     """The process environment over the values in `.env` (which is optional)."""
-    values = {k: v for k, v in dotenv_values(env_file).items() if v is not None} if Path(env_file).is_file() else {}
-    values.update(os.environ if environ is None else environ)
-    return values
+    return read_environment(env_file, environ).values
 
 
-def load_settings(env: Mapping[str, str]) -> Settings:
-    """Validate every setting; the first bad one raises ConfigError naming it."""
-    articles_dir = Path(env.get("BRIEFBOT_ARTICLES_DIR", "").strip() or "seeds")
-    if not articles_dir.exists():
-        raise ConfigError(f"BRIEFBOT_ARTICLES_DIR: folder {str(articles_dir)!r} does not exist")
-    if not articles_dir.is_dir():
-        raise ConfigError(f"BRIEFBOT_ARTICLES_DIR: {str(articles_dir)!r} is not a folder")
+def check_articles_dir(env: Mapping[str, str] | Environment) -> Path:
+    """The articles folder the settings name, or ConfigError saying why it cannot be used and
+    where a relative path was looked for."""
+    environment = env if isinstance(env, Environment) else Environment(dict(env))
+    folder, where = environment.path("BRIEFBOT_ARTICLES_DIR", DEFAULT_ARTICLES)
+    raw = environment.values.get("BRIEFBOT_ARTICLES_DIR", "").strip()
+    hint = f" ({where})" if where else ""
+    if not raw and not folder.exists():
+        raise ConfigError(
+            f"BRIEFBOT_ARTICLES_DIR is not set and there is no {DEFAULT_ARTICLES}/ folder, the default, in the "
+            f"current folder ({Path.cwd()}); set it to your folder of articles ({PATHS_HELP}), or try `briefbot demo`"
+        )
+    if not folder.exists():
+        raise ConfigError(f"BRIEFBOT_ARTICLES_DIR: folder {raw!r} does not exist{hint}")
+    if not folder.is_dir():
+        raise ConfigError(f"BRIEFBOT_ARTICLES_DIR: {raw or str(folder)!r} is not a folder{hint}")
+    return folder
 
-    db_path = Path(env.get("BRIEFBOT_DB", "").strip() or DEFAULT_DB)
+
+def load_settings(env: Mapping[str, str] | Environment, *, library: bool = True) -> Settings:
+    """Validate every setting; the first bad one raises ConfigError naming it. ``library=False``
+    (commands that never read the articles folder) leaves the folder unchecked."""
+    environment = env if isinstance(env, Environment) else Environment(dict(env))
+    env = environment.values
+    if library:
+        articles_dir = check_articles_dir(environment)
+    else:
+        articles_dir, _ = environment.path("BRIEFBOT_ARTICLES_DIR", DEFAULT_ARTICLES)
+
+    db_path, where = environment.path("BRIEFBOT_DB", DEFAULT_DB)
     if db_path.exists() and db_path.is_dir():
-        raise ConfigError(f"BRIEFBOT_DB: {str(db_path)!r} is a folder; give a file path such as data/briefbot.sqlite3")
+        raw_db = env.get("BRIEFBOT_DB", "").strip() or str(DEFAULT_DB)
+        hint = f" ({where})" if where else ""
+        raise ConfigError(f"BRIEFBOT_DB: {raw_db!r} is a folder{hint}; give a file path such as data/briefbot.sqlite3")
 
     raw_poll = env.get("BRIEFBOT_POLL_SECONDS", "").strip() or "60"
     try:

@@ -102,9 +102,28 @@ class RedactSecrets(logging.Filter):
         return True
 
 
+# discord.py's warnings at every start that voice support is missing: the bot has no voice, so
+# they say nothing an operator can act on. Only these two records (by logger and message) are
+# dropped; every other warning, discord.py's included, is written.
+VOICE_NOTICES = frozenset(
+    {
+        ("discord.client", "PyNaCl is not installed, voice will NOT be supported"),
+        ("discord.client", "davey is not installed, voice will NOT be supported"),
+    }
+)
+
+
+class NoVoiceNotices(logging.Filter):
+    """Drops discord.py's "voice will NOT be supported" start-up warnings (``VOICE_NOTICES``)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (isinstance(record.msg, str) and (record.name, record.msg) in VOICE_NOTICES)
+
+
 def setup_logging(level: str = "INFO", secrets: Iterable[str] = ()) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter(_FORMAT))
+    handler.addFilter(NoVoiceNotices())  # before redaction, which rewrites each record's message
     handler.addFilter(RedactSecrets(secrets))
     root = logging.getLogger()
     for old in list(root.handlers):

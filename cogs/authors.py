@@ -16,7 +16,11 @@ class Authors(commands.Cog):
     def __init__(self, bot: BriefBot) -> None:
         self.bot = bot
 
-    @app_commands.command(name="author", description="Who wrote an article: role, bio, and their other articles here")
+    @app_commands.command(
+        name="author",
+        description="Who wrote an article: role, bio, and their other articles here",
+        extras={"example": "/author article:china pivot"},
+    )
     @app_commands.describe(
         article="Title, slug or id of the article (start typing to search); the newest if left empty",
         name="An author's name, to find their articles instead",

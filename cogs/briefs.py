@@ -28,7 +28,11 @@ class Briefs(commands.Cog):
     def __init__(self, bot: BriefBot) -> None:
         self.bot = bot
 
-    @app_commands.command(name="brief", description="Brief me on an article: summary, key quotes, author, keywords")
+    @app_commands.command(
+        name="brief",
+        description="Brief me on an article: summary, key quotes, author, keywords",
+        extras={"example": "/brief article:china pivot length:short"},
+    )
     @app_commands.describe(
         article="Title, slug or id of the article (start typing to search); the newest if left empty",
         length="How long the summary should be (medium by default)",
@@ -62,7 +66,11 @@ class Briefs(commands.Cog):
             if view.message is None:
                 view.message = await sent_message(interaction)
 
-    @app_commands.command(name="summary", description="Only the summary of an article, in its own words")
+    @app_commands.command(
+        name="summary",
+        description="Only the summary of an article, in its own words",
+        extras={"example": "/summary article:strategic calculus"},
+    )
     @app_commands.describe(
         article="Title, slug or id of the article (start typing to search)",
         length="How long the summary should be (medium by default)",

@@ -24,7 +24,11 @@ class Feeds(commands.GroupCog, group_name="feeds", group_description="The feeds 
             raise app_commands.CheckFailure("Only the bot's owner can manage its feeds.")
         return True
 
-    @app_commands.command(name="add", description="Poll a feed for new articles, or enable a disabled one again")
+    @app_commands.command(
+        name="add",
+        description="Poll a feed for new articles, or enable a disabled one again",
+        extras={"example": "/feeds add url:https://news.example/feed.xml interval:3600", "who": "the bot's owner only"},
+    )
     @app_commands.describe(url="The feed's http or https address", interval="Seconds between polls")
     async def add(
         self,
@@ -45,12 +49,20 @@ class Feeds(commands.GroupCog, group_name="feeds", group_description="The feeds 
         message = feed_added(feed, new=new, previous=previous)
         await interaction.response.send_message(clean(message), ephemeral=True, allowed_mentions=NO_MENTIONS)
 
-    @app_commands.command(name="list", description="The feeds, their state and failures")
+    @app_commands.command(
+        name="list",
+        description="The feeds, their state and failures",
+        extras={"example": "/feeds list", "who": "the bot's owner only"},
+    )
     async def list_(self, interaction: discord.Interaction) -> None:
         embed = feeds_embed(await self.bot.feeds.all())
         await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
-    @app_commands.command(name="remove", description="Stop polling a feed (its articles stay in the library)")
+    @app_commands.command(
+        name="remove",
+        description="Stop polling a feed (its articles stay in the library)",
+        extras={"example": "/feeds remove url:https://news.example/feed.xml", "who": "the bot's owner only"},
+    )
     @app_commands.describe(url="The feed's address, as /feeds list shows it")
     async def remove(self, interaction: discord.Interaction, url: str) -> None:
         if not await self.bot.feeds.remove(url.strip()):

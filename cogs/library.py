@@ -16,7 +16,9 @@ class LibraryCog(commands.Cog, name="Library"):
     def __init__(self, bot: BriefBot) -> None:
         self.bot = bot
 
-    @app_commands.command(name="articles", description="The articles I can brief you on, newest first")
+    @app_commands.command(
+        name="articles", description="The articles I can brief you on, newest first", extras={"example": "/articles"}
+    )
     @light_cooldown()
     async def articles(self, interaction: discord.Interaction) -> None:
         rows = self.bot.library.articles  # a snapshot: pages stay stable while the library changes

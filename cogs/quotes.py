@@ -29,7 +29,11 @@ class Quotes(commands.Cog):
     def __init__(self, bot: BriefBot) -> None:
         self.bot = bot
 
-    @app_commands.command(name="quotes", description="Search quotations by keyword and speaker, or list an article's")
+    @app_commands.command(
+        name="quotes",
+        description="Search quotations by keyword and speaker, or list an article's",
+        extras={"example": "/quotes keyword:sanctions speaker:Russel"},
+    )
     @app_commands.describe(
         keyword='Words to find (stemmed: "sanction" finds "sanctions"); "a phrase" in quotes, pre* for prefixes',
         speaker="Only quotations by this speaker (start typing to search)",

@@ -16,7 +16,11 @@ class Records(commands.Cog):
     def __init__(self, bot: BriefBot) -> None:
         self.bot = bot
 
-    @app_commands.command(name="history", description="The briefs you have asked me for (only you see this)")
+    @app_commands.command(
+        name="history",
+        description="The briefs you have asked me for (only you see this)",
+        extras={"example": "/history"},
+    )
     @light_cooldown()
     async def history(self, interaction: discord.Interaction) -> None:
         user_id = interaction.user.id
@@ -39,7 +43,11 @@ class Records(commands.Cog):
             if view.message is None:
                 view.message = await sent_message(interaction)
 
-    @app_commands.command(name="forget", description="Delete every record I keep of you (asks you to confirm)")
+    @app_commands.command(
+        name="forget",
+        description="Delete every record I keep of you (asks you to confirm)",
+        extras={"example": "/forget"},
+    )
     @light_cooldown()
     async def forget(self, interaction: discord.Interaction) -> None:
         user_id = interaction.user.id

@@ -50,7 +50,11 @@ class Subscriptions(commands.Cog):
     def __init__(self, bot: BriefBot) -> None:
         self.bot = bot
 
-    @app_commands.command(name="subscribe", description="Post new articles to a channel as they arrive")
+    @app_commands.command(
+        name="subscribe",
+        description="Post new articles to a channel as they arrive",
+        extras={"example": "/subscribe channel:#news keywords:China, sanctions"},
+    )
     @app_commands.describe(
         channel="The channel to post to (this one if left empty)",
         keywords="Only articles mentioning one of these, comma-separated (every article if left empty)",
@@ -93,7 +97,11 @@ class Subscriptions(commands.Cog):
             discord.utils.escape_mentions("\n".join(lines)), ephemeral=True, allowed_mentions=NO_MENTIONS
         )
 
-    @app_commands.command(name="unsubscribe", description="Stop posting new articles to a channel")
+    @app_commands.command(
+        name="unsubscribe",
+        description="Stop posting new articles to a channel",
+        extras={"example": "/unsubscribe channel:#news"},
+    )
     @app_commands.describe(channel="The channel (this one if left empty)")
     @app_commands.guild_only()
     @app_commands.default_permissions(manage_channels=True)
@@ -108,7 +116,11 @@ class Subscriptions(commands.Cog):
             f"Unsubscribed: {target.mention} gets no more new articles.", ephemeral=True, allowed_mentions=NO_MENTIONS
         )
 
-    @app_commands.command(name="subscriptions", description="This server's subscribed channels and their filters")
+    @app_commands.command(
+        name="subscriptions",
+        description="This server's subscribed channels and their filters",
+        extras={"example": "/subscriptions"},
+    )
     @app_commands.guild_only()
     @app_commands.default_permissions(manage_channels=True)
     @light_cooldown()

@@ -15,7 +15,9 @@ nor another folder of its own rank):
     5  bot/discord_app      the Discord layer
     5  bot/localdiscord     the local fake of Discord (never library, storage nor analysis)
     6  cogs/                the slash commands
-    7  bot/cli, bot/__main__ the entry points
+    7  bot/demo             the offline demo: drives the real bot (discord_app, loading the cogs) against
+                            the local fake of Discord (localdiscord); called by the terminal (bot/cli)
+    8  bot/cli, bot/__main__, bot/against_fake   the entry points
 """
 
 from __future__ import annotations
@@ -45,7 +47,9 @@ LAYERS: dict[str, tuple[int, tuple[str, ...]]] = {
     "bot.discord_app": (5, ("bot.discord_app",)),
     "bot.localdiscord": (5, ("bot.localdiscord",)),
     "cogs": (6, ("cogs",)),
-    "entry points": (7, ("bot.cli", "bot.__main__")),
+    # Above the cogs and the Discord layer it drives, below the terminal that starts it.
+    "bot.demo": (7, ("bot.demo",)),
+    "entry points": (8, ("bot.cli", "bot.__main__", "bot.against_fake")),
 }
 RANKS = {layer: rank for layer, (rank, _) in LAYERS.items()}
 

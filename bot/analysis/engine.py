@@ -14,7 +14,7 @@ from bot.core.text import split_sentences
 # (files from their files, every other article from its stored raw text). Bump it with any change
 # that changes an analysis (parsing, sentences, quotations, keywords, summary, signature);
 # tests/bot/analysis/test_engine.py fails when the outputs change and this does not.
-ANALYSIS_VERSION = "2026.11.27-4"
+ANALYSIS_VERSION = "2026.11.27-6"
 
 SUMMARY_LENGTHS = {"short": 2, "medium": 3, "long": 5}
 DEFAULT_SENTENCES = SUMMARY_LENGTHS["medium"]
@@ -25,7 +25,7 @@ def analyse(article: Article) -> Analysis:
     """Everything a brief needs, computed once per article version."""
     per_paragraph = [split_sentences(p) for p in article.paragraphs]
     sentences = [s for para in per_paragraph for s in para]
-    ranking = rank_sentences(sentences)
+    ranking = rank_sentences(sentences, shown=article.standfirst)
     kws = extract_keywords(sentences)
     found = quotations(article.paragraphs)
     contexts: dict[int, Contexts] = {}

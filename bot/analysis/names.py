@@ -303,7 +303,7 @@ PLACE_FIRST_WORDS = frozenset(
 # Other words of a title rather than a name ("Michigan Attorney General Bill Schuette").
 TITLE_WORDS = frozenset(
     "attorney general judge justice mayor commissioner chairwoman sheriff speaker leader whip ambassador "
-    "lieutenant sergeant captain admiral colonel professor coach manager".split()
+    "lieutenant sergeant captain admiral colonel professor coach manager police".split()
 )
 
 

@@ -19,7 +19,9 @@ from bot.core.text import fold, slugify, split_sentences
 # A paragraph that starts a paywall: everything from it on is the publisher's pitch, not the article.
 _PAYWALL = re.compile(
     r"^(?:keep reading(?: for free)?\b|continue reading\b.{0,40}(?:subscri|sign in|log in|register)|"
-    r"to (?:continue|keep) reading|get (?:instant |unlimited |full )?access to (?:the rest of )?this (?:article|story)|"
+    r"to (?:continue|keep) reading|"
+    r"to (?:view|read|see|access) the (?:full|rest of the|entire|complete) (?:story|article)|"
+    r"get (?:instant |unlimited |full )?access to (?:the rest of )?this (?:article|story)|"
     r"(?:the rest of )?this (?:article|story|content) is (?:only )?(?:available )?(?:for|to) (?:subscribers|members)|"
     r"(?:already a (?:subscriber|member)\??\s*(?:log|sign) ?in)|"
     r"subscribe (?:now |today )?to (?:continue|keep) reading|"
@@ -41,6 +43,7 @@ _PITCH = re.compile(
     re.I,
 )
 _PITCH_MAX_WORDS = 40
+_CLAUSE_BREAK = frozenset(".!?:;,…-–—|•·»›\"“”'‘’([")
 
 _IMAGE_CREDIT = re.compile(
     r"^(?:\(?(?:(?:top|lead|featured|main|header|cover)\s+)?(?:image|photo|photograph|picture|illustration|video|graphic)s?"
@@ -50,9 +53,10 @@ _IMAGE_CREDIT = re.compile(
     r"caption\s*:)",
     re.I,
 )
-_AGENCY_CREDIT = re.compile(
-    r"(?:/(?:Getty Images|AP|Reuters|AFP|EPA|Shutterstock|iStock|Flickr)\b|\bAP Photo\b)[^.]*\)?\s*$"
-)
+# A caption's credit at its end: "... (Jane Doe/Agency)", "[Featured Image by Jane Doe/Agency]",
+# "Photo credit: Jane Doe/Site": a name, a slash and a source without spaces, in brackets or after
+# a colon. Whatever the agency or the language; a slash between spaced words is a heading's.
+_CAPTION_CREDIT = re.compile(r"(?:[(\[]|:\s)[^()\[\]:]{0,80}?[A-Z][\w&'’-]+/[A-Z][\w.&'’ -]*[)\]]?\s*$")
 
 # --- authors -------------------------------------------------------------------------------------
 
@@ -137,6 +141,7 @@ def parse_article(raw: RawArticle, *, id: str | None = None, slug: str | None = 
     paras = split_paragraphs(raw.text)
 
     paras, preview_only, tail = _cut_paywall(paras)
+    preview_only = preview_only or raw.preview_only
     publication = raw.publication or _find_publication(paras + tail)
     paras = [p for p in paras if not _is_boilerplate(p, publication)]
     paras = _reflow(paras)
@@ -239,11 +244,20 @@ def _cut_paywall(paras: list[str]) -> tuple[list[str], bool, list[str]]:
 
 def _is_boilerplate(p: str, publication: str | None) -> bool:
     n_words = len(p.split())
-    if n_words <= 25 and (_IMAGE_CREDIT.match(p) or (_AGENCY_CREDIT.search(p) and not p.rstrip().endswith("."))):
+    if n_words <= 25 and (_IMAGE_CREDIT.match(p) or (_CAPTION_CREDIT.search(p) and not p.rstrip().endswith("."))):
         return True
-    if n_words <= _PITCH_MAX_WORDS and _PITCH.search(p):
+    if n_words <= _PITCH_MAX_WORDS and any(_opens_clause(p, m.start()) for m in _PITCH.finditer(p)):
         return True
     return bool(publication and re.fullmatch(rf"More (?:from )?{re.escape(publication)}\.?", p, re.I))
+
+
+def _opens_clause(p: str, start: int) -> bool:
+    """A pitch speaks to the reader: its words open the paragraph or a clause ("Sign up for our
+    newsletter", "For more, sign up ..."), or stand as a label ("Advertisement"). The same words
+    inside a sentence report ("the campaign's television advertisement", "to get men to sign up for
+    updates") and are the article's."""
+    before = p[:start].rstrip()
+    return not before or before[-1] in _CLAUSE_BREAK
 
 
 def _find_publication(paras: list[str]) -> str | None:

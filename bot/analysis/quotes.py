@@ -17,16 +17,17 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.analysis import cues
 from bot.analysis.names import (
-    ABBREVIATED_HONORIFICS,
-    ABBREVIATED_SUFFIXES,
     ANY_NAME,
     FULL_NAME,
     NOT_NAMES,
+    TOKEN,
     is_honorific,
     is_institution,
     looks_like_person,
 )
+from bot.analysis.quotemarks import Span, find_quote_spans
 from bot.analysis.speakers import (
     People,
     Vocabulary,
@@ -37,100 +38,9 @@ from bot.analysis.speakers import (
 )
 from bot.core.text import words
 
-OPENERS = '“"«„'
-CLOSERS = '”"»“'
-_PAIRS = {"“": "”", "„": "“", "«": "»", '"': '"'}
-
-_VERB_FORMS = """
-    say says said saying tell tells told telling add adds added adding declare declares declared declaring
-    write writes wrote writing ask asks asked asking explain explains explained explaining note notes noted noting
-    state states stated argue argues argued arguing insist insists insisted insisting warn warns warned warning
-    claim claims claimed claiming continue continues continued reply replies replied respond responds responded
-    recall recalls recalled acknowledge acknowledges acknowledged admit admits admitted announce announces announced
-    observe observes observed remark remarks remarked suggest suggests suggested tweet tweets tweeted tweeting
-    post posts posted shout shouts shouted joke jokes joked urge urges urged caution cautions cautioned
-    predict predicts predicted concede concedes conceded complain complains complained counter counters countered
-    emphasize emphasizes emphasized emphasise emphasises emphasised stress stresses stressed testify testifies
-    testified conclude concludes concluded agree agrees agreed quip quips quipped muse muses mused exclaim exclaims
-    exclaimed demand demands demanded promise promises promised vow vows vowed boast boasts boasted charge charges
-    charged thunder thundered lament laments lamented wonder wonders wondered confirm confirms confirmed deny denies
-    denied report reports reported recount recounts recounted yell yells yelled whisper whispers whispered
-    scold scolds scolded sing sings sang singing chant chants chanted read reads retort retorts retorted snap
-    snapped reiterate reiterates reiterated maintain maintains maintained contend contends contended assert asserts
-    asserted allege alleges alleged accuse accuses accused answer answers answered assure assures assured
-    blast blasts blasted brag brags bragged comment comments commented cry cries cried decry decries decried
-    echo echoes echoed hint hints hinted implore implores implored lecture lectures lectured mention mentions
-    mentioned object objects objected opine opines opined plead pleads pleaded pledge pledges pledged proclaim
-    proclaims proclaimed protest protests protested reason reasons reasoned reassure reassures reassured reflect
-    reflects reflected remind reminds reminded repeat repeats repeated reveal reveals revealed scoff scoffs scoffed
-    sneer sneered speculate speculates speculated taunt taunts taunted tease teases teased threaten threatens
-    threatened tout touts touted venture ventures ventured volunteer volunteered put puts describe describes
-    described call calls called text texts texted email emails emailed begin begins began went
-"""
-SPEECH_VERBS = (
-    "|".join(
-        sorted(set(_VERB_FORMS.split()) - {"went", "put", "puts", "call", "calls", "called"}, key=len, reverse=True)
-    )
-    + r"|went on|pointed out|put it|shot back"
-)
-PRONOUNS = r"he|she|they|I|we|He|She|They|We"
-_UNNAMED_SOURCES = (
-    r"spokesman|spokeswoman|spokesperson|official|officials|statement|source|aide|adviser|advisor|lawyer|"
-    r"attorney|campaign|report|memo|letter|police|agency|department|ministry|company|group|mayor|president|"
-    r"governor|senator|secretary|minister|chairman|director|candidate|nominee|doctor|expert|analyst|author|"
-    r"union|book|article|ruling|court|judge|narrator|announcer|friend|father|mother|husband|wife|son|daughter|"
-    r"fund|study|poll|survey|editorial|newspaper|magazine|network|website|ad|filing|complaint|lawsuit|"
-    r"researchers|experts|critics|supporters|protesters|residents|voters|analysts"
-)
-_DETERMINER = r"(?:the|a|an|my|his|her|their|our|its|one|another)"
-_SPEAKER = (
-    rf"(?P<speaker>(?>{ANY_NAME})(?![’']s\b(?!\s*[“\x22«]))|{PRONOUNS}|{_DETERMINER}\s+(?:[\w’'-]+\s+){{0,3}}(?:{_UNNAMED_SOURCES})|"
-    rf"the\s+[A-Z]{{2,6}})"
-)
-_DESC = (
-    r"(?:,\s*(?P<desc>(?:an?|the|who|whose|[a-z][\w-]*|[A-Z][\w.-]*|\d+)(?:\s[^,“”\"«»]{2,160}?)?)"
-    r"(?:,\s*[^,“”\"«»]{2,120}?)?,)"
-)
-_DESC_END = r"(?:,\s*(?P<desc_end>(?:an?|the|who)\s[^,“”\"«»]{2,160}?)(?:[.!?]?$|,))"
-_VERB = rf"(?P<verb>{SPEECH_VERBS})"
-# Titles before a name ("Clinton campaign spokesman Brian Fallon"), a party tag after it ("(D-Mo.)"),
-# and an organisation ("Mr. Morgan of the Sierra Club").
-_PREFIX = r"(?:(?:[A-Z][\w.'’-]*|[a-z][\w-]*)\s+){0,5}?"
-_PAREN = r"(?:\s*\([^()]{1,40}\))?"
-_OF = r"(?:\s+(?:of|from|at)\s+(?:the\s+)?[A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){0,4})?"
-_ADVERBS = r"(?:(?:also|later|then|once|again|previously|recently|had|has|have|would|will|simply|flatly|just)\s+)*"
-
-# Attribution after the closing mark: ", said X" / ", X said" / ", X, a diplomat, said" / "according to X" / "― X".
-_AFTER_PATTERNS = (
-    re.compile(rf"^\s*[,—–-]?\s*{_VERB}\s+{_PREFIX}{_SPEAKER}{_PAREN}(?:{_DESC}|{_DESC_END})?"),
-    re.compile(rf"^\s*[,—–-]?\s*{_PREFIX}{_SPEAKER}{_PAREN}{_OF}{_DESC}?\s+{_ADVERBS}{_VERB}\b"),
-    re.compile(rf"^\s*[,—–-]?\s*according to\s+{_PREFIX}{_SPEAKER}{_DESC}?"),
-    re.compile(rf"^\s*[―—–]\s*{_SPEAKER}(?=\s*(?:$|[“\"(,.;]))"),
-)
-# Attribution before the opening mark: "X said:", "X told reporters,", "X declared that there is".
-_BEFORE_PATTERNS = (
-    re.compile(rf"(?:^|[\s(,;])(?i:{_VERB})\s+{_PREFIX}{_SPEAKER}{_PAREN}{_DESC}?\s*[:,]\s*$"),
-    re.compile(rf"(?:^|[\s(,;])(?:[Aa]ccording to\s+){_SPEAKER}{_DESC}?\s*,?\s*(?:[^“”\"«»]{{0,80}})$"),
-    re.compile(
-        rf"(?:^|[\s(,;—])(?:(?:[a-z]+\s+){{0,2}}){_SPEAKER}{_PAREN}{_OF}{_DESC}?\s+(?:{_ADVERBS}|to\s+|went on to\s+)*"
-        rf"{_VERB}\b(?:[^“”\"«».?!]{{0,80}})$"
-    ),
-)
-_PARTICIPLES = r"saying|adding|writing|telling|noting|arguing|asking|declaring|insisting|warning|explaining|tweeting"
-# "Trump attacked Clinton ..., saying, “...”": the speaker is the subject that opens the sentence.
-_SUBJECT_PATTERN = re.compile(
-    rf"^(?:[^,“”\"«»]{{0,60}},\s+)?{_SPEAKER}{_PAREN}{_DESC}?\s+[a-z][^“”\"«»]*?,\s*(?:{_PARTICIPLES})\b"
-    rf"[^“”\"«»]{{0,60}}$"
-)
-# A sentence ends at . ! or ? followed by space, but not after an honorific or an initial.
-# (The mark comes first so that a search skips straight to candidates; each look-behind checks the
-# word before it.)
-_NOT_SENTENCE_ENDS = "".join(rf"(?<!\b{a}.)" for a in (*ABBREVIATED_HONORIFICS, "St", *ABBREVIATED_SUFFIXES))
-_SENTENCE_END = re.compile(rf"[.!?]{_NOT_SENTENCE_ENDS}(?<!\b[A-Z].)[”\"’)]?(?=\s+[A-Z“\"‘(]|\s*$)")
 # Quotation marks that no attribution pattern can contain (outside a parenthesis).
 _MARKS = '“”"«»'
 
-_GENERIC_SPEAKERS = re.compile(r"^(?:the|a|an|my|his|her|their|our|its|one|another)\s", re.I)
 
 _TITLE_CUES = re.compile(
     r"\b(?:book|books|film|films|movie|song|songs|album|novel|show|series|play|poem|article|essay|column|"
@@ -149,15 +59,6 @@ _MAX_TRIES = 8  # speakers tried per pattern before giving up on a sentence
 
 
 @dataclass(slots=True)
-class _Span:
-    paragraph: int
-    start: int  # offset of the opening mark
-    end: int  # offset just after the closing mark (or paragraph end for an unclosed quote)
-    text: str
-    closed: bool
-
-
-@dataclass(slots=True)
 class _Found:
     text: str
     paragraph: int
@@ -166,49 +67,6 @@ class _Found:
     speaker: str | None = None
     desc: str | None = None
     pronoun: bool = False  # attributed to a mention that names no one (a pronoun, "Some", "Few")
-
-
-def find_quote_spans(paragraph: str, index: int = 0) -> list[_Span]:
-    """Quotation spans in one paragraph, each from its opening mark to its closing mark."""
-    spans: list[_Span] = []
-    i = 0
-    n = len(paragraph)
-    while i < n:
-        ch = paragraph[i]
-        if ch in _PAIRS and _is_opening(paragraph, i):
-            close = _find_closing(paragraph, i, _PAIRS[ch])
-            if close is None:
-                spans.append(_Span(index, i, n, paragraph[i + 1 :].strip(), closed=False))
-                break
-            spans.append(_Span(index, i, close + 1, paragraph[i + 1 : close].strip(), closed=True))
-            i = close + 1
-            continue
-        i += 1
-    return spans
-
-
-def _is_opening(text: str, i: int) -> bool:
-    ch = text[i]
-    if ch in "“«„":
-        return True
-    before = text[i - 1] if i > 0 else " "
-    after = text[i + 1] if i + 1 < len(text) else " "
-    return (before.isspace() or before in "([{—–-:;,/") and not after.isspace()
-
-
-def _find_closing(text: str, start: int, closer: str) -> int | None:
-    j = start + 1
-    while True:
-        j = text.find(closer, j)
-        if j < 0:
-            # A curly quote closed with a straight one, or the other way round.
-            alt = '"' if closer != '"' else "”"
-            k = text.find(alt, start + 1)
-            return k if k > start + 1 else None
-        if closer == '"' and j + 1 < len(text) and text[j + 1].isalnum() and j > 0 and text[j - 1].isspace():
-            j += 1  # this is another opening mark
-            continue
-        return j
 
 
 def extract_quotes(paragraphs: Sequence[str]) -> list[_Found]:
@@ -228,7 +86,8 @@ def extract_quotes(paragraphs: Sequence[str]) -> list[_Found]:
                 pending.text = f"{pending.text} {first.text}".strip()
                 if first.closed:
                     pending.text = _strip_joint(pending.text)
-                    _attribute(pending, para[first.end : first.end + WINDOW], "", people, vocabulary)
+                    after = para[first.end : first.end + WINDOW]
+                    _attribute(pending, after, "", people, vocabulary, last=first.text.rstrip()[-1:])
                     found.append(pending)
                     pending = None
                 else:
@@ -237,6 +96,13 @@ def extract_quotes(paragraphs: Sequence[str]) -> list[_Found]:
                 found.append(pending)
                 pending = None
 
+        lead = paragraphs[pi - 1].rstrip() if pi > 0 else ""
+        # A paragraph of a quotation alone, signed by the next one ("- Bernie Sanders.").
+        last = found[-1] if found else None
+        if last is not None and last.paragraph == pi - 1 and last.speaker is None and not lead[last.end :].strip(" ."):
+            m = cues.SIGNED.match(para)
+            if m and _accept_speaker(m, vocabulary):
+                _set_speaker(last, m, people, vocabulary)
         merged = _merge_split_quotes(para, spans)
         para_quotes: list[_Found] = []
         noted_to = 0
@@ -248,10 +114,22 @@ def extract_quotes(paragraphs: Sequence[str]) -> list[_Found]:
             q = _Found(text=text, paragraph=pi, start=head.start, end=tail.end)
             between = " ".join(para[a.end : b.start] for a, b in itertools.pairwise(group))
             if len(group) > 1:
-                _attribute(q, between, "", people, vocabulary)
+                _attribute(q, between, "", people, vocabulary, last=",")
             if q.speaker is None:
                 before, whole = _sentence_before(para, head.start)
-                _attribute(q, para[tail.end : tail.end + WINDOW], before, people, vocabulary, subject=whole)
+                if head.start == 0 and lead.endswith(":"):
+                    # A quote opening its paragraph after one ending in a colon ("Cruz continued:")
+                    # is attributed by that paragraph's last sentence.
+                    before, whole = _sentence_before(lead, len(lead))
+                after = para[tail.end : tail.end + WINDOW]
+                _attribute(q, after, before, people, vocabulary, subject=whole, last=tail.text.rstrip()[-1:])
+            if q.speaker is None and not q.pronoun and head.start > 0 and not para_quotes:
+                # A quotation opening a sentence with no cue of its own, after a sentence whose
+                # subject speaks ("Sam Lau said in a statement. “There are no ballots.”").
+                cut = len(para[: head.start].rstrip())
+                if cut and para[cut - 1] in ".:" and not before.strip():
+                    previous, whole = _sentence_before(para, cut - 1)
+                    _attribute_before(q, previous, people, vocabulary, subject=whole, cue_only=True)
             if not tail.closed:
                 pending = q
                 continue
@@ -260,18 +138,14 @@ def extract_quotes(paragraphs: Sequence[str]) -> list[_Found]:
         # A later quote in the paragraph with no attribution of its own continues the one before
         # ("“...,” Mr. Obama said. “...”"), unless another person is named in between.
         for prev, q in itertools.pairwise(para_quotes):
-            if q.speaker is None and prev.speaker and not _names_someone_else(para[prev.end : q.start]):
+            gap = para[prev.end : q.start]
+            if q.speaker is None and prev.speaker and not _names_someone_else(gap) and not _signed(para, q):
                 q.speaker, q.desc = prev.speaker, prev.desc
-        # A quote opening its paragraph after a paragraph that ends in a colon ("Cruz continued:") is
-        # attributed by that paragraph's last sentence.
-        lead = paragraphs[pi - 1].rstrip() if pi > 0 else ""
+        # A quote opening its paragraph without a speaker continues the previous paragraph's speaker,
+        # unless it is signed by someone else ("“...” ― Christina N Luis Olidem").
         for q in para_quotes:
-            if q.speaker is None and q.start == 0 and lead.endswith(":"):
-                before, whole = _sentence_before(lead, len(lead))
-                _attribute(q, "", before, people, vocabulary, subject=whole)
-        # A quote opening its paragraph without a speaker continues the previous paragraph's speaker.
-        for q in para_quotes:
-            if q.speaker is None and q.start == 0 and prev_para_speaker and prev_para_speaker[0] == pi - 1:
+            latest = prev_para_speaker is not None and prev_para_speaker[0] == pi - 1
+            if q.speaker is None and q.start == 0 and latest and not _signed(para, q):
                 q.speaker, q.desc = prev_para_speaker[1], prev_para_speaker[2]
         people.note(para[noted_to:])
         found.extend(para_quotes)
@@ -284,6 +158,11 @@ def extract_quotes(paragraphs: Sequence[str]) -> list[_Found]:
     return found
 
 
+def _signed(para: str, q: _Found) -> bool:
+    """A quotation signed after a dash ("“...” ― Christina N Luis Olidem"), by a name or not."""
+    return para[q.end : q.end + 3].lstrip().startswith(("―", "—"))
+
+
 def _names_someone_else(gap: str) -> bool:
     """Whether text between two quotes, past the first quote's own attribution, names a person."""
     rest = gap[len(_first_clause(gap)) :]
@@ -294,9 +173,9 @@ def _strip_joint(text: str) -> str:
     return text.strip().rstrip(",").rstrip()
 
 
-def _merge_split_quotes(para: str, spans: list[_Span]) -> list[list[_Span]]:
+def _merge_split_quotes(para: str, spans: list[Span]) -> list[list[Span]]:
     """Group `“We will,” he said, “win.”` into one quotation."""
-    groups: list[list[_Span]] = []
+    groups: list[list[Span]] = []
     for span in spans:
         if groups:
             prev = groups[-1][-1]
@@ -310,9 +189,9 @@ def _merge_split_quotes(para: str, spans: list[_Span]) -> list[list[_Span]]:
 
 def _is_short_attribution(gap: str) -> bool:
     gap = gap.strip()
-    if not gap or len(gap.split()) > 14:
-        return False
-    return any(p.match(gap) for p in _AFTER_PATTERNS) and gap.endswith((",", ":", "—", "–", ";"))
+    if not gap or len(gap.split()) > 14 or cues.SENTENCE_END.search(gap[:-1]):
+        return False  # "..., said X. Kasich resisted: ..." starts another quotation
+    return any(p.match(gap) for p in cues.AFTER_PATTERNS) and gap.endswith((",", ":", "—", "–", ";"))
 
 
 def _sentence_before(para: str, start: int) -> tuple[str, bool]:
@@ -320,7 +199,7 @@ def _sentence_before(para: str, start: int) -> tuple[str, bool]:
     cut at a word), and whether that is the whole sentence from its start."""
     low = max(0, start - WINDOW)
     last = None
-    for last in _SENTENCE_END.finditer(para, low, start):  # noqa: B007 - the last one is wanted
+    for last in cues.SENTENCE_END.finditer(para, low, start):  # noqa: B007 - the last one is wanted
         pass
     if last is not None:
         before, whole = para[last.end() : start], True
@@ -350,21 +229,17 @@ def _last_mark(text: str) -> int:
         return k
 
 
-def _attribute(
-    q: _Found, after: str, before: str, people: People, vocabulary: Vocabulary, *, subject: bool = True
-) -> None:
-    """Find the speaker in the text ``after`` the quote or the sentence ``before`` it; ``subject``
-    says whether ``before`` starts where its sentence starts (needed to find the sentence's subject)."""
+def _after_match(q: _Found, after: str, last: str, vocabulary: Vocabulary) -> re.Match[str] | None:
+    """The accepted attribution after a quotation, if any (see _attribute)."""
     after = _first_clause(after)
-    for pattern in _AFTER_PATTERNS:
+    for pattern in cues.AFTER_PATTERNS + (cues.OPEN_AFTER if last in cues.RUNS_ON else ()):
         text = after
         for _ in range(_MAX_TRIES):
             m = pattern.match(text)
-            if m is None:
+            if m is None or (last in ".?!" and last and cues.next_sentence(text[m.end() :], last == ".")):
                 break
             if _accept_speaker(m, vocabulary):
-                _set_speaker(q, m, people, vocabulary)
-                return
+                return m
             q.pronoun = True  # attributed, to a word that names no one ("Some chanted", "Few said")
             # Not a name ("said Post White House bureau chief Juliet Eilperin"): try the next one,
             # the rejected word now read as a lower-case word of the title before the name.
@@ -372,8 +247,43 @@ def _attribute(
             if not text[at].isupper():
                 break
             text = text[:at] + text[at].lower() + text[at + 1 :]
+    return None
+
+
+def _attribute(
+    q: _Found,
+    after: str,
+    before: str,
+    people: People,
+    vocabulary: Vocabulary,
+    *,
+    subject: bool = True,
+    last: str = "",
+) -> None:
+    """Find the speaker in the text ``after`` the quote or the sentence ``before`` it; ``subject``
+    says whether ``before`` starts where its sentence starts (needed to find the sentence's subject);
+    ``last`` is the quotation's last character. A quotation ending in a comma or a dash runs on into
+    its cue, so any past-tense verb beside a name after it is the cue ("“...,” Toomey fumed"); one
+    ending in a full stop has its cue after it only when the cue ends there too: what else follows
+    is the next sentence ("“...found.” He added, “...”", "“...” Kasich said he would ...")."""
+    m = _after_match(q, after, last, vocabulary)
+    if m is not None and not re.fullmatch(cues.PRONOUNS, m.group("speaker").strip()):
+        _set_speaker(q, m, people, vocabulary)
+        return
+    # A pronoun after the quote is the name the sentence gives before it, if it gives one
+    # ("Feinstein said “...,” she said"); otherwise the pronoun is resolved.
+    _attribute_before(q, before, people, vocabulary, subject=subject)
+    if q.speaker is None and m is not None:
+        _set_speaker(q, m, people, vocabulary)
+
+
+def _attribute_before(
+    q: _Found, before: str, people: People, vocabulary: Vocabulary, *, subject: bool, cue_only: bool = False
+) -> None:
+    """The speaker a sentence names before a quotation; ``cue_only``: only a subject and its speech
+    verb (for the sentence before the quotation's own)."""
     objected = False
-    for pattern in _BEFORE_PATTERNS:
+    for pattern in (cues.BEFORE_PATTERNS[2],) if cue_only else (*cues.BEFORE_PATTERNS, cues.OPEN_BEFORE):
         pos, chosen = 0, None
         for _ in range(_MAX_TRIES):
             m = pattern.search(before, pos)
@@ -386,7 +296,7 @@ def _attribute(
                     chosen = m
                     # "Asked by Stephanopoulos to respond, Carson said:": the subject and verb
                     # nearest the quote, when a sentence has more than one.
-                    if pattern is not _BEFORE_PATTERNS[2]:
+                    if pattern is not cues.BEFORE_PATTERNS[2]:
                         break
             else:
                 q.pronoun = True
@@ -394,23 +304,22 @@ def _attribute(
         if chosen is not None:
             _set_speaker(q, chosen, people, vocabulary)
             return
-    m = _SUBJECT_PATTERN.search(before) if subject else None
+    if cue_only:
+        return
+    m = cues.SUBJECT_PATTERN.search(before) if subject else None
     if m and _accept_speaker(m, vocabulary):
         _set_speaker(q, m, people, vocabulary)
     elif objected and subject:
         # "Priebus later told Fox News:": the speaker is the sentence's first name.
-        for m in _OPENING_NAME.finditer(before):
+        for m in cues.OPENING_NAME.finditer(before):
             if _accept_speaker(m, vocabulary) and not follows_preposition(before, m.start("speaker")):
                 _set_speaker(q, m, people, vocabulary)
                 return
 
 
-_OPENING_NAME = re.compile(rf"(?:^|(?<=\s))(?P<speaker>{ANY_NAME})(?![’']s\b)")
-
-
 def _first_clause(after: str) -> str:
     # Attribution after a quote sits before the sentence ends.
-    m = _SENTENCE_END.search(after)
+    m = cues.SENTENCE_END.search(after)
     return after[: m.end()] if m else after
 
 
@@ -418,14 +327,15 @@ def _speaker_of(m: re.Match[str], vocabulary: Vocabulary) -> str:
     """The speaker a match names: a pronoun or description as written; a name as the whole run
     of name tokens it starts, without the words glued before it ("State Hillary Clinton")."""
     speaker = m.group("speaker").strip()
-    if re.fullmatch(PRONOUNS, speaker):
+    if re.fullmatch(cues.PRONOUNS, speaker):
         return speaker
     end = m.start("verb") if "verb" in m.re.groupindex and (m.start("verb") or 0) > m.end("speaker") else -1
     segment = m.string[m.end("speaker") : end if end >= 0 else m.end("speaker") + 200]
-    named = apposition(speaker, segment, generic=bool(_GENERIC_SPEAKERS.match(speaker)))
+    # "Mozilla's CTO, Brendan Eich, said": after a description or an acronym, the name in apposition.
+    named = apposition(speaker, segment, generic=bool(cues.GENERIC_SPEAKERS.match(speaker)) or speaker.isupper())
     if named:
         return named
-    if _GENERIC_SPEAKERS.match(speaker):
+    if cues.GENERIC_SPEAKERS.match(speaker):
         return speaker
     run = name_run(m.string, m.start("speaker"))
     if run and len(run) > len(speaker):
@@ -435,41 +345,53 @@ def _speaker_of(m: re.Match[str], vocabulary: Vocabulary) -> str:
 
 def _accept_speaker(m: re.Match[str], vocabulary: Vocabulary) -> bool:
     speaker = m.group("speaker").strip()
-    if re.fullmatch(PRONOUNS, speaker) or _GENERIC_SPEAKERS.match(speaker):
+    if re.fullmatch(cues.PRONOUNS, speaker) or cues.GENERIC_SPEAKERS.match(speaker):
         return True
     cleaned = _speaker_of(m, vocabulary).split()
     if len(cleaned) == 1 and (cleaned[0] in NOT_NAMES or vocabulary.is_common_word(cleaned[0])):
         return is_honorific(cleaned[0])  # "Few", "Asked": a common word, not a name
     if all(vocabulary.is_common_word(t) for t in cleaned):
         return False  # "Good Is": words the text writes in lower case
-    return bool(re.fullmatch(ANY_NAME, speaker))
-
-
-_TO_SOMEONE = re.compile(r"(?<!according)\s+to\s*$", re.I)  # "wrote in a statement to Wired"
+    if re.fullmatch(ANY_NAME, speaker):
+        return True
+    # A name of another shape only right beside the verb ("said CNN", not "report as a PDF").
+    verb = m.groupdict().get("verb")
+    if verb and m.start("verb") < m.start("speaker") and m.string[m.end("verb") : m.start("speaker")].strip():
+        return False
+    return bool(re.fullmatch(cues.OTHER_NAME, speaker))
 
 
 def _not_the_speaker(before: str, m: re.Match[str]) -> bool:
     """A name in a place or object position: "asks at Western High School:", "told Fox News:",
     "said last week in Tel Aviv,": the speaker is the sentence's subject, not this name."""
     start = m.start("speaker")
-    if re.fullmatch(PRONOUNS, m.group("speaker").strip()):
+    if re.fullmatch(cues.PRONOUNS, m.group("speaker").strip()):
         return False
-    if follows_preposition(before, start) or _TO_SOMEONE.search(before, max(0, start - 20), start):
+    if follows_preposition(before, start) or cues.TO_SOMEONE.search(before, max(0, start - 20), start):
         return True
-    # "X told Fox News:": a name or pronoun right before the verb is the subject.
+    if cues.ARTICLE_BEFORE.search(before, max(0, start - 4), start):
+        return True  # "posted a Twitter comment, saying": a noun phrase, not a name and a verb
+    # "X told Fox News:": a name or pronoun right before the verb is the subject; and whoever
+    # follows "told", "asked" or "urged" is spoken to ("Clinton, who ..., told her supporters,").
     verb = m.start("verb") if "verb" in m.re.groupindex and m.group("verb") and m.start("verb") < start else -1
-    return verb >= 0 and bool(re.search(rf"(?:{ANY_NAME}|\b(?:{PRONOUNS}))\s+{_ADVERBS}$", before[:verb]))
+    if verb >= 0 and cues.ADDRESSEE_VERB.fullmatch(m.group("verb")):
+        return True
+    return verb >= 0 and bool(re.search(rf"(?:{ANY_NAME}|\b(?:{cues.PRONOUNS}))\s+{cues.ADVERBS}$", before[:verb]))
 
 
 def _set_speaker(q: _Found, m: re.Match[str], people: People, vocabulary: Vocabulary) -> None:
     speaker = _speaker_of(m, vocabulary)
-    desc = m.groupdict().get("desc") or m.groupdict().get("desc_end")
-    if re.fullmatch(PRONOUNS, speaker):
+    desc = m.groupdict().get("desc") or m.groupdict().get("desc_end") or m.groupdict().get("desc_open")
+    if re.fullmatch(cues.PRONOUNS, speaker):
         q.pronoun = True
         q.speaker = people.resolve(speaker)
     else:
         q.speaker = people.expand(_clean_speaker(speaker))
-        if looks_like_person(q.speaker) and not is_institution(q.speaker) and q.speaker not in people:
+        # A name that speaks is a person's, even a surname alone ("Brafman said"): a pronoun after
+        # it may be that person.
+        one_name = re.fullmatch(TOKEN, q.speaker) is not None and q.speaker not in NOT_NAMES
+        person = (one_name or looks_like_person(q.speaker)) and not vocabulary.names_a_thing(q.speaker)
+        if person and not is_institution(q.speaker) and q.speaker not in people:
             people.remember(q.speaker)
     q.desc = desc.strip() if desc else None
 

@@ -31,6 +31,7 @@ from bot.analysis.names import (
     is_person,
     without_honorific,
 )
+from bot.core.stem import stem
 from bot.core.text import fold
 
 MAX_PEOPLE = 200
@@ -55,6 +56,8 @@ _PLACE_BEFORE = re.compile(r"\b(?:in|at|from|on|near|across|outside|inside|into)
 _CAPITALISED = re.compile(r"(?<![\w.’'-])[A-Z][\w’'-]+")
 _BREAK = re.compile(r"[.!?:;\"“”‘’()\[\]—–]")
 _WORD = re.compile(r"[^\W\d_][\w’'-]*")
+_NUMBER_BEFORE = re.compile(r"\d\w*[ \t\xa0]+$")
+_NUMBER_AFTER = re.compile(r"[ \t\xa0]+\d")
 _NAME_RUN = re.compile(rf"{HONORIFIC}?{TOKEN}(?:[ \t\xa0]+(?:{PARTICLE}[ \t\xa0]+)?{TOKEN})*{SUFFIX}?")
 
 
@@ -101,24 +104,44 @@ class Vocabulary:
     def __init__(self, paragraphs: list[str] | tuple[str, ...]) -> None:
         self.lower: set[str] = set()
         self.mid_capital: set[str] = set()
+        self.name_parts: set[str] = set()  # capitalised words after the first of a name mid-sentence
         for para in paragraphs:
-            prev, end = "", 0
+            prev, end, in_name = "", 0, False
             for m in _WORD.finditer(para):
                 w = m.group(0)
                 if _BREAK.search(para, end, m.start()):
                     prev = ""  # a new sentence or clause: its first word is capitalised anyway
+                    in_name = False
                 if w.islower():
                     self.lower.add(w)
+                    in_name = False
                 elif w[:1].isupper() and prev.islower():
                     self.mid_capital.add(w)
+                    in_name = True
+                elif w[:1].isupper() and in_name and prev[:1].isupper():
+                    # On through the name a mid-sentence word starts ("chief executive Ian Read").
+                    self.name_parts.add(w)
+                else:
+                    in_name = False
                 prev, end = w, m.end()
+        self.lower_stems = {stem(w) for w in self.lower}
 
     def is_common_word(self, token: str) -> bool:
         """A capitalised word the text otherwise writes in lower case and never capitalises
         mid-sentence: "Afterwards", "Few"; not "Warren" or "Bush" when written as names."""
         if not token[:1].isupper() or is_honorific(token):
             return False
-        return token.lower() in self.lower and token not in self.mid_capital
+        return self._written_lower(token) and token not in self.mid_capital and token not in self.name_parts
+
+    def _written_lower(self, token: str) -> bool:
+        low = token.lower()
+        return low in self.lower or stem(low) in self.lower_stems  # "Replied": "replies"
+
+    def names_a_thing(self, name: str) -> bool:
+        """A capitalised phrase whose every word the text also writes in lower case ("Energy
+        Control", "Horror Story", "Public Policy"): a thing's name, not a person's."""
+        tokens = [t for t in without_honorific(name).split() if len(t.rstrip(".")) > 1]
+        return bool(tokens) and all(self._written_lower(t) for t in tokens)
 
 
 def clean_name(speaker: str, vocabulary: Vocabulary | None) -> str:
@@ -197,7 +220,11 @@ class People:
             run = name_run(text, m.start()) or m.group(1)
             end = m.start() + len(run)
             name = clean_name(run, self.vocabulary)
-            if is_person(name) and not follows_preposition(text, m.start()):
+            thing = self.vocabulary is not None and self.vocabulary.names_a_thing(name)
+            # A number in the name ("20th Century Fox", "Blade Runner 2049"): a thing's name.
+            thing = thing or bool(_NUMBER_BEFORE.search(text, max(0, m.start() - 12), m.start()))
+            thing = thing or bool(_NUMBER_AFTER.match(text, end))
+            if is_person(name) and not thing and not follows_preposition(text, m.start()):
                 mentions.append((m.start(), end, name))
         mentions.extend(self._surname_mentions(text, mentions))
         mentions.sort()

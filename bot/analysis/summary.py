@@ -1,19 +1,27 @@
 """Extractive summaries: rank an article's own sentences, show the best in article order.
 
-The ranking is directed centrality (Zheng & Lapata 2019, "PacSum") over TF-IDF vectors, with a
-gentle position prior:
+Two rankings of the sentences are combined with equal weight (a Borda count: the sum of a
+sentence's places in both, ties to the earlier sentence), so that no weight is fitted to any file:
 
-- centrality(i) = λ_fwd · Σ_{j>i} sim(i, j) + λ_back · Σ_{j<i} sim(i, j): a sentence matters when
-  what follows elaborates on it, and matters less when it repeats what came before. With cosine
-  similarity on unit vectors both sums are dot products with running sums of the vectors, so the
-  cost is linear in the article's length, not quadratic;
-- position: exp(-i / POSITION_DECAY), the lead's strength on news without burying a thesis that
-  comes late in an analysis piece;
-- score = ((1 - WEIGHT_POSITION) · centrality + WEIGHT_POSITION · position) · fitness, where
-  fitness holds back sentences that cannot stand alone (very short, questions, dangling openers).
+- position: the lead of a news story states it; the n-th sentence is in place n;
+- directed centrality (Zheng & Lapata 2019, "PacSum") over TF-IDF vectors:
+  centrality(i) = λ_fwd · Σ_{j>i} sim(i, j) + λ_back · Σ_{j<i} sim(i, j), with the paper's
+  weights for news (forward 1, backward -2): a sentence matters when what follows elaborates on
+  it, and matters less when it repeats what came before. With cosine similarity on unit vectors
+  both sums are dot products with running sums of the vectors, so the cost is linear in the
+  article's length, not quadratic.
 
-The constants were chosen on the CNN/DailyMail eval file from a flat region (every neighbouring
-setting scores within 0.3 ROUGE-1 of the chosen one); `python -m bench.quality` measures them.
+Before either, a sentence must stand alone as a statement. Each test it fails is a defect, and
+sentences with fewer defects always come first (a page whose lines all fail one test, say a page
+without sentence punctuation, is ranked as if none did). The tests are of form, in any language:
+it ends as a sentence does (. ! ? … 。, before any closing quotation mark or bracket); it starts as
+one does (not with a lower-case letter or stray punctuation); letters make at least half its
+characters (not a date, a code or a table row); it has MIN_WORDS words or more (a Chinese or
+Japanese character counts as a word); it states rather than asks or exclaims; it appears once
+in the article and not in the standfirst shown above it (a line that recurs is the page's
+furniture: "Share this reaction with your friends!" under every picture); and it shares a content
+word with another sentence, where most sentences do (a line about nothing else in the article:
+"Updated on September 19 at 3:15 p.m.", "Submit your letter to the editor via this form.").
 """
 
 from __future__ import annotations
@@ -23,36 +31,61 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
+from bot.core.cjk import count_words
 from bot.core.stem import stem
 from bot.core.text import STOP_WORDS, fold, words
 
 LAMBDA_FORWARD = 1.0
 LAMBDA_BACKWARD = -2.0
-WEIGHT_POSITION = 0.3
-POSITION_DECAY = 8.0
-MIN_WORDS = 6
-MAX_WORDS = 80
+MIN_WORDS = 6  # a clause with its subject, verb and object, and a little more
 
-# Openers that lean on the sentence before ("But it ...") read badly out of context; an item of an
-# enumeration ("Third is ...", "Finally, ...") reads worse still.
-_DANGLING = re.compile(
-    r"^(?:but|and|or|so|yet|also|this|that|these|those|it|he|she|they|such|moreover|furthermore|however|"
-    r"additionally|meanwhile|still|instead|then)\b",
-    re.I,
-)
-_ENUMERATION = re.compile(r"^(?:first|second|third|fourth|fifth|sixth|next|finally|lastly)\b", re.I)
+_CLOSERS = "\"'”’»)]」』）】"
+_SENTENCE_END = re.compile(rf"[.!?…。！？｡][{re.escape(_CLOSERS)}\s]*$")
+_NOT_STATEMENT = re.compile(rf"[!?！？][{re.escape(_CLOSERS)}\s]*$")
+_OPENERS = "\"'“‘«„¿¡([「『（【"
 
 
 def content_terms(sentence: str) -> list[str]:
     return [stem(w) for w in words(sentence) if fold(w) not in STOP_WORDS and not w.isdigit() and len(w) > 1]
 
 
-def rank_sentences(sentences: Sequence[str]) -> list[int]:
-    """Indices of ``sentences``, best summary candidates first; every index appears once."""
+def rank_sentences(sentences: Sequence[str], shown: str | None = None) -> list[int]:
+    """Indices of ``sentences``, best summary candidates first; every index appears once.
+    ``shown`` is text the reader sees beside the summary (the standfirst): a sentence it already
+    holds counts as recurring."""
     n = len(sentences)
     if n == 0:
         return []
-    terms = [content_terms(s) for s in sentences]
+    term_lists = [content_terms(s) for s in sentences]
+    centrality = _centrality(term_lists)
+    by_centrality = sorted(range(n), key=lambda i: (-round(centrality[i], 9), i))  # float noise is a tie
+    place = [0] * n
+    for rank, i in enumerate(by_centrality):
+        place[i] = rank
+    keys = [_line_key(s) for s in sentences]
+    seen = Counter(keys)
+    shown_key = f" {_line_key(shown)} " if shown else ""
+    terms = [set(ts) for ts in term_lists]
+    df: Counter[str] = Counter()
+    for ts in terms:
+        df.update(ts)
+    # Off topic: no content word shared with any other sentence, where most sentences share one.
+    alone = [not any(df[t] > 1 for t in ts) for ts in terms]
+    lonely_is_odd = sum(alone) * 2 < n
+    flaws = [
+        defects(s, seen[k] + (f" {k} " in shown_key)) + (lonely_is_odd and a)
+        for s, k, a in zip(sentences, keys, alone, strict=True)
+    ]
+    return sorted(range(n), key=lambda i: (flaws[i], i + place[i], i))
+
+
+def directed_centrality(sentences: Sequence[str]) -> list[float]:
+    """PacSum's directed centrality of each sentence, in linear time."""
+    return _centrality([content_terms(s) for s in sentences])
+
+
+def _centrality(terms: list[list[str]]) -> list[float]:
+    n = len(terms)
     df: Counter[str] = Counter()
     for ts in terms:
         df.update(set(ts))
@@ -69,14 +102,30 @@ def rank_sentences(sentences: Sequence[str]) -> list[int]:
         forward = _dot(u, total) - back - (1.0 if u else 0.0)
         centrality.append(LAMBDA_FORWARD * forward + LAMBDA_BACKWARD * back)
         before.update(u)
-    lo, hi = min(centrality), max(centrality)
-    span = hi - lo
-    scores = [
-        ((1 - WEIGHT_POSITION) * ((c - lo) / span if span else 0.0) + WEIGHT_POSITION * math.exp(-i / POSITION_DECAY))
-        * _fitness(s)
-        for i, (s, c) in enumerate(zip(sentences, centrality, strict=True))
-    ]
-    return sorted(range(n), key=lambda i: (-scores[i], i))
+    return centrality
+
+
+def defects(sentence: str, occurrences: int = 1) -> int:
+    """How many of the module's tests of a stand-alone statement ``sentence`` fails;
+    ``occurrences`` is how often it appears in its article."""
+    s = sentence.strip()
+    chars = [c for c in s if not c.isspace()]
+    first = s[:1]
+    return sum(
+        (
+            not _SENTENCE_END.search(s),
+            not first or first.islower() or not (first.isalnum() or first in _OPENERS),
+            sum(c.isalpha() for c in chars) * 2 < len(chars),
+            sum(count_words(s)) < MIN_WORDS,
+            bool(_NOT_STATEMENT.search(s)),
+            occurrences > 1,
+        )
+    )
+
+
+def _line_key(sentence: str) -> str:
+    """The sentence's words, folded: the same line whatever its quotation marks and spacing."""
+    return " ".join(re.sub(r"[^\w]+", " ", fold(sentence)).split())
 
 
 SIGNATURE_TERMS = 12
@@ -98,22 +147,6 @@ def signature(sentences: Sequence[str], title: str = "", size: int = SIGNATURE_T
     top = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:size]
     norm = math.sqrt(sum(w * w for _, w in top))
     return [(t, round(w / norm, 4)) for t, w in top] if norm else []
-
-
-def _fitness(sentence: str) -> float:
-    n_words = len(sentence.split())
-    factor = 1.0
-    if n_words < MIN_WORDS:
-        factor *= 0.3
-    elif n_words > MAX_WORDS:
-        factor *= 0.6
-    if sentence.rstrip("”\"’' ").endswith("?"):
-        factor *= 0.5
-    if _ENUMERATION.match(sentence):
-        factor *= 0.4
-    elif _DANGLING.match(sentence):
-        factor *= 0.8
-    return factor
 
 
 def _tfidf(terms: list[str], idf: dict[str, float]) -> dict[str, float]:

@@ -204,6 +204,9 @@ class RawArticle:
     # The names one by one, when the source lists them (an HTML page's metadata); ``author`` is then
     # their display string, "; "-joined, so the content hash still covers them.
     authors: tuple[str, ...] = ()
+    # The source knows the text is cut short (a page whose markup shows a paywall); parsing also
+    # finds paywall notices in the text itself.
+    preview_only: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -46,6 +46,7 @@ EXTENSIONS = (
     "cogs.subscriptions",
     "cogs.feeds",
     "cogs.admin",
+    "cogs.help",
 )
 
 STARTUP_SYNC_SECONDS = 5.0  # the longest start-up waits for the first library sync
@@ -162,6 +163,12 @@ class BriefBot(commands.Bot):
             self._first_sync = first
             first.add_done_callback(self._first_sync_done)
             log.info("library ready with %d articles; the first sync goes on in the background", len(library.articles))
+
+    async def first_sync_finished(self) -> None:
+        """Return once the first library sync has finished: at once when start-up waited for it,
+        else when it finishes in the background (its error, if it failed, is raised here)."""
+        if self._first_sync is not None:
+            await asyncio.shield(self._first_sync)
 
     async def login(self, token: str) -> None:
         # Interaction responses retried within Discord's window (bot/discord_app/answers.py), for the

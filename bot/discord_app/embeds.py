@@ -314,7 +314,7 @@ def articles_embed(rows: list[ArticleRow], page: int, pages: int, total: int) ->
     lines = []
     for r in rows:
         meta = [r.author or "no author named", f"{r.words:,} words"]
-        lines.append(f"**{cut(clean(r.title), 200)}**\n{cut(clean(' · '.join(meta)), 150)} · `{r.slug[:60]}`")
+        lines.append(f"**{cut(clean(r.title), 200)}**\n{cut(clean(' · '.join(meta)), 150)} · `{r.slug}`")
     embed.description = budget.take("\n".join(lines) or "The library is empty.", DESCRIPTION_LIMIT)
     return embed
 
@@ -362,3 +362,44 @@ def feeds_embed(feeds: list[Feed]) -> discord.Embed:
     embed.description = cut("\n\n".join(lines), DESCRIPTION_LIMIT)
     embed.set_footer(text=plural(len(feeds), "feed"))
     return embed
+
+
+def help_embed(slash_commands: list[discord.app_commands.Command]) -> discord.Embed:
+    """`/help`: every slash command with what it does, one example (the ``example`` in each
+    command's ``extras``), and who may use it where (servers only, a permission Discord asks for)."""
+    embed = discord.Embed(
+        title="What I can do",
+        description=(
+            "I brief you on the articles in this library, in their own words: every sentence I show "
+            "is the article's. Start typing an article's title and I suggest matches."
+        ),
+        colour=COLOUR,
+    )
+    budget = _Budget(EMBED_TOTAL_LIMIT - len(embed.title or "") - len(embed.description or ""))
+    for command in slash_commands[:FIELD_COUNT_LIMIT]:
+        lines = [command.description]
+        example = command.extras.get("example")
+        if example:
+            lines.append(f"Example: `{example}`")
+        limits = _who_may(command)
+        if limits:
+            lines.append(f"*{limits}*")
+        name = budget.take("/" + command.qualified_name, FIELD_NAME_LIMIT)
+        embed.add_field(name=name, value=budget.take("\n".join(lines), FIELD_VALUE_LIMIT), inline=False)
+    embed.set_footer(text=budget.take("Only you see this. Buttons answer only whoever ran the command.", FOOTER_LIMIT))
+    return embed
+
+
+def _who_may(command: discord.app_commands.Command) -> str:
+    parent = command.parent
+    guild_only = command.guild_only or bool(parent and parent.guild_only)
+    permissions = command.default_permissions or (parent.default_permissions if parent else None)
+    parts = []
+    if command.extras.get("who"):
+        parts.append(command.extras["who"])
+    if guild_only:
+        parts.append("in servers only")
+    if permissions is not None and permissions.value:
+        names = [name.replace("_", " ").title() for name, granted in permissions if granted]
+        parts.append("needs " + " and ".join(names))
+    return " · ".join(parts)

@@ -283,9 +283,10 @@ class Folder:
         base = directory if directory.endswith("/") else directory + "/"
         for entry in entries:
             name = entry.name
-            if name.startswith("."):
-                continue
             rel = prefix + name
+            if name.startswith("."):
+                log.debug("skipped %s%s: hidden", rel, "/" if entry.is_dir(follow_symlinks=False) else "")
+                continue
             supported = os.path.splitext(name)[1].lower() in SUPPORTED_SUFFIXES
             if entry.is_symlink():
                 if supported:

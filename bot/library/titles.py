@@ -2,9 +2,12 @@
 
 Scanning every title with difflib costs time in proportion to the library (seconds at 100,000
 articles). This index goes through the *vocabulary* of title words instead: each typed word is
-matched to title words that start with it or share enough letter trigrams with it (so a typo or
-two still matches), and the titles holding a match for every typed word are scored. The cost grows
-with the vocabulary, which grows far more slowly than the number of articles.
+matched to title words that start with it or, when no title has it as typed, to title words within
+one edit (words of up to five letters) or two edits (longer words), an edit being a letter added,
+dropped, changed, or two neighbouring letters swapped ("koera" finds "korea"): the optimal string
+alignment distance, computed by rapidfuzz, among the title words of a near length only. The titles
+holding a match for every typed word are then scored. The cost grows with the vocabulary, which
+grows far more slowly than the number of articles.
 """
 
 from __future__ import annotations
@@ -16,11 +19,20 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Protocol
 
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
 from bot.core.text import fold
 
 _WORD = re.compile(r"[^\W_]+")
-MIN_SIMILARITY = 0.3  # Jaccard similarity of (padded) trigram sets for a typo match
 MAX_WORD_MATCHES = 60  # vocabulary words kept per typed word
+TYPO_DISCOUNT = 0.85  # a word matched despite a typo scores below one typed right
+
+
+def edits_forgiven(word: str) -> int:
+    """How many edits a typed word may be from a title word: none under three letters (too many
+    short words are one edit apart), one up to five letters, two beyond."""
+    return 0 if len(word) < 3 else 1 if len(word) <= 5 else 2
 
 
 class Titled(Protocol):
@@ -30,11 +42,6 @@ class Titled(Protocol):
 
 def _words(text: str) -> list[str]:
     return _WORD.findall(fold(text))
-
-
-def _trigrams(word: str) -> set[str]:
-    padded = f"  {word} "
-    return {padded[i : i + 3] for i in range(len(padded) - 2)}
 
 
 class TitleIndex:
@@ -50,11 +57,10 @@ class TitleIndex:
                 postings[word].append(i)
         self.postings = dict(postings)
         self.vocabulary = sorted(self.postings)
-        grams: dict[str, list[str]] = defaultdict(list)
+        by_length: dict[int, list[str]] = defaultdict(list)
         for word in self.vocabulary:
-            for gram in _trigrams(word):
-                grams[gram].append(word)
-        self.grams = dict(grams)
+            by_length[len(word)].append(word)
+        self.by_length = dict(by_length)  # typo candidates are looked for among words of a near length
 
     def _matches(self, typed: str, last: bool) -> dict[str, float]:
         """Vocabulary words for one typed word, with a similarity in (0, 1]."""
@@ -69,15 +75,15 @@ class TitleIndex:
             found[typed] = 1.0
         if found:  # the word is spelled as in some title: no need to look for typos
             return found
-        mine = _trigrams(typed)
-        shared: dict[str, int] = defaultdict(int)
-        for gram in mine:
-            for word in self.grams.get(gram, ()):
-                shared[word] += 1
-        for word, n in shared.items():
-            similarity = n / (len(mine) + len(_trigrams(word)) - n)
-            if similarity >= MIN_SIMILARITY and similarity > found.get(word, 0.0):
-                found[word] = similarity * 0.85
+        edits = edits_forgiven(typed)
+        for length in range(len(typed) - edits, len(typed) + edits + 1):
+            words = self.by_length.get(length)
+            if not words:
+                continue
+            for word, distance, _ in process.extract(
+                typed, words, scorer=OSA.distance, score_cutoff=edits, limit=MAX_WORD_MATCHES
+            ):
+                found[word] = (1 - distance / max(len(word), len(typed))) * TYPO_DISCOUNT
         best = sorted(found.items(), key=lambda kv: -kv[1])[:MAX_WORD_MATCHES]
         return dict(best)
 

@@ -86,7 +86,10 @@ def _serve(conn: Any, memory_bytes: int | None, preload: tuple[str, ...]) -> Non
             if hard != resource.RLIM_INFINITY:
                 limit = min(limit, hard)
             resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-    conn.send(READY)
+    try:
+        conn.send(READY)
+    except OSError:  # the pool closed while this worker started (the bot is stopping): nothing to do
+        return
     while True:
         try:
             message = conn.recv()

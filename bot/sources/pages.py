@@ -3,6 +3,10 @@
 trafilatura finds the article's text, title, date (htmldate, offline), site name, description and
 canonical address. Authors come from the page's own evidence (bot.sources.evidence, read before
 trafilatura prunes the tree), chosen by bot.sources.authors; see its docstring for the order.
+
+Before trafilatura reads the text, the tree loses what a reader never sees (hidden elements) and
+tables used for layout become plain blocks (bot.sources.cleanup). Whether a paywall cut the text
+is read from the page's markup (bot.sources.paywall) and sets ``RawArticle.preview_only``.
 """
 
 from __future__ import annotations
@@ -16,8 +20,10 @@ from bot.core.errors import ArticleFileError
 from bot.core.models import RawArticle
 from bot.core.text import fold, normalise, strip_stray_nuls
 from bot.sources.authors import choose_authors
+from bot.sources.cleanup import drop_hidden, unwrap_layout_tables
 from bot.sources.evidence import collect_evidence
 from bot.sources.jsonld import read_jsonld
+from bot.sources.paywall import is_cut, read_paywall
 from bot.sources.titles import choose_title, collect_titles
 
 MAX_HTML_BYTES = 5_000_000
@@ -84,6 +90,9 @@ def read_page(
     jsonld = read_jsonld(tree)  # read once, for the title and the authors
     titles = collect_titles(tree, jsonld)
     evidence = collect_evidence(tree, jsonld)  # before trafilatura, which prunes the tree as it extracts
+    paywall = read_paywall(tree)  # before hidden elements go: a hidden locked part is evidence
+    drop_hidden(tree)  # after the evidence: a hidden byline or headline still names the article
+    unwrap_layout_tables(tree)
     try:
         doc = trafilatura.bare_extraction(
             tree, url=url, with_metadata=True, include_comments=False, include_tables=False
@@ -111,6 +120,7 @@ def read_page(
         publication=site,
         standfirst=_standfirst(_clean(doc.description), body, title),
         source_path=source_path,
+        preview_only=is_cut(paywall, sum(count_words(body))),
     )
     return Page(raw=raw, authors=tuple(authors), trafilatura_author=_clean(doc.author))
 

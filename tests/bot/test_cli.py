@@ -229,3 +229,127 @@ def test_analyse_a_short_japanese_page(workdir, tmp_path):
     assert out["words"] == sum(len(s) - 1 for s in sentences)  # each character a word, 。 not
     assert out["reading_minutes"] == 1
     assert "図書館" in out["keywords"] and all(len(k) <= 4 for k in out["keywords"])
+
+
+# --- the terminal from anywhere ---------------------------------------------------------------
+
+
+@pytest.fixture
+def elsewhere(tmp_path):
+    """An empty folder with no seeds/, no .env and no data/: where a newcomer might be."""
+    folder = tmp_path / "elsewhere"
+    folder.mkdir()
+    return folder
+
+
+def test_brief_of_a_file_needs_no_library_and_writes_nothing(elsewhere):
+    result = run_cli("brief", str(SEED_000), cwd=elsewhere)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Warning: Is China Pivoting Back to North Korea?\n")
+    assert "“no connection” — Daniel Russel" in result.stdout
+    assert list(elsewhere.iterdir()) == []  # no data/briefbot.sqlite3 left behind
+
+
+def test_brief_of_a_file_ignores_an_articles_folder_that_is_missing(elsewhere):
+    result = run_cli("brief", str(SEED_000), "--json", cwd=elsewhere, env_extra={"BRIEFBOT_ARTICLES_DIR": "gone"})
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["author"]["name"] == "Joel Wuthnow"
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_analyse_needs_no_library_and_writes_nothing(elsewhere, tmp_path):
+    source = tmp_path / "in.jsonl"
+    source.write_text(json.dumps({"id": "t1", "text": "First paragraph here.\n\nSecond paragraph here."}) + "\n")
+    result = run_cli("analyse", str(source), cwd=elsewhere)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["id"] == "t1"
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_the_library_commands_say_where_they_looked(elsewhere):
+    result = run_cli("articles", cwd=elsewhere)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        f"briefbot: error: BRIEFBOT_ARTICLES_DIR is not set and there is no seeds/ folder, the default, in the "
+        f"current folder ({elsewhere}); set it to your folder of articles (relative paths are taken from the "
+        f"folder of the .env file they were read from, else from the current folder), or try `briefbot demo`"
+    ]
+    result = run_cli("brief", "china", cwd=elsewhere, env_extra={"BRIEFBOT_ARTICLES_DIR": "news"})
+    assert result.stderr.splitlines() == [
+        f"briefbot: error: BRIEFBOT_ARTICLES_DIR: folder 'news' does not exist (relative to the current folder, {elsewhere})"
+    ]
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_relative_paths_in_an_env_file_are_taken_from_its_folder(tmp_path, elsewhere):
+    conf = tmp_path / "conf"
+    (conf / "articles").mkdir(parents=True)
+    (conf / "articles" / SEED_000.name).write_bytes(SEED_000.read_bytes())
+    (conf / ".env").write_text("BRIEFBOT_ARTICLES_DIR=articles\nBRIEFBOT_DB=state/bot.sqlite3\n")
+    result = run_cli("--env-file", "../conf/.env", "articles", cwd=elsewhere)
+    assert result.returncode == 0, result.stderr
+    assert "1 article in ../conf/articles/" in result.stdout
+    assert (conf / "state" / "bot.sqlite3").is_file()
+    assert list(elsewhere.iterdir()) == []
+    # The same value from the real environment is taken from the current folder, and said so.
+    result = run_cli(
+        "--env-file", "../conf/.env", "articles", cwd=elsewhere, env_extra={"BRIEFBOT_ARTICLES_DIR": "articles"}
+    )
+    assert result.returncode == 2
+    assert "folder 'articles' does not exist (relative to the current folder" in result.stderr
+    # A relative path in the file that leads nowhere names the file.
+    (conf / ".env").write_text("BRIEFBOT_ARTICLES_DIR=missing\n")
+    result = run_cli("--env-file", str(conf / ".env"), "articles", cwd=elsewhere)
+    assert result.stderr.strip() == (
+        f"briefbot: error: BRIEFBOT_ARTICLES_DIR: folder 'missing' does not exist "
+        f"(relative paths in {conf / '.env'} are taken from its folder, {conf})"
+    )
+    result = run_cli("--env-file", "no-such.env", "articles", cwd=elsewhere)
+    assert result.returncode == 2
+    assert result.stderr.strip() == "briefbot: error: --env-file: 'no-such.env' is not a file"
+
+
+def test_version_and_help(elsewhere):
+    import bot
+
+    result = run_cli("--version", cwd=elsewhere)
+    assert result.returncode == 0
+    assert result.stdout == f"briefbot {bot.__version__}\n"
+    from importlib.metadata import version
+
+    assert version("briefbot") == bot.__version__  # pyproject reads it from bot.__version__
+    help_text = " ".join(run_cli("--help", cwd=elsewhere).stdout.split())
+    assert "relative paths are taken from the folder of the .env file they were read from" in help_text
+    assert "database ./data/briefbot.sqlite3" in help_text
+    assert "demo" in help_text and "--env-file" in help_text
+
+
+# --- slugs that round-trip -------------------------------------------------------------------
+
+LONG_TITLE = "The Extraordinarily Long and Winding Story of Municipal Budget Negotiations in Three Neighbouring Cities"
+
+
+def test_every_identifier_articles_prints_briefs_that_article(workdir, monkeypatch, capsys):
+    """Whatever `briefbot articles` prints to name an article (its id, its slug: full, however
+    long, with the suffix a taken slug gets), `briefbot brief` takes back, to that very article."""
+    from bot.cli import main
+
+    seeds = workdir / "seeds"
+    for n in (1, 2):  # the same long title twice: the second slug gets the id's first digits
+        (seeds / f"long-{n}.txt").write_text(
+            f"{LONG_TITLE}\n\nBy Ann Lee\n\nThe council met for the {n}th time on Monday. It agreed on nothing.\n",
+            encoding="utf-8",
+        )
+    monkeypatch.chdir(workdir)
+    for key in [k for k in os.environ if k.startswith(("BRIEFBOT_", "DISCORD_"))]:
+        monkeypatch.delenv(key)
+    assert main(["articles"]) == 0
+    listing = capsys.readouterr().out.splitlines()
+    rows = [line.split()[:2] for line in listing[1:-1]]
+    assert len(rows) == 4
+    slugs = [slug for _, slug in rows]
+    assert max(len(s) for s in slugs) > 60  # a long slug with its suffix, printed whole
+    for ident, slug in rows:
+        for ref in (ident, slug):
+            assert main(["brief", ref, "--json"]) == 0, ref
+            assert json.loads(capsys.readouterr().out)["id"] == ident, ref

@@ -104,3 +104,41 @@ def test_bad_feed_settings(tmp_path, env, message):
     with pytest.raises(ConfigError) as exc:
         load_settings({"BRIEFBOT_ARTICLES_DIR": str(tmp_path), **env})
     assert str(exc.value) == message
+
+
+def test_relative_paths_from_an_env_file_are_taken_from_its_folder(tmp_path):
+    from bot.config import read_environment
+
+    conf = tmp_path / "conf"
+    (conf / "news").mkdir(parents=True)
+    (conf / ".env").write_text("BRIEFBOT_ARTICLES_DIR=news\nBRIEFBOT_DB=db/bot.sqlite3\nBRIEFBOT_POLL_SECONDS=5\n")
+    env = read_environment(conf / ".env", environ={})
+    assert env.file == conf / ".env" and env.from_file == {
+        "BRIEFBOT_ARTICLES_DIR",
+        "BRIEFBOT_DB",
+        "BRIEFBOT_POLL_SECONDS",
+    }
+    s = load_settings(env)
+    assert s.articles_dir == conf / "news" and s.db_path == conf / "db" / "bot.sqlite3"
+    # a value of the real environment wins, and a relative one is the current folder's
+    env = read_environment(conf / ".env", environ={"BRIEFBOT_DB": "here.sqlite3"})
+    assert load_settings(env).db_path == Path("here.sqlite3")
+    # absolute paths stay as they are
+    env = read_environment(conf / ".env", environ={"BRIEFBOT_ARTICLES_DIR": str(conf / "news")})
+    assert load_settings(env).articles_dir == conf / "news"
+
+
+def test_the_articles_folder_is_checked_only_when_asked(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ConfigError, match=r"^BRIEFBOT_ARTICLES_DIR is not set and there is no seeds/ folder"):
+        load_settings({})
+    s = load_settings({}, library=False)
+    assert s.articles_dir == Path("seeds") and s.db_path == DEFAULT_DB
+    with pytest.raises(ConfigError, match="BRIEFBOT_POLL_SECONDS"):  # the other settings are still checked
+        load_settings({"BRIEFBOT_POLL_SECONDS": "often"}, library=False)
+
+
+def test_the_shipped_seeds_are_found_beside_the_package():
+    from bot.config import SHIPPED_SEEDS
+
+    assert sorted(p.name for p in SHIPPED_SEEDS.iterdir()) == ["000_18d7c81359cbff0f.txt", "001_1b1c40b80df8ac56.txt"]

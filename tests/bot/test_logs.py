@@ -180,3 +180,22 @@ async def test_the_feed_poller_at_debug_never_logs_credentials_or_escapes(log_te
     assert driver and "http://[redacted]@127.0.0.1:" in driver[0]  # its statements, arguments and all
     assert "feed http://[redacted]@127.0.0.1:" in text and "/gone.xml?api_key=[redacted]: HTTP 500" in text
     assert "/missing?\\x1b[5mblink&key=[redacted]: page: HTTP 404" in text
+
+
+def test_the_voice_warnings_are_dropped_and_no_other(log_text):
+    """discord.py warns at every start that voice is not supported (PyNaCl, davey missing): the
+    bot has no voice, so those two records, and only those, are not written."""
+    import discord
+    from discord.voice_client import VoiceClient
+
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(VoiceClient, "warn_nacl", True)
+        m.setattr(VoiceClient, "warn_dave", True)
+        discord.Client(intents=discord.Intents.none())  # logs both, as at a start
+    logging.getLogger("discord.client").warning("PyNaCl is not installed, and something else")
+    logging.getLogger("other").warning("PyNaCl is not installed, voice will NOT be supported")
+    text = log_text()
+    assert "davey" not in text
+    assert "discord.client: PyNaCl is not installed, voice will NOT be supported" not in text
+    assert "discord.client: PyNaCl is not installed, and something else" in text
+    assert "other: PyNaCl is not installed, voice will NOT be supported" in text

@@ -17,6 +17,9 @@ EPHEMERAL = 64
 async def bot(fake_discord, tmp_path, articles_dir) -> AsyncIterator[BriefBot]:
     settings = Settings(articles_dir=articles_dir, db_path=tmp_path / "bot.sqlite3", poll_seconds=3600)
     async with fake_discord.run(BriefBot(settings, guild_ready_timeout=0.05)) as running:
+        # On a loaded machine the seeds may take longer than start-up waits for (STARTUP_SYNC_SECONDS):
+        # the tests here are about commands on a loaded library.
+        await running.first_sync_finished()
         yield running
 
 

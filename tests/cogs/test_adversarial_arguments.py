@@ -100,6 +100,7 @@ ROWS += [
         ("history", {}, "no options"),
         ("forget", {}, "no options"),
         ("subscriptions", {}, "no options"),
+        ("help", {}, "no options"),
         ("unsubscribe", {}, "no options"),
         ("subscribe", {"backfill": -1}, "backfill=-1"),
         ("subscribe", {"backfill": 11}, "backfill=11"),

@@ -71,6 +71,9 @@ async def test_autocomplete(fake_discord, bot):
     choices = (await inter.response(timeout=3)).data["choices"]
     assert choices[0]["name"].startswith("North Korea’s Defiance")
     assert all(len(c["name"]) <= 100 for c in choices)
+    inter = await fake_discord.send_autocomplete("brief", {"article": "north koera defiance"}, focused="article")
+    choices = (await inter.response(timeout=3)).data["choices"]
+    assert [c["name"] for c in choices] == ["North Korea’s Defiance May Reshape China’s Strategic Calculus"]
 
 
 async def test_autocomplete_caps_at_25_and_100_chars(fake_discord, bot, articles_dir):

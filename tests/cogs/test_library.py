@@ -21,3 +21,16 @@ async def test_articles_single_page_has_no_buttons(fake_discord, bot):
     _, data = await run(fake_discord, "articles")
     assert not data.get("components")
     assert "Joel Wuthnow" in data["embeds"][0]["description"]
+
+
+async def test_articles_shows_every_slug_whole_so_that_it_can_be_typed_back(fake_discord, bot, articles_dir):
+    title = "A Very Long Title About Harbour Dredging Plans And The Ferry Timetable Of Next Spring"
+    (articles_dir / "long1.txt").write_text(f"{title}\n\nThe first body of this article is here.\n")
+    (articles_dir / "long2.txt").write_text(f"{title}\n\nA second body, another article with the same title.\n")
+    await bot.library.sync()
+    slugs = [r.slug for r in bot.library.articles if r.title == title]
+    assert len(slugs) == 2 and max(len(s) for s in slugs) > 60
+    _, data = await run(fake_discord, "articles")
+    for slug in slugs:
+        assert f"`{slug}`" in data["embeds"][0]["description"]
+        assert bot.library.catalogue.resolve(slug).slug == slug

@@ -181,11 +181,57 @@ class TestBoilerplate:
         assert a.preview_only
         assert a.paragraphs == (LONG,)
 
+    def test_a_notice_to_subscribe_for_the_full_story_marks_preview(self):
+        a = parse(f"{LONG}\n\nTo view the full story, please subscribe to The Haitian Times.\n\nMore from the site.")
+        assert a.preview_only
+        assert a.paragraphs == (LONG,)
+
     def test_sentence_mentioning_subscriptions_in_long_paragraph_is_kept(self):
         para = LONG + " Readers who subscribe now to the city's transit alerts will get updates on the new routes."
         a = parse(f"{para}\n\n{LONG}")
         assert para in a.paragraphs
         assert not a.preview_only
+
+    @pytest.mark.parametrize(
+        "line",
+        [
+            "The basement at 80 New York. (Scott Heins/Gothamist)",
+            "Le port de Marseille au petit matin. (Jean Dupont/Hans Lucas)",
+            "Sources: GreatAgain, Washington Examiner / Photo credit: Carl Icahn/Facebook",
+        ],
+    )
+    def test_a_caption_ending_with_a_credit_is_dropped(self, line):
+        a = parse(f"{LONG}\n\n{line}\n\n{LONG}")
+        assert line not in a.paragraphs
+
+    @pytest.mark.parametrize("line", ["Shape / Rocker Profile", "Why we chose FreeBSD over GNU/Linux"])
+    def test_a_heading_with_a_slash_is_kept(self, line):
+        a = parse(f"{LONG}\n\n{line}\n\n{LONG}")
+        assert line in a.paragraphs
+
+    @pytest.mark.parametrize(
+        "line",
+        [
+            "For more, sign up for the What’s Working newsletter.",
+            "Listen to our analysis of the debate in the podcast above. Subscribe here.",
+            "Stop the censors, sign up to get today's top stories delivered to your inbox",
+        ],
+    )
+    def test_a_pitch_opening_a_clause_is_dropped(self, line):
+        a = parse(f"{LONG}\n\n{line}\n\n{LONG}")
+        assert line not in a.paragraphs
+
+    @pytest.mark.parametrize(
+        "line",
+        [
+            "City Attorney Brad Holm said the advertisement “unmistakably and wrongfully” suggests an endorsement.",
+            "The campaign has reserved time for television advertisements in four states.",
+            "She merely wanted men to sign up for mobile updates from the campaign.",
+        ],
+    )
+    def test_the_same_words_inside_a_reported_sentence_are_kept(self, line):
+        a = parse(f"{LONG}\n\n{line}\n\n{LONG}")
+        assert line in a.paragraphs
 
 
 class TestStandfirst:

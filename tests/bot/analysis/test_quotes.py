@@ -120,3 +120,124 @@ def test_an_abbreviated_title_before_the_speaker_does_not_end_the_sentence(title
 def test_a_surname_after_any_honorific_is_the_person_named_before(title):
     found = quotations(["Peter Wherry spoke at the rally on Sunday.", f"“It was a good day,” {title} Wherry said."])
     assert [q.speaker for q in found] == ["Peter Wherry"]
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "speaker"),
+    [
+        ("“If they were serious, they would have gone to that bill,” Toomey fumed on Tuesday.", "Toomey"),
+        ("“Go back to Univision,” Trump barked as a guard walked over.", "Trump"),
+        ("“So you are saying there will be some flexibility?” interjected Sean Hannity.", "Sean Hannity"),
+        ("Hannity interjected: “So you are saying there will be some flexibility?”", "Hannity"),
+        ("Rubio fired back forcefully: “If they sue us in a court in Miami, they are going to lose.”", "Rubio"),
+    ],
+)
+def test_a_verb_of_no_list_in_the_cue_slot(paragraph, speaker):
+    assert one(paragraph).speaker == speaker
+
+
+def test_a_past_tense_word_after_a_finished_quote_is_not_a_cue():
+    found = quotations(["“We are done here.” Smith walked out of the room and left."])
+    assert [q.speaker for q in found] == [None]
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "speaker"),
+    [
+        ("Ann Lee, who called Sanders after the result, told her supporters, “I still love New Hampshire.”", "Ann Lee"),
+        ("Ann Lee posted a Twitter comment of her own, saying, “We are so excited to meet her!”", "Ann Lee"),
+        ('Tad Devine, Sanders\'s chief strategist, said, "The delegates who are free will decide it."', "Tad Devine"),
+    ],
+)
+def test_the_subject_speaks_not_the_one_spoken_to(paragraph, speaker):
+    assert one(paragraph).speaker == speaker
+
+
+def test_a_cue_after_a_finished_quote_that_opens_the_next_sentence_is_not_its_cue():
+    found = quotations(
+        [
+            "Dinesh Souza wrote a book about the case.",
+            "Brafman said, “The zeal of this case is uncharacteristic.” He added, “Things happened in it.”",
+        ]
+    )
+    assert [q.speaker for q in found] == ["Brafman", "Brafman"]
+    found = quotations(["“This has no place in a campaign.” Ohio Gov. John Kasich said he would have fired him."])
+    assert [q.speaker for q in found] == [None]
+
+
+def test_a_sentence_between_two_quotes_keeps_them_apart():
+    found = quotations(
+        [
+            '"It is not rational at this point," said Stephen Loomis, a union leader. Kasich resisted: "We do not have the power."'
+        ]
+    )
+    assert [q.speaker for q in found] == ["Stephen Loomis", "Kasich"]
+
+
+def test_a_pronoun_after_the_quote_is_the_name_before_it():
+    found = quotations(
+        [
+            "Dianne Feinstein spoke to Nick Merrill on Monday.",
+            'Asked about it, Feinstein said "I know nothing about Jake Sullivan and the emails," she said.',
+        ]
+    )
+    assert [q.speaker for q in found] == ["Dianne Feinstein"]
+
+
+def test_attribution_across_a_paragraph_boundary():
+    found = quotations(["Dr. Ward stated:", '"The department is not about justice.', '"It is about power."'])
+    assert [q.speaker for q in found] == ["Dr. Ward"]
+    found = quotations(['"Boeing and GE pay zero taxes."', "- Bernie Sanders.", "This is a complex issue."])
+    assert [q.speaker for q in found] == ["Bernie Sanders"]
+    found = quotations(['"She never quits."', "-President Obama, tweeting after the speech."])
+    assert [q.speaker for q in found] == ["Obama"]  # the title apart
+
+
+def test_a_sentence_after_a_quote_is_not_its_signature():
+    found = quotations(["“We apologise to Senator Sanders for the remarks.”", "The statement was signed by Brazile."])
+    assert [q.speaker for q in found] == [None]
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "speaker"),
+    [
+        ('"None of them is near the top of my list," VanderSloot said.', "VanderSloot"),
+        ("“The best way to follow along is the live stream,” PolitiFact says.", "PolitiFact"),
+        ("“Officials expect to finish their work in weeks,” according to CNN.", "CNN"),
+    ],
+)
+def test_names_of_other_shapes_in_the_cue_slot(paragraph, speaker):
+    assert one(paragraph).speaker == speaker
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "speaker"),
+    [
+        ("“The campaign has been reluctant to jump in,” one senior Democrat said.", "one senior Democrat"),
+        ('"It might surprise you, but we should cut regulation," the Republican said this week.', "the Republican"),
+        ("According to the Daily Caller, “Labott also coordinated with Reines on the posts.”", "the Daily Caller"),
+        (
+            "“Clinton needs a strategy for these voters,” Nate Silver, the polling guru who founded the site tweeted.",
+            "Nate Silver",
+        ),
+        ("“The rationales do not hold weight at all,” said 9/11 widow Terry Strada.", "Terry Strada"),
+        (
+            'Before the convention, Cleveland Police Chief Calvin Williams lobbied to ban guns, saying, "The fewer guns, the better."',
+            "Calvin Williams",
+        ),
+    ],
+)
+def test_descriptions_and_titles_around_the_speaker(paragraph, speaker):
+    assert one(paragraph).speaker == speaker
+
+
+def test_a_quote_after_a_sentence_whose_subject_speaks():
+    found = quotations(["Sam Lau, a party spokesman, said in a statement. “There are no paper ballots to recount.”"])
+    assert [q.speaker for q in found] == ["Sam Lau"]
+    found = quotations(["The vote was close. “There are no paper ballots to recount.”"])
+    assert [q.speaker for q in found] == [None]
+
+
+def test_a_quote_signed_after_a_dash_does_not_continue_the_one_before():
+    found = quotations(["“We won tonight.” ― Ann Lee\n“He is no leader at all.” ― Christina N Luis Olidem"])
+    assert [q.speaker for q in found] == ["Ann Lee", None]

@@ -164,3 +164,20 @@ def test_a_paragraph_ending_in_a_colon_attributes_the_quote_after_it():
 def test_the_subject_nearest_the_quote_speaks():
     text = "Asked by George Stephanopoulos to respond to the criticism, Ben Carson said, “What does it say about them?”"
     assert speakers(text) == ["Ben Carson"]
+
+
+def test_a_phrase_of_words_the_text_writes_in_lower_case_is_a_thing_not_a_person():
+    found = quotations(
+        [
+            "Maria Lopez runs the lab. Energy Control tests drugs; its energy control results are public.",
+            "“The program is still in its infancy,” he says.",
+        ]
+    )
+    assert [q.speaker for q in found] == ["Maria Lopez"]
+
+
+def test_a_name_with_a_number_in_it_is_a_thing():
+    found = quotations(["Ann Lee met the heads of 20th Century Fox.", "“It is all nonsense,” she said."])
+    assert [q.speaker for q in found] == ["Ann Lee"]
+    found = quotations(["Tom Hardy praised Blade Runner 2049 on Monday.", "“It is like three movies,” he says."])
+    assert [q.speaker for q in found] == ["Tom Hardy"]

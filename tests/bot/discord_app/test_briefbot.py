@@ -24,6 +24,7 @@ COMMANDS = {
     "unsubscribe",
     "subscriptions",
     "feeds",
+    "help",
 }
 
 
@@ -121,3 +122,12 @@ async def test_the_running_bot_answers_through_the_window_adapter(fake_discord, 
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
+
+
+async def test_first_sync_finished_waits_for_a_sync_that_start_up_left_in_the_background(fake_discord, settings):
+    bot = make_bot(settings)
+    bot.startup_sync_seconds = 0.0  # start-up does not wait at all
+    async with fake_discord.run(bot) as running:
+        await running.first_sync_finished()
+        assert len(running.library.articles) == 2
+        await running.first_sync_finished()  # and again, at once

@@ -132,6 +132,22 @@ async def test_symlinks_and_hidden_files_are_not_read(library, articles_dir, tmp
     assert all(r.title != "Secret Title" for r in library.articles)
 
 
+async def test_hidden_files_and_folders_are_skipped_with_a_debug_line(library, articles_dir, caplog):
+    (articles_dir / ".hidden.txt").write_text(ARTICLE)
+    (articles_dir / "sub").mkdir()
+    (articles_dir / "sub" / ".draft.md").write_text(ARTICLE)
+    (articles_dir / ".git").mkdir()
+    (articles_dir / ".git" / "inside.txt").write_text(ARTICLE)
+    with caplog.at_level(logging.DEBUG, logger="bot.library.folder"):
+        report = await library.sync()
+    assert report.added == []
+    lines = [r.getMessage() for r in caplog.records if r.name == "bot.library.folder" and r.levelno == logging.DEBUG]
+    assert "skipped .hidden.txt: hidden" in lines
+    assert "skipped sub/.draft.md: hidden" in lines
+    assert "skipped .git/: hidden" in lines
+    assert not any("inside.txt" in line for line in lines)  # a hidden folder is not walked into
+
+
 async def test_subfolders_are_read(library, articles_dir):
     (articles_dir / "2024").mkdir()
     (articles_dir / "2024" / "harbour.json").write_text(json.dumps({"title": "Harbour", "text": "Body text."}))

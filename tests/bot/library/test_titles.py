@@ -50,3 +50,18 @@ def test_every_typed_word_must_match_and_the_limit_holds():
     assert search("opera ferry") == []
     assert search("harbour", 2) == ["Harbour Plan Approved", "Harbour Dredging Begins"]
     assert search("zzzz") == []
+
+
+def test_transpositions_and_up_to_two_edits_in_a_long_word_are_forgiven():
+    assert search("ferry nihgt") == ["Night Ferry Added"]  # two letters swapped
+    assert search("dreding harbuor") == ["Harbour Dredging Begins"]  # a letter dropped; a swap
+    assert search("protset harbour") == ["Café Owners Protest Harbour Tax"]
+    assert search("hrabuor plan") == ["Harbour Plan Approved"]  # two swaps in a seven-letter word
+
+
+def test_short_words_forgive_one_edit_and_very_short_words_none():
+    assert search("tac harbour") == ["Café Owners Protest Harbour Tax"]  # three letters: one edit
+    assert search("nihgt") == ["Night Ferry Added"]  # five letters: one swap
+    assert search("mighz") == []  # five letters, two edits: too far
+    assert search("nigjt ferry") == ["Night Ferry Added"]
+    assert search("tx harbour") == []  # two letters: typed as is, or nothing

@@ -8,7 +8,7 @@ import os
 
 import pytest
 
-from bot.library.workers import KillablePool, PoolClosed
+from bot.library.workers import KillablePool, PoolClosed, _serve
 
 
 def fail(message: str) -> None:
@@ -55,3 +55,13 @@ async def test_an_idle_worker_ends():
         await pool.run(os.getpid, seconds=30)  # and a new task starts a new one
     finally:
         pool.close()
+
+
+def test_a_worker_whose_pool_closed_while_it_started_ends_quietly():
+    """The bot stopped (or a demo ended) while a worker was still starting: the worker finds its
+    pipe closed when it reports ready, and ends without a traceback on the terminal."""
+    import multiprocessing
+
+    ours, its = multiprocessing.Pipe()
+    ours.close()
+    _serve(its, None, ())  # returns, where it raised BrokenPipeError

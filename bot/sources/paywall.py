@@ -1,0 +1,173 @@
+"""Whether a page's article is cut by a paywall, from the page's own markup, in any language.
+
+Publishers tell search engines which part of an article is for subscribers (schema.org, as Google
+asks them to): ``"isAccessibleForFree": false`` in the JSON-LD (or microdata, or the meta tag
+``article:content_tier`` = ``locked``), and in ``hasPart`` the ``cssSelector`` of the locked part.
+A declaration alone does not say the text is missing: many pages carry the locked part in full. So
+the page is cut when it declares locked content and
+
+- the locked part it names is on the page but hidden or empty (its text was left out), or
+- it names no part found on the page, and an element marked as the paywall (class or id
+  ``paywall``, ``regwall``, ...) stands among the article's paragraphs, where the text stops,
+  without holding the article itself.
+
+:func:`read_paywall` reads the evidence before hidden elements leave the tree; :func:`is_cut` decides
+once the article's text is known.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+from lxml import etree
+
+from bot.core.cjk import count_words
+
+_LOCKED_TIERS = {"locked", "premium", "subscriber", "subscribers"}
+_FALSE = {"false", "no", "0"}
+# class or id tokens of a paywall's own element ("c-paywall", "regwall__prompt", "PaywallBarrier")
+_MARKED = re.compile(r"(?:^|[\s_-])(?:pay-?wall|reg-?wall|registration-?wall|subscriber-?wall)", re.I)
+_EMPTY_SECTION_WORDS = 20  # a locked part with fewer words is a placeholder: its text was left out
+_PARAGRAPH_WORDS = 10  # a <p> with this many words is prose (the article's), not a button's label
+_SIMPLE_SELECTOR = re.compile(r"^([a-zA-Z][a-zA-Z0-9]*)?(?:([.#])([A-Za-z0-9_-]+))?$")
+_TEXT = etree.XPath("string()")
+_MAX_MARKED = 50  # paywall-marked elements looked at: a page marking every paragraph has shown its text
+
+
+@dataclass(frozen=True, slots=True)
+class PaywallEvidence:
+    """What the markup says. ``sections``: for each locked part named and found, (words, hidden)."""
+
+    declared: bool = False
+    sections: tuple[tuple[int, bool], ...] = ()
+    prompts: tuple[int, ...] = ()  # words in each paywall-marked element set among the paragraphs
+
+
+def read_paywall(tree: etree._Element) -> PaywallEvidence:
+    """The paywall evidence of a page (read before hidden elements are removed)."""
+    declared, selectors = _declarations(tree)
+    if not declared:
+        return PaywallEvidence()
+    sections = []
+    for selector in selectors:
+        for element in _select(tree, selector):
+            sections.append((_words(_TEXT(element)), _hidden(element)))
+    return PaywallEvidence(declared=True, sections=tuple(sections), prompts=tuple(_prompts(tree)))
+
+
+def is_cut(evidence: PaywallEvidence, body_words: int) -> bool:
+    """Whether the article is cut, given the evidence and how many words of text were read."""
+    if not evidence.declared:
+        return False
+    if evidence.sections:
+        return all(hidden or words < _EMPTY_SECTION_WORDS for words, hidden in evidence.sections)
+    return any(words * 2 < body_words for words in evidence.prompts)
+
+
+# --- the declarations ----------------------------------------------------------------------------
+
+
+def _declarations(tree: etree._Element) -> tuple[bool, list[str]]:
+    declared = False
+    selectors: list[str] = []
+    for script in tree.iterfind(".//script"):
+        if "ld+json" not in (script.get("type") or "").lower() or not script.text:
+            continue
+        try:
+            data = json.loads(script.text.strip().removeprefix("<![CDATA[").removesuffix("]]>"))
+        except ValueError:
+            continue
+        for node in _nodes(data):
+            declared = declared or _is_false(node.get("isAccessibleForFree"))
+            for part in _as_list(node.get("hasPart")):
+                if isinstance(part, dict) and _is_false(part.get("isAccessibleForFree")):
+                    declared = True
+                    selectors += [s for s in _as_list(part.get("cssSelector")) if isinstance(s, str)]
+    for element in tree.iterfind(".//*[@itemprop='isAccessibleForFree']"):
+        declared = declared or _is_false(element.get("content"))
+    for meta in tree.iterfind(".//meta[@content]"):
+        key = (meta.get("property") or meta.get("name") or "").lower()
+        if key.endswith("content_tier") and (meta.get("content") or "").strip().lower() in _LOCKED_TIERS:
+            declared = True
+    return declared, selectors
+
+
+def _nodes(data: object, depth: int = 0):
+    """Every JSON object in a JSON-LD block (a @graph, lists), to a bounded depth."""
+    if depth > 8:
+        return
+    if isinstance(data, list):
+        for item in data:
+            yield from _nodes(item, depth + 1)
+    elif isinstance(data, dict):
+        yield data
+        for key in ("@graph", "mainEntity", "mainEntityOfPage"):
+            if key in data:
+                yield from _nodes(data[key], depth + 1)
+
+
+def _as_list(value: object) -> list:
+    return value if isinstance(value, list) else [] if value is None else [value]
+
+
+def _is_false(value: object) -> bool:
+    return value is False or (isinstance(value, str) and value.strip().lower() in _FALSE)
+
+
+def _select(tree: etree._Element, selectors: str) -> list[etree._Element]:
+    """Elements matching a CSS selector list made of simple selectors (``.c``, ``#i``, ``tag``,
+    ``tag.c``); anything more complex matches nothing here."""
+    found: list[etree._Element] = []
+    for selector in selectors.split(","):
+        match = _SIMPLE_SELECTOR.match(selector.strip())
+        if not match or not any(match.groups()):
+            continue
+        tag, kind, name = match.groups()
+        path = f".//{tag or '*'}"
+        if kind == ".":
+            path += f"[contains(concat(' ', normalize-space(@class), ' '), ' {name} ')]"
+        elif kind == "#":
+            path += f"[@id='{name}']"
+        found += tree.xpath(path)
+    return found
+
+
+def _hidden(element: etree._Element) -> bool:
+    for node in (element, *element.iterancestors()):
+        style = (node.get("style") or "").replace(" ", "").lower()
+        if node.get("hidden") is not None or "display:none" in style or "visibility:hidden" in style:
+            return True
+    return False
+
+
+def _prompts(tree: etree._Element):
+    """Words in each element marked as a paywall that stands where the article's paragraphs stop:
+    after prose paragraphs of its parent, before none, and no prose itself (pages that mark their
+    locked paragraphs themselves with a ``paywall`` class keep them)."""
+    seen = 0
+    for element in tree.iter():
+        if not isinstance(element.tag, str) or element.tag in ("script", "style", "body", "html"):
+            continue
+        if not _MARKED.search(f"{element.get('class') or ''} {element.get('id') or ''}"):
+            continue
+        seen += 1
+        if seen > _MAX_MARKED:
+            return
+        if _prose(element) or any(_prose(s) for s in element.itersiblings()):
+            continue
+        if any(_prose(s) for s in element.itersiblings(preceding=True)):
+            yield _words(_TEXT(element))
+
+
+def _prose(element: etree._Element) -> bool:
+    if not isinstance(element.tag, str):
+        return False
+    paragraphs = [element] if element.tag == "p" else element.iterfind(".//p")
+    return any(_words(_TEXT(p)) >= _PARAGRAPH_WORDS for p in paragraphs)
+
+
+def _words(text: str) -> int:
+    """Words, a CJK character counting as one (bot.core.cjk.count_words)."""
+    return sum(count_words(text))
