@@ -61,8 +61,15 @@ BYLINE_STOP_WORDS = frozenset(
     email e-mail contact see full bio profile read comments comment min minute minutes ago hour hours today
     yesterday and or with the for from in at of on by via about all articles stories posts archive rss feed
     get subscribe sign log print save sponsored advertisement opinion analysis review video audio photo image
+    author authors autor autorin autoren auteur auteure auteurs autore autori
+    engineer engineers developer developers scientist scientists researcher researchers designer designers
+    manager managers officer officers professor lecturer strategist consultant specialist advocate evangelist
+    architect intern
     """.split()
 )
+# The word "author" in languages bylines are written in: a credit with it is a label ("No Author",
+# "Follow Author", "Autor"), not a name.
+AUTHOR_WORDS = frozenset("author authors autor autorin autoren auteur auteure auteurs autore autori".split())
 # Words (folded) that make a credit an organisation rather than a person.
 ORG_WORDS = frozenset(
     """
@@ -165,10 +172,24 @@ def looks_like_person(name: str) -> bool:
     return not any(t.rstrip(".,") in NOT_NAMES or t in NOT_NAMES for t in tokens)
 
 
+# A name in a script without case or spaces between words: two to four Han characters (Chinese,
+# Japanese), family and given name apart or not ("松村太郎", "中村 真子"); two to four Hangul
+# syllables; a foreign name in Katakana, its parts joined by a middle dot ("ディオゴ・カルレト").
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々"
+CJK_NAME = re.compile(
+    rf"^(?:[{_HAN}]{{2,4}}|[{_HAN}]{{1,3}}[ \u3000][{_HAN}]{{1,3}}|[\uac00-\ud7a3]{{2,4}}|"
+    rf"[\uac00-\ud7a3]{{1,2}} [\uac00-\ud7a3]{{1,3}}|[\u30a0-\u30ff]{{2,10}}[・＝][\u30a0-\u30ff]{{2,10}})$"
+)
+
+
 def name_at_start(part: str, *, stop_words: frozenset[str] = frozenset()) -> str | None:
     """The person's name at the start of one part of a byline ("Jane Doe Staff Writer" ->
     "Jane Doe", "Dr. Jane Doe" -> "Jane Doe"), or None when the part does not start with one.
-    ``stop_words`` (folded) end the name as BYLINE_STOP_WORDS do: the site's own name, say."""
+    ``stop_words`` (folded) end the name as BYLINE_STOP_WORDS do: the site's own name, say.
+    A part that is only a name in a script without case (CJK_NAME) is that name."""
+    if CJK_NAME.match(part.strip()):
+        # "著者", "記者", "翻訳者": a word ending in 者 ("person who") is a role, not a name.
+        return None if part.strip().endswith("者") else part.strip()
     if not re.search(r"(?:\b[A-Z]|\bJr|\bSr)\.$", part):
         part = part.rstrip(".")
     if not part or len(part.split()) > 9:

@@ -4,8 +4,12 @@
    ``@id`` references followed;
 2. ``<meta>`` tags naming an author (``author``, ``article:author``, ``parsely-author``,
    ``sailthru.author``, ``dc.creator``, ``byl``, ``citation_author``, ...);
-3. the visible byline nearest the headline: a "By ..." line, an element whose class or id says
-   byline or author, ``itemprop=author``, ``rel=author`` or a link to an author's page;
+3. the visible byline nearest the headline: a "By ..." line (or "von", "par", "por", ...), an element
+   whose class or id says byline or author, ``itemprop=author``, ``rel=author`` or a link to an
+   author's page whose text names the person its address does. Bylines in the parts of the page
+   around the article are not its byline: comments, sidebars and widgets, related stories and
+   teasers of other articles, reference lists, navigation, the site's header and footer (see
+   bot.sources.evidence); nor are any on a page of many bylines and no headline (a list of stories);
 4. "Written by" in ``twitter:label``/``twitter:data`` (the account that posted the page);
 5. trafilatura's own guess.
 
@@ -13,7 +17,8 @@ Every value is cleaned ("By", roles such as "Staff Writer", dates, e-mail and we
 the site's own name, "See all stories" and the like are dropped) and split into names
 (bot.sources.bylines). The first source that names a person wins; a later source that names the same
 people and more (the headline byline "By A and B" where the meta tag has only A) extends it. The
-publisher, and people the page credits for photographs or styling, are not authors. Naming no person, a
+publisher, and people the page credits for photographs or styling, are not authors; a site named for a
+person is that person's own, and keeps its owner as author. Naming no person, a
 credit or user name printed right under the headline ("By Example Wire", "harbourfan") is the author,
 then an organisation the page declares as author.
 """
@@ -25,7 +30,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from bot.analysis.names import dedupe_names, name_key, same_person
+from bot.analysis.names import dedupe_names, is_institution, name_key, same_person
 from bot.core.text import fold
 from bot.sources.bylines import BY, byline_names, byline_parts, organisation_name, person_name
 from bot.sources.evidence import Evidence
@@ -33,8 +38,9 @@ from bot.sources.evidence import Evidence
 _MAX_SPAN_PIECES = 40  # a byline element holds a few names, a role and a date, not a story list
 # Text between two names of one byline: "and", ",", or a dateline-style place ("in London and").
 _SEPARATOR_ONLY = re.compile(
-    r"\s*(?:(?:in|at|from)\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}\s*)?(?:,|and|&|AND|;|\||/|·|•|-|–|—)?\s*"
+    r"\s*(?:(?:in|at|from)\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}\s*)?(?:,|and|&|AND|;|\||/|·|•|-|–|—|und|et|y|e|og|och)?\s*"
 )
+_LIST_BYLINES = 4  # different bylines on a page without a headline: a list of stories
 _NEAR_PIECES = 6  # text nodes: bylines this close to the nearest one count as equally near
 _HANDLE_DISTANCE = 12  # a bare handle counts as the byline only right by the headline
 _KIND_RANK = {"by": 0, "itemprop": 0, "rel": 1, "link": 1, "class": 2}
@@ -51,6 +57,8 @@ def choose_authors(
     """The page's authors from its evidence (see the module docstring for the order)."""
     stop = _site_words(site, url)
     visible = _visible_bylines(evidence, title, stop)
+    if not evidence.headlines and len({tuple(b.names) for b in visible if b.names}) >= _LIST_BYLINES:
+        visible = []  # no headline and many people's bylines: a list of stories, not one article
     byline = _nearest([b for b in visible if b.names])
     # A credit or handle printed as the byline right by the headline ("harbourfan", "By Example Staff")
     # beats a person's byline further away (a related story's) and trafilatura's guess.
@@ -71,7 +79,8 @@ def choose_authors(
     found = [[n for n in names if name_key(n) not in credited] or names for names in found]
     # The publisher is not an author ("Example Media Group" in a meta tag beside the writer's name), but a
     # blog's owner often is: a source that names only the owner is used when no other names anyone.
-    owners = [set(name_key(o)) for o in (*evidence.owners, site or "") if name_key(o)]
+    # A site named for a person is that person's own site: the owner is its author, not its publisher.
+    owners = [set(name_key(o)) for o in (*evidence.owners, site or "") if name_key(o) and not _is_person(o)]
     sources = [[n for n in names if not any(set(name_key(n)) <= o for o in owners)] for names in found]
     if not any(sources):
         sources = found
@@ -126,10 +135,16 @@ def _has_upper(value: str) -> bool:
     return any(c.isupper() for c in value)
 
 
+def _is_person(name: str) -> bool:
+    """A site or publisher named as a person is ("Jane Doe", not "Jane Doe Media")."""
+    found = person_name(name)
+    return found is not None and name_key(found) == name_key(name) and not is_institution(found)
+
+
 def _site_words(site: str | None, url: str | None) -> frozenset[str]:
     """Words of the site's own name and address: "Jane Doe ExampleNews" ends before "ExampleNews"."""
     words: set[str] = set()
-    if site:
+    if site and not _is_person(site):  # "Jane Doe" as a site's name does not end "Jane Doe" the name
         words.update(w for w in re.findall(r"\w+", fold(site)) if len(w) > 2)
     if url:
         host = urlsplit(url).hostname or ""
@@ -152,14 +167,18 @@ def _visible_bylines(evidence: Evidence, title: str | None, stop: frozenset[str]
     anchor = _headline_index(evidence, title)
     found: list[_Byline] = []
     pieces = evidence.pieces
+    around = evidence.around or [False] * len(pieces)
     for i, piece in enumerate(pieces):
         m = BY.match(piece)
-        if m and len(piece.split()) <= 12 and _starts_line(evidence, i):
+        if m and len(piece.split()) <= 12 and _starts_line(evidence, i) and not around[i]:
             run = [m.group("rest"), *pieces[i + 1 : i + 8]]
             found.append(_byline(_distance(i, anchor), "by", run, stop))
-    for start, end, kind in evidence.spans:
-        if end - start > _MAX_SPAN_PIECES or (kind == "link" and not _stands_alone(evidence, start, end)):
-            continue
+    slugs = evidence.slugs or [""] * len(evidence.spans)
+    for (start, end, kind), slug in zip(evidence.spans, slugs, strict=True):
+        if end - start > _MAX_SPAN_PIECES or around[start]:
+            continue  # a story list, or a commenter's, a related story's or a cited work's byline
+        if kind == "link" and not (_stands_alone(evidence, start, end) and _names_slug(pieces[start:end], slug)):
+            continue  # "Zum Profil", "Follow": a link to a profile whose text is not the person's name
         texts = pieces[start:end]
         by = next((j for j, t in enumerate(texts) if BY.match(t) and len(t.split()) <= 12), None)
         if by is not None:  # "Section  By A and B  Date": only what follows "By"
@@ -171,6 +190,16 @@ def _visible_bylines(evidence: Evidence, title: str | None, stop: frozenset[str]
                 byline.names.extend(_more_names(pieces, end, stop))
             found.append(byline)
     return [b for b in found if b.names or b.credit]
+
+
+def _names_slug(texts: list[str], slug: str) -> bool:
+    """Whether a profile link's text names the person its address does: "Jane Doe" for
+    /author/jane-doe or /u/jdoe. An address without a readable name (/profile/123) says nothing;
+    text in a script other than Latin cannot be checked against a readable one, and does not count."""
+    if len(slug) < 4:
+        return True
+    words = [w for w in re.findall(r"[a-z]+", fold(" ".join(texts))) if len(w) >= 3]
+    return any(w in slug for w in words)  # a name in another script cannot be checked against it
 
 
 def _more_names(pieces: list[str], i: int, stop: frozenset[str]) -> list[str]:
@@ -237,12 +266,14 @@ def _run_names(texts: list[str], stop: frozenset[str], *, skip: int = 0) -> list
         if names and words > 6 and text[:1].isupper() and not _starts_with_name(text, stop):
             break  # the next paragraph ("HARBOURTON, North Island — A plan to ..."), not more of the byline
         found = byline_names(text, stop_words=stop) if words <= 12 else []
+        if found and skipped and not names and not any(c.isupper() for n in found for c in n):
+            found = []  # a word without case after other text ("... 發表在 痞客邦 留言"): nothing says it is a name
         if found:
             names.extend(found)
             continue
         if names or skipped >= skip:
             break
-        skipped += 1
+        skipped += any(c.isalnum() for c in text)  # "[" before a name is not text passed over
     return dedupe_names(names)
 
 

@@ -7,26 +7,62 @@ from __future__ import annotations
 
 import re
 
-from bot.analysis.names import BYLINE_STOP_WORDS, NOT_NAMES, dedupe_names, name_at_start
+from bot.analysis.names import (
+    AUTHOR_WORDS,
+    BYLINE_STOP_WORDS,
+    NOT_NAMES,
+    dedupe_names,
+    is_institution,
+    name_at_start,
+)
 from bot.core.text import fold, normalise
 
 MAX_NAMES_PER_VALUE = 20  # names read from one value ("A, B, C, ..." in one meta tag)
 
-# "By", "Written by", "Story and photos by": what introduces a byline; ``rest`` is what follows.
+# "By", "Written by", "Story and photos by": what introduces a byline; ``rest`` is what follows. The
+# word "by" of other languages (German "von", French "par", Spanish and Portuguese "por", Dutch
+# "door", Scandinavian "av"/"af", Polish "przez", Russian "от") introduces one as well: it is never
+# part of the name, which is told by what follows: nothing (the name is in the next element) or two
+# words or more ("Von Miller" is a name).
+_BY_WORDS = ("by", "von", "par", "por", "door", "av", "af", "przez", "от")
 BY = re.compile(
     r"^\s*(?:(?:written|posted|words|story|text|reporting|report|published|compiled)(?:\s+and\s+\w+)?\s+)?"
-    r"by\b\s*:?\s*(?P<rest>.*)$",
+    rf"(?:by|(?:{'|'.join(_BY_WORDS[1:])})(?=\s*:?\s*(?:$|[^\s:]+\s+\S)))(?!\w)\s*:?\s*(?P<rest>.*)$",
     re.I | re.S,
 )
 _URL_OR_MAIL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+|@\w+")
-_SEPARATORS = re.compile(r"\s*(?:[;|·•/\n]|\s[-–—]\s|,(?!\s*(?:Jr|Sr)\b)|\s+(?:and|with|&)\s+|&)\s*", re.I)
+# Between two names: punctuation, "and", "with", and (in lower case only, as a capital may be an
+# initial) "and"/"with" of other languages: "und", "et", "y", "e", "og", "och", "avec", "mit", "con".
+_SEPARATORS = re.compile(
+    r"\s*(?:[;|·•/\n，、；／]|\s[-–—]\s|,(?!\s*(?:Jr|Sr)\b)|\s+(?:and|with|&)\s+|&|(?-i:(?<=[a-z]{2})\.\s+(?=[A-Z]))"
+    r"|\s+(?-i:und|et|y|e|og|och|avec|mit|con)\s+)\s*",
+    re.I,
+)
+_WITH = re.compile(r"\(\s*(?:with|and|avec|mit|con|und|et|y|e)\s+([^()]{1,80})\)", re.I)
+
+
+# What credits people for something other than the writing: "Photos by", "Photographer:", "Video:".
+CREDIT = re.compile(
+    r"^\s*(?:photo\w*|fotos?|pictures?|images?|illustrat\w*|video\w*|graphics?|styl\w*|hair|make-?up|"
+    r"design\w*|art direction|cinematograph\w*|animation|produc\w*|camera|edited)\b(?:\s+and\s+\w+)?"
+    r"\s*(?:by\b|courtesy\b|:)",
+    re.I,
+)
 
 
 def byline_names(value: str, *, stop_words: frozenset[str] = frozenset()) -> list[str]:
     """The people a byline string names, cleaned: "By JANE DOE and John Roe, Staff Writers" ->
-    ["Jane Doe", "John Roe"]. Roles, dates, addresses and handles are dropped."""
-    parts = byline_parts(value)[:MAX_NAMES_PER_VALUE]
-    return dedupe_names(n for part in parts if (n := person_name(part, stop_words=stop_words)))
+    ["Jane Doe", "John Roe"]. Roles, dates, addresses and handles are dropped; so are the people a
+    credit names ("By Jane Doe. Photos by Ann Lee and John Roe": Jane Doe) and a place after the
+    first name ("Jane Doe, New York")."""
+    names: list[str] = []
+    for i, part in enumerate(byline_parts(value)[:MAX_NAMES_PER_VALUE]):
+        if CREDIT.match(part):
+            break  # the photographer and whoever follows
+        name = person_name(part, stop_words=stop_words)
+        if name and not (i and is_institution(name)):
+            names.append(name)
+    return dedupe_names(names)
 
 
 def byline_parts(value: str) -> list[str]:
@@ -35,8 +71,9 @@ def byline_parts(value: str) -> list[str]:
     by = BY.match(value)
     if by:
         value = by.group("rest")
-    value = re.sub(r"^(?:authors?|autor|auteur|byline)\s*:\s*", "", value, flags=re.I)
+    value = re.sub(r"^(?:authors?|autor|auteur|byline|text|texte|words|story|reporting)\s*:\s*", "", value, flags=re.I)
     value = _URL_OR_MAIL.sub("\n", value)
+    value = _WITH.sub(r", \1", value)  # "Jane Doe (with John Roe)": a co-author
     value = re.sub(r"\((?:[^()]{0,40})\)|\[[^\]]{0,40}\]", " ", value)  # "(R.J.)", "(@handle)", "[Updated]"
     return [p for p in _SEPARATORS.split(value) if p and p.strip()]
 
@@ -61,8 +98,10 @@ def organisation_name(value: str, *, whole: bool = False, handle: bool = False) 
     capital = capital or (handle and bool(re.fullmatch(r"[^\W\d_][\w.-]{2,30}", text)))
     if not 1 <= len(words) <= 6 or any(c.isdigit() for c in text) or not capital:
         return None
-    if len(words) == 1 and (fold(text) in BYLINE_STOP_WORDS or len(text) < 3):
-        return None
+    if len(words) == 1 and (fold(text) in BYLINE_STOP_WORDS or fold(text) in _BY_WORDS or len(text) < 3):
+        return None  # "von" alone is the word before a name the page prints elsewhere
+    if any(fold(w) in AUTHOR_WORDS for w in words):
+        return None  # "No Author", "Follow Author": a label
     if all(fold(w) in BYLINE_STOP_WORDS or w in NOT_NAMES for w in words):
         return None  # "Log In", "Read More"
     if fold(text) in {"staff", "admin", "administrator", "editor", "editors", "guest", "unknown", "anonymous"}:

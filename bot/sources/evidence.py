@@ -1,26 +1,30 @@
 """A page's author evidence, read from its HTML tree before trafilatura prunes it: JSON-LD author
-and publisher nodes, author and owner ``<meta>`` tags, and the visible text in order with where the
-headline and the byline elements (by class, id, ``itemprop``, ``rel`` or a link to an author's page)
-are. The tree is trimmed to the bounds below as it is read, so that trafilatura, which reads JSON-LD and
-meta tags itself, never sees more than they allow."""
+and publisher nodes (bot.sources.jsonld), author and owner ``<meta>`` tags, and the visible text in
+order with where the headline and the byline elements (by class, id, ``itemprop``, ``rel`` or a link
+to an author's page) are, and which text lies in the parts of the page around the article (comments,
+sidebars, related stories, reference lists: see _is_region). The tree is trimmed to the bounds below
+as it is read, so that trafilatura, which reads JSON-LD and meta tags itself, never sees more than
+they allow."""
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html import unescape
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
+
+from bot.core.text import fold
+from bot.sources.jsonld import MAX_AUTHORS, JsonLd, as_list, is_type, load_json, read_jsonld, types
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
 
 # What makes author-finding cost more than linear is bounded: a byline names a few people, not
 # thousands. trafilatura's author normalisation is cubic in the names it is given, and reads JSON-LD
-# and meta tags itself, so the page's tree is trimmed to these bounds before trafilatura sees it.
-MAX_AUTHORS = 20  # author values considered from JSON-LD, and author meta tags
-MAX_JSON_ITEMS = 100  # items of any one list in a JSON-LD block
+# (bounded by bot.sources.jsonld) and meta tags itself, so the page's tree is trimmed to these bounds
+# before trafilatura sees it. MAX_AUTHORS (from bot.sources.jsonld) bounds author meta tags too.
+__all__ = ["MAX_AUTHORS", "Evidence", "collect_evidence"]
 MAX_META_CHARS = 1_000  # an author meta tag's content (20 names fit in 500)
 
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "head", "iframe", "select", "textarea"})
@@ -56,44 +60,31 @@ class Evidence:
     starts: list[bool] = field(default_factory=list)  # whether each begins a block (not mid-sentence)
     headlines: list[tuple[int, str]] = field(default_factory=list)  # (piece index, h1 text)
     spans: list[tuple[int, int, str]] = field(default_factory=list)  # byline elements: (start, end, kind)
+    slugs: list[str] = field(default_factory=list)  # per span: a profile link's last path segment, folded
+    around: list[bool] = field(default_factory=list)  # per text node: in comments, a sidebar, references...
 
 
-def collect_evidence(tree: HtmlElement) -> Evidence:
+def collect_evidence(tree: HtmlElement, jsonld: JsonLd | None = None) -> Evidence:
     """Everything the page says about its authors; trims ``tree`` to the bounds above."""
     evidence = Evidence()
-    _read_jsonld(tree, evidence)
+    _read_jsonld(jsonld if jsonld is not None else read_jsonld(tree), evidence)
     _read_meta(tree, evidence)
     _read_body(tree, evidence)
     return evidence
 
 
-def _read_jsonld(tree: HtmlElement, evidence: Evidence) -> None:
-    nodes: list[dict[str, Any]] = []
-    for script in tree.iter("script"):
-        if "ld+json" not in (script.get("type") or "").lower() or not script.text:
-            continue
-        data = _load_json(script.text)
-        if data is not None:
-            data, trimmed = _bounded_json(data)
-            if trimmed:  # trafilatura reads the block too: give it the bounded one
-                script.text = json.dumps(data)
-            nodes.extend(_json_nodes(data))
-    by_id = {n["@id"]: n for n in nodes if isinstance(n.get("@id"), str)}
+def _read_jsonld(ld: JsonLd, evidence: Evidence) -> None:
+    nodes = ld.nodes
+    by_id = ld.by_id()
 
     def rank(node: dict[str, Any]) -> int:
-        types = " ".join(_as_list(node.get("@type"))).lower()
-        return 0 if ("article" in types or "posting" in types) else 1
+        return 0 if any("article" in t or "posting" in t for t in types(node)) else 1
 
-    for node in nodes:
-        for key in ("publisher", "copyrightHolder", "sourceOrganization"):
-            for owner in _as_list(node.get(key)):
-                name = owner.get("name") if isinstance(owner, dict) else owner
-                if isinstance(name, str):
-                    evidence.owners.append(name)
+    evidence.owners.extend(ld.owners())
     for node in sorted((n for n in nodes if "author" in n or "creator" in n), key=rank):
-        if _is_type(node, "person", "organization"):
+        if is_type(node, "person", "organization"):
             continue
-        for value in _as_list(node.get("author") or node.get("creator")):
+        for value in as_list(node.get("author") or node.get("creator")):
             if isinstance(value, dict) and set(value) <= {"@id", "@type"} and value.get("@id") in by_id:
                 value = by_id[value["@id"]]
             if len(evidence.jsonld) + len(evidence.jsonld_orgs) >= MAX_AUTHORS:
@@ -110,70 +101,12 @@ def _read_jsonld(tree: HtmlElement, evidence: Evidence) -> None:
                 if not name:
                     continue
                 name = unescape(name)  # some sites escape their JSON-LD as if it were HTML
-                if _is_type(value, "organization", "newsmediaorganization", "corporation", "website"):
+                if is_type(value, "organization", "newsmediaorganization", "corporation", "website"):
                     evidence.jsonld_orgs.append(name)
                 else:
                     evidence.jsonld.append(name)
         if evidence.jsonld or evidence.jsonld_orgs:
             break  # the best-ranked node that names an author is the article's
-
-
-def _load_json(text: str) -> Any:
-    text = text.strip()
-    for candidate in (text, re.sub(r"^\s*(?:<!--|<!\[CDATA\[)|(?:-->|\]\]>)\s*$|;\s*$", "", text)):
-        try:
-            return json.loads(candidate, strict=False)
-        except ValueError:
-            continue
-    return None
-
-
-def _json_nodes(data: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
-    if depth > 6:
-        return
-    if isinstance(data, list):
-        for item in data:
-            yield from _json_nodes(item, depth + 1)
-    elif isinstance(data, dict):
-        yield data
-        for key in ("@graph", "mainEntity", "itemListElement"):
-            if key in data:
-                yield from _json_nodes(data[key], depth + 1)
-
-
-def _bounded_json(data: Any, depth: int = 0) -> tuple[Any, bool]:
-    """JSON-LD with every list cut to MAX_JSON_ITEMS items and every author list to MAX_AUTHORS,
-    and whether anything was cut."""
-    if depth > 20:
-        return None, True
-    trimmed = False
-    if isinstance(data, list):
-        if len(data) > MAX_JSON_ITEMS:
-            data, trimmed = data[:MAX_JSON_ITEMS], True
-        out = []
-        for item in data:
-            item, cut = _bounded_json(item, depth + 1)
-            out.append(item)
-            trimmed = trimmed or cut
-        return out, trimmed
-    if isinstance(data, dict):
-        result = {}
-        for key, value in data.items():
-            if key in ("author", "creator") and isinstance(value, list) and len(value) > MAX_AUTHORS:
-                value, trimmed = value[:MAX_AUTHORS], True
-            value, cut = _bounded_json(value, depth + 1)
-            result[key] = value
-            trimmed = trimmed or cut
-        return result, trimmed
-    return data, False
-
-
-def _as_list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else [] if value is None else [value]
-
-
-def _is_type(node: dict[str, Any], *names: str) -> bool:
-    return any(isinstance(t, str) and t.lower() in names for t in _as_list(node.get("@type")))
 
 
 _META_AUTHOR_KEY = re.compile(r"(?:^|[:._-])(?:authors?|creator|byl|byline)(?:[:._-]?name)?$", re.I)
@@ -212,9 +145,9 @@ def _read_meta(tree: HtmlElement, evidence: Evidence) -> None:
         if key.startswith("twitter:"):
             continue
         if key == "parsely-page":
-            data = _load_json(value)
+            data = load_json(value)
             if isinstance(data, dict):
-                names = _as_list(data.get("author") or data.get("authors"))
+                names = as_list(data.get("author") or data.get("authors"))
                 evidence.meta.extend(v for v in names if isinstance(v, str))
         elif _META_AUTHOR_KEY.search(key):
             evidence.meta.append(value)
@@ -234,8 +167,9 @@ def _cut(value: str, limit: int) -> str:
 
 
 def _read_body(tree: HtmlElement, evidence: Evidence) -> None:
-    """Walk the body once: its text nodes in order, where the headlines are, and the spans of
-    elements that carry a byline (by class, id, itemprop or rel)."""
+    """Walk the body once: its text nodes in order, where the headlines are, the spans of
+    elements that carry a byline (by class, id, itemprop or rel), and which text sits in a part of
+    the page around the article (see _is_region)."""
     from lxml import etree
 
     pieces = evidence.pieces
@@ -243,7 +177,9 @@ def _read_body(tree: HtmlElement, evidence: Evidence) -> None:
     skip_depth = 0  # inside script, style and the like: their text is not the page's
     boundary = True  # a block began or ended since the last text node
     h1_start: int | None = None
-    opened: list[tuple[int, str | None]] = []
+    opened: list[tuple[int, str | None, str, str]] = []  # (first piece, byline kind, link slug, region)
+    regions: list[tuple[int, int, str]] = []
+    in_article = 0  # article and main elements open
 
     def add(text: str | None) -> None:
         nonlocal boundary
@@ -262,7 +198,10 @@ def _read_body(tree: HtmlElement, evidence: Evidence) -> None:
             if skip_depth or tag in _SKIP_TAGS:
                 skip_depth += 1
                 continue
-            opened.append((len(pieces), _byline_kind(el)))
+            kind = _byline_kind(el)
+            slug = _slug(el.get("href") or "") if kind == "link" else ""
+            opened.append((len(pieces), kind, slug, _is_region(el, tag, in_article > 0)))
+            in_article += tag in ("article", "main")
             boundary = boundary or tag in _BLOCK_TAGS
             if tag == "h1" and h1_start is None:
                 h1_start = len(pieces)
@@ -273,14 +212,82 @@ def _read_body(tree: HtmlElement, evidence: Evidence) -> None:
             if skip_depth:
                 continue
         else:
-            start, kind = opened.pop()
+            start, kind, slug, region = opened.pop()
+            in_article -= tag in ("article", "main")
             if kind and len(pieces) > start:
                 evidence.spans.append((start, len(pieces), kind))
+                evidence.slugs.append(slug)
+            if region and len(pieces) > start:
+                regions.append((start, len(pieces), region))
             if tag == "h1" and h1_start is not None:
                 evidence.headlines.append((h1_start, " ".join(" ".join(pieces[h1_start:]).split())))
                 h1_start = None
         boundary = boundary or tag in _BLOCK_TAGS
         add(el.tail)
+    evidence.around = _around(regions, [i for i, _ in evidence.headlines], pieces)
+
+
+# Parts of a page around its article: comments, sidebars and their widgets, related stories, a
+# reference list. Bylines there are a commenter's, another story's or a cited work's.
+_REGION_ATTR = re.compile(
+    r"(?<![a-z])(?:comments?|commentlist|sidebar|widgets?|related|recommended|recirc|disqus|respond|replies)(?![a-z])",
+    re.I,
+)
+_REFERENCES_ATTR = re.compile(r"(?<![a-z])(?:references|reflist|bibliography|footnotes|citations)(?![a-z])", re.I)
+
+
+def _is_region(el: HtmlElement, tag: str, in_article: bool) -> str:
+    """Whether ``el`` holds a part of the page around the article, and which: ``nav``; ``aside``,
+    ``footer`` and ``header`` outside ``article``/``main`` (inside, they are often the article's own
+    byline and meta; a header only on a page whose headline is elsewhere, see _around); an element
+    named for comments, a sidebar, widgets, related stories or references, and not also for an
+    author. "" when it is not."""
+    if tag == "nav" or (tag in ("aside", "footer", "header") and not in_article):
+        return tag
+    if tag == "article":
+        return "article"  # a teaser of another story when another article holds the headline (_around)
+    if tag in ("html", "body", "main"):
+        return ""
+    attrs = f"{el.get('class') or ''} {el.get('id') or ''}"
+    if _REFERENCES_ATTR.search(attrs):
+        return "references"
+    return "named" if _REGION_ATTR.search(attrs) and not _BYLINE_ATTR.search(attrs) else ""
+
+
+def _around(regions: list[tuple[int, int, str]], headlines: list[int], pieces: list[str]) -> list[bool]:
+    """Per text node, whether it lies in a region around the article. A region that holds a
+    headline, or half the page's text, holds the article (Blogger calls its posts a "widget") and
+    does not count, except a reference list, which can be longer than the article. An article
+    counts only when another holds the headline (then it is a teaser of another story); a page's
+    header (its user menu: "Log out", "My profile") only on a page with an h1, since without one
+    the header may be all the page has for the article's headline and byline."""
+    n = len(pieces)
+    sizes = [0]
+    for piece in pieces:
+        sizes.append(sizes[-1] + len(piece.strip()))
+    depth = [0] * (n + 1)
+    # Several articles, one of which holds the headline: the others are teasers of other stories.
+    teasers = any(kind == "article" and any(s <= h < e for h in headlines) for s, e, kind in regions)
+    for start, end, kind in regions:
+        if (kind == "header" and not headlines) or (kind == "article" and not teasers):
+            continue
+        if any(start <= h < end for h in headlines):
+            continue
+        if kind == "references" or 2 * (sizes[end] - sizes[start]) < sizes[n]:
+            depth[start] += 1
+            depth[end] -= 1
+    out: list[bool] = []
+    level = 0
+    for i in range(n):
+        level += depth[i]
+        out.append(level > 0)
+    return out
+
+
+def _slug(href: str) -> str:
+    """The last path segment of a profile link, folded letters only ("/author/jane-doe/" -> "janedoe")."""
+    path = re.split(r"[?#]", href, maxsplit=1)[0].rstrip("/")
+    return re.sub(r"[^a-z]", "", fold(unquote(path.rsplit("/", 1)[-1])))
 
 
 def _byline_kind(el: HtmlElement) -> str | None:

@@ -4,7 +4,10 @@ forms entries are compared in (normalised links, text hashes). No I/O: bot.libra
 from __future__ import annotations
 
 import hashlib
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from bot.core.models import RawArticle
@@ -82,12 +85,48 @@ def parse_feed(body: bytes, base_url: str | None = None) -> ParsedFeed:
                 guid=_clean(e.get("id")),
                 link=link,
                 title=_clean(e.get("title")),
-                author=_clean(e.get("author")),
+                author=entry_author(e),
                 published=_clean(e.get("published") or e.get("updated")),
                 content_html=html or e.get("summary") or None,
             )
         )
     return ParsedFeed(_clean(parsed.feed.get("title")), entries)
+
+
+_EMAIL = r"[^\s@()<>]+@[^\s@()<>]+"
+_NAME_THEN_EMAIL = re.compile(
+    rf"^(?P<name>[^()<>]*?)\s*(?:\(\s*(?:mailto:)?{_EMAIL}\s*\)|<\s*(?:mailto:)?{_EMAIL}\s*>)$"
+)
+_EMAIL_THEN_NAME = re.compile(rf"^(?:mailto:)?{_EMAIL}\s*\((?P<name>[^()]*)\)$")
+FEED_AUTHOR_SEPARATOR = "; "  # several authors in Entry.author, as bot.sources.pages passes them
+
+
+def clean_author(value: object) -> str | None:
+    """A feed's author string as a name: "John (noreply@blogger.com)", "noreply@blogger.com (John)"
+    and "Example editor <me@example.com>" give "John" and "Example editor"; an address alone, none."""
+    value = _clean(value)
+    if value is None:
+        return None
+    m = _NAME_THEN_EMAIL.match(value) or _EMAIL_THEN_NAME.match(value)
+    if m:
+        value = " ".join(m.group("name").split())
+    if not value or re.fullmatch(rf"(?:mailto:)?{_EMAIL}", value):
+        return None
+    return value
+
+
+def entry_author(entry: Mapping[str, Any]) -> str | None:
+    """Every author an entry names, in order, cleaned (see clean_author), joined by "; ": feedparser
+    keeps only the last of several ``dc:creator`` in ``author`` but all of them in ``authors``."""
+    names: list[str] = []
+    for detail in entry.get("authors") or []:
+        if isinstance(detail, Mapping):
+            name = clean_author(detail.get("name"))
+            if name and name not in names:
+                names.append(name)
+    if not names and (name := clean_author(entry.get("author"))):
+        names.append(name)
+    return FEED_AUTHOR_SEPARATOR.join(names) or None
 
 
 def entry_text(html: str | None) -> str:

@@ -22,6 +22,7 @@ from bot.core.text import fold, normalise, strip_stray_nuls
 from bot.sources.authors import choose_authors
 from bot.sources.cleanup import drop_hidden, unwrap_layout_tables
 from bot.sources.evidence import collect_evidence
+from bot.sources.jsonld import read_jsonld
 from bot.sources.paywall import is_cut, read_paywall
 from bot.sources.titles import choose_title, collect_titles
 
@@ -86,8 +87,9 @@ def read_page(
         raise ArticleFileError(f"unreadable HTML: {exc}") from exc
     if tree is None:
         raise ArticleFileError("not an HTML page")
-    titles = collect_titles(tree)
-    evidence = collect_evidence(tree)  # before trafilatura, which prunes the tree as it extracts
+    jsonld = read_jsonld(tree)  # read once, for the title and the authors
+    titles = collect_titles(tree, jsonld)
+    evidence = collect_evidence(tree, jsonld)  # before trafilatura, which prunes the tree as it extracts
     paywall = read_paywall(tree)  # before hidden elements go: a hidden locked part is evidence
     drop_hidden(tree)  # after the evidence: a hidden byline or headline still names the article
     unwrap_layout_tables(tree)

@@ -17,13 +17,13 @@ before headings (a page has one ``og:title`` but many headings, some of them nav
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from bot.core.text import fold
+from bot.sources.jsonld import JsonLd, is_article, read_jsonld, types
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
@@ -44,12 +44,12 @@ class TitleEvidence:
     sites: list[str] = field(default_factory=list)  # the site's own names
 
 
-def collect_titles(tree: HtmlElement) -> TitleEvidence:
-    """The page's headline candidates and site names; reads ``tree``, never changes it."""
+def collect_titles(tree: HtmlElement, jsonld: JsonLd | None = None) -> TitleEvidence:
+    """The page's headline candidates and site names (``jsonld``: the page's JSON-LD, when already
+    read by bot.sources.jsonld.read_jsonld); reads ``tree`` and changes nothing in it but a JSON-LD
+    block over bot.sources.jsonld's bounds, which that module cuts."""
     found = TitleEvidence()
-    for script in tree.iter("script"):
-        if "ld+json" in (script.get("type") or "").lower() and script.text:
-            _read_jsonld(script.text, found)
+    _read_jsonld(jsonld if jsonld is not None else read_jsonld(tree), found)
     for meta in tree.iter("meta"):
         key = (meta.get("property") or meta.get("name") or "").strip().lower()
         value = _clean(meta.get("content"))
@@ -117,6 +117,7 @@ def choose_title(
     title_keys = " | ".join(_key(t) for src, t in raw if src != "h1")
     opening = _key(body[:1000])
     best: tuple[int, int, int] | None = None
+    source = ""
     choice = None
     for rank, (src, text) in enumerate(candidates):
         key = _key(text)
@@ -125,8 +126,28 @@ def choose_title(
             support += 1
         score = (-support, _tier(src, text, longest, title_keys), rank)
         if best is None or score < best:
-            best, choice = score, text
+            best, choice, source = score, text, src
+    if best is not None and best[0] == 0 and source == "title" and choice is not None:
+        choice = _drop_unknown_suffix(choice)
     return choice
+
+
+_SPACED_SEPARATOR = re.compile(r"\s+[|\-–—·»]\s+")
+
+
+def _drop_unknown_suffix(text: str) -> str:
+    """A ``<title>`` nothing else on the page agrees with, without a short last part after a spaced
+    separator: "Lorem ipsum dolor sit amet – My website", where the site's name is declared nowhere.
+    The headline before it is at least twice as long in words."""
+    parts = _SPACED_SEPARATOR.split(text)
+    if len(parts) < 2:
+        return text
+    last = parts[-1].split()
+    head = re.sub(r"\s+[|\-–—·»]$", "", text[: text.rfind(parts[-1])].rstrip()).strip()
+    head_words = sum(len(p.split()) for p in parts[:-1])
+    if 1 <= len(last) <= 4 and len(parts[-1]) <= 30 and head_words >= max(4, 2 * len(last)):
+        return head
+    return text
 
 
 def _tier(source: str, text: str, longest_meta: int, longest_key: str) -> int:
@@ -144,45 +165,21 @@ def _tier(source: str, text: str, longest_meta: int, longest_key: str) -> int:
     return 2
 
 
-def _read_jsonld(text: str, found: TitleEvidence) -> None:
-    try:
-        data = json.loads(text.strip(), strict=False)
-    except ValueError:
-        return
-    for node in _nodes(data, 0):
-        types = " ".join(t for t in _as_list(node.get("@type")) if isinstance(t, str)).lower()
-        if any(word in types for word in ("article", "posting", "blog", "report", "newsarticle")):
+def _read_jsonld(ld: JsonLd, found: TitleEvidence) -> None:
+    for node in ld.page_nodes():
+        if is_article(node):
             for key in ("headline", "name"):
                 value = node.get(key)
                 if isinstance(value, str) and _clean(value):
                     found.meta.append(("jsonld", _clean(value) or ""))
                     break
-        if "website" in types or "organization" in types:
+        if any("website" in t or "organization" in t for t in types(node)):
             name = node.get("name")
             if isinstance(name, str) and _clean(name):
                 found.sites.append(_clean(name) or "")
         publisher = node.get("publisher")
         if isinstance(publisher, dict) and isinstance(publisher.get("name"), str):
             found.sites.append(_clean(publisher["name"]) or "")
-
-
-def _nodes(data: Any, depth: int) -> list[dict[str, Any]]:
-    if depth > 5:
-        return []
-    out: list[dict[str, Any]] = []
-    if isinstance(data, list):
-        for item in data[:50]:
-            out.extend(_nodes(item, depth + 1))
-    elif isinstance(data, dict):
-        out.append(data)
-        for key in ("@graph", "mainEntity"):
-            if key in data:
-                out.extend(_nodes(data[key], depth + 1))
-    return out
-
-
-def _as_list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else [value]
 
 
 def _strip_site(text: str, names: set[str], others: list[str]) -> tuple[str, list[str]]:

@@ -41,3 +41,118 @@ def test_the_site_name_ends_a_name_and_the_fallback_comes_last():
     evidence = visible("Harbour Plan Approved")
     assert choose_authors(evidence, site="Harbourtimes", fallback="Jane Doe Harbourtimes") == ["Jane Doe"]
     assert choose_authors(visible("Harbour Plan Approved")) == []
+
+
+# --- from the page's structure (collect_evidence on small pages) ----------------------------------
+
+BODY = "<p>" + "The harbour board approved a new plan on Monday after a long debate. " * 6 + "</p>"
+
+
+def from_html(body: str, *, head: str = "", site: str | None = None, url: str | None = None) -> list[str]:
+    from lxml import html as lxml_html
+
+    from bot.sources.evidence import collect_evidence
+
+    tree = lxml_html.fromstring(f"<html><head>{head}</head><body>{body}</body></html>")
+    return choose_authors(collect_evidence(tree), title="Harbour Plan Approved", site=site, url=url)
+
+
+def test_a_commenter_in_a_recent_comments_widget_is_not_the_author():
+    sidebar = (
+        '<aside class="widget widget_recent_comments"><h2>Recent Comments</h2><ul><li>'
+        '<span class="comment-author-link"><a href="/author/john-roe">John Roe</a></span> on <a href="/p/1">Harbour Plan</a></li></ul></aside>'
+    )
+    assert from_html(f"<article><h1>Harbour Plan Approved</h1>{BODY}</article>{sidebar}") == []
+    byline = '<p class="byline">By Jane Doe</p>'
+    assert from_html(f"<article><h1>Harbour Plan Approved</h1>{byline}{BODY}</article>{sidebar}") == ["Jane Doe"]
+
+
+def test_comments_below_the_article_are_not_its_byline():
+    comments = (
+        '<div id="comments"><ol class="commentlist"><li><div class="comment-author vcard">'
+        '<cite class="fn">Ann Lee</cite></div><p>Great piece, thanks.</p></li>'
+        "<li><p>By Mark Twine</p><p>I disagree.</p></li></ol></div>"
+    )
+    assert from_html(f"<article><h1>Harbour Plan Approved</h1>{BODY}{comments}</article>") == []
+
+
+def test_a_reference_list_is_not_the_byline():
+    first, last = ["Ann", "Mark", "Lena", "Omar", "Ruth", "Ivan", "Nora"], ["Berg", "Cole", "Dunn", "Hale", "Kerr"]
+    refs = "".join(
+        f'<li><span class="author">{first[i % 7]} {last[i % 5]}</span>, A study ({1950 + i}).</li>' for i in range(70)
+    )
+    page = f'<article><h1>Harbour Plan Approved</h1><p class="byline">By Jane Doe</p>{BODY}'
+    assert from_html(f'{page}<ol class="references">{refs}</ol></article>') == ["Jane Doe"]
+    assert from_html(f'<article><h1>Harbour Plan Approved</h1>{BODY}<ol class="references">{refs}</ol></article>') == []
+
+
+def test_teasers_of_other_stories_are_not_the_byline():
+    teaser = '<li><article><h2><a href="/other">Other story</a></h2><p>By John Roe</p></article></li>'
+    page = f"<main><article><h1>Harbour Plan Approved</h1>{BODY}</article><ul>{teaser}</ul></main>"
+    assert from_html(page) == []
+
+
+def test_a_profile_link_counts_only_when_its_text_names_the_person_of_its_address():
+    menu = '<div class="user"><a href="/profile/hans-meier">Zum Profil</a></div>'
+    page = f"<article><h1>Harbour Plan Approved</h1>{menu}{BODY}</article>"
+    assert from_html(page) == []
+    linked = '<p><a href="/author/jane-doe">Jane Doe</a></p>'
+    assert from_html(f"<article><h1>Harbour Plan Approved</h1>{linked}{BODY}</article>") == ["Jane Doe"]
+    numbered = '<p><a href="/profile/12345">Jane Doe</a></p>'
+    assert from_html(f"<article><h1>Harbour Plan Approved</h1>{numbered}{BODY}</article>") == ["Jane Doe"]
+
+
+def test_the_user_menu_in_the_sites_header_is_not_the_byline():
+    header = '<header class="site"><div class="author-menu"><a href="/me">Jane Doe</a> <a href="/logout">Abmelden</a></div></header>'
+    page = f'{header}<article><h1>Harbour Plan Approved</h1><p class="byline">von Hans Meier</p>{BODY}</article>'
+    assert from_html(page) == ["Hans Meier"]
+
+
+def test_by_in_other_languages_is_not_a_name():
+    for by in ("von", "par", "por", "door"):
+        page = f'<article><h1>Harbour Plan Approved</h1><p class="author">{by} <a href="/a/hm">Hans Meier</a></p>{BODY}</article>'
+        assert from_html(page) == ["Hans Meier"], by
+        page = f"<article><h1>Harbour Plan Approved</h1><p>{by.title()} Hans Meier</p>{BODY}</article>"
+        assert from_html(page) == ["Hans Meier"], by
+    page = '<article><h1>Harbour Plan Approved</h1><p><span itemprop="author">von</span></p>' + BODY + "</article>"
+    assert from_html(page) == []
+
+
+def test_labels_are_not_names():
+    for label in ("No Author", "Follow Author", "Autor"):
+        page = f'<article><h1>Harbour Plan Approved</h1><p><span itemprop="author">{label}</span></p>{BODY}</article>'
+        assert from_html(page) == [], label
+
+
+def test_a_page_of_many_bylines_and_no_headline_is_a_list_of_stories():
+    stories = "".join(
+        f'<div><h2>Story {i}</h2><p class="byline">By {n}</p></div>'
+        for i, n in enumerate(["Ann Berg", "Mark Cole", "Lena Dunn", "Omar Hale"])
+    )
+    assert from_html(stories) == []
+    assert from_html(stories, head='<meta name="author" content="Jane Doe">') == ["Jane Doe"]
+
+
+def test_a_personal_site_keeps_its_owner():
+    head = '<meta property="og:site_name" content="Jane Doe">'
+    page = f'<article><h1>Harbour Plan Approved</h1><p class="byline">By Jane Doe</p>{BODY}</article>'
+    assert from_html(page, head=head, site="Jane Doe", url="https://janedoe.example/p") == ["Jane Doe"]
+    evidence = visible("Harbour Plan Approved")
+    evidence.meta, evidence.owners = ["Jane Doe"], ["Jane Doe"]
+    assert choose_authors(evidence, site="Jane Doe", fallback="John Roe") == ["Jane Doe"]
+    # A publisher is still not an author.
+    evidence.meta, evidence.owners = ["Harbour Media Group", "Ann Lee"], ["Harbour Media Group"]
+    assert choose_authors(evidence, site="Harbour Media Group") == ["Ann Lee"]
+
+
+def test_names_in_scripts_without_case():
+    page = (
+        f'<article><h1>Harbour Plan Approved</h1><p class="author">[<span>田中宏昌，</span>ITmedia]</p>{BODY}</article>'
+    )
+    assert from_html(page) == ["田中宏昌"]
+    # After other text in a byline element, a word without case is not known to be a name.
+    page = f'<article><h1>Harbour Plan Approved</h1><p class="author">Jane 發表在 PIXNET 留言</p>{BODY}</article>'
+    assert from_html(page) == []
+    # Nor is the text of a link whose address names someone in Latin letters.
+    page = f'<article><h1>Harbour Plan Approved</h1><p><a href="/users/signout">退出</a></p>{BODY}</article>'
+    assert from_html(page) == []

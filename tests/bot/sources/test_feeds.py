@@ -5,7 +5,16 @@ from __future__ import annotations
 import pytest
 
 from bot.core.models import RawArticle
-from bot.sources.feeds import Entry, FeedError, entry_raw, entry_text, normalise_link, parse_feed, text_hash
+from bot.sources.feeds import (
+    Entry,
+    FeedError,
+    clean_author,
+    entry_raw,
+    entry_text,
+    normalise_link,
+    parse_feed,
+    text_hash,
+)
 
 
 def test_parse_feed_and_helpers():
@@ -63,3 +72,26 @@ def test_the_text_hash_ignores_whitespace_and_a_leading_headline():
     two = RawArticle(text="The board approved it.\n", title="A New Title")
     assert text_hash(one) == text_hash(two)
     assert text_hash(one) != text_hash(RawArticle(text="The board rejected it."))
+
+
+def test_feed_author_strings_are_cleaned_to_names() -> None:
+
+    assert clean_author("John (noreply@blogger.com)") == "John"
+    assert clean_author("noreply@blogger.com (John)") == "John"
+    assert clean_author("Example editor <me@example.com>") == "Example editor"
+    assert clean_author("  Jane   Doe ") == "Jane Doe"
+    assert clean_author("me@example.com") is None
+    assert clean_author(None) is None
+
+
+def test_every_author_of_an_entry_in_order() -> None:
+    body = b"""<?xml version="1.0"?><rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel>
+    <title>T</title>
+    <item><title>a</title><link>http://example.com/a</link><author>noreply@blogger.com (John)</author>
+    <description>x</description></item>
+    <item><title>b</title><link>http://example.com/b</link><dc:creator>Jane Doe</dc:creator>
+    <dc:creator>John Roe</dc:creator><description>x</description></item>
+    <item><title>c</title><link>http://example.com/c</link><author>me@example.com</author>
+    <description>x</description></item>
+    </channel></rss>"""
+    assert [e.author for e in parse_feed(body).entries] == ["John", "Jane Doe; John Roe", None]

@@ -92,3 +92,17 @@ def test_a_home_page_titled_only_by_the_site_name_keeps_it() -> None:
 def test_fallback_when_the_page_offers_no_candidate() -> None:
     assert choose_title(TitleEvidence(), fallback="Trafilatura's guess") == "Trafilatura's guess"
     assert choose_title(TitleEvidence()) is None
+
+
+def test_a_short_suffix_is_taken_off_a_title_nothing_else_agrees_with():
+    # No site name declared, no other candidate: the short last part after a spaced separator goes.
+    assert _title("<title>Lorem ipsum dolor sit amet – My website</title>") == "Lorem ipsum dolor sit amet"
+    assert _title("<title>Harbour plan approved after a long debate | The Paper</title>") == (
+        "Harbour plan approved after a long debate"
+    )
+    # Kept: a headline no longer than its last part, and a title another candidate agrees with.
+    assert _title("<title>Trump - the rise</title>") == "Trump - the rise"
+    head = "<title>Harbour plan approved after a long debate | The Paper</title>"
+    assert _title(head, "<h1>Harbour plan approved after a long debate | The Paper</h1>") == (
+        "Harbour plan approved after a long debate | The Paper"
+    )
