@@ -90,7 +90,7 @@ def read_page(
     jsonld = read_jsonld(tree)  # read once, for the title and the authors
     titles = collect_titles(tree, jsonld)
     evidence = collect_evidence(tree, jsonld)  # before trafilatura, which prunes the tree as it extracts
-    paywall = read_paywall(tree)  # before hidden elements go: a hidden locked part is evidence
+    paywall = read_paywall(tree, jsonld)  # before hidden elements go: a hidden locked part is evidence
     drop_hidden(tree)  # after the evidence: a hidden byline or headline still names the article
     unwrap_layout_tables(tree)
     try:

@@ -17,13 +17,13 @@ once the article's text is known.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 
 from lxml import etree
 
 from bot.core.cjk import count_words
+from bot.sources.jsonld import JsonLd, as_list, read_jsonld
 
 _LOCKED_TIERS = {"locked", "premium", "subscriber", "subscribers"}
 _FALSE = {"false", "no", "0"}
@@ -45,9 +45,10 @@ class PaywallEvidence:
     prompts: tuple[int, ...] = ()  # words in each paywall-marked element set among the paragraphs
 
 
-def read_paywall(tree: etree._Element) -> PaywallEvidence:
-    """The paywall evidence of a page (read before hidden elements are removed)."""
-    declared, selectors = _declarations(tree)
+def read_paywall(tree: etree._Element, jsonld: JsonLd | None = None) -> PaywallEvidence:
+    """The paywall evidence of a page (read before hidden elements are removed); ``jsonld``, the
+    page's JSON-LD as bot.sources.jsonld read it (read here when not given)."""
+    declared, selectors = _declarations(tree, jsonld if jsonld is not None else read_jsonld(tree))
     if not declared:
         return PaywallEvidence()
     sections = []
@@ -69,22 +70,17 @@ def is_cut(evidence: PaywallEvidence, body_words: int) -> bool:
 # --- the declarations ----------------------------------------------------------------------------
 
 
-def _declarations(tree: etree._Element) -> tuple[bool, list[str]]:
+def _declarations(tree: etree._Element, jsonld: JsonLd) -> tuple[bool, list[str]]:
     declared = False
     selectors: list[str] = []
-    for script in tree.iterfind(".//script"):
-        if "ld+json" not in (script.get("type") or "").lower() or not script.text:
-            continue
-        try:
-            data = json.loads(script.text.strip().removeprefix("<![CDATA[").removesuffix("]]>"))
-        except ValueError:
-            continue
-        for node in _nodes(data):
+    for page_node in jsonld.page_nodes():
+        about = as_list(page_node.get("mainEntityOfPage"))
+        for node in [page_node, *(n for n in about if isinstance(n, dict))]:
             declared = declared or _is_false(node.get("isAccessibleForFree"))
-            for part in _as_list(node.get("hasPart")):
+            for part in as_list(node.get("hasPart")):
                 if isinstance(part, dict) and _is_false(part.get("isAccessibleForFree")):
                     declared = True
-                    selectors += [s for s in _as_list(part.get("cssSelector")) if isinstance(s, str)]
+                    selectors += [s for s in as_list(part.get("cssSelector")) if isinstance(s, str)]
     for element in tree.iterfind(".//*[@itemprop='isAccessibleForFree']"):
         declared = declared or _is_false(element.get("content"))
     for meta in tree.iterfind(".//meta[@content]"):
@@ -92,24 +88,6 @@ def _declarations(tree: etree._Element) -> tuple[bool, list[str]]:
         if key.endswith("content_tier") and (meta.get("content") or "").strip().lower() in _LOCKED_TIERS:
             declared = True
     return declared, selectors
-
-
-def _nodes(data: object, depth: int = 0):
-    """Every JSON object in a JSON-LD block (a @graph, lists), to a bounded depth."""
-    if depth > 8:
-        return
-    if isinstance(data, list):
-        for item in data:
-            yield from _nodes(item, depth + 1)
-    elif isinstance(data, dict):
-        yield data
-        for key in ("@graph", "mainEntity", "mainEntityOfPage"):
-            if key in data:
-                yield from _nodes(data[key], depth + 1)
-
-
-def _as_list(value: object) -> list:
-    return value if isinstance(value, list) else [] if value is None else [value]
 
 
 def _is_false(value: object) -> bool:
