@@ -20,7 +20,7 @@ from tests.conftest import ROOT, SEEDS
 
 TITLE = "Warning: Is China Pivoting Back to North Korea?"
 SUMMARY_SENTENCE = (
-    "Like his predecessors, Xi Jinping has accepted a bad situation in order to avoid provoking an even worse one."
+    "Like many U.S. observers, Beijing is well aware that the repeating cycle of sanctions and inducements has done"
 )
 QUOTE = "“no connection” — Daniel Russel"
 DEMO_LIMIT = 60.0  # seconds; it takes about 10 on two busy cores
@@ -91,7 +91,7 @@ def test_a_bad_command_is_one_line_and_status_2(places):
     assert result.stdout == ""  # checked before any command is sent
     assert result.stderr.splitlines() == [
         "briefbot: error: no command /breif; the commands are /articles, /author, /brief, /feeds, /forget, "
-        "/history, /quotes, /subscribe, /subscriptions, /summary, /unsubscribe"
+        "/help, /history, /quotes, /subscribe, /subscriptions, /summary, /unsubscribe"
     ]
     assert list(cwd.iterdir()) == [] and list(tmp.iterdir()) == []
 
