@@ -43,7 +43,7 @@ from bot.config import (
 from bot.core.errors import ArticleFileError
 from bot.core.models import Brief, RawArticle
 from bot.core.text import normalise
-from bot.core.wording import about_author, byline, not_found_terminal
+from bot.core.wording import about_author, byline, not_found_terminal, speaker_line
 from bot.library.ingest import analyse_file
 from bot.library.service import Library
 from bot.logs import redact, setup_logging
@@ -461,10 +461,7 @@ def render_text(brief: Brief, width: int = 88) -> str:
     if brief.key_quotes:
         lines += ["", "Key quotes"]
         for q in brief.key_quotes:
-            who = q.speaker or "unattributed"
-            if q.speaker_description:
-                who += f", {q.speaker_description}"
-            lines += bullet.wrap(f"“{q.text}” — {who}")
+            lines += bullet.wrap(f"“{q.text}” — {speaker_line(q)}")
     about = about_author(a.author, named=True) if a.author else None
     if about:
         lines += ["", "About the author"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from bot.core.models import Author, Feed
+from bot.core.models import Author, Feed, Quote
 
 
 def duration(seconds: float) -> str:
@@ -107,3 +107,9 @@ def not_found_terminal(ref: str, closest: list[str]) -> str:
     """The terminal's form of ``not_found`` (``briefbot brief REF``): the input as typed (quoted as
     Python would, so spaces and quotes show) and the nearest articles' slugs, which it accepts."""
     return f"no article matches {ref!r}" + (f"; closest: {', '.join(closest)}" if closest else "")
+
+
+def speaker_line(q: Quote) -> str:
+    """Who said a quotation, as the bot and the terminal show it: "Speaker, description"."""
+    who = q.speaker or "unattributed"
+    return f"{who}, {q.speaker_description}" if q.speaker_description else who

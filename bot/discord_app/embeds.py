@@ -18,7 +18,7 @@ from discord.utils import escape_mentions
 from bot.analysis.engine import SUMMARY_LENGTHS as SUMMARY_LENGTHS
 from bot.core.models import Article, ArticleRow, Author, Brief, Feed, Quote, RequestRecord, Subscription
 from bot.core.query import COUNT_CAP, HIGHLIGHT_CLOSE, HIGHLIGHT_OPEN, RANK_WINDOW
-from bot.core.wording import about_author, author_names, byline, feed_lines, plural
+from bot.core.wording import about_author, author_names, byline, feed_lines, plural, speaker_line
 
 MESSAGE_LIMIT = 2000
 TITLE_LIMIT = 256
@@ -104,10 +104,7 @@ def link_url(url: str | None, limit: int = URL_LIMIT) -> str | None:
 
 def _attribution(q: Quote) -> str:
     """ "— Speaker, description", escaped and cut."""
-    who = q.speaker or "unattributed"
-    if q.speaker_description:
-        who = f"{who}, {q.speaker_description}"
-    return "— " + clean(cut(who, 200))
+    return "— " + clean(cut(speaker_line(q), 200))
 
 
 def quote_line(q: Quote, limit: int = FIELD_VALUE_LIMIT) -> str:

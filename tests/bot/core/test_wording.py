@@ -91,3 +91,14 @@ def test_about_author():
     assert about_author(JANE, named=False) == "a fellow at the Example Institute"
     assert about_author(replace(JANE, bio="Jane Doe is a fellow."), named=True) == "Jane Doe is a fellow."
     assert about_author(JOHN, named=True) is None
+
+
+def test_speaker_line_names_the_speaker_with_the_description_or_says_unattributed():
+    from bot.core.models import Quote
+    from bot.core.wording import speaker_line
+
+    assert speaker_line(Quote("We will", "Daniel Russel", "", "a senior U.S. diplomat")) == (
+        "Daniel Russel, a senior U.S. diplomat"
+    )
+    assert speaker_line(Quote("We will", "Daniel Russel", "")) == "Daniel Russel"
+    assert speaker_line(Quote("We will", None, "")) == "unattributed"
