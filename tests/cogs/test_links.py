@@ -13,7 +13,7 @@ from bot.config import Settings
 from bot.discord_app.briefbot import BriefBot
 from bot.discord_app.views import NOT_YOURS
 from cogs.briefs import BOTH_GIVEN
-from cogs.links import CANNOT_POST, MENU_NAME, NO_LINK
+from cogs.links import CANNOT_POST, CANNOT_POST_YOURSELF, MENU_NAME, NO_LINK
 from tests.bot.library.test_feeds import HARBOUR
 from tests.cogs.conftest import EPHEMERAL, button, new_member
 from tests.cogs.test_feeds import delivered
@@ -197,3 +197,37 @@ async def test_brief_this_article_shares_the_work_cooldown(fake_discord, link_bo
         answers.append((await inter.answer(timeout=5))["content"])
     assert answers[:5] == [NO_LINK] * 5
     assert answers[5].startswith("Easy there: you can use this command again in")
+
+
+async def test_brief_this_article_cannot_be_posted_where_the_member_may_not_send(fake_discord, feed_server, link_bot):
+    # An announcements-like channel: members may read and use the Apps menu, only the bot may send.
+    # The button posts for the member, so it must not let them post where they themselves cannot.
+    from bot.localdiscord.payloads import make_overwrite, make_text_channel
+    from bot.localdiscord.permissions import Perm
+
+    guild = fake_discord.guilds[fake_discord.guild_id]
+    bot_role = next(int(r["id"]) for r in guild["roles"] if r.get("managed"))
+    channel = int(
+        fake_discord.add_channel(
+            fake_discord.guild_id,
+            make_text_channel(
+                name="announcements",
+                position=3,
+                permission_overwrites=[
+                    make_overwrite(fake_discord.guild_id, deny=Perm.SEND_MESSAGES),
+                    make_overwrite(bot_role, allow=Perm.SEND_MESSAGES),
+                ],
+            ),
+        )["id"]
+    )
+    url = harbour(feed_server)
+    message = await fake_discord.send_message(channel, f"Read this: {url}")
+    inter = await fake_discord.send_message_command(MENU_NAME, message)
+    data = await inter.answer(timeout=ANSWER_SECONDS)
+    assert data["flags"] & EPHEMERAL and data["embeds"][0]["title"] == "Harbour Plan Approved"
+    before = len(fake_discord.channel_messages(channel))
+    press = await fake_discord.send_component(data, button(data, "Post to channel")["custom_id"])
+    note = await press.answer(timeout=5)
+    assert note["flags"] & EPHEMERAL and note["content"] == CANNOT_POST_YOURSELF
+    await asyncio.sleep(0.2)
+    assert len(fake_discord.channel_messages(channel)) == before
