@@ -29,7 +29,7 @@ async def link_bot(fake_discord, feed_server, tmp_path, articles_dir) -> AsyncIt
         articles_dir=articles_dir,
         db_path=tmp_path / "bot.sqlite3",
         poll_seconds=3600,
-        feeds_allow_private=True,  # the page server is on the loopback address
+        links_allow_private=True,  # the page server is on the loopback address
     )
     async with fake_discord.run(BriefBot(settings, guild_ready_timeout=0.05)) as running:
         yield running
@@ -118,13 +118,13 @@ async def test_what_cannot_be_briefed_gets_a_short_private_answer(fake_discord, 
 
 
 async def test_private_addresses_are_refused_unless_allowed(fake_discord, feed_server, bot):
-    """The `bot` fixture keeps BRIEFBOT_FEEDS_ALLOW_PRIVATE off: the page server's address is refused."""
+    """The `bot` fixture keeps BRIEFBOT_LINKS_ALLOW_PRIVATE off: the page server's address is refused."""
     url = harbour(feed_server)
     inter = await fake_discord.send_command("brief", options={"url": url})
     first = await inter.response(timeout=3)
     assert first.type == 4 and first.data["flags"] & EPHEMERAL
     assert first.data["content"] == (
-        r"I can't fetch that address: 127.0.0.1 is a private or local address (BRIEFBOT\_FEEDS\_ALLOW\_PRIVATE is off)."
+        r"I can't fetch that address: 127.0.0.1 is a private or local address (BRIEFBOT\_LINKS\_ALLOW\_PRIVATE is off)."
     )
     # A name that resolves to a private address: refused when the fetcher connects.
     _, first, data = await brief_url(fake_discord, url.replace("127.0.0.1", "localhost"), user=new_member(fake_discord))
@@ -231,3 +231,26 @@ async def test_brief_this_article_cannot_be_posted_where_the_member_may_not_send
     assert note["flags"] & EPHEMERAL and note["content"] == CANNOT_POST_YOURSELF
     await asyncio.sleep(0.2)
     assert len(fake_discord.channel_messages(channel)) == before
+
+
+async def test_private_feeds_do_not_open_private_addresses_to_members_links(
+    fake_discord, feed_server, tmp_path, articles_dir
+):
+    """BRIEFBOT_FEEDS_ALLOW_PRIVATE=1 is for a feed on the operator's network; a member's link to
+    that network (here the page server on the loopback address) is still refused, literal or name."""
+    settings = Settings(
+        articles_dir=articles_dir, db_path=tmp_path / "bot.sqlite3", poll_seconds=3600, feeds_allow_private=True
+    )
+    url = harbour(feed_server)
+    async with fake_discord.run(BriefBot(settings, guild_ready_timeout=0.05)):
+        inter = await fake_discord.send_command("brief", options={"url": url})
+        first = await inter.response(timeout=3)
+        assert first.data["flags"] & EPHEMERAL and "is a private or local address" in first.data["content"]
+        _, first, data = await brief_url(
+            fake_discord, url.replace("127.0.0.1", "localhost"), user=new_member(fake_discord)
+        )
+        assert data["flags"] & EPHEMERAL
+        assert data["content"].startswith(
+            "I can't fetch that address: localhost resolves to a private or local address"
+        )
+    assert feed_server.seen == []
