@@ -81,6 +81,19 @@ async def test_a_linked_article_is_not_posted_to_subscribed_channels(fake_discor
         assert (await cur.fetchone())[0] == 0
 
 
+async def test_a_subscriptions_backfill_leaves_out_the_articles_of_members_links(fake_discord, feed_server, link_bot):
+    _, _, linked = await brief_url(fake_discord, harbour(feed_server))
+    assert linked["embeds"][0]["title"] == "Harbour Plan Approved"
+    assert len(link_bot.library.articles) == 3  # the two files of the folder and the link's article
+    answer = await subscribe(fake_discord, backfill=3)
+    assert "Posting the latest 2 now." in answer["content"]  # the two files of the folder, not the link
+    await fake_discord.wait_for(lambda: len(delivered(fake_discord, fake_discord.channel_id)) == 2, timeout=5)
+    await asyncio.sleep(0.3)
+    assert "Harbour Plan Approved" not in delivered(fake_discord, fake_discord.channel_id)
+    async with link_bot.db.execute("SELECT COUNT(*) FROM deliveries") as cur:
+        assert (await cur.fetchone())[0] == 2
+
+
 NAV_ONLY = b"<html><head><title>Home</title></head><body><nav><a href='/a'>A</a> <a href='/b'>B</a></nav></body></html>"
 
 
