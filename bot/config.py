@@ -57,6 +57,9 @@ class Settings:
     feeds: tuple[str, ...] = ()  # BRIEFBOT_FEEDS
     feed_interval: float = 900.0  # seconds between polls of a feed, unless `feeds add --interval` says otherwise
     feeds_allow_private: bool = False  # let feeds and pages be fetched from private and loopback addresses
+    # Let the links members ask about (/brief url:, "Brief this article") be fetched from such addresses:
+    # a switch of its own, so that a feed on the operator's network does not open it to every member.
+    links_allow_private: bool = False
     token: str | None = field(default=None, repr=False)  # never printed
 
     def require_token(self) -> str:
@@ -163,10 +166,8 @@ def load_settings(env: Mapping[str, str] | Environment, *, library: bool = True)
     if level not in logging.getLevelNamesMapping() or level == "NOTSET":
         raise ConfigError(f"BRIEFBOT_LOG_LEVEL: {raw_level!r} is not one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
 
-    raw_private = env.get("BRIEFBOT_FEEDS_ALLOW_PRIVATE", "").strip() or "0"
-    if raw_private.lower() not in ("0", "1", "true", "false", "yes", "no"):
-        raise ConfigError(f"BRIEFBOT_FEEDS_ALLOW_PRIVATE: {raw_private!r} is not 1 or 0")
-    allow_private = raw_private.lower() in ("1", "true", "yes")
+    allow_private = _switch(env, "BRIEFBOT_FEEDS_ALLOW_PRIVATE")
+    links_allow_private = _switch(env, "BRIEFBOT_LINKS_ALLOW_PRIVATE")
 
     feeds: list[str] = []
     for part in env.get("BRIEFBOT_FEEDS", "").split(","):
@@ -193,5 +194,14 @@ def load_settings(env: Mapping[str, str] | Environment, *, library: bool = True)
         feeds=tuple(dict.fromkeys(feeds)),
         feed_interval=feed_interval,
         feeds_allow_private=allow_private,
+        links_allow_private=links_allow_private,
         token=token,
     )
+
+
+def _switch(env: Mapping[str, str], name: str) -> bool:
+    """An on/off setting: 1/0, true/false or yes/no, off when unset."""
+    raw = env.get(name, "").strip() or "0"
+    if raw.lower() not in ("0", "1", "true", "false", "yes", "no"):
+        raise ConfigError(f"{name}: {raw!r} is not 1 or 0")
+    return raw.lower() in ("1", "true", "yes")

@@ -23,6 +23,7 @@ MENU_NAME = "Brief this article"
 SIZE = "medium"
 NO_LINK = "That message has no http or https link for me to brief."
 CANNOT_POST = "I can't post in this channel: I need the Send Messages and Embed Links permissions here."
+CANNOT_POST_YOURSELF = "You can't send messages in this channel, so I won't post the brief here for you."
 
 
 class Links(commands.Cog):
@@ -81,11 +82,17 @@ class Links(commands.Cog):
 
 
 def _refusal(pressed: discord.Interaction) -> str | None:
-    """Why the brief cannot be posted where the button was pressed (the bot's own permissions in
-    the channel, as Discord sends them with the interaction), or None."""
+    """Why the brief cannot be posted where the button was pressed, or None: the bot's own
+    permissions in the channel and those of the member who pressed it (the post is theirs, shared
+    by them: it must not let them post where they may not), as Discord sends them with the
+    interaction."""
+    if pressed.guild_id is None:
+        return None
     allowed = pressed.app_permissions
-    if pressed.guild_id is not None and not (allowed.send_messages and allowed.embed_links):
+    if not (allowed.send_messages and allowed.embed_links):
         return CANNOT_POST
+    if not pressed.permissions.send_messages:
+        return CANNOT_POST_YOURSELF
     return None
 
 

@@ -80,7 +80,7 @@ class Subscriptions(commands.Cog):
                 f"I can't post in #{target.name}: I lack {', '.join(missing)} there. Grant it and subscribe again."
             )
         wanted = parse_keywords(keywords)
-        latest = [r.id for r in self.bot.library.articles[:backfill]]
+        latest = [r.id for r in await self.bot.library.latest_for_channels(backfill)]
         existed = await self.bot.subscriptions.subscribe(
             guild_id=guild.id,
             channel_id=target.id,

@@ -24,7 +24,7 @@ from typing import IO, Any
 
 from bot.config import Settings
 from bot.core.text import STOP_WORDS
-from bot.demo.commands import Typed, convert, raw_options, split
+from bot.demo.commands import CommandError, Typed, convert, raw_options, split
 from bot.demo.text import render_message
 from bot.discord_app.briefbot import BriefBot
 from bot.discord_app.lifecycle import end_worker_processes
@@ -87,6 +87,11 @@ def tour_commands(titles: Sequence[str], first_suggestion: Callable[[str], str |
     ]
 
 
+# What would fetch from the web (the real bot's fetcher, not the fake): the demo promises no network.
+ONLINE_COMMANDS = {"/feeds add"}
+ONLINE_OPTIONS = {("/brief", "url")}
+
+
 class Demo:
     """A running bot and its fake Discord; ``send`` types one command and prints its answer."""
 
@@ -125,6 +130,8 @@ class Demo:
     def _prepare(self, text: str) -> tuple[Typed, Any, list[dict[str, Any]]]:
         commands = self.fake.registered_commands() + self.fake.registered_commands(self.fake.guild_id)
         typed, _, declared = split(text, commands)
+        if typed.label in ONLINE_COMMANDS or any((typed.label, key) in ONLINE_OPTIONS for key, _ in typed.options):
+            raise CommandError(f"{typed.label} fetches from the web, and the demo has no network; try /brief article:")
         by_name = {o["name"]: o for o in declared}
         values = {
             key: convert(by_name[key], value, typed.label, channel=self._channel, user=self._user)

@@ -100,6 +100,7 @@ class BriefBot(commands.Bot):
         self.library: Library | None = None
         self.feeds: FeedRepository | None = None
         self.fetcher: Fetcher | None = None
+        self.link_fetcher: Fetcher | None = None  # members' links: its own private-address switch
         self.feed_poller: FeedPoller | None = None
         self.links: Links | None = None
         self.delivery_worker: DeliveryWorker | None = None
@@ -137,7 +138,10 @@ class BriefBot(commands.Bot):
             log.info("feed %s removed: no longer in BRIEFBOT_FEEDS", url)
         self.fetcher = Fetcher(allow_private=self.settings.feeds_allow_private)
         self.feed_poller = FeedPoller(self.feeds, self.library, self.fetcher)
-        self.links = Links(self.library, self.fetcher, LinkRepository(db))  # the same fetcher and its limits
+        # The fetcher's limits, but the private-address switch of links: a member's link is not the
+        # operator's feed, and BRIEFBOT_FEEDS_ALLOW_PRIVATE must not let every member read the LAN.
+        self.link_fetcher = Fetcher(allow_private=self.settings.links_allow_private)
+        self.links = Links(self.library, self.link_fetcher, LinkRepository(db))
         await self._first_library_sync(self.library)
         for name in self._extensions:
             await self.load_extension(name)
@@ -223,8 +227,9 @@ class BriefBot(commands.Bot):
                 await self.feed_poller.stop()  # the polls in progress: before the fetcher and the database close
             if self.links is not None:
                 await self.links.stop()  # the links being fetched for members, likewise
-            if self.fetcher is not None:
-                await self.fetcher.close()
+            for fetcher in (self.fetcher, self.link_fetcher):
+                if fetcher is not None:
+                    await fetcher.close()
             try:  # a network that went away answers no close frame: not waited for long
                 await asyncio.wait_for(super().close(), CLOSE_TIMEOUT)
             except TimeoutError:

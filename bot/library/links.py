@@ -116,7 +116,8 @@ class Links:
             try:
                 check_url(url, allow_private=False)
             except ValueError as exc:
-                raise LinkError("refused", f"I can't fetch that address: {exc}.") from None
+                reason = str(exc).replace("BRIEFBOT_FEEDS_ALLOW_PRIVATE", "BRIEFBOT_LINKS_ALLOW_PRIVATE")
+                raise LinkError("refused", f"I can't fetch that address: {reason}.") from None
         return url
 
     async def article(self, url: str) -> ArticleRow:

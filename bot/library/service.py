@@ -25,6 +25,7 @@ from bot.library.reading import Reading
 from bot.library.workers import KillablePool
 from bot.sources.files import MAX_FILE_BYTES
 from bot.storage.articles import ArticleRepository
+from bot.storage.links import LinkRepository
 from bot.storage.pairs import backfill_pairs
 from bot.storage.refusals import RETRY_BASE
 
@@ -59,6 +60,16 @@ class Library:
     def articles(self) -> tuple[ArticleRow, ...]:
         """Live articles, newest first (as of the last sync); shared, never copied."""
         return self.catalogue.articles
+
+    async def latest_for_channels(self, count: int) -> list[ArticleRow]:
+        """The newest ``count`` articles a channel may be given (a subscription's backfill): those of
+        the folder and the feeds, not those only a member's link brought (bot.library.links: never
+        posted to subscribed channels)."""
+        if count <= 0:
+            return []
+        linked = await LinkRepository(self.catalogue.repo.db).only_linked()
+        rows = (r for r in self.articles if r.source_path is not None or r.id not in linked)
+        return [r for _, r in zip(range(count), rows, strict=False)]
 
     def close(self) -> None:
         """Stop the workers at once (a file or page being analysed is abandoned); the bot's close() calls it."""

@@ -110,19 +110,32 @@ def read_page(
     page_url = _clean(doc.url) or url
     title = choose_title(titles, body=body, site=site, url=page_url, fallback=_clean(doc.title))
     authors = choose_authors(evidence, title=title, site=site, url=page_url, fallback=doc.author)
+    authors = [_encodable(a) for a in authors]
     raw = RawArticle(
-        text=body,
-        title=title,
+        text=_encodable(body),
+        title=_encodable(title),
         author=AUTHOR_SEPARATOR.join(authors) or None,
         authors=tuple(authors),
-        url=page_url,
-        published=_clean(doc.date),
-        publication=site,
-        standfirst=_standfirst(_clean(doc.description), body, title),
+        url=_encodable(page_url),
+        published=_encodable(_clean(doc.date)),
+        publication=_encodable(site),
+        standfirst=_encodable(_standfirst(_clean(doc.description), body, title)),
         source_path=source_path,
         preview_only=is_cut(paywall, sum(count_words(body))),
     )
-    return Page(raw=raw, authors=tuple(authors), trafilatura_author=_clean(doc.author))
+    return Page(raw=raw, authors=tuple(authors), trafilatura_author=_encodable(_clean(doc.author)))
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _encodable(value: str | None) -> str | None:
+    """``value`` with any lone surrogate as U+FFFD. A JSON escape such as ``"\\ud800"`` in the page's
+    JSON-LD (read by bot.sources.jsonld and by trafilatura) decodes to one, and a string holding it
+    can be neither hashed, stored nor sent (UnicodeEncodeError)."""
+    if value is None or value.isascii():
+        return value
+    return _SURROGATE.sub("\ufffd", value)
 
 
 # --- decoding ------------------------------------------------------------------------------------

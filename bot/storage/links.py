@@ -25,6 +25,15 @@ class LinkRepository:
             (link, article_id, fetched_at),
         )
 
+    async def only_linked(self) -> set[str]:
+        """The ids of the articles members' links gave that no feed brought: unless a file of the
+        folder holds the same article (a source path), only members asked about these."""
+        async with self.db.execute(
+            "SELECT DISTINCT article_id FROM links l "
+            "WHERE NOT EXISTS (SELECT 1 FROM feed_items f WHERE f.article_id = l.article_id)"
+        ) as cur:
+            return {row[0] for row in await cur.fetchall()}
+
     async def undelivered(self, article_id: str) -> bool:
         """Whether the article came from a member's link and was never queued for a channel nor
         taken from a feed: a feed bringing it now is its first chance to be posted."""

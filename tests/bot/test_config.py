@@ -86,6 +86,9 @@ def test_feed_settings(tmp_path):
     assert s.feed_interval == 300 and s.feeds_allow_private is True
     default = load_settings({"BRIEFBOT_ARTICLES_DIR": str(tmp_path)})
     assert default.feeds == () and default.feed_interval == 900 and default.feeds_allow_private is False
+    assert s.links_allow_private is False and default.links_allow_private is False  # a switch of its own
+    links = load_settings({"BRIEFBOT_ARTICLES_DIR": str(tmp_path), "BRIEFBOT_LINKS_ALLOW_PRIVATE": "yes"})
+    assert links.links_allow_private is True and links.feeds_allow_private is False
 
 
 @pytest.mark.parametrize(
@@ -98,6 +101,7 @@ def test_feed_settings(tmp_path):
         ({"BRIEFBOT_FEED_INTERVAL": "often"}, "BRIEFBOT_FEED_INTERVAL: 'often' is not a number of seconds"),
         ({"BRIEFBOT_FEED_INTERVAL": "10"}, "BRIEFBOT_FEED_INTERVAL: 10 s is out of range (60 to 604800 seconds)"),
         ({"BRIEFBOT_FEEDS_ALLOW_PRIVATE": "sometimes"}, "BRIEFBOT_FEEDS_ALLOW_PRIVATE: 'sometimes' is not 1 or 0"),
+        ({"BRIEFBOT_LINKS_ALLOW_PRIVATE": "maybe"}, "BRIEFBOT_LINKS_ALLOW_PRIVATE: 'maybe' is not 1 or 0"),
     ],
 )
 def test_bad_feed_settings(tmp_path, env, message):

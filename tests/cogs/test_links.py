@@ -13,7 +13,7 @@ from bot.config import Settings
 from bot.discord_app.briefbot import BriefBot
 from bot.discord_app.views import NOT_YOURS
 from cogs.briefs import BOTH_GIVEN
-from cogs.links import CANNOT_POST, MENU_NAME, NO_LINK
+from cogs.links import CANNOT_POST, CANNOT_POST_YOURSELF, MENU_NAME, NO_LINK
 from tests.bot.library.test_feeds import HARBOUR
 from tests.cogs.conftest import EPHEMERAL, button, new_member
 from tests.cogs.test_feeds import delivered
@@ -29,7 +29,7 @@ async def link_bot(fake_discord, feed_server, tmp_path, articles_dir) -> AsyncIt
         articles_dir=articles_dir,
         db_path=tmp_path / "bot.sqlite3",
         poll_seconds=3600,
-        feeds_allow_private=True,  # the page server is on the loopback address
+        links_allow_private=True,  # the page server is on the loopback address
     )
     async with fake_discord.run(BriefBot(settings, guild_ready_timeout=0.05)) as running:
         yield running
@@ -81,6 +81,19 @@ async def test_a_linked_article_is_not_posted_to_subscribed_channels(fake_discor
         assert (await cur.fetchone())[0] == 0
 
 
+async def test_a_subscriptions_backfill_leaves_out_the_articles_of_members_links(fake_discord, feed_server, link_bot):
+    _, _, linked = await brief_url(fake_discord, harbour(feed_server))
+    assert linked["embeds"][0]["title"] == "Harbour Plan Approved"
+    assert len(link_bot.library.articles) == 3  # the two files of the folder and the link's article
+    answer = await subscribe(fake_discord, backfill=3)
+    assert "Posting the latest 2 now." in answer["content"]  # the two files of the folder, not the link
+    await fake_discord.wait_for(lambda: len(delivered(fake_discord, fake_discord.channel_id)) == 2, timeout=5)
+    await asyncio.sleep(0.3)
+    assert "Harbour Plan Approved" not in delivered(fake_discord, fake_discord.channel_id)
+    async with link_bot.db.execute("SELECT COUNT(*) FROM deliveries") as cur:
+        assert (await cur.fetchone())[0] == 2
+
+
 NAV_ONLY = b"<html><head><title>Home</title></head><body><nav><a href='/a'>A</a> <a href='/b'>B</a></nav></body></html>"
 
 
@@ -118,13 +131,13 @@ async def test_what_cannot_be_briefed_gets_a_short_private_answer(fake_discord, 
 
 
 async def test_private_addresses_are_refused_unless_allowed(fake_discord, feed_server, bot):
-    """The `bot` fixture keeps BRIEFBOT_FEEDS_ALLOW_PRIVATE off: the page server's address is refused."""
+    """The `bot` fixture keeps BRIEFBOT_LINKS_ALLOW_PRIVATE off: the page server's address is refused."""
     url = harbour(feed_server)
     inter = await fake_discord.send_command("brief", options={"url": url})
     first = await inter.response(timeout=3)
     assert first.type == 4 and first.data["flags"] & EPHEMERAL
     assert first.data["content"] == (
-        r"I can't fetch that address: 127.0.0.1 is a private or local address (BRIEFBOT\_FEEDS\_ALLOW\_PRIVATE is off)."
+        r"I can't fetch that address: 127.0.0.1 is a private or local address (BRIEFBOT\_LINKS\_ALLOW\_PRIVATE is off)."
     )
     # A name that resolves to a private address: refused when the fetcher connects.
     _, first, data = await brief_url(fake_discord, url.replace("127.0.0.1", "localhost"), user=new_member(fake_discord))
@@ -197,3 +210,60 @@ async def test_brief_this_article_shares_the_work_cooldown(fake_discord, link_bo
         answers.append((await inter.answer(timeout=5))["content"])
     assert answers[:5] == [NO_LINK] * 5
     assert answers[5].startswith("Easy there: you can use this command again in")
+
+
+async def test_brief_this_article_cannot_be_posted_where_the_member_may_not_send(fake_discord, feed_server, link_bot):
+    # An announcements-like channel: members may read and use the Apps menu, only the bot may send.
+    # The button posts for the member, so it must not let them post where they themselves cannot.
+    from bot.localdiscord.payloads import make_overwrite, make_text_channel
+    from bot.localdiscord.permissions import Perm
+
+    guild = fake_discord.guilds[fake_discord.guild_id]
+    bot_role = next(int(r["id"]) for r in guild["roles"] if r.get("managed"))
+    channel = int(
+        fake_discord.add_channel(
+            fake_discord.guild_id,
+            make_text_channel(
+                name="announcements",
+                position=3,
+                permission_overwrites=[
+                    make_overwrite(fake_discord.guild_id, deny=Perm.SEND_MESSAGES),
+                    make_overwrite(bot_role, allow=Perm.SEND_MESSAGES),
+                ],
+            ),
+        )["id"]
+    )
+    url = harbour(feed_server)
+    message = await fake_discord.send_message(channel, f"Read this: {url}")
+    inter = await fake_discord.send_message_command(MENU_NAME, message)
+    data = await inter.answer(timeout=ANSWER_SECONDS)
+    assert data["flags"] & EPHEMERAL and data["embeds"][0]["title"] == "Harbour Plan Approved"
+    before = len(fake_discord.channel_messages(channel))
+    press = await fake_discord.send_component(data, button(data, "Post to channel")["custom_id"])
+    note = await press.answer(timeout=5)
+    assert note["flags"] & EPHEMERAL and note["content"] == CANNOT_POST_YOURSELF
+    await asyncio.sleep(0.2)
+    assert len(fake_discord.channel_messages(channel)) == before
+
+
+async def test_private_feeds_do_not_open_private_addresses_to_members_links(
+    fake_discord, feed_server, tmp_path, articles_dir
+):
+    """BRIEFBOT_FEEDS_ALLOW_PRIVATE=1 is for a feed on the operator's network; a member's link to
+    that network (here the page server on the loopback address) is still refused, literal or name."""
+    settings = Settings(
+        articles_dir=articles_dir, db_path=tmp_path / "bot.sqlite3", poll_seconds=3600, feeds_allow_private=True
+    )
+    url = harbour(feed_server)
+    async with fake_discord.run(BriefBot(settings, guild_ready_timeout=0.05)):
+        inter = await fake_discord.send_command("brief", options={"url": url})
+        first = await inter.response(timeout=3)
+        assert first.data["flags"] & EPHEMERAL and "is a private or local address" in first.data["content"]
+        _, first, data = await brief_url(
+            fake_discord, url.replace("127.0.0.1", "localhost"), user=new_member(fake_discord)
+        )
+        assert data["flags"] & EPHEMERAL
+        assert data["content"].startswith(
+            "I can't fetch that address: localhost resolves to a private or local address"
+        )
+    assert feed_server.seen == []

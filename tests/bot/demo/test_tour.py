@@ -130,6 +130,18 @@ async def test_commands_are_checked_before_any_is_sent(tmp_path):
     assert out.getvalue() == ""
 
 
+@pytest.mark.parametrize(
+    "command", ["/brief url:https://news.example/story", "/feeds add url:https://news.example/feed"]
+)
+async def test_commands_that_would_fetch_from_the_web_are_refused(tmp_path, command):
+    """No network, as the README promises: the demo's member is the owner, whose /brief url: and
+    /feeds add would have the real fetcher read the web."""
+    out = StringIO()
+    with pytest.raises(CommandError, match="the demo has no network"):
+        await run_demo(SEEDS, ["/articles", command], out=out)
+    assert out.getvalue() == ""
+
+
 def test_the_tour_types_as_few_words_as_find_each_article():
     second = "North Korea’s Defiance May Reshape China’s Strategic Calculus"
 

@@ -69,7 +69,18 @@ async def test_services_are_none_until_started_and_an_unstarted_bot_closes(setti
     """Every attribute is declared when the bot is made: None until setup_hook composes it; close()
     of a bot that never started (Discord never answered) closes what there is and nothing else."""
     bot = make_bot(settings)
-    services = ("db", "state", "requests", "subscriptions", "library", "feeds", "fetcher", "feed_poller", "links")
+    services = (
+        "db",
+        "state",
+        "requests",
+        "subscriptions",
+        "library",
+        "feeds",
+        "fetcher",
+        "feed_poller",
+        "links",
+        "link_fetcher",
+    )
     assert all(getattr(bot, name) is None for name in (*services, "delivery_worker", "commands_sync"))
     assert bot.max_loop_lag == 0.0 and bot.acks.in_flight == 0
     await bot.close()
@@ -80,8 +91,14 @@ async def test_the_services_are_composed_and_closed(fake_discord, settings):
     async with fake_discord.run(make_bot(settings)) as bot:
         assert bot.delivery_worker is not None and bot.commands_sync is not None and bot.feed_poller is not None
         assert bot.delivery_worker.outbox is bot.subscriptions
-        assert bot.links.fetcher is bot.fetcher and bot.links.library is bot.library  # one fetcher, its limits
+        assert bot.links.fetcher is bot.link_fetcher and bot.links.library is bot.library
+        assert bot.link_fetcher.timeout == bot.fetcher.timeout  # the fetcher's limits, its own private switch
+        assert bot.link_fetcher.allow_private is settings.links_allow_private is False
+        fetchers = bot.fetcher, bot.link_fetcher
+        for fetcher in fetchers:
+            fetcher._client()  # sessions open, to be closed by close()
         db = bot.db
+    assert all(f._session is None for f in fetchers)
     with pytest.raises(ValueError):  # closed last, by close()
         await db.execute("SELECT 1")
 

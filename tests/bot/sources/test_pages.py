@@ -566,3 +566,27 @@ def test_page_text_is_bounded_like_a_file_text():
     assert len(raw_from_html(page(body=body)).text) > 20_000
     with pytest.raises(ArticleFileError, match="article text too long"):
         raw_from_html(page(body=body), max_text_bytes=20_000)
+
+
+def test_a_lone_surrogate_escaped_in_json_ld_does_not_reach_the_article():
+    # "\ud800" is valid JSON and decodes to a lone surrogate, which no UTF-8 encoder takes: the
+    # article's content hash, its row in SQLite and the embed sent to Discord would all raise.
+    ld = '{"@type": "NewsArticle", "headline": "Harbour plan \\ud800 approved", "author": {"@type": "Person", "name": "Jane \\udc00 Doe"}, "publisher": {"@type": "Organization", "name": "Gazette \\ud83d"}, "description": "A plan \\udfff"}'
+    paras = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    page = f"<html><head><script type='application/ld+json'>{ld}</script></head><body><article>{paras}</article></body></html>"
+    result = read_page(page, "https://news.example/harbour")
+    raw = result.raw
+    for value in (
+        raw.text,
+        raw.title,
+        raw.author,
+        raw.url,
+        raw.published,
+        raw.publication,
+        raw.standfirst,
+        *raw.authors,
+    ):
+        (value or "").encode("utf-8")
+    (result.trafilatura_author or "").encode("utf-8")
+    assert raw.title == "Harbour plan \ufffd approved" and raw.authors == ("Jane \ufffd Doe",)
+    parse_article(raw)  # hashes every field

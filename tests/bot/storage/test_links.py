@@ -36,3 +36,17 @@ async def test_undelivered_means_from_a_link_never_queued_nor_from_a_feed(db):
         "VALUES (1, 'g', NULL, NULL, 'bbbb', 'now')"
     )
     assert not await links.undelivered("bbbb")  # a feed's article already
+
+
+async def test_only_linked_leaves_out_what_a_feed_brought(db):
+    repo = LinkRepository(db)
+    await repo.record("https://a.example/1", "linked", fetched_at=1.0)
+    await repo.record("https://a.example/2", "fed", fetched_at=1.0)
+    await db.execute(
+        "INSERT INTO feeds (url, interval_seconds, added_at) VALUES ('https://a.example/feed', 900, '2026-01-01')"
+    )
+    await db.execute(
+        "INSERT INTO feed_items (feed_id, guid, link, article_id, seen_at) "
+        "VALUES (1, 'g', 'https://a.example/2', 'fed', '2026-01-01')"
+    )
+    assert await repo.only_linked() == {"linked"}
