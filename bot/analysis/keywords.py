@@ -16,7 +16,6 @@ _TOKEN = re.compile(
 )
 _ELISION = re.compile(r"^[^\W\d_]{1,4}['’](?=[^\W\d_])")
 MAX_PHRASE_WORDS = 3
-MIN_KEYWORDS = 5
 MAX_KEYWORDS = 8
 
 

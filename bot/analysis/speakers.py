@@ -280,8 +280,3 @@ class People:
             if person.split()[-1] == bare:
                 return person
         return speaker
-
-    def learn_gender(self, name: str, pronoun: str) -> None:
-        g = pronoun_gender(pronoun)
-        if g is not None:
-            self._vote(name, g)
