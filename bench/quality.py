@@ -294,6 +294,34 @@ def print_summary_table(results: dict[str, dict[str, float]], n_records: int, n:
         )
 
 
+def halves(records: list[dict[str, Any]], *, interleaved: bool) -> list[tuple[str, list[dict[str, Any]]]]:
+    """A file's two halves: first and second, or (``interleaved``) even and odd records."""
+    if interleaved:
+        return [("even records", records[0::2]), ("odd records", records[1::2])]
+    middle = len(records) // 2
+    return [("first half", records[:middle]), ("second half", records[middle:])]
+
+
+def print_summary_halves(records: list[dict[str, Any]], n: int, out=sys.stdout) -> None:
+    print(f"\n| half | articles | briefbot R-1 | Lead-{n} R-1 |", file=out)
+    print("|---|---|---|---|", file=out)
+    for name, part in halves(records, interleaved=False):
+        r = evaluate_summaries(part, n)
+        print(f"| {name} | {len(part)} | {r['briefbot']['rouge1']:.2f} | {r[f'Lead-{n}']['rouge1']:.2f} |", file=out)
+
+
+def print_quote_halves(records: list[dict[str, Any]], out=sys.stdout) -> None:
+    print("\n| half | records | recall | precision | right speaker (gold a name) |", file=out)
+    print("|---|---|---|---|---|", file=out)
+    for name, part in halves(records, interleaved=True):
+        r = evaluate_quotes(part)
+        print(
+            f"| {name} | {len(part)} | {r['recall']:.3f} | {r['precision']:.3f} "
+            f"| {r['speaker_named']:.3f} (n={r['speaker_named_n']}) |",
+            file=out,
+        )
+
+
 def print_quote_table(r: dict[str, Any], out=sys.stdout) -> None:
     print("Quotations (gold type `direct`; a match shares at least half of the gold content's tokens)", file=out)
     print("| measure | value |", file=out)
@@ -354,6 +382,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--errors", action="store_true", help="list each quotation miss, extra and wrong speaker, and each author miss"
     )
+    parser.add_argument(
+        "--halves",
+        action="store_true",
+        help="also score each half of a summary file (first and second) and of a quotation file (even and odd records)",
+    )
     args = parser.parse_args(argv)
     for path in args.files:
         records = read_jsonl(path)
@@ -361,6 +394,8 @@ def main(argv: list[str] | None = None) -> int:
         if records and "reference" in records[0]:
             results = evaluate_summaries(records, args.sentences) | published_baselines(path)
             print_summary_table(results, len(records), args.sentences)
+            if args.halves:
+                print_summary_halves(records, args.sentences)
         elif records and "expected_authors" in records[0]:
             result = evaluate_authors(records, show_errors=args.errors)
             print_author_table(result)
@@ -369,6 +404,8 @@ def main(argv: list[str] | None = None) -> int:
         elif records and "quotes" in records[0]:
             result = evaluate_quotes(records, show_errors=args.errors)
             print_quote_table(result)
+            if args.halves:
+                print_quote_halves(records)
             if args.errors:
                 print("\n".join(result["errors"]))
         else:
