@@ -8,6 +8,7 @@ from bot.analysis.keywords import keywords as extract_keywords
 from bot.analysis.quotes import Contexts, quotations
 from bot.analysis.summary import content_terms, rank_sentences, signature
 from bot.core.models import Analysis, Article, Brief, Quote
+from bot.core.stopwords import stop_words_for
 from bot.core.text import split_sentences
 
 # Analyses are cached per (content hash, ANALYSIS_VERSION): a new version re-analyses every article
@@ -25,8 +26,9 @@ def analyse(article: Article) -> Analysis:
     """Everything a brief needs, computed once per article version."""
     per_paragraph = [split_sentences(p) for p in article.paragraphs]
     sentences = [s for para in per_paragraph for s in para]
-    ranking = rank_sentences(sentences, shown=article.standfirst)
-    kws = extract_keywords(sentences)
+    stops = stop_words_for(sentences)  # the text's language, found once for all three below
+    ranking = rank_sentences(sentences, shown=article.standfirst, stops=stops)
+    kws = extract_keywords(sentences, stops=stops)
     found = quotations(article.paragraphs)
     contexts: dict[int, Contexts] = {}
     for q in found:
@@ -48,7 +50,7 @@ def analyse(article: Article) -> Analysis:
         ranking=tuple(ranking),
         quotes=tuple(quotes),
         keywords=tuple(kws),
-        signature=tuple(signature(sentences, article.title)),
+        signature=tuple(signature(sentences, article.title, stops=stops)),
     )
 
 

@@ -19,11 +19,12 @@ MAX_PHRASE_WORDS = 3
 MAX_KEYWORDS = 8
 
 
-def keywords(sentences: Sequence[str], limit: int = MAX_KEYWORDS) -> list[str]:
-    """5 to 8 key phrases (fewer only when the text has fewer), most important first."""
+def keywords(sentences: Sequence[str], limit: int = MAX_KEYWORDS, *, stops: frozenset[str] | None = None) -> list[str]:
+    """5 to 8 key phrases (fewer only when the text has fewer), most important first. ``stops``:
+    the stop words of the text's language (found here when not given)."""
     if _mostly_cjk(sentences):
         return _cjk_keywords(sentences, limit)
-    stops = stop_words_for(sentences)
+    stops = stops if stops is not None else stop_words_for(sentences)
     korean = korean_stems(m.group(0) for s in sentences for m in _TOKEN.finditer(s))
     counts: Counter[tuple[str, ...]] = Counter()
     spread: Counter[tuple[str, ...]] = Counter()  # how many sentences use the phrase

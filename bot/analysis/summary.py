@@ -50,14 +50,17 @@ def content_terms(sentence: str, stops: frozenset[str] = STOP_WORDS) -> list[str
     return [stem(w) for w in term_words(sentence) if fold(w) not in stops and not w.isdigit() and len(w) > 1]
 
 
-def rank_sentences(sentences: Sequence[str], shown: str | None = None) -> list[int]:
+def rank_sentences(
+    sentences: Sequence[str], shown: str | None = None, *, stops: frozenset[str] | None = None
+) -> list[int]:
     """Indices of ``sentences``, best summary candidates first; every index appears once.
     ``shown`` is text the reader sees beside the summary (the standfirst): a sentence it already
-    holds counts as recurring."""
+    holds counts as recurring. ``stops``: the stop words of the text's language
+    (bot.core.stopwords.stop_words_for, found here when not given)."""
     n = len(sentences)
     if n == 0:
         return []
-    stops = stop_words_for(sentences)
+    stops = stops if stops is not None else stop_words_for(sentences)
     term_lists = [content_terms(s, stops) for s in sentences]
     centrality = _centrality(term_lists)
     by_centrality = sorted(range(n), key=lambda i: (-round(centrality[i], 9), i))  # float noise is a tie
@@ -134,10 +137,16 @@ def _line_key(sentence: str) -> str:
 SIGNATURE_TERMS = 12
 
 
-def signature(sentences: Sequence[str], title: str = "", size: int = SIGNATURE_TERMS) -> list[tuple[str, float]]:
+def signature(
+    sentences: Sequence[str],
+    title: str = "",
+    size: int = SIGNATURE_TERMS,
+    *,
+    stops: frozenset[str] | None = None,
+) -> list[tuple[str, float]]:
     """The ``size`` content-word stems that best characterise the text, weighted by frequency
     times spread (how many sentences use them), title words counted double; unit length."""
-    stops = stop_words_for(sentences)
+    stops = stops if stops is not None else stop_words_for(sentences)
     tf: Counter[str] = Counter()
     spread: Counter[str] = Counter()
     for s in sentences:
