@@ -185,20 +185,28 @@ async def test_brief_this_article_on_a_message_without_a_link(fake_discord, link
     assert first.type == 4 and first.data["flags"] & EPHEMERAL and first.data["content"] == NO_LINK
 
 
+async def press_post_to_channel(fake, channel: int, message: dict) -> tuple[dict, int]:
+    """Brief this article on ``message`` (the harbour page's brief, privately), press Post to
+    channel: the private note the presser got, and how many messages the press added to the channel."""
+    inter = await fake.send_message_command(MENU_NAME, message)
+    data = await inter.answer(timeout=ANSWER_SECONDS)
+    assert data["flags"] & EPHEMERAL and data["embeds"][0]["title"] == "Harbour Plan Approved"
+    before = len(fake.channel_messages(channel))
+    press = await fake.send_component(data, button(data, "Post to channel")["custom_id"])
+    note = await press.answer(timeout=5)
+    await asyncio.sleep(0.2)  # a post, had there been one, would be in the channel by now
+    return note, len(fake.channel_messages(channel)) - before
+
+
 async def test_brief_this_article_reads_an_embed_link_and_cannot_post_where_the_bot_may_not(
     fake_discord, feed_server, link_bot
 ):
     url = harbour(feed_server)
     channel = fake_discord.readonly_channel_id  # members and the bot may read, not send
     message = await fake_discord.send_message(channel, "", embeds=[{"title": "A card", "url": url}])
-    inter = await fake_discord.send_message_command(MENU_NAME, message)
-    data = await inter.answer(timeout=ANSWER_SECONDS)
-    assert data["flags"] & EPHEMERAL and data["embeds"][0]["title"] == "Harbour Plan Approved"
-    before = len(fake_discord.channel_messages(channel))
-    press = await fake_discord.send_component(data, button(data, "Post to channel")["custom_id"])
-    note = await press.answer(timeout=5)
+    note, posted = await press_post_to_channel(fake_discord, channel, message)
     assert note["flags"] & EPHEMERAL and note["content"] == CANNOT_POST
-    assert len(fake_discord.channel_messages(channel)) == before
+    assert posted == 0
 
 
 async def test_brief_this_article_shares_the_work_cooldown(fake_discord, link_bot):
@@ -235,15 +243,9 @@ async def test_brief_this_article_cannot_be_posted_where_the_member_may_not_send
     )
     url = harbour(feed_server)
     message = await fake_discord.send_message(channel, f"Read this: {url}")
-    inter = await fake_discord.send_message_command(MENU_NAME, message)
-    data = await inter.answer(timeout=ANSWER_SECONDS)
-    assert data["flags"] & EPHEMERAL and data["embeds"][0]["title"] == "Harbour Plan Approved"
-    before = len(fake_discord.channel_messages(channel))
-    press = await fake_discord.send_component(data, button(data, "Post to channel")["custom_id"])
-    note = await press.answer(timeout=5)
+    note, posted = await press_post_to_channel(fake_discord, channel, message)
     assert note["flags"] & EPHEMERAL and note["content"] == CANNOT_POST_YOURSELF
-    await asyncio.sleep(0.2)
-    assert len(fake_discord.channel_messages(channel)) == before
+    assert posted == 0
 
 
 async def test_private_feeds_do_not_open_private_addresses_to_members_links(
