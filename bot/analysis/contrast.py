@@ -50,9 +50,7 @@ def _greatest_similarity(vector: dict[str, float], postings: dict[str, list[tupl
     return max(dots.values(), default=0.0)
 
 
-def distinct_points(
-    mine: Sequence[str], ranking: Sequence[int], theirs: Sequence[str], n: int = POINTS
-) -> list[int]:
+def distinct_points(mine: Sequence[str], ranking: Sequence[int], theirs: Sequence[str], n: int = POINTS) -> list[int]:
     """Indices of the (at most ``n``) sentences of ``mine`` that best say what ``theirs`` does not,
     in article order. ``ranking`` is ``mine``'s summary ranking (best first)."""
     if not mine:

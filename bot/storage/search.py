@@ -196,7 +196,8 @@ class SearchRepository:
         marks = ",".join("?" * len(article_ids))
         async with self.db.execute(
             "SELECT p.article_id, p.position FROM passages_fts JOIN passages AS p ON p.id = passages_fts.rowid "
-            f"WHERE passages_fts MATCH ? AND passages_fts.rowid IN (SELECT id FROM passages WHERE article_id IN ({marks}))",
+            "WHERE passages_fts MATCH ? AND passages_fts.rowid IN "
+            f"(SELECT id FROM passages WHERE article_id IN ({marks}))",
             (match, *article_ids),
         ) as cur:
             return [(r[0], r[1]) for r in await cur.fetchall()]
