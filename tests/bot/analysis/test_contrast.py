@@ -27,7 +27,9 @@ def test_what_the_other_also_says_is_left_out_and_the_rest_is_in_article_order()
 
 def test_at_most_n_points_the_most_salient_first():
     theirs = ["Nothing in common with anything at all here."]
-    mine = [f"Sentence number {w} talks about the {w} matter in detail." for w in ("first", "second", "third", "fourth")]
+    mine = [
+        f"Sentence number {w} talks about the {w} matter in detail." for w in ("first", "second", "third", "fourth")
+    ]
     assert distinct_points(mine, [3, 2, 1, 0], theirs, n=2) == [2, 3]  # the two ranked best, in article order
     assert len(distinct_points(mine, [0, 1, 2, 3], theirs)) == POINTS
 

@@ -61,7 +61,7 @@ async def test_only_articles_on_the_topic_and_at_most_the_limit(library, article
     assert len(brief.entries) == 1 and brief.matched == 2
 
 
-@pytest.mark.parametrize("hostile", ['sanctions OR opera', "NEAR(china korea, 3)", "text:china", "china*"])
+@pytest.mark.parametrize("hostile", ["sanctions OR opera", "NEAR(china korea, 3)", "text:china", "china*"])
 async def test_search_syntax_is_searched_for_never_obeyed(library, hostile):
     brief = await library.topics.brief(library.topics.check(hostile))
     assert all(e.sentence for e in brief.entries)  # no FTS5 error; OR is a word, not an operator
