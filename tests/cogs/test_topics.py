@@ -18,7 +18,7 @@ def blocks(embed: dict) -> list[str]:
 
 
 async def test_a_topic_across_the_library_cites_both_seeds(fake_discord, bot):
-    inter, data = await run(fake_discord, "brief", topic="China North Korea sanctions")
+    _, data = await run(fake_discord, "brief", topic="China North Korea sanctions")
     assert not data.get("flags", 0) & EPHEMERAL
     assert data["allowed_mentions"] == {"parse": []}
     embed = data["embeds"][0]

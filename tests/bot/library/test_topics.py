@@ -46,7 +46,7 @@ async def test_newest_first_by_publication_date_then_ingestion(library, articles
     (articles_dir / "dated.md").write_text(DATED)
     await library.sync()
     brief = await library.topics.brief(library.topics.check("China North Korea sanctions"))
-    assert [e.article.title for e in brief.entries][0] == "Sanctions Talks Resume"
+    assert brief.entries[0].article.title == "Sanctions Talks Resume"
     assert newest_first(reversed(library.articles)) == list(library.articles)
 
 
