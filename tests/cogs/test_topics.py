@@ -3,6 +3,8 @@ on the shipped seeds (copied into the bot's articles folder by the fixtures)."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from bot.discord_app.sync import command_fingerprint
@@ -134,3 +136,21 @@ async def test_help_and_the_synced_commands_know_topic_and_compare(fake_discord,
     # What was uploaded is what the sync logic fingerprinted: a tree without them would upload again.
     stored = await StateRepository(bot.db).get("commands:global")
     assert stored == command_fingerprint(bot.tree, None)
+
+
+async def test_a_slow_topic_is_deferred_and_still_answered(fake_discord, bot, monkeypatch):
+    """At 10,000 articles a topic of common words takes about 1.5 s (bench.topics): past the
+    acknowledgement deadline the command is deferred, then the deferred answer is edited."""
+    topics = bot.library.topics
+    brief = topics.brief
+
+    async def slow(query, *args, **kwargs):
+        await asyncio.sleep(2.0)
+        return await brief(query, *args, **kwargs)
+
+    monkeypatch.setattr(topics, "brief", slow)
+    inter = await fake_discord.send_command("brief", options={"topic": "sanctions"})
+    first = await inter.response(timeout=3)
+    assert first.type == 5 and first.latency < 3  # deferred in time
+    answer = await inter.answer(timeout=5)
+    assert answer["embeds"][0]["title"] == "On “sanctions”"
