@@ -306,3 +306,41 @@ class Refusal:
     retry_at: float
     file_size: int | None = None
     file_mtime_ns: int | None = None
+
+
+# A topic across the library, and two articles compared (bot.library.topics).
+
+
+@dataclass(frozen=True, slots=True)
+class TopicEntry:
+    """One article on a topic: the sentence of its body that best speaks to it, and that sentence
+    with the topic's words between bot.core.query's highlight marks."""
+
+    article: ArticleRow
+    sentence: str
+    marked: str
+
+
+@dataclass(frozen=True, slots=True)
+class TopicBrief:
+    """The most relevant articles on a topic, newest first, out of ``matched`` on the topic."""
+
+    topic: str
+    entries: tuple[TopicEntry, ...]
+    matched: int
+
+
+@dataclass(frozen=True, slots=True)
+class ComparedSide:
+    """An article compared with another: its sentences saying what the other does not, in order."""
+
+    article: ArticleRow
+    points: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """Two articles compared, the newer first."""
+
+    first: ComparedSide
+    second: ComparedSide

@@ -8,7 +8,7 @@ import aiosqlite
 from bot.core.models import RequestRecord
 from bot.storage.clock import utcnow
 
-COMMANDS = ("brief", "summary", "quotes", "author")
+COMMANDS = ("brief", "summary", "quotes", "author", "topic", "compare")
 
 
 class RequestRepository:

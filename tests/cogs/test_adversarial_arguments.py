@@ -67,6 +67,9 @@ HOSTILE: dict[str, str] = {
 STRING_OPTIONS: list[tuple[str, str, dict[str, Any]]] = [
     ("brief", "article", {}),
     ("brief", "url", {}),
+    ("brief", "topic", {}),
+    ("compare", "first", {"second": "strategic calculus"}),
+    ("compare", "second", {"first": "china pivot"}),
     ("summary", "article", {}),
     ("quotes", "keyword", {}),
     ("quotes", "speaker", {}),
@@ -78,6 +81,8 @@ STRING_OPTIONS: list[tuple[str, str, dict[str, Any]]] = [
 ]
 AUTOCOMPLETES = [
     ("brief", "article"),
+    ("compare", "first"),
+    ("compare", "second"),
     ("summary", "article"),
     ("quotes", "article"),
     ("quotes", "speaker"),
@@ -278,6 +283,8 @@ async def test_feed_commands_out_of_range_or_not_the_owner(world, options, who):
 @pytest.mark.parametrize("command", IN_DM)
 async def test_every_command_in_a_direct_message(world, command):
     options: Any = {"article": "strategic calculus"} if command == "summary" else {}
+    if command == "compare":
+        options = {"first": "china pivot", "second": "strategic calculus"}
     if command == "feeds":
         options = subcommand("list")
     inter = await world.fake.send_command(command, options=options, user=world.member(), dm=True)
