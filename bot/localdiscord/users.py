@@ -46,6 +46,22 @@ class UserActions:
                     return cmd, scope
         return None, None
 
+    def _check_registered(self, data: Json, guild: Json | None) -> None:
+        """Raise ValueError unless the bot registered the command that ``data`` invokes (its name and
+        type), globally or in this guild: Discord only shows a member the commands an application
+        registered, so it never sends an interaction for any other. In a DM only global commands
+        exist, and not those the bot kept out of DMs (``contexts`` without 1, or ``dm_permission``
+        false)."""
+        name, ctype = data.get("name"), data.get("type", 1)
+        cmd, _scope = self._find_command(str(name), int(ctype), guild)
+        if cmd is None:
+            where = f"guild {guild['id']} or globally" if guild else "globally (the only commands in a DM)"
+            raise ValueError(f"localdiscord: the bot registered no command {name!r} of type {ctype} {where}")
+        if guild is None:
+            contexts = cmd.get("contexts")
+            if (contexts is not None and 1 not in contexts) or cmd.get("dm_permission") is False:
+                raise ValueError(f"localdiscord: command {name!r} is not available in DMs")
+
     def _resolved(self, options: list[Json], guild: Json | None) -> Json:
         resolved: Json = {}
         flat: list[Json] = []
@@ -134,6 +150,8 @@ class UserActions:
             if member is None:
                 raise ValueError(f"user {user['username']} is not a member of guild {guild['id']}")
             permissions = compute_permissions(guild, member, channel)
+        if type in (InteractionType.APPLICATION_COMMAND, InteractionType.AUTOCOMPLETE):
+            self._check_registered(data or {}, guild)
         payload = interaction_payload(
             type=type,
             application_id=self.application_id,
