@@ -189,15 +189,20 @@ class Links:
         for member in [m for m, t in self._fetched_for.items() if not t or t[-1] <= now - self.per_user_seconds]:
             del self._fetched_for[member]  # only members with recent fetches are remembered
 
-    async def sweep(self) -> list[str]:
+    async def sweep(self, keep: str | None = None) -> list[str]:
         """Retire the articles only members' links hold that were last asked for over ``keep_seconds``
         ago, and beyond ``max_articles`` of them the least recently asked for; their links are
-        forgotten. Returns the retired ids."""
+        forgotten. ``keep``, the article just fetched for a member, stays this time whatever the cap.
+        Returns the retired ids."""
         library = self.library
         async with library.ingest.lock:  # not while an ingest stores (it may be storing one of them)
             held = await self.repo.only_requested()  # most recently asked for first
             cutoff = self.clock() - self.keep_seconds
-            gone = [article_id for i, (article_id, last) in enumerate(held) if i >= self.max_articles or last < cutoff]
+            gone = [
+                article_id
+                for i, (article_id, last) in enumerate(held)
+                if (i >= self.max_articles or last < cutoff) and article_id != keep
+            ]
             if gone:
                 await library.catalogue.repo.retire(gone)
                 await self.repo.forget(gone)
@@ -235,11 +240,6 @@ class Links:
             await self.repo.record(key, article_id, fetched_at=started)
 
         report = await self.library.ingest.add_raws([raw], deliver=False, record=record)
-        if report.added:
-            try:
-                await self.sweep()  # the cap, kept at every new article
-            except Exception:  # the member still gets the brief; the next sweep tries again
-                log.exception("links: could not retire old linked articles")
         if report.skipped:
             reason = report.skipped[0][1]
             log.warning("link %s: not stored: %s", url, reason)
@@ -248,6 +248,11 @@ class Links:
         row = self.library.catalogue.by_id(article_id) if article_id else None
         if row is None:  # stored, yet not live: only a bug gets here
             raise RuntimeError(f"link {url}: article {article_id} is not in the catalogue")
+        if report.added:
+            try:
+                await self.sweep(keep=row.id)  # the cap, kept at every new article
+            except Exception:  # the member still gets the brief; the next sweep tries again
+                log.exception("links: could not retire old linked articles")
         log.info("link %s: %s article %s", url, "new" if report.added else "known", row.id)
         return row
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import aiosqlite
+
+from bot.storage.db import connect, migrate
 from bot.storage.links import LinkRepository
 
 LINK = "https://news.example/story"
@@ -87,10 +90,6 @@ async def test_only_requested_is_what_only_links_hold_last_asked_for_first(db):
 
 
 async def test_a_link_stored_before_migration_13_counts_from_when_it_was_fetched(tmp_path):
-    import aiosqlite
-
-    from bot.storage.db import connect, migrate
-
     path = tmp_path / "old.sqlite3"
     old = await aiosqlite.connect(path, isolation_level=None)
     await migrate(old, target=12)
