@@ -89,7 +89,7 @@ class UserActions:
                     resolved.setdefault("roles", {})[str(vid)] = role
             elif otype == OptionType.CHANNEL and vid in self.channels:
                 ch = self.channels[vid]
-                resolved.setdefault("channels", {})[str(vid)] = {
+                partial_channel = {
                     "id": ch["id"],
                     "name": ch.get("name"),
                     "type": ch["type"],
@@ -97,6 +97,9 @@ class UserActions:
                     "permissions": str(self.bot_permissions_in(vid)),
                     "guild_id": ch.get("guild_id"),
                 }
+                if "thread_metadata" in ch:  # threads also carry their metadata (Discord's partial channel)
+                    partial_channel["thread_metadata"] = dict(ch["thread_metadata"])
+                resolved.setdefault("channels", {})[str(vid)] = partial_channel
         return resolved
 
     def _command_data(
@@ -149,9 +152,11 @@ class UserActions:
             member = self.member(int(guild["id"]), int(user["id"]))
             if member is None:
                 raise ValueError(f"user {user['username']} is not a member of guild {guild['id']}")
-            permissions = compute_permissions(guild, member, channel)
+            permissions = self.permissions_in(int(user["id"]), int(channel["id"]))
         if type in (InteractionType.APPLICATION_COMMAND, InteractionType.AUTOCOMPLETE):
             self._check_registered(data or {}, guild)
+            if (channel.get("thread_metadata") or {}).get("archived"):
+                raise ValueError("localdiscord: no commands in an archived thread (Discord's clients offer none there)")
         payload = interaction_payload(
             type=type,
             application_id=self.application_id,
