@@ -97,7 +97,9 @@ class UserActions:
                     "permissions": str(self.bot_permissions_in(vid)),
                     "guild_id": ch.get("guild_id"),
                 }
-                if "thread_metadata" in ch:  # threads also carry their metadata (Discord's partial channel)
+                if "thread_metadata" in ch:  # a thread's partial object also has its thread fields
+                    for key in ("owner_id", "member_count", "message_count", "last_message_id", "flags"):
+                        partial_channel[key] = ch.get(key)
                     partial_channel["thread_metadata"] = dict(ch["thread_metadata"])
                 resolved.setdefault("channels", {})[str(vid)] = partial_channel
         return resolved

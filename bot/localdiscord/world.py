@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from .payloads import (
     Intent,
@@ -120,6 +121,12 @@ class World:
         self.guilds[guild_id].setdefault("threads", []).append(thread)
         self.channels[int(thread["id"])] = thread
         self.thread_members[int(thread["id"])] = {int(m) for m in members}
+        return thread
+
+    async def create_thread(self, parent_id: int, name: str = "thread", **options: Any) -> Json:
+        """``add_thread``, then THREAD_CREATE to the bot (a thread started while it is connected)."""
+        thread = self.add_thread(parent_id, name, **options)
+        await self.gateway.dispatch("THREAD_CREATE", {**thread, "newly_created": True}, intent=Intent.GUILDS)
         return thread
 
     async def update_thread(self, thread_id: int, *, archived: bool | None = None, locked: bool | None = None) -> Json:
