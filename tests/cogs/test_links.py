@@ -13,7 +13,7 @@ from bot.config import Settings
 from bot.discord_app.briefbot import BriefBot
 from bot.discord_app.views import NOT_YOURS
 from cogs.briefs import BOTH_GIVEN
-from cogs.links import CANNOT_POST, CANNOT_POST_YOURSELF, MENU_NAME, NO_LINK
+from cogs.links import CANNOT_POST, CANNOT_POST_THREAD, CANNOT_POST_YOURSELF, MENU_NAME, NO_LINK, THREAD_LOCKED
 from tests.bot.library.test_feeds import FERRY, HARBOUR, Clock
 from tests.cogs.conftest import EPHEMERAL, button, new_member
 from tests.cogs.test_feeds import delivered
@@ -316,3 +316,49 @@ async def test_a_linked_article_leaves_the_library_when_its_time_is_up(fake_disc
     _, _, back = await brief_url(fake_discord, feed_server.url("/harbour"))
     assert back["embeds"][0]["title"] == "Harbour Plan Approved"
     assert len(feed_server.requests_to("/harbour")) == 2
+
+
+async def thread_of(fake, bot, parent: int, name: str, **options) -> int:
+    """A thread started in ``parent`` while the bot runs (THREAD_CREATE), once the bot knows it."""
+    thread = await fake.create_thread(parent, name, **options)
+    await fake.wait_for(lambda: bot.get_guild(fake.guild_id).get_thread(int(thread["id"])), timeout=5)
+    return int(thread["id"])
+
+
+async def test_post_to_channel_in_a_thread_takes_send_messages_in_threads(fake_discord, feed_server, link_bot):
+    """A thread of the read-only channel: nobody may send in the channel, everyone may in its
+    threads (Send Messages in Threads), so the brief is posted in the thread."""
+    thread = await thread_of(fake_discord, link_bot, fake_discord.readonly_channel_id, "port talk")
+    message = await fake_discord.send_message(thread, f"Read this: {harbour(feed_server)}")
+    _, posted = await press_post_to_channel(fake_discord, thread, message)
+    [brief] = [m for m in fake_discord.channel_messages(thread) if m.get("embeds")]
+    assert brief["embeds"][0]["title"] == "Harbour Plan Approved" and posted == 1
+    assert fake_discord.channel_messages(fake_discord.readonly_channel_id) == []
+
+
+async def test_post_to_channel_in_a_thread_is_refused_where_discord_would_refuse(fake_discord, feed_server, link_bot):
+    """Where the bot may send in the channel but not in its threads, where the member may not send in
+    threads, and in a locked thread: a private note, nothing posted."""
+    from bot.localdiscord import Intent, Perm, make_overwrite
+
+    guild = fake_discord.guilds[fake_discord.guild_id]
+    bot_role = next(int(r["id"]) for r in guild["roles"] if r.get("managed"))
+    general = fake_discord.channels[fake_discord.channel_id]
+    general["permission_overwrites"].append(make_overwrite(bot_role, deny=Perm.SEND_MESSAGES_IN_THREADS))
+    readonly = fake_discord.channels[fake_discord.readonly_channel_id]
+    readonly["permission_overwrites"][0]["deny"] = str(int(Perm.SEND_MESSAGES | Perm.SEND_MESSAGES_IN_THREADS))
+    readonly["permission_overwrites"].append(make_overwrite(bot_role, allow=Perm.SEND_MESSAGES_IN_THREADS))
+    for channel in (general, readonly):
+        await fake_discord.gateway.dispatch("CHANNEL_UPDATE", channel, intent=Intent.GUILDS)
+    url = harbour(feed_server)
+    cases = [
+        (fake_discord.channel_id, {}, CANNOT_POST_THREAD),
+        (fake_discord.readonly_channel_id, {}, CANNOT_POST_YOURSELF),
+        (fake_discord.readonly_channel_id, {"locked": True}, THREAD_LOCKED),
+    ]
+    for parent, options, words in cases:
+        thread = await thread_of(fake_discord, link_bot, parent, "a thread", **options)
+        message = await fake_discord.send_message(thread, f"Read this: {url}", author=fake_discord.owner)
+        note, posted = await press_post_to_channel(fake_discord, thread, message)
+        assert note["flags"] & EPHEMERAL and note["content"] == words, words
+        assert posted == 0 and fake_discord.channel_messages(thread) == [message]
