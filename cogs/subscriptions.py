@@ -40,12 +40,16 @@ def _target(interaction: discord.Interaction, channel: Target | None) -> Target:
 
 
 def _missing(target: Target, me: discord.Member) -> list[str]:
-    """The permissions the bot lacks to post in ``target`` (a thread: its own, and not locked)."""
+    """The permissions the bot lacks to post in ``target`` (a thread's are its own); a UserError for
+    a locked thread, where only moderators may post."""
     mine = target.permissions_for(me)
     needed = NEEDED_IN_THREAD if isinstance(target, discord.Thread) else NEEDED
     missing = [label for perm, label in needed.items() if not getattr(mine, perm)]
-    if isinstance(target, discord.Thread) and target.locked and not mine.manage_threads:
-        missing.append("Manage Threads (the thread is locked)")
+    if not missing and isinstance(target, discord.Thread) and target.locked and not mine.manage_threads:
+        raise UserError(
+            f"I can't post in #{target.name}: the thread is locked, so only its moderators may post there. "
+            "Unlock it and subscribe again."
+        )
     return missing
 
 

@@ -399,5 +399,8 @@ async def test_a_thread_the_bot_cannot_post_in_is_refused_at_subscribe(fake_disc
         "Grant it and subscribe again."
     )
     data = await subscribe(fake_discord, channel=int(locked["id"]))
-    assert "I lack Manage Threads (the thread is locked) there" in data["content"]
+    assert data["flags"] & EPHEMERAL and data["content"] == (
+        "I can't post in #locked: the thread is locked, so only its moderators may post there. "
+        "Unlock it and subscribe again."
+    )
     assert await bot.subscriptions.for_guild(fake_discord.guild_id) == []
