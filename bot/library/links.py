@@ -181,7 +181,8 @@ class Links:
             wait = max(1, math.ceil((times[0] + self.per_user_seconds - now) / 60))
             raise LinkError(
                 "busy",
-                f"You've had me fetch {self.per_user} new pages in the last {self.per_user_seconds / 60:g} minutes, "
+                f"You've had me fetch {self.per_user} new page{'s' if self.per_user != 1 else ''} in the last "
+                f"{self.per_user_seconds / 60:g} minutes, "
                 f"my limit per member; try this one again in {wait} minute{'s' if wait != 1 else ''}. "
                 "Links already briefed are still answered.",
             )

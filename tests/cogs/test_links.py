@@ -284,7 +284,7 @@ async def test_each_member_may_have_only_so_many_pages_fetched(fake_discord, fee
     inter = await fake_discord.send_message_command(MENU_NAME, message, user=member)
     refused = await inter.answer(timeout=ANSWER_SECONDS)
     assert refused["flags"] & EPHEMERAL and not refused.get("embeds")
-    assert refused["content"].startswith("You've had me fetch 1 new pages in the last 60 minutes, my limit per member")
+    assert refused["content"].startswith("You've had me fetch 1 new page in the last 60 minutes, my limit per member")
     assert feed_server.requests_to("/ferry") == []
     _, _, again = await brief_url(fake_discord, url, user=member)  # briefed from the library: not counted
     assert again["embeds"][0]["title"] == "Harbour Plan Approved"
