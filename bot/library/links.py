@@ -198,11 +198,15 @@ class Links:
         library = self.library
         async with library.ingest.lock:  # not while an ingest stores (it may be storing one of them)
             held = await self.repo.only_requested()  # most recently asked for first
-            cutoff = self.clock() - self.keep_seconds
+            now = self.clock()
+            cutoff = now - self.keep_seconds
+            # Asked for within a fetch's time: perhaps being briefed right now (another member's
+            # fetch stored it a moment ago); the next sweep takes it if it is still over the cap.
+            recent = now - self.seconds
             gone = [
                 article_id
                 for i, (article_id, last) in enumerate(held)
-                if (i >= self.max_articles or last < cutoff) and article_id != keep
+                if (i >= self.max_articles or last < cutoff) and article_id != keep and last < recent
             ]
             if gone:
                 await library.catalogue.repo.retire(gone)
