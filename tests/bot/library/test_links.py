@@ -212,7 +212,7 @@ async def test_over_the_cap_the_least_recently_asked_for_go_first(links, db, fee
     # What was asked for within a fetch's time may be being briefed right now: the next sweep takes it.
     links.max_articles = 0
     assert await links.sweep() == [first.id]
-    links.clock.now += links.seconds
+    links.clock.now += links.seconds + 1
     assert await links.sweep() == [third.id]
 
 
