@@ -325,6 +325,7 @@ def raw_from_json(text: str) -> RawArticle:
         data.setdefault("standfirst", data.pop("dek"))
     data = {k: v for k, v in data.items() if k in _RAW_FIELDS}
     data["authors"] = tuple(data.get("authors") or ())
+    data["credits"] = tuple((str(n), str(r)) for n, r in data.get("credits") or ())
     return RawArticle(**data)
 
 
