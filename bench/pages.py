@@ -351,7 +351,7 @@ def print_report(s: dict[str, Any], pages: list[dict[str, Any]], errors: bool, o
     print(f"| no name found where a byline is expected | {s['byline_none_found']} |", file=out)
     print(f"| a name found where readability expects no byline | {s['byline_invented']} |", file=out)
     print(
-        f"| people credited in another role (editor, translator, ...), on pages | {s['credits'][0]} on {s['credits'][1]} |",
+        f"| people credited in another role (editor, translator, ...) | {s['credits'][0]} on {s['credits'][1]} pages |",
         file=out,
     )
     print(f"| standfirst present (pages read) | {pct(*s['standfirst'])} |", file=out)

@@ -335,7 +335,7 @@ def _take_credits(paras: list[str]) -> tuple[list[str], list[tuple[str, str]], l
     drop: set[int] = set()
     for i in where:
         p = paras[i]
-        if len(p.split()) > _CREDIT_PARAGRAPH_WORDS or credit_line(p) is None and not _WRITER_CREDIT.match(p):
+        if len(p.split()) > _CREDIT_PARAGRAPH_WORDS or (credit_line(p) is None and not _WRITER_CREDIT.match(p)):
             continue
         found: list[tuple[str, str | None]] = []
         for segment in re.split(r"\s*[;|·•]\s*|(?<=[a-z]{2})\.\s+", p.strip().rstrip(".")):
