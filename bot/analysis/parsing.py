@@ -18,17 +18,30 @@ from bot.core.text import fold, slugify, split_sentences
 # --- boilerplate ---------------------------------------------------------------------------------
 
 # A paragraph that starts a paywall: everything from it on is the publisher's pitch, not the article.
-_PAYWALL = re.compile(
-    r"^(?:keep reading(?: for free)?\b|continue reading\b.{0,40}(?:subscri|sign in|log in|register)|"
+# A fallback for text without its page: a page's markup shows a paywall in any language
+# (bot.sources.paywall, RawArticle.preview_only). One row per language: English, then German,
+# French, Spanish, Italian, Portuguese and Dutch (the languages of bot.analysis.credits).
+_PAYWALL_PHRASES = (
+    r"keep reading(?: for free)?\b|continue reading\b.{0,40}(?:subscri|sign in|log in|register)|"
     r"to (?:continue|keep) reading|"
     r"to (?:view|read|see|access) the (?:full|rest of the|entire|complete) (?:story|article)|"
     r"get (?:instant |unlimited |full )?access to (?:the rest of )?this (?:article|story)|"
     r"(?:the rest of )?this (?:article|story|content) is (?:only )?(?:available )?(?:for|to) (?:subscribers|members)|"
     r"(?:already a (?:subscriber|member)\??\s*(?:log|sign) ?in)|"
     r"subscribe (?:now |today )?to (?:continue|keep) reading|"
-    r"you(?:'|’)ve (?:reached|read) (?:your|all your) (?:free|monthly)? ?(?:article|story|limit))",
-    re.I,
+    r"you(?:'|’)ve (?:reached|read) (?:your|all your) (?:free|monthly)? ?(?:article|story|limit)",
+    r"(?:jetzt )?weiterlesen mit\b|lesen sie (?:jetzt )?weiter mit\b|(?:jetzt )?abonnieren und weiterlesen|"
+    r"dieser (?:artikel|beitrag|inhalt) ist (?:nur )?(?:für|exklusiv für) (?:abonnenten|abonnentinnen|abonnierende)",
+    r"(?:la suite de )?cet article est réservé aux abonnés|la suite est réservée aux abonnés|"
+    r"(?:abonnez-vous|abonnez vous) pour (?:lire|continuer)|il vous reste \d+\s*% de cet article",
+    r"este (?:contenido|artículo) es (?:exclusivo )?(?:para|solo para) (?:suscriptores|socios)|"
+    r"suscríbete para (?:seguir|continuar) leyendo|para (?:seguir|continuar) leyendo,? (?:suscríbete|hazte)",
+    r"questo (?:articolo|contenuto) è riservato agli abbonati|abbonati per (?:continuare a leggere|leggere)",
+    r"este (?:conteúdo|artigo) é exclusivo para assinantes|assine para (?:continuar|ler)",
+    r"dit (?:artikel|stuk) is (?:alleen|exclusief) (?:voor|beschikbaar voor) abonnees|"
+    r"(?:word abonnee|neem een abonnement) (?:en|om) (?:lees|verder te lezen)",
 )
+_PAYWALL = re.compile(rf"^(?:{'|'.join(_PAYWALL_PHRASES)})", re.I)
 
 # Short paragraphs that sell, share or navigate rather than report.
 _PITCH = re.compile(
