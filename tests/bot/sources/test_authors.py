@@ -203,9 +203,11 @@ def test_credits_in_other_languages_and_in_json_ld():
     ]
 
 
-def test_an_editor_marked_up_as_author_is_the_editor():
+def test_an_editor_declared_as_an_author_is_the_editor():
+    # the page's metadata lists the editor among the authors; its visible credit line says what she did
     html = (
-        "<html><body><article><h1>Harbour Plan Approved</h1><p>By Jane Doe</p>"
+        "<html><head><meta name='author' content='Jane Doe, Bo Roe'></head><body><article>"
+        "<h1>Harbour Plan Approved</h1><p>By Jane Doe</p>"
         "<p>Edited by <span itemprop='author'>Bo Roe</span></p>"
         f"{BODY}{BODY}</article></body></html>"
     )
