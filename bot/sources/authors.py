@@ -60,7 +60,7 @@ def choose_authors(
     (from :func:`choose_credits`): people the page credits in another role, who are not its writers
     however the page marks them up (an "Edited by" line around an ``itemprop=author``)."""
     stop = _site_words(site, url)
-    in_role = {name_key(n) for n, role in credits if role != "contributor"}
+    in_role = {name_key(n) for n, role in credits if role not in _WRITERS_TOO}
     visible = _visible_bylines(evidence, title, stop)
     if not evidence.headlines and len({tuple(b.names) for b in visible if b.names}) >= _LIST_BYLINES:
         visible = []  # no headline and many people's bylines: a list of stories, not one article
@@ -112,6 +112,11 @@ def choose_authors(
         return dedupe_names(chosen)
     return declared[:1]
 
+
+# Roles that a page's author metadata may rightly list among its writers: a contributor, a reporter
+# credited for additional reporting ("By A" where the metadata says "A, B" and a line "Additional
+# reporting by B"). Editors, translators, photographers and the like are never the writers.
+_WRITERS_TOO = frozenset({"contributor", "additional reporting"})
 
 # A credit line that credits photographs or illustrations is the article's only near its headline;
 # further down it is a picture's caption.

@@ -221,3 +221,18 @@ def test_a_photo_credit_under_a_picture_far_down_is_not_a_credit_of_the_article(
         f"{far}<figure><figcaption>Photographs by Ann Lee</figcaption></figure>{BODY}</article></body></html>"
     )
     assert roles_from_page(html) == [("Jane Doe", None)]
+
+
+def test_a_reporter_the_metadata_lists_as_author_stays_a_writer():
+    html = (
+        "<html><head><meta name='author' content='Jane Doe, Bo Roe'></head><body><article>"
+        f"<h1>Harbour Plan Approved</h1><p>By Jane Doe</p>{BODY}{BODY}"
+        "<p>Reporting by Jane Doe; Additional reporting by Bo Roe and Cy Poe in London; Editing by Di Rye</p>"
+        "</article></body></html>"
+    )
+    assert roles_from_page(html) == [
+        ("Jane Doe", None),
+        ("Bo Roe", None),
+        ("Cy Poe", "additional reporting"),
+        ("Di Rye", "editor"),
+    ]
