@@ -43,7 +43,8 @@ _TEXT = etree.XPath("string()")
 _MAX_MARKED = 50  # paywall-marked elements looked at: a page marking every paragraph has shown its text
 _CALL_WORDS = 80  # a call to action is short; more is a page's footer or the article
 _CALL_LEVELS = 4  # from a link up to the block that holds the call to action
-_MAX_TARGETS = 200  # subscription links looked at
+_CALL_CHARS = 1_500  # characters of a call to action's text read at most (80 words fit)
+_MAX_TARGETS = 20  # subscription links looked at: the paywall's are a few, near the end
 # Address path segments of a site's subscription pages and of its sign-in pages, in several languages.
 _SUBSCRIBE_PATH = re.compile(
     r"(?:^|[/_.=-])(?:subscri\w*|abonn\w*|abo|suscri\w*|assin\w*|abbonam\w*|premium|checkout|membership|"
@@ -103,13 +104,14 @@ def _take_calls_to_action(tree: etree._Element) -> list[int]:
         for el in tree.iter("a", "form")
         if _SUBSCRIBE_PATH.search(_path(el.get("href") if el.tag == "a" else el.get("action")))
     ]
-    for target in targets[:_MAX_TARGETS]:
+    for target in targets[-_MAX_TARGETS:]:  # the last: a call to action follows the text
         block = target
         for _ in range(_CALL_LEVELS):
             block = block.getparent()
             if block is None or block.tag in ("body", "html", "article", "main"):
                 break
-            if _words(_TEXT(block)) > _CALL_WORDS:
+            text = _short_text(block)
+            if text is None or _words(text) > _CALL_WORDS:
                 break
             if any(_LOGIN_PATH.search(_path(a.get("href"))) for a in block.iter("a")):
                 if _where_text_stops(block) and not any(b is block for b in blocks):
@@ -117,11 +119,23 @@ def _take_calls_to_action(tree: etree._Element) -> list[int]:
                 break
     found = []
     for block in blocks:
-        found.append(_words(_TEXT(block)))
+        found.append(_words(_short_text(block) or ""))
         parent = block.getparent()
         if parent is not None:
             block.drop_tree() if hasattr(block, "drop_tree") else parent.remove(block)
     return found
+
+
+def _short_text(element: etree._Element) -> str | None:
+    """The element's text, or None past _CALL_CHARS characters (read no further: a page's body is long)."""
+    out: list[str] = []
+    size = 0
+    for text in element.itertext():
+        size += len(text)
+        if size > _CALL_CHARS:
+            return None
+        out.append(text)
+    return "".join(out)
 
 
 def _path(address: str | None) -> str:
