@@ -80,6 +80,22 @@ def _pattern() -> re.Pattern[str]:
 
 
 _CREDIT_LINE = _pattern()
+# The first word of three letters or more of every row's phrases and labels ("cura" of "a cura di"):
+# text without any of them holds no credit.
+_FIRST_WORDS = sorted(
+    {
+        m.group(0)
+        for _, phrases, labels in _ROWS
+        for p in (*phrases, *labels)
+        if (m := re.search(r"[^\W\d_]{3,}", p.removeprefix(r"(?:with\s+)?").replace(r"\w", " ")))
+    }
+)
+_ANY_CREDIT = re.compile(rf"(?<!\w)(?:{'|'.join(_FIRST_WORDS)})", re.I)
+
+
+def may_hold_credit(text: str) -> bool:
+    """Whether ``text`` has a word that opens a credit somewhere (a quick test before credit_line)."""
+    return _ANY_CREDIT.search(text) is not None
 
 
 def credit_line(text: str) -> tuple[str, str] | None:

@@ -30,7 +30,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from bot.analysis.credits import credit_line
+from bot.analysis.credits import credit_line, may_hold_credit
 from bot.analysis.names import dedupe_names, is_institution, name_key, same_person
 from bot.core.text import fold
 from bot.sources.bylines import BY, byline_names, byline_parts, organisation_name, person_name
@@ -143,7 +143,7 @@ def choose_credits(
     pieces = evidence.pieces
     around = evidence.around or [False] * len(pieces)
     for i, piece in enumerate(pieces):
-        if around[i] or len(piece.split()) > 60:
+        if around[i] or not may_hold_credit(piece) or len(piece.split()) > 60:
             continue
         segments = _CREDIT_SEPARATOR.split(piece)
         for j, segment in enumerate(segments):

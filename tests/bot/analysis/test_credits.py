@@ -49,3 +49,11 @@ def test_credit_lines(text, role, rest):
 )
 def test_not_credit_lines(text):
     assert credit_line(text) is None
+
+
+def test_every_credit_line_passes_the_quick_test():
+    from bot.analysis.credits import may_hold_credit
+
+    for text in ("Aus dem Englischen von Bo Roe", "A cura di Luca", "With additional reporting by AFP", "Fotos: Ute"):
+        assert may_hold_credit(text) and credit_line(text) is not None
+    assert not may_hold_credit("The harbour board approved a new plan on Monday.")
