@@ -21,6 +21,12 @@ publisher, and people the page credits for photographs or styling, are not autho
 person is that person's own, and keeps its owner as author. Naming no person, a
 credit or user name printed right under the headline ("By Example Wire", "harbourfan") is the author,
 then an organisation the page declares as author.
+
+People the page credits for something other than the writing (:func:`choose_credits`: "Edited by",
+"Übersetzung:", "Additional reporting by", JSON-LD ``editor`` and ``translator``; the role words are
+bot.analysis.credits's) are kept apart, with their role, and are not writers however the page marks
+them up; but a reporter credited for additional reporting, or a contributor, whom the page's author
+metadata lists stays a writer.
 """
 
 from __future__ import annotations

@@ -2,7 +2,8 @@
 
 trafilatura finds the article's text, title, date (htmldate, offline), site name, description and
 canonical address. Authors come from the page's own evidence (bot.sources.evidence, read before
-trafilatura prunes the tree), chosen by bot.sources.authors; see its docstring for the order.
+trafilatura prunes the tree), chosen by bot.sources.authors; see its docstring for the order. People
+credited in another role (editors, translators, ...) go in ``RawArticle.credits``.
 
 Before trafilatura reads the text, the tree loses what a reader never sees (hidden elements) and
 tables used for layout become plain blocks (bot.sources.cleanup). Whether a paywall cut the text
