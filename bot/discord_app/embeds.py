@@ -294,7 +294,9 @@ def author_embed(
     embed.set_author(name=budget.take("Author of " + clean(article_title), AUTHOR_LIMIT))
     for author in authors[:5]:
         parts = []
-        if author.role:
+        if author.credit:  # "Translator", "Additional reporting"
+            parts.append(f"**{author.credit[:1].upper()}{author.credit[1:]}**")
+        elif author.role:
             parts.append(f"**{cut(clean(author.role), 300)}**")
         if author.bio:
             parts.append(clean(author.bio))
