@@ -41,6 +41,7 @@ def analyse(article: Article) -> Analysis:
             context=contexts[q.paragraph].of(q.start, q.end),
             speaker_description=q.desc,
             paragraph=q.paragraph,
+            speaker_kind=q.kind,
         )
         for q in found
     ]

@@ -320,3 +320,47 @@ def is_institution(name: str) -> bool:
 
 def is_person(name: str) -> bool:
     return looks_like_person(name) and not is_institution(name)
+
+
+# --- organisations -------------------------------------------------------------------------------
+
+# Nouns (folded) that head an organisation's name in any capitalised form ("Democratic National
+# Committee", "Sierra Club", "Breitbart News", "Our Principles PAC") or, in lower case, a description
+# of one ("the ministry", "the Clinton campaign"): words of what an organisation is, not its name.
+ORGANISATION_HEADS = ORG_WORDS | frozenset(
+    """
+    party campaign committee commission council board club league alliance coalition federation union
+    association society institute institution university college school academy foundation fund trust
+    company firm corporation corp co bank group agency bureau department ministry office administration
+    government authority court senate congress parliament assembly caucus police army navy military
+    embassy church hospital newspaper paper magazine network channel station studio website outlet
+    organization organisation pac super
+    """.split()
+)
+# An acronym written in capitals: "DNC", "CNN", "NATO", "PAC" (a Roman numeral after a name is not one).
+_ACRONYM = re.compile(r"^[A-Z][A-Z&]{1,5}$")
+_ROMAN = frozenset("II III IV VI VII VIII".split())
+_THE = re.compile(r"^the\s+", re.I)
+
+
+def is_acronym(token: str) -> bool:
+    return bool(_ACRONYM.match(token)) and token not in _ROMAN
+
+
+def is_organisation(name: str) -> bool:
+    """Whether a speaker's name, by its form, is an organisation's (or a place's, speaking for its
+    government) rather than a person's: an acronym ("DNC", "the IMF"); a capitalised phrase after
+    "the" ("the Washington Post", "the Pentagon"); a name ending in an organisational noun or an
+    acronym in any capitalised form ("Sierra Club", "Our Principles PAC"); a name with a word of
+    places or institutions in it (``is_institution``: "the White House", "New Hampshire").
+    A name after an honorific ("Mr. Church") is a person's."""
+    name = name.strip()
+    if not name or _HONORIFIC_RE.match(name):
+        return False
+    the = _THE.match(name)
+    bare = name[the.end() :] if the else name
+    tokens = [t.strip(".,’'") for t in bare.split()]
+    tokens = [t for t in tokens if t]
+    if not tokens or not tokens[-1][:1].isupper():
+        return False  # "the New York businessman": a description, not a name
+    return bool(the) or is_acronym(tokens[-1]) or fold(tokens[-1]) in ORGANISATION_HEADS or is_institution(bare)

@@ -22,13 +22,16 @@ from bot.analysis.names import (
     HONORIFIC,
     INSTITUTION_WORDS,
     NOT_NAMES,
+    ORGANISATION_HEADS,
     PARTICLE,
     SUFFIX,
     TITLE_WORDS,
     TOKEN,
     is_honorific,
     is_institution,
+    is_organisation,
     is_person,
+    looks_like_person,
     without_honorific,
 )
 from bot.core.stem import stem
@@ -95,6 +98,45 @@ def apposition(speaker: str, segment: str, *, generic: bool = False) -> str | No
         if FULL_NAME_RE.match(part) and is_person(part):
             return part
     return None
+
+
+# Descriptions of a speaker headed by a document, not by who issued it ("the statement", "the ad").
+_DOCUMENT_NOUNS = frozenset(
+    """statement report memo letter book article ruling study poll survey editorial ad filing complaint
+    lawsuit suit release email tweet post video transcript document piece headline story""".split()
+)
+_DESCRIPTION = re.compile(r"^(?:the|a|an|my|his|her|their|our|its|one|another)\s", re.I)
+# "said in a statement", "issued a statement", "a statement from": the words come from a statement.
+STATEMENT_CUE = re.compile(
+    r"\b(?:in|issued|released|put out)\s+(?:a|an)\s+(?:\w+\s+){0,2}?statement\b|\bstatement\s+(?:from|by)\s", re.I
+)
+_THE_BEFORE = re.compile(r"\bthe\s+$", re.I)
+
+
+def speaker_kind(speaker: str | None, people: People, *, cue: str = "", at: int = 0) -> str | None:
+    """Whether a quotation's speaker is a "person" or an "organisation" (or a place speaking for its
+    government) the text makes speak, or None when it is neither or not known ("the statement",
+    "the ad", no speaker). Decided from the name's form (``is_organisation``), the persons the text
+    has named (``people``) and the cue the speaker was found in (``cue``, the speaker at offset
+    ``at``): "the" right before the name ("said the Pentagon") or a statement ("Google said in a
+    statement") makes a name that is not a known person's an organisation. A single name that
+    speaks with no such sign is a person's, as elsewhere ("Brafman said")."""
+    if not speaker:
+        return None
+    if _DESCRIPTION.match(speaker) and not speaker.split()[-1][:1].isupper():
+        head = fold(speaker.split()[-1])
+        if head in _DOCUMENT_NOUNS:
+            return None
+        return "organisation" if head in ORGANISATION_HEADS else "person"
+    if is_honorific(speaker.split()[0]) or speaker in people:
+        return "person"
+    if is_organisation(speaker):
+        return "organisation"
+    if looks_like_person(speaker) and " " in without_honorific(speaker):
+        return "person"
+    if _THE_BEFORE.search(cue, max(0, at - 5), at) or STATEMENT_CUE.search(cue):
+        return "organisation"
+    return "person"
 
 
 class Vocabulary:
