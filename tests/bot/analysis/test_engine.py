@@ -34,7 +34,7 @@ def test_brief_json_has_exactly_the_documented_keys():
     out = brief_of(SEED_000).to_json()
     assert set(out) == BRIEF_KEYS
     assert set(out["author"]) == {"name", "role", "bio"}
-    assert all(set(q) == {"text", "speaker", "context", "key"} for q in out["quotes"])
+    assert all(set(q) == {"text", "speaker", "speaker_kind", "context", "key"} for q in out["quotes"])
     json.dumps(out)
 
 

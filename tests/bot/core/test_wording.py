@@ -102,3 +102,18 @@ def test_speaker_line_names_the_speaker_with_the_description_or_says_unattribute
     )
     assert speaker_line(Quote("We will", "Daniel Russel", "")) == "Daniel Russel"
     assert speaker_line(Quote("We will", None, "")) == "unattributed"
+
+
+def test_speaker_line_says_an_organisations_words_are_a_statement_from_it_never_a_persons():
+    from bot.core.models import Quote
+    from bot.core.wording import speaker_line
+
+    dnc = Quote("We will not", "the DNC", "", speaker_kind="organisation")
+    assert speaker_line(dnc) == "a statement from the DNC"
+    assert speaker_line(Quote("We will", "CNN", "", "a cable network", speaker_kind="organisation")) == (
+        "a statement from CNN, a cable network"
+    )
+    # A person, or a speaker of no known kind, is shown by name as before.
+    assert speaker_line(Quote("We will", "Daniel Russel", "", speaker_kind="person")) == "Daniel Russel"
+    assert speaker_line(Quote("We will", "the report", "")) == "the report"
+    assert speaker_line(Quote("We will", None, "", speaker_kind="organisation")) == "unattributed"

@@ -1,0 +1,3 @@
+-- Reserved: migration 0011 is digest17's (subscription digests), not merged into this branch yet.
+-- This file only keeps the numbering without a gap on branch spk17, so that 0012 applies; it has no
+-- statement. DELETE THIS FILE when digest17's 0011 is merged.
