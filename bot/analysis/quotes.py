@@ -25,6 +25,7 @@ from bot.analysis.names import (
     TOKEN,
     is_honorific,
     is_institution,
+    is_person,
     looks_like_person,
 )
 from bot.analysis.quotemarks import Span, find_quote_spans
@@ -36,6 +37,7 @@ from bot.analysis.speakers import (
     follows_preposition,
     name_run,
     speaker_kind,
+    titled_person,
 )
 from bot.core.text import words
 
@@ -339,6 +341,8 @@ def _speaker_of(m: re.Match[str], vocabulary: Vocabulary) -> str:
     segment = m.string[m.end("speaker") : end if end >= 0 else m.end("speaker") + 200]
     # "Mozilla's CTO, Brendan Eich, said": after a description or an acronym, the name in apposition.
     named = apposition(speaker, segment, generic=bool(cues.GENERIC_SPEAKERS.match(speaker)) or speaker.isupper())
+    if not named and not cues.GENERIC_SPEAKERS.match(speaker) and not is_person(speaker):
+        named = titled_person(segment, vocabulary)  # "said GOP strategist Keith Nahigian"
     if named:
         return named
     if cues.GENERIC_SPEAKERS.match(speaker):
@@ -395,7 +399,8 @@ def _set_speaker(q: _Found, m: re.Match[str], people: People, vocabulary: Vocabu
     else:
         issuer = _ISSUER.match(speaker)  # "“...,” a statement from Google said": Google
         q.speaker = people.expand(_clean_speaker(issuer.group(1) if issuer else speaker))
-        q.kind = "organisation" if issuer else speaker_kind(q.speaker, people, cue=m.string, at=m.start("speaker"))
+        cue, at = (issuer.group(0), 0) if issuer else (m.string, m.start("speaker"))
+        q.kind = speaker_kind(q.speaker, people, vocabulary, cue=cue, at=at)
         # A name that speaks is a person's, even a surname alone ("Brafman said"): a pronoun after
         # it may be that person.
         one_name = re.fullmatch(TOKEN, q.speaker) is not None and q.speaker not in NOT_NAMES

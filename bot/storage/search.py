@@ -52,8 +52,7 @@ class SearchRepository:
         async with self.db.execute("SELECT COUNT(*) FROM quotes WHERE article_id = ?", (article_id,)) as cur:
             total = (await cur.fetchone())[0]
         async with self.db.execute(
-            f"SELECT {_QUOTE_COLUMNS} FROM quotes WHERE article_id = ? "
-            "ORDER BY position LIMIT ? OFFSET ?",
+            f"SELECT {_QUOTE_COLUMNS} FROM quotes WHERE article_id = ? ORDER BY position LIMIT ? OFFSET ?",
             (article_id, limit, offset),
         ) as cur:
             rows = await cur.fetchall()
