@@ -16,6 +16,7 @@ from __future__ import annotations
 import bisect
 import re
 
+from bot.analysis.cues import ADVERBS, SPEECH_VERBS
 from bot.analysis.names import (
     FULL_NAME,
     FULL_NAME_RE,
@@ -116,6 +117,7 @@ _DOCUMENT_NOUNS = frozenset(
 )
 _DESCRIPTION = re.compile(r"^(?:the|a|an|my|his|her|their|our|its|one|another)\s", re.I)
 _THE_BEFORE = re.compile(r"\bthe\s+$", re.I)
+_GOES_ON = re.compile(rf"[ \t\xa0]+(?!(?:{ADVERBS})(?:{SPEECH_VERBS})\b)[a-z]")
 
 
 def speaker_kind(
@@ -135,7 +137,9 @@ def speaker_kind(
         head = fold(speaker.split()[-1])
         if head in _DOCUMENT_NOUNS:
             return None
-        return "organisation" if head in ORGANISATION_NOUNS else "person"
+        # "said one former campaign staffer": the cue's description goes on past the noun matched.
+        goes_on = _GOES_ON.match(cue, at + len(speaker)) if cue[at : at + len(speaker)] == speaker else None
+        return "organisation" if head in ORGANISATION_NOUNS and not goes_on else "person"
     if is_honorific(speaker.split()[0]) or speaker in people:
         return "person"
     single = speaker.split()[-1] if re.fullmatch(r"(?i:the)\s+\S+|\S+", speaker) else None

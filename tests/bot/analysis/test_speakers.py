@@ -244,3 +244,9 @@ def test_a_title_after_an_organisation_names_the_person_who_speaks():
     ]
     assert kinds("“I can't vote for him,” said Concord resident Whit Symms.") == [("Whit Symms", "person")]
     assert kinds("“We won the vote,” said Sierra Club director Jane Roe.") == [("Jane Roe", "person")]
+
+
+def test_a_description_that_goes_on_past_an_organisations_noun_is_a_persons():
+    # "one former campaign staffer": a person, though the cue's match stops at "campaign".
+    assert [k for _, k in kinds("“I couldn't afford it,” said one former campaign staffer, who left.")] == ["person"]
+    assert kinds("“We will win this,” the campaign also said.") == [("the campaign", "organisation")]
