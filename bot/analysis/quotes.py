@@ -101,12 +101,6 @@ def extract_quotes(paragraphs: Sequence[str]) -> list[_Found]:
                 pending = None
 
         lead = paragraphs[pi - 1].rstrip() if pi > 0 else ""
-        # A paragraph of a quotation alone, signed by the next one ("- Bernie Sanders.").
-        last = found[-1] if found else None
-        if last is not None and last.paragraph == pi - 1 and last.speaker is None and not lead[last.end :].strip(" ."):
-            m = cues.SIGNED.match(para)
-            if m and _accept_speaker(m, vocabulary):
-                _set_speaker(last, m, people, vocabulary)
         merged = _merge_split_quotes(para, spans)
         para_quotes: list[_Found] = []
         noted_to = 0
