@@ -175,3 +175,10 @@ def test_the_discord_layer_and_the_cogs_import_no_storage_analysis_or_sources_wh
 
 def test_shared_by_names_the_member_without_pinging_them():
     assert shared_by("<@42>") == "Brief shared by <@42>"
+
+
+def test_an_organisations_quotation_is_attributed_as_a_statement_from_it():
+    dnc = Quote("We will not stand for it", "the DNC", "", speaker_kind="organisation")
+    assert quote_line(dnc).endswith("— a statement from the DNC")
+    person = Quote("We will not stand for it", "Ana Lopez", "", speaker_kind="person")
+    assert quote_line(person).endswith("— Ana Lopez")
