@@ -145,6 +145,8 @@ def speaker_kind(
     single = speaker.split()[-1] if re.fullmatch(r"(?i:the)\s+\S+|\S+", speaker) else None
     if vocabulary is not None and single in vocabulary.person_nouns:
         return "person"  # "the Republican said": the text also writes "a Republican"
+    if vocabulary is not None and single and single.endswith("s") and single[:-1] in vocabulary.surnames:
+        return "person"  # "a person close to the Clintons": a family the text names (Hillary Clinton)
     if is_organisation(speaker):
         return "organisation"
     if " " in speaker or (vocabulary is not None and speaker in vocabulary.surnames):

@@ -250,3 +250,10 @@ def test_a_description_that_goes_on_past_an_organisations_noun_is_a_persons():
     # "one former campaign staffer": a person, though the cue's match stops at "campaign".
     assert [k for _, k in kinds("“I couldn't afford it,” said one former campaign staffer, who left.")] == ["person"]
     assert kinds("“We will win this,” the campaign also said.") == [("the campaign", "organisation")]
+
+
+def test_a_family_the_text_names_is_people_not_an_organisation():
+    assert kinds(
+        "Hillary Clinton spoke on Monday.",
+        "“The drop is directly attributable to the emails,” said the Clintons.",
+    ) == [("Clintons", "person")]
