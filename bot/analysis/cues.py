@@ -2,9 +2,9 @@
 
 A cue is a speech verb and a speaker next to a quotation: after it ("“...,” said X", "“...,” X
 said", "according to X", "― X"), before it ("X said:", "X told reporters,", "X declared that"),
-the subject of the sentence that holds it ("X attacked Y, saying “...”"), or a paragraph that signs
-a quotation alone ("- X."). The verb is one of a list, or any past-tense verb in the slot where only
-a cue fits (a quotation ending in a comma); the speaker is a name, a pronoun or a description.
+or the subject of the sentence that holds it ("X attacked Y, saying “...”"). The verb is one of a
+list, or any past-tense verb in the slot where only a cue fits (a quotation ending in a comma); the
+speaker is a name, a pronoun or a description.
 """
 
 from __future__ import annotations
@@ -121,8 +121,6 @@ SENTENCE_END = re.compile(rf"[.!?]{NOT_SENTENCE_ENDS}(?<!\b[A-Z].)[”\"’)]?(?
 
 GENERIC_SPEAKERS = re.compile(r"^(?:the|a|an|my|his|her|their|our|its|one|another)\s", re.I)
 
-# A signature: the whole paragraph is a name, maybe after a dash, maybe with a description.
-SIGNED = re.compile(rf"^\s*[-―—–]?\s*{SPEAKER}{PAREN}(?:,[^.“”\"]{{0,80}})?\.?\s*$")
 RUNS_ON = (",", "—", "–", "-", "?", "!")
 QUOTE_NEXT = re.compile(r"\s*[,:]\s*[“\"«]")
 CLAUSE_NEXT = re.compile(rf"\s+(?:that|{PRONOUNS}|it|you|the|a|an|his|her|their|its|this|these|those)\b")

@@ -320,3 +320,53 @@ def is_institution(name: str) -> bool:
 
 def is_person(name: str) -> bool:
     return looks_like_person(name) and not is_institution(name)
+
+
+# --- organisations -------------------------------------------------------------------------------
+
+# Nouns (folded) of what an organisation is: in lower case, the head of a description of one ("the
+# ministry", "the Clinton campaign", "the newspaper").
+ORGANISATION_NOUNS = frozenset(
+    """
+    party campaign committee commission council board club league alliance coalition federation union
+    association society institute institution university college school academy foundation fund trust
+    company firm corporation bank group agency bureau department ministry office administration
+    government authority court senate congress parliament assembly caucus police army navy military
+    embassy church hospital newspaper paper magazine network channel station studio website outlet
+    organization organisation staff team
+    """.split()
+)
+# ... and, with the words of publications and firms, the head of an organisation's name in any
+# capitalised form ("Democratic National Committee", "Sierra Club", "Breitbart News", "Google Inc").
+ORGANISATION_HEADS = ORG_WORDS | ORGANISATION_NOUNS | frozenset("corp co pac".split())
+# An acronym written in capitals: "DNC", "CNN", "NATO", "PAC" (a Roman numeral after a name is not one).
+_ACRONYM = re.compile(r"^[A-Z][A-Z&]{1,5}$")
+_ROMAN = frozenset("II III IV VI VII VIII".split())
+_THE = re.compile(r"^the\s+", re.I)
+
+
+def is_acronym(token: str) -> bool:
+    return bool(_ACRONYM.match(token)) and token not in _ROMAN
+
+
+def is_organisation(name: str) -> bool:
+    """Whether a speaker's name, by its form, is an organisation's (or a place's, speaking for its
+    government) rather than a person's: an acronym ("DNC", "the IMF"); a capitalised phrase after
+    "the" ("the Washington Post", "the Pentagon"); a name ending in an organisational noun or an
+    acronym in any capitalised form ("Sierra Club", "Our Principles PAC"); a name with a word of
+    places or institutions in it (``is_institution``: "the White House", "New Hampshire").
+    A name after an honorific ("Mr. Church") is a person's."""
+    name = name.strip()
+    the = _THE.match(name)
+    bare = name[the.end() :] if the else name
+    tokens = [t for t in (t.strip(".,’'") for t in bare.split()) if t]
+    if not tokens or _HONORIFIC_RE.match(bare) or not tokens[-1][:1].isupper():
+        return False  # "the New York businessman": a description, not a name
+    if the or is_acronym(tokens[-1]) or fold(tokens[-1]) in ORGANISATION_HEADS:
+        return True
+    if is_honorific(tokens[-1]) or (len(tokens) > 2 and is_person(" ".join(bare.split()[-2:]))):
+        return False  # a person's name after a title ("Majority Leader Mitch McConnell") or cut after one
+    # A word of places or institutions ("New Hampshire", "Air Force", "Texas-based"); not a title.
+    if len(tokens) > 1 and fold(tokens[0]) in PLACE_FIRST_WORDS:
+        return True
+    return any(fold(t) in INSTITUTION_WORDS or t.endswith("-based") for t in tokens)

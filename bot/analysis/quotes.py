@@ -25,6 +25,7 @@ from bot.analysis.names import (
     TOKEN,
     is_honorific,
     is_institution,
+    is_person,
     looks_like_person,
 )
 from bot.analysis.quotemarks import Span, find_quote_spans
@@ -35,6 +36,8 @@ from bot.analysis.speakers import (
     clean_name,
     follows_preposition,
     name_run,
+    speaker_kind,
+    titled_person,
 )
 from bot.core.text import words
 
@@ -66,6 +69,7 @@ class _Found:
     end: int
     speaker: str | None = None
     desc: str | None = None
+    kind: str | None = None  # "person" or "organisation" (speakers.speaker_kind)
     pronoun: bool = False  # attributed to a mention that names no one (a pronoun, "Some", "Few")
 
 
@@ -75,7 +79,7 @@ def extract_quotes(paragraphs: Sequence[str]) -> list[_Found]:
     vocabulary = Vocabulary(paragraphs)
     people = People(vocabulary)  # the persons named so far, for pronouns and surnames
     pending: _Found | None = None  # a quote left open at the end of a paragraph
-    prev_para_speaker: tuple[int, str | None, str | None] | None = None
+    prev_para_speaker: tuple[int, _Found] | None = None  # the last attributed quote of the paragraph before
 
     for pi, para in enumerate(paragraphs):
         spans = find_quote_spans(para, pi)
@@ -97,12 +101,6 @@ def extract_quotes(paragraphs: Sequence[str]) -> list[_Found]:
                 pending = None
 
         lead = paragraphs[pi - 1].rstrip() if pi > 0 else ""
-        # A paragraph of a quotation alone, signed by the next one ("- Bernie Sanders.").
-        last = found[-1] if found else None
-        if last is not None and last.paragraph == pi - 1 and last.speaker is None and not lead[last.end :].strip(" ."):
-            m = cues.SIGNED.match(para)
-            if m and _accept_speaker(m, vocabulary):
-                _set_speaker(last, m, people, vocabulary)
         merged = _merge_split_quotes(para, spans)
         para_quotes: list[_Found] = []
         noted_to = 0
@@ -140,22 +138,26 @@ def extract_quotes(paragraphs: Sequence[str]) -> list[_Found]:
         for prev, q in itertools.pairwise(para_quotes):
             gap = para[prev.end : q.start]
             if q.speaker is None and prev.speaker and not _names_someone_else(gap) and not _signed(para, q):
-                q.speaker, q.desc = prev.speaker, prev.desc
+                _same_speaker(q, prev)
         # A quote opening its paragraph without a speaker continues the previous paragraph's speaker,
         # unless it is signed by someone else ("“...” ― Christina N Luis Olidem").
         for q in para_quotes:
             latest = prev_para_speaker is not None and prev_para_speaker[0] == pi - 1
             if q.speaker is None and q.start == 0 and latest and not _signed(para, q):
-                q.speaker, q.desc = prev_para_speaker[1], prev_para_speaker[2]
+                _same_speaker(q, prev_para_speaker[1])
         people.note(para[noted_to:])
         found.extend(para_quotes)
         if para_quotes and para_quotes[-1].speaker:
-            prev_para_speaker = (pi, para_quotes[-1].speaker, para_quotes[-1].desc)
+            prev_para_speaker = (pi, para_quotes[-1])
         elif pending is None:
             prev_para_speaker = None
     if pending is not None:
         found.append(pending)
     return found
+
+
+def _same_speaker(q: _Found, prev: _Found) -> None:
+    q.speaker, q.desc, q.kind = prev.speaker, prev.desc, prev.kind
 
 
 def _signed(para: str, q: _Found) -> bool:
@@ -333,6 +335,8 @@ def _speaker_of(m: re.Match[str], vocabulary: Vocabulary) -> str:
     segment = m.string[m.end("speaker") : end if end >= 0 else m.end("speaker") + 200]
     # "Mozilla's CTO, Brendan Eich, said": after a description or an acronym, the name in apposition.
     named = apposition(speaker, segment, generic=bool(cues.GENERIC_SPEAKERS.match(speaker)) or speaker.isupper())
+    if not named and not cues.GENERIC_SPEAKERS.match(speaker) and not is_person(speaker):
+        named = titled_person(segment, vocabulary)  # "said GOP strategist Keith Nahigian"
     if named:
         return named
     if cues.GENERIC_SPEAKERS.match(speaker):
@@ -385,15 +389,22 @@ def _set_speaker(q: _Found, m: re.Match[str], people: People, vocabulary: Vocabu
     if re.fullmatch(cues.PRONOUNS, speaker):
         q.pronoun = True
         q.speaker = people.resolve(speaker)
+        q.kind = "person" if q.speaker else None  # only persons are remembered
     else:
-        q.speaker = people.expand(_clean_speaker(speaker))
+        issuer = _ISSUER.match(speaker)  # "“...,” a statement from Google said": Google
+        q.speaker = people.expand(_clean_speaker(issuer.group(1) if issuer else speaker))
+        cue, at = (issuer.group(0), 0) if issuer else (m.string, m.start("speaker"))
+        q.kind = speaker_kind(q.speaker, people, vocabulary, cue=cue, at=at)
         # A name that speaks is a person's, even a surname alone ("Brafman said"): a pronoun after
         # it may be that person.
         one_name = re.fullmatch(TOKEN, q.speaker) is not None and q.speaker not in NOT_NAMES
         person = (one_name or looks_like_person(q.speaker)) and not vocabulary.names_a_thing(q.speaker)
-        if person and not is_institution(q.speaker) and q.speaker not in people:
+        if person and q.kind == "person" and not is_institution(q.speaker) and q.speaker not in people:
             people.remember(q.speaker)
     q.desc = desc.strip() if desc else None
+
+
+_ISSUER = re.compile(r"^(?:a|an|the)\s+(?:\w+\s+)?statement\s+(?:from|by)\s+(.*[A-Z].*)$", re.I)
 
 
 def _clean_speaker(speaker: str) -> str:

@@ -16,18 +16,21 @@ from __future__ import annotations
 import bisect
 import re
 
+from bot.analysis.cues import ADVERBS, SPEECH_VERBS
 from bot.analysis.names import (
     FULL_NAME,
     FULL_NAME_RE,
     HONORIFIC,
     INSTITUTION_WORDS,
     NOT_NAMES,
+    ORGANISATION_NOUNS,
     PARTICLE,
     SUFFIX,
     TITLE_WORDS,
     TOKEN,
     is_honorific,
     is_institution,
+    is_organisation,
     is_person,
     without_honorific,
 )
@@ -58,6 +61,16 @@ _BREAK = re.compile(r"[.!?:;\"“”‘’()\[\]—–]")
 _WORD = re.compile(r"[^\W\d_][\w’'-]*")
 _NUMBER_BEFORE = re.compile(r"\d\w*[ \t\xa0]+$")
 _NUMBER_AFTER = re.compile(r"[ \t\xa0]+\d")
+# A single capitalised word written as a thing's or a place's name: after "the", "in" or "at", and
+# followed by a possessive, punctuation or a word that does not continue a name ("the Pentagon said",
+# "in Utah,"; not "the Clinton campaign").
+_THING = re.compile(
+    r"(?<![\w’'])(?:the\s+([A-Z][a-z][\w’'-]*)(?=[’']s\b)|(?:the|in|at)\s+([A-Z][a-z][\w’'-]*)(?=\s*[,.;:!?)]|"
+    r"\s+(?:said|says|has|had|is|was|and|or|to|in|on|for|of|that|which|will|would|did|does|reported|announced)\b))"
+)
+_A_NOUN = re.compile(
+    r"(?<![\w’'])(?:a|an)\s+([A-Z][a-z][\w’'-]*)(?=\s*[,.;:!?)]|\s+(?:who|whose|from|of|in|with|and|or|like)\b)"
+)
 _NAME_RUN = re.compile(rf"{HONORIFIC}?{TOKEN}(?:[ \t\xa0]+(?:{PARTICLE}[ \t\xa0]+)?{TOKEN})*{SUFFIX}?")
 
 
@@ -97,6 +110,75 @@ def apposition(speaker: str, segment: str, *, generic: bool = False) -> str | No
     return None
 
 
+# Descriptions of a speaker headed by a document, not by who issued it ("the statement", "the ad").
+_DOCUMENT_NOUNS = frozenset(
+    """statement report memo letter book article ruling study poll survey editorial ad filing complaint
+    lawsuit suit release email tweet post video transcript document piece headline story""".split()
+)
+_DESCRIPTION = re.compile(r"^(?:the|a|an|my|his|her|their|our|its|one|another)\s", re.I)
+_THE_BEFORE = re.compile(r"\bthe\s+$", re.I)
+_GOES_ON = re.compile(rf"[ \t\xa0]+(?!(?:{ADVERBS})(?:{SPEECH_VERBS})\b)[a-z]")
+
+
+def speaker_kind(
+    speaker: str | None, people: People, vocabulary: Vocabulary | None = None, *, cue: str = "", at: int = 0
+) -> str | None:
+    """Whether a quotation's speaker is a "person" or an "organisation" (or a place speaking for its
+    government) the text makes speak, or None when it is neither or not known ("the statement",
+    "the ad", no speaker). Decided from the name's form (``is_organisation``: "the DNC", "CNN",
+    "Sierra Club"), a description's head noun ("the ministry", "a spokesman"), the persons the text
+    has named (``people``) and, for a single name, the cue it was found in (``cue``, the speaker at
+    offset ``at``: "said the Pentagon") and how the text writes it elsewhere ("in Utah", "the
+    Pentagon's": ``Vocabulary.things``, unless it is also a surname there). A single name that
+    speaks with no such sign is a person's, as elsewhere ("Brafman said")."""
+    if not speaker:
+        return None
+    if _DESCRIPTION.match(speaker) and not speaker.split()[-1][:1].isupper():
+        head = fold(speaker.split()[-1])
+        if head in _DOCUMENT_NOUNS:
+            return None
+        # "said one former campaign staffer": the cue's description goes on past the noun matched.
+        goes_on = _GOES_ON.match(cue, at + len(speaker)) if cue[at : at + len(speaker)] == speaker else None
+        return "organisation" if head in ORGANISATION_NOUNS and not goes_on else "person"
+    if is_honorific(speaker.split()[0]) or speaker in people:
+        return "person"
+    single = speaker.split()[-1] if re.fullmatch(r"(?i:the)\s+\S+|\S+", speaker) else None
+    if vocabulary is not None and single in vocabulary.person_nouns:
+        return "person"  # "the Republican said": the text also writes "a Republican"
+    if vocabulary is not None and single and single.endswith("s") and single[:-1] in vocabulary.surnames:
+        return "person"  # "a person close to the Clintons": a family the text names (Hillary Clinton)
+    if is_organisation(speaker):
+        return "organisation"
+    if " " in speaker or (vocabulary is not None and speaker in vocabulary.surnames):
+        return "person"  # a person's name, maybe after a title ("Oversight Chairman Jason Chaffetz")
+    # A single name: "said the Pentagon", or a name the text writes as a thing's. (A statement is no
+    # sign: persons issue them too, "Obama said in a statement", "Thiel wrote in a statement".)
+    if _THE_BEFORE.search(cue, max(0, at - 5), at) or (vocabulary is not None and speaker in vocabulary.things):
+        return "organisation"
+    return "person"
+
+
+# "said GOP strategist Keith Nahigian", "said Concord resident Whit Symms", "said Clinton campaign
+# chairman John Podesta": after a name that is not a person's, one to three lower-case words of a
+# title, then a person's name.
+_TITLE_THEN_NAME = re.compile(r"^[ \t\xa0]+((?:[a-z][\w-]*[ \t\xa0]+){1,3})(?=[A-Z])")
+_NOT_TITLE = frozenset(
+    """in at on of to and or for with from by about after before during as when while that who which whose
+    the a an his her their its this these those said says told added wrote""".split()
+)
+
+
+def titled_person(segment: str, vocabulary: Vocabulary | None) -> str | None:
+    """The person a title in ``segment`` (the text after a speaker that is not a person's) names:
+    " strategist Keith Nahigian" -> "Keith Nahigian"; None when it names no one."""
+    m = _TITLE_THEN_NAME.match(segment)
+    if m is None or any(w in _NOT_TITLE for w in m.group(1).split()):
+        return None
+    run = name_run(segment, m.end())
+    name = clean_name(run, vocabulary) if run else None
+    return name if name and is_person(name) else None
+
+
 class Vocabulary:
     """The words one text writes in lower case, and the capitalised words it writes mid-sentence
     (after a lower-case word), so that a sentence-initial common word can be told from a name."""
@@ -105,6 +187,9 @@ class Vocabulary:
         self.lower: set[str] = set()
         self.mid_capital: set[str] = set()
         self.name_parts: set[str] = set()  # capitalised words after the first of a name mid-sentence
+        self.surnames: set[str] = set()  # the last words of persons' full names, and names after an honorific
+        self.things: set[str] = set()  # single capitalised words written as a thing's: "the Pentagon", "in Utah"
+        self.person_nouns: set[str] = set()  # "a Republican", "Texans": words for people, not names
         for para in paragraphs:
             prev, end, in_name = "", 0, False
             for m in _WORD.finditer(para):
@@ -124,6 +209,14 @@ class Vocabulary:
                 else:
                     in_name = False
                 prev, end = w, m.end()
+            for m in _PERSON_MENTION.finditer(para):
+                name = m.group(1)
+                if is_honorific(name.split()[0]) or is_person(name):
+                    self.surnames.add(name.split()[-1])
+            self.things.update(m.group(1) or m.group(2) for m in _THING.finditer(para))
+            self.person_nouns.update(m.group(1) for m in _A_NOUN.finditer(para))
+        # "Republicans", "Texans" written as common plurals: "the Republican" is one of them.
+        self.person_nouns.update(w[:-1] for w in self.mid_capital if w.endswith(("ans", "ats")))
         self.lower_stems = {stem(w) for w in self.lower}
 
     def is_common_word(self, token: str) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from bot.core.cjk import CJK_WORDS_PER_MINUTE, count_words
 
@@ -46,9 +46,17 @@ CREDIT_ROLES = (
 )
 
 
+# What kind of speaker a quotation has: a person, an organisation the text makes speak ("the DNC
+# said in a statement", "CNN reported"), or not known (no speaker, or a thing such as "the report").
+SpeakerKind = Literal["person", "organisation"]
+SPEAKER_KINDS: tuple[str, ...] = ("person", "organisation")
+
+
 @dataclass(frozen=True, slots=True)
 class Quote:
-    """A direct quotation: its words (without quotation marks), who said them and where."""
+    """A direct quotation: its words (without quotation marks), who said them and where.
+    ``speaker_kind`` says whether the speaker is a person or an organisation (None: not known;
+    analyses stored before it existed load with None)."""
 
     text: str
     speaker: str | None
@@ -56,9 +64,16 @@ class Quote:
     speaker_description: str | None = None
     key: bool = False
     paragraph: int = 0
+    speaker_kind: SpeakerKind | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {"text": self.text, "speaker": self.speaker, "context": self.context, "key": self.key}
+        return {
+            "text": self.text,
+            "speaker": self.speaker,
+            "speaker_kind": self.speaker_kind,
+            "context": self.context,
+            "key": self.key,
+        }
 
 
 @dataclass(frozen=True, slots=True)

@@ -137,6 +137,9 @@ def not_found_terminal(ref: str, closest: list[str]) -> str:
 
 
 def speaker_line(q: Quote) -> str:
-    """Who said a quotation, as the bot and the terminal show it: "Speaker, description"."""
+    """Who said a quotation, as the bot and the terminal show it: "Speaker, description"; an
+    organisation's words as what they are, "a statement from the DNC" (never as if a person said them)."""
     who = q.speaker or "unattributed"
+    if q.speaker and q.speaker_kind == "organisation":
+        who = f"a statement from {q.speaker}"
     return f"{who}, {q.speaker_description}" if q.speaker_description else who

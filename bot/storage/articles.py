@@ -184,8 +184,12 @@ class ArticleRepository:
             )
             await self._delete_searchable([article.id])
             await self.db.executemany(
-                "INSERT INTO quotes (article_id, position, text, speaker, context, is_key) VALUES (?, ?, ?, ?, ?, ?)",
-                [(article.id, i, q.text, q.speaker, q.context, int(q.key)) for i, q in enumerate(analysis.quotes)],
+                "INSERT INTO quotes (article_id, position, text, speaker, speaker_kind, context, is_key) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (article.id, i, q.text, q.speaker, q.speaker_kind, q.context, int(q.key))
+                    for i, q in enumerate(analysis.quotes)
+                ],
             )
             await self.db.executemany(
                 "INSERT INTO passages (article_id, position, text) VALUES (?, ?, ?)",

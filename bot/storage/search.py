@@ -7,6 +7,9 @@ Match expressions are built by bot.core.query, never taken from user text."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import aiosqlite
 
 from bot.core.models import Quote
@@ -30,6 +33,16 @@ def _desc(iso_time: str) -> tuple[int, ...]:
     return tuple(-ord(c) for c in iso_time)
 
 
+# A stored quotation's columns, after its article's id (see _quote).
+_QUOTE_COLUMNS = "article_id, text, speaker, context, is_key, speaker_kind"
+
+
+def _quote(row: Sequence[Any]) -> Quote:
+    """A Quote from the columns of _QUOTE_COLUMNS after article_id."""
+    text, speaker, context, key, kind = row
+    return Quote(text=text, speaker=speaker, context=context, key=bool(key), speaker_kind=kind)
+
+
 class SearchRepository:
     def __init__(self, db: aiosqlite.Connection) -> None:
         self.db = db
@@ -39,12 +52,11 @@ class SearchRepository:
         async with self.db.execute("SELECT COUNT(*) FROM quotes WHERE article_id = ?", (article_id,)) as cur:
             total = (await cur.fetchone())[0]
         async with self.db.execute(
-            "SELECT article_id, text, speaker, context, is_key FROM quotes WHERE article_id = ? "
-            "ORDER BY position LIMIT ? OFFSET ?",
+            f"SELECT {_QUOTE_COLUMNS} FROM quotes WHERE article_id = ? ORDER BY position LIMIT ? OFFSET ?",
             (article_id, limit, offset),
         ) as cur:
             rows = await cur.fetchall()
-        return [(r[0], Quote(text=r[1], speaker=r[2], context=r[3], key=bool(r[4]))) for r in rows], total
+        return [(r[0], _quote(r[1:])) for r in rows], total
 
     async def search_quotes(
         self,
@@ -60,9 +72,9 @@ class SearchRepository:
         first by bm25 and, among equals, newest article first; with the number of matches, counted
         up to COUNT_CAP + 1 (more than COUNT_CAP shows as "1,000+")."""
         rows, total = await self._search_page(
-            "quotes", "article_id, text, speaker, context, is_key", match, article_id, limit, offset, query, use_pairs
+            "quotes", _QUOTE_COLUMNS, match, article_id, limit, offset, query, use_pairs
         )
-        return [(r[1], Quote(text=r[2], speaker=r[3], context=r[4], key=bool(r[5]))) for r in rows], total
+        return [(r[1], _quote(r[2:])) for r in rows], total
 
     async def search_passages(
         self,

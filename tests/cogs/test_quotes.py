@@ -105,3 +105,23 @@ async def test_passages_offered_when_no_quotation_matches(fake_discord, bot):
 async def test_stemmed_search_through_the_bot(fake_discord, bot):
     _, data = await run(fake_discord, "quotes", keyword="connections")
     assert "“no **connection**”" in data["embeds"][0]["description"]
+
+
+async def test_an_organisations_words_show_as_a_statement_from_it_in_quotes_and_brief(fake_discord, bot, articles_dir):
+    """Through the real stack: the DNC's words are "a statement from the DNC", never shown as if a
+    person said them; a person's stay the person's."""
+    (articles_dir / "statement.txt").write_text(
+        "Convention Schedule Dispute\n\n"
+        "The convention schedule changed again on Monday after a week of talks.\n\n"
+        "“We will not accept a schedule that shuts out our members,” the DNC said in a statement.\n\n"
+        "“The schedule will be published in full on Friday morning,” said Ana Lopez, the organiser.\n"
+    )
+    await bot.library.sync()
+    _, data = await run(fake_discord, "quotes", keyword="schedule")
+    listing = data["embeds"][0]["description"]
+    assert "— a statement from the DNC" in listing
+    assert "— Ana Lopez" in listing and "statement from Ana" not in listing
+    _, data = await run(fake_discord, "brief", article="convention schedule dispute")
+    fields = {f["name"]: f["value"] for f in data["embeds"][0].get("fields", [])}
+    assert "— a statement from the DNC" in fields["Key quotes"]
+    assert data["allowed_mentions"]["parse"] == []

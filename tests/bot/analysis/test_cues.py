@@ -38,9 +38,3 @@ def test_what_follows_a_cue_tells_whether_it_opens_the_next_sentence():
     assert cues.next_sentence(" he would have fired him.", full_stop=True)
     assert not cues.next_sentence(" on Tuesday.", full_stop=True)
     assert not cues.next_sentence(" the crowd.", full_stop=False)
-
-
-def test_a_paragraph_that_is_only_a_name_signs_a_quotation():
-    assert cues.SIGNED.match("- Bernie Sanders.")
-    assert cues.SIGNED.match("-President Obama, tweeting after the speech.")
-    assert not cues.SIGNED.match("The statement was signed by Brazile.")

@@ -34,7 +34,7 @@ def test_brief_json_has_exactly_the_documented_keys():
     out = brief_of(SEED_000).to_json()
     assert set(out) == BRIEF_KEYS
     assert set(out["author"]) == {"name", "role", "bio"}
-    assert all(set(q) == {"text", "speaker", "context", "key"} for q in out["quotes"])
+    assert all(set(q) == {"text", "speaker", "speaker_kind", "context", "key"} for q in out["quotes"])
     json.dumps(out)
 
 
@@ -106,8 +106,8 @@ def test_key_quotes_at_most_three_and_attributed_first():
 # Stored analyses are reused while ANALYSIS_VERSION stays the same, so a change to what the analysis
 # produces must come with a new version. The digest of the outputs for fixed articles is recorded
 # here next to the version it was recorded under.
-RECORDED_VERSION = "2026.11.27-8"
-RECORDED_DIGEST = "f6506ec406c8153ce64b70f7e1d758c829a7755c3a09aad9c3a630faafe50fa0"
+RECORDED_VERSION = "2026.11.28-2"
+RECORDED_DIGEST = "f9a70bc72befe4161adf95d208cd34caae9b1e0b210c1a94e6e775e59fcbc07d"
 
 GUARD_TEXTS = [
     RawArticle(

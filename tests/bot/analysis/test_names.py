@@ -101,3 +101,47 @@ def test_is_person_and_is_institution():
         assert not is_person(name), name
     for name in ("Jane Smith", "Kanye West", "Mr. Park"):
         assert not is_institution(name), name
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "the DNC",
+        "CNN",
+        "NATO",
+        "the IMF",
+        "Our Principles PAC",
+        "Sierra Club",
+        "Breitbart News",
+        "Democratic National Committee",
+        "the Washington Post",
+        "the Pentagon",
+        "the White House",
+        "New Hampshire",
+        "Google",
+    ],
+)
+def test_organisations_by_their_form(name):
+    from bot.analysis.names import is_organisation
+
+    assert is_organisation(name)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Daniel Russel",
+        "Mr. Church",
+        "the Rev. Al Sharpton",
+        "the New York businessman",  # a description: its head is not capitalised
+        "Majority Leader Mitch McConnell",  # a person after a title
+        "Oversight Chairman Jason Chaffetz",
+        "South Carolina Gov",  # a person's title, the name cut off
+        "John Smith III",
+        "Brafman",
+    ],
+)
+def test_people_and_descriptions_are_not_organisations(name):
+    from bot.analysis.names import is_organisation
+
+    assert not is_organisation(name)

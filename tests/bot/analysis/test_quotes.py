@@ -187,10 +187,6 @@ def test_a_pronoun_after_the_quote_is_the_name_before_it():
 def test_attribution_across_a_paragraph_boundary():
     found = quotations(["Dr. Ward stated:", '"The department is not about justice.', '"It is about power."'])
     assert [q.speaker for q in found] == ["Dr. Ward"]
-    found = quotations(['"Boeing and GE pay zero taxes."', "- Bernie Sanders.", "This is a complex issue."])
-    assert [q.speaker for q in found] == ["Bernie Sanders"]
-    found = quotations(['"She never quits."', "-President Obama, tweeting after the speech."])
-    assert [q.speaker for q in found] == ["Obama"]  # the title apart
 
 
 def test_a_sentence_after_a_quote_is_not_its_signature():

@@ -181,3 +181,79 @@ def test_a_name_with_a_number_in_it_is_a_thing():
     assert [q.speaker for q in found] == ["Ann Lee"]
     found = quotations(["Tom Hardy praised Blade Runner 2049 on Monday.", "“It is like three movies,” he says."])
     assert [q.speaker for q in found] == ["Tom Hardy"]
+
+
+# --- the kind of speaker: a person or an organisation the text makes speak ------------------------------
+
+
+def kinds(*paragraphs: str) -> list[tuple[str | None, str | None]]:
+    return [(q.speaker, q.kind) for q in quotations(list(paragraphs))]
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "expected"),
+    [
+        ("“We will not stand for this,” the DNC said in a statement.", ("the DNC", "organisation")),
+        ("“We are reviewing the footage,” CNN reported.", ("CNN", "organisation")),
+        ("“Our members agree on this,” NATO said.", ("NATO", "organisation")),
+        ("Google said in a statement: “We take privacy seriously.”", ("Google", "organisation")),
+        ("“The ministry rejects the claims,” the ministry said.", ("the ministry", "organisation")),
+        ("“There is nothing to add,” said the Pentagon.", ("Pentagon", "organisation")),
+        ("“We will win this state,” the Clinton campaign said.", ("the Clinton campaign", "organisation")),
+        ("“It was a good speech tonight,” the New York businessman said.", ("the New York businessman", "person")),
+        ("“It was a fine speech overall,” the statement said.", ("the statement", None)),
+        ("“We will see about that,” a spokesman said.", ("a spokesman", "person")),
+        ("“Trade is good for the town,” said Brafman.", ("Brafman", "person")),
+    ],
+)
+def test_the_kind_of_speaker_is_decided_from_form_and_context(paragraph, expected):
+    assert kinds(paragraph) == [expected]
+
+
+def test_a_person_who_issues_a_statement_stays_a_person():
+    # A statement is no sign of an organisation: persons issue them too.
+    assert kinds(
+        "Barack Obama spoke on Friday.",
+        "“I am pleased to nominate him to the bench,” Obama said in a statement.",
+    ) == [("Barack Obama", "person")]
+    assert kinds("“We cannot fix our problems unless we talk,” Thiel wrote in a statement.") == [("Thiel", "person")]
+
+
+def test_a_name_the_text_writes_as_a_place_speaks_for_it_unless_it_is_a_surname():
+    assert kinds(
+        "Talks in Japan, resumed on Monday, were short.",
+        "“We renounce war for ever,” Japan said.",
+    ) == [("Japan", "organisation")]
+    assert kinds(
+        "Talks in Jordan, resumed on Monday, were short.",
+        "“We are close to a deal,” Jordan said.",
+        "Michael Jordan, who chaired the talks, left on Tuesday.",
+    ) == [("Jordan", "person")]
+
+
+def test_the_speaker_kind_follows_the_speaker_to_the_quotations_that_continue_it():
+    assert kinds(
+        "“We will not stand for this,” the DNC said. “Nor will our members.”",
+        "“The vote is final.”",
+    ) == [("the DNC", "organisation"), ("the DNC", "organisation"), ("the DNC", "organisation")]
+
+
+def test_a_title_after_an_organisation_names_the_person_who_speaks():
+    assert kinds("“This is a critical week for us,” said GOP strategist Keith Nahigian.") == [
+        ("Keith Nahigian", "person")
+    ]
+    assert kinds("“I can't vote for him,” said Concord resident Whit Symms.") == [("Whit Symms", "person")]
+    assert kinds("“We won the vote,” said Sierra Club director Jane Roe.") == [("Jane Roe", "person")]
+
+
+def test_a_description_that_goes_on_past_an_organisations_noun_is_a_persons():
+    # "one former campaign staffer": a person, though the cue's match stops at "campaign".
+    assert [k for _, k in kinds("“I couldn't afford it,” said one former campaign staffer, who left.")] == ["person"]
+    assert kinds("“We will win this,” the campaign also said.") == [("the campaign", "organisation")]
+
+
+def test_a_family_the_text_names_is_people_not_an_organisation():
+    assert kinds(
+        "Hillary Clinton spoke on Monday.",
+        "“The drop is directly attributable to the emails,” said the Clintons.",
+    ) == [("Clintons", "person")]

@@ -82,6 +82,16 @@ def test_analysis_round_trips_and_summarises_in_article_order():
     assert analysis.summary(10) == ["First.", "Second.", "Third."]
 
 
+def test_a_quote_keeps_its_speaker_kind_and_one_stored_without_it_loads_as_not_known():
+    said = Quote("We will not", "the DNC", "“We will not,” the DNC said.", speaker_kind="organisation")
+    analysis = Analysis(sentences=("A.",), ranking=(0,), quotes=(said,), keywords=())
+    stored = json.loads(json.dumps(analysis.to_dict()))
+    assert Analysis.from_dict(stored).quotes[0].speaker_kind == "organisation"
+    del stored["quotes"][0]["speaker_kind"]  # an analysis stored before speaker kinds existed
+    assert Analysis.from_dict(stored).quotes[0] == Quote("We will not", "the DNC", said.context)
+    assert Analysis.from_dict(stored).quotes[0].speaker_kind is None
+
+
 def test_analysis_stored_without_a_signature_reads_as_an_empty_one():
     stored = {"sentences": ["A."], "ranking": [0], "quotes": [], "keywords": []}
     assert Analysis.from_dict(stored).signature == ()
@@ -108,7 +118,9 @@ def test_brief_to_json_has_the_documented_keys():
     assert data["source"] == "The Gazette"
     assert data["author"] == {"name": "Ann Lee", "role": "a reporter at the Gazette", "bio": None}
     assert data["authors"] == [data["author"]]
-    assert data["quotes"] == [{"text": "We are pleased", "speaker": "the mayor", "context": QUOTE.context, "key": True}]
+    assert data["quotes"] == [
+        {"text": "We are pleased", "speaker": "the mayor", "speaker_kind": None, "context": QUOTE.context, "key": True}
+    ]
     assert (data["words"], data["reading_minutes"], data["preview_only"]) == (10, 1, False)
     json.dumps(data)  # plain JSON
 

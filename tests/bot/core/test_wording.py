@@ -118,3 +118,18 @@ def test_people_credited_in_another_role_follow_the_writers():
     assert byline([JANE, bo], "The Example Times") == "By Jane Doe · translated by Bo Roe · The Example Times"
     assert byline([ann], None) == "Edited by Ann Lee"  # no writer named: no "By"
     assert ann.to_json() == {"name": "Ann Lee", "role": "editor", "bio": None}
+
+
+def test_speaker_line_says_an_organisations_words_are_a_statement_from_it_never_a_persons():
+    from bot.core.models import Quote
+    from bot.core.wording import speaker_line
+
+    dnc = Quote("We will not", "the DNC", "", speaker_kind="organisation")
+    assert speaker_line(dnc) == "a statement from the DNC"
+    assert speaker_line(Quote("We will", "CNN", "", "a cable network", speaker_kind="organisation")) == (
+        "a statement from CNN, a cable network"
+    )
+    # A person, or a speaker of no known kind, is shown by name as before.
+    assert speaker_line(Quote("We will", "Daniel Russel", "", speaker_kind="person")) == "Daniel Russel"
+    assert speaker_line(Quote("We will", "the report", "")) == "the report"
+    assert speaker_line(Quote("We will", None, "", speaker_kind="organisation")) == "unattributed"

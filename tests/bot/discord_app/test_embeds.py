@@ -225,3 +225,10 @@ def test_topic_and_compare_embeds_stay_within_every_limit_and_never_ping():
         text = str(embed.to_dict())
         assert "@everyone" not in text and "<@123456789012345678>" not in text
     assert compare_embed(comparison).fields[1].value.startswith("Nothing the other does not say.")
+
+
+def test_an_organisations_quotation_is_attributed_as_a_statement_from_it():
+    dnc = Quote("We will not stand for it", "the DNC", "", speaker_kind="organisation")
+    assert quote_line(dnc).endswith("— a statement from the DNC")
+    person = Quote("We will not stand for it", "Ana Lopez", "", speaker_kind="person")
+    assert quote_line(person).endswith("— Ana Lopez")

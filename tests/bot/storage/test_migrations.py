@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -194,5 +195,27 @@ async def test_version_migrates_to_current_keeping_every_row(tmp_path: Path, ver
                 assert (await cur.fetchone())[0] == ROWS_PER_TABLE
 
         assert await _schema(db) == await _fresh_schema(tmp_path)
+    finally:
+        await db.close()
+
+
+async def test_0012_a_quotation_stored_before_has_no_speaker_kind_and_only_known_kinds_are_accepted(tmp_path: Path):
+    path = tmp_path / "v11.sqlite3"
+    old = await aiosqlite.connect(path, isolation_level=None)
+    try:
+        await old.execute("PRAGMA foreign_keys = ON")
+        await migrate(old, target=11)
+        await old.execute("BEGIN")
+        await _fill(old)
+        await old.execute("COMMIT")
+    finally:
+        await old.close()
+    db = await connect(path)
+    try:
+        async with db.execute("SELECT COUNT(*), COUNT(speaker_kind) FROM quotes") as cur:
+            assert tuple(await cur.fetchone()) == (ROWS_PER_TABLE, 0)  # kept, kind not known
+        await db.execute("UPDATE quotes SET speaker_kind = 'organisation'")
+        with pytest.raises(sqlite3.IntegrityError):
+            await db.execute("UPDATE quotes SET speaker_kind = 'someone'")
     finally:
         await db.close()

@@ -99,3 +99,23 @@ async def test_sentences_matching_one_term_counted_per_article_and_found_in_some
     assert sorted(a for a, _ in found) == sorted(stored[:2])
     async with db.execute("SELECT text FROM passages WHERE article_id = ? AND position = ?", found[0]) as cur:
         assert "timetable" in (await cur.fetchone())[0]
+
+
+async def test_a_quotations_speaker_kind_round_trips_through_storage(db):
+    """Written by ArticleRepository.save, read back by quotes_of and search_quotes: an organisation's
+    quotation stays an organisation's, a person's a person's."""
+    text = (
+        "“We will not stand for it,” the DNC said in a statement.\n\n"
+        "“The harbour will reopen in spring,” said Ana Lopez."
+    )
+    raw = RawArticle(title="Harbour Statement", text=text)
+    article, analysis = analyse_raw(raw)
+    ident = article_id(article.content_hash)
+    await ArticleRepository(db).save(
+        replace(article, id=ident, slug=ident), analysis, "v", file_size=None, file_mtime_ns=None, raw=raw
+    )
+    search = SearchRepository(db)
+    found, _ = await search.quotes_of(ident, limit=5)
+    assert [(q.speaker, q.speaker_kind) for _, q in found] == [("the DNC", "organisation"), ("Ana Lopez", "person")]
+    hits, _ = await search.search_quotes(parse_query("stand").match, None, limit=5)
+    assert [(q.speaker, q.speaker_kind) for _, q in hits] == [("the DNC", "organisation")]
