@@ -10,6 +10,15 @@ other article, and the best few are shown in article order. Nothing is fitted to
   the sentences of both articles, so that the words both articles keep using (their shared
   subject) count for little and a sentence is new when what it is about is new.
 
+The points are chosen by maximal marginal relevance (Carbonell & Goldstein 1998): each next one
+is the sentence with the best ``MMR_LAMBDA * score / best score - (1 - MMR_LAMBDA) * its greatest
+similarity to a point already chosen``, so that three sentences on one point become one point and
+two others. On a proxy of human judgement (bench/compare.py: pairs of related news articles, A's
+human summary sentences that B does not cover) this is the only variant tried that does not lose to
+plain top three, and it gains on the more closely related pairs, on both halves of them; weighting
+words by how distinctive of A they are (Fightin' Words log-odds) or salience by centrality
+instead of the summary ranking lost on both halves, and so did novelty against B's whole text.
+
 A sentence scoring nothing (it repeats the other article, or it is the least salient) is never
 shown; nor is one with the summary's defects when the article has statements enough without them.
 """
@@ -24,6 +33,7 @@ from bot.analysis.summary import content_terms, defects
 from bot.core.stopwords import stop_words_for
 
 POINTS = 3
+MMR_LAMBDA = 0.7  # the usual weight: mostly relevance, some diversity (not fitted to any file)
 
 
 def _vectors(term_lists: list[list[str]]) -> list[dict[str, float]]:
@@ -65,7 +75,7 @@ def distinct_points(mine: Sequence[str], ranking: Sequence[int], theirs: Sequenc
     place = {i: p for p, i in enumerate(ranking)}
     sound = [i for i in range(len(mine)) if defects(mine[i]) == 0]
     allowed = set(sound) if len(sound) >= n else set(range(len(mine)))
-    scores = []
+    scores: dict[int, float] = {}
     for i, v in enumerate(own):
         if i not in allowed or not v:
             continue
@@ -73,5 +83,29 @@ def distinct_points(mine: Sequence[str], ranking: Sequence[int], theirs: Sequenc
         novelty = 1.0 - _greatest_similarity(v, postings)
         score = round(salience * novelty, 9)
         if score > 0:
-            scores.append((-score, i))
-    return sorted(i for _, i in sorted(scores)[:n])
+            scores[i] = score
+    return sorted(_diverse(scores, own, n))
+
+
+def _diverse(scores: dict[int, float], vectors: list[dict[str, float]], n: int) -> list[int]:
+    """Up to ``n`` of the scored sentences by maximal marginal relevance: n passes over them, each
+    comparing a sentence with the points already chosen (at most n), so linear in their number."""
+    best = max(scores.values(), default=0.0)
+    chosen: list[int] = []
+    left = dict(scores)
+    while left and len(chosen) < n:
+
+        def gain(i: int) -> tuple[float, int]:
+            overlap = max((_dot(vectors[i], vectors[j]) for j in chosen), default=0.0)
+            return round(MMR_LAMBDA * left[i] / best - (1 - MMR_LAMBDA) * overlap, 9), -i
+
+        pick = max(left, key=gain)
+        chosen.append(pick)
+        del left[pick]
+    return chosen
+
+
+def _dot(a: dict[str, float], b: dict[str, float]) -> float:
+    if len(b) < len(a):
+        a, b = b, a
+    return sum(w * b.get(t, 0.0) for t, w in a.items())
