@@ -13,11 +13,12 @@ other article, and the best few are shown in article order. Nothing is fitted to
 The points are chosen by maximal marginal relevance (Carbonell & Goldstein 1998): each next one
 is the sentence with the best ``MMR_LAMBDA * score / best score - (1 - MMR_LAMBDA) * its greatest
 similarity to a point already chosen``, so that three sentences on one point become one point and
-two others. On a proxy of human judgement (bench/compare.py: pairs of related news articles, A's
-human summary sentences that B does not cover) this is the only variant tried that does not lose to
-plain top three, and it gains on the more closely related pairs, on both halves of them; weighting
-words by how distinctive of A they are (Fightin' Words log-odds) or salience by centrality
-instead of the summary ranking lost on both halves, and so did novelty against B's whole text.
+two others. On a proxy of human judgement (bench/compare.py: news articles paired with their most
+similar other article, against the sentences of A's human summary that B does not cover) this ties
+with plain top three on loosely related pairs and gains on both halves of the closely related ones;
+weighting the words distinctive of A (Fightin' Words log-odds) or taking centrality for salience
+instead of the summary ranking lost 4 to 7 ROUGE-1 points, and novelty against B's whole text
+instead of its closest sentence gained nothing (docs/quality.md, "Comparing two articles").
 
 A sentence scoring nothing (it repeats the other article, or it is the least salient) is never
 shown; nor is one with the summary's defects when the article has statements enough without them.
