@@ -247,9 +247,9 @@ def whole_novelty(salience: str = "rank") -> Method:
     return method
 
 
-def borda(weigh: Method | None = None, central: bool = False, mmr: bool = False) -> Method:
-    """The summary's ranking and the Fightin' Words ranking (mean positive z) combined by their
-    places (a Borda count, as the summary combines position and centrality): salient and distinct."""
+def borda(agg: str = "mean", mmr: bool = False) -> Method:
+    """The summary's ranking and the Fightin' Words ranking (mean or sum of positive z) combined by
+    their places (a Borda count, as the summary combines position and centrality)."""
 
     def method(mine: Sequence[str], ranking: Sequence[int], theirs: Sequence[str]) -> list[int]:
         stops = stop_words_for([*mine, *theirs])
@@ -259,7 +259,7 @@ def borda(weigh: Method | None = None, central: bool = False, mmr: bool = False)
         fw = {}
         for i in allowed:
             pos = [max(z.get(t, 0.0), 0.0) for t in mt[i]]
-            fw[i] = sum(pos) / len(pos) if pos else 0.0
+            fw[i] = (sum(pos) / len(pos) if agg == "mean" else sum(pos)) if pos else 0.0
         by_fw = sorted(allowed, key=lambda i: (-round(fw[i], 9), i))
         place_fw = {i: p for p, i in enumerate(by_fw)}
         place = {i: p for p, i in enumerate(ranking)}
@@ -337,6 +337,7 @@ def methods() -> dict[str, Method]:
         "rank x novelty vs B's whole text + MMR": salience_novelty("whole", mmr=True),
         "Borda(summary rank, FW mean z+)": borda(),
         "Borda(summary rank, FW mean z+) + MMR": borda(mmr=True),
+        "Borda(summary rank, FW sum z+) + MMR": borda("sum", mmr=True),
         "summary salience x FW mean z+": product(),
     }
     return out
