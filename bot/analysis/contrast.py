@@ -90,19 +90,16 @@ def distinct_points(mine: Sequence[str], ranking: Sequence[int], theirs: Sequenc
 
 def _diverse(scores: dict[int, float], vectors: list[dict[str, float]], n: int) -> list[int]:
     """Up to ``n`` of the scored sentences by maximal marginal relevance: n passes over them, each
-    comparing a sentence with the points already chosen (at most n), so linear in their number."""
+    one comparing every sentence left with the point just chosen, so linear in their number."""
     best = max(scores.values(), default=0.0)
+    overlap = dict.fromkeys(scores, 0.0)  # each sentence's greatest similarity to a chosen point
     chosen: list[int] = []
-    left = dict(scores)
-    while left and len(chosen) < n:
-
-        def gain(i: int) -> tuple[float, int]:
-            overlap = max((_dot(vectors[i], vectors[j]) for j in chosen), default=0.0)
-            return round(MMR_LAMBDA * left[i] / best - (1 - MMR_LAMBDA) * overlap, 9), -i
-
-        pick = max(left, key=gain)
+    while overlap and len(chosen) < n:
+        pick = max(overlap, key=lambda i: (round(MMR_LAMBDA * scores[i] / best - (1 - MMR_LAMBDA) * overlap[i], 9), -i))
         chosen.append(pick)
-        del left[pick]
+        del overlap[pick]
+        for i in overlap:
+            overlap[i] = max(overlap[i], _dot(vectors[i], vectors[pick]))
     return chosen
 
 
