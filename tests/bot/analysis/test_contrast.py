@@ -37,3 +37,28 @@ def test_at_most_n_points_the_most_salient_first():
 def test_identical_articles_have_nothing_to_tell_apart():
     assert distinct_points(THEIRS, [0, 1, 2], THEIRS) == []
     assert distinct_points([], [], THEIRS) == []
+
+
+def test_two_sentences_on_one_point_make_one_point_and_leave_room_for_another():
+    theirs = ["Nothing in common with anything at all here."]
+    mine = [
+        "The harbour dredging will cost forty million pounds this year.",
+        "Dredging the harbour will cost the town forty million pounds.",
+        "The mayor said the new ferry terminal would open next spring.",
+        "Fishermen fear that the cod will leave the bay for good.",
+    ]
+    # By score alone the two first (ranked best) would be shown; the second says the first again.
+    assert distinct_points(mine, [0, 1, 2, 3], theirs, n=2) == [0, 2]
+    assert distinct_points(mine, [1, 0, 2, 3], theirs, n=2) == [1, 2]
+
+
+def test_a_sentence_with_the_summarys_defects_is_left_out_when_sound_ones_suffice():
+    theirs = ["Nothing in common with anything at all here."]
+    mine = [
+        "the harbour dredging will cost forty million pounds this year",  # no capital, no full stop
+        "The mayor said the new ferry terminal would open next spring.",
+        "Fishermen fear that the cod will leave the bay for good.",
+        "Critics point to the cost overruns of the last big project.",
+    ]
+    assert distinct_points(mine, [0, 1, 2, 3], theirs) == [1, 2, 3]
+    assert distinct_points(mine[:3], [0, 1, 2], theirs) == [0, 1, 2]  # too few sound ones: all may be shown

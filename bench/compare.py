@@ -1,0 +1,416 @@
+"""`/compare` on an honest proxy: what article A says that article B does not, by a human's account.
+
+    python -m bench.compare /work/shared/eval/summaries.jsonl [--floor 0.1 0.15 0.2]
+
+There is no gold set of "what A says that B does not", so the benchmark builds one from summaries
+written by people (a file with `article` and `reference_sentences`, like the CNN/DailyMail set):
+
+- pairs: each article with the most similar other article of the file (cosine of TF-IDF vectors
+  of stemmed content words, the IDF over the file's articles), when the cosine reaches ``--floor``
+  (one table per floor: news files pair loosely at 0.1, and the higher floors keep the pairs that
+  share a subject, where what B already says matters most);
+- reference: the sentences of A's human summary whose content words are mostly (over half) absent
+  from B's text: what A says that B does not, by the human's account. A pair whose summary has no
+  such sentence is left out;
+- score: ROUGE-1 (rouge-score, Porter stemming) recall and F1 of the method's chosen sentences of A
+  (three) against that reference, averaged over the pairs.
+
+Every method sees the same sentences (the bot's own splitting) and is printed in the same run, with
+a first-three-sentences baseline and the summary's own top three, over all pairs and over the odd
+and even pairs apart (a choice that wins on one half only is fitted, not general), with the paired
+bootstrap interval of its difference with the method shipped before this benchmark. Needs the
+`bench` extra (rouge-score).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import random
+import sys
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.quality import read_jsonl, summary_article
+from bot.analysis import contrast
+from bot.analysis.summary import content_terms, defects, rank_sentences
+from bot.core.stopwords import stop_words_for
+from bot.core.text import split_sentences
+
+POINTS = 3
+MOSTLY_ABSENT = 0.5
+BEFORE = "rank x max-sentence novelty, top 3 (before)"
+SHIPPED = "contrast.distinct_points (this tree)"
+
+
+@dataclass(frozen=True)
+class Doc:
+    sentences: list[str]
+    ranking: list[int]
+    terms: list[str]
+    summary: list[str]
+
+
+Method = Callable[[Sequence[str], Sequence[int], Sequence[str]], list[int]]
+
+
+def load(record: dict) -> Doc:
+    article = summary_article(record)
+    sentences = [s for p in article.paragraphs for s in split_sentences(p)]
+    stops = stop_words_for(sentences)
+    terms = [t for s in sentences for t in content_terms(s, stops)]
+    return Doc(sentences, rank_sentences(sentences, stops=stops), terms, list(record["reference_sentences"]))
+
+
+def pairs(docs: list[Doc], floor: float) -> list[tuple[int, int, float]]:
+    """(a, b, cosine): each article with its most similar other article, when similar enough."""
+    df: Counter[str] = Counter()
+    for d in docs:
+        df.update(set(d.terms))
+    n = len(docs)
+    vectors = []
+    for d in docs:
+        tf = Counter(d.terms)
+        v = {t: (1 + math.log(c)) * math.log(n / df[t]) for t, c in tf.items()}
+        norm = math.sqrt(sum(w * w for w in v.values())) or 1.0
+        vectors.append({t: w / norm for t, w in v.items()})
+    out = []
+    for a, va in enumerate(vectors):
+        best, b = max((sum(w * vb.get(t, 0.0) for t, w in va.items()), j) for j, vb in enumerate(vectors) if j != a)
+        if best >= floor:
+            out.append((a, b, best))
+    return out
+
+
+def reference(a: Doc, b: Doc) -> list[str]:
+    """The sentences of A's human summary whose content words are mostly absent from B."""
+    stops = stop_words_for(a.sentences)
+    theirs = set(b.terms)
+    out = []
+    for s in a.summary:
+        ts = set(content_terms(s, stops))
+        if ts and len(ts - theirs) > MOSTLY_ABSENT * len(ts):
+            out.append(s)
+    return out
+
+
+# --- baselines -----------------------------------------------------------------------------------
+
+
+def lead(mine: Sequence[str], ranking: Sequence[int], theirs: Sequence[str]) -> list[int]:
+    return list(range(min(POINTS, len(mine))))
+
+
+def summary_top(mine: Sequence[str], ranking: Sequence[int], theirs: Sequence[str]) -> list[int]:
+    return sorted(ranking[:POINTS])
+
+
+def shipped(mine: Sequence[str], ranking: Sequence[int], theirs: Sequence[str]) -> list[int]:
+    """bot.analysis.contrast as it is in this tree."""
+    return contrast.distinct_points(mine, ranking, theirs)
+
+
+# --- candidates ----------------------------------------------------------------------------------
+
+
+def _allowed(mine: Sequence[str]) -> list[int]:
+    sound = [i for i in range(len(mine)) if defects(mine[i]) == 0]
+    return sound if len(sound) >= POINTS else list(range(len(mine)))
+
+
+def zscores(mine_terms: list[str], theirs_terms: list[str], prior: float | None) -> dict[str, float]:
+    """Fightin' Words (Monroe, Colaresi & Quinn 2008): the z-score of each term's log-odds ratio,
+    mine against theirs, with a Dirichlet prior proportional to the pooled counts; ``prior`` is the
+    prior's total (None: the pooled size, i.e. one pseudo-count per observed occurrence)."""
+    ya, yb = Counter(mine_terms), Counter(theirs_terms)
+    pooled = ya + yb
+    total = sum(pooled.values())
+    a0 = float(total if prior is None else prior)
+    na, nb = sum(ya.values()), sum(yb.values())
+    out = {}
+    for t in ya:
+        alpha = a0 * pooled[t] / total
+        d = math.log((ya[t] + alpha) / (na + a0 - ya[t] - alpha)) - math.log(
+            (yb[t] + alpha) / (nb + a0 - yb[t] - alpha)
+        )
+        out[t] = d / math.sqrt(1 / (ya[t] + alpha) + 1 / (yb[t] + alpha))
+    return out
+
+
+def _terms(sentences: Sequence[str], stops: frozenset[str]) -> list[list[str]]:
+    return [content_terms(s, stops) for s in sentences]
+
+
+def _unit(terms: list[str], idf: dict[str, float]) -> dict[str, float]:
+    tf = Counter(terms)
+    v = {t: (1 + math.log(c)) * idf.get(t, 1.0) for t, c in tf.items()}
+    norm = math.sqrt(sum(w * w for w in v.values()))
+    return {t: w / norm for t, w in v.items()} if norm else {}
+
+
+def _dot(a: dict[str, float], b: dict[str, float]) -> float:
+    return sum(w * b.get(t, 0.0) for t, w in a.items())
+
+
+def _pick(scores: dict[int, float], n: int = POINTS) -> list[int]:
+    best = sorted((-round(s, 9), i) for i, s in scores.items() if s > 0)[:n]
+    return sorted(i for _, i in best)
+
+
+def _mmr(scores: dict[int, float], units: list[dict[str, float]], lam: float = 0.7, n: int = POINTS) -> list[int]:
+    top = max(scores.values(), default=0.0)
+    if top <= 0:
+        return []
+    chosen: list[int] = []
+    left = {i for i, s in scores.items() if s > 0}
+    while left and len(chosen) < n:
+        i = max(
+            left,
+            key=lambda i: (
+                round(
+                    lam * scores[i] / top - (1 - lam) * max((_dot(units[i], units[j]) for j in chosen), default=0), 9
+                ),
+                -i,
+            ),
+        )
+        chosen.append(i)
+        left.discard(i)
+    return sorted(chosen)
+
+
+def fightin(agg: str = "mean", prior: float | None = None, central: bool = False, mmr: bool = False) -> Method:
+    def method(mine: Sequence[str], ranking: Sequence[int], theirs: Sequence[str]) -> list[int]:
+        stops = stop_words_for([*mine, *theirs])
+        mt, tt = _terms(mine, stops), _terms(theirs, stops)
+        z = zscores([t for ts in mt for t in ts], [t for ts in tt for t in ts], prior)
+        allowed = _allowed(mine)
+        scores = {}
+        for i in allowed:
+            ts = mt[i]
+            if not ts:
+                continue
+            pos = [max(z.get(t, 0.0), 0.0) for t in ts]
+            scores[i] = sum(pos) / len(pos) if agg == "mean" else sum(pos)
+        units = _units(mt)
+        if central:
+            total: Counter[str] = Counter()
+            for u in units:
+                total.update(u)
+            for i in scores:
+                scores[i] *= max(_dot(units[i], total) - 1.0, 0.0) if units[i] else 0.0
+        return _mmr(scores, units) if mmr else _pick(scores)
+
+    return method
+
+
+def _units(term_lists: list[list[str]]) -> list[dict[str, float]]:
+    df: Counter[str] = Counter()
+    for ts in term_lists:
+        df.update(set(ts))
+    n = len(term_lists)
+    idf = {t: math.log((n + 1) / (c + 0.5)) for t, c in df.items()}
+    return [_unit(ts, idf) for ts in term_lists]
+
+
+def whole_novelty(salience: str = "rank") -> Method:
+    """Novelty against B's whole text (one TF-IDF vector), times salience (summary place or centrality)."""
+
+    def method(mine: Sequence[str], ranking: Sequence[int], theirs: Sequence[str]) -> list[int]:
+        stops = stop_words_for([*mine, *theirs])
+        mt, tt = _terms(mine, stops), _terms(theirs, stops)
+        all_lists = [*mt, *tt]
+        df: Counter[str] = Counter()
+        for ts in all_lists:
+            df.update(set(ts))
+        n = len(all_lists)
+        idf = {t: math.log((n + 1) / (c + 0.5)) for t, c in df.items()}
+        units = [_unit(ts, idf) for ts in mt]
+        other = _unit([t for ts in tt for t in ts], idf)
+        place = {i: p for p, i in enumerate(ranking)}
+        total: Counter[str] = Counter()
+        for u in units:
+            total.update(u)
+        scores = {}
+        for i in _allowed(mine):
+            if not units[i]:
+                continue
+            novelty = 1.0 - _dot(units[i], other)
+            if salience == "rank":
+                sal = 1.0 - place.get(i, len(mine)) / len(mine)
+            else:
+                sal = max(_dot(units[i], total) - 1.0, 0.0)
+            scores[i] = sal * novelty
+        return _pick(scores)
+
+    return method
+
+
+def borda(agg: str = "mean", mmr: bool = False) -> Method:
+    """The summary's ranking and the Fightin' Words ranking (mean or sum of positive z) combined by
+    their places (a Borda count, as the summary combines position and centrality)."""
+
+    def method(mine: Sequence[str], ranking: Sequence[int], theirs: Sequence[str]) -> list[int]:
+        stops = stop_words_for([*mine, *theirs])
+        mt, tt = _terms(mine, stops), _terms(theirs, stops)
+        z = zscores([t for ts in mt for t in ts], [t for ts in tt for t in ts], None)
+        allowed = _allowed(mine)
+        fw = {}
+        for i in allowed:
+            pos = [max(z.get(t, 0.0), 0.0) for t in mt[i]]
+            fw[i] = (sum(pos) / len(pos) if agg == "mean" else sum(pos)) if pos else 0.0
+        by_fw = sorted(allowed, key=lambda i: (-round(fw[i], 9), i))
+        place_fw = {i: p for p, i in enumerate(by_fw)}
+        place = {i: p for p, i in enumerate(ranking)}
+        n = len(mine)
+        scores = {i: 2 * n - place.get(i, n) - place_fw[i] for i in allowed if fw[i] > 0}
+        if mmr:
+            return _mmr({i: float(s) for i, s in scores.items()}, _units(mt))
+        return _pick({i: float(s) for i, s in scores.items()})
+
+    return method
+
+
+def product() -> Method:
+    """Summary salience (1 - place / n) times the mean positive z, over its greatest."""
+
+    def method(mine: Sequence[str], ranking: Sequence[int], theirs: Sequence[str]) -> list[int]:
+        stops = stop_words_for([*mine, *theirs])
+        mt, tt = _terms(mine, stops), _terms(theirs, stops)
+        z = zscores([t for ts in mt for t in ts], [t for ts in tt for t in ts], None)
+        place = {i: p for p, i in enumerate(ranking)}
+        scores = {}
+        for i in _allowed(mine):
+            pos = [max(z.get(t, 0.0), 0.0) for t in mt[i]]
+            if pos:
+                scores[i] = (1.0 - place.get(i, len(mine)) / len(mine)) * sum(pos) / len(pos)
+        return _pick(scores)
+
+    return method
+
+
+def salience_novelty(base: str, mmr: bool) -> Method:
+    """Summary salience (1 - place / n) times novelty against B, 1 - the greatest cosine to one of
+    B's sentences (``base`` "max") or to B's whole text ("whole"); the top three or MMR."""
+
+    def method(mine: Sequence[str], ranking: Sequence[int], theirs: Sequence[str]) -> list[int]:
+        stops = stop_words_for([*mine, *theirs])
+        mt, tt = _terms(mine, stops), _terms(theirs, stops)
+        vectors = contrast._vectors([*mt, *tt])
+        own, other = vectors[: len(mine)], vectors[len(mine) :]
+        place = {i: p for p, i in enumerate(ranking)}
+        whole: Counter[str] = Counter()
+        for u in other:
+            whole.update(u)
+        norm = math.sqrt(sum(w * w for w in whole.values())) or 1.0
+        scores = {}
+        for i in _allowed(mine):
+            if not own[i]:
+                continue
+            sal = 1.0 - place.get(i, len(mine)) / len(mine)
+            if base == "max":
+                nov = 1.0 - max((_dot(own[i], u) for u in other), default=0.0)
+            else:
+                nov = 1.0 - _dot(own[i], whole) / norm
+            scores[i] = sal * nov
+        return _mmr(scores, own) if mmr else _pick(scores)
+
+    return method
+
+
+def methods() -> dict[str, Method]:
+    out: dict[str, Method] = {
+        "first 3 sentences": lead,
+        "summary top 3 (no contrast)": summary_top,
+        BEFORE: salience_novelty("max", mmr=False),
+        SHIPPED: shipped,
+        "rank x novelty vs B's whole text": whole_novelty("rank"),
+        "centrality x novelty vs B's whole text": whole_novelty("central"),
+        "FW mean z+ (prior = pooled)": fightin("mean"),
+        "FW sum z+ (prior = pooled)": fightin("sum"),
+        "FW mean z+ (prior 100)": fightin("mean", prior=100),
+        "FW mean z+ x centrality": fightin("mean", central=True),
+        "FW mean z+ + MMR": fightin("mean", mmr=True),
+        "FW mean z+ x centrality + MMR": fightin("mean", central=True, mmr=True),
+        "FW sum z+ + MMR": fightin("sum", mmr=True),
+        "rank x novelty vs B's whole text + MMR": salience_novelty("whole", mmr=True),
+        "Borda(summary rank, FW mean z+)": borda(),
+        "Borda(summary rank, FW mean z+) + MMR": borda(mmr=True),
+        "Borda(summary rank, FW sum z+) + MMR": borda("sum", mmr=True),
+        "summary salience x FW mean z+": product(),
+    }
+    return out
+
+
+def evaluate(docs: list[Doc], chosen: list[tuple[int, int, float]], ms: dict[str, Method]) -> dict:
+    from rouge_score import rouge_scorer
+
+    scorer = rouge_scorer.RougeScorer(["rouge1"], use_stemmer=True)
+    cases = [(a, b, reference(docs[a], docs[b])) for a, b, _ in chosen]
+    cases = [c for c in cases if c[2]]
+    results: dict[str, list[tuple[float, float]]] = {}
+    for name, m in ms.items():
+        rows = []
+        for a, b, ref in cases:
+            da, db = docs[a], docs[b]
+            picked = m(da.sentences, da.ranking, db.sentences)
+            s = scorer.score("\n".join(ref), "\n".join(da.sentences[i] for i in picked))["rouge1"]
+            rows.append((s.recall, s.fmeasure))
+        results[name] = rows
+    kept = sum(len(r) for _, _, r in cases)
+    whole = sum(len(docs[a].summary) for a, _, _ in cases)
+    return {"cases": len(cases), "results": results, "kept": kept, "summary": whole}
+
+
+def mean(xs: list[float]) -> float:
+    return 100 * sum(xs) / len(xs) if xs else float("nan")
+
+
+def interval(deltas: list[float], rounds: int = 1000) -> tuple[float, float]:
+    """95% paired bootstrap interval of the mean of ``deltas`` (x100), resampling the pairs."""
+    if not deltas:
+        return float("nan"), float("nan")
+    rng = random.Random(0)
+    means = sorted(mean(rng.choices(deltas, k=len(deltas))) for _ in range(rounds))
+    return means[int(0.025 * rounds)], means[int(0.975 * rounds) - 1]
+
+
+def table(docs: list[Doc], floor: float, ms: dict[str, Method]) -> None:
+    chosen = pairs(docs, floor)
+    out = evaluate(docs, chosen, ms)
+    print(f"\n{len(docs)} articles, {len(chosen)} pairs with cosine >= {floor}, {out['cases']} with a reference")
+    print(
+        f"reference: {out['kept']} of the {out['summary']} summary sentences of those pairs' A are mostly absent from B"
+    )
+    print(f"ROUGE-1 x100 of {POINTS} sentences of A against A's summary sentences mostly absent from B;")
+    print("halves: the pairs of even and odd index; ΔF: paired difference with the method before, 95% bootstrap")
+    print("| method | R-1 recall | R-1 F | recall even | recall odd | F even | F odd | ΔF vs before [95%] |")
+    print("|---|---|---|---|---|---|---|---|")
+    before = [f for _, f in out["results"][BEFORE]]
+    for name, rows in out["results"].items():
+        r, f = [x for x, _ in rows], [y for _, y in rows]
+        delta = [a - b for a, b in zip(f, before, strict=True)]
+        lo, hi = interval(delta)
+        print(
+            f"| {name} | {mean(r):.2f} | {mean(f):.2f} | {mean(r[0::2]):.2f} | {mean(r[1::2]):.2f} "
+            f"| {mean(f[0::2]):.2f} | {mean(f[1::2]):.2f} | {mean(delta):+.2f} [{lo:+.2f}, {hi:+.2f}] |"
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("file", type=Path)
+    parser.add_argument(
+        "--floor", type=float, nargs="+", default=[0.1, 0.15, 0.2], help="least cosine for a pair, one table each"
+    )
+    args = parser.parse_args(argv)
+    docs = [load(r) for r in read_jsonl(args.file)]
+    ms = methods()
+    for floor in args.floor:
+        table(docs, floor, ms)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
