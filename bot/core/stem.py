@@ -11,6 +11,10 @@ from bot.core.text import fold
 def stem(word: str) -> str:
     """A light English stemmer: enough to conflate sanction/sanctions, talk/talked/talking."""
     w = fold(word)
+    # An English possessive is the word itself: "China’s" and "leaders'" weigh as china, leader.
+    if w[-2:] in {"'s", "’s"}:
+        w = w[:-2]
+    w = w.rstrip("'’")
     for suffix, min_len in (
         ("ational", 8),
         ("ization", 8),

@@ -43,3 +43,9 @@ def test_case_is_folded():
 def test_different_words_stay_apart():
     assert stem("talk") != stem("walk")
     assert stem("sanction") != stem("section")
+
+
+def test_a_possessive_stems_as_its_word_with_either_apostrophe():
+    assert stem("China’s") == stem("China's") == stem("China") == "china"
+    assert stem("leaders’") == stem("leaders'") == stem("leader")
+    assert stem("l'état") == "l'etat"  # an apostrophe inside a word stays
