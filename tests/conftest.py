@@ -6,10 +6,9 @@ import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import aiosqlite
 import pytest
 
-from bot.storage.db import connect
+from bot.storage.db import Database, connect
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -28,7 +27,7 @@ def articles_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[aiosqlite.Connection]:
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
     conn = await connect(tmp_path / "data" / "test.sqlite3")
     try:
         yield conn

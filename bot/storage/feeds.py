@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-import aiosqlite
-
 from bot.core.models import Feed, FeedItem
 from bot.storage.clock import utcnow
+from bot.storage.database import Database, Row
 from bot.storage.refusals import RefusalRepository, feed_prefix
 
 _FEED_COLUMNS = (
@@ -18,7 +17,7 @@ _FEED_COLUMNS = (
 _ITEM_COUNT = "(SELECT COUNT(*) FROM feed_items AS i WHERE i.feed_id = f.id)"
 
 
-def _feed(row: aiosqlite.Row, items: int = 0) -> Feed:
+def _feed(row: Row, items: int = 0) -> Feed:
     return Feed(
         id=row[0],
         url=row[1],
@@ -41,7 +40,7 @@ def _feed(row: aiosqlite.Row, items: int = 0) -> Feed:
 
 
 class FeedRepository:
-    def __init__(self, db: aiosqlite.Connection) -> None:
+    def __init__(self, db: Database) -> None:
         self.db = db
 
     # --- the feeds ----------------------------------------------------------------------------

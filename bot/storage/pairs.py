@@ -3,16 +3,15 @@ list (see bot.core.query.pair_tokens), and their backfill for rows stored before
 
 from __future__ import annotations
 
-import aiosqlite
-
 from bot.core.query import pair_tokens
+from bot.storage.database import Database
 from bot.storage.db import transaction
 from bot.storage.state import StateRepository
 
 PAIRS_INDEXED = "pairs_indexed"  # bot_state key: every quotation and passage has its word pairs
 
 
-async def index_pairs(db: aiosqlite.Connection, where: str, params: tuple[object, ...]) -> None:
+async def index_pairs(db: Database, where: str, params: tuple[object, ...]) -> None:
     """Fill the word-pair indexes for the quotations and passages selected by ``where`` (inside
     the caller's transaction)."""
     async with db.execute(f"SELECT id, text, speaker, context FROM quotes WHERE {where}", params) as cur:
@@ -28,7 +27,7 @@ async def index_pairs(db: aiosqlite.Connection, where: str, params: tuple[object
     )
 
 
-async def backfill_pairs(db: aiosqlite.Connection) -> int:
+async def backfill_pairs(db: Database) -> int:
     """Index word pairs for rows stored before the pair indexes existed; returns how many.
 
     Counting every indexed row takes seconds at 100,000 articles, so once a database is known

@@ -7,10 +7,9 @@ Match expressions are built by bot.core.query, never taken from user text."""
 
 from __future__ import annotations
 
-import aiosqlite
-
 from bot.core.models import Quote
 from bot.core.query import COUNT_CAP, RANK_WINDOW, SearchQuery, tf_score
+from bot.storage.database import Database, Row
 
 # Searches count matches up to COUNT_CAP (more shows as "1,000+") and rank at most COUNT_CAP of
 # them, or RANK_WINDOW phrase matches scored in Python (see _ranked); both are in bot/core/query.py,
@@ -31,7 +30,7 @@ def _desc(iso_time: str) -> tuple[int, ...]:
 
 
 class SearchRepository:
-    def __init__(self, db: aiosqlite.Connection) -> None:
+    def __init__(self, db: Database) -> None:
         self.db = db
 
     async def quotes_of(self, article_id: str, limit: int, offset: int = 0) -> tuple[list[tuple[str, Quote]], int]:
@@ -90,7 +89,7 @@ class SearchRepository:
         offset: int,
         query: SearchQuery | None,
         use_pairs: bool,
-    ) -> tuple[list[aiosqlite.Row], int]:
+    ) -> tuple[list[Row], int]:
         """One page of ranked matches of ``table`` (rows: id, then ``columns``), and the total."""
         ranked, total = await self._ranked(table, match, article_id, offset + limit, query, use_pairs)
         page = ranked[offset : offset + limit]
@@ -98,7 +97,7 @@ class SearchRepository:
             return [], total
         return await self._rows_by_id(f"SELECT id, {columns} FROM {table} WHERE id IN ({{}})", page), total
 
-    async def _rows_by_id(self, sql: str, ids: list[int]) -> list[aiosqlite.Row]:
+    async def _rows_by_id(self, sql: str, ids: list[int]) -> list[Row]:
         """Rows selected by id, in the order of ``ids``."""
         async with self.db.execute(sql.format(",".join("?" * len(ids))), ids) as cur:
             found = {r[0]: r for r in await cur.fetchall()}
