@@ -121,7 +121,7 @@ class BriefBot(commands.Bot):
         self.setup_started = True
         if self._poll:  # watched from the start, so that a cold ingest's effect on the loop shows
             self._lag_watch = asyncio.create_task(self.lag.watch(), name="briefbot-loop-lag")
-        self.db = db = await connect(self.settings.db_path)
+        self.db = db = await connect(self.settings.database)
         self.state = StateRepository(db)
         self.requests = RequestRepository(db)
         self.subscriptions = SubscriptionRepository(db)
