@@ -247,12 +247,13 @@ class ArticleRepository:
     async def _delete_searchable(self, article_ids: list[str]) -> None:
         """Remove articles' quotations and passages from every search index (inside a transaction)."""
         ids = [(i,) for i in article_ids]
-        await self.db.executemany(
-            "DELETE FROM quote_pairs WHERE rowid IN (SELECT id FROM quotes WHERE article_id = ?)", ids
-        )
-        await self.db.executemany(
-            "DELETE FROM passage_pairs WHERE rowid IN (SELECT id FROM passages WHERE article_id = ?)", ids
-        )
+        if self.db.dialect == "sqlite":  # the word-pair indexes (PostgreSQL keeps its vectors in the rows)
+            await self.db.executemany(
+                "DELETE FROM quote_pairs WHERE rowid IN (SELECT id FROM quotes WHERE article_id = ?)", ids
+            )
+            await self.db.executemany(
+                "DELETE FROM passage_pairs WHERE rowid IN (SELECT id FROM passages WHERE article_id = ?)", ids
+            )
         await self.db.executemany("DELETE FROM quotes WHERE article_id = ?", ids)
         await self.db.executemany("DELETE FROM passages WHERE article_id = ?", ids)
 

@@ -3,15 +3,18 @@
 
 from __future__ import annotations
 
+import sqlite3
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 
 import aiosqlite
+import asyncpg
 
 from bot.storage.database import Database, Migration, is_postgres_url, migrations, redact_url
 from bot.storage.sqlite import SqliteDatabase
 
 __all__ = [
+    "INTEGRITY_ERRORS",
     "SCHEMA_VERSION",
     "Database",
     "Migration",
@@ -24,6 +27,8 @@ __all__ = [
 ]
 
 SCHEMA_VERSION = len(migrations())
+# A constraint refused a row (unique, check, foreign key), whichever the backend.
+INTEGRITY_ERRORS: tuple[type[Exception], ...] = (sqlite3.IntegrityError, asyncpg.IntegrityConstraintViolationError)
 
 
 async def connect(target: str | Path) -> Database:

@@ -154,8 +154,9 @@ class FeedRepository:
         now = utcnow()
         await self.db.execute(
             "UPDATE feeds SET next_poll = ?, etag = ?, last_modified = ?, title = COALESCE(?, title), "
-            "primed = primed OR ?, failures = ?, last_error = ?, "
-            "last_polled_at = ?, last_ok_at = CASE WHEN ? IS NULL THEN ? ELSE last_ok_at END WHERE id = ?",
+            "primed = CASE WHEN ? = 0 THEN primed ELSE 1 END, failures = ?, last_error = ?, "
+            "last_polled_at = ?, last_ok_at = CASE WHEN CAST(? AS TEXT) IS NULL THEN ? ELSE last_ok_at END "
+            "WHERE id = ?",
             (
                 next_poll,
                 etag,
@@ -176,7 +177,7 @@ class FeedRepository:
         now = utcnow()
         await self.db.execute(
             "UPDATE feeds SET failures = failures + 1, last_error = ?, next_poll = ?, last_polled_at = ?, "
-            "disabled_at = CASE WHEN ? IS NULL THEN disabled_at ELSE ? END, "
+            "disabled_at = CASE WHEN CAST(? AS TEXT) IS NULL THEN disabled_at ELSE ? END, "
             "disabled_reason = COALESCE(?, disabled_reason) WHERE id = ?",
             (error[:500], next_poll, now, disable_reason, now, disable_reason, feed_id),
         )

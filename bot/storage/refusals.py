@@ -84,7 +84,7 @@ def _key_range(prefix: str) -> tuple[str, tuple[str, ...]]:
     LIKE would read every row). Keys compare by code point, as their UTF-8 bytes do."""
     stem = prefix.rstrip(chr(0x10FFFF))
     if not stem:
-        return ("key >= ?", (prefix,)) if prefix else ("1", ())
+        return ("key >= ?", (prefix,)) if prefix else ("TRUE", ())
     following = ord(stem[-1]) + 1
     following = 0xE000 if following == 0xD800 else following  # surrogates are no characters of UTF-8
     return "key >= ? AND key < ?", (prefix, stem[:-1] + chr(following))

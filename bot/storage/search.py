@@ -10,6 +10,7 @@ from __future__ import annotations
 from bot.core.models import Quote
 from bot.core.query import COUNT_CAP, RANK_WINDOW, SearchQuery, tf_score
 from bot.storage.database import Database, Row
+from bot.storage.pgsearch import tsquery
 
 # Searches count matches up to COUNT_CAP (more shows as "1,000+") and rank at most COUNT_CAP of
 # them, or RANK_WINDOW phrase matches scored in Python (see _ranked); both are in bot/core/query.py,
@@ -122,6 +123,29 @@ class SearchRepository:
         newest RANK_WINDOW matches with BM25's term-frequency part in Python. Equal scores: newest
         article first.
         """
+        if self.db.dialect == "postgresql":
+            candidates, total = await self._candidates_pg(table, match, article_id, needed, query)
+        else:
+            candidates, total = await self._candidates(table, match, article_id, needed, query, use_pairs)
+        if total == 0:
+            return [], 0
+        candidates.sort(key=lambda c: (c[0], -c[1]))
+        # Order equal scores newest article first; only the rows that can reach the page matter.
+        head = candidates[: max(needed, 0) + RANK_TIE_MARGIN]
+        marks = ",".join("?" * len(head))
+        async with self.db.execute(
+            f"SELECT t.id, a.sort_time FROM {table} AS t JOIN articles AS a ON a.id = t.article_id "
+            f"WHERE t.id IN ({marks})",
+            [c[1] for c in head],
+        ) as cur:
+            when = dict(await cur.fetchall())
+        head.sort(key=lambda c: (c[0], _desc(when.get(c[1], ""))))
+        return [c[1] for c in head[: max(needed, 0)]], total
+
+    async def _candidates(
+        self, table: str, match: str, article_id: str | None, needed: int, query: SearchQuery | None, use_pairs: bool
+    ) -> tuple[list[tuple[float, int]], int]:
+        """SQLite: (score, row id) of the matches worth ordering, lower scores first, and the count."""
         fts = f"{table}_fts"
         scope, params = _scope(table, article_id)
         if use_pairs and query is not None and query.pairs is not None:
@@ -167,28 +191,59 @@ class SearchRepository:
                 columns = "id, text, speaker, context" if table == "quotes" else "id, text"
                 rows = await self._rows_by_id(f"SELECT {columns} FROM {table} WHERE id IN ({{}})", newest)
                 candidates = [(round(tf_score(list(r[1:]), query), 6), r[0]) for r in rows]
-        candidates.sort(key=lambda c: (c[0], -c[1]))
-        # Order equal scores newest article first; only the rows that can reach the page matter.
-        head = candidates[: max(needed, 0) + RANK_TIE_MARGIN]
-        marks = ",".join("?" * len(head))
+        return candidates, total
+
+    async def _candidates_pg(
+        self, table: str, match: str, article_id: str | None, needed: int, query: SearchQuery | None
+    ) -> tuple[list[tuple[float, int]], int]:
+        """PostgreSQL: as ``_candidates``, from the rows' tsvectors (bot.storage.pgsearch) and their GIN
+        index, which answers phrases too (no pair index). ts_rank with every column weighing the same
+        (as FTS5's bm25 here), normalised by length, stands for bm25; negated, lower is better."""
+        q = tsquery(match)
+        if q is None:
+            return [], 0
+        scope, params = ("AND article_id = ?", [article_id]) if article_id is not None else ("", [])
         async with self.db.execute(
-            f"SELECT t.id, a.sort_time FROM {table} AS t JOIN articles AS a ON a.id = t.article_id "
-            f"WHERE t.id IN ({marks})",
-            [c[1] for c in head],
+            f"SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE search @@ CAST(? AS TSQUERY) {scope} LIMIT ?) AS m",
+            [q, *params, COUNT_CAP + 1],
         ) as cur:
-            when = dict(await cur.fetchall())
-        head.sort(key=lambda c: (c[0], _desc(when.get(c[1], ""))))
-        return [c[1] for c in head[: max(needed, 0)]], total
+            total = (await cur.fetchone())[0]
+        if total == 0:
+            return [], 0
+        if total <= COUNT_CAP or query is None:
+            window = max(needed, 0) + RANK_TIE_MARGIN if total <= COUNT_CAP else RANK_WINDOW
+            order = "2, id DESC" if total <= COUNT_CAP else "id DESC"
+            async with self.db.execute(
+                f"SELECT id, -ts_rank('{{1,1,1,1}}', search, CAST(? AS TSQUERY), 1) FROM {table} "
+                f"WHERE search @@ CAST(? AS TSQUERY) {scope} ORDER BY {order} LIMIT ?",
+                [q, q, *params, window],
+            ) as cur:
+                return [(round(r[1], 6), r[0]) for r in await cur.fetchall()], total
+        # Very common terms: the newest RANK_WINDOW matches, scored by term frequency.
+        async with self.db.execute(
+            f"SELECT id FROM {table} WHERE search @@ CAST(? AS TSQUERY) {scope} ORDER BY id DESC LIMIT ?",
+            [q, *params, RANK_WINDOW],
+        ) as cur:
+            newest = [r[0] for r in await cur.fetchall()]
+        columns = "id, text, speaker, context" if table == "quotes" else "id, text"
+        rows = await self._rows_by_id(f"SELECT {columns} FROM {table} WHERE id IN ({{}})", newest)
+        return [(round(tf_score(list(r[1:]), query), 6), r[0]) for r in rows], total
 
     async def speakers(self, match: str | None, limit: int) -> list[tuple[str, int]]:
         """Speakers with the most quotations, optionally only those matching an FTS5 expression."""
-        if match:
+        if match and self.db.dialect == "postgresql":
+            sql = (
+                "SELECT speaker, COUNT(*) AS n FROM quotes WHERE search @@ CAST(? AS TSQUERY) AND speaker IS NOT NULL "
+                "GROUP BY speaker ORDER BY n DESC, speaker LIMIT ?"
+            )
+            params: tuple[object, ...] = (tsquery(match) or "", limit)
+        elif match:
             sql = (
                 "SELECT q.speaker, COUNT(*) AS n FROM quotes_fts JOIN quotes AS q ON q.id = quotes_fts.rowid "
                 "WHERE quotes_fts MATCH ? AND q.speaker IS NOT NULL "
                 "GROUP BY q.speaker ORDER BY n DESC, q.speaker LIMIT ?"
             )
-            params: tuple[object, ...] = (match, limit)
+            params = (match, limit)
         else:
             sql = (
                 "SELECT speaker, COUNT(*) AS n FROM quotes WHERE speaker IS NOT NULL "

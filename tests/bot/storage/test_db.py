@@ -73,6 +73,7 @@ async def test_every_earlier_version_migrates_to_current(tmp_path):
             await conn.close()
 
 
+@pytest.mark.parametrize("backend", ["sqlite"])  # one connection; PostgreSQL's run side by side (test_postgres.py)
 async def test_transactions_on_the_shared_connection_take_turns(db):
     """A command's transaction begun while the library holds a batch open waits for it, instead
     of failing with "cannot start a transaction within a transaction"; an error rolls back."""
