@@ -9,6 +9,13 @@ import pytest
 from bot.localdiscord import Perm, make_overwrite, make_text_channel
 from tests.cogs.conftest import EPHEMERAL, new_member, run
 
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request: pytest.FixtureRequest) -> str:
+    """These commands end to end on both storage backends (the bot fixture opens the one asked for)."""
+    return request.param
+
+
 NEW = "Harbour Plan Approved\n\nThe harbour board approved a new plan on Monday. It will cost a great deal.\n"
 OTHER = "Opera Season Opens\n\nThe opera house opened its season with a new production of Tosca.\n"
 
