@@ -14,10 +14,12 @@ from bot.storage.database import Database, Migration, is_postgres_url, migration
 from bot.storage.sqlite import SqliteDatabase
 
 __all__ = [
+    "DATABASE_ERRORS",
     "INTEGRITY_ERRORS",
     "SCHEMA_VERSION",
     "Database",
     "Migration",
+    "busy",
     "connect",
     "migrate",
     "migrations",
@@ -27,6 +29,27 @@ __all__ = [
 ]
 
 SCHEMA_VERSION = len(migrations())
+# The database could not do it now but may in a moment (SQLite: locked past the busy timeout;
+# PostgreSQL: a lock or serialization conflict, or the server refusing connections for now). Asked
+# by the one error handler (bot.discord_app.errors) through ``busy``.
+DATABASE_ERRORS: tuple[type[Exception], ...] = (sqlite3.OperationalError, asyncpg.PostgresError)
+_PG_BUSY = (
+    asyncpg.DeadlockDetectedError,
+    asyncpg.SerializationError,
+    asyncpg.LockNotAvailableError,
+    asyncpg.TooManyConnectionsError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.QueryCanceledError,
+)
+
+
+def busy(error: BaseException) -> bool:
+    """Whether ``error`` (one of DATABASE_ERRORS) means "busy, try again" rather than a fault."""
+    if isinstance(error, sqlite3.OperationalError):
+        return "locked" in str(error)
+    return isinstance(error, _PG_BUSY)
+
+
 # A constraint refused a row (unique, check, foreign key), whichever the backend.
 INTEGRITY_ERRORS: tuple[type[Exception], ...] = (sqlite3.IntegrityError, asyncpg.IntegrityConstraintViolationError)
 
