@@ -153,3 +153,24 @@ def postgres_server() -> Iterator[PostgresServer]:
         raise
     yield server
     server.stop()
+
+
+def main(argv: list[str]) -> int:
+    """``python -m tests.support.postgres COMMAND...``: run COMMAND with BRIEFBOT_DATABASE_URL naming
+    an empty database of a throwaway server (for benchmarks: ``... python -m bench.ranking``)."""
+    binaries = server_binaries()
+    if binaries is None or not argv:
+        print("usage: python -m tests.support.postgres COMMAND... (needs PostgreSQL's initdb and pg_ctl)")
+        return 2
+    server = PostgresServer(binaries)
+    server.start()
+    try:
+        return subprocess.run(argv, env={**os.environ, "BRIEFBOT_DATABASE_URL": server.url()}, check=False).returncode
+    finally:
+        server.stop()
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(main(sys.argv[1:]))
