@@ -12,6 +12,7 @@ from bot.storage.pgsearch import search_vector, tsquery
 
 def test_the_vector_holds_folded_stemmed_words_with_positions_and_column_weights():
     assert search_vector("Harbours reopened", "Ána Lee") == "'harbour':1A 'reopen':2A 'ana':5B 'lee':6B"
+    assert search_vector("Generalities of running") == "'gener':1A 'of':2A 'run':3A"  # as FTS5's porter
     assert search_vector("the harbour, the HARBOUR") == "'the':1A,3A 'harbour':2A,4A"
     assert search_vector("") == ""
 

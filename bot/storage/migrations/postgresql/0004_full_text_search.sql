@@ -2,9 +2,10 @@
 -- words, speaker and sentence) and over every sentence of every live article ("passages").
 --
 -- SQLite stems inside FTS5 (porter); here the application writes each row's search vector itself
--- (bot.storage.pairs.index_search: every word folded and stemmed by bot.core.stem, with its position,
--- weighted A for the quotation's words, B for its speaker, C for its sentence), so that both backends
--- stem identically and a query is matched by exact lexemes (bot.storage.pgsearch). A GIN index answers
+-- (bot.storage.pgsearch.search_vector, from bot.storage.pairs.index_pairs: every word folded and
+-- stemmed as FTS5's porter stems it, with its position, weighted A for the quotation's words, B for
+-- its speaker, C for its sentence), so that both backends stem alike and a query is matched by exact
+-- lexemes (bot.storage.pgsearch.tsquery). A GIN index answers
 -- words, prefixes and phrases (<->). Rows from before this version get their vectors on the first sync.
 -- The word-pair tables of SQLite (quote_pairs, passage_pairs) have no counterpart: GIN finds phrases.
 
