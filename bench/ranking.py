@@ -6,7 +6,8 @@
 One library (the shipped seeds and ``--generated`` synthetic articles from bench/corpus.py) is
 stored on both backends through the bot's own ingest (Library.sync), then the same queries run
 through Reading.search_quotes on each: common, mid-frequency and rare words, two words, prefixes and
-phrases. For each kind of query it prints how often both backends count the same matches, how
+phrases. For each kind of query it prints the median number of quotations matched, how often both
+backends count the same matches, how
 often their first result is the same, and the mean share of SQLite's top ``--limit`` that
 PostgreSQL's top ``--limit`` holds too. The PostgreSQL database at ``--url`` must be empty (it is
 migrated and filled).
@@ -18,11 +19,13 @@ import argparse
 import asyncio
 import os
 import shutil
+import statistics
 import sys
 import tempfile
 from pathlib import Path
 
 from bench.corpus import PHRASES, Corpus
+from bot.core.query import COUNT_CAP
 from bot.library.service import Library
 from bot.storage.db import connect
 
@@ -69,16 +72,18 @@ async def compare(url: str, generated: int, limit: int) -> int:
         pg = await stored(url, folder)
         try:
             print(f"{len(lite.articles)} articles on SQLite, {len(pg.articles)} on PostgreSQL; top {limit} compared")
-            print(f"{'queries':12} {'n':>3} {'same count':>11} {'same first':>11} {'top overlap':>12}")
+            print(f"{'queries':12} {'n':>3} {'matches':>9} {'same count':>11} {'same first':>11} {'top overlap':>12}")
             for kind, queries in query_set(corpus).items():
                 same_count = same_first = answered = 0
                 overlap = 0.0
+                totals: list[int] = []
                 for q in queries:
                     a = await lite.reading.search_quotes(q, limit=limit)
                     b = await pg.reading.search_quotes(q, limit=limit)
                     ids_a = [(h.article_id, h.quote.text) for _, h in a.hits]
                     ids_b = [(h.article_id, h.quote.text) for _, h in b.hits]
                     same_count += a.total == b.total and a.passage_total == b.passage_total
+                    totals.append(a.total)
                     if ids_a or ids_b:
                         answered += 1
                         same_first += bool(ids_a and ids_b and ids_a[0] == ids_b[0])
@@ -86,7 +91,8 @@ async def compare(url: str, generated: int, limit: int) -> int:
                 n = len(queries)
                 first = f"{same_first}/{answered}" if answered else "-"
                 shared = f"{overlap / answered:.0%}" if answered else "-"
-                print(f"{kind:12} {n:>3} {same_count:>8}/{n:<2} {first:>11} {shared:>12}")
+                shown = "1,000+" if statistics.median(totals) > COUNT_CAP else f"{statistics.median(totals):g}"
+                print(f"{kind:12} {n:>3} {shown:>9} {same_count:>8}/{n:<2} {first:>11} {shared:>12}")
         finally:
             for library in (lite, pg):
                 library.close()

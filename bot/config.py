@@ -163,8 +163,8 @@ def load_settings(env: Mapping[str, str] | Environment, *, library: bool = True)
     database_url = env.get("BRIEFBOT_DATABASE_URL", "").strip() or None
     if database_url is not None and urlsplit(database_url).scheme not in ("postgresql", "postgres"):
         raise ConfigError(
-            "BRIEFBOT_DATABASE_URL: give a PostgreSQL address such as "
-            "postgresql://briefbot:PASSWORD@localhost/briefbot (leave it unset for the SQLite file BRIEFBOT_DB)"
+            "BRIEFBOT_DATABASE_URL: give a PostgreSQL address, postgresql://HOST:5432/DATABASE with the user and "
+            "password before the host (leave it unset for the SQLite file BRIEFBOT_DB)"
         )
 
     raw_poll = env.get("BRIEFBOT_POLL_SECONDS", "").strip() or "60"
