@@ -63,18 +63,8 @@ class Database(Protocol):
     async def executemany(self, sql: str, rows: Iterable[Iterable[Any]]) -> None: ...
     def transaction(self) -> AbstractAsyncContextManager[None]: ...
     async def schema_version(self) -> int: ...
-    async def migrate(self, target: int | None = None) -> int: ...
+    async def migrate(self, target: int | None = None, found: list[Migration] | None = None) -> int: ...
     async def close(self) -> None: ...
-
-
-async def fetch_all(db: Database, sql: str, params: Iterable[Any] = ()) -> list[Row]:
-    async with db.execute(sql, params) as cur:
-        return list(await cur.fetchall())
-
-
-async def fetch_one(db: Database, sql: str, params: Iterable[Any] = ()) -> Row | None:
-    async with db.execute(sql, params) as cur:
-        return await cur.fetchone()
 
 
 @dataclass(frozen=True, slots=True)
