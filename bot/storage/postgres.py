@@ -131,18 +131,23 @@ class PostgresDatabase:
     @classmethod
     async def open(cls, url: str, *, pool_size: int = POOL_SIZE) -> PostgresDatabase:
         """Connect to the server at ``url`` and migrate its database."""
-        try:
-            pool = await asyncpg.create_pool(url, min_size=1, max_size=pool_size)
-        except (OSError, asyncpg.PostgresError) as e:
-            # asyncpg's messages name the host and user, never the password; the address is shown redacted.
-            raise ConnectionError(f"cannot connect to PostgreSQL at {redact_url(url)}: {e}") from None
-        db = cls(pool, url)
+        db = await cls.open_unmigrated(url, pool_size=pool_size)
         try:
             await db.migrate()
         except BaseException:
             await db.close()
             raise
         return db
+
+    @classmethod
+    async def open_unmigrated(cls, url: str, *, pool_size: int = POOL_SIZE) -> PostgresDatabase:
+        """Connect to the server at ``url``, leaving its schema as it is (``open`` migrates it)."""
+        try:
+            pool = await asyncpg.create_pool(url, min_size=1, max_size=pool_size)
+        except (OSError, asyncpg.PostgresError) as e:
+            # asyncpg's messages name the host and user, never the password; the address is shown redacted.
+            raise ConnectionError(f"cannot connect to PostgreSQL at {redact_url(url)}: {e}") from None
+        return cls(pool, url)
 
     def execute(self, sql: str, params: Iterable[Any] = ()) -> PgResult:
         return PgResult(self, sql, tuple(params))
