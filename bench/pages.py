@@ -20,7 +20,8 @@ scores 0):
 - Title: the Article's title against ``expected.title`` after normalising case, accents, quotes,
   punctuation and whitespace (only the word tokens compared): exact, and lenient (one contains the
   other, as when a site name is appended).
-- Byline: the Article's author names against ``expected.byline`` (tokens as above). Exact: the
+- Byline: the Article's writers' names (people credited in another role, "Edited by", "Translated
+  by", are counted apart) against ``expected.byline`` (tokens as above). Exact: the
   names' tokens, in order, are the byline's tokens with a leading "by" and the separating "and"
   left out. Lenient: at least one name, and every name is a contiguous run of the byline's tokens
   (no name made up; a byline with a role or a site name still matches the name in it). Pages with
@@ -233,7 +234,8 @@ def score_page(record: dict[str, Any]) -> dict[str, Any]:
             "raw_text": page.raw.text,
             "body": article.body,
             "title": article.title,
-            "names": [a.name for a in article.authors],
+            "names": [a.name for a in article.authors if not a.credit],
+            "credits": [f"{a.name} ({a.credit})" for a in article.authors if a.credit],
             "standfirst": article.standfirst,
             "summary": list(brief.summary),
         }
@@ -302,6 +304,7 @@ def summarise(pages: list[dict[str, Any]]) -> dict[str, Any]:
         "bylines": bylines,
         "byline_none_found": sum(1 for p in pages if p["expected"].get("byline") and not p.get("names")),
         "byline_invented": sum(1 for p in readability if not p["expected"].get("byline") and p.get("names")),
+        "credits": (sum(len(p.get("credits", [])) for p in read), sum(1 for p in read if p.get("credits"))),
         "standfirst": (sum(1 for p in read if p.get("standfirst")), len(read)),
         "excerpt_pages": len(with_excerpt),
         "standfirst_with_excerpt": len(both),
@@ -347,6 +350,10 @@ def print_report(s: dict[str, Any], pages: list[dict[str, Any]], errors: bool, o
         )
     print(f"| no name found where a byline is expected | {s['byline_none_found']} |", file=out)
     print(f"| a name found where readability expects no byline | {s['byline_invented']} |", file=out)
+    print(
+        f"| people credited in another role (editor, translator, ...) | {s['credits'][0]} on {s['credits'][1]} pages |",
+        file=out,
+    )
     print(f"| standfirst present (pages read) | {pct(*s['standfirst'])} |", file=out)
     print(
         f"| standfirst present where expected.excerpt is | {pct(s['standfirst_with_excerpt'], s['excerpt_pages'])} |",
@@ -381,6 +388,8 @@ def print_report(s: dict[str, Any], pages: list[dict[str, Any]], errors: bool, o
             print(f"TITLE  {p['id']}: expected {e['title']!r} got {p.get('title')!r}", file=out)
         if not byline_match(e.get("byline"), p.get("names", []))[0]:
             print(f"BYLINE {p['id']}: expected {e.get('byline')!r} got {p.get('names')}", file=out)
+        if p.get("credits"):
+            print(f"CREDITS {p['id']}: {p['credits']}", file=out)
         for field, rule, line in s["junk"].get(p["id"], []):
             print(f"JUNK   {p['id']} {field} [{rule}]: {line[:160]!r}", file=out)
         if e.get("text"):

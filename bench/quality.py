@@ -236,7 +236,7 @@ def evaluate_authors(records: list[dict[str, Any]], show_errors: bool = False) -
             none_found += 1
             continue
         article, _analysis = analyse_raw(page.raw)
-        names = [a.name for a in article.authors]
+        names = [a.name for a in article.authors if not a.credit]  # the writers: editors etc. apart
         none_found += not names
         ours[i] = same_authors(record["expected_authors"], names)
         theirs[i] = same_authors(record["expected_authors"], (page.trafilatura_author or "").split(";"))

@@ -61,6 +61,8 @@ class Settings:
     # Let the links members ask about (/brief url:, "Brief this article") be fetched from such addresses:
     # a switch of its own, so that a feed on the operator's network does not open it to every member.
     links_allow_private: bool = False
+    # Days an article that only members' links brought is kept after it was last asked for.
+    links_keep_days: float = 30.0
     token: str | None = field(default=None, repr=False)  # never printed
     # BRIEFBOT_DATABASE_URL: a PostgreSQL server (postgresql://user:password@host/db) instead of the
     # SQLite file at db_path; never printed (it may hold a password).
@@ -207,6 +209,14 @@ def load_settings(env: Mapping[str, str] | Environment, *, library: bool = True)
         reason = exc if raw_interval.replace(".", "", 1).isdigit() else f"{raw_interval!r} is not a number of seconds"
         raise ConfigError(f"BRIEFBOT_FEED_INTERVAL: {reason}") from None
 
+    raw_keep = env.get("BRIEFBOT_LINKS_KEEP_DAYS", "").strip() or "30"
+    try:
+        keep_days = float(raw_keep)
+    except ValueError:
+        raise ConfigError(f"BRIEFBOT_LINKS_KEEP_DAYS: {raw_keep!r} is not a number of days") from None
+    if not 1 <= keep_days <= 3650:
+        raise ConfigError(f"BRIEFBOT_LINKS_KEEP_DAYS: {raw_keep} is out of range (1 to 3650 days)")
+
     token = env.get("DISCORD_TOKEN", "").strip() or None
     return Settings(
         articles_dir=articles_dir,
@@ -218,6 +228,7 @@ def load_settings(env: Mapping[str, str] | Environment, *, library: bool = True)
         feed_interval=feed_interval,
         feeds_allow_private=allow_private,
         links_allow_private=links_allow_private,
+        links_keep_days=keep_days,
         token=token,
         database_url=database_url,
     )

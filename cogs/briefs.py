@@ -1,5 +1,6 @@
 """/brief and /summary: an article's brief as an embed, or only its summary; `/brief url:` briefs
-any page (bot.library.links)."""
+any page (bot.library.links); `/brief topic:` a subject across the library and `/compare` two
+articles (bot.library.topics)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,14 @@ from discord.ext import commands
 
 from bot.core.errors import UserError
 from bot.discord_app.briefbot import BriefBot
-from bot.discord_app.embeds import NO_MENTIONS, SUMMARY_LENGTHS, brief_embed, summary_embed
+from bot.discord_app.embeds import (
+    NO_MENTIONS,
+    SUMMARY_LENGTHS,
+    brief_embed,
+    compare_embed,
+    summary_embed,
+    topic_embed,
+)
 from bot.discord_app.views import ArticleSwitcher
 from cogs.common import (
     acknowledged_in_time,
@@ -26,7 +34,11 @@ LENGTH_CHOICES = [
     app_commands.Choice(name=f"{name} ({n} sentences)", value=name) for name, n in SUMMARY_LENGTHS.items()
 ]
 SWITCHER_SIZE = 25
-BOTH_GIVEN = "Give either an article from the library or a link, not both."
+BOTH_GIVEN = "Give one of an article from the library, a link or a topic, not several."
+
+
+def no_article_on(topic: str) -> str:
+    return f"No article in the library speaks to “{topic}”. Try fewer words, or other ones."
 
 
 class Briefs(commands.Cog):
@@ -36,11 +48,18 @@ class Briefs(commands.Cog):
     @app_commands.command(
         name="brief",
         description="Brief me on an article: summary, key quotes, author, keywords",
-        extras={"example": ("/brief article:china pivot length:short", "/brief url:https://news.example/story")},
+        extras={
+            "example": (
+                "/brief article:china pivot length:short",
+                "/brief url:https://news.example/story",
+                "/brief topic:China North Korea sanctions",
+            )
+        },
     )
     @app_commands.describe(
         article="Title, slug or id of the article (start typing to search); the newest if left empty",
         url="Or the http(s) address of any article on the web, fetched and briefed",
+        topic="Or a subject: the articles most about it, each with its sentence that speaks most to it",
         length="How long the summary should be (medium by default)",
     )
     @app_commands.choices(length=LENGTH_CHOICES)
@@ -51,14 +70,18 @@ class Briefs(commands.Cog):
         interaction: discord.Interaction,
         article: str | None = None,
         url: str | None = None,
+        topic: str | None = None,
         length: app_commands.Choice[str] | None = None,
     ) -> None:
         size = length.value if length else "medium"
         label = f"{size} summary"
+        if sum(option is not None for option in (article, url, topic)) > 1:
+            raise UserError(BOTH_GIVEN)
         if url is not None:
-            if article is not None:
-                raise UserError(BOTH_GIVEN)
             await self._brief_link(interaction, url, size)
+            return
+        if topic is not None:
+            await self._brief_topic(interaction, topic)
             return
         row = self.bot.library.catalogue.lookup(article)
 
@@ -86,6 +109,38 @@ class Briefs(commands.Cog):
             await defer(interaction)  # fetching and reading a page may take seconds
             brief = await link_brief(self.bot, checked, size, interaction)
             await reply(interaction, embed=brief_embed(brief, f"{size} summary"), allowed_mentions=NO_MENTIONS)
+
+    async def _brief_topic(self, interaction: discord.Interaction, topic: str) -> None:
+        """The articles most about ``topic``, each cited with its sentence that speaks most to it."""
+        topics = self.bot.library.topics
+        query = topics.check(topic)  # nothing to search for is answered at once
+        async with acknowledged_in_time(interaction):
+            brief = await topics.brief(query)
+            if not brief.entries:
+                raise UserError(no_article_on(brief.topic))
+            for entry in brief.entries:
+                await record_request(interaction, entry.article.id, "topic")
+            await reply(interaction, embed=topic_embed(brief), allowed_mentions=NO_MENTIONS)
+
+    @app_commands.command(
+        name="compare",
+        description="What each of two articles says that the other does not, in their own sentences",
+        extras={"example": "/compare first:china pivot second:strategic calculus"},
+    )
+    @app_commands.describe(
+        first="Title, slug or id of an article (start typing to search)",
+        second="Title, slug or id of another article",
+    )
+    @app_commands.autocomplete(first=article_autocomplete, second=article_autocomplete)
+    @work_cooldown
+    async def compare(self, interaction: discord.Interaction, first: str, second: str) -> None:
+        catalogue = self.bot.library.catalogue
+        a, b = catalogue.lookup(first), catalogue.lookup(second)
+        async with acknowledged_in_time(interaction):
+            comparison = await self.bot.library.topics.compare(a, b)
+            for side in (comparison.first, comparison.second):
+                await record_request(interaction, side.article.id, "compare")
+            await reply(interaction, embed=compare_embed(comparison), allowed_mentions=NO_MENTIONS)
 
     @app_commands.command(
         name="summary",

@@ -73,7 +73,7 @@ async def record_request(interaction: discord.Interaction, article_id: str, comm
 async def link_brief(client: Any, url: str, size: str, interaction: discord.Interaction) -> Brief:
     """The brief of the page at ``url`` (fetched, or reused: bot.library.links), recorded for /history
     as a /brief; a LinkError (a UserError) saying why there is none."""
-    row = await client.links.article(url)
+    row = await client.links.article(url, interaction.user.id)
     brief = await client.library.reading.brief(row, SUMMARY_LENGTHS[size])
     await record_request(interaction, row.id, "brief")
     return brief

@@ -23,7 +23,11 @@ MENU_NAME = "Brief this article"
 SIZE = "medium"
 NO_LINK = "That message has no http or https link for me to brief."
 CANNOT_POST = "I can't post in this channel: I need the Send Messages and Embed Links permissions here."
+CANNOT_POST_THREAD = (
+    "I can't post in this thread: I need the Send Messages in Threads and Embed Links permissions here."
+)
 CANNOT_POST_YOURSELF = "You can't send messages in this channel, so I won't post the brief here for you."
+THREAD_LOCKED = "This thread is locked, so I can't post the brief in it."
 
 
 class Links(commands.Cog):
@@ -85,15 +89,21 @@ def _refusal(pressed: discord.Interaction) -> str | None:
     """Why the brief cannot be posted where the button was pressed, or None: the bot's own
     permissions in the channel and those of the member who pressed it (the post is theirs, shared
     by them: it must not let them post where they may not), as Discord sends them with the
-    interaction."""
+    interaction. In a thread, sending takes Send Messages in Threads (not Send Messages), and a
+    locked thread takes only moderators' messages; an archived one is reopened by the post."""
     if pressed.guild_id is None:
         return None
-    allowed = pressed.app_permissions
+    allowed, member = pressed.app_permissions, pressed.permissions
+    thread = pressed.channel if isinstance(pressed.channel, discord.Thread) else None
+    if thread is not None:
+        if not (allowed.send_messages_in_threads and allowed.embed_links):
+            return CANNOT_POST_THREAD
+        if thread.locked and not allowed.manage_threads:
+            return THREAD_LOCKED
+        return None if member.send_messages_in_threads else CANNOT_POST_YOURSELF
     if not (allowed.send_messages and allowed.embed_links):
         return CANNOT_POST
-    if not pressed.permissions.send_messages:
-        return CANNOT_POST_YOURSELF
-    return None
+    return None if member.send_messages else CANNOT_POST_YOURSELF
 
 
 async def setup(bot: BriefBot) -> None:

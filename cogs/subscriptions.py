@@ -13,6 +13,13 @@ from bot.library.routing import parse_keywords
 from cogs.common import light_cooldown
 
 NEEDED = {"view_channel": "View Channel", "send_messages": "Send Messages", "embed_links": "Embed Links"}
+# In a thread, sending takes Send Messages in Threads instead of Send Messages (Discord's permissions).
+NEEDED_IN_THREAD = {
+    "view_channel": "View Channel",
+    "send_messages_in_threads": "Send Messages in Threads",
+    "embed_links": "Embed Links",
+}
+Target = discord.TextChannel | discord.Thread
 
 
 def _guild(interaction: discord.Interaction) -> discord.Guild:
@@ -23,14 +30,30 @@ def _guild(interaction: discord.Interaction) -> discord.Guild:
     return interaction.guild
 
 
-def _target(interaction: discord.Interaction, channel: discord.TextChannel | None) -> discord.TextChannel:
+def _target(interaction: discord.Interaction, channel: Target | None) -> Target:
     target = channel or interaction.channel
-    if not isinstance(target, discord.TextChannel):
-        raise UserError("New articles can only be posted to a server's text channel: name one with `channel`.")
+    if not isinstance(target, discord.TextChannel | discord.Thread):
+        raise UserError(
+            "New articles can only be posted to a server's text channel or thread: name one with `channel`."
+        )
     return target
 
 
-def _check_member(interaction: discord.Interaction, target: discord.TextChannel, verb: str) -> None:
+def _missing(target: Target, me: discord.Member) -> list[str]:
+    """The permissions the bot lacks to post in ``target`` (a thread's are its own); a UserError for
+    a locked thread, where only moderators may post."""
+    mine = target.permissions_for(me)
+    needed = NEEDED_IN_THREAD if isinstance(target, discord.Thread) else NEEDED
+    missing = [label for perm, label in needed.items() if not getattr(mine, perm)]
+    if not missing and isinstance(target, discord.Thread) and target.locked and not mine.manage_threads:
+        raise UserError(
+            f"I can't post in #{target.name}: the thread is locked, so only its moderators may post there. "
+            "Unlock it and subscribe again."
+        )
+    return missing
+
+
+def _check_member(interaction: discord.Interaction, target: Target, verb: str) -> None:
     """Only members who can manage the target channel itself, wherever the command was typed."""
     member = interaction.user
     if not isinstance(member, discord.Member) or not target.permissions_for(member).manage_channels:
@@ -40,7 +63,7 @@ def _check_member(interaction: discord.Interaction, target: discord.TextChannel,
 def _can_manage(guild: discord.Guild, member: discord.Member, channel_id: int) -> bool:
     """Whether ``member`` may manage the channel (one that no longer exists: whether they may
     manage the server's channels)."""
-    channel = guild.get_channel(channel_id)
+    channel = guild.get_channel_or_thread(channel_id)
     if channel is None:
         return member.guild_permissions.manage_channels
     return channel.permissions_for(member).manage_channels
@@ -66,15 +89,14 @@ class Subscriptions(commands.Cog):
     async def subscribe(
         self,
         interaction: discord.Interaction,
-        channel: discord.TextChannel | None = None,
+        channel: Target | None = None,
         keywords: str | None = None,
         backfill: app_commands.Range[int, 0, 10] = 0,
     ) -> None:
         guild = _guild(interaction)
         target = _target(interaction, channel)
         _check_member(interaction, target, "subscribe")
-        mine = target.permissions_for(guild.me)
-        missing = [label for perm, label in NEEDED.items() if not getattr(mine, perm)]
+        missing = _missing(target, guild.me)
         if missing:
             raise UserError(
                 f"I can't post in #{target.name}: I lack {', '.join(missing)} there. Grant it and subscribe again."
@@ -106,7 +128,7 @@ class Subscriptions(commands.Cog):
     @app_commands.guild_only()
     @app_commands.default_permissions(manage_channels=True)
     @light_cooldown()
-    async def unsubscribe(self, interaction: discord.Interaction, channel: discord.TextChannel | None = None) -> None:
+    async def unsubscribe(self, interaction: discord.Interaction, channel: Target | None = None) -> None:
         _guild(interaction)
         target = _target(interaction, channel)
         _check_member(interaction, target, "unsubscribe")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 
+from bot.analysis.credits import credit_line
 from bot.analysis.names import ANY_NAME, FULL_NAME, looks_like_person
 from bot.core.cjk import count_words
 from bot.core.models import Article, Author, RawArticle
@@ -17,17 +18,30 @@ from bot.core.text import fold, slugify, split_sentences
 # --- boilerplate ---------------------------------------------------------------------------------
 
 # A paragraph that starts a paywall: everything from it on is the publisher's pitch, not the article.
-_PAYWALL = re.compile(
-    r"^(?:keep reading(?: for free)?\b|continue reading\b.{0,40}(?:subscri|sign in|log in|register)|"
+# A fallback for text without its page: a page's markup shows a paywall in any language
+# (bot.sources.paywall, RawArticle.preview_only). One row per language: English, then German,
+# French, Spanish, Italian, Portuguese and Dutch (the languages of bot.analysis.credits).
+_PAYWALL_PHRASES = (
+    r"keep reading(?: for free)?\b|continue reading\b.{0,40}(?:subscri|sign in|log in|register)|"
     r"to (?:continue|keep) reading|"
     r"to (?:view|read|see|access) the (?:full|rest of the|entire|complete) (?:story|article)|"
     r"get (?:instant |unlimited |full )?access to (?:the rest of )?this (?:article|story)|"
     r"(?:the rest of )?this (?:article|story|content) is (?:only )?(?:available )?(?:for|to) (?:subscribers|members)|"
     r"(?:already a (?:subscriber|member)\??\s*(?:log|sign) ?in)|"
     r"subscribe (?:now |today )?to (?:continue|keep) reading|"
-    r"you(?:'|’)ve (?:reached|read) (?:your|all your) (?:free|monthly)? ?(?:article|story|limit))",
-    re.I,
+    r"you(?:'|’)ve (?:reached|read) (?:your|all your) (?:free|monthly)? ?(?:article|story|limit)",
+    r"(?:jetzt )?weiterlesen mit\b|lesen sie (?:jetzt )?weiter mit\b|(?:jetzt )?abonnieren und weiterlesen|"
+    r"dieser (?:artikel|beitrag|inhalt) ist (?:nur )?(?:für|exklusiv für) (?:abonnenten|abonnentinnen|abonnierende)",
+    r"(?:la suite de )?cet article est réservé aux abonnés|la suite est réservée aux abonnés|"
+    r"(?:abonnez-vous|abonnez vous) pour (?:lire|continuer)|il vous reste \d+\s*% de cet article",
+    r"este (?:contenido|artículo) es (?:exclusivo )?(?:para|solo para) (?:suscriptores|socios)|"
+    r"suscríbete para (?:seguir|continuar) leyendo|para (?:seguir|continuar) leyendo,? (?:suscríbete|hazte)",
+    r"questo (?:articolo|contenuto) è riservato agli abbonati|abbonati per (?:continuare a leggere|leggere)",
+    r"este (?:conteúdo|artigo) é exclusivo para assinantes|assine para (?:continuar|ler)",
+    r"dit (?:artikel|stuk) is (?:alleen|exclusief) (?:voor|beschikbaar voor) abonnees|"
+    r"(?:word abonnee|neem een abonnement) (?:en|om) (?:lees|verder te lezen)",
 )
+_PAYWALL = re.compile(rf"^(?:{'|'.join(_PAYWALL_PHRASES)})", re.I)
 
 # Short paragraphs that sell, share or navigate rather than report.
 _PITCH = re.compile(
@@ -125,6 +139,9 @@ def content_hash(raw: RawArticle) -> str:
     for part in (raw.title, raw.text, raw.author, raw.url, raw.published, raw.publication, raw.standfirst):
         h.update((part or "").encode("utf-8"))
         h.update(b"\x1f")
+    for name, role in raw.credits:  # only where there are any: the hash of every other article stays
+        h.update(f"{name}\x1e{role}".encode())
+        h.update(b"\x1f")
     return h.hexdigest()
 
 
@@ -158,9 +175,13 @@ def parse_article(raw: RawArticle, *, id: str | None = None, slug: str | None = 
     paras = [_LIST_MARKER.sub("", p, count=1) for p in paras]
     if not authors:
         authors = byline_authors
+    paras, credit_lines, reporters = _take_credits(paras)
+    if not authors:
+        authors = [Author(name=n) for n in reporters]
     paras, bio_author, disclaimer = _take_bio(paras, authors)
     if bio_author is not None:
         authors = _merge_author(authors, bio_author)
+    authors = _with_credits(authors, [*raw.credits, *credit_lines])
 
     standfirst = raw.standfirst
     if standfirst is None and title:
@@ -310,6 +331,53 @@ def _take_byline(paras: list[str]) -> tuple[list[str], list[Author]]:
             authors = [Author(name=n, role=role if len(names) == 1 else None) for n in names]
             return paras[:i] + paras[i + 1 :], authors
     return paras, []
+
+
+_CREDIT_PARAGRAPH_WORDS = 30
+_WRITER_CREDIT = re.compile(r"^\s*(?:reporting|writing|written|text|words)\s+by\s+(?P<rest>.+)$", re.I)
+
+
+def _take_credits(paras: list[str]) -> tuple[list[str], list[tuple[str, str]], list[str]]:
+    """Credit lines among the first four and the last three paragraphs ("Edited by Jane Doe",
+    "Übersetzung: Ann Lee", "Reporting by A; Additional reporting by B; Editing by C"): out of the
+    body, as (name, role), with the writers such a line names ("Reporting by A")."""
+    n = len(paras)
+    where = sorted({*range(min(4, n)), *range(max(0, n - 3), n)})
+    credits: list[tuple[str, str]] = []
+    writers: list[str] = []
+    drop: set[int] = set()
+    for i in where:
+        p = paras[i]
+        if len(p.split()) > _CREDIT_PARAGRAPH_WORDS or (credit_line(p) is None and not _WRITER_CREDIT.match(p)):
+            continue
+        found: list[tuple[str, str | None]] = []
+        for segment in re.split(r"\s*[;|·•]\s*|(?<=[a-z]{2})\.\s+", p.strip().rstrip(".")):
+            credit = credit_line(segment)
+            writer = _WRITER_CREDIT.match(segment)
+            rest, role = (credit[1], credit[0]) if credit else (writer.group("rest"), None) if writer else ("", None)
+            names = [_PLACE_AFTER.sub("", n) for n in _split_names(rest.strip().rstrip("."))]
+            if not names or not all(looks_like_person(n) for n in names):
+                break
+            found += [(n, role) for n in names]
+        else:
+            drop.add(i)
+            credits += [(n, r) for n, r in found if r]
+            writers += [n for n, r in found if not r]
+    return [p for i, p in enumerate(paras) if i not in drop], credits, writers
+
+
+_PLACE_AFTER = re.compile(r"\s+in\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,2}$")  # "Jane Doe in Washington"
+
+
+def _with_credits(authors: list[Author], credits: list[tuple[str, str]]) -> list[Author]:
+    """The writers, then each person credited in another role once, in order, unless a writer."""
+    out = [a for a in authors if not a.credit]
+    seen = {fold(a.name) for a in out}
+    for name, role in credits:
+        if fold(name) not in seen:
+            seen.add(fold(name))
+            out.append(Author(name=name, credit=role))
+    return out
 
 
 def _titlecase_if_shouting(name: str) -> str:

@@ -15,6 +15,10 @@ class Author:
     ``role`` is the phrase the article itself uses ("a Research Fellow in the Institute for ...",
     without the article); ``title`` and ``affiliation`` are that phrase split where it says
     "<title> in/at/of <affiliation>".
+
+    ``credit`` is set for a person the article credits for something other than the writing, in
+    its own words ("Edited by", "Übersetzung:", "Photographs by"): one of CREDIT_ROLES. A writer has
+    none. In JSON the credit is the author's ``role``.
     """
 
     name: str
@@ -22,9 +26,24 @@ class Author:
     title: str | None = None
     affiliation: str | None = None
     bio: str | None = None
+    credit: str | None = None
 
     def to_json(self) -> dict[str, str | None]:
-        return {"name": self.name, "role": self.role, "bio": self.bio}
+        return {"name": self.name, "role": self.credit or self.role, "bio": self.bio}
+
+
+# What an article may credit a person for besides the writing (Author.credit), in the order a byline
+# lists them after the writers. bot.analysis.credits reads them in several languages; bot.core.wording
+# says them.
+CREDIT_ROLES = (
+    "additional reporting",
+    "editor",
+    "translator",
+    "compiler",
+    "photographer",
+    "illustrator",
+    "contributor",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,6 +223,9 @@ class RawArticle:
     # The names one by one, when the source lists them (an HTML page's metadata); ``author`` is then
     # their display string, "; "-joined, so the content hash still covers them.
     authors: tuple[str, ...] = ()
+    # People the source credits for something other than the writing, in its order: (name, one of
+    # CREDIT_ROLES). Not in ``author`` or ``authors``, which name the writers.
+    credits: tuple[tuple[str, str], ...] = ()
     # The source knows the text is cut short (a page whose markup shows a paywall); parsing also
     # finds paywall notices in the text itself.
     preview_only: bool = False
@@ -306,3 +328,41 @@ class Refusal:
     retry_at: float
     file_size: int | None = None
     file_mtime_ns: int | None = None
+
+
+# A topic across the library, and two articles compared (bot.library.topics).
+
+
+@dataclass(frozen=True, slots=True)
+class TopicEntry:
+    """One article on a topic: the sentence of its body that best speaks to it, and that sentence
+    with the topic's words between bot.core.query's highlight marks."""
+
+    article: ArticleRow
+    sentence: str
+    marked: str
+
+
+@dataclass(frozen=True, slots=True)
+class TopicBrief:
+    """The most relevant articles on a topic, newest first, out of ``matched`` on the topic."""
+
+    topic: str
+    entries: tuple[TopicEntry, ...]
+    matched: int
+
+
+@dataclass(frozen=True, slots=True)
+class ComparedSide:
+    """An article compared with another: its sentences saying what the other does not, in order."""
+
+    article: ArticleRow
+    points: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """Two articles compared, the newer first."""
+
+    first: ComparedSide
+    second: ComparedSide

@@ -46,6 +46,9 @@ class SearchQuery:
     pairs: str | None = None
     phrases: tuple[tuple[str, ...], ...] = ()  # each phrase's folded, stemmed words
     marks: tuple[tuple[str, bool], ...] = ()  # (stem or prefix, is_prefix) of every word, for highlights
+    # Each term on its own, as an FTS5 expression: a word, "a phrase" or a prefix* (what ``match``
+    # joins with AND), for searches that weigh the terms one by one (bot.library.topics).
+    parts: tuple[str, ...] = ()
 
 
 def _pair_words(text: str) -> list[str]:
@@ -117,6 +120,7 @@ def parse_query(text: str | None) -> SearchQuery | None:
         pairs=" AND ".join(pairs) if use_pairs else None,
         phrases=tuple(phrases),
         marks=tuple(marks),
+        parts=tuple(parts),
     )
 
 

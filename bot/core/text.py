@@ -79,7 +79,7 @@ def split_sentences(paragraph: str) -> list[str]:
         return []
     spans: list[tuple[int, int]] = []
     for base, piece in _chunks(paragraph, _MAX_SEGMENT_CHARS):
-        for para in _syntok.analyze(piece):
+        for para in _syntok.analyze(piece.translate(_AS_ASCII_MARKS)):
             for sentence in para:
                 start = base + sentence[0].offset
                 last = sentence[-1]
@@ -116,6 +116,10 @@ def _repair(paragraph: str, raw: list[tuple[int, int]]) -> list[tuple[int, int]]
             out.append((start, end))
     return out
 
+
+# The Greek question mark (U+037E) is NFC-equivalent to ";", which syntok reads as a sentence end; text
+# that skipped normalise() still has it. Read as ";" (one character for one: the offsets hold).
+_AS_ASCII_MARKS = {0x037E: ";"}
 
 # Beyond this a paragraph is not prose a sentence splitter should parse as a whole: it is
 # cut at whitespace into pieces first, so splitting time stays linear in the text length.

@@ -68,16 +68,43 @@ def feed_lines(feed: Feed, inert: Callable[[str], str] = str) -> list[str]:
 # --- authors -----------------------------------------------------------------------------------
 
 
+# How a byline says each credit (bot.core.models.CREDIT_ROLES) after the writers.
+CREDIT_PHRASES = {
+    "additional reporting": "additional reporting by",
+    "editor": "edited by",
+    "translator": "translated by",
+    "compiler": "compiled by",
+    "photographer": "photographs by",
+    "illustrator": "illustrations by",
+    "contributor": "with contributions by",
+}
+
+
 def author_names(authors: Sequence[Author]) -> str:
-    """ "Jane Doe and John Roe"."""
-    return " and ".join(a.name for a in authors)
+    """ "Jane Doe and John Roe"; the people credited for something else after the writers, in their
+    role: "Jane Doe · edited by Ann Lee and Bo Roe · translated by Cy Poe" ("Edited by Ann Lee" when
+    no writer is named)."""
+    writers = [a.name for a in authors if not a.credit]
+    credits: dict[str, list[str]] = {}
+    for a in authors:
+        if a.credit:
+            credits.setdefault(a.credit, []).append(a.name)
+    bits = [_and(writers)] if writers else []
+    bits += [f"{CREDIT_PHRASES.get(role, role)} {_and(names)}" for role, names in credits.items()]
+    text = " · ".join(bits)
+    return text[:1].upper() + text[1:] if not writers else text
+
+
+def _and(names: list[str]) -> str:
+    return " and ".join(names)
 
 
 def byline(authors: Sequence[Author], publication: str | None) -> str | None:
-    """ "By Jane Doe and John Roe · The Example Times", or None when neither is known."""
+    """ "By Jane Doe and John Roe · edited by Ann Lee · The Example Times", or None when neither is known."""
     bits = []
     if authors:
-        bits.append("By " + author_names(authors))
+        names = author_names(authors)
+        bits.append("By " + names if any(not a.credit for a in authors) else names)
     if publication:
         bits.append(publication)
     return " · ".join(bits) or None

@@ -22,11 +22,11 @@ from bot.discord_app import answers, errors, lifecycle
 from bot.discord_app.delivery_worker import DeliveryWorker
 from bot.discord_app.embeds import NO_MENTIONS
 from bot.discord_app.lifecycle import CLOSE_TIMEOUT, UNREACHABLE, DiscordLogFilter, describe
-from bot.discord_app.polls import poll_feeds, poll_library
+from bot.discord_app.polls import poll_feeds, poll_library, sweep_links
 from bot.discord_app.sync import CommandSync
 from bot.discord_app.watchdog import Acknowledgements, LoopLag
 from bot.library.feeds import FeedPoller
-from bot.library.links import Links
+from bot.library.links import SWEEP_SECONDS, Links
 from bot.library.service import Library
 from bot.sources.fetch import Fetcher
 from bot.storage.database import Database
@@ -110,6 +110,7 @@ class BriefBot(commands.Bot):
         self._first_sync: asyncio.Future[Any] | None = None
         self._poller: asyncio.Task[None] | None = None
         self._feed_task: asyncio.Task[None] | None = None
+        self._links_task: asyncio.Task[None] | None = None
         self.tree.on_error = errors.on_app_command_error
 
     @property
@@ -141,7 +142,9 @@ class BriefBot(commands.Bot):
         # The fetcher's limits, but the private-address switch of links: a member's link is not the
         # operator's feed, and BRIEFBOT_FEEDS_ALLOW_PRIVATE must not let every member read the LAN.
         self.link_fetcher = Fetcher(allow_private=self.settings.links_allow_private)
-        self.links = Links(self.library, self.link_fetcher, LinkRepository(db))
+        self.links = Links(
+            self.library, self.link_fetcher, LinkRepository(db), keep_seconds=self.settings.links_keep_days * 86_400.0
+        )
         await self._first_library_sync(self.library)
         for name in self._extensions:
             await self.load_extension(name)
@@ -156,6 +159,7 @@ class BriefBot(commands.Bot):
                 poll_library(self.library, self.settings.poll_seconds, wake), name="briefbot-library-poll"
             )
             self._feed_task = asyncio.create_task(poll_feeds(self.feed_poller, wake), name="briefbot-feed-poll")
+            self._links_task = asyncio.create_task(sweep_links(self.links, SWEEP_SECONDS), name="briefbot-links-sweep")
             self.delivery_worker.start()  # posts whatever is pending, including what a crash left
 
     async def _first_library_sync(self, library: Library) -> None:
@@ -218,7 +222,7 @@ class BriefBot(commands.Bot):
                 self._first_sync.cancel()
             if self.delivery_worker is not None:
                 await self.delivery_worker.stop()
-            for task in (self._poller, self._feed_task):
+            for task in (self._poller, self._feed_task, self._links_task):
                 if task is not None:
                     task.cancel()
                     with contextlib.suppress(asyncio.CancelledError):

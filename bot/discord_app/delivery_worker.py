@@ -143,7 +143,7 @@ class DeliveryWorker:
                     embed=embed, nonce=delivery_nonce(d.channel_id, d.article_id), allowed_mentions=NO_MENTIONS
                 )
             except discord.HTTPException as exc:
-                reason = permanent_failure(exc.status)
+                reason = permanent_failure(exc.status, exc.code)
                 if reason is not None:
                     # Sent again it would be refused again, so it is not: the subscription waits for
                     # someone to fix the cause and subscribe again. A channel gone or forbidden

@@ -16,7 +16,18 @@ from discord.utils import escape_mentions
 
 # The summary lengths /brief and /summary offer, shown as choices here; the cogs take them from here.
 from bot.analysis.engine import SUMMARY_LENGTHS as SUMMARY_LENGTHS
-from bot.core.models import Article, ArticleRow, Author, Brief, Feed, Quote, RequestRecord, Subscription
+from bot.core.models import (
+    Article,
+    ArticleRow,
+    Author,
+    Brief,
+    Comparison,
+    Feed,
+    Quote,
+    RequestRecord,
+    Subscription,
+    TopicBrief,
+)
 from bot.core.query import COUNT_CAP, HIGHLIGHT_CLOSE, HIGHLIGHT_OPEN, RANK_WINDOW
 from bot.core.wording import about_author, author_names, byline, feed_lines, plural, speaker_line
 
@@ -283,7 +294,9 @@ def author_embed(
     embed.set_author(name=budget.take("Author of " + clean(article_title), AUTHOR_LIMIT))
     for author in authors[:5]:
         parts = []
-        if author.role:
+        if author.credit:  # "Translator", "Additional reporting"
+            parts.append(f"**{author.credit[:1].upper()}{author.credit[1:]}**")
+        elif author.role:
             parts.append(f"**{cut(clean(author.role), 300)}**")
         if author.bio:
             parts.append(clean(author.bio))
@@ -316,6 +329,52 @@ def articles_embed(rows: list[ArticleRow], page: int, pages: int, total: int) ->
     return embed
 
 
+def cite(row: ArticleRow, limit: int = 200, *, named: bool = True) -> str:
+    """An article cited: its title (or, not ``named``, "Read it") linked to its URL, or, without
+    one, with its slug as /brief's argument. A title's brackets and a URL's parentheses are escaped
+    so the link cannot break."""
+    title = cut(clean(row.title), limit).replace("]", "\\]") if named else "Read it"
+    url = link_url(row.url)
+    if url:
+        return f"**[{title}]({url.replace('(', '%28').replace(')', '%29')})**"
+    return f"**{title}** · `/brief article:{row.slug}`" if named else f"`/brief article:{row.slug}`"
+
+
+def topic_embed(brief: TopicBrief) -> discord.Embed:
+    """`/brief topic:`: each article on the topic, newest first, cited, with its sentence that speaks
+    most to the topic (the topic's words in bold)."""
+    budget = _Budget()
+    embed = discord.Embed(title=budget.take(f"On “{clean(brief.topic)}”", TITLE_LIMIT), colour=COLOUR)
+    footer = f"{len(brief.entries)} of {plural(brief.matched, 'article')} on this topic, newest first"
+    embed.set_footer(text=budget.take(footer + " · each in its own words", FOOTER_LIMIT))
+    per_entry = DESCRIPTION_BUDGET // max(1, len(brief.entries))
+    blocks = []
+    for entry in brief.entries:
+        heading = cite(entry.article, min(200, per_entry // 3))
+        blocks.append(f"{heading}\n> {highlight(entry.marked, max(60, per_entry - len(heading) - 8))}")
+    embed.description = budget.take("\n\n".join(blocks), DESCRIPTION_LIMIT)
+    return embed
+
+
+def compare_embed(comparison: Comparison) -> discord.Embed:
+    """`/compare`: what each article says that the other does not, newer first, in its own sentences."""
+    budget = _Budget()
+    embed = discord.Embed(title="What each says that the other does not", colour=COLOUR)
+    budget.left -= len(embed.title or "")
+    embed.set_footer(text=budget.take("Newer first · their own sentences, in article order", FOOTER_LIMIT))
+    for side in (comparison.first, comparison.second):
+        name = budget.take(clean(side.article.title), FIELD_NAME_LIMIT)
+        link = cite(side.article, named=False)
+        per_point = (FIELD_VALUE_LIMIT - len(link) - 10) // max(1, len(side.points))
+        points = [f"• {cut(clean(p), per_point - 3)}" for p in side.points] or ["Nothing the other does not say."]
+        embed.add_field(name=name, value=budget.take("\n".join([*points, link]), FIELD_VALUE_LIMIT), inline=False)
+    return embed
+
+
+# How /history names the commands recorded under another name than their own.
+COMMAND_LABELS = {"topic": "brief topic"}
+
+
 def history_embed(records: list[RequestRecord], page: int, pages: int, total: int) -> discord.Embed:
     embed = discord.Embed(title="Your briefs", colour=COLOUR)
     embed.set_footer(
@@ -325,7 +384,7 @@ def history_embed(records: list[RequestRecord], page: int, pages: int, total: in
     for rec in records:
         when = discord.utils.format_dt(datetime.fromisoformat(rec.created_at), "R")
         title = cut(clean(rec.title), 150) if rec.title else f"an article no longer in the library (`{rec.article_id}`)"
-        lines.append(f"{when} · `/{rec.command}` · {title}")
+        lines.append(f"{when} · `/{COMMAND_LABELS.get(rec.command, rec.command)}` · {title}")
     embed.description = cut("\n".join(lines) or "You have not asked for any briefs yet.", DESCRIPTION_LIMIT)
     return embed
 

@@ -1,5 +1,5 @@
-"""The bot's two background polls: the articles folder (the library's sync) and the feeds. Each
-wakes the delivery worker when it queued posts for subscribed channels."""
+"""The bot's background polls: the articles folder (the library's sync) and the feeds, each waking
+the delivery worker when it queued posts for subscribed channels; and the sweep of old members' links."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bot.library.feeds import FeedPoller
+from bot.library.links import Links
 from bot.library.service import Library
 
 log = logging.getLogger(__name__)
@@ -54,3 +55,14 @@ async def poll_feeds(poller: FeedPoller, wake: Callable[[], None]) -> None:
             next_due = None
         wait = FEED_CHECK_SECONDS if next_due is None else next_due - poller.clock()
         await poller.wait(min(FEED_CHECK_SECONDS, max(1.0, wait)))
+
+
+async def sweep_links(links: Links, every: float) -> None:
+    """Retire what members' links brought once it is past its time (bot.library.links), now and every
+    ``every`` seconds, forever; a failure is logged and the next sweep tries again."""
+    while True:
+        try:
+            await links.sweep()
+        except Exception:
+            log.exception("links sweep failed; retrying in %ss", every)
+        await asyncio.sleep(every)

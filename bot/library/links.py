@@ -16,14 +16,24 @@ The same link (normalised as feed links are: bot.sources.feeds.normalise_link) a
 ``reuse_seconds`` is briefed from the library, not fetched again; asked while it is being fetched,
 it waits for that fetch. The record of link, article and time (bot.storage.links) is written in the
 transaction that stores the article.
+
+What members' links bring is kept in bounds, so that the library stays the server's: an article that
+only links hold (never queued for a channel, brought by no feed, held by no file) is retired
+``keep_seconds`` (BRIEFBOT_LINKS_KEEP_DAYS) after it was last asked for, and beyond ``max_articles``
+of them the least recently asked for are retired first (``sweep``). They go through the library's one
+retire path (bot.storage.articles retire, then the catalogue refreshed), so /quotes, autocomplete and
+/articles drop them together; asked for again, a link is fetched again. And each member may have at
+most ``per_user`` pages fetched per ``per_user_seconds`` (a link briefed from the library is free).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import re
 import time
+from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 
@@ -41,6 +51,17 @@ log = logging.getLogger(__name__)
 
 REUSE_SECONDS = 6 * 3600.0  # a link briefed within this long is briefed again from the library
 LINK_SECONDS = 60.0  # to fetch a link's page and extract its article, as for a feed entry's page
+# An article only links brought is kept this long after it was last asked for (BRIEFBOT_LINKS_KEEP_DAYS):
+# a shared story is discussed for days, and /quotes and `/brief article:` should find it for weeks.
+KEEP_DAYS = 30
+# At most this many articles only links hold: a server sharing 30 new links a day keeps a month of
+# them, and the catalogue (benchmarked at 100,000 articles) carries at most 1% more for them.
+MAX_LINKED = 1000
+# Pages fetched for one member: at most PER_USER an hour (links already briefed are not counted), so
+# that one member alone takes 50 hours to push everyone else's links out of MAX_LINKED.
+PER_USER = 20
+PER_USER_SECONDS = 3600.0
+SWEEP_SECONDS = 3600.0  # how often the age limit is applied (the cap is, at every new link)
 
 
 # An http(s) address in a message: up to whitespace or an angle bracket (Discord's <https://...> that
@@ -74,7 +95,7 @@ def _trim(link: str) -> str:
 class LinkError(UserError):
     """Why a link could not be briefed, for the member; ``kind`` names the reason for callers and
     tests: invalid, refused, timeout, http, too-large, unreachable, not-html, not-article, refused-work,
-    not-analysed."""
+    not-analysed, busy (the member's allowance of pages is spent)."""
 
     def __init__(self, kind: str, message: str) -> None:
         super().__init__(message)
@@ -94,6 +115,10 @@ class Links:
         reuse_seconds: float = REUSE_SECONDS,
         seconds: float = LINK_SECONDS,
         max_bytes: int = MAX_PAGE_BYTES,
+        keep_seconds: float = KEEP_DAYS * 86_400.0,
+        max_articles: int = MAX_LINKED,
+        per_user: int = PER_USER,
+        per_user_seconds: float = PER_USER_SECONDS,
     ) -> None:
         self.library = library
         self.fetcher = fetcher
@@ -102,7 +127,12 @@ class Links:
         self.reuse_seconds = reuse_seconds
         self.seconds = seconds
         self.max_bytes = max_bytes
+        self.keep_seconds = keep_seconds
+        self.max_articles = max_articles
+        self.per_user = per_user
+        self.per_user_seconds = per_user_seconds
         self._fetching: dict[str, asyncio.Task[ArticleRow]] = {}  # by normalised link
+        self._fetched_for: dict[int, deque[float]] = {}  # by member: when their pages were fetched
 
     def check(self, url: str) -> str:
         """The address, stripped, or a LinkError saying why it is not fetched (not an http or https
@@ -120,22 +150,71 @@ class Links:
                 raise LinkError("refused", f"I can't fetch that address: {reason}.") from None
         return url
 
-    async def article(self, url: str) -> ArticleRow:
+    async def article(self, url: str, user_id: int | None = None) -> ArticleRow:
         """The library's article for the page at ``url``: the one it gave within ``reuse_seconds``,
-        else the page fetched and stored now. Raises LinkError."""
+        else the page fetched and stored now (for ``user_id``, within their allowance). Raises LinkError."""
         url = self.check(url)
         key = normalise_link(url) or url
-        known = await self.repo.get(key, since=self.clock() - self.reuse_seconds)
+        now = self.clock()
+        known = await self.repo.get(key, since=now - self.reuse_seconds)
         row = self.library.catalogue.by_id(known) if known else None
         if row is not None:
+            await self.repo.requested(key, now)
             return row
         task = self._fetching.get(key)
         if task is None:
+            self._spend(user_id, now)
             task = asyncio.create_task(self._fetch(url, key), name="briefbot-link")
             self._fetching[key] = task
             task.add_done_callback(lambda t: self._fetching.pop(key, None) if self._fetching.get(key) is t else None)
         # Shielded: a member who gives up (a cancelled command) does not cancel the fetch others wait for.
         return await asyncio.shield(task)
+
+    def _spend(self, user_id: int | None, now: float) -> None:
+        """Count a page fetched for ``user_id``, or a LinkError when they had their allowance."""
+        if user_id is None:
+            return
+        times = self._fetched_for.setdefault(user_id, deque())
+        while times and times[0] <= now - self.per_user_seconds:
+            times.popleft()
+        if len(times) >= self.per_user:
+            wait = max(1, math.ceil((times[0] + self.per_user_seconds - now) / 60))
+            raise LinkError(
+                "busy",
+                f"You've had me fetch {self.per_user} new page{'s' if self.per_user != 1 else ''} in the last "
+                f"{self.per_user_seconds / 60:g} minutes, "
+                f"my limit per member; try this one again in {wait} minute{'s' if wait != 1 else ''}. "
+                "Links already briefed are still answered.",
+            )
+        times.append(now)
+        for member in [m for m, t in self._fetched_for.items() if not t or t[-1] <= now - self.per_user_seconds]:
+            del self._fetched_for[member]  # only members with recent fetches are remembered
+
+    async def sweep(self, keep: str | None = None) -> list[str]:
+        """Retire the articles only members' links hold that were last asked for over ``keep_seconds``
+        ago, and beyond ``max_articles`` of them the least recently asked for; their links are
+        forgotten. ``keep``, the article just fetched for a member, stays this time whatever the cap.
+        Returns the retired ids."""
+        library = self.library
+        async with library.ingest.lock:  # not while an ingest stores (it may be storing one of them)
+            held = await self.repo.only_requested()  # most recently asked for first
+            now = self.clock()
+            cutoff = now - self.keep_seconds
+            # Asked for within a fetch's time: perhaps being briefed right now (another member's
+            # fetch stored it a moment ago); the next sweep takes it if it is still over the cap.
+            recent = now - self.seconds
+            gone = [
+                article_id
+                for i, (article_id, last) in enumerate(held)
+                if (i >= self.max_articles or last < cutoff) and article_id != keep and last < recent
+            ]
+            if gone:
+                await library.catalogue.repo.retire(gone)
+                await self.repo.forget(gone)
+                await library.catalogue.refresh()
+        if gone:
+            log.info("links: retired %d articles only members' links held (of %d)", len(gone), len(held))
+        return gone
 
     async def stop(self) -> None:
         """Cancel the fetches in progress and wait for them to end (before the fetcher and the
@@ -174,6 +253,11 @@ class Links:
         row = self.library.catalogue.by_id(article_id) if article_id else None
         if row is None:  # stored, yet not live: only a bug gets here
             raise RuntimeError(f"link {url}: article {article_id} is not in the catalogue")
+        if report.added:
+            try:
+                await self.sweep(keep=row.id)  # the cap, kept at every new article
+            except Exception:  # the member still gets the brief; the next sweep tries again
+                log.exception("links: could not retire old linked articles")
         log.info("link %s: %s article %s", url, "new" if report.added else "known", row.id)
         return row
 

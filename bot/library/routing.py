@@ -43,11 +43,16 @@ def delivery_nonce(channel_id: int, article_id: str) -> str:
     return "bb" + digest[:23]  # Discord allows 25 characters
 
 
-def permanent_failure(status: int) -> str | None:
-    """Why a channel post that Discord answered with HTTP ``status`` will never succeed as it is,
-    or None when trying again later may work: a server error (5xx) or a rate limit (429) passes;
-    any other 4xx is Discord refusing the post itself. A 401 is the bot's own token being refused,
-    not the channel's fault (the bot stops on it), so it pauses no subscription."""
+THREAD_LOCKED = 160005  # Discord's JSON error code for a post to a locked thread
+
+
+def permanent_failure(status: int, code: int = 0) -> str | None:
+    """Why a channel post that Discord answered with HTTP ``status`` (and JSON error ``code``) will
+    never succeed as it is, or None when trying again later may work: a server error (5xx) or a rate
+    limit (429) passes; any other 4xx is Discord refusing the post itself. A 401 is the bot's own
+    token being refused, not the channel's fault (the bot stops on it), so it pauses no subscription."""
+    if status == 403 and code == THREAD_LOCKED:
+        return "the thread is locked: only its moderators may post in it"
     if status == 403:
         return "Discord refused access to the channel (missing permissions)"
     if status == 404:

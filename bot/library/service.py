@@ -5,6 +5,7 @@ the folder, and composes the parts, each with one job; callers use the part they
 
 - ``catalogue`` (bot.library.catalogue): the live articles in memory; resolving what a user typed.
 - ``reading`` (bot.library.reading): an article's analysis and brief, related articles, searches.
+- ``topics`` (bot.library.topics): briefs across articles: a topic, two articles compared.
 - ``ingest`` (bot.library.ingest): the one path that stores an article, with its subscription
   fan-out; feed articles come in through ``ingest.add_raws``.
 - ``files`` (bot.library.folder): the folder's scan, kept in step by ``sync``.
@@ -20,6 +21,7 @@ from bot.library.catalogue import Catalogue
 from bot.library.folder import Folder
 from bot.library.ingest import PAGE_SECONDS, Ingest, SyncReport, page_pool
 from bot.library.reading import Reading
+from bot.library.topics import Topics
 from bot.library.workers import KillablePool
 from bot.sources.files import MAX_FILE_BYTES
 from bot.storage.articles import ArticleRepository
@@ -50,6 +52,7 @@ class Library:
         self.pages = pages if pages is not None else page_pool()
         self.catalogue = Catalogue(ArticleRepository(db))
         self.reading = Reading(self.catalogue)
+        self.topics = Topics(self.reading)
         self.ingest = Ingest(db, self.catalogue, folder, pages=self.pages, page_seconds=page_seconds)
         self.files = Folder(folder, self.catalogue, self.ingest, max_bytes=max_bytes, retry_base=retry_base)
         self._settled = False  # the last sync stored all it found: an unchanged scan means no change

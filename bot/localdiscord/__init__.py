@@ -34,6 +34,7 @@ from .payloads import (
     make_overwrite,
     make_role,
     make_text_channel,
+    make_thread,
     make_user,
     snowflake,
 )
@@ -73,6 +74,7 @@ __all__ = [
     "make_overwrite",
     "make_role",
     "make_text_channel",
+    "make_thread",
     "make_user",
     "patch_discord",
     "snowflake",

@@ -45,6 +45,12 @@ class ChannelType(enum.IntEnum):
     GUILD_VOICE = 2
     GUILD_CATEGORY = 4
     GUILD_ANNOUNCEMENT = 5
+    ANNOUNCEMENT_THREAD = 10
+    PUBLIC_THREAD = 11
+    PRIVATE_THREAD = 12
+
+
+THREAD_TYPES = frozenset({ChannelType.ANNOUNCEMENT_THREAD, ChannelType.PUBLIC_THREAD, ChannelType.PRIVATE_THREAD})
 
 
 # --------------------------------------------------------------------------- builders
@@ -214,6 +220,44 @@ def make_guild(
     }
 
 
+def make_thread(
+    parent: Json,
+    name: str = "thread",
+    *,
+    id: int | None = None,
+    type: int = ChannelType.PUBLIC_THREAD,
+    owner_id: int | None = None,
+    archived: bool = False,
+    locked: bool = False,
+) -> Json:
+    """A thread channel (types 10, 11, 12) in ``parent``, as Discord's channel object gives it:
+    ``parent_id``, ``owner_id``, counts and ``thread_metadata``; no permission overwrites of its own
+    (a thread's permissions are its parent's)."""
+    thread: Json = {
+        "id": str(id or snowflake()),
+        "type": int(type),
+        "name": name,
+        "parent_id": parent["id"],
+        "owner_id": str(owner_id or snowflake()),
+        "last_message_id": None,
+        "rate_limit_per_user": 0,
+        "message_count": 0,
+        "member_count": 1,
+        "total_message_sent": 0,
+        "flags": 0,
+        "thread_metadata": {
+            "archived": archived,
+            "auto_archive_duration": 1440,
+            "archive_timestamp": iso_now(),
+            "locked": locked,
+            **({"invitable": True} if type == ChannelType.PRIVATE_THREAD else {}),
+        },
+    }
+    if "guild_id" in parent:
+        thread["guild_id"] = parent["guild_id"]
+    return thread
+
+
 def guild_create_payload(guild: Json) -> Json:
     """The GUILD_CREATE event body for a stored guild."""
     return {
@@ -225,7 +269,7 @@ def guild_create_payload(guild: Json) -> Json:
         "member_count": len(guild["members"]),
         "voice_states": [],
         "presences": [],
-        "threads": [],
+        "threads": [t for t in guild.get("threads", []) if not t["thread_metadata"]["archived"]],
         "stage_instances": [],
         "guild_scheduled_events": [],
         "soundboard_sounds": [],
@@ -235,7 +279,7 @@ def guild_create_payload(guild: Json) -> Json:
 
 def partial_guild(guild: Json) -> Json:
     """Guild object as returned by ``GET /guilds/{id}`` (no channels/members)."""
-    return {k: v for k, v in guild.items() if k not in ("channels", "members")}
+    return {k: v for k, v in guild.items() if k not in ("channels", "members", "threads")}
 
 
 def make_message(

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Collection
 
-from .payloads import Json
+from .payloads import THREAD_TYPES, ChannelType, Json
 
 
 class Perm(enum.IntFlag):
@@ -31,6 +32,7 @@ class Perm(enum.IntFlag):
     MANAGE_ROLES = 1 << 28
     MANAGE_WEBHOOKS = 1 << 29
     USE_APPLICATION_COMMANDS = 1 << 31
+    MANAGE_THREADS = 1 << 34
     CREATE_PUBLIC_THREADS = 1 << 35
     SEND_MESSAGES_IN_THREADS = 1 << 38
 
@@ -63,8 +65,29 @@ DEFAULT_BOT_PERMISSIONS = int(
 )
 
 
-def compute_permissions(guild: Json, member: Json, channel: Json | None = None) -> int:
-    """Discord's permission algorithm: base role permissions, then channel overwrites."""
+# What a member without the permission to send loses implicitly (Discord's "implicit permissions");
+# in a thread, the permission to send there is SEND_MESSAGES_IN_THREADS.
+_NEED_SENDING = Perm.SEND_TTS_MESSAGES | Perm.MENTION_EVERYONE | Perm.ATTACH_FILES | Perm.EMBED_LINKS
+
+
+def compute_permissions(
+    guild: Json, member: Json, channel: Json | None = None, *, thread_members: Collection[int] = ()
+) -> int:
+    """Discord's permission algorithm: base role permissions, then channel overwrites. A thread has
+    no overwrites: its permissions are its parent channel's, a private thread is seen only by its
+    members (``thread_members``, user ids) and those who may manage threads, and in a thread it is
+    SEND_MESSAGES_IN_THREADS (not SEND_MESSAGES) that allows sending, and with it embeds and files."""
+    if channel is not None and channel.get("type") in THREAD_TYPES:
+        parent = next((c for c in guild["channels"] if c["id"] == channel.get("parent_id")), None)
+        perms = compute_permissions(guild, member, parent) if parent is not None else 0
+        if not perms & Perm.VIEW_CHANNEL:
+            return 0
+        private = channel["type"] == ChannelType.PRIVATE_THREAD
+        if private and int(member["user"]["id"]) not in thread_members and not perms & Perm.MANAGE_THREADS:
+            return 0
+        if not perms & Perm.SEND_MESSAGES_IN_THREADS:
+            perms &= ~_NEED_SENDING
+        return perms
     guild_id = guild["id"]
     user_id = member["user"]["id"]
     if user_id == guild["owner_id"]:

@@ -8,6 +8,7 @@ from .check_message import validate_message
 from .faults import error_body
 from .forms import form_error
 from .payloads import (
+    THREAD_TYPES,
     Json,
     partial_guild,
 )
@@ -93,8 +94,28 @@ class ChannelRoutes:
             return 200, list(reversed(msgs[:limit]))
         return 200, newest_first[:limit]
 
+    def _send_permission(self, rec: RestRequest) -> int:
+        """What sending in the channel takes: SEND_MESSAGES, or in a thread SEND_MESSAGES_IN_THREADS."""
+        cid = rec.params["channel_id"]
+        channel = self.channels.get(int(cid)) if cid.isdigit() else None
+        thread = channel is not None and channel.get("type") in THREAD_TYPES
+        return Perm.VIEW_CHANNEL | (Perm.SEND_MESSAGES_IN_THREADS if thread else Perm.SEND_MESSAGES)
+
+    async def _thread_open_for(self, channel: Json) -> Reply | None:
+        """A locked thread refuses messages but from those who may manage threads; an archived one is
+        unarchived by a message (Discord: "sending a message will automatically unarchive the thread,
+        unless the thread has been locked by a moderator")."""
+        meta = channel.get("thread_metadata")
+        if meta is None:
+            return None
+        if meta.get("locked") and not self.bot_permissions_in(int(channel["id"])) & Perm.MANAGE_THREADS:
+            return 403, {"message": "Thread is locked", "code": 160005}
+        if meta.get("archived"):
+            await self.update_thread(int(channel["id"]), archived=False)
+        return None
+
     async def _post_message(self, rec: RestRequest) -> Reply:
-        channel, err = self._channel_or_error(rec, Perm.VIEW_CHANNEL | Perm.SEND_MESSAGES)
+        channel, err = self._channel_or_error(rec, self._send_permission(rec))
         if err or channel is None:
             return err or (404, None)
         body: Json = rec.json if isinstance(rec.json, dict) else {}
@@ -102,6 +123,8 @@ class ChannelRoutes:
             return 403, {"message": "Missing Permissions", "code": 50013}
         if problem := validate_message(body, has_files=bool(rec.files)):
             return 400, problem
+        if refused := await self._thread_open_for(channel):
+            return refused
         nonce = body.get("nonce")
         if nonce is not None and len(str(nonce)) > 25:
             return 400, form_error({"nonce": "Must be 25 or fewer in length."})
@@ -159,7 +182,7 @@ class ChannelRoutes:
         return 204, None
 
     async def _typing(self, rec: RestRequest) -> Reply:
-        _, err = self._channel_or_error(rec, Perm.VIEW_CHANNEL | Perm.SEND_MESSAGES)
+        _, err = self._channel_or_error(rec, self._send_permission(rec))
         return err or (204, None)
 
     async def _react(self, rec: RestRequest) -> Reply:

@@ -122,6 +122,7 @@ class FakeDiscord(
         self.messages: defaultdict[int, list[Json]] = defaultdict(list)  # channel id -> messages (not ephemeral)
         self._message_index: dict[int, Json] = {}  # every message ever created, ephemeral included
         self._dm_channels: dict[int, int] = {}  # user id -> DM channel id
+        self.thread_members: dict[int, set[int]] = {}  # thread id -> ids of the users in it
         self._nonces: dict[tuple[str, str], tuple[float, Json]] = {}
         self._commands: dict[int | None, dict[int, Json]] = defaultdict(dict)  # guild id (None=global)
         self.command_syncs: list[tuple[int | None, list[Json]]] = []

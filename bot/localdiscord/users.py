@@ -46,6 +46,22 @@ class UserActions:
                     return cmd, scope
         return None, None
 
+    def _check_registered(self, data: Json, guild: Json | None) -> None:
+        """Raise ValueError unless the bot registered the command that ``data`` invokes (its name and
+        type), globally or in this guild: Discord only shows a member the commands an application
+        registered, so it never sends an interaction for any other. In a DM only global commands
+        exist, and not those the bot kept out of DMs (``contexts`` without 1, or ``dm_permission``
+        false)."""
+        name, ctype = data.get("name"), data.get("type", 1)
+        cmd, _scope = self._find_command(str(name), int(ctype), guild)
+        if cmd is None:
+            where = f"guild {guild['id']} or globally" if guild else "globally (the only commands in a DM)"
+            raise ValueError(f"localdiscord: the bot registered no command {name!r} of type {ctype} {where}")
+        if guild is None:
+            contexts = cmd.get("contexts")
+            if (contexts is not None and 1 not in contexts) or cmd.get("dm_permission") is False:
+                raise ValueError(f"localdiscord: command {name!r} is not available in DMs")
+
     def _resolved(self, options: list[Json], guild: Json | None) -> Json:
         resolved: Json = {}
         flat: list[Json] = []
@@ -73,7 +89,7 @@ class UserActions:
                     resolved.setdefault("roles", {})[str(vid)] = role
             elif otype == OptionType.CHANNEL and vid in self.channels:
                 ch = self.channels[vid]
-                resolved.setdefault("channels", {})[str(vid)] = {
+                partial_channel = {
                     "id": ch["id"],
                     "name": ch.get("name"),
                     "type": ch["type"],
@@ -81,6 +97,11 @@ class UserActions:
                     "permissions": str(self.bot_permissions_in(vid)),
                     "guild_id": ch.get("guild_id"),
                 }
+                if "thread_metadata" in ch:  # a thread's partial object also has its thread fields
+                    for key in ("owner_id", "member_count", "message_count", "last_message_id", "flags"):
+                        partial_channel[key] = ch.get(key)
+                    partial_channel["thread_metadata"] = dict(ch["thread_metadata"])
+                resolved.setdefault("channels", {})[str(vid)] = partial_channel
         return resolved
 
     def _command_data(
@@ -133,7 +154,11 @@ class UserActions:
             member = self.member(int(guild["id"]), int(user["id"]))
             if member is None:
                 raise ValueError(f"user {user['username']} is not a member of guild {guild['id']}")
-            permissions = compute_permissions(guild, member, channel)
+            permissions = self.permissions_in(int(user["id"]), int(channel["id"]))
+        if type in (InteractionType.APPLICATION_COMMAND, InteractionType.AUTOCOMPLETE):
+            self._check_registered(data or {}, guild)
+            if (channel.get("thread_metadata") or {}).get("archived"):
+                raise ValueError("localdiscord: no commands in an archived thread (Discord's clients offer none there)")
         payload = interaction_payload(
             type=type,
             application_id=self.application_id,

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from .payloads import (
+    Intent,
     Json,
+    iso_now,
     make_dm_channel,
     make_guild,
     make_member,
     make_overwrite,
     make_role,
     make_text_channel,
+    make_thread,
     make_user,
     snowflake,
 )
@@ -97,6 +101,56 @@ class World:
         self.channels[int(channel["id"])] = channel
         return channel
 
+    def add_thread(
+        self,
+        parent_id: int,
+        name: str = "thread",
+        *,
+        type: int = 11,
+        archived: bool = False,
+        locked: bool = False,
+        members: Iterable[int] = (),
+    ) -> Json:
+        """A thread (10 announcement, 11 public, 12 private) in channel ``parent_id``, with these
+        user ids as its members (a private thread is seen only by them and moderators). Active
+        threads reach the bot in GUILD_CREATE; add threads before the bot connects, or call
+        ``update_thread`` after."""
+        parent = self.channels[parent_id]
+        guild_id = int(parent["guild_id"])
+        thread = make_thread(parent, name, type=type, archived=archived, locked=locked)
+        self.guilds[guild_id].setdefault("threads", []).append(thread)
+        self.channels[int(thread["id"])] = thread
+        self.thread_members[int(thread["id"])] = {int(m) for m in members}
+        return thread
+
+    async def create_thread(self, parent_id: int, name: str = "thread", **options: Any) -> Json:
+        """``add_thread``, then THREAD_CREATE to the bot (a thread started while it is connected)."""
+        thread = self.add_thread(parent_id, name, **options)
+        await self.gateway.dispatch("THREAD_CREATE", {**thread, "newly_created": True}, intent=Intent.GUILDS)
+        return thread
+
+    async def update_thread(self, thread_id: int, *, archived: bool | None = None, locked: bool | None = None) -> Json:
+        """Archive, unarchive, lock or unlock a thread (as a moderator would), with THREAD_UPDATE."""
+        thread = self.channels[thread_id]
+        meta = thread["thread_metadata"]
+        if archived is not None and archived != meta["archived"]:
+            meta["archived"] = archived
+            meta["archive_timestamp"] = iso_now()
+        if locked is not None:
+            meta["locked"] = locked
+        await self.gateway.dispatch("THREAD_UPDATE", thread, intent=Intent.GUILDS)
+        self._changed()
+        return thread
+
+    def permissions_in(self, user_id: int, channel_id: int) -> int:
+        """A member's permissions in a guild channel or thread (Discord's algorithm)."""
+        channel = self.channels[channel_id]
+        guild = self.guilds[int(channel["guild_id"])]
+        member = self.member(int(guild["id"]), user_id)
+        if member is None:
+            return 0
+        return compute_permissions(guild, member, channel, thread_members=self.thread_members.get(channel_id, ()))
+
     def member(self, guild_id: int, user_id: int) -> Json | None:
         return next((m for m in self.guilds[guild_id]["members"] if m["user"]["id"] == str(user_id)), None)
 
@@ -118,5 +172,4 @@ class World:
         channel = self.channels[channel_id]
         if "guild_id" not in channel:
             return DEFAULT_BOT_PERMISSIONS
-        guild = self.guilds[int(channel["guild_id"])]
-        return compute_permissions(guild, self.bot_member(int(guild["id"])), channel)
+        return self.permissions_in(self.application_id, channel_id)

@@ -21,6 +21,12 @@ publisher, and people the page credits for photographs or styling, are not autho
 person is that person's own, and keeps its owner as author. Naming no person, a
 credit or user name printed right under the headline ("By Example Wire", "harbourfan") is the author,
 then an organisation the page declares as author.
+
+People the page credits for something other than the writing (:func:`choose_credits`: "Edited by",
+"Übersetzung:", "Additional reporting by", JSON-LD ``editor`` and ``translator``; the role words are
+bot.analysis.credits's) are kept apart, with their role, and are not writers however the page marks
+them up; but a reporter credited for additional reporting, or a contributor, whom the page's author
+metadata lists stays a writer.
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from bot.analysis.credits import credit_line, may_hold_credit
 from bot.analysis.names import dedupe_names, is_institution, name_key, same_person
 from bot.core.text import fold
 from bot.sources.bylines import BY, byline_names, byline_parts, organisation_name, person_name
@@ -53,9 +60,13 @@ def choose_authors(
     site: str | None = None,
     url: str | None = None,
     fallback: str | None = None,
+    credits: Iterable[tuple[str, str]] = (),
 ) -> list[str]:
-    """The page's authors from its evidence (see the module docstring for the order)."""
+    """The page's authors from its evidence (see the module docstring for the order). ``credits``
+    (from :func:`choose_credits`): people the page credits in another role, who are not its writers
+    however the page marks them up (an "Edited by" line around an ``itemprop=author``)."""
     stop = _site_words(site, url)
+    in_role = {name_key(n) for n, role in credits if role not in _WRITERS_TOO}
     visible = _visible_bylines(evidence, title, stop)
     if not evidence.headlines and len({tuple(b.names) for b in visible if b.names}) >= _LIST_BYLINES:
         visible = []  # no headline and many people's bylines: a list of stories, not one article
@@ -77,6 +88,7 @@ def choose_authors(
     # where a meta tag lists every contributor.
     credited = _credited(evidence, stop)
     found = [[n for n in names if name_key(n) not in credited] or names for names in found]
+    found = [[n for n in names if name_key(n) not in in_role] for names in found]
     # The publisher is not an author ("Example Media Group" in a meta tag beside the writer's name), but a
     # blog's owner often is: a source that names only the owner is used when no other names anyone.
     # A site named for a person is that person's own site: the owner is its author, not its publisher.
@@ -105,6 +117,66 @@ def choose_authors(
                 chosen = other
         return dedupe_names(chosen)
     return declared[:1]
+
+
+# Roles that a page's author metadata may rightly list among its writers: a contributor, a reporter
+# credited for additional reporting ("By A" where the metadata says "A, B" and a line "Additional
+# reporting by B"). Editors, translators, photographers and the like are never the writers.
+_WRITERS_TOO = frozenset({"contributor", "additional reporting"})
+
+# A credit line that credits photographs or illustrations is the article's only near its headline;
+# further down it is a picture's caption.
+_NEAR_HEADLINE = 15
+# Where a text node holds several credits: "Reporting by A; Additional reporting by B; Editing by C".
+_CREDIT_SEPARATOR = re.compile(r"\s*(?:[;|·•]|(?<=[a-z]{2})\.\s+|\s[-–—]\s)\s*")
+
+
+def choose_credits(
+    evidence: Evidence,
+    *,
+    title: str | None = None,
+    site: str | None = None,
+    url: str | None = None,
+) -> list[tuple[str, str]]:
+    """People the page credits for something other than the writing, as (name, role), in order: the
+    article's JSON-LD ``editor``, ``translator``, ``illustrator`` and ``contributor``, then the
+    visible credit lines (bot.analysis.credits: "Edited by", "Übersetzung:", "Additional reporting
+    by"), which stand at the start of a line or after another credit, outside the parts of the page
+    around the article; photographs and illustrations only near the headline."""
+    stop = _site_words(site, url)
+    found: list[tuple[str, str]] = [(n, role) for role, value in evidence.jsonld_credits for n in _names([value], stop)]
+    anchor = _headline_index(evidence, title)
+    pieces = evidence.pieces
+    around = evidence.around or [False] * len(pieces)
+    for i, piece in enumerate(pieces):
+        if around[i] or not may_hold_credit(piece) or len(piece.split()) > 60:
+            continue
+        segments = _CREDIT_SEPARATOR.split(piece)
+        for j, segment in enumerate(segments):
+            credit = credit_line(segment)
+            if credit is None or (j == 0 and not _starts_line(evidence, i)):
+                continue
+            role, rest = credit
+            if role in ("photographer", "illustrator") and abs(_distance(i, anchor)) > _NEAR_HEADLINE:
+                continue
+            if rest.strip():
+                names = byline_names(rest, stop_words=stop) if len(rest.split()) <= 30 else []
+            else:  # "Edited by" and the names in the elements that follow
+                names = _run_names(pieces[i + 1 : i + 8], stop) if j == len(segments) - 1 else []
+            found += [(n, role) for n in names]
+    out: list[tuple[str, str]] = []
+    seen: set[tuple[str, ...]] = set()
+    for name, role in found:
+        if name_key(name) not in seen:
+            seen.add(name_key(name))
+            out.append((name, role))
+    return out
+
+
+def keep_credits(credits: list[tuple[str, str]], writers: list[str]) -> list[tuple[str, str]]:
+    """The credits of people who are not also the writers (a JSON-LD ``contributor`` that is the author)."""
+    keys = [name_key(w) for w in writers]
+    return [(n, r) for n, r in credits if not any(same_person(name_key(n), k) for k in keys)]
 
 
 _CREDIT = re.compile(

@@ -51,6 +51,8 @@ class Evidence:
 
     jsonld: list[str] = field(default_factory=list)  # person names and raw author strings
     jsonld_orgs: list[str] = field(default_factory=list)
+    # (role, name) of the article node's editor, translator, illustrator and contributor properties
+    jsonld_credits: list[tuple[str, str]] = field(default_factory=list)
     meta: list[str] = field(default_factory=list)
     owners: list[str] = field(default_factory=list)  # publisher, copyright holder, site name
     # "Written by" in twitter:label/data (WordPress SEO plugins): the account that posted the page,
@@ -81,6 +83,7 @@ def _read_jsonld(ld: JsonLd, evidence: Evidence) -> None:
         return 0 if any("article" in t or "posting" in t for t in types(node)) else 1
 
     evidence.owners.extend(ld.owners())
+    _read_jsonld_credits(sorted(nodes, key=rank), by_id, evidence)
     for node in sorted((n for n in nodes if "author" in n or "creator" in n), key=rank):
         if is_type(node, "person", "organization"):
             continue
@@ -107,6 +110,34 @@ def _read_jsonld(ld: JsonLd, evidence: Evidence) -> None:
                     evidence.jsonld.append(name)
         if evidence.jsonld or evidence.jsonld_orgs:
             break  # the best-ranked node that names an author is the article's
+
+
+# schema.org's properties of a CreativeWork for people credited besides its author, and their role
+# (bot.core.models.CREDIT_ROLES).
+_JSONLD_CREDITS = {
+    "editor": "editor",
+    "translator": "translator",
+    "illustrator": "illustrator",
+    "contributor": "contributor",
+}
+
+
+def _read_jsonld_credits(nodes: list[dict[str, Any]], by_id: dict[str, Any], evidence: Evidence) -> None:
+    """The credits of the first article-like node that declares any."""
+    for node in nodes:
+        if is_type(node, "person", "organization"):
+            continue
+        for key, role in _JSONLD_CREDITS.items():
+            for value in as_list(node.get(key))[:MAX_AUTHORS]:
+                if isinstance(value, dict) and set(value) <= {"@id", "@type"} and value.get("@id") in by_id:
+                    value = by_id[value["@id"]]
+                if isinstance(value, dict) and is_type(value, "organization"):
+                    continue  # a publisher's desk, not a person
+                name = value.get("name") if isinstance(value, dict) else value
+                if isinstance(name, str) and name.strip():
+                    evidence.jsonld_credits.append((role, unescape(name)))
+        if evidence.jsonld_credits:
+            return
 
 
 _META_AUTHOR_KEY = re.compile(r"(?:^|[:._-])(?:authors?|creator|byl|byline)(?:[:._-]?name)?$", re.I)

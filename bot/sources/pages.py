@@ -2,7 +2,8 @@
 
 trafilatura finds the article's text, title, date (htmldate, offline), site name, description and
 canonical address. Authors come from the page's own evidence (bot.sources.evidence, read before
-trafilatura prunes the tree), chosen by bot.sources.authors; see its docstring for the order.
+trafilatura prunes the tree), chosen by bot.sources.authors; see its docstring for the order. People
+credited in another role (editors, translators, ...) go in ``RawArticle.credits``.
 
 Before trafilatura reads the text, the tree loses what a reader never sees (hidden elements) and
 tables used for layout become plain blocks (bot.sources.cleanup). Whether a paywall cut the text
@@ -19,7 +20,7 @@ from bot.core.cjk import count_words
 from bot.core.errors import ArticleFileError
 from bot.core.models import RawArticle
 from bot.core.text import fold, normalise, strip_stray_nuls
-from bot.sources.authors import choose_authors
+from bot.sources.authors import choose_authors, choose_credits, keep_credits
 from bot.sources.cleanup import drop_hidden, unwrap_layout_tables
 from bot.sources.evidence import collect_evidence
 from bot.sources.jsonld import read_jsonld
@@ -109,13 +110,16 @@ def read_page(
     site = _clean(doc.sitename)
     page_url = _clean(doc.url) or url
     title = choose_title(titles, body=body, site=site, url=page_url, fallback=_clean(doc.title))
-    authors = choose_authors(evidence, title=title, site=site, url=page_url, fallback=doc.author)
+    credits = choose_credits(evidence, title=title, site=site, url=page_url)
+    authors = choose_authors(evidence, title=title, site=site, url=page_url, fallback=doc.author, credits=credits)
     authors = [_encodable(a) for a in authors]
+    credits = [(_encodable(n) or n, role) for n, role in keep_credits(credits, authors)]
     raw = RawArticle(
         text=_encodable(body),
         title=_encodable(title),
         author=AUTHOR_SEPARATOR.join(authors) or None,
         authors=tuple(authors),
+        credits=tuple(credits),
         url=_encodable(page_url),
         published=_encodable(_clean(doc.date)),
         publication=_encodable(site),

@@ -13,6 +13,13 @@ the page is cut when it declares locked content and
 
 :func:`read_paywall` reads the evidence before hidden elements leave the tree; :func:`is_cut` decides
 once the article's text is known.
+
+A page need not declare anything: a paywall also shows in its structure. Where the article's
+paragraphs stop, a short block (a call to action) links both to the site's subscription pages and to
+its sign-in pages: the address paths say so (``/subscribe``, ``/abo``, ``/suscripcion``, ``/login``,
+``/anmelden``, ``/connexion``), in whatever language the block's words are. A newsletter box (an
+e-mail field, one link) or a footer of account links after more text is not one. The block is taken
+out of the tree, so that its pitch is not read as the article's text.
 """
 
 from __future__ import annotations
@@ -34,6 +41,20 @@ _PARAGRAPH_WORDS = 10  # a <p> with this many words is prose (the article's), no
 _SIMPLE_SELECTOR = re.compile(r"^([a-zA-Z][a-zA-Z0-9]*)?(?:([.#])([A-Za-z0-9_-]+))?$")
 _TEXT = etree.XPath("string()")
 _MAX_MARKED = 50  # paywall-marked elements looked at: a page marking every paragraph has shown its text
+_CALL_WORDS = 80  # a call to action is short; more is a page's footer or the article
+_CALL_LEVELS = 4  # from a link up to the block that holds the call to action
+_CALL_CHARS = 1_500  # characters of a call to action's text read at most (80 words fit)
+_MAX_TARGETS = 20  # subscription links looked at: the paywall's are a few, near the end
+# Address path segments of a site's subscription pages and of its sign-in pages, in several languages.
+_SUBSCRIBE_PATH = re.compile(
+    r"(?:^|[/_.=-])(?:subscri\w*|abonn\w*|abo|suscri\w*|assin\w*|abbonam\w*|premium|checkout|membership|"
+    r"digital-?access)(?=$|[/_.?=-])"
+)
+_LOGIN_PATH = re.compile(
+    r"(?:^|[/_.=-])(?:log-?in|sign-?in|anmeld\w*|einloggen|connexion|se-connecter|identification|iniciar-sesion|"
+    r"acceso|entrar|accedi|inloggen|account|accounts|my-?account|konto|mein-konto|compte|mon-compte|cuenta|"
+    r"mi-cuenta|minha-conta|auth|sso|register|registrieren|inscription|registro)(?=$|[/_.?=-])"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,28 +64,105 @@ class PaywallEvidence:
     declared: bool = False
     sections: tuple[tuple[int, bool], ...] = ()
     prompts: tuple[int, ...] = ()  # words in each paywall-marked element set among the paragraphs
+    calls: tuple[int, ...] = ()  # words in each call to action where the paragraphs stop (declared or not)
 
 
 def read_paywall(tree: etree._Element, jsonld: JsonLd | None = None) -> PaywallEvidence:
     """The paywall evidence of a page (read before hidden elements are removed); ``jsonld``, the
     page's JSON-LD as bot.sources.jsonld read it (read here when not given)."""
+    calls = tuple(_take_calls_to_action(tree))
     declared, selectors = _declarations(tree, jsonld if jsonld is not None else read_jsonld(tree))
     if not declared:
-        return PaywallEvidence()
+        return PaywallEvidence(calls=calls)
     sections = []
     for selector in selectors:
         for element in _select(tree, selector):
             sections.append((_words(_TEXT(element)), _hidden(element)))
-    return PaywallEvidence(declared=True, sections=tuple(sections), prompts=tuple(_prompts(tree)))
+    return PaywallEvidence(declared=True, sections=tuple(sections), prompts=tuple(_prompts(tree)), calls=calls)
 
 
 def is_cut(evidence: PaywallEvidence, body_words: int) -> bool:
     """Whether the article is cut, given the evidence and how many words of text were read."""
+    if any(words * 2 < body_words for words in evidence.calls):
+        return True
     if not evidence.declared:
         return False
     if evidence.sections:
         return all(hidden or words < _EMPTY_SECTION_WORDS for words, hidden in evidence.sections)
     return any(words * 2 < body_words for words in evidence.prompts)
+
+
+# --- the structure ---------------------------------------------------------------------------------
+
+
+def _take_calls_to_action(tree: etree._Element) -> list[int]:
+    """Words of each call to action where the article's paragraphs stop (see the module docstring),
+    each taken out of the tree."""
+    blocks: list[etree._Element] = []
+    targets = [
+        el
+        for el in tree.iter("a", "form")
+        if _SUBSCRIBE_PATH.search(_path(el.get("href") if el.tag == "a" else el.get("action")))
+    ]
+    for target in targets[-_MAX_TARGETS:]:  # the last: a call to action follows the text
+        block = target
+        for _ in range(_CALL_LEVELS):
+            block = block.getparent()
+            if block is None or block.tag in ("body", "html", "article", "main"):
+                break
+            text = _short_text(block)
+            if text is None or _words(text) > _CALL_WORDS:
+                break
+            if any(_LOGIN_PATH.search(_path(a.get("href"))) for a in block.iter("a")):
+                if _where_text_stops(block) and not any(b is block for b in blocks):
+                    blocks.append(block)
+                break
+    found = []
+    for block in blocks:
+        found.append(_words(_short_text(block) or ""))
+        parent = block.getparent()
+        if parent is not None:
+            block.drop_tree() if hasattr(block, "drop_tree") else parent.remove(block)
+    return found
+
+
+def _short_text(element: etree._Element) -> str | None:
+    """The element's text, or None past _CALL_CHARS characters (read no further: a page's body is long)."""
+    out: list[str] = []
+    size = 0
+    for text in element.itertext():
+        size += len(text)
+        if size > _CALL_CHARS:
+            return None
+        out.append(text)
+    return "".join(out)
+
+
+def _path(address: str | None) -> str:
+    """The path of a link's address, lower case, without the host, query and fragment."""
+    address = (address or "").strip().lower()
+    address = re.sub(r"^(?:https?:)?//[^/]*", "", address)
+    return re.split(r"[?#]", address, maxsplit=1)[0]
+
+
+def _where_text_stops(block: etree._Element) -> bool:
+    """Whether ``block`` (or the element it opens) comes right after the article's paragraphs: the
+    element before it is a paragraph of prose, and no prose follows it. Not in the page's navigation,
+    header, footer, a sidebar or a list (a site's account menu)."""
+    if block.tag in _NOT_ARTICLE or any(a.tag in _NOT_ARTICLE for a in block.iterancestors()):
+        return False
+    node: etree._Element | None = block
+    for _ in range(2):
+        if node is None or _prose(node) or any(_prose(s) for s in node.itersiblings()):
+            return False
+        before = next((s for s in node.itersiblings(preceding=True) if isinstance(s.tag, str)), None)
+        if before is not None:
+            return before.tag == "p" and _prose(before)
+        node = node.getparent()
+    return False
+
+
+_NOT_ARTICLE = frozenset({"nav", "header", "footer", "aside", "ul", "ol", "li", "menu"})
 
 
 # --- the declarations ----------------------------------------------------------------------------

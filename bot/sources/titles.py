@@ -6,7 +6,9 @@ Candidates: the JSON-LD ``headline`` (or ``name``) of an article node, ``og:titl
 separator (``|``, ``-``, ``–``, ``—``, ``·``, ``:``, ``_``, ``»``) sets it apart and that part is the site's
 name (``og:site_name``, ``application-name``, the JSON-LD publisher), a label of the page's domain, or
 text no other candidate carries while the rest agrees with another candidate (that text then names
-the site for the other candidates too: an h1 "Blog name" over "<title>Blog name: Headline").
+the site for the other candidates too: an h1 "Blog name" over "<title>Blog name: Headline"). A
+section's or product's label before a colon ("Review: ", "Exclusive: ") goes only where another
+candidate is the headline without it. Direction marks (Hebrew and Arabic titles) are dropped first.
 
 A candidate that is only the site's name, or that merely names the site among a few words (a
 "Get X in your inbox" prompt, an "X Logo"), is not a headline. Among the rest, each candidate
@@ -185,6 +187,10 @@ def _read_jsonld(ld: JsonLd, found: TitleEvidence) -> None:
 def _strip_site(text: str, names: set[str], others: list[str]) -> tuple[str, list[str]]:
     """``text`` without a site-name part at either end (see the module docstring), and the parts
     taken off."""
+    label = _LABEL.match(text)
+    if label and _key(label.group("rest")) in others:
+        # "Review: Headline" where another candidate is "Headline": a section's or product's label.
+        return label.group("rest"), []
     parts = _SEPARATORS.split(text)
     if len(parts) < 2:
         return text, []
@@ -205,6 +211,10 @@ def _strip_site(text: str, names: set[str], others: list[str]) -> tuple[str, lis
     while j - i > 1 and _names_site(parts[i], names):
         i += 1
     return _join(parts, seps, i, j), []
+
+
+# A label of one to three words before a colon ("Review: ", "Exclusive: ", "Analyse : ").
+_LABEL = re.compile(r"^(?P<label>[^\s:|]+(?:\s+[^\s:|]+){0,2})\s*[:：]\s+(?P<rest>\S.*)$")
 
 
 def _join(parts: list[str], seps: list[str], i: int, j: int) -> str:
@@ -261,8 +271,13 @@ def _key(text: str) -> str:
     return " ".join(re.sub(r"[\W_]+", " ", fold(text)).split())
 
 
+# Marks that set the direction of text around a separator in Hebrew and Arabic titles ("כותרת\u200f |
+# \u200fהארץ"): invisible, and in the way of the separators.
+_BIDI_MARKS = re.compile("[\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]")
+
+
 def _clean(value: str | None) -> str | None:
     if value is None:
         return None
-    value = " ".join(value.split())
+    value = " ".join(_BIDI_MARKS.sub(" ", value).split())
     return value[:MAX_CANDIDATE_CHARS] or None

@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator, Iterable
 from dataclasses import asdict, fields, replace
 
 from bot.core.models import Analysis, Article, ArticleRow, RawArticle
+from bot.core.wording import author_names
 from bot.storage.clock import iso_date, utcnow
 from bot.storage.database import Database, Row
 from bot.storage.db import transaction
@@ -167,7 +168,7 @@ class ArticleRepository:
                     article.source_path,
                     article.content_hash,
                     article.title,
-                    " and ".join(a.name for a in article.authors) or None,
+                    author_names(article.authors) or None,  # "A and B · edited by C"
                     article.publication,
                     article.url,
                     article.published,
@@ -326,6 +327,7 @@ def raw_from_json(text: str) -> RawArticle:
         data.setdefault("standfirst", data.pop("dek"))
     data = {k: v for k, v in data.items() if k in _RAW_FIELDS}
     data["authors"] = tuple(data.get("authors") or ())
+    data["credits"] = tuple((str(n), str(r)) for n, r in data.get("credits") or ())
     return RawArticle(**data)
 
 

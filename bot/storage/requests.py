@@ -7,7 +7,7 @@ from bot.core.models import RequestRecord
 from bot.storage.clock import utcnow
 from bot.storage.database import Database
 
-COMMANDS = ("brief", "summary", "quotes", "author")
+COMMANDS = ("brief", "summary", "quotes", "author", "topic", "compare")
 
 
 class RequestRepository:

@@ -233,6 +233,27 @@ class SearchRepository:
         rows = await self._rows_by_id(f"SELECT {columns} FROM {table} WHERE id IN ({{}})", newest)
         return [(round(tf_score(list(r[1:]), query), 6), r[0]) for r in rows], total
 
+    async def articles_matching(self, match: str) -> dict[str, int]:
+        """For one term (an FTS5 expression built by bot.core.query): each article with sentences
+        matching it, and how many of its sentences do."""
+        async with self.db.execute(
+            "SELECT p.article_id, COUNT(*) FROM passages_fts JOIN passages AS p ON p.id = passages_fts.rowid "
+            "WHERE passages_fts MATCH ? GROUP BY p.article_id",
+            (match,),
+        ) as cur:
+            return {r[0]: r[1] for r in await cur.fetchall()}
+
+    async def positions_matching(self, match: str, article_ids: list[str]) -> list[tuple[str, int]]:
+        """(article id, sentence position) of the sentences of these articles that match one term."""
+        marks = ",".join("?" * len(article_ids))
+        async with self.db.execute(
+            "SELECT p.article_id, p.position FROM passages_fts JOIN passages AS p ON p.id = passages_fts.rowid "
+            "WHERE passages_fts MATCH ? AND passages_fts.rowid IN "
+            f"(SELECT id FROM passages WHERE article_id IN ({marks}))",
+            (match, *article_ids),
+        ) as cur:
+            return [(r[0], r[1]) for r in await cur.fetchall()]
+
     async def speakers(self, match: str | None, limit: int) -> list[tuple[str, int]]:
         """Speakers with the most quotations, optionally only those matching an FTS5 expression."""
         if match and self.db.dialect == "postgresql":

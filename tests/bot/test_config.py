@@ -107,6 +107,12 @@ def test_feed_settings(tmp_path):
     assert links.links_allow_private is True and links.feeds_allow_private is False
 
 
+def test_links_keep_days(tmp_path):
+    assert load_settings({"BRIEFBOT_ARTICLES_DIR": str(tmp_path)}).links_keep_days == 30
+    kept = load_settings({"BRIEFBOT_ARTICLES_DIR": str(tmp_path), "BRIEFBOT_LINKS_KEEP_DAYS": " 7.5 "})
+    assert kept.links_keep_days == 7.5
+
+
 @pytest.mark.parametrize(
     ("env", "message"),
     [
@@ -118,6 +124,9 @@ def test_feed_settings(tmp_path):
         ({"BRIEFBOT_FEED_INTERVAL": "10"}, "BRIEFBOT_FEED_INTERVAL: 10 s is out of range (60 to 604800 seconds)"),
         ({"BRIEFBOT_FEEDS_ALLOW_PRIVATE": "sometimes"}, "BRIEFBOT_FEEDS_ALLOW_PRIVATE: 'sometimes' is not 1 or 0"),
         ({"BRIEFBOT_LINKS_ALLOW_PRIVATE": "maybe"}, "BRIEFBOT_LINKS_ALLOW_PRIVATE: 'maybe' is not 1 or 0"),
+        ({"BRIEFBOT_LINKS_KEEP_DAYS": "a month"}, "BRIEFBOT_LINKS_KEEP_DAYS: 'a month' is not a number of days"),
+        ({"BRIEFBOT_LINKS_KEEP_DAYS": "0"}, "BRIEFBOT_LINKS_KEEP_DAYS: 0 is out of range (1 to 3650 days)"),
+        ({"BRIEFBOT_LINKS_KEEP_DAYS": "nan"}, "BRIEFBOT_LINKS_KEEP_DAYS: nan is out of range (1 to 3650 days)"),
     ],
 )
 def test_bad_feed_settings(tmp_path, env, message):

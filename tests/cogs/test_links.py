@@ -13,8 +13,8 @@ from bot.config import Settings
 from bot.discord_app.briefbot import BriefBot
 from bot.discord_app.views import NOT_YOURS
 from cogs.briefs import BOTH_GIVEN
-from cogs.links import CANNOT_POST, CANNOT_POST_YOURSELF, MENU_NAME, NO_LINK
-from tests.bot.library.test_feeds import HARBOUR
+from cogs.links import CANNOT_POST, CANNOT_POST_THREAD, CANNOT_POST_YOURSELF, MENU_NAME, NO_LINK, THREAD_LOCKED
+from tests.bot.library.test_feeds import FERRY, HARBOUR, Clock
 from tests.cogs.conftest import EPHEMERAL, button, new_member
 from tests.cogs.test_feeds import delivered
 from tests.cogs.test_subscriptions import subscribe
@@ -269,3 +269,96 @@ async def test_private_feeds_do_not_open_private_addresses_to_members_links(
             "I can't fetch that address: localhost resolves to a private or local address"
         )
     assert feed_server.seen == []
+
+
+async def test_each_member_may_have_only_so_many_pages_fetched(fake_discord, feed_server, link_bot):
+    """The allowance is shared by /brief url: and Brief this article, counts only pages fetched, and
+    its answer is polite and private; another member still has theirs."""
+    link_bot.links.per_user = 1
+    url = harbour(feed_server)
+    other = feed_server.page("/ferry", "Night Ferry Added", FERRY)
+    member = new_member(fake_discord, "linker")
+    _, _, data = await brief_url(fake_discord, url, user=member)
+    assert data["embeds"][0]["title"] == "Harbour Plan Approved"
+    message = await fake_discord.send_message(fake_discord.channel_id, f"and this: {other}")
+    inter = await fake_discord.send_message_command(MENU_NAME, message, user=member)
+    refused = await inter.answer(timeout=ANSWER_SECONDS)
+    assert refused["flags"] & EPHEMERAL and not refused.get("embeds")
+    assert refused["content"].startswith("You've had me fetch 1 new page in the last 60 minutes, my limit per member")
+    assert feed_server.requests_to("/ferry") == []
+    _, _, again = await brief_url(fake_discord, url, user=member)  # briefed from the library: not counted
+    assert again["embeds"][0]["title"] == "Harbour Plan Approved"
+    inter = await fake_discord.send_message_command(MENU_NAME, message, user=new_member(fake_discord, "another"))
+    assert (await inter.answer(timeout=ANSWER_SECONDS))["embeds"][0]["title"] == "Night Ferry Added"
+
+
+async def test_a_linked_article_leaves_the_library_when_its_time_is_up(fake_discord, feed_server, link_bot):
+    """Kept BRIEFBOT_LINKS_KEEP_DAYS after it was last asked for, then retired everywhere at once:
+    /brief article:, autocomplete, /quotes and /articles no longer find it; /history still names it."""
+    clock = Clock()
+    link_bot.links.clock = clock
+    _, _, data = await brief_url(fake_discord, harbour(feed_server))
+    assert data["embeds"][0]["title"] == "Harbour Plan Approved"
+    clock.now += link_bot.settings.links_keep_days * 86_400 + 1
+    assert len(await link_bot.links.sweep()) == 1
+    inter = await fake_discord.send_command("brief", options={"article": "Harbour Plan Approved"})
+    missing = await inter.answer(timeout=5)
+    assert missing["flags"] & EPHEMERAL and missing["content"].startswith("I couldn't find an article matching")
+    auto = await fake_discord.send_autocomplete("brief", {"article": "harbour"}, focused="article")
+    assert "Harbour Plan Approved" not in str((await auto.response(timeout=5)).data)
+    inter = await fake_discord.send_command("quotes", options={"keyword": "quays"})
+    assert "Maria Lopez" not in str(await inter.answer(timeout=5))
+    inter = await fake_discord.send_command("articles")
+    assert "Harbour Plan Approved" not in str(await inter.answer(timeout=5))
+    inter = await fake_discord.send_command("history")
+    assert "`/brief` · Harbour Plan Approved" in (await inter.answer(timeout=5))["embeds"][0]["description"]
+    # Asked for again: fetched again, and back in the library.
+    _, _, back = await brief_url(fake_discord, feed_server.url("/harbour"))
+    assert back["embeds"][0]["title"] == "Harbour Plan Approved"
+    assert len(feed_server.requests_to("/harbour")) == 2
+
+
+async def thread_of(fake, bot, parent: int, name: str, **options) -> int:
+    """A thread started in ``parent`` while the bot runs (THREAD_CREATE), once the bot knows it."""
+    thread = await fake.create_thread(parent, name, **options)
+    await fake.wait_for(lambda: bot.get_guild(fake.guild_id).get_thread(int(thread["id"])), timeout=5)
+    return int(thread["id"])
+
+
+async def test_post_to_channel_in_a_thread_takes_send_messages_in_threads(fake_discord, feed_server, link_bot):
+    """A thread of the read-only channel: nobody may send in the channel, everyone may in its
+    threads (Send Messages in Threads), so the brief is posted in the thread."""
+    thread = await thread_of(fake_discord, link_bot, fake_discord.readonly_channel_id, "port talk")
+    message = await fake_discord.send_message(thread, f"Read this: {harbour(feed_server)}")
+    _, posted = await press_post_to_channel(fake_discord, thread, message)
+    [brief] = [m for m in fake_discord.channel_messages(thread) if m.get("embeds")]
+    assert brief["embeds"][0]["title"] == "Harbour Plan Approved" and posted == 1
+    assert fake_discord.channel_messages(fake_discord.readonly_channel_id) == []
+
+
+async def test_post_to_channel_in_a_thread_is_refused_where_discord_would_refuse(fake_discord, feed_server, link_bot):
+    """Where the bot may send in the channel but not in its threads, where the member may not send in
+    threads, and in a locked thread: a private note, nothing posted."""
+    from bot.localdiscord import Intent, Perm, make_overwrite
+
+    guild = fake_discord.guilds[fake_discord.guild_id]
+    bot_role = next(int(r["id"]) for r in guild["roles"] if r.get("managed"))
+    general = fake_discord.channels[fake_discord.channel_id]
+    general["permission_overwrites"].append(make_overwrite(bot_role, deny=Perm.SEND_MESSAGES_IN_THREADS))
+    readonly = fake_discord.channels[fake_discord.readonly_channel_id]
+    readonly["permission_overwrites"][0]["deny"] = str(int(Perm.SEND_MESSAGES | Perm.SEND_MESSAGES_IN_THREADS))
+    readonly["permission_overwrites"].append(make_overwrite(bot_role, allow=Perm.SEND_MESSAGES_IN_THREADS))
+    for channel in (general, readonly):
+        await fake_discord.gateway.dispatch("CHANNEL_UPDATE", channel, intent=Intent.GUILDS)
+    url = harbour(feed_server)
+    cases = [
+        (fake_discord.channel_id, {}, CANNOT_POST_THREAD),
+        (fake_discord.readonly_channel_id, {}, CANNOT_POST_YOURSELF),
+        (fake_discord.readonly_channel_id, {"locked": True}, THREAD_LOCKED),
+    ]
+    for parent, options, words in cases:
+        thread = await thread_of(fake_discord, link_bot, parent, "a thread", **options)
+        message = await fake_discord.send_message(thread, f"Read this: {url}", author=fake_discord.owner)
+        note, posted = await press_post_to_channel(fake_discord, thread, message)
+        assert note["flags"] & EPHEMERAL and note["content"] == words, words
+        assert posted == 0 and fake_discord.channel_messages(thread) == [message]

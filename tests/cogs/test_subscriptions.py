@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from bot.localdiscord import Perm, make_overwrite, make_text_channel
+from bot.localdiscord import Intent, Perm, make_overwrite, make_text_channel
 from tests.cogs.conftest import EPHEMERAL, new_member, run
 
 
@@ -361,3 +361,57 @@ async def test_a_post_that_fails_unexpectedly_while_built_or_sent_is_not_retried
     async with bot.db.execute("SELECT attempts, last_error FROM deliveries") as cur:
         [(attempts, reason)] = await cur.fetchall()
     assert attempts == calls and reason in ("an embed the renderer chokes on", "an unexpected error while sending")
+
+
+THIRD = "Bridge Reopens\n\nThe old bridge reopened to traffic on Friday after two years of repairs.\n"
+
+
+async def test_a_thread_is_subscribed_and_posted_to_with_send_messages_in_threads(fake_discord, bot, articles_dir):
+    """A thread of the read-only channel: the bot may not send in the channel, but may in its threads
+    (Send Messages in Threads). An archived thread is reopened by the post; a locked one refuses it,
+    and the subscription is paused with Discord's reason."""
+    thread = await fake_discord.create_thread(fake_discord.readonly_channel_id, "port news")
+    tid = int(thread["id"])
+    await fake_discord.wait_for(lambda: bot.get_guild(fake_discord.guild_id).get_thread(tid), timeout=5)
+    data = await subscribe(fake_discord, channel=tid)
+    assert data["flags"] & EPHEMERAL and data["content"].startswith(f"Subscribed: <#{tid}> gets every new article")
+    await add_file(bot, articles_dir, "harbour.txt", NEW)
+    await fake_discord.wait_for(lambda: posts(fake_discord, tid), timeout=5)
+    await fake_discord.update_thread(tid, archived=True)
+    await add_file(bot, articles_dir, "opera.txt", OTHER)
+    await fake_discord.wait_for(lambda: len(posts(fake_discord, tid)) == 2, timeout=5)
+    assert posts(fake_discord, tid) == ["Harbour Plan Approved", "Opera Season Opens"]
+    assert not thread["thread_metadata"]["archived"]  # the post reopened it
+    assert fake_discord.channel_messages(fake_discord.readonly_channel_id) == []
+    await fake_discord.update_thread(tid, archived=True, locked=True)
+    await add_file(bot, articles_dir, "bridge.txt", THIRD)
+    path = f"/channels/{tid}/messages"
+    await fake_discord.wait_for(lambda: [r for r in fake_discord.requests_to("POST", path) if r.status == 403])
+    await asyncio.sleep(0.2)
+    [sub] = await bot.subscriptions.for_guild(fake_discord.guild_id)
+    assert sub.paused and sub.paused_reason == "the thread is locked: only its moderators may post in it"
+    assert len(posts(fake_discord, tid)) == 2
+
+
+async def test_a_thread_the_bot_cannot_post_in_is_refused_at_subscribe(fake_discord, bot):
+    guild = fake_discord.guilds[fake_discord.guild_id]
+    bot_role = next(int(r["id"]) for r in guild["roles"] if r.get("managed"))
+    general = fake_discord.channels[fake_discord.channel_id]
+    general["permission_overwrites"].append(make_overwrite(bot_role, deny=Perm.SEND_MESSAGES_IN_THREADS))
+    await fake_discord.gateway.dispatch("CHANNEL_UPDATE", general, intent=Intent.GUILDS)  # as Discord tells the bot
+    closed = await fake_discord.create_thread(fake_discord.channel_id, "closed to the bot")
+    locked = await fake_discord.create_thread(fake_discord.readonly_channel_id, "locked", locked=True)
+    for thread in (closed, locked):
+        await fake_discord.wait_for(lambda t=thread: bot.get_guild(fake_discord.guild_id).get_thread(int(t["id"])))
+    data = await subscribe(fake_discord, channel=int(closed["id"]))
+    assert data["flags"] & EPHEMERAL
+    assert data["content"] == (
+        "I can't post in #closed to the bot: I lack Send Messages in Threads, Embed Links there. "
+        "Grant it and subscribe again."
+    )
+    data = await subscribe(fake_discord, channel=int(locked["id"]))
+    assert data["flags"] & EPHEMERAL and data["content"] == (
+        "I can't post in #locked: the thread is locked, so only its moderators may post there. "
+        "Unlock it and subscribe again."
+    )
+    assert await bot.subscriptions.for_guild(fake_discord.guild_id) == []

@@ -297,3 +297,68 @@ def test_parse_is_deterministic_and_id_from_content():
     assert a1.id == a2.id and a1.id != a3.id
     assert len(a1.id) == 16
     assert a1.slug == "a-title-for-testing"
+
+
+# --- paywall notices in other languages (the fallback for text without its page) ----------------
+
+_BODIES = {
+    "de": "Der Stadtrat hat am Dienstag den Plan für den Hafen beschlossen. Die Sitzung dauerte vier Stunden.",
+    "fr": "Le conseil municipal a adopté mardi le plan du port. La séance a duré quatre heures.",
+    "es": "El ayuntamiento aprobó el martes el plan del puerto. La sesión duró cuatro horas.",
+}
+_NOTICES = {
+    "de": "Dieser Artikel ist nur für Abonnenten verfügbar.",
+    "fr": "Il vous reste 78 % de cet article à lire.",
+    "es": "Suscríbete para seguir leyendo este artículo.",
+}
+
+
+@pytest.mark.parametrize("lang", sorted(_NOTICES))
+def test_a_paywall_notice_in_another_language_marks_preview(lang):
+    text = f"{_BODIES[lang]}\n\n{_BODIES[lang]}\n\n{_NOTICES[lang]}\n\nOK"
+    a = parse_article(RawArticle(text=text, title="Port"))
+    assert a.preview_only
+    assert all(_NOTICES[lang] not in p for p in a.paragraphs)
+    # the same words inside a sentence of the article are the article's
+    quoted = f"{_BODIES[lang]}\n\nHe wrote: {_NOTICES[lang]}"
+    assert not parse_article(RawArticle(text=quoted, title="Port")).preview_only
+
+
+# --- credit lines ---------------------------------------------------------------------------------
+
+
+def test_credit_lines_give_authors_with_their_role_after_the_writers():
+    text = (
+        "By Jane Doe\n\nÜbersetzung: Ann Lee\n\n"
+        "The council met on Tuesday to discuss the plan for the harbour. It was a long meeting.\n\n"
+        "Members voted for the plan after four hours. The mayor said it was a good day.\n\n"
+        "Reporting by Jane Doe; Additional reporting by Cy Poe in London; Editing by Di Rye"
+    )
+    a = parse_article(RawArticle(text=text, title="Harbour plan"))
+    assert [(x.name, x.credit) for x in a.authors] == [
+        ("Jane Doe", None),
+        ("Ann Lee", "translator"),
+        ("Cy Poe", "additional reporting"),
+        ("Di Rye", "editor"),
+    ]
+    assert a.authors[1].to_json() == {"name": "Ann Lee", "role": "translator", "bio": None}
+    assert not any("Ann Lee" in p or "Editing" in p for p in a.paragraphs)
+
+
+def test_a_source_s_credits_follow_its_writers_once():
+    raw = RawArticle(
+        text="The council met on Tuesday to discuss the plan.\n\nEdited by Bo Roe",
+        title="Harbour",
+        authors=("Jane Doe",),
+        author="Jane Doe",
+        credits=(("Bo Roe", "editor"), ("Jane Doe", "contributor")),
+    )
+    a = parse_article(raw)
+    assert [(x.name, x.credit) for x in a.authors] == [("Jane Doe", None), ("Bo Roe", "editor")]
+
+
+def test_a_line_that_only_looks_like_a_credit_stays_in_the_body():
+    text = "Edited by the committee over many months, the plan changed a great deal.\n\nMore text follows here."
+    a = parse_article(RawArticle(text=text, title="Harbour"))
+    assert a.paragraphs[0].startswith("Edited by the committee")
+    assert not a.authors

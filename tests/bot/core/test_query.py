@@ -183,3 +183,9 @@ async def test_very_common_words_are_capped_and_still_ranked(db, tmp_path):
     assert all(hit.quote.text.count("budget") == 3 for _, hit in results.hits)
     phrase = await lib.reading.search_quotes('"budget matters"', limit=5)
     assert phrase.total > 0 and all("budget matters" in hit.quote.text for _, hit in phrase.hits)
+
+
+def test_each_term_on_its_own_is_a_quoted_fts5_expression():
+    query = parse_query('china "north korea" sanc* OR NEAR(')
+    assert query.parts == ('"china"', '"north korea"', '"sanc"*', '"OR"', '"NEAR"')
+    assert query.match == " AND ".join(query.parts)

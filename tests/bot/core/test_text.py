@@ -101,3 +101,17 @@ def test_sentences_of_other_scripts_lose_the_space_after_their_mark():
 def test_straight_quotes_between_chinese_characters_still_quote():
     text = '順路下切後不久即抵達來到"玉峰國小"。"美樹"美如其名。'
     assert split_sentences(text) == ['順路下切後不久即抵達來到"玉峰國小"。', '"美樹"美如其名。']
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the Greek question mark, as typed (U+037E) and as NFC makes it (";")
+        ("Τι έγινε\u037e Κανείς δεν ξέρει.", ["Τι έγινε\u037e", "Κανείς δεν ξέρει."]),
+        ("Τι έγινε; Κανείς δεν ξέρει.", ["Τι έγινε;", "Κανείς δεν ξέρει."]),
+        # the Arabic question mark
+        ("ما هذا؟ لا أحد يعرف.", ["ما هذا؟", "لا أحد يعرف."]),
+    ],
+)
+def test_greek_and_arabic_question_marks_end_sentences(text: str, expected: list[str]) -> None:
+    assert split_sentences(text) == expected

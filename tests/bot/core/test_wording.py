@@ -102,3 +102,19 @@ def test_speaker_line_names_the_speaker_with_the_description_or_says_unattribute
     )
     assert speaker_line(Quote("We will", "Daniel Russel", "")) == "Daniel Russel"
     assert speaker_line(Quote("We will", None, "")) == "unattributed"
+
+
+def test_people_credited_in_another_role_follow_the_writers():
+    from bot.core.models import Author
+
+    ann, bo, cy = (
+        Author("Ann Lee", credit="editor"),
+        Author("Bo Roe", credit="translator"),
+        Author("Cy Poe", credit="editor"),
+    )
+    assert author_names([ann, JANE, bo, JOHN, cy]) == (
+        "Jane Doe and John Roe · edited by Ann Lee and Cy Poe · translated by Bo Roe"
+    )
+    assert byline([JANE, bo], "The Example Times") == "By Jane Doe · translated by Bo Roe · The Example Times"
+    assert byline([ann], None) == "Edited by Ann Lee"  # no writer named: no "By"
+    assert ann.to_json() == {"name": "Ann Lee", "role": "editor", "bio": None}

@@ -90,7 +90,7 @@ def test_a_bad_command_is_one_line_and_status_2(places):
     assert result.returncode == 2, result.stderr
     assert result.stdout == ""  # checked before any command is sent
     assert result.stderr.splitlines() == [
-        "briefbot: error: no command /breif; the commands are /articles, /author, /brief, /feeds, /forget, "
+        "briefbot: error: no command /breif; the commands are /articles, /author, /brief, /compare, /feeds, /forget, "
         "/help, /history, /quotes, /subscribe, /subscriptions, /summary, /unsubscribe"
     ]
     assert list(cwd.iterdir()) == [] and list(tmp.iterdir()) == []

@@ -14,6 +14,7 @@ from tests.bot.discord_app.conftest import make_bot
 
 SLASH_COMMANDS = {
     "brief",
+    "compare",
     "summary",
     "quotes",
     "author",

@@ -16,11 +16,14 @@ from bot.discord_app.embeds import (
     TITLE_LIMIT,
     brief_embed,
     choice_name,
+    cite,
+    compare_embed,
     cut,
     link_url,
     quote_line,
     shared_by,
     summary_embed,
+    topic_embed,
 )
 from bot.localdiscord.check_message import validate_message
 
@@ -175,3 +178,50 @@ def test_the_discord_layer_and_the_cogs_import_no_storage_analysis_or_sources_wh
 
 def test_shared_by_names_the_member_without_pinging_them():
     assert shared_by("<@42>") == "Brief shared by <@42>"
+
+
+def _row(title: str, url: str | None = None, slug: str = "a-slug"):
+    from bot.core.models import ArticleRow
+
+    return ArticleRow(
+        id="0123456789abcdef",
+        slug=slug,
+        title=title,
+        author=None,
+        publication=None,
+        url=url,
+        published=None,
+        words=100,
+        preview_only=False,
+        source_path=None,
+        content_hash="h",
+        file_size=None,
+        file_mtime_ns=None,
+        sort_time="2026-01-01T00:00:00+00:00",
+        added_at="2026-01-01T00:00:00+00:00",
+        retired_at=None,
+    )
+
+
+def test_a_citation_links_the_url_or_names_the_slug_and_cannot_break():
+    assert cite(_row("Plain", "https://news.example/a")) == "**[Plain](https://news.example/a)**"
+    assert cite(_row("Plain")) == "**Plain** · `/brief article:a-slug`"
+    odd = cite(_row("Ti]tle [x](https://evil.example)", "https://news.example/a_(b)"))
+    assert odd == "**[Ti\\]tle \\[x\\](https://evil.example)](https://news.example/a_%28b%29)**"
+    assert cite(_row("Plain", "javascript:alert(1)")) == "**Plain** · `/brief article:a-slug`"
+    assert cite(_row("Plain", "https://news.example/a"), named=False) == "**[Read it](https://news.example/a)**"
+
+
+def test_topic_and_compare_embeds_stay_within_every_limit_and_never_ping():
+    from bot.core.models import ComparedSide, Comparison, TopicBrief, TopicEntry
+
+    hostile = "@everyone <@123456789012345678> **bold** " + "word " * 3000
+    rows = [_row(hostile[:400] + str(i), f"https://news.example/{i}" * 50) for i in range(10)]
+    entries = tuple(TopicEntry(r, hostile, "\ue000" + hostile + "\ue001") for r in rows)
+    comparison = Comparison(ComparedSide(rows[0], (hostile,) * 3), ComparedSide(rows[1], ()))
+    for embed in (topic_embed(TopicBrief(hostile, entries, 99)), compare_embed(comparison)):
+        assert_within_limits(embed)
+        assert validate_message({"embeds": [embed.to_dict()]}) is None
+        text = str(embed.to_dict())
+        assert "@everyone" not in text and "<@123456789012345678>" not in text
+    assert compare_embed(comparison).fields[1].value.startswith("Nothing the other does not say.")

@@ -8,7 +8,7 @@ import logging
 from types import SimpleNamespace
 
 from bot.config import Settings
-from bot.discord_app.polls import poll_library
+from bot.discord_app.polls import poll_library, sweep_links
 from tests.bot.discord_app.conftest import make_bot
 
 
@@ -32,6 +32,31 @@ async def test_the_library_poll_wakes_the_worker_only_for_queued_posts_and_survi
         task.cancel()
     assert woken == [1]
     assert any(r.levelno == logging.ERROR and "library sync failed" in r.getMessage() for r in caplog.records)
+
+
+async def test_the_links_sweep_runs_at_once_then_every_period_and_survives_failures(caplog):
+    outcomes: list[object] = [RuntimeError("disk gone"), ["a"], []]
+    swept = []
+
+    async def sweep():
+        outcome = outcomes.pop(0) if outcomes else []
+        swept.append(outcome)
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    task = asyncio.create_task(sweep_links(SimpleNamespace(sweep=sweep), 0.01))  # type: ignore[arg-type]
+    try:
+        await asyncio.sleep(0)  # the first sweep does not wait for a period
+        assert len(swept) == 1
+        for _ in range(100):
+            if not outcomes:
+                break
+            await asyncio.sleep(0.01)
+    finally:
+        task.cancel()
+    assert len(swept) >= 3
+    assert any(r.levelno == logging.ERROR and "links sweep failed" in r.getMessage() for r in caplog.records)
 
 
 async def test_new_file_is_picked_up_by_the_poll(fake_discord, settings, articles_dir):

@@ -168,3 +168,86 @@ async def test_a_paywalled_page_is_briefed_as_a_preview(links, feed_server):
     row = await links.article(url)
     brief = await links.library.reading.brief(row, 3)
     assert brief.article.preview_only and "Maria Lopez" in {q.speaker for q in brief.quotes}
+
+
+def story(n: int) -> list[str]:
+    """A page of its own: the harbour story with a sentence only it has (so a different article)."""
+    return [*HARBOUR, f"The board will meet again on day {n} of the works to review the plan in public."]
+
+
+async def test_what_only_links_brought_is_retired_some_days_after_it_was_last_asked_for(links, db, feed_server):
+    first = await links.article(feed_server.page("/a", "Harbour Plan One", story(1)))
+    links.clock.now += 3600
+    second = await links.article(feed_server.page("/b", "Harbour Plan Two", story(2)))
+    links.clock.now += 20 * 86_400
+    assert await links.article(feed_server.url("/a")) == first  # asked again: its time starts again
+    links.clock.now += links.keep_seconds - 20 * 86_400  # 30 days after the second was last asked for
+    assert await links.sweep() == []  # kept for 30 days: not a second less
+    links.clock.now += 1
+    assert await links.sweep() == [second.id]
+    catalogue = links.library.catalogue
+    assert catalogue.by_id(second.id) is None and catalogue.resolve("Harbour Plan Two") is None
+    assert second.id not in {r.id for r in links.library.articles}  # /articles and autocomplete
+    assert [r.id for r, _ in (await links.library.reading.search_quotes("quays")).hits] == [first.id]  # /quotes
+    assert catalogue.by_id(first.id) == first and len(links.library.articles) == 3  # the seeds and the first
+    # Asked for again, the link is fetched again and the article comes back, the same article.
+    assert (await links.article(feed_server.url("/b"))).id == second.id
+    assert len(feed_server.requests_to("/b")) == 2 and catalogue.by_id(second.id) is not None
+
+
+async def test_over_the_cap_the_least_recently_asked_for_go_first(links, db, feed_server):
+    links.max_articles = 2
+    first = await links.article(feed_server.page("/s0", "Harbour Plan 0", story(0)))
+    links.clock.now += 60
+    second = await links.article(feed_server.page("/s1", "Harbour Plan 1", story(1)))
+    links.clock.now += 60
+    assert await links.article(feed_server.url("/s0")) == first  # briefed again from the library: asked for last
+    links.clock.now += 60
+    third = await links.article(feed_server.page("/s2", "Harbour Plan 2", story(2)))
+    # The third made three: the least recently asked for, the second, is retired as the third is stored.
+    live = {r.id for r in links.library.articles}
+    assert first.id in live and third.id in live and second.id not in live
+    assert len(live) == 4  # the two seeds and two links
+    assert len(feed_server.requests_to("/s0")) == 1
+    # What was asked for within a fetch's time may be being briefed right now: the next sweep takes it.
+    links.max_articles = 0
+    assert await links.sweep() == [first.id]
+    links.clock.now += links.seconds + 1
+    assert await links.sweep() == [third.id]
+
+
+async def test_a_linked_article_a_channel_was_given_or_a_feed_brought_is_never_retired(links, db, feed_server):
+    links.max_articles = 0  # nothing that only links hold may stay
+    subs = SubscriptionRepository(db)
+    shared = await links.article(feed_server.page("/posted", "Harbour Plan Posted", story(1)))
+    assert links.library.catalogue.by_id(shared.id) == shared  # what was just asked for stays till the next sweep
+    await subs.subscribe(guild_id=1, channel_id=2, keywords=[], user_id=3, backfill=[shared.id])  # queued
+    feeds = FeedRepository(db)
+    poller = FeedPoller(feeds, links.library, links.fetcher, clock=links.clock)
+    await feeds.add(harbour_site(feed_server), 900)
+    await poller.poll_due()
+    fed = await links.article(feed_server.url("/ferry"))  # a page the feed brought too
+    alone = await links.article(feed_server.page("/alone", "Harbour Plan Alone", story(2)))
+    links.clock.now += 10 * links.keep_seconds
+    assert await links.sweep() == [alone.id]
+    live = {r.id for r in links.library.articles}
+    assert shared.id in live, "posted"
+    assert fed.id in live, "fed"
+    seeds = [r for r in links.library.articles if r.source_path]
+    assert len(seeds) == 2  # the folder's articles are the folder's
+
+
+async def test_each_member_has_an_allowance_of_pages_fetched(links, feed_server):
+    links.per_user = 2
+    for n in range(3):
+        feed_server.page(f"/p{n}", f"Harbour Plan {n}", story(n))
+    await links.article(feed_server.url("/p0"), user_id=1)
+    await links.article(feed_server.url("/p1"), user_id=1)
+    assert await links.article(feed_server.url("/p0"), user_id=1)  # briefed from the library: free
+    with pytest.raises(LinkError) as raised:
+        await links.article(feed_server.url("/p2"), user_id=1)
+    assert raised.value.kind == "busy" and "try this one again in 60 minutes" in str(raised.value)
+    assert len(feed_server.requests_to("/p2")) == 0
+    assert await links.article(feed_server.url("/p2"), user_id=2)  # another member's allowance
+    links.clock.now += links.per_user_seconds
+    assert await links.article(feed_server.url("/p2"), user_id=1)  # an hour on: allowed again

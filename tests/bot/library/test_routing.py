@@ -55,6 +55,8 @@ def test_the_nonce_is_stable_per_channel_and_article_and_fits_discord():
 
 def test_which_answers_are_final():
     assert "permissions" in permanent_failure(403)
+    assert permanent_failure(403, 160005) == "the thread is locked: only its moderators may post in it"
+    assert "permissions" in permanent_failure(403, 50013)
     assert "no longer exists" in permanent_failure(404)
     assert permanent_failure(400) == "Discord refused the post (400)"
     for status in (401, 429, 500, 502, 200):

@@ -53,11 +53,14 @@ class DemoCog(commands.Cog):
 
 
 class DemoBot(commands.Bot):
-    def __init__(self, guild_id: int | None = None) -> None:
+    def __init__(self, guild_id: int | None = None, *, sync_global: bool = False) -> None:
+        """``guild_id``: sync the commands to that guild; ``sync_global``: sync them globally too. The
+        fake sends interactions only for commands a bot registered (as Discord does)."""
         super().__init__(
             command_prefix=commands.when_mentioned, intents=discord.Intents.default(), guild_ready_timeout=0.05
         )
         self.sync_guild_id = guild_id
+        self.sync_global = sync_global
         self.guild_creates = 0
 
     async def setup_hook(self) -> None:
@@ -66,6 +69,8 @@ class DemoBot(commands.Bot):
             guild = discord.Object(self.sync_guild_id)
             self.tree.copy_global_to(guild=guild)
             await self.tree.sync(guild=guild)
+        if self.sync_global:
+            await self.tree.sync()
 
     async def on_guild_available(self, guild: discord.Guild) -> None:
         self.guild_creates += 1

@@ -30,7 +30,7 @@ async def test_a_processed_post_answered_502_is_posted_and_the_retry_posts_again
 async def test_a_processed_callback_then_its_retry_is_already_acknowledged(fake_discord: FakeDiscord) -> None:
     """discord.py retries a 502 on the callback (after a second); Discord had acknowledged the
     interaction, so the retry gets 400 40060 Interaction has already been acknowledged."""
-    async with fake_discord.run(DemoBot()):
+    async with fake_discord.run(DemoBot(sync_global=True)):
         fake_discord.inject_fault("POST", CALLBACK, 502, processed=True)
         inter = await fake_discord.send_command("ping")
         reply = await inter.response(timeout=3)
@@ -47,7 +47,7 @@ async def test_a_processed_callback_then_its_retry_is_already_acknowledged(fake_
 async def test_a_processed_followup_retried_is_posted_twice(fake_discord: FakeDiscord) -> None:
     """The same for a followup: it is not idempotent, so the retry posts a second message."""
     followup = "/webhooks/{application_id}/{interaction_token}"
-    async with fake_discord.run(DemoBot()):
+    async with fake_discord.run(DemoBot(sync_global=True)):
         fake_discord.inject_fault("POST", followup, 502, processed=True)
         inter = await fake_discord.send_command("topic", options={"query": "python"})
         assert (await inter.response(timeout=3)).type == 5
@@ -72,6 +72,8 @@ async def test_a_followup_after_the_deferral_was_deleted_keeps_its_flags(fake_di
             async def leaky(interaction: discord.Interaction) -> None:
                 await interaction.response.defer(thinking=True)
                 await interaction.followup.send("everyone sees this", ephemeral=True)
+
+            await self.tree.sync()
 
     async with fake_discord.run(Private()):
         inter = await fake_discord.send_command("secret")

@@ -47,7 +47,7 @@ async def test_button_click_on_a_view(fake_discord: FakeDiscord) -> None:
 
 @pytest.mark.asyncio
 async def test_typed_options_ephemeral_and_dm(fake_discord: FakeDiscord) -> None:
-    async with fake_discord.run(DemoBot(fake_discord.guild_id)):
+    async with fake_discord.run(DemoBot(fake_discord.guild_id, sync_global=True)):  # global: the DM's commands
         # Option types come from the synced command; the member is sent in data.resolved.
         inter = await fake_discord.send_command("whois", {"member": int(fake_discord.mod["id"]), "times": 2})
         reply = await inter.response(timeout=2)
@@ -89,3 +89,34 @@ async def test_a_message_command_on_a_message(fake_discord: FakeDiscord) -> None
     assert data["resolved"]["messages"][message["id"]]["content"] == "see https://news.example/a"
     assert reply.type == ResponseType.CHANNEL_MESSAGE and reply.data["flags"] & 64
     assert reply.data["content"] == "mod said: see https://news.example/a (0 embeds)"
+
+
+@pytest.mark.asyncio
+async def test_only_registered_commands_can_be_invoked(fake_discord: FakeDiscord) -> None:
+    """Discord shows members only the commands an application registered, so it never sends an
+    interaction for any other: the fake's helpers refuse them (by name, by type, by scope), and send
+    nothing to the bot."""
+    async with fake_discord.run(MenuBot()):
+        message = await fake_discord.send_message(fake_discord.channel_id, "hello", author=fake_discord.mod)
+        with pytest.raises(ValueError, match="no command 'Quote that' of type 3"):
+            await fake_discord.send_message_command("Quote that", message)
+        with pytest.raises(ValueError, match="no command 'Quote it' of type 1"):  # a message command, not a slash one
+            await fake_discord.send_command("Quote it")
+        with pytest.raises(ValueError, match="no command 'ping' of type 1"):
+            await fake_discord.send_command("ping")
+        with pytest.raises(ValueError, match="no command 'ping' of type 1"):
+            await fake_discord.send_autocomplete("ping", {"query": "p"})
+        with pytest.raises(ValueError, match="no command 'ping' of type 1"):
+            await fake_discord.send_interaction(2, {"id": "1", "name": "ping", "type": 1})
+        assert fake_discord.interactions == {}
+        inter = await fake_discord.send_message_command("Quote it", message)  # registered: sent
+        await inter.response(timeout=2)
+
+
+@pytest.mark.asyncio
+async def test_guild_commands_are_not_in_dms(fake_discord: FakeDiscord) -> None:
+    """A command synced to a guild exists only there: not in a DM with the bot."""
+    async with fake_discord.run(DemoBot(fake_discord.guild_id)):
+        with pytest.raises(ValueError, match="the only commands in a DM"):
+            await fake_discord.send_command("hello", dm=True)
+        assert (await (await fake_discord.send_command("hello")).response(timeout=2)).type == 4

@@ -156,3 +156,83 @@ def test_names_in_scripts_without_case():
     # Nor is the text of a link whose address names someone in Latin letters.
     page = f'<article><h1>Harbour Plan Approved</h1><p><a href="/users/signout">退出</a></p>{BODY}</article>'
     assert from_html(page) == []
+
+
+# --- people credited in another role --------------------------------------------------------------
+
+
+def roles_from_page(html: str) -> list[tuple[str, str | None]]:
+    from bot.analysis.parsing import parse_article
+    from bot.sources.pages import raw_from_html
+
+    return [(a.name, a.credit) for a in parse_article(raw_from_html(html)).authors]
+
+
+def test_editors_translators_and_photographers_are_authors_with_their_role_after_the_writers():
+    html = (
+        "<html><body><article><h1>Harbour Plan Approved</h1>"
+        "<p class='byline'>By Jane Doe and John Roe</p>"
+        "<p>Translated from the Spanish by Ana Ruiz</p><p>Photographs by Ann Lee</p>"
+        f"{BODY}{BODY}<p>Edited by <a href='/people/bo-roe'>Bo Roe</a></p></article></body></html>"
+    )
+    assert roles_from_page(html) == [
+        ("Jane Doe", None),
+        ("John Roe", None),
+        ("Ana Ruiz", "translator"),
+        ("Ann Lee", "photographer"),
+        ("Bo Roe", "editor"),
+    ]
+
+
+def test_credits_in_other_languages_and_in_json_ld():
+    import json
+
+    ld = {"@type": "NewsArticle", "headline": "Hafenplan", "author": {"@type": "Person", "name": "Jana Dorn"},
+          "translator": {"@type": "Person", "name": "Zoe Zander"}, "editor": [{"name": "Max Muster"}],
+          "contributor": {"@type": "Person", "name": "Jana Dorn"}}  # fmt: skip
+    html = (
+        f"<html><head><script type='application/ld+json'>{json.dumps(ld)}</script></head><body><article>"
+        f"<h1>Hafenplan</h1><p>Fotos: Ute Lang</p>{BODY}{BODY}</article></body></html>"
+    )
+    # the contributor who is also the author is the author only
+    assert roles_from_page(html) == [
+        ("Jana Dorn", None),
+        ("Max Muster", "editor"),
+        ("Zoe Zander", "translator"),
+        ("Ute Lang", "photographer"),
+    ]
+
+
+def test_an_editor_declared_as_an_author_is_the_editor():
+    # the page's metadata lists the editor among the authors; its visible credit line says what she did
+    html = (
+        "<html><head><meta name='author' content='Jane Doe, Bo Roe'></head><body><article>"
+        "<h1>Harbour Plan Approved</h1><p>By Jane Doe</p>"
+        "<p>Edited by <span itemprop='author'>Bo Roe</span></p>"
+        f"{BODY}{BODY}</article></body></html>"
+    )
+    assert roles_from_page(html) == [("Jane Doe", None), ("Bo Roe", "editor")]
+
+
+def test_a_photo_credit_under_a_picture_far_down_is_not_a_credit_of_the_article():
+    far = "".join(f"<p>Paragraph {i} of the story goes on about the harbour and its plan.</p>" for i in range(20))
+    html = (
+        "<html><body><article><h1>Harbour Plan Approved</h1><p>By Jane Doe</p>"
+        f"{far}<figure><figcaption>Photographs by Ann Lee</figcaption></figure>{BODY}</article></body></html>"
+    )
+    assert roles_from_page(html) == [("Jane Doe", None)]
+
+
+def test_a_reporter_the_metadata_lists_as_author_stays_a_writer():
+    html = (
+        "<html><head><meta name='author' content='Jane Doe, Bo Roe'></head><body><article>"
+        f"<h1>Harbour Plan Approved</h1><p>By Jane Doe</p>{BODY}{BODY}"
+        "<p>Reporting by Jane Doe; Additional reporting by Bo Roe and Cy Poe in London; Editing by Di Rye</p>"
+        "</article></body></html>"
+    )
+    assert roles_from_page(html) == [
+        ("Jane Doe", None),
+        ("Bo Roe", None),
+        ("Cy Poe", "additional reporting"),
+        ("Di Rye", "editor"),
+    ]

@@ -105,3 +105,43 @@ def test_is_cut_rules():
     assert not is_cut(PaywallEvidence(declared=True, sections=((3, False), (300, False))), 100)
     assert is_cut(PaywallEvidence(declared=True, prompts=(12,)), 100)
     assert not is_cut(PaywallEvidence(declared=True, prompts=(80,)), 100)  # the prompt holds the article
+
+
+# Calls to action where the text stops, on pages that declare nothing: the link targets say
+# "subscribe" and "sign in", whatever the language of the words around them.
+CALLS = {
+    "de": "<div class='box'><p>Weiterlesen mit Plus</p><a href='/abo/angebote'>Jetzt testen</a> "
+    "<a href='https://login.example.de/anmelden?r=1'>Anmelden</a></div>",
+    "fr": "<section><h3>La suite est réservée aux abonnés.</h3><a href='/abonnement/offres'>S'abonner</a>"
+    "<a href='/connexion'>Se connecter</a></section>",
+    "es": "<div><p>Contenido exclusivo</p><form action='/suscripcion/checkout'><button>Suscríbete</button></form>"
+    "<a href='/mi-cuenta/login'>Inicia sesión</a></div>",
+    "et": "<div><p>Loe edasi</p><a href='https://example.ee/subscribe'>Telli</a><a href='/account/login'>Logi sisse</a></div>",
+}
+
+
+def test_a_call_to_subscribe_and_sign_in_where_the_text_stops_marks_a_preview_in_any_language():
+    for lang, call in CALLS.items():
+        html = page("", call)
+        assert preview(html), lang
+        text = raw_from_html(html).text
+        assert PARAS[-1] in text and "Telli" not in text and "Anmelden" not in text, lang  # the pitch is out
+
+
+def test_calls_that_are_not_a_paywall_are_no_preview():
+    newsletter = (
+        "<div><p>Sign up for our newsletter</p><form action='/newsletter/subscribe'><input type=email></form></div>"
+    )
+    one_link = "<div><p>Support our journalism</p><a href='/subscribe'>Subscribe</a></div>"
+    menu = "<nav><a href='/subscribe'>Subscribe</a> <a href='/login'>Log in</a></nav>"
+    account_list = "<ul><li><a href='/login'>Sign in</a></li><li><a href='/subscribe'>Subscribe</a></li></ul>"
+    for body in (newsletter, one_link, menu, account_list):
+        assert not preview(page("", body)), body
+    # A promotion in the middle of the article, with its text going on after it.
+    middle = CALLS["et"] + "".join(f"<p>{p}</p>" for p in LOCKED)
+    assert not preview(page("", middle))
+
+
+def test_a_call_to_action_as_long_as_the_text_is_no_preview():
+    assert not is_cut(PaywallEvidence(calls=(40,)), 60)
+    assert is_cut(PaywallEvidence(calls=(12,)), 60)

@@ -106,3 +106,27 @@ def test_a_short_suffix_is_taken_off_a_title_nothing_else_agrees_with():
     assert _title(head, "<h1>Harbour plan approved after a long debate | The Paper</h1>") == (
         "Harbour plan approved after a long debate | The Paper"
     )
+
+
+def test_a_label_before_a_colon_goes_only_where_another_candidate_leaves_it_out() -> None:
+    headline = "The Harbour Plan Is a Triumph"
+    og = f"<meta property='og:title' content='Review: {headline}'>"
+    assert _title(og, f"<h1>{headline}</h1>") == headline
+    assert _title(og.replace("Review:", "Exclusive:"), f"<h1>{headline}</h1>") == headline
+    # every candidate carries it: part of the headline
+    assert _title(og, f"<h1>Review: {headline}</h1>") == f"Review: {headline}"
+    assert _title("<meta property='og:title' content='Warning: Is China Pivoting Back?'>") == (
+        "Warning: Is China Pivoting Back?"
+    )
+    # a label of more than three words is the headline's own first half
+    long = "<meta property='og:title' content='This is a long title with a colon: Hello there'>"
+    assert _title(long, "<h1>Hello there</h1>") == "This is a long title with a colon: Hello there"
+
+
+def test_hebrew_and_arabic_site_names_go_with_their_direction_marks() -> None:
+    hebrew = "<title>כותרת הכתבה על הנמל\u200f | \u200fהארץ</title><meta property='og:site_name' content='הארץ'>"
+    assert _title(hebrew) == "כותרת הכתבה על הנמל"
+    prefix = "<title>\u200fהארץ\u200f - כותרת הכתבה על הנמל</title><meta property='og:site_name' content='הארץ'>"
+    assert _title(prefix) == "כותרת הכתבה על הנמל"
+    arabic = "<title>عنوان المقال عن الميناء الجديد \u061c| الجزيرة نت</title><meta property='og:site_name' content='الجزيرة نت'>"
+    assert _title(arabic) == "عنوان المقال عن الميناء الجديد"

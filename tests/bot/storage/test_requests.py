@@ -24,3 +24,10 @@ async def test_history_is_the_users_own_newest_first_and_forget_deletes_it(db):
 async def test_an_unknown_command_is_refused(db):
     with pytest.raises(ValueError, match="unknown command"):
         await RequestRepository(db).record(user_id=1, guild_id=None, channel_id=None, article_id="a", command="x")
+
+
+async def test_a_topic_and_a_comparison_are_recorded_under_their_own_names(db):
+    repo = RequestRepository(db)
+    await repo.record(user_id=1, guild_id=None, channel_id=None, article_id="a1", command="topic")
+    await repo.record(user_id=1, guild_id=None, channel_id=None, article_id="a2", command="compare")
+    assert {r.command for r in await repo.history(1, limit=5)} == {"topic", "compare"}

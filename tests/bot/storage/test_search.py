@@ -87,3 +87,16 @@ async def test_passages_and_speakers(db, stored):
     top = await search.speakers(None, 2)
     assert len(top) == 2 and all(n == 1 for _, n in top)
     assert await search.speakers("speaker : (hug*)", 5) == [("Hugo Lane", 1)]
+
+
+async def test_sentences_matching_one_term_counted_per_article_and_found_in_some(db, stored):
+    search = SearchRepository(db)
+    harbour = parse_query("harbour timetable").parts
+    assert harbour == ('"harbour"', '"timetable"')
+    assert await search.articles_matching(harbour[0]) == {i: 3 for i in stored}
+    assert await search.articles_matching(harbour[1]) == {i: 1 for i in stored}
+    assert await search.articles_matching('"nowhere"') == {}
+    found = await search.positions_matching(harbour[1], stored[:2])
+    assert sorted(a for a, _ in found) == sorted(stored[:2])
+    async with db.execute("SELECT text FROM passages WHERE article_id = ? AND position = ?", found[0]) as cur:
+        assert "timetable" in (await cur.fetchone())[0]
