@@ -236,6 +236,15 @@ class SearchRepository:
     async def articles_matching(self, match: str) -> dict[str, int]:
         """For one term (an FTS5 expression built by bot.core.query): each article with sentences
         matching it, and how many of its sentences do."""
+        if self.db.dialect == "postgresql":
+            q = tsquery(match)
+            if q is None:
+                return {}
+            async with self.db.execute(
+                "SELECT article_id, COUNT(*) FROM passages WHERE search @@ CAST(? AS TSQUERY) GROUP BY article_id",
+                (q,),
+            ) as cur:
+                return {r[0]: r[1] for r in await cur.fetchall()}
         async with self.db.execute(
             "SELECT p.article_id, COUNT(*) FROM passages_fts JOIN passages AS p ON p.id = passages_fts.rowid "
             "WHERE passages_fts MATCH ? GROUP BY p.article_id",
@@ -246,6 +255,18 @@ class SearchRepository:
     async def positions_matching(self, match: str, article_ids: list[str]) -> list[tuple[str, int]]:
         """(article id, sentence position) of the sentences of these articles that match one term."""
         marks = ",".join("?" * len(article_ids))
+        if not article_ids:
+            return []
+        if self.db.dialect == "postgresql":
+            q = tsquery(match)
+            if q is None:
+                return []
+            async with self.db.execute(
+                "SELECT article_id, position FROM passages "
+                f"WHERE search @@ CAST(? AS TSQUERY) AND article_id IN ({marks})",
+                (q, *article_ids),
+            ) as cur:
+                return [(r[0], r[1]) for r in await cur.fetchall()]
         async with self.db.execute(
             "SELECT p.article_id, p.position FROM passages_fts JOIN passages AS p ON p.id = passages_fts.rowid "
             "WHERE passages_fts MATCH ? AND passages_fts.rowid IN "

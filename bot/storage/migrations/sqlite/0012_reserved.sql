@@ -1,0 +1,3 @@
+-- Placeholder on branch links17 only: 0012 is spk17's migration. Migrations are numbered without
+-- gaps, and links17's is 0013, so this empty file stands for 0012 until the branches are merged;
+-- delete it then (spk17's 0012 takes its place).
