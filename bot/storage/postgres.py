@@ -201,7 +201,8 @@ class PostgresDatabase:
             applied = [m for m in pending if m.version > current]
             for m in applied:
                 log.info("applying migration %s", m.name)
-                await conn.execute(m.sql)  # a script of several statements (no parameters)
+                if _has_statement(m.sql):  # asyncpg fails on a script of comments only (a placeholder)
+                    await conn.execute(m.sql)  # a script of several statements (no parameters)
             reached = applied[-1].version if applied else current
             await conn.execute("DELETE FROM schema_version")
             await conn.execute("INSERT INTO schema_version (version) VALUES ($1)", reached)
@@ -209,6 +210,11 @@ class PostgresDatabase:
 
     async def close(self) -> None:
         await self.pool.close()
+
+
+def _has_statement(script: str) -> bool:
+    """Whether a migration holds anything but comments and blank lines."""
+    return any(line.split("--", 1)[0].strip() for line in script.splitlines())
 
 
 async def _schema_version(conn: asyncpg.Connection) -> int:

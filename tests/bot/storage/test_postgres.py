@@ -110,6 +110,20 @@ async def test_a_failed_migration_leaves_nothing_and_a_newer_database_is_refused
             await connect(url)
 
 
+async def test_a_migration_of_comments_only_is_applied_as_nothing(postgres_server):
+    # A placeholder migration (0011_reserved.sql) holds only comments, which asyncpg cannot run.
+    from bot.storage.database import Migration
+
+    async with postgres_server.database(template="template0") as url:
+        db = await PostgresDatabase.open(url)
+        try:
+            empty = Migration(SCHEMA_VERSION + 1, "9999_reserved.sql", "-- a placeholder\n\n-- nothing yet\n")
+            assert await db.migrate(found=[*migrations("postgresql"), empty]) == SCHEMA_VERSION + 1
+            assert await db.schema_version() == SCHEMA_VERSION + 1
+        finally:
+            await db.close()
+
+
 async def test_the_password_is_never_shown(postgres_server, caplog):
     """A server that cannot be reached: the error names the address without its password."""
     url = f"postgresql://briefbot:hunter2-secret@127.0.0.1:{postgres_server.port + 1}/nowhere"
