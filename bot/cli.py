@@ -187,7 +187,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command == "demo":  # quiet unless BRIEFBOT_LOG_LEVEL asks for more: the answers are the output
         setup_logging(settings.log_level if env.values.get("BRIEFBOT_LOG_LEVEL", "").strip() else "ERROR")
         return _demo(source, args.commands)
-    setup_logging("WARNING" if settings.log_level == "INFO" else settings.log_level)
+    setup_logging("WARNING" if settings.log_level == "INFO" else settings.log_level, secrets=settings.secrets())
     try:
         if command == "articles":
             return asyncio.run(_articles(settings))
@@ -225,7 +225,7 @@ def _with_discord(settings: Settings, action: str) -> int:
     except KeyboardInterrupt:
         return 0
 
-    setup_logging(settings.log_level, secrets=[token])
+    setup_logging(settings.log_level, secrets=[token, *settings.secrets()])
     status = 0
     try:
         if action == "sync":
@@ -249,7 +249,7 @@ def _with_discord(settings: Settings, action: str) -> int:
 async def _open_library(settings: Settings) -> tuple[Library, Any]:
     from bot.storage.db import connect
 
-    db = await connect(settings.db_path)
+    db = await connect(settings.database)
     library = Library(db, settings.articles_dir)
     await library.sync()
     return library, db
@@ -293,7 +293,7 @@ async def _feeds(
             return _fail(f"{url!r}: {exc}")
     elif url is not None:  # a feed refused today may have been added before: it can always be removed
         url = url.strip()
-    db = await connect(settings.db_path)
+    db = await connect(settings.database)
     try:
         repo = FeedRepository(db)
         await repo.sync_config(settings.feeds, settings.feed_interval)

@@ -13,6 +13,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from dotenv import dotenv_values
 
@@ -63,6 +64,21 @@ class Settings:
     # Days an article that only members' links brought is kept after it was last asked for.
     links_keep_days: float = 30.0
     token: str | None = field(default=None, repr=False)  # never printed
+    # BRIEFBOT_DATABASE_URL: a PostgreSQL server (postgresql://user:password@host/db) instead of the
+    # SQLite file at db_path; never printed (it may hold a password).
+    database_url: str | None = field(default=None, repr=False)
+
+    @property
+    def database(self) -> str | Path:
+        """What bot.storage.db.connect opens: the PostgreSQL address when one is set, else the SQLite file."""
+        return self.database_url or self.db_path
+
+    def secrets(self) -> list[str]:
+        """Values no log line may show: the token and the database's password."""
+        found = [self.token or ""]
+        if self.database_url:
+            found.append(urlsplit(self.database_url).password or "")
+        return [s for s in found if s]
 
     def require_token(self) -> str:
         if not self.token:
@@ -146,6 +162,13 @@ def load_settings(env: Mapping[str, str] | Environment, *, library: bool = True)
         hint = f" ({where})" if where else ""
         raise ConfigError(f"BRIEFBOT_DB: {raw_db!r} is a folder{hint}; give a file path such as data/briefbot.sqlite3")
 
+    database_url = env.get("BRIEFBOT_DATABASE_URL", "").strip() or None
+    if database_url is not None and urlsplit(database_url).scheme not in ("postgresql", "postgres"):
+        raise ConfigError(
+            "BRIEFBOT_DATABASE_URL: give a PostgreSQL address, postgresql://HOST:5432/DATABASE with the user and "
+            "password before the host (leave it unset for the SQLite file BRIEFBOT_DB)"
+        )
+
     raw_poll = env.get("BRIEFBOT_POLL_SECONDS", "").strip() or "60"
     try:
         poll = float(raw_poll)
@@ -207,6 +230,7 @@ def load_settings(env: Mapping[str, str] | Environment, *, library: bool = True)
         links_allow_private=links_allow_private,
         links_keep_days=keep_days,
         token=token,
+        database_url=database_url,
     )
 
 

@@ -6,10 +6,9 @@ import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import aiosqlite
 import pytest
 
-from bot.storage.db import connect
+from bot.storage.db import Database, connect
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -28,8 +27,28 @@ def articles_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[aiosqlite.Connection]:
-    conn = await connect(tmp_path / "data" / "test.sqlite3")
+def backend() -> str:
+    """The storage backend of the test's ``db`` and ``database``: SQLite, unless a folder's conftest
+    or a module runs its tests on both (tests/bot/storage/conftest.py: a ``backend`` fixture with both
+    as params)."""
+    return "sqlite"
+
+
+@pytest.fixture
+async def database(request: pytest.FixtureRequest, backend: str, tmp_path: Path) -> AsyncIterator[str | Path]:
+    """What ``connect`` opens for the test's backend: an SQLite file in the test's folder, or a fresh
+    database of the session's PostgreSQL server (tests/support/postgres.py)."""
+    if backend == "sqlite":
+        yield tmp_path / "data" / "test.sqlite3"
+        return
+    server = request.getfixturevalue("postgres_server")
+    async with server.database() as url:
+        yield url
+
+
+@pytest.fixture
+async def db(database: str | Path) -> AsyncIterator[Database]:
+    conn = await connect(database)
     try:
         yield conn
     finally:
@@ -40,6 +59,7 @@ async def db(tmp_path: Path) -> AsyncIterator[aiosqlite.Connection]:
 # (gateway and REST, bot/localdiscord) for end-to-end tests through discord.py.
 from tests.support.feedserver import feed_server  # noqa: E402, F401
 from tests.support.localdiscord import fake_discord  # noqa: E402, F401
+from tests.support.postgres import postgres_server  # noqa: E402, F401
 
 
 @pytest.fixture(autouse=True)

@@ -12,7 +12,6 @@ import logging
 import sys
 from typing import Any
 
-import aiosqlite
 import discord
 from discord.ext import commands
 
@@ -30,6 +29,7 @@ from bot.library.feeds import FeedPoller
 from bot.library.links import SWEEP_SECONDS, Links
 from bot.library.service import Library
 from bot.sources.fetch import Fetcher
+from bot.storage.database import Database
 from bot.storage.db import connect
 from bot.storage.feeds import FeedRepository
 from bot.storage.links import LinkRepository
@@ -93,7 +93,7 @@ class BriefBot(commands.Bot):
         self.lag = LoopLag()
         self.acks = Acknowledgements()
         # The services, composed by setup_hook.
-        self.db: aiosqlite.Connection | None = None
+        self.db: Database | None = None
         self.state: StateRepository | None = None
         self.requests: RequestRepository | None = None
         self.subscriptions: SubscriptionRepository | None = None
@@ -122,7 +122,7 @@ class BriefBot(commands.Bot):
         self.setup_started = True
         if self._poll:  # watched from the start, so that a cold ingest's effect on the loop shows
             self._lag_watch = asyncio.create_task(self.lag.watch(), name="briefbot-loop-lag")
-        self.db = db = await connect(self.settings.db_path)
+        self.db = db = await connect(self.settings.database)
         self.state = StateRepository(db)
         self.requests = RequestRepository(db)
         self.subscriptions = SubscriptionRepository(db)

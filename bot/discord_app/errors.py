@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import secrets
-import sqlite3
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -23,6 +22,7 @@ from discord.ext import commands
 from bot.core.errors import UserError
 from bot.discord_app.answers import send_private
 from bot.discord_app.embeds import clean
+from bot.storage.db import DATABASE_ERRORS, busy
 
 log = logging.getLogger(__name__)
 
@@ -34,10 +34,11 @@ def _check_failed(error: app_commands.CheckFailure) -> str:
     return str(error) or CHECK_FAILED
 
 
-def _database(error: sqlite3.OperationalError) -> str | None:
-    # Another process held the database longer than the busy timeout: nothing was answered and
-    # nothing recorded, so the user can simply ask again. Any other OperationalError is a fault.
-    return DATABASE_BUSY if "locked" in str(error) else None
+def _database(error: Exception) -> str | None:
+    # Another process held the database longer than the busy timeout (or, on PostgreSQL, a lock or
+    # serialization conflict): nothing was answered and nothing recorded, so the user can simply ask
+    # again. Any other database error is a fault.
+    return DATABASE_BUSY if busy(error) else None
 
 
 # What the user is told, by exception type; None from an entry: not answered here (a fault).
@@ -49,7 +50,7 @@ ANSWERS: Mapping[type[BaseException], Callable[[Any], str | None]] = {
     app_commands.NoPrivateMessage: _check_failed,
     app_commands.CheckFailure: _check_failed,
     app_commands.TransformerError: lambda e: f"I couldn't understand {e.value!r} for that option.",
-    sqlite3.OperationalError: _database,
+    **dict.fromkeys(DATABASE_ERRORS, _database),
 }
 
 

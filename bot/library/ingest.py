@@ -27,8 +27,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import NamedTuple
 
-import aiosqlite
-
 from bot.analysis.engine import ANALYSIS_VERSION, analyse
 from bot.analysis.parsing import article_id, content_hash, parse_article
 from bot.core.models import Analysis, Article, ArticleRow, RawArticle, Subscription
@@ -38,6 +36,7 @@ from bot.library.routing import matches
 from bot.library.workers import KillablePool, TaskRefused
 from bot.sources.files import read_article_file
 from bot.storage.clock import utcnow
+from bot.storage.database import Database
 from bot.storage.links import LinkRepository
 from bot.storage.outbox import queue
 from bot.storage.subscriptions import SubscriptionRepository
@@ -119,7 +118,7 @@ class Ingest:
 
     def __init__(
         self,
-        db: aiosqlite.Connection,
+        db: Database,
         catalogue: Catalogue,
         folder: Path,
         *,

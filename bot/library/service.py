@@ -16,8 +16,6 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-import aiosqlite
-
 from bot.core.models import ArticleRow
 from bot.library.catalogue import Catalogue
 from bot.library.folder import Folder
@@ -27,6 +25,7 @@ from bot.library.topics import Topics
 from bot.library.workers import KillablePool
 from bot.sources.files import MAX_FILE_BYTES
 from bot.storage.articles import ArticleRepository
+from bot.storage.database import Database
 from bot.storage.links import LinkRepository
 from bot.storage.pairs import backfill_pairs
 from bot.storage.refusals import RETRY_BASE
@@ -37,7 +36,7 @@ log = logging.getLogger(__name__)
 class Library:
     def __init__(
         self,
-        db: aiosqlite.Connection,
+        db: Database,
         folder: Path,
         *,
         max_bytes: int = MAX_FILE_BYTES,

@@ -12,11 +12,10 @@ import json
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import asdict, fields, replace
 
-import aiosqlite
-
 from bot.core.models import Analysis, Article, ArticleRow, RawArticle
 from bot.core.wording import author_names
 from bot.storage.clock import iso_date, utcnow
+from bot.storage.database import Database, Row
 from bot.storage.db import transaction
 from bot.storage.pairs import index_pairs
 
@@ -29,7 +28,7 @@ _COLUMNS = (
 
 
 class ArticleRepository:
-    def __init__(self, db: aiosqlite.Connection) -> None:
+    def __init__(self, db: Database) -> None:
         self.db = db
         self._batched = False
 
@@ -138,8 +137,8 @@ class ArticleRepository:
             stored.pop(key)
         async with contextlib.nullcontext() if self._batched else transaction(self.db):
             await self.db.execute(
-                "INSERT OR IGNORE INTO analyses "
-                "(content_hash, engine_version, article_json, analysis_json, created_at) VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO analyses (content_hash, engine_version, article_json, analysis_json, created_at) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 (
                     article.content_hash,
                     analysis_version,
@@ -203,7 +202,8 @@ class ArticleRepository:
             )
             if raw is not None:
                 await self.db.execute(
-                    "INSERT OR IGNORE INTO raw_articles (content_hash, raw_json, created_at) VALUES (?, ?, ?)",
+                    "INSERT INTO raw_articles (content_hash, raw_json, created_at) VALUES (?, ?, ?) "
+                    "ON CONFLICT DO NOTHING",
                     (article.content_hash, raw_to_json(raw), now),
                 )
 
@@ -218,15 +218,15 @@ class ArticleRepository:
         if not mine:
             return []
         parts = " UNION ALL ".join(
-            "SELECT * FROM (SELECT article_id, weight * ? AS s FROM article_terms "
-            "WHERE term = ? AND article_id != ? ORDER BY weight DESC LIMIT ?)"
-            for _ in mine
+            f"SELECT * FROM (SELECT article_id, weight * ? AS s FROM article_terms "
+            f"WHERE term = ? AND article_id != ? ORDER BY weight DESC LIMIT ?) AS t{i}"
+            for i in range(len(mine))
         )
         params: list[object] = []
         for term, weight in mine:
             params += [weight, term, article_id, RELATED_POSTINGS]
         async with self.db.execute(
-            f"SELECT article_id, SUM(s) AS score FROM ({parts}) GROUP BY article_id HAVING score >= ? "
+            f"SELECT article_id, SUM(s) AS score FROM ({parts}) AS postings GROUP BY article_id HAVING SUM(s) >= ? "
             "ORDER BY score DESC, article_id LIMIT ?",
             [*params, min_score, limit],
         ) as cur:
@@ -252,12 +252,13 @@ class ArticleRepository:
     async def _delete_searchable(self, article_ids: list[str]) -> None:
         """Remove articles' quotations and passages from every search index (inside a transaction)."""
         ids = [(i,) for i in article_ids]
-        await self.db.executemany(
-            "DELETE FROM quote_pairs WHERE rowid IN (SELECT id FROM quotes WHERE article_id = ?)", ids
-        )
-        await self.db.executemany(
-            "DELETE FROM passage_pairs WHERE rowid IN (SELECT id FROM passages WHERE article_id = ?)", ids
-        )
+        if self.db.dialect == "sqlite":  # the word-pair indexes (PostgreSQL keeps its vectors in the rows)
+            await self.db.executemany(
+                "DELETE FROM quote_pairs WHERE rowid IN (SELECT id FROM quotes WHERE article_id = ?)", ids
+            )
+            await self.db.executemany(
+                "DELETE FROM passage_pairs WHERE rowid IN (SELECT id FROM passages WHERE article_id = ?)", ids
+            )
         await self.db.executemany("DELETE FROM quotes WHERE article_id = ?", ids)
         await self.db.executemany("DELETE FROM passages WHERE article_id = ?", ids)
 
@@ -286,7 +287,7 @@ class ArticleRepository:
         return _from_rows(rows)
 
 
-def _from_rows(rows: Iterable[aiosqlite.Row]) -> list[ArticleRow]:
+def _from_rows(rows: Iterable[Row]) -> list[ArticleRow]:
     return [_article_row(r) for r in rows]
 
 
@@ -294,7 +295,7 @@ def _with_identity(article: Article, row: ArticleRow) -> Article:
     return replace(article, id=row.id, slug=row.slug, source_path=row.source_path)
 
 
-def _article_row(row: aiosqlite.Row) -> ArticleRow:
+def _article_row(row: Row) -> ArticleRow:
     return ArticleRow(
         id=row["id"],
         slug=row["slug"],

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-import aiosqlite
-
 from bot.core.models import Feed, FeedItem
 from bot.storage.clock import utcnow
+from bot.storage.database import Database, Row
 from bot.storage.refusals import RefusalRepository, feed_prefix
 
 _FEED_COLUMNS = (
@@ -18,7 +17,7 @@ _FEED_COLUMNS = (
 _ITEM_COUNT = "(SELECT COUNT(*) FROM feed_items AS i WHERE i.feed_id = f.id)"
 
 
-def _feed(row: aiosqlite.Row, items: int = 0) -> Feed:
+def _feed(row: Row, items: int = 0) -> Feed:
     return Feed(
         id=row[0],
         url=row[1],
@@ -41,7 +40,7 @@ def _feed(row: aiosqlite.Row, items: int = 0) -> Feed:
 
 
 class FeedRepository:
-    def __init__(self, db: aiosqlite.Connection) -> None:
+    def __init__(self, db: Database) -> None:
         self.db = db
 
     # --- the feeds ----------------------------------------------------------------------------
@@ -155,8 +154,9 @@ class FeedRepository:
         now = utcnow()
         await self.db.execute(
             "UPDATE feeds SET next_poll = ?, etag = ?, last_modified = ?, title = COALESCE(?, title), "
-            "primed = primed OR ?, failures = ?, last_error = ?, "
-            "last_polled_at = ?, last_ok_at = CASE WHEN ? IS NULL THEN ? ELSE last_ok_at END WHERE id = ?",
+            "primed = CASE WHEN ? = 0 THEN primed ELSE 1 END, failures = ?, last_error = ?, "
+            "last_polled_at = ?, last_ok_at = CASE WHEN CAST(? AS TEXT) IS NULL THEN ? ELSE last_ok_at END "
+            "WHERE id = ?",
             (
                 next_poll,
                 etag,
@@ -177,7 +177,7 @@ class FeedRepository:
         now = utcnow()
         await self.db.execute(
             "UPDATE feeds SET failures = failures + 1, last_error = ?, next_poll = ?, last_polled_at = ?, "
-            "disabled_at = CASE WHEN ? IS NULL THEN disabled_at ELSE ? END, "
+            "disabled_at = CASE WHEN CAST(? AS TEXT) IS NULL THEN disabled_at ELSE ? END, "
             "disabled_reason = COALESCE(?, disabled_reason) WHERE id = ?",
             (error[:500], next_poll, now, disable_reason, now, disable_reason, feed_id),
         )

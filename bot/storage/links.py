@@ -3,13 +3,12 @@ fetched, and when it was last asked for."""
 
 from __future__ import annotations
 
-import aiosqlite
-
+from bot.storage.database import Database
 from bot.storage.db import transaction
 
 
 class LinkRepository:
-    def __init__(self, db: aiosqlite.Connection) -> None:
+    def __init__(self, db: Database) -> None:
         self.db = db
 
     async def get(self, link: str, *, since: float) -> str | None:
@@ -26,14 +25,19 @@ class LinkRepository:
         await self.db.execute(
             "INSERT INTO links (link, article_id, fetched_at, requested_at) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (link) DO UPDATE SET article_id = excluded.article_id, fetched_at = excluded.fetched_at, "
-            "requested_at = MAX(links.requested_at, excluded.requested_at)",
+            "requested_at = CASE WHEN links.requested_at > excluded.requested_at "
+            "THEN links.requested_at ELSE excluded.requested_at END",
             (link, article_id, fetched_at, fetched_at),
         )
 
     async def requested(self, link: str, at: float) -> None:
         """``link`` was asked for again at ``at`` (and briefed from the library, not fetched)."""
         async with transaction(self.db):
-            await self.db.execute("UPDATE links SET requested_at = MAX(requested_at, ?) WHERE link = ?", (at, link))
+            await self.db.execute(
+                "UPDATE links SET requested_at = CASE WHEN requested_at > ? THEN requested_at ELSE ? END "
+                "WHERE link = ?",
+                (at, at, link),
+            )
 
     async def only_requested(self) -> list[tuple[str, float]]:
         """The live articles that only members' links hold, with when any of their links was last

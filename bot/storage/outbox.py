@@ -8,16 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-import aiosqlite
+from bot.storage.database import Database
 
 
-async def queue(db: aiosqlite.Connection, channel_ids: Iterable[int], article_ids: Iterable[str], now: str) -> int:
+async def queue(db: Database, channel_ids: Iterable[int], article_ids: Iterable[str], now: str) -> int:
     """Queue every article for every channel (a pair already queued is left as it is); returns how
     many pairs were asked for."""
     articles = list(article_ids)
     pairs = [(c, a, now) for c in channel_ids for a in articles]
     if pairs:
         await db.executemany(
-            "INSERT OR IGNORE INTO deliveries (channel_id, article_id, created_at) VALUES (?, ?, ?)", pairs
+            "INSERT INTO deliveries (channel_id, article_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+            pairs,
         )
     return len(pairs)

@@ -3,18 +3,22 @@ list (see bot.core.query.pair_tokens), and their backfill for rows stored before
 
 from __future__ import annotations
 
-import aiosqlite
-
 from bot.core.query import pair_tokens
+from bot.storage.database import Database
 from bot.storage.db import transaction
+from bot.storage.pgsearch import search_vector
 from bot.storage.state import StateRepository
 
 PAIRS_INDEXED = "pairs_indexed"  # bot_state key: every quotation and passage has its word pairs
 
 
-async def index_pairs(db: aiosqlite.Connection, where: str, params: tuple[object, ...]) -> None:
+async def index_pairs(db: Database, where: str, params: tuple[object, ...]) -> None:
     """Fill the word-pair indexes for the quotations and passages selected by ``where`` (inside
-    the caller's transaction)."""
+    the caller's transaction). On PostgreSQL, their search vectors instead (bot.storage.pgsearch:
+    GIN answers phrases without a pair index)."""
+    if db.dialect == "postgresql":
+        await _index_vectors(db, where, params)
+        return
     async with db.execute(f"SELECT id, text, speaker, context FROM quotes WHERE {where}", params) as cur:
         quotes = await cur.fetchall()
     await db.executemany(
@@ -28,7 +32,7 @@ async def index_pairs(db: aiosqlite.Connection, where: str, params: tuple[object
     )
 
 
-async def backfill_pairs(db: aiosqlite.Connection) -> int:
+async def backfill_pairs(db: Database) -> int:
     """Index word pairs for rows stored before the pair indexes existed; returns how many.
 
     Counting every indexed row takes seconds at 100,000 articles, so once a database is known
@@ -36,15 +40,38 @@ async def backfill_pairs(db: aiosqlite.Connection) -> int:
     state = StateRepository(db)
     if await state.get(PAIRS_INDEXED) == "1":
         return 0
-    async with db.execute(
-        "SELECT (SELECT COUNT(*) FROM quotes) - (SELECT COUNT(*) FROM quote_pairs) "
-        "+ (SELECT COUNT(*) FROM passages) - (SELECT COUNT(*) FROM passage_pairs)"
-    ) as cur:
+    if db.dialect == "postgresql":
+        count = (
+            "SELECT (SELECT COUNT(*) FROM quotes WHERE search IS NULL) "
+            "+ (SELECT COUNT(*) FROM passages WHERE search IS NULL)"
+        )
+    else:
+        count = (
+            "SELECT (SELECT COUNT(*) FROM quotes) - (SELECT COUNT(*) FROM quote_pairs) "
+            "+ (SELECT COUNT(*) FROM passages) - (SELECT COUNT(*) FROM passage_pairs)"
+        )
+    async with db.execute(count) as cur:
         missing = (await cur.fetchone())[0]
     async with transaction(db):
-        if missing > 0:
+        if missing > 0 and db.dialect == "postgresql":
+            await index_pairs(db, "search IS NULL", ())
+        elif missing > 0:
             await db.execute("DELETE FROM quote_pairs")
             await db.execute("DELETE FROM passage_pairs")
-            await index_pairs(db, "1", ())
+            await index_pairs(db, "TRUE", ())
         await state.set(PAIRS_INDEXED, "1")
     return max(missing, 0)
+
+
+async def _index_vectors(db: Database, where: str, params: tuple[object, ...]) -> None:
+    async with db.execute(f"SELECT id, text, speaker, context FROM quotes WHERE {where}", params) as cur:
+        quotes = await cur.fetchall()
+    await db.executemany(
+        "UPDATE quotes SET search = CAST(? AS TSVECTOR) WHERE id = ?",
+        [(search_vector(r[1], r[2], r[3]), r[0]) for r in quotes],
+    )
+    async with db.execute(f"SELECT id, text FROM passages WHERE {where}", params) as cur:
+        passages = await cur.fetchall()
+    await db.executemany(
+        "UPDATE passages SET search = CAST(? AS TSVECTOR) WHERE id = ?", [(search_vector(r[1]), r[0]) for r in passages]
+    )

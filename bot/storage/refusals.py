@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-import aiosqlite
-
 from bot.core.backoff import backoff
 from bot.core.models import Refusal
 from bot.storage.clock import utcnow
+from bot.storage.database import Database
 
 RETRY_BASE = 3600.0  # seconds before the first retry of a refused file; doubles each time
 MAX_RETRY = 7 * 24 * 3600.0
@@ -20,7 +19,7 @@ def feed_prefix(feed_id: int) -> str:
 
 
 class RefusalRepository:
-    def __init__(self, db: aiosqlite.Connection) -> None:
+    def __init__(self, db: Database) -> None:
         self.db = db
 
     async def get(self, key: str) -> Refusal | None:
@@ -85,7 +84,7 @@ def _key_range(prefix: str) -> tuple[str, tuple[str, ...]]:
     LIKE would read every row). Keys compare by code point, as their UTF-8 bytes do."""
     stem = prefix.rstrip(chr(0x10FFFF))
     if not stem:
-        return ("key >= ?", (prefix,)) if prefix else ("1", ())
+        return ("key >= ?", (prefix,)) if prefix else ("TRUE", ())
     following = ord(stem[-1]) + 1
     following = 0xE000 if following == 0xD800 else following  # surrogates are no characters of UTF-8
     return "key >= ? AND key < ?", (prefix, stem[:-1] + chr(following))

@@ -3,16 +3,15 @@ deleted by /forget. Only ever queried by the user's own id."""
 
 from __future__ import annotations
 
-import aiosqlite
-
 from bot.core.models import RequestRecord
 from bot.storage.clock import utcnow
+from bot.storage.database import Database
 
 COMMANDS = ("brief", "summary", "quotes", "author", "topic", "compare")
 
 
 class RequestRepository:
-    def __init__(self, db: aiosqlite.Connection) -> None:
+    def __init__(self, db: Database) -> None:
         self.db = db
 
     async def record(

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import aiosqlite
+from bot.storage.database import Database
 
 
 class StateRepository:
-    def __init__(self, db: aiosqlite.Connection) -> None:
+    def __init__(self, db: Database) -> None:
         self.db = db
 
     async def get(self, key: str) -> str | None:

@@ -6,22 +6,21 @@ import json
 import time
 from collections.abc import Iterable
 
-import aiosqlite
-
 from bot.core.models import Delivery, Subscription
 from bot.storage.clock import utcnow
+from bot.storage.database import Database, Row
 from bot.storage.db import transaction
 from bot.storage.outbox import queue
 
 _SUB_COLUMNS = "channel_id, guild_id, keywords, created_by, created_at, paused_at, paused_reason"
 
 
-def _subscription(row: aiosqlite.Row) -> Subscription:
+def _subscription(row: Row) -> Subscription:
     return Subscription(row[0], row[1], tuple(json.loads(row[2])), row[3], row[4], row[5], row[6])
 
 
 class SubscriptionRepository:
-    def __init__(self, db: aiosqlite.Connection) -> None:
+    def __init__(self, db: Database) -> None:
         self.db = db
 
     async def subscribe(

@@ -17,6 +17,7 @@ def test_defaults(tmp_path, monkeypatch):
     assert s.dev_guild is None
     assert s.log_level == "INFO"
     assert s.token is None
+    assert s.database_url is None and s.database == DEFAULT_DB  # SQLite unless BRIEFBOT_DATABASE_URL is set
 
 
 def test_all_values(tmp_path):
@@ -53,6 +54,21 @@ def test_bad_values_name_the_variable(tmp_path, key, value, message):
     with pytest.raises(ConfigError) as exc:
         load_settings(env)
     assert str(exc.value).startswith(message)
+
+
+@pytest.mark.parametrize("scheme", ["postgresql", "postgres"])
+def test_a_database_url_selects_postgresql_and_its_password_is_never_shown(tmp_path, scheme):
+    url = f"{scheme}://briefbot:s3cret-pw@db.example:5432/briefbot"
+    s = load_settings({"BRIEFBOT_ARTICLES_DIR": str(tmp_path), "BRIEFBOT_DATABASE_URL": f" {url} "})
+    assert s.database == url and s.db_path == DEFAULT_DB
+    assert "s3cret-pw" not in repr(s) and s.secrets() == ["s3cret-pw"]
+
+
+@pytest.mark.parametrize("value", ["mysql://bot:s3cret-pw@db/x", "data/briefbot.sqlite3", "sqlite:///x.db"])
+def test_a_database_url_must_name_postgresql(tmp_path, value):
+    with pytest.raises(ConfigError, match=r"^BRIEFBOT_DATABASE_URL: give a PostgreSQL address") as exc:
+        load_settings({"BRIEFBOT_ARTICLES_DIR": str(tmp_path), "BRIEFBOT_DATABASE_URL": value})
+    assert "s3cret-pw" not in str(exc.value)
 
 
 def test_missing_token_explains(tmp_path):

@@ -151,6 +151,7 @@ def _drop_analyses(db: Path) -> None:
         ("bad log level", {"BRIEFBOT_LOG_LEVEL": TOKEN}, "BRIEFBOT_LOG_LEVEL: '[redacted]' is not one of"),
         ("bad private switch", {"BRIEFBOT_FEEDS_ALLOW_PRIVATE": TOKEN}, "BRIEFBOT_FEEDS_ALLOW_PRIVATE: '[redacted]'"),
         ("database is not a database", {"BRIEFBOT_DB": "not-a-db.sqlite3"}, "stopped by an unexpected error"),
+        ("database address", {"BRIEFBOT_DATABASE_URL": f"mysql://bot:{TOKEN}@db/x"}, "BRIEFBOT_DATABASE_URL: give"),
     ],
 )
 async def test_start_up_failures_never_print_the_token(tmp_path, articles_dir, case, env, expected):
@@ -183,3 +184,45 @@ def test_env_file_is_ignored_by_git():
             not line.startswith("DISCORD_TOKEN=") or line.strip() == "DISCORD_TOKEN="
             for line in example.read_text().splitlines()
         )
+
+
+PG_PASSWORD = "pg-Secret-hunter2-recognisable"
+
+
+async def test_the_database_password_never_appears(tmp_path, articles_dir, postgres_server):
+    """BRIEFBOT_DATABASE_URL holds a password: the real program, logging at DEBUG, never shows it,
+    whether the server cannot be reached (one clear line, the address redacted) or the bot runs on
+    it (a command answered, then the token revoked)."""
+    unreachable = f"postgresql://briefbot:{PG_PASSWORD}@127.0.0.1:{postgres_server.port + 1}/nowhere"
+    async with FakeDiscord(token=TOKEN) as fake:
+        env = {**bot_env(fake, articles_dir, tmp_path / "bot.sqlite3"), "BRIEFBOT_DATABASE_URL": unreachable}
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, str(ROOT / "tests" / "support" / "run_bot.py"), env=env,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        out, err = await asyncio.wait_for(proc.communicate(), timeout=30)
+    text = out.decode() + err.decode()
+    assert proc.returncode == 2, text
+    assert (PG_PASSWORD not in text and "briefbot:***@127.0.0.1" in text) or "[redacted]@127.0.0.1" in text, text
+
+    async with postgres_server.database() as url, FakeDiscord(token=TOKEN) as fake:
+        with_password = url.replace("briefbot@", f"briefbot:{PG_PASSWORD}@")  # the test server trusts any password
+        env = {**bot_env(fake, articles_dir, tmp_path / "bot.sqlite3"), "BRIEFBOT_DATABASE_URL": with_password}
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, str(ROOT / "tests" / "support" / "run_bot.py"), env=env,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        try:
+            await fake.wait_for(lambda: any(s.ready for s in fake.gateway.live_sessions), timeout=30)
+            inter = await fake.send_command("brief", options={"article": "strategic calculus"})
+            reply = (await inter.response(timeout=10)).data
+            assert reply["embeds"][0]["title"]  # answered from PostgreSQL
+            await fake.revoke_token()
+            out, err = await asyncio.wait_for(proc.communicate(), timeout=30)
+        finally:
+            if proc.returncode is None:
+                proc.kill()
+                await proc.wait()
+    text = out.decode() + err.decode()
+    assert "INTERACTION_CREATE" in text  # the DEBUG log was written
+    assert PG_PASSWORD not in text and PG_PASSWORD.lower() not in text.lower()

@@ -238,7 +238,6 @@ async def test_feed_entries_and_redirects_to_internal_hosts_never_become_article
     ]
     public_server.rss("/feed.xml", items)
     await db.execute("UPDATE feeds SET next_poll = 0")
-    await db.commit()
     [result] = await poller.poll_due()
     assert result.added == [] and result.queued == 0
     # Every new entry failed and the feed gave no text: the poll counts against the feed's health.

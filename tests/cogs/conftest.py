@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator
+from dataclasses import replace
 
 import pytest
 
@@ -14,9 +16,16 @@ EPHEMERAL = 64
 
 
 @pytest.fixture
-async def bot(fake_discord, tmp_path, articles_dir) -> AsyncIterator[BriefBot]:
+async def bot(fake_discord, tmp_path, articles_dir, backend, request) -> AsyncIterator[BriefBot]:
+    """The bot on the test's backend: SQLite (tmp_path / "bot.sqlite3"), or a fresh PostgreSQL
+    database in a module that runs on both (a ``backend`` fixture with both as params)."""
     settings = Settings(articles_dir=articles_dir, db_path=tmp_path / "bot.sqlite3", poll_seconds=3600)
-    async with fake_discord.run(BriefBot(settings, guild_ready_timeout=0.05)) as running:
+    async with contextlib.AsyncExitStack() as stack:
+        if backend == "postgresql":
+            url = await stack.enter_async_context(request.getfixturevalue("postgres_server").database())
+            settings = replace(settings, database_url=url)
+        running = await stack.enter_async_context(fake_discord.run(BriefBot(settings, guild_ready_timeout=0.05)))
+        assert running.db.dialect == backend
         # On a loaded machine the seeds may take longer than start-up waits for (STARTUP_SYNC_SECONDS):
         # the tests here are about commands on a loaded library.
         await running.first_sync_finished()

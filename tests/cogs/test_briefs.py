@@ -8,6 +8,12 @@ from bot.discord_app.embeds import EMBED_TOTAL_LIMIT
 from tests.cogs.conftest import EPHEMERAL
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request: pytest.FixtureRequest) -> str:
+    """These commands end to end on both storage backends (the bot fixture opens the one asked for)."""
+    return request.param
+
+
 async def brief(fake, **options):
     inter = await fake.send_command("brief", options=options)
     return await inter.response(timeout=3)

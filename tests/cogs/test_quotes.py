@@ -4,6 +4,13 @@ import pytest
 
 from tests.cogs.conftest import EPHEMERAL, button, new_member, run
 
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request: pytest.FixtureRequest) -> str:
+    """These commands end to end on both storage backends (the bot fixture opens the one asked for)."""
+    return request.param
+
+
 SEED0 = "warning-is-china-pivoting-back-to-north-korea"
 
 

@@ -11,6 +11,14 @@ from bot.discord_app.sync import command_fingerprint
 from bot.storage.state import StateRepository
 from tests.cogs.conftest import EPHEMERAL, run
 
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request: pytest.FixtureRequest) -> str:
+    """These commands end to end on both storage backends (the topic search reads FTS5 on SQLite and
+    the tsvectors on PostgreSQL)."""
+    return request.param
+
+
 PIVOT = "Warning: Is China Pivoting Back to North Korea?"  # 2016
 CALCULUS = "North Korea’s Defiance May Reshape China’s Strategic Calculus"  # 2013
 

@@ -7,6 +7,7 @@ import logging
 import sqlite3
 from types import SimpleNamespace
 
+import asyncpg
 import discord
 import pytest
 from discord import app_commands
@@ -62,6 +63,10 @@ def test_an_option_not_understood_names_the_value():
 def test_a_locked_database_asks_to_try_again_but_other_database_errors_are_faults():
     assert expected_answer(invoke_error(sqlite3.OperationalError("database is locked"))) == DATABASE_BUSY
     assert expected_answer(invoke_error(sqlite3.OperationalError("no such table: x"))) is None
+    # PostgreSQL's conflicts are busy too; its other errors are faults.
+    assert expected_answer(invoke_error(asyncpg.DeadlockDetectedError("deadlock detected"))) == DATABASE_BUSY
+    assert expected_answer(invoke_error(asyncpg.SerializationError("could not serialize"))) == DATABASE_BUSY
+    assert expected_answer(invoke_error(asyncpg.UndefinedTableError("relation x does not exist"))) is None
 
 
 @pytest.mark.parametrize("fault", [RuntimeError("boom"), KeyError("k"), ValueError()])

@@ -462,7 +462,6 @@ async def test_a_stored_text_that_cannot_be_read_back_is_skipped_and_the_others_
     bad = env.library.catalogue.resolve("Harbour Plan Approved")
     before = await env.library.reading.load(bad)
     await db.execute("UPDATE raw_articles SET raw_json = '{not json' WHERE content_hash = ?", (bad.content_hash,))
-    await db.commit()
     new_analysis_version(monkeypatch)
     restarted = Library(db, articles_dir)
     try:

@@ -40,7 +40,7 @@ async def test_migrate_twice_is_a_no_op(tmp_path):
 async def test_failed_migration_rolls_back_everything(tmp_path, monkeypatch):
     good = migrations()
     broken = dbmod.Migration(len(good) + 1, "9999_broken.sql", "CREATE TABLE fine (x);\nTHIS IS NOT SQL;")
-    monkeypatch.setattr(dbmod, "migrations", lambda: [*good, broken])
+    monkeypatch.setattr(dbmod, "migrations", lambda *_: [*good, broken])
     conn = await aiosqlite.connect(tmp_path / "b.sqlite3", isolation_level=None)
     try:
         with pytest.raises(sqlite3.OperationalError):
@@ -73,6 +73,7 @@ async def test_every_earlier_version_migrates_to_current(tmp_path):
             await conn.close()
 
 
+@pytest.mark.parametrize("backend", ["sqlite"])  # one connection; PostgreSQL's run side by side (test_postgres.py)
 async def test_transactions_on_the_shared_connection_take_turns(db):
     """A command's transaction begun while the library holds a batch open waits for it, instead
     of failing with "cannot start a transaction within a transaction"; an error rolls back."""
@@ -124,11 +125,14 @@ async def test_each_connection_has_its_own_writer_lock_and_no_module_keeps_them(
             async with asyncio.timeout(2):  # the other connection's lock is free
                 async with transaction(two):
                     await two.execute("INSERT INTO bot_state (key, value) VALUES ('k', 'v')")
-        assert dbmod._writer(one) is not dbmod._writer(two)
-        assert dbmod._writer(one) is dbmod._writer(one)
+        assert one.writer is not two.writer
+        assert one.writer is one.writer
+        from bot.storage import database, sqlite
+
         registries = [
             name
-            for name, v in vars(dbmod).items()
+            for module in (dbmod, database, sqlite)
+            for name, v in vars(module).items()
             if not name.startswith("__") and (isinstance(v, (dict, list, set)) or hasattr(v, "keyrefs"))
         ]
         assert registries == []

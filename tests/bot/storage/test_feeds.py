@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import aiosqlite
 import pytest
 
-from bot.storage.db import SCHEMA_VERSION
+from bot.storage.db import INTEGRITY_ERRORS, SCHEMA_VERSION
 from bot.storage.feeds import FeedRepository
 
 A = "https://a.example/feed.xml"
@@ -14,7 +13,12 @@ B = "https://b.example/rss"
 
 async def test_schema_has_feeds(db):
     assert SCHEMA_VERSION >= 7
-    async with db.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'feed%'") as cur:
+    tables = (
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'feed%'"
+        if db.dialect == "sqlite"
+        else "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name LIKE 'feed%'"
+    )
+    async with db.execute(tables) as cur:
         assert {r[0] for r in await cur.fetchall()} == {"feeds", "feed_items"}
 
 
@@ -73,5 +77,5 @@ async def test_items_dedupe_keys_and_cascade(db):
 
 
 async def test_origin_is_checked(db):
-    with pytest.raises(aiosqlite.IntegrityError):
+    with pytest.raises(INTEGRITY_ERRORS):
         await FeedRepository(db).add(A, 900, origin="somewhere")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from bot.analysis.engine import ANALYSIS_VERSION
 from bot.analysis.parsing import article_id
 from bot.core.models import RawArticle
@@ -11,6 +13,13 @@ from bot.library.ingest import analyse_raw
 from bot.storage.articles import ArticleRepository
 from bot.storage.pairs import PAIRS_INDEXED, backfill_pairs
 from bot.storage.state import StateRepository
+
+
+@pytest.fixture
+def backend() -> str:
+    """The word-pair tables are SQLite's (tests/bot/storage/test_pgsearch.py has PostgreSQL's vectors)."""
+    return "sqlite"
+
 
 TEXT = (
     "The harbour board approved a new plan on Monday.\n\n"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.storage.feeds import FeedRepository
 from bot.storage.refusals import RefusalRepository, _key_range, feed_prefix
 
@@ -15,6 +17,7 @@ async def refused(db, *keys: str) -> RefusalRepository:
     return repo
 
 
+@pytest.mark.parametrize("backend", ["sqlite"])  # the query plan is SQLite's
 async def test_a_prefix_is_a_range_of_the_keys_index(db):
     repo = await refused(db, *KEYS)
     assert set(await repo.with_prefix("feed:1:")) == {"feed:1:", "feed:1:a", "feed:1:é"}
@@ -46,7 +49,9 @@ async def test_a_removed_feed_forgets_its_refused_entries(db):
     _, removed = await feeds.sync_config([], 900)  # b left BRIEFBOT_FEEDS
     assert removed == [b.url] and await repo.get(feed_prefix(b.id) + "entry") is None
     assert set(await repo.with_prefix("")) == {feed_prefix(keep.id) + "entry", "file:notes.html"}
-    # A feed that gets a removed one's id (SQLite reuses ids) starts with no refusals.
+    # A feed that gets a removed one's id (SQLite reuses ids; PostgreSQL's identities do not) starts
+    # with no refusals.
     await feeds.remove(keep.url)
     again, _ = await feeds.add("https://d.example/feed.xml", 900)
-    assert again.id in (a.id, b.id, keep.id) and await repo.with_prefix(feed_prefix(again.id)) == {}
+    assert await repo.with_prefix(feed_prefix(again.id)) == {}
+    assert again.id in (a.id, b.id, keep.id) or db.dialect != "sqlite"

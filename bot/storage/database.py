@@ -1,0 +1,114 @@
+"""The one database interface the repositories use, whichever backend is behind it.
+
+A repository holds a ``Database`` and runs named queries on it, written once with ``?`` placeholders:
+
+    async with db.execute("SELECT value FROM bot_state WHERE key = ?", (key,)) as cur:
+        row = await cur.fetchone()
+    cur = await db.execute("DELETE FROM links WHERE fetched_at < ?", (cutoff,))  # cur.rowcount
+    await db.executemany("INSERT INTO passages (article_id, position, text) VALUES (?, ?, ?)", rows)
+    async with db.transaction(): ...
+
+Rows are read by position or by column name (``row[0]``, ``row["title"]``). The SQLite backend
+(bot.storage.sqlite) runs the text as it is; the PostgreSQL one (bot.storage.postgres) numbers the
+placeholders (``$1``, ``$2``) once per statement. The few statements that differ between the two
+(full-text search, the word-pair index) ask ``db.dialect``. Each backend has its own numbered
+migrations, with the same numbers and names: bot/storage/migrations/<dialect>/NNNN_name.sql.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Iterable, Sequence
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any, Literal, Protocol
+from urllib.parse import urlsplit, urlunsplit
+
+Dialect = Literal["sqlite", "postgresql"]
+DIALECTS: tuple[Dialect, ...] = ("sqlite", "postgresql")
+POSTGRES_SCHEMES = ("postgresql", "postgres")
+
+_QUERY_PASSWORD = re.compile(r"(?i)(\bpassword=)[^&]*")
+_MIGRATION_NAME = re.compile(r"^(\d{4})_[\w-]+\.sql$")
+
+
+class Row(Protocol):
+    """A result row: by position or by column name, and iterable (aiosqlite.Row, asyncpg.Record)."""
+
+    def __getitem__(self, key: int | str, /) -> Any: ...
+    def __iter__(self) -> Any: ...
+    def __len__(self) -> int: ...
+
+
+class Cursor(Protocol):
+    """What a statement leaves: its rows (if it returns any) and how many rows it changed."""
+
+    @property
+    def rowcount(self) -> int: ...
+    async def fetchone(self) -> Row | None: ...
+    async def fetchall(self) -> Sequence[Row]: ...
+
+
+class Result(Awaitable[Cursor], AbstractAsyncContextManager[Cursor], Protocol):
+    """``await db.execute(...)`` or ``async with db.execute(...) as cur``."""
+
+
+class Database(Protocol):
+    """An open, migrated database (bot.storage.db.connect opens one)."""
+
+    dialect: Dialect
+
+    def execute(self, sql: str, params: Iterable[Any] = ()) -> Result: ...
+    async def executemany(self, sql: str, rows: Iterable[Iterable[Any]]) -> None: ...
+    def transaction(self) -> AbstractAsyncContextManager[None]: ...
+    async def schema_version(self) -> int: ...
+    async def migrate(self, target: int | None = None, found: list[Migration] | None = None) -> int: ...
+    async def close(self) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+
+def migrations(dialect: Dialect = "sqlite") -> list[Migration]:
+    """The numbered migrations of a backend (bot/storage/migrations/<dialect>), in order, without gaps."""
+    found: list[Migration] = []
+    for entry in resources.files("bot.storage").joinpath("migrations", dialect).iterdir():
+        m = _MIGRATION_NAME.match(entry.name)
+        if m:
+            found.append(Migration(int(m.group(1)), entry.name, entry.read_text(encoding="utf-8")))
+    found.sort(key=lambda m: m.version)
+    for expected, migration in enumerate(found, start=1):
+        if migration.version != expected:
+            raise RuntimeError(f"migration {migration.name} is out of sequence (expected {expected:04d})")
+    return found
+
+
+def too_new(current: int, known: int) -> RuntimeError:
+    return RuntimeError(
+        f"the database is at schema version {current}, newer than this briefbot ({known}); upgrade briefbot"
+    )
+
+
+def is_postgres_url(target: object) -> bool:
+    """Whether a database setting names a PostgreSQL server (postgresql://... or postgres://...)."""
+    return isinstance(target, str) and urlsplit(target).scheme in POSTGRES_SCHEMES
+
+
+def redact_url(url: str) -> str:
+    """The address with its password (if any) replaced by ***, for messages and logs."""
+    parts = urlsplit(url)
+    if "password" in parts.query.lower():  # libpq's ?password=... form
+        parts = parts._replace(query=_QUERY_PASSWORD.sub(r"\1***", parts.query))
+    if parts.password is None:
+        return urlunsplit(parts)
+    user = parts.username or ""
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    netloc = f"{user}:***@{host}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit(parts._replace(netloc=netloc))
