@@ -141,8 +141,11 @@ class DeliveryWorker:
                 waits += [await self.digests.next_due_in(), await self.digests.next_close_in()]
             self._wake.clear()
             timeout = min([self.idle_wait] + [max(w, 0.05) for w in waits if w is not None])
+            # asyncio.timeout, not wait_for: on Python 3.11 wait_for swallows a cancellation that
+            # arrives as the event is set (a wake() just before stop()), and the worker never stops.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout)
+                async with asyncio.timeout(timeout):
+                    await self._wake.wait()
 
     async def close_periods(self) -> int:
         """Write the digests of the periods that have ended; returns how many."""
