@@ -66,8 +66,9 @@ class DigestRepository:
     async def close(self) -> int:
         """Close every period that has ended, for every channel that takes digests; returns how
         many digests were written."""
-        async with self.db.execute(_OPEN) as cur:
-            channels = [r[0] for r in await cur.fetchall()]
+        now = self.clock()
+        async with self.db.execute(_OPEN) as cur:  # only channels with an ended period take the write lock
+            channels = [r[0] for r in await cur.fetchall() if periods.next_end(r[1], r[2]).timestamp() <= now]
         written = 0
         for channel_id in channels:
             written += await self.close_channel(channel_id)

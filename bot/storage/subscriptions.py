@@ -66,9 +66,11 @@ class SubscriptionRepository:
         each article and now takes digests keeps what was already queued as single posts, and holds
         what comes from now on; one that took digests and now takes each article gets the articles
         held for its open period as single posts, at once (digests of periods already closed still
-        go); daily and weekly switch without closing anything: the open period runs on to the next
-        boundary of the new mode. A channel's periods never overlap: a new one starts at the current
-        calendar period, or where its last digest ended if that is later."""
+        go); between daily and weekly the open period keeps its start and ends at the next boundary
+        of the new mode after it: from daily to weekly the open day runs on to the end of its week,
+        from weekly to daily the days of the open week that have ended close at once, one digest each.
+        A channel's periods never overlap: a new one starts at the current calendar period, or
+        where its last digest ended if that is later."""
         now = utcnow(self.clock)
         async with transaction(self.db):
             async with self.db.execute(_MODE_OF, (channel_id,)) as cur:

@@ -20,7 +20,7 @@ from bot.core.periods import DAILY
 from bot.storage.db import connect
 from bot.storage.subscriptions import SubscriptionRepository
 from tests.conftest import ROOT
-from tests.support.run_bot_hooks import fast_clock
+from tests.support.clock import fast_clock
 
 KILLS = 6
 DAY_SECONDS = 3.0  # real seconds per day of the bot's calendar

@@ -1,7 +1,10 @@
-"""A clock a test moves by hand: give it to whatever takes a ``clock`` (unix time)."""
+"""Clocks for tests: one a test moves by hand, and one running faster than real time (the same in
+every process given the same spec). Give either to whatever takes a ``clock`` (unix time)."""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from datetime import datetime
 
 
@@ -17,3 +20,9 @@ class FakeClock:
 
     def advance(self, seconds: float) -> None:
         self.now += seconds
+
+
+def fast_clock(spec: str) -> Callable[[], float]:
+    """``"B,R,S"``: unix time B at real time R, running S times faster than real time."""
+    base, real, speed = (float(x) for x in spec.split(","))
+    return lambda: base + (time.time() - real) * speed

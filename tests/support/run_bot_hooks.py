@@ -52,14 +52,10 @@ if os.environ.get("BRIEFBOT_TEST_NO_DNS"):
     socket.getaddrinfo = _no_dns
 
 
-def fast_clock(spec: str):  # type: ignore[no-untyped-def]
-    base, real, speed = (float(x) for x in spec.split(","))
-    return lambda: base + (time.time() - real) * speed
-
-
 _CLOCK = os.environ.get("BRIEFBOT_TEST_CLOCK")
 if _CLOCK:
     import bot.discord_app.briefbot as _briefbot
+    from tests.support.clock import fast_clock
 
     class _FastBriefBot(_briefbot.BriefBot):
         def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]

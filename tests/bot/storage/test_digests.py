@@ -152,3 +152,21 @@ async def test_cancel_and_retry(db):
     assert await digests.due(10) == [] and 55 < await digests.next_due_in() <= 60
     await digests.cancel(digest.id, "gone")
     assert await rows(db) == [("a", 1, digest.id, "cancelled")]
+
+
+async def test_from_weekly_to_daily_the_ended_days_of_the_open_week_close_at_once(db):
+    clock, subs, digests = await setup(db, WEEKLY, "2026-11-23T09:00:00+00:00")  # Monday
+    await add(db, clock, "monday")
+    clock.set("2026-11-24T09:00:00+00:00")
+    await add(db, clock, "tuesday")
+    clock.set("2026-11-26T09:00:00+00:00")  # Thursday
+    await add(db, clock, "thursday")
+    await subs.subscribe(guild_id=1, channel_id=CHANNEL, keywords=[], user_id=5, digest=DAILY)
+    assert await digests.close() == 2
+    found = [(d.mode, d.period_start[:10], d.period_end[:10], d.article_ids) for d in await digests.due(10)]
+    assert found == [
+        (DAILY, "2026-11-23", "2026-11-24", ("monday",)),
+        (DAILY, "2026-11-24", "2026-11-25", ("tuesday",)),
+    ]
+    [sub] = await subs.for_guild(1)
+    assert sub.next_digest == "2026-11-27T00:00:00+00:00"  # Thursday's article waits for its day's end
