@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot.core.errors import UserError
+from bot.core.periods import DAILY, MODES, OFF, WEEKLY
 from bot.discord_app.briefbot import BriefBot
 from bot.discord_app.embeds import NO_MENTIONS, subscriptions_embed
 from bot.library.routing import parse_keywords
@@ -75,13 +78,21 @@ class Subscriptions(commands.Cog):
 
     @app_commands.command(
         name="subscribe",
-        description="Post new articles to a channel as they arrive",
-        extras={"example": "/subscribe channel:#news keywords:China, sanctions"},
+        description="Post new articles to a channel as they arrive, or in a daily or weekly digest",
+        extras={"example": "/subscribe channel:#news keywords:China, sanctions digest:daily"},
     )
     @app_commands.describe(
         channel="The channel to post to (this one if left empty)",
         keywords="Only articles mentioning one of these, comma-separated (every article if left empty)",
         backfill="Also post the latest articles now: 0 to 10 (default 0)",
+        digest="One post a day or a week listing the new articles, instead of a post for each",
+    )
+    @app_commands.choices(
+        digest=[
+            app_commands.Choice(name="daily (one digest per UTC day)", value=DAILY),
+            app_commands.Choice(name="weekly (one digest per week, Monday to Sunday, UTC)", value=WEEKLY),
+            app_commands.Choice(name="off (each article as it comes; the default)", value=OFF),
+        ]
     )
     @app_commands.guild_only()
     @app_commands.default_permissions(manage_channels=True)
@@ -92,6 +103,7 @@ class Subscriptions(commands.Cog):
         channel: Target | None = None,
         keywords: str | None = None,
         backfill: app_commands.Range[int, 0, 10] = 0,
+        digest: app_commands.Choice[str] | None = None,
     ) -> None:
         guild = _guild(interaction)
         target = _target(interaction, channel)
@@ -102,6 +114,9 @@ class Subscriptions(commands.Cog):
                 f"I can't post in #{target.name}: I lack {', '.join(missing)} there. Grant it and subscribe again."
             )
         wanted = parse_keywords(keywords)
+        mode = digest.value if digest is not None else OFF
+        if mode not in MODES:  # a value Discord would not offer: a polite answer, not a traceback
+            raise UserError("`digest` is daily, weekly or off.")
         latest = [r.id for r in await self.bot.library.latest_for_channels(backfill)]
         existed = await self.bot.subscriptions.subscribe(
             guild_id=guild.id,
@@ -109,14 +124,28 @@ class Subscriptions(commands.Cog):
             keywords=wanted,
             user_id=interaction.user.id,
             backfill=latest,
+            digest=mode,
         )
         self.bot.delivery_worker.wake()
         what = "articles mentioning " + ", ".join(f"“{k}”" for k in wanted) if wanted else "every new article"
-        lines = [f"{'Updated' if existed else 'Subscribed'}: {target.mention} gets {what}."]
+        lines = [f"{'Updated' if existed else 'Subscribed'}: {target.mention} gets {what}{await self._how(target)}."]
         if latest:
             lines.append(f"Posting the latest {len(latest)} now.")
         await interaction.response.send_message(
             discord.utils.escape_mentions("\n".join(lines)), ephemeral=True, allowed_mentions=NO_MENTIONS
+        )
+
+    async def _how(self, target: discord.TextChannel) -> str:
+        """ ", in a daily digest (the next on <t:…>)" for a digest channel; "" otherwise."""
+        sub = next(
+            (s for s in await self.bot.subscriptions.for_guild(target.guild.id) if s.channel_id == target.id), None
+        )
+        if sub is None or sub.next_digest is None:
+            return ""
+        due = datetime.fromisoformat(sub.next_digest)
+        return (
+            f", in a {sub.digest} digest: the next {discord.utils.format_dt(due, 'f')} "
+            f"({discord.utils.format_dt(due, 'R')}), listing the articles that arrived before it"
         )
 
     @app_commands.command(
@@ -140,7 +169,7 @@ class Subscriptions(commands.Cog):
 
     @app_commands.command(
         name="subscriptions",
-        description="This server's subscribed channels and their filters",
+        description="This server's subscribed channels, their filters and digests",
         extras={"example": "/subscriptions"},
     )
     @app_commands.guild_only()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from bot.core import periods
 from bot.core.cjk import CJK_WORDS_PER_MINUTE, count_words
 
 
@@ -311,10 +312,19 @@ class Subscription:
     created_at: str
     paused_at: str | None
     paused_reason: str | None
+    digest: str = "off"  # "off" (each article as it comes), "daily" or "weekly" (bot.core.periods)
+    digest_from: str | None = None  # ISO 8601: the start of the open digest period
 
     @property
     def paused(self) -> bool:
         return self.paused_at is not None
+
+    @property
+    def next_digest(self) -> str | None:
+        """ISO 8601: when the open period ends and its digest is due; None for each article as it comes."""
+        if self.digest == "off" or self.digest_from is None:
+            return None
+        return periods.iso(periods.next_end(self.digest, self.digest_from))
 
 
 @dataclass(frozen=True, slots=True)
@@ -322,6 +332,21 @@ class Delivery:
     id: int
     channel_id: int
     article_id: str
+    attempts: int
+
+
+@dataclass(frozen=True, slots=True)
+class Digest:
+    """A closed period's digest for a channel: its articles in the order they came, and how many of
+    its messages Discord has accepted so far."""
+
+    id: int
+    channel_id: int
+    mode: str
+    period_start: str
+    period_end: str
+    article_ids: tuple[str, ...]
+    parts_sent: int
     attempts: int
 
 

@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import logging
 import sys
+import time
 from typing import Any
 
 import discord
@@ -29,8 +30,10 @@ from bot.library.feeds import FeedPoller
 from bot.library.links import SWEEP_SECONDS, Links
 from bot.library.service import Library
 from bot.sources.fetch import Fetcher
+from bot.storage.clock import Clock
 from bot.storage.database import Database
 from bot.storage.db import connect
+from bot.storage.digests import DigestRepository
 from bot.storage.feeds import FeedRepository
 from bot.storage.links import LinkRepository
 from bot.storage.requests import RequestRepository
@@ -70,6 +73,7 @@ class BriefBot(commands.Bot):
         extensions: tuple[str, ...] = EXTENSIONS,
         auto_sync: bool = True,
         poll: bool = True,
+        clock: Clock = time.time,
         **options: Any,
     ) -> None:
         intents = discord.Intents.none()
@@ -87,6 +91,7 @@ class BriefBot(commands.Bot):
         self._extensions = extensions
         self._auto_sync = auto_sync
         self._poll = poll
+        self.clock = clock  # calendar time for the digest periods (tests move it)
         self.startup_sync_seconds = STARTUP_SYNC_SECONDS
         self.setup_started = False  # Discord answered and the bot's own start-up began
         # The bot's own health: how late its event loop runs, and its commands acknowledged in time.
@@ -97,6 +102,7 @@ class BriefBot(commands.Bot):
         self.state: StateRepository | None = None
         self.requests: RequestRepository | None = None
         self.subscriptions: SubscriptionRepository | None = None
+        self.digests: DigestRepository | None = None
         self.library: Library | None = None
         self.feeds: FeedRepository | None = None
         self.fetcher: Fetcher | None = None
@@ -125,10 +131,15 @@ class BriefBot(commands.Bot):
         self.db = db = await connect(self.settings.database)
         self.state = StateRepository(db)
         self.requests = RequestRepository(db)
-        self.subscriptions = SubscriptionRepository(db)
-        self.library = Library(db, self.settings.articles_dir)
+        self.subscriptions = SubscriptionRepository(db, clock=self.clock)
+        self.digests = DigestRepository(db, clock=self.clock)
+        self.library = Library(db, self.settings.articles_dir, clock=self.clock)
         self.delivery_worker = DeliveryWorker(
-            self.subscriptions, self._brief_for_delivery, self.get_partial_messageable, ready=self.wait_until_ready
+            self.subscriptions,
+            self._brief_for_delivery,
+            self.get_partial_messageable,
+            ready=self.wait_until_ready,
+            digests=self.digests,
         )
         self.commands_sync = CommandSync(self.tree, self.state, self.settings.dev_guild)
         self.feeds = FeedRepository(db)

@@ -18,6 +18,13 @@ article's fault, not the channel's: an article gone is cancelled at once; a brie
 as an attempt, retried with the same growing delay, and after MAX_ATTEMPTS the post is cancelled
 with the reason. One bad row never keeps the worker busy, and never pauses the channel.
 
+Digests (a channel that takes one per day or week): at each turn the worker first closes the
+periods that have ended (bot.storage.digests: one digest row per channel and period, written with
+its articles in one transaction), then posts the due digests like the articles' posts: the same
+refusals, pauses and backoff, each message with a nonce derived from (channel, period, part), and
+the count of parts Discord accepted written after each, so a digest resumed after a crash posts
+only the parts still missing, and a part accepted but not counted is answered from its nonce.
+
 The worker knows nothing of the bot: it is given the outbox, a way to brief an article, a way to
 reach a channel and a way to wait for the connection (see BriefBot.setup_hook).
 """
@@ -34,9 +41,9 @@ import aiohttp
 import discord
 
 from bot.core.backoff import backoff
-from bot.core.models import Brief, Delivery
-from bot.discord_app.embeds import NO_MENTIONS, brief_embed
-from bot.library.routing import delivery_nonce, permanent_failure
+from bot.core.models import Brief, Delivery, Digest
+from bot.discord_app.embeds import NO_MENTIONS, brief_embed, digest_messages
+from bot.library.routing import delivery_nonce, digest_nonce, permanent_failure
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +66,19 @@ class Outbox(Protocol):
     async def retry_later(self, delivery_id: int, error: str, delay: float) -> None: ...
 
 
+class Digests(Protocol):
+    """What the worker needs of the digests (bot.storage.digests.DigestRepository)."""
+
+    async def close(self) -> int: ...
+    async def next_close_in(self) -> float | None: ...
+    async def due(self, limit: int) -> list[Digest]: ...
+    async def next_due_in(self) -> float | None: ...
+    async def part_sent(self, digest_id: int, parts: int, message_id: int) -> None: ...
+    async def delivered(self, digest_id: int) -> None: ...
+    async def cancel(self, digest_id: int, reason: str) -> None: ...
+    async def retry_later(self, digest_id: int, error: str, delay: float) -> None: ...
+
+
 BriefFor = Callable[[str], Awaitable[Brief | None]]  # an article's brief, None when it is gone
 ChannelFor = Callable[[int], discord.abc.Messageable]
 
@@ -78,8 +98,12 @@ class DeliveryWorker:
         base_delay: float = BASE_DELAY,
         max_backoff: float = MAX_BACKOFF,
         max_attempts: int = MAX_ATTEMPTS,
+        digests: Digests | None = None,
+        idle_wait: float = IDLE_WAIT,
     ) -> None:
         self.outbox = outbox
+        self.digests = digests
+        self.idle_wait = idle_wait  # the longest the worker sleeps: periods are checked at least this often
         self.brief_for = brief_for
         self.channel_for = channel_for
         self.ready = ready
@@ -108,24 +132,90 @@ class DeliveryWorker:
         await self.ready()
         while True:
             try:
+                await self.close_periods()
                 await self.drain()
             except Exception:
                 log.exception("delivery worker failed; retrying")
-            wait = await self.outbox.next_due_in()
+            waits = [await self.outbox.next_due_in()]
+            if self.digests is not None:
+                waits += [await self.digests.next_due_in(), await self.digests.next_close_in()]
             self._wake.clear()
-            timeout = IDLE_WAIT if wait is None else min(IDLE_WAIT, max(wait, 0.05))
+            timeout = min([self.idle_wait] + [max(w, 0.05) for w in waits if w is not None])
+            # asyncio.timeout, not wait_for: on Python 3.11 wait_for swallows a cancellation that
+            # arrives as the event is set (a wake() just before stop()), and the worker never stops.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout)
+                async with asyncio.timeout(timeout):
+                    await self._wake.wait()
+
+    async def close_periods(self) -> int:
+        """Write the digests of the periods that have ended; returns how many."""
+        return 0 if self.digests is None else await self.digests.close()
 
     async def drain(self) -> int:
-        """Post every delivery that is due now; returns how many were delivered."""
+        """Post every delivery and digest that is due now; returns how many were delivered."""
         delivered = 0
         while batch := await self.outbox.due(BATCH):
             results = await asyncio.gather(*(self._deliver(d) for d in batch))
             delivered += sum(results)
             if not any(results) and all(d.attempts > 0 for d in batch):
                 break  # everything due is failing; the backoff decides when to try again
+        while self.digests is not None and (digests := await self.digests.due(BATCH)):
+            results = await asyncio.gather(*(self._deliver_digest(g) for g in digests))
+            delivered += sum(results)
+            if not all(results):
+                break  # what failed waits for its backoff; the rest went
         return delivered
+
+    async def _deliver_digest(self, g: Digest) -> bool:
+        """Post a digest's parts still missing, each counted once Discord accepts it."""
+        assert self.digests is not None
+        digests = self.digests
+        async with self._slots:
+            try:
+                briefs = [b for b in [await self.brief_for(a) for a in g.article_ids] if b is not None]
+                messages = digest_messages(g.mode, g.period_start, g.period_end, briefs) if briefs else []
+            except Exception as exc:
+                if g.attempts + 1 >= self.max_attempts:
+                    log.error("digest %s failed %d times", g.id, g.attempts + 1, exc_info=exc)
+                    await digests.cancel(g.id, f"the digest could not be made ({_describe(exc)})")
+                else:
+                    await self._digest_retry(g, exc)
+                return False
+            if not messages:
+                log.warning("cancelling digest %s: every article in it was removed", g.id)
+                await digests.cancel(g.id, "every article in it was removed before it could be posted")
+                return False
+            channel = self.channel_for(g.channel_id)
+            for part in range(g.parts_sent, len(messages)):
+                try:
+                    message = await channel.send(
+                        embeds=messages[part],
+                        nonce=digest_nonce(g.channel_id, g.period_start, part),
+                        allowed_mentions=NO_MENTIONS,
+                    )
+                except discord.HTTPException as exc:
+                    reason = permanent_failure(exc.status)
+                    if reason is None:
+                        await self._digest_retry(g, exc)
+                        return False
+                    if exc.status not in (403, 404):
+                        reason = f"{reason}: {_refusal(exc)}"
+                        await digests.cancel(g.id, reason)
+                    log.warning("pausing the subscription of channel %s: %s (%s)", g.channel_id, reason, exc)
+                    await self.outbox.pause(g.channel_id, reason)
+                    return False
+                except Exception as exc:  # the connection, a timeout, anything else: tried again later
+                    await self._digest_retry(g, exc)
+                    return False
+                await digests.part_sent(g.id, part + 1, message.id)
+        await digests.delivered(g.id)
+        return True
+
+    async def _digest_retry(self, g: Digest, exc: Exception) -> None:
+        assert self.digests is not None
+        delay = backoff(self.base_delay, g.attempts + 1, self.max_backoff)
+        log.warning("digest %s to channel %s failed (%s); retrying in %.0fs", g.id, g.channel_id, _describe(exc), delay)
+        await self.digests.retry_later(g.id, str(exc), delay)
 
     async def _deliver(self, d: Delivery) -> bool:
         async with self._slots:

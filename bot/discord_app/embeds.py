@@ -8,7 +8,7 @@ odd, can make a response fail.
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 import discord
@@ -399,13 +399,72 @@ def subscriptions_embed(subs: list[Subscription]) -> discord.Embed:
         what = (
             "articles mentioning " + ", ".join(f"“{clean(k)}”" for k in s.keywords) if s.keywords else "every article"
         )
-        line = f"<#{s.channel_id}>: {what}"
+        line = f"<#{s.channel_id}>: {what}, {_mode_line(s)}"
         if s.paused:
             line += f"\n⏸ paused: {clean(s.paused_reason or 'unknown reason')}. Fix it, then `/subscribe` again."
         lines.append(line)
     embed.description = cut("\n".join(lines), DESCRIPTION_LIMIT)
     embed.set_footer(text=f"{len(subs)} subscribed channel{'s' if len(subs) != 1 else ''}")
     return embed
+
+
+def _mode_line(s: Subscription) -> str:
+    """How a channel gets its articles: each as it comes, or a digest and when the next is due."""
+    if s.next_digest is None:
+        return "each as it comes"
+    due = datetime.fromisoformat(s.next_digest)
+    return f"{s.digest} digest, next {discord.utils.format_dt(due, 'f')} ({discord.utils.format_dt(due, 'R')})"
+
+
+# A digest lists each article with its title, link and first summary sentence, as fields, split
+# into as many messages (one embed each) as Discord's field count and 6,000-character total need.
+DIGEST_SENTENCE_LIMIT = 300
+DIGEST_URL_LIMIT = 500
+_DIGEST_FRAME = 400  # room kept in each embed for its title, description and footer
+
+
+def digest_title(mode: str, start: str, end: str) -> str:
+    first, last = datetime.fromisoformat(start), datetime.fromisoformat(end) - timedelta(seconds=1)
+    if first.date() == last.date():
+        when = f"{first:%A} {first.day} {first:%B %Y}"
+    else:
+        year = f" {first:%Y}" if first.year != last.year else ""
+        when = f"{first.day} {first:%B}{year} – {last.day} {last:%B %Y}"
+    return f"{mode.capitalize()} digest: {when}"
+
+
+def _digest_field(brief: Brief) -> tuple[str, str]:
+    a = brief.article
+    sentence = cut(clean(brief.summary[0]), DIGEST_SENTENCE_LIMIT) if brief.summary else ""
+    url = link_url(a.url, DIGEST_URL_LIMIT)
+    where = f"[Read the article]({url})" if url else f"`/brief article:{cut(a.slug, 200)}`"
+    return cut(clean(a.title), FIELD_NAME_LIMIT) or "untitled", f"{sentence}\n{where}" if sentence else where
+
+
+def digest_messages(mode: str, start: str, end: str, briefs: list[Brief]) -> list[list[discord.Embed]]:
+    """A period's digest as messages (each a list of embeds, here one), every one within Discord's
+    limits: at most 25 fields and 6,000 characters an embed; the same briefs always split the same
+    way, so each part keeps its place (and its nonce) when a post is retried."""
+    title = digest_title(mode, start, end)
+    groups: list[list[tuple[str, str]]] = [[]]
+    used = _DIGEST_FRAME
+    for name, value in map(_digest_field, briefs):
+        if groups[-1] and (len(groups[-1]) == FIELD_COUNT_LIMIT or used + len(name) + len(value) > EMBED_TOTAL_LIMIT):
+            groups.append([])
+            used = _DIGEST_FRAME
+        groups[-1].append((name, value))
+        used += len(name) + len(value)
+    span = " to ".join(discord.utils.format_dt(datetime.fromisoformat(t), "f") for t in (start, end))
+    messages = []
+    for i, group in enumerate(groups):
+        embed = discord.Embed(title=title if i == 0 else f"{title} (continued)", colour=COLOUR)
+        if i == 0:
+            embed.description = f"New articles from {span}."
+        for name, value in group:
+            embed.add_field(name=name, value=value, inline=False)
+        embed.set_footer(text=f"Part {i + 1} of {len(groups)} · {plural(len(briefs), 'article')}")
+        messages.append([embed])
+    return messages
 
 
 def feeds_embed(feeds: list[Feed]) -> discord.Embed:

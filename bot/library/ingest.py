@@ -22,6 +22,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -35,7 +36,7 @@ from bot.library.catalogue import Catalogue
 from bot.library.routing import matches
 from bot.library.workers import KillablePool, TaskRefused
 from bot.sources.files import read_article_file
-from bot.storage.clock import utcnow
+from bot.storage.clock import Clock, utcnow
 from bot.storage.database import Database
 from bot.storage.links import LinkRepository
 from bot.storage.outbox import queue
@@ -124,8 +125,10 @@ class Ingest:
         *,
         pages: KillablePool,
         page_seconds: float = PAGE_SECONDS,
+        clock: Clock = time.time,
     ) -> None:
         self.catalogue = catalogue
+        self.clock = clock  # the time an article is queued for a channel: its digest period
         self.repo = catalogue.repo
         self.subscriptions = SubscriptionRepository(db)
         self.links = LinkRepository(db)
@@ -312,7 +315,7 @@ class Session:
             file_mtime_ns=file.st_mtime_ns if file else None,
             raw=raw,
         )
-        queued = await queue(self.repo.db, deliver_to, [ident], utcnow())
+        queued = await queue(self.repo.db, deliver_to, [ident], utcnow(self.ingest.clock))
         (await self.ingest.analysed()).add(digest)
         return Stored(ident, queued)
 
@@ -321,4 +324,4 @@ class Session:
         whose filter it passes, as if it were new: its content, so its analysis, is the same."""
         article, analysis = result
         deliver_to = [s.channel_id for s in self.subscribed if matches(article, analysis, s.keywords)]
-        return Stored(ident, await queue(self.repo.db, deliver_to, [ident], utcnow()))
+        return Stored(ident, await queue(self.repo.db, deliver_to, [ident], utcnow(self.ingest.clock)))

@@ -43,6 +43,13 @@ def delivery_nonce(channel_id: int, article_id: str) -> str:
     return "bb" + digest[:23]  # Discord allows 25 characters
 
 
+def digest_nonce(channel_id: int, period_start: str, part: int) -> str:
+    """The nonce of one message (``part``, from 0) of a channel's digest for the period starting at
+    ``period_start``: the same on every attempt, as for an article's post."""
+    digest = hashlib.sha256(f"digest:{channel_id}:{period_start}:{part}".encode()).hexdigest()
+    return "bd" + digest[:23]
+
+
 THREAD_LOCKED = 160005  # Discord's JSON error code for a post to a locked thread
 
 

@@ -14,6 +14,7 @@ the folder, and composes the parts, each with one job; callers use the part they
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
 
 from bot.core.models import ArticleRow
@@ -25,6 +26,7 @@ from bot.library.topics import Topics
 from bot.library.workers import KillablePool
 from bot.sources.files import MAX_FILE_BYTES
 from bot.storage.articles import ArticleRepository
+from bot.storage.clock import Clock
 from bot.storage.database import Database
 from bot.storage.links import LinkRepository
 from bot.storage.pairs import backfill_pairs
@@ -43,6 +45,7 @@ class Library:
         pages: KillablePool | None = None,
         page_seconds: float = PAGE_SECONDS,
         retry_base: float = RETRY_BASE,
+        clock: Clock = time.time,
     ) -> None:
         self.folder = folder
         # Everything read from outside is read and analysed in these workers: the folder's files of
@@ -53,7 +56,7 @@ class Library:
         self.catalogue = Catalogue(ArticleRepository(db))
         self.reading = Reading(self.catalogue)
         self.topics = Topics(self.reading)
-        self.ingest = Ingest(db, self.catalogue, folder, pages=self.pages, page_seconds=page_seconds)
+        self.ingest = Ingest(db, self.catalogue, folder, pages=self.pages, page_seconds=page_seconds, clock=clock)
         self.files = Folder(folder, self.catalogue, self.ingest, max_bytes=max_bytes, retry_base=retry_base)
         self._settled = False  # the last sync stored all it found: an unchanged scan means no change
         self._maintained = False  # this process has backfilled the pair index and re-analysed

@@ -1,12 +1,25 @@
-"""The times the repositories write: now, and an article's published date, as ISO 8601 text."""
+"""The times the repositories write: now, and an article's published date, as ISO 8601 text.
+
+A clock is a callable returning unix time (``time.time`` in production). The objects that decide
+by the calendar (the library's ingest, the subscriptions, the digest periods) are given one, so a
+test can move time; ``utcnow`` reads the one it is given."""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 
+Clock = Callable[[], float]
 
-def utcnow() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+
+def iso(timestamp: float) -> str:
+    """A unix time as the ISO 8601 text the tables hold (UTC, to the second): sorts as it compares."""
+    return datetime.fromtimestamp(timestamp, UTC).isoformat(timespec="seconds")
+
+
+def utcnow(clock: Clock = time.time) -> str:
+    return iso(clock())
 
 
 def iso_date(value: str | None) -> str | None:

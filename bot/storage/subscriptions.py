@@ -6,53 +6,102 @@ import json
 import time
 from collections.abc import Iterable
 
+from bot.core import periods
 from bot.core.models import Delivery, Subscription
-from bot.storage.clock import utcnow
+from bot.core.periods import OFF
+from bot.storage.clock import Clock, utcnow
 from bot.storage.database import Database, Row
 from bot.storage.db import transaction
 from bot.storage.outbox import queue
 
-_SUB_COLUMNS = "channel_id, guild_id, keywords, created_by, created_at, paused_at, paused_reason"
+_SUB_COLUMNS = "channel_id, guild_id, keywords, created_by, created_at, paused_at, paused_reason, digest, digest_from"
+
+_SUBSCRIBE = (
+    "INSERT INTO subscriptions (channel_id, guild_id, keywords, created_by, created_at, digest, digest_from) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (channel_id) DO UPDATE SET keywords = excluded.keywords, "
+    "created_by = excluded.created_by, paused_at = NULL, paused_reason = NULL, digest = excluded.digest, "
+    "digest_from = excluded.digest_from"
+)
+_MODE_OF = "SELECT digest, digest_from FROM subscriptions WHERE channel_id = ?"
+_LAST_DIGEST_END = "SELECT MAX(period_end) FROM digests WHERE channel_id = ?"
+# Held for a digest that will not come (the channel now takes each article as it comes): posted now.
+_RELEASE_HELD = (
+    "UPDATE deliveries SET held = 0, next_attempt = 0 "
+    "WHERE channel_id = ? AND held = 1 AND digest_id IS NULL AND status = 'pending'"
+)
+_RESUME = "UPDATE deliveries SET next_attempt = 0 WHERE channel_id = ? AND status = 'pending'"
+_RESUME_DIGESTS = "UPDATE digests SET next_attempt = 0 WHERE channel_id = ? AND status = 'pending'"
+_CANCEL = "UPDATE deliveries SET status = 'cancelled' WHERE channel_id = ? AND status = 'pending'"
+_CANCEL_DIGESTS = "UPDATE digests SET status = 'cancelled' WHERE channel_id = ? AND status = 'pending'"
 
 
 def _subscription(row: Row) -> Subscription:
-    return Subscription(row[0], row[1], tuple(json.loads(row[2])), row[3], row[4], row[5], row[6])
+    return Subscription(
+        row[0], row[1], tuple(json.loads(row[2])), row[3], row[4], row[5], row[6], digest=row[7], digest_from=row[8]
+    )
 
 
 class SubscriptionRepository:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, *, clock: Clock = time.time) -> None:
         self.db = db
+        self.clock = clock  # when a digest period opens (bot.core.periods)
 
     async def subscribe(
-        self, *, guild_id: int, channel_id: int, keywords: list[str], user_id: int, backfill: Iterable[str] = ()
+        self,
+        *,
+        guild_id: int,
+        channel_id: int,
+        keywords: list[str],
+        user_id: int,
+        backfill: Iterable[str] = (),
+        digest: str = OFF,
     ) -> bool:
-        """Create or replace a channel's subscription (clearing any pause) and queue the backfill,
-        in one transaction. Returns True when the channel was already subscribed."""
-        now = utcnow()
+        """Create or replace a channel's subscription (clearing any pause) and queue the backfill
+        (posted at once, whatever the mode), in one transaction. Returns True when the channel was
+        already subscribed.
+
+        ``digest`` is the mode: OFF posts each article as it comes, DAILY or WEEKLY one digest per
+        period (bot.core.periods). Switching keeps every article exactly once: a channel that took
+        each article and now takes digests keeps what was already queued as single posts, and holds
+        what comes from now on; one that took digests and now takes each article gets the articles
+        held for its open period as single posts, at once (digests of periods already closed still
+        go); between daily and weekly the open period keeps its start and ends at the next boundary
+        of the new mode after it: from daily to weekly the open day runs on to the end of its week,
+        from weekly to daily the days of the open week that have ended close at once, one digest each.
+        A channel's periods never overlap: a new one starts at the current calendar period, or
+        where its last digest ended if that is later."""
+        now = utcnow(self.clock)
         async with transaction(self.db):
-            async with self.db.execute("SELECT 1 FROM subscriptions WHERE channel_id = ?", (channel_id,)) as cur:
-                existed = await cur.fetchone() is not None
+            async with self.db.execute(_MODE_OF, (channel_id,)) as cur:
+                row = await cur.fetchone()
+            existed = row is not None
+            was, since = (row[0], row[1]) if row is not None else (OFF, None)
+            if digest == OFF:
+                since = None
+                await self.db.execute(_RELEASE_HELD, (channel_id,))
+            elif was == OFF or since is None:
+                since = periods.iso(periods.period_start(digest, now))
+                async with self.db.execute(_LAST_DIGEST_END, (channel_id,)) as cur:
+                    last = (await cur.fetchone())[0]
+                if last is not None and last > since:
+                    since = last
             await self.db.execute(
-                "INSERT INTO subscriptions (channel_id, guild_id, keywords, created_by, created_at) "
-                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (channel_id) DO UPDATE SET keywords = excluded.keywords, "
-                "created_by = excluded.created_by, paused_at = NULL, paused_reason = NULL",
-                (channel_id, guild_id, json.dumps(keywords, ensure_ascii=False), user_id, now),
+                _SUBSCRIBE,
+                (channel_id, guild_id, json.dumps(keywords, ensure_ascii=False), user_id, now, digest, since),
             )
             # A resumed channel gets what was pending straight away.
-            await self.db.execute(
-                "UPDATE deliveries SET next_attempt = 0 WHERE channel_id = ? AND status = 'pending'", (channel_id,)
-            )
-            await queue(self.db, [channel_id], backfill, now)
+            await self.db.execute(_RESUME, (channel_id,))
+            await self.db.execute(_RESUME_DIGESTS, (channel_id,))
+            await queue(self.db, [channel_id], backfill, now, at_once=True)
         return existed
 
     async def unsubscribe(self, channel_id: int) -> bool:
-        """Remove a subscription and cancel what it still had pending; False if there was none."""
+        """Remove a subscription and cancel what it still had pending (digests too); False if there was none."""
         async with transaction(self.db):
             cur = await self.db.execute("DELETE FROM subscriptions WHERE channel_id = ?", (channel_id,))
             removed = cur.rowcount > 0
-            await self.db.execute(
-                "UPDATE deliveries SET status = 'cancelled' WHERE channel_id = ? AND status = 'pending'", (channel_id,)
-            )
+            await self.db.execute(_CANCEL, (channel_id,))
+            await self.db.execute(_CANCEL_DIGESTS, (channel_id,))
         return removed
 
     async def for_guild(self, guild_id: int) -> list[Subscription]:
@@ -77,7 +126,7 @@ class SubscriptionRepository:
             """
             SELECT d.id, d.channel_id, d.article_id, d.attempts
             FROM deliveries AS d JOIN subscriptions AS s ON s.channel_id = d.channel_id
-            WHERE d.status = 'pending' AND d.next_attempt <= ? AND s.paused_at IS NULL
+            WHERE d.status = 'pending' AND d.held = 0 AND d.next_attempt <= ? AND s.paused_at IS NULL
             ORDER BY d.id LIMIT ?
             """,
             (time.time(), limit),
@@ -88,7 +137,7 @@ class SubscriptionRepository:
         """Seconds until the next pending delivery is due (0 if one is due now), None if none."""
         async with self.db.execute(
             "SELECT MIN(d.next_attempt) FROM deliveries AS d JOIN subscriptions AS s ON s.channel_id = d.channel_id "
-            "WHERE d.status = 'pending' AND s.paused_at IS NULL"
+            "WHERE d.status = 'pending' AND d.held = 0 AND s.paused_at IS NULL"
         ) as cur:
             row = await cur.fetchone()
         if row is None or row[0] is None:

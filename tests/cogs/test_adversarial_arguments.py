@@ -116,6 +116,8 @@ ROWS += [
         ("subscribe", {"channel": "voice"}, "channel=voice"),
         ("unsubscribe", {"channel": "voice"}, "channel=voice"),
         ("subscribe", {"channel": "category"}, "channel=category"),
+        ("subscribe", {"digest": "hourly"}, "digest=not a choice"),
+        ("subscribe", {"digest": ""}, "digest=empty"),
     ]
 ]
 # Addresses a link option must refuse, privately, without fetching anything (the module's bot keeps
@@ -346,7 +348,12 @@ async def test_hostile_autocomplete(world, command, option, label):
 async def test_the_table_covers_every_command_and_option(world):
     """A command or option added later must be added to the table above."""
     covered = {(c, o) for c, o, _ in STRING_OPTIONS} | {(c, "length") for c in ("brief", "summary")}
-    covered |= {("subscribe", "backfill"), ("subscribe", "channel"), ("unsubscribe", "channel")}
+    covered |= {
+        ("subscribe", "backfill"),
+        ("subscribe", "channel"),
+        ("subscribe", "digest"),
+        ("unsubscribe", "channel"),
+    }
     covered |= {("feeds", "add"), ("feeds", "list"), ("feeds", "remove")}  # the feed tests above
     declared = {(c["name"], o["name"]) for c in world.fake.registered_commands() for o in c.get("options", [])}
     assert declared <= covered, declared - covered

@@ -6,6 +6,10 @@ BRIEFBOT_TEST_SLOW=PATH   the analysis of an article whose title contains "Slow"
                           which (started with "spawn") run this module's top level again.
 BRIEFBOT_TEST_NO_DNS=1    every host name fails to resolve, as with no DNS server (addresses
                           still connect): a DNS failure without touching the network.
+BRIEFBOT_TEST_CLOCK=B,R,S the bot's calendar clock (digest periods, the time articles are queued)
+                          reads B + (now - R) * S: unix time B at real time R, running S times
+                          faster, the same in every process started with it (``fast_clock``), and
+                          the delivery worker looks at its periods every 0.1 s.
 """
 
 from __future__ import annotations
@@ -46,6 +50,23 @@ if os.environ.get("BRIEFBOT_TEST_NO_DNS"):
         return _getaddrinfo(host, *args, **kwargs)
 
     socket.getaddrinfo = _no_dns
+
+
+_CLOCK = os.environ.get("BRIEFBOT_TEST_CLOCK")
+if _CLOCK:
+    import bot.discord_app.briefbot as _briefbot
+    from tests.support.clock import fast_clock
+
+    class _FastBriefBot(_briefbot.BriefBot):
+        def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            super().__init__(*args, clock=fast_clock(_CLOCK), **kwargs)
+
+        async def setup_hook(self) -> None:
+            await super().setup_hook()
+            if self.delivery_worker is not None:  # still waiting for the gateway: the first wait is short too
+                self.delivery_worker.idle_wait = 0.1
+
+    _briefbot.BriefBot = _FastBriefBot  # run() builds the bot by this name
 
 if __name__ == "__main__":
     from bot.localdiscord.patching import patch_discord

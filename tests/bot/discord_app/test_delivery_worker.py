@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import asyncio
+from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -15,7 +16,7 @@ import pytest
 
 import bot.discord_app.delivery_worker as worker_module
 from bot.core.backoff import backoff
-from bot.core.models import Delivery
+from bot.core.models import Article, Brief, Delivery, Digest
 from bot.discord_app.delivery_worker import BASE_DELAY, MAX_ATTEMPTS, MAX_BACKOFF, DeliveryWorker
 
 
@@ -179,3 +180,79 @@ def test_the_worker_does_not_depend_on_the_bot():
     }
     assert "bot.discord_app.briefbot" not in imported
     assert not any(m and m.startswith("bot.storage") for m in imported)
+
+
+class Digests:
+    """In-memory digests: one row, recording what the worker did to it."""
+
+    def __init__(self, digest: Digest) -> None:
+        self.rows = {digest.id: digest}
+        self.log: list[tuple] = []
+
+    async def close(self) -> int:
+        return 0
+
+    async def next_close_in(self) -> float | None:
+        return None
+
+    async def due(self, limit: int) -> list[Digest]:
+        return list(self.rows.values())[:limit]
+
+    async def next_due_in(self) -> float | None:
+        return None
+
+    async def part_sent(self, digest_id: int, parts: int, message_id: int) -> None:
+        self.rows[digest_id] = replace(self.rows[digest_id], parts_sent=parts)
+        self.log.append(("part", parts, message_id))
+
+    async def delivered(self, digest_id: int) -> None:
+        self.rows.pop(digest_id)
+        self.log.append(("delivered",))
+
+    async def cancel(self, digest_id: int, reason: str) -> None:
+        self.rows.pop(digest_id)
+        self.log.append(("cancel", reason))
+
+    async def retry_later(self, digest_id: int, error: str, delay: float) -> None:
+        self.rows[digest_id] = replace(self.rows.pop(digest_id), attempts=1)
+        self.log.append(("retry", error))
+        self.rows.clear()  # not due again in this drain
+
+
+def digest_brief(article_id: str) -> Brief:
+    article = Article(
+        id=article_id, slug=article_id, title=f"Title {article_id} " + "t" * 200, standfirst=None, paragraphs=("x",)
+    )
+    return Brief(article=article, summary=("A long sentence. " * 20,), quotes=(), keywords=())
+
+
+async def test_a_digest_resumes_at_the_first_part_discord_did_not_accept():
+    ids = tuple(f"a{i}" for i in range(40))
+    digests = Digests(Digest(7, 10, "daily", "2026-11-27T00:00:00+00:00", "2026-11-28T00:00:00+00:00", ids, 0, 0))
+
+    class Flaky(Channel):
+        async def send(self, **kwargs):
+            self.sent.append(kwargs)
+            if len(self.sent) == 2:
+                raise http_error(503)
+            return SimpleNamespace(id=100 + len(self.sent))
+
+    channel = Flaky()
+    worker = make_worker(Outbox([]), channel, brief=digest_brief, digests=digests)
+    assert await worker.drain() == 0
+    assert [entry[0] for entry in digests.log] == ["part", "retry"] and digests.log[0] == ("part", 1, 101)
+    digests.rows[7] = Digest(7, 10, "daily", "2026-11-27T00:00:00+00:00", "2026-11-28T00:00:00+00:00", ids, 1, 1)
+    assert await worker.drain() == 1
+    nonces = [s["nonce"] for s in channel.sent]
+    parts = len(channel.sent) - 1  # the refused attempt at part 2 is sent again, with the same nonce
+    assert nonces[1] == nonces[2] and len(set(nonces)) == parts and all(n.startswith("bd") for n in nonces)
+    assert digests.log[-1] == ("delivered",) and parts > 2
+    assert all(s["allowed_mentions"].to_dict() == {"parse": []} for s in channel.sent)
+
+
+async def test_a_digest_whose_articles_are_all_gone_is_cancelled():
+    digests = Digests(Digest(7, 10, "weekly", "2026-11-23T00:00:00+00:00", "2026-11-30T00:00:00+00:00", ("a",), 0, 0))
+    channel = Channel()
+    assert await make_worker(Outbox([]), channel, brief=lambda _: None, digests=digests).drain() == 0
+    assert digests.log == [("cancel", "every article in it was removed before it could be posted")]
+    assert channel.sent == []

@@ -5,7 +5,7 @@ import pytest
 
 from bot.analysis.engine import analyse, make_brief
 from bot.analysis.parsing import parse_article
-from bot.core.models import Quote, RawArticle
+from bot.core.models import Article, Brief, Quote, RawArticle, Subscription
 from bot.discord_app.embeds import (
     AUTHOR_LIMIT,
     DESCRIPTION_LIMIT,
@@ -19,9 +19,11 @@ from bot.discord_app.embeds import (
     cite,
     compare_embed,
     cut,
+    digest_messages,
     link_url,
     quote_line,
     shared_by,
+    subscriptions_embed,
     summary_embed,
     topic_embed,
 )
@@ -232,3 +234,62 @@ def test_an_organisations_quotation_is_attributed_as_a_statement_from_it():
     assert quote_line(dnc).endswith("— a statement from the DNC")
     person = Quote("We will not stand for it", "Ana Lopez", "", speaker_kind="person")
     assert quote_line(person).endswith("— Ana Lopez")
+
+
+def _digest_brief(i: int, *, title: str, sentence: str, url: str | None) -> Brief:
+    article = Article(id=f"a{i}", slug=f"story-{i}", title=title, standfirst=None, paragraphs=(sentence,), url=url)
+    return Brief(article=article, summary=(sentence,), quotes=(), keywords=())
+
+
+def test_a_sixty_article_digest_splits_into_messages_discord_accepts():
+    briefs = [
+        _digest_brief(
+            i,
+            title=f"Story {i} @everyone " + "x" * 400,
+            sentence="A sentence with *markdown* and @everyone " * 40,
+            url=f"https://example.com/{i}/" + "p" * 300,
+        )
+        for i in range(60)
+    ]
+    messages = digest_messages("daily", "2026-11-27T00:00:00+00:00", "2026-11-28T00:00:00+00:00", briefs)
+    assert len(messages) > 2
+    names = []
+    for i, embeds in enumerate(messages):
+        assert 1 <= len(embeds) <= 10
+        payload = {"embeds": [e.to_dict() for e in embeds]}
+        assert validate_message(payload) is None, payload  # the fake's rules, Discord's limits
+        assert sum(len(e) for e in embeds) <= EMBED_TOTAL_LIMIT
+        [embed] = embeds
+        assert embed.footer.text == f"Part {i + 1} of {len(messages)} · 60 articles"
+        names += [f.name for f in embed.fields]
+        assert not any("@everyone" in f.name + f.value for f in embed.fields)  # escaped: inert
+    assert [n.split(" ")[1] for n in names] == [str(i) for i in range(60)]  # every article once, in order
+    assert messages[0][0].title == "Daily digest: Friday 27 November 2026"
+    assert messages[1][0].title.endswith("(continued)")
+    # The same briefs always split the same way (a retried part keeps its place and nonce).
+    again = digest_messages("daily", "2026-11-27T00:00:00+00:00", "2026-11-28T00:00:00+00:00", briefs)
+    assert [[e.to_dict() for e in m] for m in again] == [[e.to_dict() for e in m] for m in messages]
+
+
+def test_a_digest_links_each_article_or_names_its_slug():
+    linked = _digest_brief(1, title="Harbour", sentence="The board met.", url="https://example.com/a")
+    unlinked = _digest_brief(2, title="Opera", sentence="The season opened.", url="https://[::1")
+    [[embed]] = digest_messages("weekly", "2026-11-23T00:00:00+00:00", "2026-11-30T00:00:00+00:00", [linked, unlinked])
+    assert embed.title == "Weekly digest: 23 November – 29 November 2026"
+    assert [f.value for f in embed.fields] == [
+        "The board met.\n[Read the article](https://example.com/a)",
+        "The season opened.\n`/brief article:story-2`",
+    ]
+    assert embed.description == "New articles from <t:1795392000:f> to <t:1795996800:f>."
+
+
+def test_the_subscriptions_embed_shows_each_mode_and_the_next_digest():
+    each = Subscription(1, 9, (), 5, "2026-11-27T10:00:00+00:00", None, None)
+    daily = Subscription(
+        2, 9, ("tosca",), 5, "2026-11-27T10:00:00+00:00", None, None, "daily", "2026-11-27T00:00:00+00:00"
+    )
+    lines = subscriptions_embed([each, daily]).description.split("\n")
+    assert lines == [
+        "<#1>: every article, each as it comes",
+        "<#2>: articles mentioning “tosca”, daily digest, next <t:1795824000:f> (<t:1795824000:R>)",
+    ]

@@ -42,6 +42,9 @@ OVERRIDES: dict[tuple[str, str], Callable[[int], Any]] = {
     ("deliveries", "status"): lambda i: ("pending", "delivered")[i % 2],
     ("quotes", "text"): lambda i: f"We will rebuild the harbour number {i}",
     ("quotes", "speaker"): lambda i: f"Mayor Number{i}",
+    ("digests", "mode"): lambda i: ("daily", "weekly")[i % 2],
+    ("digests", "status"): lambda i: ("pending", "delivered")[i % 2],
+    ("subscriptions", "digest"): lambda i: ("off", "daily")[i % 2],
 }
 
 

@@ -1,3 +1,0 @@
--- Placeholder on branch links17 only: 0011 is digest17's migration. Migrations are numbered without
--- gaps, and links17's is 0013, so this empty file stands for 0011 until the branches are merged;
--- delete it then (digest17's 0011 takes its place).

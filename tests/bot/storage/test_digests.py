@@ -1,0 +1,172 @@
+"""Digest periods closed into digest rows, and their delivery side, against the database."""
+
+from __future__ import annotations
+
+from bot.core.periods import DAILY, OFF, WEEKLY
+from bot.storage.clock import utcnow
+from bot.storage.db import transaction
+from bot.storage.digests import DigestRepository
+from bot.storage.outbox import queue
+from bot.storage.subscriptions import SubscriptionRepository
+from tests.support.clock import FakeClock
+
+CHANNEL = 10
+
+
+async def setup(db, mode: str = DAILY, start: str = "2026-11-27T10:00:00+00:00"):
+    clock = FakeClock(start)
+    subs = SubscriptionRepository(db, clock=clock)
+    await subs.subscribe(guild_id=1, channel_id=CHANNEL, keywords=[], user_id=5, digest=mode)
+    return clock, subs, DigestRepository(db, clock=clock)
+
+
+async def add(db, clock, *articles: str, channel: int = CHANNEL) -> None:
+    async with transaction(db):
+        await queue(db, [channel], articles, utcnow(clock))
+
+
+async def rows(db) -> list[tuple]:
+    sql = "SELECT article_id, held, digest_id, status FROM deliveries ORDER BY id"
+    async with db.execute(sql) as cur:
+        return [tuple(r) for r in await cur.fetchall()]
+
+
+async def test_a_period_closes_after_it_ends_into_one_digest_of_its_articles(db):
+    clock, subs, digests = await setup(db)
+    [sub] = await subs.for_guild(1)
+    assert sub.digest == DAILY and sub.digest_from == "2026-11-27T00:00:00+00:00"
+    assert sub.next_digest == "2026-11-28T00:00:00+00:00"
+    await add(db, clock, "a", "b")
+    assert await subs.due(10) == []  # held for the digest, never posted on their own
+    assert await digests.close() == 0  # the day has not ended
+    assert await digests.next_close_in() == 14 * 3600
+    clock.set("2026-11-28T00:00:05+00:00")
+    await add(db, clock, "c")  # the next day's
+    assert await digests.close() == 1
+    assert await digests.close() == 0  # closed once
+    [digest] = await digests.due(10)
+    assert (digest.mode, digest.period_start, digest.period_end) == (
+        DAILY,
+        "2026-11-27T00:00:00+00:00",
+        "2026-11-28T00:00:00+00:00",
+    )
+    assert digest.article_ids == ("a", "b") and digest.parts_sent == 0
+    [sub] = await subs.for_guild(1)
+    assert sub.digest_from == "2026-11-28T00:00:00+00:00"
+
+
+async def test_parts_are_counted_and_delivery_marks_every_article(db):
+    clock, _, digests = await setup(db)
+    await add(db, clock, "a", "b")
+    clock.advance(86400)
+    await digests.close()
+    [digest] = await digests.due(10)
+    await digests.part_sent(digest.id, 1, message_id=500)
+    await digests.part_sent(digest.id, 1, message_id=501)  # a replayed count changes nothing
+    [again] = await digests.due(10)
+    assert again.parts_sent == 1
+    await digests.delivered(digest.id)
+    assert await digests.due(10) == [] and await digests.counts() == {"delivered": 1}
+    async with db.execute("SELECT DISTINCT status, message_id FROM deliveries") as cur:
+        assert [tuple(r) for r in await cur.fetchall()] == [("delivered", 500)]
+
+
+async def test_empty_periods_write_nothing_and_a_long_downtime_gives_one_digest_per_period(db):
+    clock, subs, digests = await setup(db)
+    await add(db, clock, "friday")
+    clock.set("2026-11-29T12:00:00+00:00")  # Sunday
+    await add(db, clock, "sunday")
+    clock.set("2026-12-02T09:00:00+00:00")  # Wednesday: the bot was down since
+    assert await digests.close() == 2  # Friday's and Sunday's; Saturday, Monday, Tuesday were empty
+    found = [(d.period_start[:10], d.article_ids) for d in await digests.due(10)]
+    assert found == [("2026-11-27", ("friday",)), ("2026-11-29", ("sunday",))]
+    [sub] = await subs.for_guild(1)
+    assert sub.digest_from == "2026-12-02T00:00:00+00:00"
+
+
+async def test_weekly_periods_are_iso_weeks(db):
+    clock, _, digests = await setup(db, WEEKLY)  # Friday 27 November
+    await add(db, clock, "a")
+    clock.set("2026-11-29T23:59:59+00:00")
+    assert await digests.close() == 0
+    clock.set("2026-11-30T00:00:00+00:00")
+    assert await digests.close() == 1
+    [digest] = await digests.due(10)
+    assert (digest.period_start[:10], digest.period_end[:10]) == ("2026-11-23", "2026-11-30")
+
+
+async def test_switching_to_each_article_posts_what_was_held_and_keeps_closed_digests(db):
+    clock, subs, digests = await setup(db)
+    await add(db, clock, "closed")
+    clock.advance(86400)
+    await digests.close()
+    await add(db, clock, "open")
+    await subs.subscribe(guild_id=1, channel_id=CHANNEL, keywords=[], user_id=5, digest=OFF)
+    assert [d.article_id for d in await subs.due(10)] == ["open"]  # posted on its own now
+    assert [d.article_ids for d in await digests.due(10)] == [("closed",)]  # still goes as a digest
+    await add(db, clock, "later")
+    assert [d.article_id for d in await subs.due(10)] == ["open", "later"]
+    assert await digests.next_close_in() is None
+
+
+async def test_switching_back_to_digests_never_reuses_a_period(db):
+    clock, subs, digests = await setup(db)
+    await add(db, clock, "a")
+    clock.set("2026-11-30T00:00:00+00:00")  # Monday: Friday's digest written
+    await digests.close()
+    await subs.unsubscribe(CHANNEL)  # the pending digest is cancelled with its articles
+    assert await digests.counts() == {"cancelled": 1}
+    clock.set("2026-11-30T08:00:00+00:00")
+    await subs.subscribe(guild_id=1, channel_id=CHANNEL, keywords=[], user_id=5, digest=WEEKLY)
+    [sub] = await subs.for_guild(1)
+    assert sub.digest_from == "2026-11-30T00:00:00+00:00"  # this week, after the last digest
+    await add(db, clock, "b")
+    await subs.subscribe(guild_id=1, channel_id=CHANNEL, keywords=["x"], user_id=5, digest=DAILY)
+    [sub] = await subs.for_guild(1)
+    assert sub.digest_from == "2026-11-30T00:00:00+00:00"  # daily and weekly switch without closing
+    clock.set("2026-12-01T00:00:00+00:00")
+    assert await digests.close() == 1
+    assert [d.article_ids for d in await digests.due(10)] == [("b",)]
+
+
+async def test_a_backfill_is_posted_at_once_and_a_paused_channel_waits(db):
+    clock, subs, digests = await setup(db)
+    await subs.subscribe(guild_id=1, channel_id=CHANNEL, keywords=[], user_id=5, digest=DAILY, backfill=["old"])
+    assert [d.article_id for d in await subs.due(10)] == ["old"]
+    await add(db, clock, "new")
+    clock.advance(86400)
+    await digests.close()
+    await subs.pause(CHANNEL, "Discord refused access")
+    assert await digests.due(10) == [] and await digests.next_due_in() is None
+    await subs.subscribe(guild_id=1, channel_id=CHANNEL, keywords=[], user_id=5, digest=DAILY)
+    assert len(await digests.due(10)) == 1
+
+
+async def test_cancel_and_retry(db):
+    clock, _, digests = await setup(db)
+    await add(db, clock, "a")
+    clock.advance(86400)
+    await digests.close()
+    [digest] = await digests.due(10)
+    await digests.retry_later(digest.id, "503", delay=60)
+    assert await digests.due(10) == [] and 55 < await digests.next_due_in() <= 60
+    await digests.cancel(digest.id, "gone")
+    assert await rows(db) == [("a", 1, digest.id, "cancelled")]
+
+
+async def test_from_weekly_to_daily_the_ended_days_of_the_open_week_close_at_once(db):
+    clock, subs, digests = await setup(db, WEEKLY, "2026-11-23T09:00:00+00:00")  # Monday
+    await add(db, clock, "monday")
+    clock.set("2026-11-24T09:00:00+00:00")
+    await add(db, clock, "tuesday")
+    clock.set("2026-11-26T09:00:00+00:00")  # Thursday
+    await add(db, clock, "thursday")
+    await subs.subscribe(guild_id=1, channel_id=CHANNEL, keywords=[], user_id=5, digest=DAILY)
+    assert await digests.close() == 2
+    found = [(d.mode, d.period_start[:10], d.period_end[:10], d.article_ids) for d in await digests.due(10)]
+    assert found == [
+        (DAILY, "2026-11-23", "2026-11-24", ("monday",)),
+        (DAILY, "2026-11-24", "2026-11-25", ("tuesday",)),
+    ]
+    [sub] = await subs.for_guild(1)
+    assert sub.next_digest == "2026-11-27T00:00:00+00:00"  # Thursday's article waits for its day's end
