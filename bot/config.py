@@ -13,7 +13,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from dotenv import dotenv_values
 
@@ -77,8 +77,9 @@ class Settings:
         """Values no log line may show: the token and the database's password."""
         found = [self.token or ""]
         if self.database_url:
-            found.append(urlsplit(self.database_url).password or "")
-        return [s for s in found if s]
+            password = urlsplit(self.database_url).password or ""
+            found += [password, unquote(password)]  # as written in the address, and decoded
+        return list(dict.fromkeys(s for s in found if s))
 
     def require_token(self) -> str:
         if not self.token:

@@ -70,7 +70,7 @@ class Links(commands.Cog):
                         shared_by(pressed.user.mention), embed=brief_embed(brief, label), allowed_mentions=NO_MENTIONS
                     )
                 except discord.Forbidden:
-                    return CANNOT_POST
+                    return CANNOT_POST_THREAD if isinstance(channel, discord.Thread) else CANNOT_POST
                 except discord.HTTPException as exc:
                     log.warning("could not post a brief to channel %s: %s", pressed.channel_id, exc)
                     return "Discord did not take the post just now; press the button again in a moment."
@@ -98,8 +98,8 @@ def _refusal(pressed: discord.Interaction) -> str | None:
     if thread is not None:
         if not (allowed.send_messages_in_threads and allowed.embed_links):
             return CANNOT_POST_THREAD
-        if thread.locked and not allowed.manage_threads:
-            return THREAD_LOCKED
+        if thread.locked and not (allowed.manage_threads and member.manage_threads):
+            return THREAD_LOCKED  # neither the bot nor the member may post where only moderators can
         return None if member.send_messages_in_threads else CANNOT_POST_YOURSELF
     if not (allowed.send_messages and allowed.embed_links):
         return CANNOT_POST

@@ -131,14 +131,20 @@ class DeliveryWorker:
     async def _run(self) -> None:
         await self.ready()
         while True:
+            # Apart: a period that cannot be closed must not hold up every other post.
+            closed = True
             try:
                 await self.close_periods()
+            except Exception:
+                closed = False  # tried again after the idle wait, not at once
+                log.exception("closing digest periods failed; retrying")
+            try:
                 await self.drain()
             except Exception:
                 log.exception("delivery worker failed; retrying")
             waits = [await self.outbox.next_due_in()]
             if self.digests is not None:
-                waits += [await self.digests.next_due_in(), await self.digests.next_close_in()]
+                waits += [await self.digests.next_due_in(), await self.digests.next_close_in() if closed else None]
             self._wake.clear()
             timeout = min([self.idle_wait] + [max(w, 0.05) for w in waits if w is not None])
             # asyncio.timeout, not wait_for: on Python 3.11 wait_for swallows a cancellation that
@@ -194,7 +200,7 @@ class DeliveryWorker:
                         allowed_mentions=NO_MENTIONS,
                     )
                 except discord.HTTPException as exc:
-                    reason = permanent_failure(exc.status)
+                    reason = permanent_failure(exc.status, exc.code)
                     if reason is None:
                         await self._digest_retry(g, exc)
                         return False
@@ -205,7 +211,11 @@ class DeliveryWorker:
                     await self.outbox.pause(g.channel_id, reason)
                     return False
                 except Exception as exc:  # the connection, a timeout, anything else: tried again later
-                    await self._digest_retry(g, exc)
+                    if g.attempts + 1 >= self.max_attempts:
+                        log.error("digest %s failed %d times", g.id, g.attempts + 1, exc_info=exc)
+                        await digests.cancel(g.id, f"the digest could not be posted ({_describe(exc)})")
+                    else:
+                        await self._digest_retry(g, exc)
                     return False
                 await digests.part_sent(g.id, part + 1, message.id)
         await digests.delivered(g.id)

@@ -334,7 +334,7 @@ def cite(row: ArticleRow, limit: int = 200, *, named: bool = True) -> str:
     one, with its slug as /brief's argument. A title's brackets and a URL's parentheses are escaped
     so the link cannot break."""
     title = cut(clean(row.title), limit).replace("]", "\\]") if named else "Read it"
-    url = link_url(row.url)
+    url = link_url(row.url, 500)  # a citation among others: a long address must not crowd them out
     if url:
         return f"**[{title}]({url.replace('(', '%28').replace(')', '%29')})**"
     return f"**{title}** · `/brief article:{row.slug}`" if named else f"`/brief article:{row.slug}`"

@@ -28,7 +28,9 @@ _HELD = (
 _NEW_DIGEST = (
     "INSERT INTO digests (channel_id, mode, period_start, period_end, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id"
 )
-_TAKE = "UPDATE deliveries SET digest_id = ? WHERE id = ?"
+# Only a row still held and in no digest: on PostgreSQL a switch to single posts may have released it
+# since it was read (then it is posted on its own, and not in the digest as well).
+_TAKE = "UPDATE deliveries SET digest_id = ? WHERE id = ? AND held = 1 AND digest_id IS NULL"
 _MOVE_ON = "UPDATE subscriptions SET digest_from = ? WHERE channel_id = ?"
 _DUE = """
     SELECT g.id, g.channel_id, g.mode, g.period_start, g.period_end, g.parts_sent, g.attempts

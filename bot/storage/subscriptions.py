@@ -121,12 +121,15 @@ class SubscriptionRepository:
         )
 
     async def due(self, limit: int) -> list[Delivery]:
-        """Pending deliveries whose time has come, to channels whose subscription is not paused."""
+        """Pending deliveries whose time has come, to channels whose subscription is not paused. A row
+        held for a digest is posted on its own once its channel takes single posts again (on
+        PostgreSQL it may have been queued, held, while the switch released the others)."""
         async with self.db.execute(
             """
             SELECT d.id, d.channel_id, d.article_id, d.attempts
             FROM deliveries AS d JOIN subscriptions AS s ON s.channel_id = d.channel_id
-            WHERE d.status = 'pending' AND d.held = 0 AND d.next_attempt <= ? AND s.paused_at IS NULL
+            WHERE d.status = 'pending' AND (d.held = 0 OR s.digest = 'off') AND d.digest_id IS NULL
+              AND d.next_attempt <= ? AND s.paused_at IS NULL
             ORDER BY d.id LIMIT ?
             """,
             (time.time(), limit),
@@ -137,7 +140,8 @@ class SubscriptionRepository:
         """Seconds until the next pending delivery is due (0 if one is due now), None if none."""
         async with self.db.execute(
             "SELECT MIN(d.next_attempt) FROM deliveries AS d JOIN subscriptions AS s ON s.channel_id = d.channel_id "
-            "WHERE d.status = 'pending' AND d.held = 0 AND s.paused_at IS NULL"
+            "WHERE d.status = 'pending' AND (d.held = 0 OR s.digest = 'off') AND d.digest_id IS NULL "
+            "AND s.paused_at IS NULL"
         ) as cur:
             row = await cur.fetchone()
         if row is None or row[0] is None:

@@ -171,3 +171,9 @@ def test_the_shipped_seeds_are_found_beside_the_package():
     from bot.config import SHIPPED_SEEDS
 
     assert sorted(p.name for p in SHIPPED_SEEDS.iterdir()) == ["000_18d7c81359cbff0f.txt", "001_1b1c40b80df8ac56.txt"]
+
+
+def test_a_database_password_written_escaped_is_hidden_both_as_written_and_decoded(tmp_path):
+    url = "postgresql://briefbot:p%40ss%2Fword@db.example/briefbot"
+    s = load_settings({"BRIEFBOT_ARTICLES_DIR": str(tmp_path), "BRIEFBOT_DATABASE_URL": url})
+    assert s.secrets() == ["p%40ss%2Fword", "p@ss/word"]

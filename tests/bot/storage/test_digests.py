@@ -170,3 +170,18 @@ async def test_from_weekly_to_daily_the_ended_days_of_the_open_week_close_at_onc
     ]
     [sub] = await subs.for_guild(1)
     assert sub.next_digest == "2026-11-27T00:00:00+00:00"  # Thursday's article waits for its day's end
+
+
+async def test_a_row_left_held_after_its_channel_went_back_to_single_posts_is_posted_on_its_own(db):
+    """On PostgreSQL an article may be queued, held, while a switch to single posts releases the
+    others; the outbox then posts it on its own, and a digest never takes it as well."""
+    clock, subs, digests = await setup(db)
+    await subs.subscribe(guild_id=1, channel_id=CHANNEL, keywords=[], user_id=5, digest=OFF)
+    await db.execute(
+        "INSERT INTO deliveries (channel_id, article_id, created_at, held) VALUES (?, ?, ?, 1)",
+        (CHANNEL, "late", utcnow(clock)),
+    )
+    assert [d.article_id for d in await subs.due(10)] == ["late"]
+    assert await subs.next_due_in() == 0
+    clock.set("2026-11-29T00:00:05+00:00")
+    assert await digests.close() == 0 and await digests.due(10) == []
