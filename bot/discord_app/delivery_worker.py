@@ -178,8 +178,9 @@ class DeliveryWorker:
         digests = self.digests
         async with self._slots:
             try:
-                briefs = [b for b in [await self.brief_for(a) for a in g.article_ids] if b is not None]
-                messages = digest_messages(g.mode, g.period_start, g.period_end, briefs) if briefs else []
+                # Every article keeps its place, a removed one too: the parts never shift.
+                briefs = [await self.brief_for(a) for a in g.article_ids]
+                messages = digest_messages(g.mode, g.period_start, g.period_end, briefs) if any(briefs) else []
             except Exception as exc:
                 if g.attempts + 1 >= self.max_attempts:
                     log.error("digest %s failed %d times", g.id, g.attempts + 1, exc_info=exc)

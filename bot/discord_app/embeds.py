@@ -418,9 +418,15 @@ def _mode_line(s: Subscription) -> str:
 
 # A digest lists each article with its title, link and first summary sentence, as fields, split
 # into as many messages (one embed each) as Discord's field count and 6,000-character total need.
-DIGEST_SENTENCE_LIMIT = 300
-DIGEST_URL_LIMIT = 500
+DIGEST_SENTENCE_LIMIT = 200
+DIGEST_URL_LIMIT = 300
+DIGEST_NAME_LIMIT = 150
 _DIGEST_FRAME = 400  # room kept in each embed for its title, description and footer
+# A digest part holds a fixed number of articles, by position, so that a part retried after a crash
+# holds the same articles whatever changed since (a summary upgraded, an article removed): a part
+# of the longest fields (name 150, value 200 + link 300 + markup) stays within 6,000 characters.
+DIGEST_PER_PART = 8
+DIGEST_GONE = ("An article no longer in the library", "It was removed before this digest was posted.")
 
 
 def digest_title(mode: str, start: str, end: str) -> str:
@@ -433,27 +439,24 @@ def digest_title(mode: str, start: str, end: str) -> str:
     return f"{mode.capitalize()} digest: {when}"
 
 
-def _digest_field(brief: Brief) -> tuple[str, str]:
+def _digest_field(brief: Brief | None) -> tuple[str, str]:
+    if brief is None:
+        return DIGEST_GONE
     a = brief.article
     sentence = cut(clean(brief.summary[0]), DIGEST_SENTENCE_LIMIT) if brief.summary else ""
     url = link_url(a.url, DIGEST_URL_LIMIT)
     where = f"[Read the article]({url})" if url else f"`/brief article:{cut(a.slug, 200)}`"
-    return cut(clean(a.title), FIELD_NAME_LIMIT) or "untitled", f"{sentence}\n{where}" if sentence else where
+    return cut(clean(a.title), DIGEST_NAME_LIMIT) or "untitled", f"{sentence}\n{where}" if sentence else where
 
 
-def digest_messages(mode: str, start: str, end: str, briefs: list[Brief]) -> list[list[discord.Embed]]:
+def digest_messages(mode: str, start: str, end: str, briefs: list[Brief | None]) -> list[list[discord.Embed]]:
     """A period's digest as messages (each a list of embeds, here one), every one within Discord's
-    limits: at most 25 fields and 6,000 characters an embed; the same briefs always split the same
-    way, so each part keeps its place (and its nonce) when a post is retried."""
+    limits: DIGEST_PER_PART articles a message, by their place in the digest, so that each part
+    keeps its articles (and its nonce) when a post is retried. ``None`` is an article removed
+    since the period closed: it keeps its place, said to be gone."""
     title = digest_title(mode, start, end)
-    groups: list[list[tuple[str, str]]] = [[]]
-    used = _DIGEST_FRAME
-    for name, value in map(_digest_field, briefs):
-        if groups[-1] and (len(groups[-1]) == FIELD_COUNT_LIMIT or used + len(name) + len(value) > EMBED_TOTAL_LIMIT):
-            groups.append([])
-            used = _DIGEST_FRAME
-        groups[-1].append((name, value))
-        used += len(name) + len(value)
+    fields = [_digest_field(b) for b in briefs]
+    groups = [fields[i : i + DIGEST_PER_PART] for i in range(0, len(fields), DIGEST_PER_PART)] or [[]]
     span = " to ".join(discord.utils.format_dt(datetime.fromisoformat(t), "f") for t in (start, end))
     messages = []
     for i, group in enumerate(groups):

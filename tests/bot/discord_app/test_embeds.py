@@ -293,3 +293,23 @@ def test_the_subscriptions_embed_shows_each_mode_and_the_next_digest():
         "<#1>: every article, each as it comes",
         "<#2>: articles mentioning “tosca”, daily digest, next <t:1795824000:f> (<t:1795824000:R>)",
     ]
+
+
+def test_a_digests_parts_hold_the_same_articles_when_one_is_removed_or_its_summary_changes():
+    """A part retried after a crash must hold the articles it held: parts go by place, never by length."""
+    period = ("daily", "2026-11-27T00:00:00+00:00", "2026-11-28T00:00:00+00:00")
+    briefs = [_digest_brief(i, title=f"Story {i}", sentence="Short.", url=f"https://example.com/{i}") for i in range(20)]
+    longer = [_digest_brief(i, title=f"Story {i}", sentence="Long. " * 60, url=f"https://example.com/{i}") for i in range(20)]
+    removed = [None if i == 3 else b for i, b in enumerate(briefs)]
+
+    def parts(messages):
+        return [[f.name for f in embed.fields] for [embed] in messages]
+
+    first = parts(digest_messages(*period, briefs))
+    assert [len(p) for p in first] == [8, 8, 4]
+    assert parts(digest_messages(*period, longer)) == first
+    gone = parts(digest_messages(*period, removed))
+    assert gone[1:] == first[1:] and gone[0][3] == "An article no longer in the library"
+    for messages in (digest_messages(*period, longer), digest_messages(*period, removed)):
+        for embeds in messages:
+            assert validate_message({"embeds": [e.to_dict() for e in embeds]}) is None
