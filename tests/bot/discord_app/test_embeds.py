@@ -298,8 +298,12 @@ def test_the_subscriptions_embed_shows_each_mode_and_the_next_digest():
 def test_a_digests_parts_hold_the_same_articles_when_one_is_removed_or_its_summary_changes():
     """A part retried after a crash must hold the articles it held: parts go by place, never by length."""
     period = ("daily", "2026-11-27T00:00:00+00:00", "2026-11-28T00:00:00+00:00")
-    briefs = [_digest_brief(i, title=f"Story {i}", sentence="Short.", url=f"https://example.com/{i}") for i in range(20)]
-    longer = [_digest_brief(i, title=f"Story {i}", sentence="Long. " * 60, url=f"https://example.com/{i}") for i in range(20)]
+    briefs = [
+        _digest_brief(i, title=f"Story {i}", sentence="Short.", url=f"https://example.com/{i}") for i in range(20)
+    ]
+    longer = [
+        _digest_brief(i, title=f"Story {i}", sentence="Long. " * 60, url=f"https://example.com/{i}") for i in range(20)
+    ]
     removed = [None if i == 3 else b for i, b in enumerate(briefs)]
 
     def parts(messages):
