@@ -35,6 +35,7 @@ LENGTH_CHOICES = [
 ]
 SWITCHER_SIZE = 25
 BOTH_GIVEN = "Give one of an article from the library, a link or a topic, not several."
+TOPIC_LENGTH = "A topic brief gives one sentence an article, so it takes no length: leave `length` out."
 
 
 def no_article_on(topic: str) -> str:
@@ -81,6 +82,8 @@ class Briefs(commands.Cog):
             await self._brief_link(interaction, url, size)
             return
         if topic is not None:
+            if length is not None:
+                raise UserError(TOPIC_LENGTH)
             await self._brief_topic(interaction, topic)
             return
         row = self.bot.library.catalogue.lookup(article)

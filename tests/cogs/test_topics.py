@@ -74,6 +74,12 @@ async def test_only_one_of_article_url_and_topic(fake_discord, bot, options):
     assert data["content"] == "Give one of an article from the library, a link or a topic, not several."
 
 
+async def test_a_topic_with_a_length_is_told_it_takes_none(fake_discord, bot):
+    _, data = await run(fake_discord, "brief", topic="sanctions", length="long")
+    assert data["flags"] & EPHEMERAL
+    assert data["content"].startswith("A topic brief gives one sentence an article, so it takes no length")
+
+
 async def test_search_syntax_in_a_topic_is_searched_for(fake_discord, bot):
     _, data = await run(fake_discord, "brief", topic='"no connection" OR NEAR(')
     assert data["flags"] & EPHEMERAL and data["content"].startswith("No article in the library speaks to")
