@@ -17,6 +17,7 @@ import time
 from collections import Counter
 
 from bot.core.periods import DAILY
+from bot.discord_app.embeds import DIGEST_PER_PART, digest_title
 from bot.storage.db import connect
 from bot.storage.subscriptions import SubscriptionRepository
 from tests.conftest import ROOT
@@ -129,17 +130,23 @@ async def test_sigkill_around_period_close_and_delivery_posts_each_digest_once(f
             ).fetchall()
             for d in digests
         }
-    messages = {int(m["id"]): m for m in fake_discord.channel_messages(channel)}
-    # One message per digest (each fits one), and no other message in the channel.
-    assert len(messages) == len(digests) == sum(d[4] for d in digests)
+    messages = sorted(fake_discord.channel_messages(channel), key=lambda m: int(m["id"]))
+    # Each digest in DIGEST_PER_PART articles a message, every part once, no other message in the channel.
+    assert len(messages) == sum(d[4] for d in digests)
     assert len(digests) >= 2  # the kills spanned several periods
     ends = [d[2] for d in digests]
     assert all(a[1] >= b for a, b in zip(digests[1:], ends, strict=False))  # periods never overlap
+    fields: dict[str, list[str]] = {}  # a digest's title -> the articles its parts list, in order
+    for m in messages:
+        [embed] = m["embeds"]
+        fields.setdefault(embed["title"].removesuffix(" (continued)"), []).extend(f["name"] for f in embed["fields"])
     everything = Counter()
-    for digest_id, start, end, message_id, _ in digests:
+    for digest_id, start, end, message_id, parts in digests:
         rows = listed[digest_id]
         assert rows and all(start <= queued < end for _, queued in rows), (start, end, rows)
-        [embed] = messages[message_id]["embeds"]
-        assert [f["name"] for f in embed["fields"]] == [title for title, _ in rows]
+        assert parts == -(-len(rows) // DIGEST_PER_PART)
+        [first] = [m for m in messages if int(m["id"]) == message_id]  # the id stored is its first part's
+        assert first["embeds"][0]["title"] == digest_title(DAILY, start, end)
+        assert fields[digest_title(DAILY, start, end)] == [title for title, _ in rows]
         everything.update(title for title, _ in rows)
     assert len(everything) == expected and set(everything.values()) == {1}
