@@ -66,7 +66,7 @@ async def test_keyword_filter(fake_discord, bot, articles_dir):
 async def test_backfill_posts_the_latest(fake_discord, bot):
     data = await subscribe(fake_discord, backfill=2)
     assert "Posting the latest 2 now." in data["content"]
-    await fake_discord.wait_for(lambda: len(posts(fake_discord, fake_discord.channel_id)) == 2, timeout=5)
+    await fake_discord.wait_for(lambda: len(posts(fake_discord, fake_discord.channel_id)) == 2, timeout=15)
     assert sorted(posts(fake_discord, fake_discord.channel_id)) == sorted(r.title for r in bot.library.articles[:2])
 
 
