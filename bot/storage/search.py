@@ -114,6 +114,13 @@ class SearchRepository:
             return [], total
         return await self._rows_by_id(f"SELECT id, {columns} FROM {table} WHERE id IN ({{}})", page), total
 
+    async def _scored_by_frequency(self, table: str, ids: list[int], query: SearchQuery) -> list[tuple[float, int]]:
+        """Very common terms, on either backend: the rows ``ids`` as (term-frequency score, row id),
+        from their text (and a quotation's speaker and context)."""
+        columns = "id, text, speaker, context" if table == "quotes" else "id, text"
+        rows = await self._rows_by_id(f"SELECT {columns} FROM {table} WHERE id IN ({{}})", ids)
+        return [(round(tf_score(list(r[1:]), query), 6), r[0]) for r in rows]
+
     async def _rows_by_id(self, sql: str, ids: list[int]) -> list[Row]:
         """Rows selected by id, in the order of ``ids``."""
         async with self.db.execute(sql.format(",".join("?" * len(ids))), ids) as cur:
@@ -204,9 +211,7 @@ class SearchRepository:
                     [match, *params, RANK_WINDOW],
                 ) as cur:
                     newest = [r[0] for r in await cur.fetchall()]
-                columns = "id, text, speaker, context" if table == "quotes" else "id, text"
-                rows = await self._rows_by_id(f"SELECT {columns} FROM {table} WHERE id IN ({{}})", newest)
-                candidates = [(round(tf_score(list(r[1:]), query), 6), r[0]) for r in rows]
+                candidates = await self._scored_by_frequency(table, newest, query)
         return candidates, total
 
     async def _candidates_pg(
@@ -241,9 +246,7 @@ class SearchRepository:
             [q, *params, RANK_WINDOW],
         ) as cur:
             newest = [r[0] for r in await cur.fetchall()]
-        columns = "id, text, speaker, context" if table == "quotes" else "id, text"
-        rows = await self._rows_by_id(f"SELECT {columns} FROM {table} WHERE id IN ({{}})", newest)
-        return [(round(tf_score(list(r[1:]), query), 6), r[0]) for r in rows], total
+        return await self._scored_by_frequency(table, newest, query), total
 
     async def articles_matching(self, match: str) -> dict[str, int]:
         """For one term (an FTS5 expression built by bot.core.query): each article with sentences
