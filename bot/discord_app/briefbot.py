@@ -216,7 +216,8 @@ class BriefBot(commands.Bot):
     async def _brief_for_delivery(self, article_id: str) -> Brief | None:
         """The brief a subscribed channel is sent for a new article; None when the article is gone."""
         assert self.library is not None
-        row = self.library.catalogue.resolve(article_id)
+        # The outbox row is committed with its article, before the catalogue is refreshed.
+        row = await self.library.reading.live(article_id)
         if row is None:
             return None
         return await self.library.reading.brief(row, DEFAULT_SENTENCES)

@@ -42,6 +42,14 @@ class Reading:
         self.repo: ArticleRepository = catalogue.repo
         self.search = SearchRepository(catalogue.repo.db)
 
+    async def live(self, article_id: str) -> ArticleRow | None:
+        """The live article with this id: from the catalogue, else from the database, which may be
+        ahead of it (an article stored a moment ago, or by another process)."""
+        row = self.catalogue.by_id(article_id)
+        if row is None:
+            row = await self.repo.by_id(article_id)
+        return row if row is not None and row.retired_at is None else None
+
     async def load(self, row: ArticleRow) -> tuple[Article, Analysis]:
         """The article and its analysis: of this ANALYSIS_VERSION, else (an article stored before its
         raw text was kept, whose re-analysis is impossible) the newest stored."""

@@ -86,3 +86,20 @@ async def test_an_articles_quotations_in_order_and_speakers_for_autocomplete(lib
     assert all(r.id == row.id for r, _ in found.hits)
     assert await library.reading.speakers("dan") == [("Daniel Russel", 1)]
     assert await library.reading.speakers("zz") == []
+
+
+async def test_live_reads_the_database_when_the_catalogue_has_not_caught_up(library, db, articles_dir):
+    """An outbox row is committed with its article, before the catalogue is refreshed (or by another
+    process's ingest): the article it names is found all the same, and a retired one is not."""
+    from bot.library.service import Library
+
+    (articles_dir / "harbour.txt").write_text(ARTICLE)
+    other = Library(db, articles_dir)  # another process's library over the same database
+    await other.sync()
+    row = other.catalogue.resolve("harbour-plan-approved")
+    assert library.catalogue.by_id(row.id) is None  # this one has not refreshed
+    assert (await library.reading.live(row.id)).title == "Harbour Plan Approved"
+    assert await library.reading.live("0" * 16) is None
+    (articles_dir / "harbour.txt").unlink()
+    await other.sync()
+    assert library.catalogue.by_id(row.id) is None and await library.reading.live(row.id) is None
