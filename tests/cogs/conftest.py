@@ -15,15 +15,24 @@ from bot.localdiscord import make_user
 EPHEMERAL = 64
 
 
+@contextlib.asynccontextmanager
+async def on_backend(settings: Settings, backend: str, request: pytest.FixtureRequest) -> AsyncIterator[Settings]:
+    """The settings on the test's backend: as given (SQLite), or with a fresh database of the
+    session's PostgreSQL server."""
+    if backend == "postgresql":
+        async with request.getfixturevalue("postgres_server").database() as url:
+            yield replace(settings, database_url=url)
+    else:
+        yield settings
+
+
 @pytest.fixture
 async def bot(fake_discord, tmp_path, articles_dir, backend, request) -> AsyncIterator[BriefBot]:
     """The bot on the test's backend: SQLite (tmp_path / "bot.sqlite3"), or a fresh PostgreSQL
     database in a module that runs on both (a ``backend`` fixture with both as params)."""
     settings = Settings(articles_dir=articles_dir, db_path=tmp_path / "bot.sqlite3", poll_seconds=3600)
     async with contextlib.AsyncExitStack() as stack:
-        if backend == "postgresql":
-            url = await stack.enter_async_context(request.getfixturevalue("postgres_server").database())
-            settings = replace(settings, database_url=url)
+        settings = await stack.enter_async_context(on_backend(settings, backend, request))
         running = await stack.enter_async_context(fake_discord.run(BriefBot(settings, guild_ready_timeout=0.05)))
         assert running.db.dialect == backend
         # On a loaded machine the seeds may take longer than start-up waits for (STARTUP_SYNC_SECONDS):

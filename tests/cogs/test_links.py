@@ -15,7 +15,7 @@ from bot.discord_app.views import NOT_YOURS
 from cogs.briefs import BOTH_GIVEN
 from cogs.links import CANNOT_POST, CANNOT_POST_THREAD, CANNOT_POST_YOURSELF, MENU_NAME, NO_LINK, THREAD_LOCKED
 from tests.bot.library.test_feeds import FERRY, HARBOUR, Clock
-from tests.cogs.conftest import EPHEMERAL, button, new_member
+from tests.cogs.conftest import EPHEMERAL, button, new_member, on_backend
 from tests.cogs.test_feeds import delivered
 from tests.cogs.test_subscriptions import subscribe
 from tests.support.feedserver import Route
@@ -23,15 +23,25 @@ from tests.support.feedserver import Route
 ANSWER_SECONDS = 30.0  # a page's first extraction starts a worker process
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request: pytest.FixtureRequest) -> str:
+    """Members' links end to end on both storage backends."""
+    return request.param
+
+
 @pytest.fixture
-async def link_bot(fake_discord, feed_server, tmp_path, articles_dir) -> AsyncIterator[BriefBot]:
+async def link_bot(fake_discord, feed_server, tmp_path, articles_dir, backend, request) -> AsyncIterator[BriefBot]:
     settings = Settings(
         articles_dir=articles_dir,
         db_path=tmp_path / "bot.sqlite3",
         poll_seconds=3600,
         links_allow_private=True,  # the page server is on the loopback address
     )
-    async with fake_discord.run(BriefBot(settings, guild_ready_timeout=0.05)) as running:
+    async with (
+        on_backend(settings, backend, request) as settings,
+        fake_discord.run(BriefBot(settings, guild_ready_timeout=0.05)) as running,
+    ):
+        assert running.db.dialect == backend
         yield running
 
 
