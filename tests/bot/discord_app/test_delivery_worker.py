@@ -27,28 +27,34 @@ class Outbox:
         self.rows = {d.id: d for d in rows}
         self.log: list[tuple] = []
 
-    async def due(self, limit: int) -> list[Delivery]:
+    async def claim(self, limit: int, lease: float) -> list[Delivery]:
         return list(self.rows.values())[:limit]
+
+    async def renew(self, delivery_id: int, lease: float) -> bool:
+        return True
 
     async def next_due_in(self) -> float | None:
         return None
 
-    async def delivered(self, delivery_id: int, message_id: int) -> None:
+    async def delivered(self, delivery_id: int, message_id: int) -> bool:
         self.rows.pop(delivery_id)
         self.log.append(("delivered", delivery_id, message_id))
+        return True
 
-    async def cancel(self, delivery_id: int, reason: str) -> None:
+    async def cancel(self, delivery_id: int, reason: str) -> bool:
         self.rows.pop(delivery_id, None)
         self.log.append(("cancel", delivery_id, reason))
+        return True
 
     async def pause(self, channel_id: int, reason: str) -> None:
         self.rows = {i: d for i, d in self.rows.items() if d.channel_id != channel_id}
         self.log.append(("pause", channel_id, reason))
 
-    async def retry_later(self, delivery_id: int, error: str, delay: float) -> None:
+    async def retry_later(self, delivery_id: int, error: str, delay: float) -> bool:
         d = self.rows.pop(delivery_id)
         self.log.append(("retry", delivery_id, error, delay))
         self.later = Delivery(d.id, d.channel_id, d.article_id, d.attempts + 1)
+        return True
 
 
 class Channel:
@@ -195,28 +201,35 @@ class Digests:
     async def next_close_in(self) -> float | None:
         return None
 
-    async def due(self, limit: int) -> list[Digest]:
+    async def claim(self, limit: int, lease: float) -> list[Digest]:
         return list(self.rows.values())[:limit]
+
+    async def renew(self, digest_id: int, lease: float) -> bool:
+        return True
 
     async def next_due_in(self) -> float | None:
         return None
 
-    async def part_sent(self, digest_id: int, parts: int, message_id: int) -> None:
+    async def part_sent(self, digest_id: int, parts: int, message_id: int) -> bool:
         self.rows[digest_id] = replace(self.rows[digest_id], parts_sent=parts)
         self.log.append(("part", parts, message_id))
+        return True
 
-    async def delivered(self, digest_id: int) -> None:
+    async def delivered(self, digest_id: int) -> bool:
         self.rows.pop(digest_id)
         self.log.append(("delivered",))
+        return True
 
-    async def cancel(self, digest_id: int, reason: str) -> None:
+    async def cancel(self, digest_id: int, reason: str) -> bool:
         self.rows.pop(digest_id)
         self.log.append(("cancel", reason))
+        return True
 
-    async def retry_later(self, digest_id: int, error: str, delay: float) -> None:
+    async def retry_later(self, digest_id: int, error: str, delay: float) -> bool:
         self.rows[digest_id] = replace(self.rows.pop(digest_id), attempts=1)
         self.log.append(("retry", error))
         self.rows.clear()  # not due again in this drain
+        return True
 
 
 def digest_brief(article_id: str) -> Brief:

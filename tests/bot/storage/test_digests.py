@@ -60,12 +60,12 @@ async def test_parts_are_counted_and_delivery_marks_every_article(db):
     await add(db, clock, "a", "b")
     clock.advance(86400)
     await digests.close()
-    [digest] = await digests.due(10)
-    await digests.part_sent(digest.id, 1, message_id=500)
-    await digests.part_sent(digest.id, 1, message_id=501)  # a replayed count changes nothing
+    [digest] = await digests.claim(10, lease=60)
+    assert await digests.part_sent(digest.id, 1, message_id=500) is True
+    assert await digests.part_sent(digest.id, 1, message_id=501) is False  # a replayed count changes nothing
     [again] = await digests.due(10)
     assert again.parts_sent == 1
-    await digests.delivered(digest.id)
+    assert await digests.delivered(digest.id) is True
     assert await digests.due(10) == [] and await digests.counts() == {"delivered": 1}
     async with db.execute("SELECT DISTINCT status, message_id FROM deliveries") as cur:
         assert [tuple(r) for r in await cur.fetchall()] == [("delivered", 500)]
@@ -147,10 +147,13 @@ async def test_cancel_and_retry(db):
     await add(db, clock, "a")
     clock.advance(86400)
     await digests.close()
-    [digest] = await digests.due(10)
-    await digests.retry_later(digest.id, "503", delay=60)
+    [digest] = await digests.claim(10, lease=60)
+    assert await digests.retry_later(digest.id, "503", delay=60) is True
     assert await digests.due(10) == [] and 55 < await digests.next_due_in() <= 60
-    await digests.cancel(digest.id, "gone")
+    assert await digests.cancel(digest.id, "gone") is False  # the retry gave the claim up
+    await db.execute("UPDATE digests SET next_attempt = 0")
+    [digest] = await digests.claim(10, lease=60)
+    assert await digests.cancel(digest.id, "gone") is True
     assert await rows(db) == [("a", 1, digest.id, "cancelled")]
 
 

@@ -29,8 +29,8 @@ async def test_subscribe_replaces_clears_a_pause_and_queues_the_backfill(db):
 async def test_unsubscribe_cancels_what_was_pending(db):
     subs = SubscriptionRepository(db)
     await subs.subscribe(guild_id=1, channel_id=10, keywords=[], user_id=5, backfill=["a", "b"])
-    [first, _] = await subs.due(10)
-    await subs.delivered(first.id, message_id=99)
+    [first, _] = await subs.claim(10, lease=60)
+    assert await subs.delivered(first.id, message_id=99) is True
     assert await subs.unsubscribe(10) is True
     assert await statuses(db) == [(10, "a", "delivered"), (10, "b", "cancelled")]
     assert await subs.unsubscribe(10) is False
@@ -41,12 +41,13 @@ async def test_a_retry_waits_for_its_time(db):
     subs = SubscriptionRepository(db)
     await subs.subscribe(guild_id=1, channel_id=10, keywords=[], user_id=5, backfill=["a"])
     assert await subs.next_due_in() == 0
-    [d] = await subs.due(10)
-    await subs.retry_later(d.id, "HTTP 503", delay=60)
-    assert await subs.due(10) == []
+    [d] = await subs.claim(10, lease=60)
+    assert await subs.retry_later(d.id, "HTTP 503", delay=60) is True
+    assert await subs.due(10) == [] and await subs.claim(10, lease=60) == []
     assert 55 < await subs.next_due_in() <= 60
     async with db.execute("SELECT attempts, last_error, next_attempt FROM deliveries") as cur:
         attempts, error, next_attempt = await cur.fetchone()
     assert attempts == 1 and error == "HTTP 503" and next_attempt > time.time()
-    await subs.cancel(d.id, "gone")
+    assert await subs.cancel(d.id, "gone") is False  # the retry gave the claim up: only a claimant writes
+    await subs.unsubscribe(10)
     assert await subs.next_due_in() is None
