@@ -135,7 +135,7 @@ class GatewaySession:
     def wants(self, intent: int | None) -> bool:
         return intent is None or bool(self.intents & intent)
 
-    def owns(self, guild_id: int | None | Everyone) -> bool:
+    def owns(self, guild_id: int | Everyone | None) -> bool:
         """Whether this session's shard receives events of ``guild_id`` (None: a DM; Everyone: any)."""
         return isinstance(guild_id, Everyone) or owns(self.shard, guild_id)
 

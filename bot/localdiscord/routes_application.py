@@ -11,8 +11,8 @@ from .payloads import (
     snowflake,
 )
 from .records import RestRequest
-from .shards import recommended_shards
 from .rest import Reply
+from .shards import recommended_shards
 
 
 class ApplicationRoutes:

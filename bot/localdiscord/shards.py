@@ -60,7 +60,7 @@ class Everyone:
 EVERYONE = Everyone()
 
 
-def event_guild(event: str, data: Json) -> int | None | Everyone:
+def event_guild(event: str, data: Json) -> int | Everyone | None:
     """Which guild's shard an event goes to: its guild's id, None for a DM (shard 0), or EVERYONE."""
     if data.get("guild_id") is not None:
         return int(data["guild_id"])
