@@ -11,9 +11,11 @@ a number of shards (``recommended_shards``).
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from typing import Any
 
-from .payloads import Json
+from .payloads import Json, make_guild, make_member, make_role, make_text_channel, snowflake
+from .permissions import DEFAULT_EVERYONE_PERMISSIONS
 
 INVALID_SHARD = 4010  # close code: "You sent an invalid shard when identifying."
 SHARDING_REQUIRED = 4011  # close code: "The session would have handled too many guilds"
@@ -74,3 +76,26 @@ def event_guild(event: str, data: Json) -> int | Everyone | None:
 def recommended_shards(guild_count: int) -> int:
     """What ``GET /gateway/bot`` answers in ``shards`` for a bot in ``guild_count`` guilds."""
     return max(1, math.ceil(guild_count / GUILDS_PER_RECOMMENDED_SHARD))
+
+
+def snowflake_on_shard(shard_id: int, num_shards: int) -> int:
+    """A fresh snowflake (a guild id) whose guild falls on ``shard_id`` of ``num_shards``: its
+    timestamp moved forward by less than ``num_shards`` milliseconds."""
+    fresh = snowflake()
+    return fresh + (((shard_id - (fresh >> 22)) % num_shards) << 22)
+
+
+def make_guild_on_shard(
+    name: str, shard_id: int, num_shards: int, *, owner: Json, members: Iterable[Json] = ()
+) -> Json:
+    """A small guild on a given shard, for ``FakeDiscord(guilds=[...])``: @everyone with its default
+    permissions, one #general channel, ``owner`` and ``members`` (users) as its members."""
+    gid = snowflake_on_shard(shard_id, num_shards)
+    return make_guild(
+        gid,
+        name,
+        owner_id=int(owner["id"]),
+        roles=[make_role(gid, "@everyone", permissions=DEFAULT_EVERYONE_PERMISSIONS)],
+        channels=[make_text_channel(name="general")],
+        members=[make_member(owner), *(make_member(user) for user in members)],
+    )
