@@ -32,9 +32,7 @@ import asyncpg
 
 from bot.core.periods import DAILY
 from bot.discord_app.delivery_worker import CONCURRENCY
-from bot.localdiscord import FakeDiscord, make_guild, make_member, make_role, make_text_channel, make_user
-from bot.localdiscord.payloads import DISCORD_EPOCH_MS
-from bot.localdiscord.permissions import DEFAULT_EVERYONE_PERMISSIONS
+from bot.localdiscord import FakeDiscord, make_guild_on_shard, make_text_channel, make_user, shard_of
 from bot.storage.db import connect
 from bot.storage.subscriptions import SubscriptionRepository
 from tests.conftest import ROOT
@@ -43,31 +41,10 @@ from tests.support.clock import fast_clock
 SEED = 20261128
 PROCESSES = 3  # each one gateway shard of PROCESSES
 ARTICLES = 36  # written while the processes run and are killed
-MIN_KILLS = 5
+MIN_KILLS = 6
 DAY_SECONDS = 4.0  # real seconds per day of the bots' calendar
+LEASE = 12.0  # seconds a claim lasts (the product's 90 s, shortened): a killed process's claims lapse
 SETTLE_TIMEOUT = 60.0  # after the last article: every post made (waited on, not slept)
-
-
-def guild_on_shard(shard: int, count: int, name: str) -> tuple[dict, list[int]]:
-    """A server whose id puts it on ``shard`` of ``count`` (Discord: (guild_id >> 22) % count), with
-    a channel taking each article ("news") and, on shard 1, one taking a daily digest; returns the
-    guild and its channel ids."""
-    ms = int(time.time() * 1000) - DISCORD_EPOCH_MS - 86_400_000
-    ms += (shard - ms) % count
-    gid = (ms << 22) | (1 << 17) | shard
-    owner = make_user(username=f"owner{shard}")
-    channels = [make_text_channel(name="news", guild_id=gid)]
-    if shard == 1:
-        channels.append(make_text_channel(name="digest", guild_id=gid, position=1))
-    guild = make_guild(
-        gid,
-        name,
-        owner_id=int(owner["id"]),
-        roles=[make_role(gid, "@everyone", permissions=DEFAULT_EVERYONE_PERMISSIONS)],
-        channels=channels,
-        members=[make_member(owner)],
-    )
-    return guild, [int(c["id"]) for c in channels]
 
 
 class Processes:
@@ -81,6 +58,7 @@ class Processes:
         self.started: dict[int, float] = {}
         self.log_of: dict[int, Path] = {}
         self.groups: list[int] = []  # every process group ever started
+        self.up: set[Path] = set()  # the logs of the runs that connected
         self.runs = 0
 
     async def start(self, shard: int) -> None:
@@ -100,9 +78,12 @@ class Processes:
 
     def connected(self, shard: int) -> bool:
         """Whether the process of ``shard`` got through its start-up (its READY was logged)."""
-        with contextlib.suppress(OSError):
-            return b"connected as" in self.log_of[shard].read_bytes()
-        return False
+        log = self.log_of[shard]
+        if log not in self.up:
+            with contextlib.suppress(OSError):
+                if b"connected as" in log.read_bytes():
+                    self.up.add(log)
+        return log in self.up
 
     async def kill(self, shard: int) -> None:
         proc = self.procs[shard]
@@ -157,8 +138,13 @@ async def outbox_counts(url: str) -> tuple[dict[str, int], dict[str, int]]:
 async def test_sigkilled_processes_post_every_article_once_to_every_channel(postgres_server, tmp_path):
     seed = int(os.environ.get("BRIEFBOT_TEST_SEED", SEED))
     rng = random.Random(seed)
-    guild0, [news0] = guild_on_shard(0, PROCESSES, "Shard Zero")
-    guild1, [news1, digest1] = guild_on_shard(1, PROCESSES, "Shard One")
+    # Two servers on shards 0 and 1 (shard 2's process has none: it ingests and posts all the same).
+    guild0 = make_guild_on_shard("Shard Zero", 0, PROCESSES, owner=make_user(username="owner0"))
+    guild1 = make_guild_on_shard("Shard One", 1, PROCESSES, owner=make_user(username="owner1"))
+    assert [shard_of(int(g["id"]), PROCESSES) for g in (guild0, guild1)] == [0, 1]
+    news0, news1 = (int(g["channels"][0]["id"]) for g in (guild0, guild1))
+    digest = make_text_channel(name="digest", guild_id=int(guild1["id"]), position=1)
+    digest1 = int(digest["id"])
     articles = tmp_path / "articles"
     articles.mkdir()
     logs = tmp_path / "logs"
@@ -166,6 +152,7 @@ async def test_sigkilled_processes_post_every_article_once_to_every_channel(post
     spec = f"{1_795_780_800.0},{time.time()},{86400 / DAY_SECONDS}"  # from Friday 27 November 2026, 12:00 UTC
 
     async with FakeDiscord(guilds=[guild0, guild1]) as fake, postgres_server.database() as url:
+        fake.add_channel(int(guild1["id"]), digest)
         db = await connect(url)
         try:
             subs = SubscriptionRepository(db, clock=fast_clock(spec))
@@ -175,7 +162,7 @@ async def test_sigkilled_processes_post_every_article_once_to_every_channel(post
             await db.close()
         # Posts are slowed before and after Discord takes them, so kills land between acceptance and the mark.
         for channel in (news0, news1, digest1):
-            fake.inject_fault("POST", f"/channels/{channel}/messages", None, times=None, delay=0.03, delay_after=0.03)
+            fake.inject_fault("POST", f"/channels/{channel}/messages", None, times=None, delay=0.1, delay_after=0.1)
         env = {
             **{k: v for k, v in os.environ.items() if not k.startswith(("BRIEFBOT_", "DISCORD_"))},
             "DISCORD_TOKEN": fake.token,
@@ -185,6 +172,7 @@ async def test_sigkilled_processes_post_every_article_once_to_every_channel(post
             "BRIEFBOT_LOG_LEVEL": "INFO",
             "BRIEFBOT_SHARD_COUNT": str(PROCESSES),
             "BRIEFBOT_TEST_CLOCK": spec,
+            "BRIEFBOT_TEST_LEASE": str(LEASE),
             "FAKE_DISCORD_API": fake.api_url,
             "FAKE_DISCORD_GATEWAY": fake.gateway_url,
             "PYTHONPATH": str(ROOT),
@@ -194,6 +182,9 @@ async def test_sigkilled_processes_post_every_article_once_to_every_channel(post
         kills: list[tuple[float, int, bool]] = []  # (seconds into the test, shard, whether it had connected)
         began = time.monotonic()
 
+        def messages() -> int:
+            return sum(len(fake.channel_messages(c)) for c in (news0, news1, digest1))
+
         async def write() -> None:
             for i in range(ARTICLES):
                 title = f"Crash Story Number {i}"
@@ -201,19 +192,23 @@ async def test_sigkilled_processes_post_every_article_once_to_every_channel(post
                     f"{title}\n\nSomething happened at the harbour, story {i}. Officials said more later.\n"
                 )
                 titles.append(title)
-                await asyncio.sleep(rng.uniform(0.2, 1.0))
+                if rng.random() < 0.5:  # now and then a few at once: several posts in flight
+                    await asyncio.sleep(rng.uniform(0.4, 1.6))
 
         async def killer(writing: asyncio.Task[None]) -> None:
             while not writing.done() or len(kills) < MIN_KILLS:
-                await asyncio.sleep(rng.uniform(1.0, 3.0))
-                # Mostly a process at work (past its start-up: connected, delivering, ingesting);
-                # now and then one still starting (migrating, reading the folder, connecting).
-                at_work = rng.random() < 0.8
-                if at_work:
+                await asyncio.sleep(rng.uniform(1.0, 2.5))
+                how = rng.random()
+                if how < 0.8:  # a process at work (past its start-up: connected, posting, ingesting)
                     with contextlib.suppress(TimeoutError):
                         await fake.wait_for(lambda: any(map(procs.connected, procs.procs)), timeout=30)
+                if how < 0.5:  # just as Discord took a post, before its answer reached the process
+                    before = messages()
+                    with contextlib.suppress(TimeoutError):
+                        await fake.wait_for(lambda n=before: messages() > n, timeout=5)
+                    await asyncio.sleep(rng.uniform(0.0, 0.1))
                 up = [s for s in procs.procs if procs.connected(s)]
-                shard = rng.choice(up) if up and at_work else rng.randrange(PROCESSES)
+                shard = rng.choice(up) if up and how < 0.8 else rng.randrange(PROCESSES)
                 kills.append((round(time.monotonic() - began, 1), shard, procs.connected(shard)))
                 await procs.kill(shard)
                 await asyncio.sleep(rng.uniform(0.0, 1.0))
@@ -262,6 +257,9 @@ async def test_sigkilled_processes_post_every_article_once_to_every_channel(post
         context = f"{figures}\n{procs.tail()}"
         assert not left, f"processes left running: groups {left}\n{context}"
         assert len(kills) >= MIN_KILLS, context
+        for shard in range(PROCESSES):  # each process ran as its own shard
+            logged = b"".join(p.read_bytes() for p in logs.glob(f"shard{shard}-*.log"))
+            assert f"servers as shard {shard} of {PROCESSES}".encode() in logged, f"shard {shard}\n{context}"
         news_0, news_1, listed = posted()
         wanted = set(titles)
         for name, got in (("news (shard 0)", news_0), ("news (shard 1)", news_1), ("digest (shard 1)", listed)):
