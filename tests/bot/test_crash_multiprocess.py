@@ -6,9 +6,10 @@ channel (two channels taking each article as it comes, in two servers on differe
 taking a daily digest), none missing, none doubled; every outbox row and digest delivered; and no
 process (nor any of their analysis workers) left running.
 
-PostgreSQL only: several processes on one database is what PostgreSQL is for here; an SQLite file
-is served by one process at a time (docs/operating.md), so there is nothing to test on it. The
-session's PostgreSQL server (tests/support/postgres.py) is always there in CI.
+PostgreSQL only: several processes sharing one database is what the PostgreSQL backend is for; an
+SQLite file is served by one process, by rule (bot/storage/sqlite.py: its locks and claims are the
+process's own), so there is no SQLite variant. The session's PostgreSQL server
+(tests/support/postgres.py) is always there in CI, where a missing server fails rather than skips.
 
 The processes are ``tests/support/run_bot_hooks.py`` (``python -m bot.against_fake`` with the test
 hooks): the calendar runs a day every DAY_SECONDS (so periods close and digests go during the
@@ -44,6 +45,7 @@ ARTICLES = 36  # written while the processes run and are killed
 MIN_KILLS = 6
 DAY_SECONDS = 4.0  # real seconds per day of the bots' calendar
 LEASE = 12.0  # seconds a claim lasts (the product's 90 s, shortened): a killed process's claims lapse
+KILLING_LIMIT = 75.0  # seconds: no new kill after this (it takes about 30)
 SETTLE_TIMEOUT = 60.0  # after the last article: every post made (waited on, not slept)
 
 
@@ -55,7 +57,6 @@ class Processes:
         self.env = env
         self.logs = logs
         self.procs: dict[int, asyncio.subprocess.Process] = {}
-        self.started: dict[int, float] = {}
         self.log_of: dict[int, Path] = {}
         self.groups: list[int] = []  # every process group ever started
         self.up: set[Path] = set()  # the logs of the runs that connected
@@ -73,7 +74,7 @@ class Processes:
                 stderr=out,
                 start_new_session=True,
             )
-        self.procs[shard], self.started[shard], self.log_of[shard] = proc, time.monotonic(), log
+        self.procs[shard], self.log_of[shard] = proc, log
         self.groups.append(proc.pid)
 
     def connected(self, shard: int) -> bool:
@@ -196,7 +197,7 @@ async def test_sigkilled_processes_post_every_article_once_to_every_channel(post
                     await asyncio.sleep(rng.uniform(0.4, 1.6))
 
         async def killer(writing: asyncio.Task[None]) -> None:
-            while not writing.done() or len(kills) < MIN_KILLS:
+            while (not writing.done() or len(kills) < MIN_KILLS) and time.monotonic() - began < KILLING_LIMIT:
                 await asyncio.sleep(rng.uniform(1.0, 2.5))
                 how = rng.random()
                 if how < 0.8:  # a process at work (past its start-up: connected, posting, ingesting)
@@ -272,4 +273,4 @@ async def test_sigkilled_processes_post_every_article_once_to_every_channel(post
         # interrupted (accepted, not yet marked delivered), at most the posts in flight at a kill.
         assert fake.nonce_replays <= CONCURRENCY * len(kills), f"posts sent by two processes\n{context}"
         assert deliveries == {"delivered": 3 * expected}, f"outbox: {deliveries}\n{context}"
-        assert digests and set(digests) == {"delivered"}, f"digests: {digests}\n{context}"
+        assert set(digests) == {"delivered"} and digests["delivered"] >= 2, f"digests: {digests}\n{context}"
