@@ -47,21 +47,19 @@ def claimant() -> str:
 
 
 def gone(identity: str, me: str) -> bool:
-    """Whether the process that ``identity`` names is known to be dead: it ran on this host, and its
-    pid is no running process here, or is this process's own pid in another run. A process on
-    another host is never judged from here (its claims lapse with their lease)."""
+    """Whether the process that ``identity`` names is known to be dead: it ran on this host (the
+    host of ``me``), under a pid that no running process has. A process on another host is never
+    judged from here, nor one under a live pid (this one's own, a restarted container's pid 1):
+    their claims lapse with their lease."""
     host, _, rest = identity.partition(":")
-    pid_text, _, _ = rest.partition(":")
+    pid_text = rest.partition(":")[0]
     if host != me.partition(":")[0] or not pid_text.isdigit():
         return False
-    pid = int(pid_text)
-    if pid == os.getpid():
-        return identity != me
     try:
-        os.kill(pid, 0)
+        os.kill(int(pid_text), 0)
     except ProcessLookupError:
         return True
-    except OSError:  # EPERM: alive, another user's
+    except (OSError, OverflowError):  # EPERM: alive, another user's
         return False
     return False
 

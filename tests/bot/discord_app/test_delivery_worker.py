@@ -269,3 +269,81 @@ async def test_a_digest_whose_articles_are_all_gone_is_cancelled():
     assert await make_worker(Outbox([]), channel, brief=lambda _: None, digests=digests).drain() == 0
     assert digests.log == [("cancel", "every article in it was removed before it could be posted")]
     assert channel.sent == []
+
+
+# Claims (issue 18): another process may take a row over when this one's lease lapses.
+
+
+class LostOutbox(Outbox):
+    """An outbox whose rows another process takes over: claimed once, then the claim is lost."""
+
+    def __init__(self, rows: list[Delivery], *, lost_before_send: bool) -> None:
+        super().__init__(rows)
+        self.lost_before_send = lost_before_send
+        self.claims: list[float] = []
+
+    async def claim(self, limit: int, lease: float) -> list[Delivery]:
+        self.claims.append(lease)
+        batch, self.rows = list(self.rows.values())[:limit], {}
+        return batch
+
+    async def renew(self, delivery_id: int, lease: float) -> bool:
+        return not self.lost_before_send
+
+    async def delivered(self, delivery_id: int, message_id: int) -> bool:
+        self.log.append(("refused", delivery_id, message_id))
+        return False
+
+
+async def test_a_post_whose_claim_is_lost_before_it_is_sent_is_left_to_the_new_owner(caplog):
+    outbox, channel = LostOutbox([Delivery(1, 10, "a1", 0)], lost_before_send=True), Channel()
+    assert await make_worker(outbox, channel, lease=120.0).drain() == 0
+    assert channel.sent == [] and outbox.log == [] and outbox.claims == [120.0, 120.0]
+    assert "delivery 1 was taken over by another process" in caplog.text
+
+
+async def test_a_post_whose_claim_is_lost_while_it_is_sent_is_not_marked(caplog):
+    outbox, channel = LostOutbox([Delivery(1, 10, "a1", 0)], lost_before_send=False), Channel()
+    assert await make_worker(outbox, channel).drain() == 0
+    assert len(channel.sent) == 1 and outbox.log == [("refused", 1, 999)]
+    assert "delivery 1 was taken over by another process" in caplog.text
+
+
+async def test_a_post_that_outlasts_the_send_timeout_is_an_attempt_retried_later():
+    class Slow(Channel):
+        async def send(self, **kwargs):
+            self.sent.append(kwargs)
+            await asyncio.sleep(5)
+
+    outbox, channel = Outbox([Delivery(1, 10, "a1", 0)]), Slow()
+    assert await make_worker(outbox, channel, send_timeout=0.05, lease=1.0).drain() == 0
+    [(kind, delivery_id, _, _)] = outbox.log
+    assert (kind, delivery_id) == ("retry", 1) and len(channel.sent) == 1
+
+
+def test_the_lease_must_outlast_a_post():
+    with pytest.raises(ValueError, match="must outlast a post"):
+        make_worker(Outbox([]), Channel(), lease=10.0, send_timeout=30.0)
+    assert worker_module.LEASE > worker_module.SEND_TIMEOUT
+
+
+async def test_a_digest_whose_claim_is_lost_between_parts_stops_sending(caplog):
+    ids = tuple(f"a{i}" for i in range(40))
+    digests = Digests(Digest(7, 10, "daily", "2026-11-27T00:00:00+00:00", "2026-11-28T00:00:00+00:00", ids, 0, 0))
+    renewals: list[float] = []
+
+    async def renew(digest_id: int, lease: float) -> bool:
+        renewals.append(lease)
+        return len(renewals) == 1  # the first part goes; then another process holds the digest
+
+    claimed: list[int] = []
+
+    async def claim(limit: int, lease: float) -> list[Digest]:
+        claimed.append(1)
+        return list(digests.rows.values()) if len(claimed) == 1 else []
+
+    digests.renew, digests.claim = renew, claim
+    channel = Channel()
+    assert await make_worker(Outbox([]), channel, brief=digest_brief, digests=digests, lease=45.0).drain() == 0
+    assert len(channel.sent) == 1 and digests.log == [("part", 1, 999)] and renewals == [45.0, 45.0]
+    assert "digest 7 was taken over by another process" in caplog.text
