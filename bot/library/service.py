@@ -29,7 +29,6 @@ On SQLite (one process per file) none of this applies: the process is the one th
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from pathlib import Path
