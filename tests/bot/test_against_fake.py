@@ -40,9 +40,7 @@ async def test_the_bot_serves_the_fake_and_stops_on_sigterm(tmp_path, articles_d
         )
         try:
             await fake.wait_for(lambda: fake.gateway.ready, timeout=60)
-            inter = await fake.send_command("articles")
-            reply = await inter.response(timeout=10)
-            assert "2 articles" in reply.data["embeds"][0]["footer"]["text"]
+            await answered_with_articles(fake, fake.guilds[fake.guild_id], fake.alice, (0, 1))
         finally:
             proc.send_signal(signal.SIGTERM)
             _, err = await asyncio.wait_for(proc.communicate(), timeout=30)
@@ -81,11 +79,11 @@ async def test_shard_processes_share_one_fake_and_one_database(tmp_path, article
             # One after the other: the second finds the articles the first stored (a process's
             # catalogue follows another's ingest only with the library's notifications, issue 18 item 4).
             await fake.wait_for(lambda shard=shard: (shard, 2) in fake.gateway.ready_shards, timeout=60)
-            await answered_with_articles(fake, guilds[shard], alice, shard)
+            await answered_with_articles(fake, guilds[shard], alice, (shard, 2))
         try:
             assert fake.gateway.ready_shards == {(0, 2), (1, 2)}
             for shard, guild in enumerate(guilds):
-                await answered_with_articles(fake, guild, alice, shard)
+                await answered_with_articles(fake, guild, alice, (shard, 2))
         finally:
             for proc in procs:
                 proc.send_signal(signal.SIGTERM)
@@ -96,15 +94,16 @@ async def test_shard_processes_share_one_fake_and_one_database(tmp_path, article
     assert len(fake.command_syncs) == 1
 
 
-async def answered_with_articles(fake: FakeDiscord, guild: dict, alice: dict, shard: int) -> None:
+async def answered_with_articles(fake: FakeDiscord, guild: dict, alice: dict, shard: tuple[int, int]) -> None:
     """/articles in the server, answered once by the session of its shard, listing both articles (asked
-    again while the process's first library sync, slow on a loaded machine, goes on)."""
+    again while the process's first library sync goes on: on a loaded machine it takes longer than
+    start-up waits for, bot.discord_app.briefbot.STARTUP_SYNC_SECONDS)."""
     await fake.wait_for(lambda: fake.registered_commands(), timeout=30)  # uploaded by shard 0's process
     deadline = asyncio.get_running_loop().time() + 60
     while True:
         inter = await fake.send_command("articles", user=alice, channel_id=int(guild["channels"][0]["id"]))
         reply = await inter.response(timeout=10)
-        assert inter.shard == (shard, 2) and len(inter.callbacks) == 1
+        assert inter.shard == shard and len(inter.callbacks) == 1
         if "2 articles" in reply.data["embeds"][0]["footer"]["text"] or asyncio.get_running_loop().time() > deadline:
             break
         await asyncio.sleep(0.5)
