@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import re
 import textwrap
+import time
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from typing import Any
 
 Json = dict[str, Any]
@@ -20,6 +22,32 @@ _MARKERS = re.compile(r"(?<!\\)(\*\*|__|~~|\|\||\*|`)")
 _ESCAPED = re.compile(r"\\([_\\~|*`\[\]()<>#.:-])")
 _MASKED_LINK = re.compile(r"(?<!\\)\[([^\]\n]+)\]\((\S+?)\)")
 _HEADING = re.compile(r"^#{1,3} ", re.MULTILINE)
+_TIMESTAMP = re.compile(r"<t:(-?\d{1,13})(?::([tTdDfFR]))?>")
+# Discord's timestamp styles (its "Message Formatting" reference), shown here in UTC.
+_STYLES = {
+    "t": "%H:%M",
+    "T": "%H:%M:%S",
+    "d": "%d/%m/%Y",
+    "D": "%-d %B %Y",
+    "f": "%-d %B %Y %H:%M",
+    "F": "%A, %-d %B %Y %H:%M",
+}
+
+
+def timestamp(seconds: int, style: str | None, now: float | None = None) -> str:
+    """A ``<t:seconds:style>`` as Discord shows it, in UTC (Discord uses the reader's time zone)."""
+    if style == "R":
+        delta = seconds - (time.time() if now is None else now)
+        units = ((86400 * 365, "year"), (86400 * 30, "month"), (86400, "day"), (3600, "hour"), (60, "minute"))
+        size, unit = next(((n, u) for n, u in units if abs(delta) >= n), (1, "second"))
+        count = int(abs(delta) // size)
+        span = f"{count} {unit}{'' if count == 1 else 's'}"
+        return f"in {span}" if delta >= 0 else f"{span} ago"
+    try:
+        moment = datetime.fromtimestamp(seconds, UTC)
+    except (OverflowError, OSError, ValueError):  # beyond what a date can hold: shown as typed
+        return f"<t:{seconds}{':' + style if style else ''}>"
+    return moment.strftime(_STYLES[style or "f"]) + " UTC"
 
 
 def plain(markdown: str) -> str:
@@ -27,6 +55,7 @@ def plain(markdown: str) -> str:
     "text <url>", block quotes kept as "> " (the visible bar)."""
     text = _MASKED_LINK.sub(lambda m: f"{m.group(1)} <{m.group(2).strip('<>')}>", markdown)
     text = _HEADING.sub("", text)
+    text = _TIMESTAMP.sub(lambda m: timestamp(int(m.group(1)), m.group(2)), text)
     text = _MARKERS.sub("", text)
     return _ESCAPED.sub(r"\1", text)
 

@@ -73,3 +73,17 @@ def test_a_private_answer_says_so():
 
 def test_an_empty_message_is_not_blank():
     assert render_message({}) == "  (an empty message)"
+
+
+def test_timestamps_are_shown_as_discord_shows_them_in_utc():
+    from bot.demo.text import plain, timestamp
+
+    assert plain("the next <t:1795824000:f>") == "the next 28 November 2026 00:00 UTC"
+    assert plain("<t:1795824000>") == "28 November 2026 00:00 UTC"  # f is Discord's default
+    assert plain("<t:1795824000:F> <t:1795824000:d> <t:1795824000:t>") == (
+        "Saturday, 28 November 2026 00:00 UTC 28/11/2026 UTC 00:00 UTC"
+    )
+    assert timestamp(1795824000, "R", now=1795824000 - 7200) == "in 2 hours"
+    assert timestamp(1795824000, "R", now=1795824000 + 86400 * 3) == "3 days ago"
+    assert plain("<t:9999999999999:f>") == "<t:9999999999999:f>"  # no such date: left as typed
+    assert plain("<t:12:x>") == "<t:12:x>"  # not a timestamp Discord knows
