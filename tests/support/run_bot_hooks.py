@@ -12,6 +12,9 @@ BRIEFBOT_TEST_CLOCK=B,R,S the bot's calendar clock (digest periods, the time art
                           the delivery worker looks at its periods every 0.1 s.
 BRIEFBOT_TEST_LEASE=S     the delivery worker's claims last S seconds (and a post at most S/2), so
                           that what a killed process had claimed is taken over within seconds.
+BRIEFBOT_TEST_HOST=NAME   the host name in the process's claims (as if it ran on machine NAME): a
+                          dead process's claims are freed at once only by a process of its own
+                          host; another host's wait for their lease to lapse.
 """
 
 from __future__ import annotations
@@ -56,7 +59,8 @@ if os.environ.get("BRIEFBOT_TEST_NO_DNS"):
 
 _CLOCK = os.environ.get("BRIEFBOT_TEST_CLOCK")
 _LEASE = os.environ.get("BRIEFBOT_TEST_LEASE")
-if _CLOCK or _LEASE:
+_HOST = os.environ.get("BRIEFBOT_TEST_HOST")
+if _CLOCK or _LEASE or _HOST:
     import bot.discord_app.briefbot as _briefbot
     from tests.support.clock import fast_clock
 
@@ -69,6 +73,10 @@ if _CLOCK or _LEASE:
 
             async def setup_hook(self) -> None:
                 await super().setup_hook()
+                if _HOST:  # before the worker's first claim: it waits for the gateway, after this hook
+                    for claims in (self.subscriptions, self.digests):
+                        if claims is not None:
+                            claims.owner = f"{_HOST}:{claims.owner.partition(':')[2]}"
                 worker = self.delivery_worker
                 if worker is None:
                     return
