@@ -81,6 +81,7 @@ class Library:
         self._settled = False  # the last sync stored all it found: an unchanged scan means no change
         self._maintained = False  # this process has backfilled the pair index and re-analysed
         self._lease: HeldLock | None = None  # INGEST_LOCK, while this process ingests (a shared database)
+        self._leasing = asyncio.Lock()  # one taker of the lease, and one starter of the listener, at a time
         self._listener: Listener | None = None
         self._stale = asyncio.Event()  # another process changed the articles: refresh the catalogue
         self.coalesce_seconds = COALESCE_SECONDS
@@ -117,14 +118,17 @@ class Library:
         it). Asked before each folder sync and feed poll: the lock's connection is checked each time."""
         if not self.db.shared:
             return True
-        if self._lease is not None:
-            if await self._lease.check():
-                return True
-            self._lease = None
-            log.info("library: lost the lock %s (its connection closed); another process may ingest now", INGEST_LOCK)
-        self._lease = await self.db.try_lock(INGEST_LOCK)
-        if self._lease is None:
-            return False
+        async with self._leasing:  # the folder poll and the feed poll ask at once: one lock taken, not two
+            if self._lease is not None:
+                if await self._lease.check():
+                    return True
+                self._lease = None
+                log.info(
+                    "library: lost the lock %s (its connection closed); another process may ingest now", INGEST_LOCK
+                )
+            self._lease = await self.db.try_lock(INGEST_LOCK)
+            if self._lease is None:
+                return False
         log.info("library: took the lock %s: this process scans the folder and polls the feeds", INGEST_LOCK)
         # What this process knew of the folder and the analyses may be another process's past: the
         # next sync compares every file with its row, and the analysed hashes are read again.
@@ -137,8 +141,10 @@ class Library:
         notification, or burst of them, refreshes the catalogue (see the module's docstring)."""
         if not self.db.shared or self._listener is not None:
             return
-        self._listener = await self.db.listen(LIBRARY_CHANNEL, self._heard)
-        self._follower = asyncio.create_task(self._refresh_when_stale(), name="briefbot-library-follow")
+        async with self._leasing:
+            if self._listener is None:
+                self._listener = await self.db.listen(LIBRARY_CHANNEL, self._heard)
+                self._follower = asyncio.create_task(self._refresh_when_stale(), name="briefbot-library-follow")
 
     def _heard(self, origin: str | None) -> None:
         if origin != self.catalogue.repo.origin:  # this library's own changes are refreshed already

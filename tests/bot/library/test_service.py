@@ -111,6 +111,7 @@ async def test_one_process_ingests_and_another_sees_its_new_and_retired_articles
 
     caplog.set_level(logging.INFO)
     async with _processes(database, articles_dir) as (a, b):
+        assert await asyncio.gather(a.ingesting(), a.ingesting()) == [True, True]  # the two polls ask at once
         first = await a.sync()
         assert len(first.added) == 2 and await a.ingesting()
         assert "took the lock library-ingest" in caplog.text
