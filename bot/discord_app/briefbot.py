@@ -164,6 +164,8 @@ class BriefBot(commands.Bot):
                 await self.commands_sync.sync()
             except UNREACHABLE as exc:  # Discord went away since the login: the bot runs; the next start retries
                 log.warning("could not upload the slash commands (%s); the next start tries again", describe(exc))
+        elif self._auto_sync:
+            log.info("slash commands: uploaded by the process that runs shard 0, not this one")
         if self._poll:
             wake = self.delivery_worker.wake
             self._poller = asyncio.create_task(
