@@ -25,6 +25,18 @@ refusals, pauses and backoff, each message with a nonce derived from (channel, p
 the count of parts Discord accepted written after each, so a digest resumed after a crash posts
 only the parts still missing, and a part accepted but not counted is answered from its nonce.
 
+Several processes (issue 18: shards sharing one PostgreSQL database) each run a worker on the same
+outbox. A worker claims the rows it is about to post, for a lease (``lease``, LEASE seconds by
+default), in one statement that skips what another process is claiming (FOR UPDATE SKIP LOCKED),
+so no two processes post the same row; the lease is renewed just before each post (each part of
+a digest), and a row whose lease lapsed (its process died, or hung) is taken over by another. The
+outcome of a post is written only by the claimant: a worker whose claim was taken over while it
+posted is refused, logs it and leaves the row to the new owner, which posts it with the same nonce
+and gets the message already made (Discord, enforce_nonce), so nothing is posted twice. Each post
+is bounded by ``send_timeout`` (discord.py's own retries of 5xx and rate limits included), which
+the lease outlasts; the lease also stays well inside Discord's nonce window (a few minutes), so a
+row taken over after a crash between Discord's answer and the mark is still answered from its nonce.
+
 The worker knows nothing of the bot: it is given the outbox, a way to brief an article, a way to
 reach a channel and a way to wait for the connection (see BriefBot.setup_hook).
 """
@@ -53,17 +65,25 @@ IDLE_WAIT = 30.0  # re-check the outbox at least this often
 BASE_DELAY = 2.0  # first retry after a failure; doubles each time up to MAX_BACKOFF
 MAX_BACKOFF = 600.0
 MAX_ATTEMPTS = 5  # a post whose brief fails this many times in a row is given up
+# One post, discord.py's retries (5xx, rate limits) included, is given this long, then counts as a
+# failed attempt (its nonce makes the retry safe if it went through after all).
+SEND_TIMEOUT = 30.0
+# A claim lasts this long from its last renewal (just before each post): more than a post can take
+# (SEND_TIMEOUT) and the database write after it, with room to spare on a loaded machine; and well
+# under Discord's nonce window (a few minutes), so a row taken over after a crash is deduplicated.
+LEASE = 90.0
 
 
 class Outbox(Protocol):
     """What the worker needs of the outbox (bot.storage.subscriptions.SubscriptionRepository)."""
 
-    async def due(self, limit: int) -> list[Delivery]: ...
+    async def claim(self, limit: int, lease: float) -> list[Delivery]: ...
+    async def renew(self, delivery_id: int, lease: float) -> bool: ...
     async def next_due_in(self) -> float | None: ...
-    async def delivered(self, delivery_id: int, message_id: int) -> None: ...
-    async def cancel(self, delivery_id: int, reason: str) -> None: ...
+    async def delivered(self, delivery_id: int, message_id: int) -> bool: ...
+    async def cancel(self, delivery_id: int, reason: str) -> bool: ...
     async def pause(self, channel_id: int, reason: str) -> None: ...
-    async def retry_later(self, delivery_id: int, error: str, delay: float) -> None: ...
+    async def retry_later(self, delivery_id: int, error: str, delay: float) -> bool: ...
 
 
 class Digests(Protocol):
@@ -71,12 +91,13 @@ class Digests(Protocol):
 
     async def close(self) -> int: ...
     async def next_close_in(self) -> float | None: ...
-    async def due(self, limit: int) -> list[Digest]: ...
+    async def claim(self, limit: int, lease: float) -> list[Digest]: ...
+    async def renew(self, digest_id: int, lease: float) -> bool: ...
     async def next_due_in(self) -> float | None: ...
-    async def part_sent(self, digest_id: int, parts: int, message_id: int) -> None: ...
-    async def delivered(self, digest_id: int) -> None: ...
-    async def cancel(self, digest_id: int, reason: str) -> None: ...
-    async def retry_later(self, digest_id: int, error: str, delay: float) -> None: ...
+    async def part_sent(self, digest_id: int, parts: int, message_id: int) -> bool: ...
+    async def delivered(self, digest_id: int) -> bool: ...
+    async def cancel(self, digest_id: int, reason: str) -> bool: ...
+    async def retry_later(self, digest_id: int, error: str, delay: float) -> bool: ...
 
 
 BriefFor = Callable[[str], Awaitable[Brief | None]]  # an article's brief, None when it is gone
@@ -100,7 +121,11 @@ class DeliveryWorker:
         max_attempts: int = MAX_ATTEMPTS,
         digests: Digests | None = None,
         idle_wait: float = IDLE_WAIT,
+        lease: float = LEASE,
+        send_timeout: float = SEND_TIMEOUT,
     ) -> None:
+        if lease <= send_timeout:
+            raise ValueError(f"the lease ({lease}s) must outlast a post (send_timeout, {send_timeout}s)")
         self.outbox = outbox
         self.digests = digests
         self.idle_wait = idle_wait  # the longest the worker sleeps: periods are checked at least this often
@@ -110,6 +135,8 @@ class DeliveryWorker:
         self.base_delay = base_delay
         self.max_backoff = max_backoff
         self.max_attempts = max_attempts
+        self.lease = lease  # seconds a claim lasts from its last renewal
+        self.send_timeout = send_timeout
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._slots = asyncio.Semaphore(CONCURRENCY)
@@ -160,12 +187,12 @@ class DeliveryWorker:
     async def drain(self) -> int:
         """Post every delivery and digest that is due now; returns how many were delivered."""
         delivered = 0
-        while batch := await self.outbox.due(BATCH):
+        while batch := await self.outbox.claim(BATCH, self.lease):
             results = await asyncio.gather(*(self._deliver(d) for d in batch))
             delivered += sum(results)
             if not any(results) and all(d.attempts > 0 for d in batch):
                 break  # everything due is failing; the backoff decides when to try again
-        while self.digests is not None and (digests := await self.digests.due(BATCH)):
+        while self.digests is not None and (digests := await self.digests.claim(BATCH, self.lease)):
             results = await asyncio.gather(*(self._deliver_digest(g) for g in digests))
             delivered += sum(results)
             if not all(results):
@@ -194,12 +221,16 @@ class DeliveryWorker:
                 return False
             channel = self.channel_for(g.channel_id)
             for part in range(g.parts_sent, len(messages)):
+                if not await digests.renew(g.id, self.lease):
+                    _taken_over("digest", g.id)
+                    return False
                 try:
-                    message = await channel.send(
-                        embeds=messages[part],
-                        nonce=digest_nonce(g.channel_id, g.period_start, part),
-                        allowed_mentions=NO_MENTIONS,
-                    )
+                    async with asyncio.timeout(self.send_timeout):
+                        message = await channel.send(
+                            embeds=messages[part],
+                            nonce=digest_nonce(g.channel_id, g.period_start, part),
+                            allowed_mentions=NO_MENTIONS,
+                        )
                 except discord.HTTPException as exc:
                     reason = permanent_failure(exc.status, exc.code)
                     if reason is None:
@@ -218,15 +249,20 @@ class DeliveryWorker:
                     else:
                         await self._digest_retry(g, exc)
                     return False
-                await digests.part_sent(g.id, part + 1, message.id)
-        await digests.delivered(g.id)
+                if not await digests.part_sent(g.id, part + 1, message.id):
+                    _taken_over("digest", g.id)  # its new owner sends the rest (this part answered by its nonce)
+                    return False
+        if not await digests.delivered(g.id):
+            _taken_over("digest", g.id)
+            return False
         return True
 
     async def _digest_retry(self, g: Digest, exc: Exception) -> None:
         assert self.digests is not None
         delay = backoff(self.base_delay, g.attempts + 1, self.max_backoff)
         log.warning("digest %s to channel %s failed (%s); retrying in %.0fs", g.id, g.channel_id, _describe(exc), delay)
-        await self.digests.retry_later(g.id, str(exc), delay)
+        if not await self.digests.retry_later(g.id, str(exc), delay):
+            _taken_over("digest", g.id)
 
     async def _deliver(self, d: Delivery) -> bool:
         async with self._slots:
@@ -239,10 +275,14 @@ class DeliveryWorker:
             if embed is None:
                 await self._give_up(d, "the article was removed before it could be posted")
                 return False
+            if not await self.outbox.renew(d.id, self.lease):  # the brief took long, or the slot did
+                _taken_over("delivery", d.id)
+                return False
             try:
-                message = await self.channel_for(d.channel_id).send(
-                    embed=embed, nonce=delivery_nonce(d.channel_id, d.article_id), allowed_mentions=NO_MENTIONS
-                )
+                async with asyncio.timeout(self.send_timeout):
+                    message = await self.channel_for(d.channel_id).send(
+                        embed=embed, nonce=delivery_nonce(d.channel_id, d.article_id), allowed_mentions=NO_MENTIONS
+                    )
             except discord.HTTPException as exc:
                 reason = permanent_failure(exc.status, exc.code)
                 if reason is not None:
@@ -265,7 +305,9 @@ class DeliveryWorker:
             except Exception as exc:  # anything else counts as an attempt too: one row never spins the worker
                 await self._attempt_failed(d, exc)
                 return False
-        await self.outbox.delivered(d.id, message.id)
+        if not await self.outbox.delivered(d.id, message.id):
+            _taken_over("delivery", d.id)
+            return False
         return True
 
     async def _attempt_failed(self, d: Delivery, exc: Exception) -> None:
@@ -283,13 +325,22 @@ class DeliveryWorker:
     async def _give_up(self, d: Delivery, reason: str) -> None:
         """The post can never go: cancelled with its reason (the channel's other posts go on)."""
         log.warning("cancelling delivery %s of article %s to channel %s: %s", d.id, d.article_id, d.channel_id, reason)
-        await self.outbox.cancel(d.id, reason)
+        if not await self.outbox.cancel(d.id, reason):
+            _taken_over("delivery", d.id)
 
     async def _retry_later(self, d: Delivery, exc: Exception) -> None:
         """A failure that may pass (a 5xx, a rate limit, the connection): try again after a backoff."""
         delay = backoff(self.base_delay, d.attempts + 1, self.max_backoff)
         log.warning("delivery %s to channel %s failed (%s); retrying in %.0fs", d.id, d.channel_id, exc, delay)
-        await self.outbox.retry_later(d.id, str(exc), delay)
+        if not await self.outbox.retry_later(d.id, str(exc), delay):
+            _taken_over("delivery", d.id)
+
+
+def _taken_over(kind: str, row_id: int) -> None:
+    """This process's claim on a row lapsed and another process took it over: the outcome is the new
+    owner's to write (this one's was refused). If this process had posted, the new owner's post
+    carries the same nonce and Discord answers it with the message already made: nothing doubles."""
+    log.warning("%s %s was taken over by another process (this one's lease lapsed); leaving it to it", kind, row_id)
 
 
 def _describe(exc: Exception) -> str:

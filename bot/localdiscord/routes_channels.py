@@ -126,8 +126,13 @@ class ChannelRoutes:
         if refused := await self._thread_open_for(channel):
             return refused
         nonce = body.get("nonce")
+        # Discord: "nonce: integer or string", a string at most 25 characters; enforce_nonce a boolean.
+        if nonce is not None and (isinstance(nonce, bool) or not isinstance(nonce, int | str)):
+            return 400, form_error({"nonce": "Must be an integer or a string."})
         if nonce is not None and len(str(nonce)) > 25:
             return 400, form_error({"nonce": "Must be 25 or fewer in length."})
+        if "enforce_nonce" in body and not isinstance(body["enforce_nonce"], bool):
+            return 400, form_error({"enforce_nonce": "Must be either true or false."})
         key = (self.bot_user["id"], str(nonce))
         now = time.monotonic()
         if nonce is not None and body.get("enforce_nonce"):

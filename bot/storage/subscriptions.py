@@ -12,7 +12,7 @@ from bot.core.periods import OFF
 from bot.storage.clock import Clock, utcnow
 from bot.storage.database import Database, Row
 from bot.storage.db import transaction
-from bot.storage.outbox import queue
+from bot.storage.outbox import claimant, lapse_dead_claims, queue
 
 _SUB_COLUMNS = "channel_id, guild_id, keywords, created_by, created_at, paused_at, paused_reason, digest, digest_from"
 
@@ -35,6 +35,16 @@ _CANCEL = "UPDATE deliveries SET status = 'cancelled' WHERE channel_id = ? AND s
 _CANCEL_DIGESTS = "UPDATE digests SET status = 'cancelled' WHERE channel_id = ? AND status = 'pending'"
 
 
+# Due, not claimed by another process whose lease runs (parameters: now, now, me, limit).
+_DELIVERY = "d.id, d.channel_id, d.article_id, d.attempts"
+_CLAIMABLE = (
+    "JOIN subscriptions AS s ON s.channel_id = d.channel_id "
+    "WHERE d.status = 'pending' AND (d.held = 0 OR s.digest = 'off') AND d.digest_id IS NULL "
+    "AND d.next_attempt <= ? AND s.paused_at IS NULL "
+    "AND (d.lease_until IS NULL OR d.lease_until < ? OR d.claimed_by = ?) ORDER BY d.id LIMIT ?"
+)
+
+
 def _subscription(row: Row) -> Subscription:
     return Subscription(
         row[0], row[1], tuple(json.loads(row[2])), row[3], row[4], row[5], row[6], digest=row[7], digest_from=row[8]
@@ -42,9 +52,10 @@ def _subscription(row: Row) -> Subscription:
 
 
 class SubscriptionRepository:
-    def __init__(self, db: Database, *, clock: Clock = time.time) -> None:
+    def __init__(self, db: Database, *, clock: Clock = time.time, owner: str | None = None) -> None:
         self.db = db
         self.clock = clock  # when a digest period opens (bot.core.periods)
+        self.owner = owner or claimant()  # this process, in the outbox's claims
 
     async def subscribe(
         self,
@@ -121,49 +132,88 @@ class SubscriptionRepository:
         )
 
     async def due(self, limit: int) -> list[Delivery]:
-        """Pending deliveries whose time has come, to channels whose subscription is not paused. A row
-        held for a digest is posted on its own once its channel takes single posts again (on
+        """Pending deliveries whose time has come, to channels whose subscription is not paused, and
+        not claimed by another process (its lease running): what ``claim`` would take, left as it is.
+        A row held for a digest is posted on its own once its channel takes single posts again (on
         PostgreSQL it may have been queued, held, while the switch released the others)."""
+        now = time.time()
         async with self.db.execute(
-            """
-            SELECT d.id, d.channel_id, d.article_id, d.attempts
-            FROM deliveries AS d JOIN subscriptions AS s ON s.channel_id = d.channel_id
-            WHERE d.status = 'pending' AND (d.held = 0 OR s.digest = 'off') AND d.digest_id IS NULL
-              AND d.next_attempt <= ? AND s.paused_at IS NULL
-            ORDER BY d.id LIMIT ?
-            """,
-            (time.time(), limit),
+            f"SELECT {_DELIVERY} FROM deliveries AS d {_CLAIMABLE}", (now, now, self.owner, limit)
         ) as cur:
             return [Delivery(*r) for r in await cur.fetchall()]
 
+    async def claim(self, limit: int, lease: float) -> list[Delivery]:
+        """Claim for this process, for ``lease`` seconds, up to ``limit`` of the deliveries ``due``
+        would list (oldest first), in one statement: on PostgreSQL the rows are locked and those
+        another process is claiming at the same moment skipped (FOR UPDATE SKIP LOCKED); on SQLite
+        the statement holds the one write lock. A row claimed by another process is skipped until
+        its lease lapses, then taken over (that process died, or took too long); one this process
+        claimed before (a drain that failed) is taken again. The leases of this host's dead
+        processes lapse first (bot.storage.outbox.lapse_dead_claims)."""
+        await lapse_dead_claims(self.db, "deliveries", self.owner)
+        now = time.time()
+        lock = " FOR UPDATE OF d SKIP LOCKED" if self.db.dialect == "postgresql" else ""
+        sql = (
+            f"WITH picked AS MATERIALIZED (SELECT d.id FROM deliveries AS d {_CLAIMABLE}{lock}) "
+            "UPDATE deliveries SET claimed_by = ?, lease_until = ? WHERE id IN (SELECT id FROM picked) "
+            f"RETURNING {_DELIVERY.replace('d.', '')}"
+        )
+        async with self.db.execute(sql, (now, now, self.owner, limit, self.owner, now + lease)) as cur:
+            rows = list(await cur.fetchall())
+        return sorted((Delivery(*r) for r in rows), key=lambda d: d.id)
+
+    async def renew(self, delivery_id: int, lease: float) -> bool:
+        """Extend this process's claim on a pending delivery to ``lease`` seconds from now; False if
+        the claim is lost (another process took the row over, or it is no longer pending)."""
+        cur = await self.db.execute(
+            "UPDATE deliveries SET lease_until = ? WHERE id = ? AND claimed_by = ? AND status = 'pending'",
+            (time.time() + lease, delivery_id, self.owner),
+        )
+        return cur.rowcount > 0
+
     async def next_due_in(self) -> float | None:
-        """Seconds until the next pending delivery is due (0 if one is due now), None if none."""
+        """Seconds until the next pending delivery is due (0 if one is due now), None if none. A row
+        another process claims is due when its lease lapses."""
         async with self.db.execute(
-            "SELECT MIN(d.next_attempt) FROM deliveries AS d JOIN subscriptions AS s ON s.channel_id = d.channel_id "
+            "SELECT MIN(CASE WHEN d.lease_until > d.next_attempt AND d.claimed_by <> ? THEN d.lease_until "
+            "ELSE d.next_attempt END) FROM deliveries AS d JOIN subscriptions AS s ON s.channel_id = d.channel_id "
             "WHERE d.status = 'pending' AND (d.held = 0 OR s.digest = 'off') AND d.digest_id IS NULL "
-            "AND s.paused_at IS NULL"
+            "AND s.paused_at IS NULL",
+            (self.owner,),
         ) as cur:
             row = await cur.fetchone()
         if row is None or row[0] is None:
             return None
         return max(0.0, row[0] - time.time())
 
-    async def delivered(self, delivery_id: int, message_id: int) -> None:
-        await self.db.execute(
-            "UPDATE deliveries SET status = 'delivered', message_id = ?, delivered_at = ? WHERE id = ?",
-            (message_id, utcnow(), delivery_id),
-        )
+    # The outcome of a post is written only by the process that holds the claim: one whose lease
+    # lapsed and was taken over gets False, and leaves the row to its new owner (which posts it with
+    # the same nonce: Discord answers with the message already made, nothing is posted twice).
 
-    async def cancel(self, delivery_id: int, reason: str) -> None:
-        await self.db.execute(
-            "UPDATE deliveries SET status = 'cancelled', last_error = ? WHERE id = ?", (reason, delivery_id)
+    async def delivered(self, delivery_id: int, message_id: int) -> bool:
+        cur = await self.db.execute(
+            "UPDATE deliveries SET status = 'delivered', message_id = ?, delivered_at = ? "
+            "WHERE id = ? AND claimed_by = ?",
+            (message_id, utcnow(), delivery_id, self.owner),
         )
+        return cur.rowcount > 0
 
-    async def retry_later(self, delivery_id: int, error: str, delay: float) -> None:
-        await self.db.execute(
-            "UPDATE deliveries SET attempts = attempts + 1, next_attempt = ?, last_error = ? WHERE id = ?",
-            (time.time() + delay, error[:500], delivery_id),
+    async def cancel(self, delivery_id: int, reason: str) -> bool:
+        cur = await self.db.execute(
+            "UPDATE deliveries SET status = 'cancelled', last_error = ? WHERE id = ? AND claimed_by = ?",
+            (reason, delivery_id, self.owner),
         )
+        return cur.rowcount > 0
+
+    async def retry_later(self, delivery_id: int, error: str, delay: float) -> bool:
+        """Count a failed attempt and try again after ``delay``: the claim is given up (any process may
+        take the row then)."""
+        cur = await self.db.execute(
+            "UPDATE deliveries SET attempts = attempts + 1, next_attempt = ?, last_error = ?, claimed_by = NULL, "
+            "lease_until = NULL WHERE id = ? AND claimed_by = ?",
+            (time.time() + delay, error[:500], delivery_id, self.owner),
+        )
+        return cur.rowcount > 0
 
     async def counts(self) -> dict[str, int]:
         async with self.db.execute("SELECT status, COUNT(*) FROM deliveries GROUP BY status") as cur:

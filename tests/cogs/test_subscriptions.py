@@ -6,7 +6,9 @@ import asyncio
 
 import pytest
 
+from bot.discord_app.delivery_worker import DeliveryWorker
 from bot.localdiscord import Intent, Perm, make_overwrite, make_text_channel
+from bot.storage.subscriptions import SubscriptionRepository
 from tests.cogs.conftest import EPHEMERAL, new_member, run
 
 
@@ -415,3 +417,30 @@ async def test_a_thread_the_bot_cannot_post_in_is_refused_at_subscribe(fake_disc
         "Unlock it and subscribe again."
     )
     assert await bot.subscriptions.for_guild(fake_discord.guild_id) == []
+
+
+async def test_a_post_whose_lease_was_taken_over_is_not_doubled(fake_discord, bot, articles_dir, caplog):
+    """Two processes on one database (issue 18): this bot's worker posts, Discord takes the message
+    but answers late; meanwhile its lease lapses and another process's worker takes the row over and
+    posts it again, with the same nonce: Discord returns the message already made. The first worker's
+    "delivered" is refused (the row is the other's now), and the channel holds one message."""
+    await subscribe(fake_discord)
+    path = f"/channels/{fake_discord.channel_id}/messages"
+    fake_discord.inject_fault("POST", path, None, times=None, delay_after=3.0)  # posted, answered late
+    await add_file(bot, articles_dir, "harbour.txt", NEW)
+    await fake_discord.wait_for(lambda: posts(fake_discord, fake_discord.channel_id), timeout=10)
+    fake_discord.clear_faults()  # the first post's answer is still on its way
+    await bot.db.execute("UPDATE deliveries SET lease_until = 0")  # the first worker's lease lapses
+    other = DeliveryWorker(
+        SubscriptionRepository(bot.db, owner="another-host:1:other"),
+        bot._brief_for_delivery,
+        bot.get_partial_messageable,
+    )
+    assert await other.drain() == 1
+    await fake_discord.wait_for(lambda: "was taken over by another process" in caplog.text, timeout=10)
+    [message] = fake_discord.channel_messages(fake_discord.channel_id)
+    assert fake_discord.nonce_replays == 1
+    first, second = fake_discord.requests_to("POST", path)
+    assert first.json["nonce"] == second.json["nonce"] and second.json["enforce_nonce"] is True
+    async with bot.db.execute("SELECT status, message_id, claimed_by FROM deliveries") as cur:
+        assert tuple(await cur.fetchone()) == ("delivered", int(message["id"]), "another-host:1:other")

@@ -27,28 +27,34 @@ class Outbox:
         self.rows = {d.id: d for d in rows}
         self.log: list[tuple] = []
 
-    async def due(self, limit: int) -> list[Delivery]:
+    async def claim(self, limit: int, lease: float) -> list[Delivery]:
         return list(self.rows.values())[:limit]
+
+    async def renew(self, delivery_id: int, lease: float) -> bool:
+        return True
 
     async def next_due_in(self) -> float | None:
         return None
 
-    async def delivered(self, delivery_id: int, message_id: int) -> None:
+    async def delivered(self, delivery_id: int, message_id: int) -> bool:
         self.rows.pop(delivery_id)
         self.log.append(("delivered", delivery_id, message_id))
+        return True
 
-    async def cancel(self, delivery_id: int, reason: str) -> None:
+    async def cancel(self, delivery_id: int, reason: str) -> bool:
         self.rows.pop(delivery_id, None)
         self.log.append(("cancel", delivery_id, reason))
+        return True
 
     async def pause(self, channel_id: int, reason: str) -> None:
         self.rows = {i: d for i, d in self.rows.items() if d.channel_id != channel_id}
         self.log.append(("pause", channel_id, reason))
 
-    async def retry_later(self, delivery_id: int, error: str, delay: float) -> None:
+    async def retry_later(self, delivery_id: int, error: str, delay: float) -> bool:
         d = self.rows.pop(delivery_id)
         self.log.append(("retry", delivery_id, error, delay))
         self.later = Delivery(d.id, d.channel_id, d.article_id, d.attempts + 1)
+        return True
 
 
 class Channel:
@@ -195,28 +201,35 @@ class Digests:
     async def next_close_in(self) -> float | None:
         return None
 
-    async def due(self, limit: int) -> list[Digest]:
+    async def claim(self, limit: int, lease: float) -> list[Digest]:
         return list(self.rows.values())[:limit]
+
+    async def renew(self, digest_id: int, lease: float) -> bool:
+        return True
 
     async def next_due_in(self) -> float | None:
         return None
 
-    async def part_sent(self, digest_id: int, parts: int, message_id: int) -> None:
+    async def part_sent(self, digest_id: int, parts: int, message_id: int) -> bool:
         self.rows[digest_id] = replace(self.rows[digest_id], parts_sent=parts)
         self.log.append(("part", parts, message_id))
+        return True
 
-    async def delivered(self, digest_id: int) -> None:
+    async def delivered(self, digest_id: int) -> bool:
         self.rows.pop(digest_id)
         self.log.append(("delivered",))
+        return True
 
-    async def cancel(self, digest_id: int, reason: str) -> None:
+    async def cancel(self, digest_id: int, reason: str) -> bool:
         self.rows.pop(digest_id)
         self.log.append(("cancel", reason))
+        return True
 
-    async def retry_later(self, digest_id: int, error: str, delay: float) -> None:
+    async def retry_later(self, digest_id: int, error: str, delay: float) -> bool:
         self.rows[digest_id] = replace(self.rows.pop(digest_id), attempts=1)
         self.log.append(("retry", error))
         self.rows.clear()  # not due again in this drain
+        return True
 
 
 def digest_brief(article_id: str) -> Brief:
@@ -256,3 +269,81 @@ async def test_a_digest_whose_articles_are_all_gone_is_cancelled():
     assert await make_worker(Outbox([]), channel, brief=lambda _: None, digests=digests).drain() == 0
     assert digests.log == [("cancel", "every article in it was removed before it could be posted")]
     assert channel.sent == []
+
+
+# Claims (issue 18): another process may take a row over when this one's lease lapses.
+
+
+class LostOutbox(Outbox):
+    """An outbox whose rows another process takes over: claimed once, then the claim is lost."""
+
+    def __init__(self, rows: list[Delivery], *, lost_before_send: bool) -> None:
+        super().__init__(rows)
+        self.lost_before_send = lost_before_send
+        self.claims: list[float] = []
+
+    async def claim(self, limit: int, lease: float) -> list[Delivery]:
+        self.claims.append(lease)
+        batch, self.rows = list(self.rows.values())[:limit], {}
+        return batch
+
+    async def renew(self, delivery_id: int, lease: float) -> bool:
+        return not self.lost_before_send
+
+    async def delivered(self, delivery_id: int, message_id: int) -> bool:
+        self.log.append(("refused", delivery_id, message_id))
+        return False
+
+
+async def test_a_post_whose_claim_is_lost_before_it_is_sent_is_left_to_the_new_owner(caplog):
+    outbox, channel = LostOutbox([Delivery(1, 10, "a1", 0)], lost_before_send=True), Channel()
+    assert await make_worker(outbox, channel, lease=120.0).drain() == 0
+    assert channel.sent == [] and outbox.log == [] and outbox.claims == [120.0, 120.0]
+    assert "delivery 1 was taken over by another process" in caplog.text
+
+
+async def test_a_post_whose_claim_is_lost_while_it_is_sent_is_not_marked(caplog):
+    outbox, channel = LostOutbox([Delivery(1, 10, "a1", 0)], lost_before_send=False), Channel()
+    assert await make_worker(outbox, channel).drain() == 0
+    assert len(channel.sent) == 1 and outbox.log == [("refused", 1, 999)]
+    assert "delivery 1 was taken over by another process" in caplog.text
+
+
+async def test_a_post_that_outlasts_the_send_timeout_is_an_attempt_retried_later():
+    class Slow(Channel):
+        async def send(self, **kwargs):
+            self.sent.append(kwargs)
+            await asyncio.sleep(5)
+
+    outbox, channel = Outbox([Delivery(1, 10, "a1", 0)]), Slow()
+    assert await make_worker(outbox, channel, send_timeout=0.05, lease=1.0).drain() == 0
+    [(kind, delivery_id, _, _)] = outbox.log
+    assert (kind, delivery_id) == ("retry", 1) and len(channel.sent) == 1
+
+
+def test_the_lease_must_outlast_a_post():
+    with pytest.raises(ValueError, match="must outlast a post"):
+        make_worker(Outbox([]), Channel(), lease=10.0, send_timeout=30.0)
+    assert worker_module.LEASE > worker_module.SEND_TIMEOUT
+
+
+async def test_a_digest_whose_claim_is_lost_between_parts_stops_sending(caplog):
+    ids = tuple(f"a{i}" for i in range(40))
+    digests = Digests(Digest(7, 10, "daily", "2026-11-27T00:00:00+00:00", "2026-11-28T00:00:00+00:00", ids, 0, 0))
+    renewals: list[float] = []
+
+    async def renew(digest_id: int, lease: float) -> bool:
+        renewals.append(lease)
+        return len(renewals) == 1  # the first part goes; then another process holds the digest
+
+    claimed: list[int] = []
+
+    async def claim(limit: int, lease: float) -> list[Digest]:
+        claimed.append(1)
+        return list(digests.rows.values()) if len(claimed) == 1 else []
+
+    digests.renew, digests.claim = renew, claim
+    channel = Channel()
+    assert await make_worker(Outbox([]), channel, brief=digest_brief, digests=digests, lease=45.0).drain() == 0
+    assert len(channel.sent) == 1 and digests.log == [("part", 1, 999)] and renewals == [45.0, 45.0]
+    assert "digest 7 was taken over by another process" in caplog.text

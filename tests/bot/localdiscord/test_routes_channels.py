@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import discord
 import pytest
+from discord.http import Route
 
 from bot.localdiscord import FakeDiscord
 from tests.bot.localdiscord.helpers import DemoBot
@@ -21,6 +24,32 @@ async def test_channel_send_with_nonce_is_idempotent(fake_discord: FakeDiscord) 
     posts = fake_discord.requests_to("POST", "/channels/{channel_id}/messages")
     assert len(posts) == 3 and posts[0].json["enforce_nonce"] is True
     assert len(fake_discord.channel_messages(fake_discord.channel_id)) == 2
+
+
+@pytest.mark.asyncio
+async def test_a_nonce_is_an_integer_or_a_short_string_and_dedups_per_author(fake_discord: FakeDiscord) -> None:
+    """Discord: nonce "integer or string" (a string up to 25 characters), enforce_nonce a boolean; "if
+    another message was created by the same author with the same nonce, that message will be returned
+    and no new message will be created" (within a few minutes: the fake's nonce_window)."""
+    fake_discord.nonce_window = 0.3
+    async with fake_discord.run(DemoBot()) as bot:
+        route = lambda: Route("POST", "/channels/{channel_id}/messages", channel_id=fake_discord.channel_id)  # noqa: E731
+        for bad in (True, 1.5, {"n": 1}, ["n"], "n" * 26):
+            with pytest.raises(discord.HTTPException) as refused:
+                await bot.http.request(route(), json={"content": "x", "nonce": bad, "enforce_nonce": True})
+            assert (refused.value.status, refused.value.code) == (400, 50035), bad
+        with pytest.raises(discord.HTTPException) as refused:
+            await bot.http.request(route(), json={"content": "x", "nonce": "n", "enforce_nonce": "yes"})
+        assert refused.value.code == 50035
+        first = await bot.http.request(route(), json={"content": "x", "nonce": 42, "enforce_nonce": True})
+        again = await bot.http.request(route(), json={"content": "x", "nonce": 42, "enforce_nonce": True})
+        unenforced = await bot.http.request(route(), json={"content": "x", "nonce": 42})
+        assert first["id"] == again["id"] != unenforced["id"]  # without enforce_nonce a new message
+        await asyncio.sleep(0.4)  # the window has passed: the nonce is new again
+        later = await bot.http.request(route(), json={"content": "x", "nonce": 42, "enforce_nonce": True})
+        assert later["id"] not in (first["id"], unenforced["id"])
+    assert fake_discord.nonce_replays == 1
+    assert len(fake_discord.channel_messages(fake_discord.channel_id)) == 3
 
 
 @pytest.mark.asyncio

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+
 from bot.core.periods import DAILY, OFF, WEEKLY
 from bot.storage.clock import utcnow
-from bot.storage.db import transaction
+from bot.storage.db import connect, transaction
 from bot.storage.digests import DigestRepository
 from bot.storage.outbox import queue
 from bot.storage.subscriptions import SubscriptionRepository
@@ -60,12 +63,12 @@ async def test_parts_are_counted_and_delivery_marks_every_article(db):
     await add(db, clock, "a", "b")
     clock.advance(86400)
     await digests.close()
-    [digest] = await digests.due(10)
-    await digests.part_sent(digest.id, 1, message_id=500)
-    await digests.part_sent(digest.id, 1, message_id=501)  # a replayed count changes nothing
+    [digest] = await digests.claim(10, lease=60)
+    assert await digests.part_sent(digest.id, 1, message_id=500) is True
+    assert await digests.part_sent(digest.id, 1, message_id=501) is False  # a replayed count changes nothing
     [again] = await digests.due(10)
     assert again.parts_sent == 1
-    await digests.delivered(digest.id)
+    assert await digests.delivered(digest.id) is True
     assert await digests.due(10) == [] and await digests.counts() == {"delivered": 1}
     async with db.execute("SELECT DISTINCT status, message_id FROM deliveries") as cur:
         assert [tuple(r) for r in await cur.fetchall()] == [("delivered", 500)]
@@ -147,10 +150,13 @@ async def test_cancel_and_retry(db):
     await add(db, clock, "a")
     clock.advance(86400)
     await digests.close()
-    [digest] = await digests.due(10)
-    await digests.retry_later(digest.id, "503", delay=60)
+    [digest] = await digests.claim(10, lease=60)
+    assert await digests.retry_later(digest.id, "503", delay=60) is True
     assert await digests.due(10) == [] and 55 < await digests.next_due_in() <= 60
-    await digests.cancel(digest.id, "gone")
+    assert await digests.cancel(digest.id, "gone") is False  # the retry gave the claim up
+    await db.execute("UPDATE digests SET next_attempt = 0")
+    [digest] = await digests.claim(10, lease=60)
+    assert await digests.cancel(digest.id, "gone") is True
     assert await rows(db) == [("a", 1, digest.id, "cancelled")]
 
 
@@ -185,3 +191,52 @@ async def test_a_row_left_held_after_its_channel_went_back_to_single_posts_is_po
     assert await subs.next_due_in() == 0
     clock.set("2026-11-29T00:00:05+00:00")
     assert await digests.close() == 0 and await digests.due(10) == []
+
+
+# Claims (issue 18): as for single posts (tests/bot/storage/test_subscriptions.py), a "process" is a
+# repository with its own identity on its own connection.
+
+
+@contextlib.asynccontextmanager
+async def processes(database, clock, *owners: str):
+    async with contextlib.AsyncExitStack() as stack:
+        repos = []
+        for owner in owners:
+            conn = await connect(database)
+            stack.push_async_callback(conn.close)
+            repos.append(DigestRepository(conn, clock=clock, owner=owner))
+        yield repos
+
+
+async def test_two_processes_closing_the_same_period_write_one_digest(db, database):
+    clock, _, _ = await setup(db)
+    await add(db, clock, "a", "b")
+    clock.advance(86400)
+    async with processes(database, clock, "host-a:1:a", "host-b:2:b") as (a, b):
+        written = await asyncio.gather(a.close(), b.close())
+    assert sum(written) == 1
+    async with db.execute("SELECT COUNT(*) FROM digests") as cur:
+        assert (await cur.fetchone())[0] == 1
+
+
+async def test_a_digest_is_claimed_by_one_process_and_a_stale_claimant_sends_no_part(db, database):
+    clock, _, _ = await setup(db)
+    await add(db, clock, "a", "b")
+    clock.advance(86400)
+    async with processes(database, clock, "host-a:1:a", "host-b:2:b") as (a, b):
+        await a.close()
+        [digest] = await a.claim(5, lease=60)
+        assert await b.claim(5, lease=60) == [] and await b.due(5) == []
+        assert 55 < await b.next_due_in() <= 60
+        assert await a.part_sent(digest.id, 1, message_id=500) is True
+        assert await a.renew(digest.id, lease=-1) is True  # then a hangs: its lease runs out
+        [taken] = await b.claim(5, lease=60)
+        assert taken.parts_sent == 1  # b goes on from the parts already sent, never re-sends them
+        assert await a.renew(digest.id, lease=60) is False
+        assert await a.part_sent(digest.id, 2, message_id=501) is False
+        assert await a.delivered(digest.id) is False and await a.cancel(digest.id, "x") is False
+        assert await a.retry_later(digest.id, "x", delay=1) is False
+        assert await rows(db) == [("a", 1, digest.id, "pending"), ("b", 1, digest.id, "pending")]
+        assert await b.part_sent(digest.id, 2, message_id=501) is True
+        assert await b.delivered(digest.id) is True
+    assert await rows(db) == [("a", 1, digest.id, "delivered"), ("b", 1, digest.id, "delivered")]

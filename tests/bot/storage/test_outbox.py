@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
+import socket
+import sys
+
 import pytest
 
 from bot.storage.db import transaction
-from bot.storage.outbox import queue
+from bot.storage.outbox import claimant, gone, queue
 
 
 async def queued(db) -> list[tuple[int, str, str]]:
@@ -50,3 +55,22 @@ def test_the_deliveries_insert_is_written_in_one_place_only():
     root = Path(bot.__file__).parent
     found = [p.relative_to(root).as_posix() for p in root.rglob("*.py") if "INTO deliveries" in p.read_text()]
     assert found == ["storage/outbox.py"]
+
+
+def test_a_claimant_names_this_host_and_process_and_differs_per_run():
+    me = claimant()
+    host, pid, nonce = me.split(":")
+    assert host == socket.gethostname() and pid == str(os.getpid()) and len(nonce) == 8
+    assert claimant() != me
+
+
+async def test_only_a_process_of_this_host_that_is_no_longer_running_is_judged_gone():
+    me = claimant()
+    finished = await asyncio.create_subprocess_exec(sys.executable, "-c", "pass")
+    await finished.wait()
+    host = socket.gethostname()
+    assert gone(f"{host}:{finished.pid}:abcd", me)
+    assert not gone(f"{host}:{os.getpid()}:abcd", me)  # a live pid (this one): its lease decides
+    assert not gone(f"{host}:1:abcd", me)  # pid 1 runs (init, or a container's bot)
+    assert not gone(f"elsewhere:{finished.pid}:abcd", me)  # another host's pids are not ours to judge
+    assert not gone("garbage", me) and not gone(f"{host}:x:y", me)
