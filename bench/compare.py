@@ -439,6 +439,19 @@ def beyond_lead(a: Doc, b: Doc) -> list[str]:
     return out
 
 
+def aligned_places(a: Doc, summary: Sequence[str]) -> list[int]:
+    """For each sentence of ``summary``, the index of the sentence of A sharing the largest share of
+    its content terms (ties go to the later sentence, so that the lead is never favoured by them)."""
+    stops = stop_words_for(a.sentences)
+    own = [set(content_terms(s, stops)) for s in a.sentences]
+    out = []
+    for s in summary:
+        ts = set(content_terms(s, stops))
+        if ts and own:
+            out.append(max(range(len(own)), key=lambda i: (len(ts & own[i]), i)))
+    return out
+
+
 def after_lead(d: Doc) -> tuple[list[str], list[int]]:
     """A's sentences after its first ``LEAD``, with its summary ranking of them (renumbered)."""
     return d.sentences[LEAD:], [i - LEAD for i in d.ranking if i >= LEAD]
@@ -466,7 +479,10 @@ def evaluate(docs: list[Doc], chosen: list[tuple[int, int, float]], ms: dict[str
         results[name] = rows
     kept = sum(len(r) for _, _, r in cases)
     whole = sum(len(docs[a].summary) for a, _, _ in cases)
-    return {"cases": len(cases), "results": results, "kept": kept, "summary": whole}
+    start = LEAD if lead else 0
+    early = sum(start <= p < start + POINTS for a, _, r in cases for p in aligned_places(docs[a], r))
+    even = sum(len(r) * POINTS / (len(docs[a].sentences) - start) for a, _, r in cases)
+    return {"cases": len(cases), "results": results, "kept": kept, "summary": whole, "early": early, "even": even}
 
 
 def mean(xs: list[float]) -> float:
@@ -490,6 +506,11 @@ def table(docs: list[Doc], floor: float, ms: dict[str, Method], lead: bool = Fal
     print(
         f"reference: {out['kept']} of the {out['summary']} summary sentences of those pairs' A are mostly absent from B"
         + (f" and from A's first {LEAD} sentences" if lead else "")
+    )
+    first = f"sentences {LEAD + 1} to {LEAD + POINTS}" if lead else f"first {POINTS} sentences"
+    print(
+        f"lead bias: {out['early']} of those {out['kept']} align best (most content terms shared) with one of A's "
+        f"{first} ({out['even']:.0f} if spread evenly over its sentences{' after the lead' if lead else ''})"
     )
     print(f"ROUGE-1 x100 of {POINTS} sentences of {where} against that reference;")
     print("halves: the pairs of even and odd index; ΔF: paired difference with the method before, 95% bootstrap")
