@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,6 +68,15 @@ class Settings:
     # BRIEFBOT_DATABASE_URL: a PostgreSQL server (postgresql://user:password@host/db) instead of the
     # SQLite file at db_path; never printed (it may hold a password).
     database_url: str | None = field(default=None, repr=False)
+    # BRIEFBOT_SHARD_COUNT and BRIEFBOT_SHARD_IDS: the gateway shards this process runs (of
+    # shard_count in all); both None when unset (one connection, unsharded, as before).
+    shard_count: int | None = None
+    shard_ids: tuple[int, ...] | None = None
+
+    @property
+    def sharded(self) -> bool:
+        """Whether the bot connects as gateway shards (BRIEFBOT_SHARD_COUNT is set)."""
+        return self.shard_count is not None
 
     @property
     def database(self) -> str | Path:
@@ -218,6 +228,7 @@ def load_settings(env: Mapping[str, str] | Environment, *, library: bool = True)
     if not 1 <= keep_days <= 3650:
         raise ConfigError(f"BRIEFBOT_LINKS_KEEP_DAYS: {raw_keep} is out of range (1 to 3650 days)")
 
+    shard_count, shard_ids = _shards(env)
     token = env.get("DISCORD_TOKEN", "").strip() or None
     return Settings(
         articles_dir=articles_dir,
@@ -232,7 +243,47 @@ def load_settings(env: Mapping[str, str] | Environment, *, library: bool = True)
         links_keep_days=keep_days,
         token=token,
         database_url=database_url,
+        shard_count=shard_count,
+        shard_ids=shard_ids,
     )
+
+
+SHARD_COUNT_MAX = 100_000  # far past any bot's need (Discord asks for one shard per 2,500 servers at most)
+_NUMBER = re.compile(r"[0-9]{1,9}")
+SHARDS_HELP = "the shards of all the bot's processes are numbered 0 to BRIEFBOT_SHARD_COUNT - 1"
+
+
+def _shards(env: Mapping[str, str]) -> tuple[int | None, tuple[int, ...] | None]:
+    """BRIEFBOT_SHARD_COUNT and BRIEFBOT_SHARD_IDS, checked: (None, None) when neither is set; the
+    ids default to every shard, 0 to count - 1."""
+    raw_count = env.get("BRIEFBOT_SHARD_COUNT", "").strip()
+    raw_ids = env.get("BRIEFBOT_SHARD_IDS", "").strip()
+    if not raw_count:
+        if raw_ids:
+            raise ConfigError(
+                "BRIEFBOT_SHARD_IDS is set without BRIEFBOT_SHARD_COUNT: set the number of shards of all the "
+                f"bot's processes too ({SHARDS_HELP})"
+            )
+        return None, None
+    if not _NUMBER.fullmatch(raw_count) or not 1 <= int(raw_count) <= SHARD_COUNT_MAX:
+        raise ConfigError(f"BRIEFBOT_SHARD_COUNT: {raw_count!r} is not a number of shards (1 to {SHARD_COUNT_MAX})")
+    count = int(raw_count)
+    if not raw_ids:
+        return count, tuple(range(count))
+    ids: list[int] = []
+    for part in raw_ids.split(","):
+        part = part.strip()
+        if not _NUMBER.fullmatch(part):
+            raise ConfigError(f"BRIEFBOT_SHARD_IDS: {part!r} is not a shard number (give them comma-separated: 0,1)")
+        shard = int(part)
+        if shard >= count:
+            raise ConfigError(
+                f"BRIEFBOT_SHARD_IDS: shard {shard} is out of range for BRIEFBOT_SHARD_COUNT={count} ({SHARDS_HELP})"
+            )
+        if shard in ids:
+            raise ConfigError(f"BRIEFBOT_SHARD_IDS: shard {shard} is given twice")
+        ids.append(shard)
+    return count, tuple(ids)
 
 
 def _switch(env: Mapping[str, str], name: str) -> bool:

@@ -59,7 +59,7 @@ STARTUP_SYNC_SECONDS = 5.0  # the longest start-up waits for the first library s
 
 
 class TokenRejected(Exception):
-    """Discord refused the token; the message says what to do."""
+    """Discord refused the token or the connection (intents, shards); the message says what to do."""
 
 
 class BriefBot(commands.Bot):
@@ -159,7 +159,7 @@ class BriefBot(commands.Bot):
         await self._first_library_sync(self.library)
         for name in self._extensions:
             await self.load_extension(name)
-        if self._auto_sync:
+        if self._auto_sync and self.uploads_commands:
             try:
                 await self.commands_sync.sync()
             except UNREACHABLE as exc:  # Discord went away since the login: the bot runs; the next start retries
@@ -172,6 +172,13 @@ class BriefBot(commands.Bot):
             self._feed_task = asyncio.create_task(poll_feeds(self.feed_poller, wake), name="briefbot-feed-poll")
             self._links_task = asyncio.create_task(sweep_links(self.links, SWEEP_SECONDS), name="briefbot-links-sweep")
             self.delivery_worker.start()  # posts whatever is pending, including what a crash left
+
+    @property
+    def uploads_commands(self) -> bool:
+        """Whether this process uploads the slash commands at start (when they changed): with shards
+        split over several processes, the one running shard 0 does (the commands are the
+        application's, not a shard's: one upload serves every shard)."""
+        return not self.settings.sharded or 0 in (self.settings.shard_ids or ())
 
     async def _first_library_sync(self, library: Library) -> None:
         """The first sync is waited for a few seconds at most: a folder of pages slow to extract (each
@@ -257,15 +264,40 @@ class BriefBot(commands.Bot):
     async def on_ready(self) -> None:
         assert self.user is not None
         log.info(
-            "connected as %s (id %s) to %d servers, serving %d articles",
+            "connected as %s (id %s) to %d servers%s, serving %d articles",
             self.user,
             self.user.id,
             len(self.guilds),
+            self._shards_text(),
             len(self.library.articles) if self.library is not None else 0,
         )
 
+    def _shards_text(self) -> str:
+        settings = self.settings
+        if not settings.sharded:
+            return ""
+        ids = ", ".join(str(i) for i in settings.shard_ids or ())
+        return f" as shard{'s' if len(settings.shard_ids or ()) > 1 else ''} {ids} of {settings.shard_count}"
+
     async def on_command_error(self, ctx: commands.Context[Any], error: commands.CommandError) -> None:
         errors.on_text_command_error(ctx, error)
+
+
+class ShardedBriefBot(BriefBot, commands.AutoShardedBot):
+    """The bot as the gateway shards BRIEFBOT_SHARD_COUNT and BRIEFBOT_SHARD_IDS name: discord.py's
+    AutoShardedBot, one websocket per shard in this process. Discord sends each server's events,
+    its commands included, to shard ``(server_id >> 22) % count`` only, so a process answers the
+    servers of its own shards; the others' processes answer theirs."""
+
+
+def make_bot(settings: Settings, **options: Any) -> BriefBot:
+    """The bot the settings ask for: a ShardedBriefBot when BRIEFBOT_SHARD_COUNT is set, else the
+    one-connection BriefBot (as before sharding existed: no GET /gateway/bot, no shard in IDENTIFY)."""
+    if not settings.sharded:
+        return BriefBot(settings, **options)
+    return ShardedBriefBot(
+        settings, shard_count=settings.shard_count, shard_ids=list(settings.shard_ids or ()), **options
+    )
 
 
 async def sync_now(settings: Settings, token: str) -> int:
@@ -286,6 +318,15 @@ _REJECTED = (
 )
 
 
+_SHARDS_REFUSED = {
+    4010: "Discord refused the connection (4010 Invalid shard): check BRIEFBOT_SHARD_COUNT and BRIEFBOT_SHARD_IDS.",
+    4011: (
+        "Discord refused the connection (4011 Sharding required): the bot is in too many servers for one "
+        "connection; set BRIEFBOT_SHARD_COUNT (Discord requires a shard per 2,500 servers at most)."
+    ),
+}
+
+
 # How often a thread holding the GIL is made to hand it over (Python's default is 5 ms). The bot's
 # background threads do seconds of Python work at 100,000 articles (a full folder scan, rebuilding
 # the lookups); each time the event loop wakes for a command it must wait for the GIL, and at 5 ms
@@ -297,7 +338,7 @@ async def run(settings: Settings, token: str) -> None:
     """Log in (trying again while Discord cannot be reached), start up, and serve until closed.
     Stopping on a signal is bot.discord_app.lifecycle.serve's: it cancels this coroutine."""
     sys.setswitchinterval(SWITCH_INTERVAL)
-    bot = BriefBot(settings)
+    bot = make_bot(settings)
     one_line = DiscordLogFilter(connected_once=lambda: bot.ws is not None)
     discord_log = logging.getLogger("discord.client")
     discord_log.addFilter(one_line)
@@ -316,6 +357,8 @@ async def run(settings: Settings, token: str) -> None:
             except discord.ConnectionClosed as exc:
                 if exc.code == 4004:  # the token was revoked (reset) while the bot ran
                     raise TokenRejected(_REJECTED) from None
+                if exc.code in _SHARDS_REFUSED:
+                    raise TokenRejected(_SHARDS_REFUSED[exc.code]) from None
                 raise
     finally:
         discord_log.removeFilter(one_line)

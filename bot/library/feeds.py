@@ -14,6 +14,9 @@ subscription never floods a channel with old articles; items that appear after i
 A failure (network, HTTP status, size, time, not a feed) pushes the next poll back, doubling the
 interval each time up to MAX_BACKOFF; MAX_FAILURES in a row disable the feed, with the reason.
 
+On a database several processes share, only the process that ingests polls the feeds
+(bot.library.service Library.ingesting); the others hear of the new articles.
+
 One feed never holds up another: each due feed is polled in a task of its own (FeedPoller.start_due),
 and a feed that becomes due while others are being polled is started at once, not after them; a feed
 is never polled twice at the same time. FEEDS_AT_ONCE feed documents are fetched and parsed at once,
@@ -121,6 +124,8 @@ class FeedPoller:
         becomes due while another is slow is started at the next call, whatever the other is doing."""
         self._finished.clear()  # wait() returns at the first poll that ends from now on
         tasks = []
+        if not await self.library.ingesting():  # another process polls the feeds (a shared database)
+            return tasks
         for feed in await self.repo.due(self.clock()):
             if feed.id in self._polling:
                 continue

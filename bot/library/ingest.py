@@ -144,6 +144,10 @@ class Ingest:
             self._analysed = await self.repo.analysed_hashes(ANALYSIS_VERSION)
         return self._analysed
 
+    def forget_analysed(self) -> None:
+        """Read the analysed hashes again when next asked (another process may have added some)."""
+        self._analysed = None
+
     async def session(self, *, deliver: bool = True) -> Session:
         """A run of stores with the subscriptions as they are now (none with ``deliver`` False)."""
         return Session(self, await self.subscriptions.active() if deliver else [])

@@ -47,6 +47,7 @@ from .permissions import (
 )
 from .records import FakeInteraction, InteractionCallback, RestRequest, UploadedFile
 from .server import FakeDiscord
+from .shards import make_guild_on_shard, shard_of, snowflake_on_shard
 
 __all__ = [
     "ALL_PERMISSIONS",
@@ -69,6 +70,7 @@ __all__ = [
     "compute_permissions",
     "make_dm_channel",
     "make_guild",
+    "make_guild_on_shard",
     "make_member",
     "make_message",
     "make_overwrite",
@@ -77,5 +79,7 @@ __all__ = [
     "make_thread",
     "make_user",
     "patch_discord",
+    "shard_of",
     "snowflake",
+    "snowflake_on_shard",
 ]

@@ -14,6 +14,17 @@ from typing import Any, Protocol
 from aiohttp import WSMsgType, web
 
 from .payloads import Intent, Json, guild_create_payload, make_self_user
+from .shards import (
+    INVALID_SHARD,
+    MAX_GUILDS_PER_SESSION,
+    SHARDING_REQUIRED,
+    UNSHARDED,
+    Everyone,
+    Shard,
+    event_guild,
+    owns,
+    parse_shard,
+)
 
 
 class GatewayHost(Protocol):
@@ -109,8 +120,9 @@ class GatewayConnection:
 class GatewaySession:
     """A gateway session: survives a dropped websocket and can be RESUMEd (missed events are replayed)."""
 
-    def __init__(self, token: str, identify: Json) -> None:
+    def __init__(self, token: str, identify: Json, shard: Shard = UNSHARDED) -> None:
         self.session_id = secrets.token_hex(16)
+        self.shard = shard  # (shard_id, num_shards) as identified; (0, 1) without sharding
         self.token = token
         self.identify = identify
         self.intents: int = identify.get("intents", 0)
@@ -122,6 +134,10 @@ class GatewaySession:
 
     def wants(self, intent: int | None) -> bool:
         return intent is None or bool(self.intents & intent)
+
+    def owns(self, guild_id: int | Everyone | None) -> bool:
+        """Whether this session's shard receives events of ``guild_id`` (None: a DM; Everyone: any)."""
+        return isinstance(guild_id, Everyone) or owns(self.shard, guild_id)
 
     async def dispatch(self, event: str, data: Json) -> None:
         self.seq += 1
@@ -143,6 +159,7 @@ class FakeGateway:
         self.resume_count = 0
         self.heartbeats = 0
         self.presence_updates: list[Json] = []
+        self.max_guilds_per_session = MAX_GUILDS_PER_SESSION  # more guilds on one shard: closed with 4011
 
     # ------------------------------------------------------------------ state
 
@@ -158,6 +175,16 @@ class FakeGateway:
     def ready(self) -> bool:
         return any(s.ready and s.conn is not None and s.conn.open for s in self.live_sessions)
 
+    @property
+    def ready_shards(self) -> set[Shard]:
+        """The ``(shard_id, num_shards)`` of every session that got READY and is connected."""
+        return {s.shard for s in self.live_sessions if s.ready and s.conn is not None and s.conn.open}
+
+    def receivers(self, event: str, data: Json) -> list[GatewaySession]:
+        """The ready sessions whose shard receives this event (its guild's shard, shard 0 for a DM)."""
+        route = event_guild(event, data)
+        return [s for s in self.live_sessions if s.ready and s.owns(route)]
+
     # ------------------------------------------------------------------ events
 
     async def dispatch(
@@ -168,19 +195,21 @@ class FakeGateway:
         intent: int | None = None,
         single: bool = False,
         transform: Callable[[int], Json] | None = None,
-    ) -> None:
-        """Send a DISPATCH to live sessions (buffered for resume while a session is disconnected).
+    ) -> list[GatewaySession]:
+        """Send a DISPATCH to live sessions (buffered for resume while a session is disconnected)
+        of the shard the event belongs to (``receivers``); returns the sessions it went to.
 
         ``single`` sends to the newest session only (interactions go to exactly one session);
         ``transform(session_intents)`` may tailor the payload per session.
         """
-        targets = [s for s in self.live_sessions if s.ready and s.wants(intent)]
+        targets = [s for s in self.receivers(event, data) if s.wants(intent)]
         if single:
             targets = targets[-1:]
         if single and not targets:
             log.warning("no gateway session to receive %s", event)
         for session in targets:
             await session.dispatch(event, transform(session.intents) if transform else data)
+        return targets
 
     async def drop(self, code: int = 4000, message: str = "localdiscord: dropped", *, abrupt: bool = False) -> None:
         """Close every open websocket with ``code``, or with ``abrupt=True`` cut the connection without
@@ -274,10 +303,18 @@ class FakeGateway:
         if d.get("intents", 0) & self.disallowed_intents:
             await conn.close(4014, "Disallowed intent(s)")
             return
-        for old in self.live_sessions:  # orphaned sessions of this bot will never be resumed now
-            if old.conn is None and old.token == d["token"]:
+        shard = parse_shard(d["shard"]) if "shard" in d else UNSHARDED
+        if shard is None:
+            await conn.close(INVALID_SHARD, "Invalid shard")
+            return
+        guilds = [g for g in self.fake.guilds.values() if owns(shard, int(g["id"]))]
+        if len(guilds) > self.max_guilds_per_session:
+            await conn.close(SHARDING_REQUIRED, "Sharding required")
+            return
+        for old in self.live_sessions:  # this shard's orphaned sessions will never be resumed now
+            if old.conn is None and old.token == d["token"] and old.shard == shard:
                 old.resumable = False
-        session = GatewaySession(d["token"], d)
+        session = GatewaySession(d["token"], d, shard)
         self.sessions.append(session)
         session.conn = conn
         conn.session = session
@@ -287,7 +324,7 @@ class FakeGateway:
             "v": 10,
             "user": make_self_user(fake.bot_user),
             "user_settings": {},
-            "guilds": [{"id": g["id"], "unavailable": True} for g in fake.guilds.values()],
+            "guilds": [{"id": g["id"], "unavailable": True} for g in guilds],
             "session_id": session.session_id,
             "session_type": "normal",
             "resume_gateway_url": fake.resume_gateway_url,
@@ -304,7 +341,7 @@ class FakeGateway:
             ready["shard"] = d["shard"]
         await session.dispatch("READY", ready)
         session.ready = True
-        for guild in fake.guilds.values():
+        for guild in guilds:
             await session.dispatch("GUILD_CREATE", guild_create_payload(guild))
 
     async def _resume(self, conn: GatewayConnection, d: Json) -> None:

@@ -97,6 +97,7 @@ class FakeInteraction:
         self.token: str = payload["token"]
         self.type: int = payload["type"]
         self.sent_at: float = 0.0
+        self.shard: tuple[int, int] | None = None  # (shard_id, num_shards) of the session it was sent to
         self.callbacks: list[InteractionCallback] = []
         self.rejected: list[tuple[int, Json, Any]] = []
         self.original: Json | None = None

@@ -12,6 +12,7 @@ from .payloads import (
 )
 from .records import RestRequest
 from .rest import Reply
+from .shards import recommended_shards
 
 
 class ApplicationRoutes:
@@ -37,7 +38,7 @@ class ApplicationRoutes:
         payload: Json = {"url": self.gateway_url.rstrip("/")}
         if rec.template == "/gateway/bot":
             payload.update(
-                shards=1,
+                shards=recommended_shards(len(self.guilds)),
                 session_start_limit={"total": 1000, "remaining": 999, "reset_after": 14_400_000, "max_concurrency": 1},
             )
         return 200, payload

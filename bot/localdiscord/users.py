@@ -172,13 +172,15 @@ class UserActions:
             message=copy.deepcopy(message) if message is not None else None,
             locale=locale,
         )
-        if not any(s.ready for s in self.gateway.live_sessions):
-            raise RuntimeError("localdiscord: no bot session on the gateway to receive the interaction")
+        if not self.gateway.receivers("INTERACTION_CREATE", payload):
+            where = f"the shard of guild {guild['id']}" if guild is not None else "shard 0 (direct messages)"
+            raise RuntimeError(f"localdiscord: no bot session on the gateway ({where}) to receive the interaction")
         inter = FakeInteraction(payload, self._signal)
         self.interactions[inter.id] = inter
         self._by_token[inter.token] = inter
         inter.sent_at = self.now()
-        await self.gateway.dispatch("INTERACTION_CREATE", payload, single=True)
+        sessions = await self.gateway.dispatch("INTERACTION_CREATE", payload, single=True)
+        inter.shard = sessions[0].shard if sessions else None
         return inter
 
     async def send_command(

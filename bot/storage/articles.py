@@ -2,13 +2,19 @@
 
 Search (bot.storage.search), the word-pair indexes (bot.storage.pairs) and the delivery outbox
 (bot.storage.outbox) have their own modules; ``save`` fills the search tables of the article it
-stores."""
+stores.
+
+``save`` and ``retire`` notify LIBRARY_CHANNEL in their transaction, with this repository's
+``origin`` as the payload: other processes sharing the database (PostgreSQL) hear, once it commits,
+that the live articles changed (bot.library.service refreshes its catalogue), and a library knows
+its own changes by their origin."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import json
+import secrets
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import asdict, fields, replace
 
@@ -19,6 +25,7 @@ from bot.storage.database import Database, Row
 from bot.storage.db import transaction
 from bot.storage.pairs import index_pairs
 
+LIBRARY_CHANNEL = "briefbot_library"  # notified when articles are stored or retired
 RELATED_POSTINGS = 200  # per term, the strongest postings read when looking for related articles
 
 _COLUMNS = (
@@ -31,6 +38,7 @@ class ArticleRepository:
     def __init__(self, db: Database) -> None:
         self.db = db
         self._batched = False
+        self.origin = secrets.token_hex(8)  # the payload of this repository's notifications
 
     @property
     def batched(self) -> bool:
@@ -60,6 +68,16 @@ class ArticleRepository:
             "ORDER BY added_at, id LIMIT 1",
             (content_hash,),
         )
+
+    async def fingerprint(self) -> tuple[object, ...]:
+        """A cheap summary of the articles table that changes when an article is stored or retired
+        (how many, how many retired, the latest store and retirement): read to tell whether the
+        live articles may have changed without reading them."""
+        async with self.db.execute(
+            "SELECT COUNT(*), COUNT(retired_at), MAX(updated_at), MAX(retired_at) FROM articles"
+        ) as cur:
+            row = await cur.fetchone()
+        return tuple(row) if row is not None else ()
 
     async def live(self) -> list[ArticleRow]:
         """Articles whose files are present, newest first."""
@@ -206,6 +224,7 @@ class ArticleRepository:
                     "ON CONFLICT DO NOTHING",
                     (article.content_hash, raw_to_json(raw), now),
                 )
+            await self.db.notify(LIBRARY_CHANNEL, self.origin)  # heard once this commits
 
     async def related(self, article_id: str, limit: int = 3, min_score: float = 0.1) -> list[str]:
         """Ids of the live articles most similar to this one (cosine over signature terms).
@@ -248,6 +267,7 @@ class ArticleRepository:
             )
             await self.db.executemany("DELETE FROM article_terms WHERE article_id = ?", [(i,) for i in article_ids])
             await self._delete_searchable(article_ids)
+            await self.db.notify(LIBRARY_CHANNEL, self.origin)
 
     async def _delete_searchable(self, article_ids: list[str]) -> None:
         """Remove articles' quotations and passages from every search index (inside a transaction)."""

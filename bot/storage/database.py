@@ -18,7 +18,8 @@ migrations, with the same numbers and names: bot/storage/migrations/<dialect>/NN
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Iterable, Sequence
+import hashlib
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from importlib import resources
@@ -54,17 +55,67 @@ class Result(Awaitable[Cursor], AbstractAsyncContextManager[Cursor], Protocol):
     """``await db.execute(...)`` or ``async with db.execute(...) as cur``."""
 
 
+class HeldLock(Protocol):
+    """A named lock this process holds (``Database.try_lock``, ``Database.lock``) until ``release``,
+    or until its connection is lost (PostgreSQL: the server releases a dead session's locks)."""
+
+    name: str
+
+    @property
+    def held(self) -> bool:
+        """Not released, and its connection not known to be closed (no I/O)."""
+
+    async def check(self) -> bool:
+        """Whether it is still held, asking the server (a lost connection is found out here)."""
+
+    async def release(self) -> None: ...
+
+
+class Listener(Protocol):
+    """A subscription to a notification channel (``Database.listen``), until ``close``."""
+
+    async def close(self) -> None: ...
+
+
+# A listener's callback: a notification's payload, or None when notifications may have been missed
+# (the listening connection was lost and is back): the listener should then read what it follows afresh.
+Heard = Callable[[str | None], None]
+
+
 class Database(Protocol):
-    """An open, migrated database (bot.storage.db.connect opens one)."""
+    """An open, migrated database (bot.storage.db.connect opens one).
+
+    ``shared``: whether other processes may use the same database at once (PostgreSQL). SQLite's
+    rule is one process per file, so its locks are in this process (asyncio locks) and its
+    notifications have no one else to reach."""
 
     dialect: Dialect
+    shared: bool
 
     def execute(self, sql: str, params: Iterable[Any] = ()) -> Result: ...
     async def executemany(self, sql: str, rows: Iterable[Iterable[Any]]) -> None: ...
     def transaction(self) -> AbstractAsyncContextManager[None]: ...
     async def schema_version(self) -> int: ...
     async def migrate(self, target: int | None = None, found: list[Migration] | None = None) -> int: ...
+    async def try_lock(self, name: str) -> HeldLock | None:
+        """The lock ``name``, taken now if no one (this process or another) holds it, else None."""
+
+    def lock(self, name: str) -> AbstractAsyncContextManager[HeldLock]:
+        """The lock ``name``, waited for, held for the block and released at its end."""
+
+    async def notify(self, channel: str, payload: str) -> None:
+        """Tell the listeners of ``channel`` (in every process); inside a transaction, they hear it
+        only once it commits, and not at all if it rolls back."""
+
+    async def listen(self, channel: str, callback: Heard) -> Listener:
+        """Call ``callback`` with each notification's payload on ``channel`` (on the event loop)."""
+
     async def close(self) -> None: ...
+
+
+def lock_key(name: str) -> int:
+    """A lock's name as a stable signed 64-bit key (PostgreSQL's advisory locks are numbered)."""
+    return int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "big", signed=True)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,7 @@
-"""The SQLite backend (the default): one aiosqlite connection, migrated with PRAGMA user_version."""
+"""The SQLite backend (the default): one aiosqlite connection, migrated with PRAGMA user_version.
+
+One process per SQLite file is the rule (``shared`` is False): named locks are asyncio locks of this
+database object, and notifications reach no one (there is no other process to tell)."""
 
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ from typing import Any
 
 import aiosqlite
 
-from bot.storage.database import Dialect, Migration, migrations, too_new
+from bot.storage.database import Dialect, Heard, Migration, migrations, too_new
 
 log = logging.getLogger(__name__)
 
@@ -21,6 +24,7 @@ class SqliteDatabase:
     """The bot's one SQLite connection, with its writer lock (its own state, gone with it)."""
 
     dialect: Dialect = "sqlite"
+    shared = False
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
         conn.row_factory = aiosqlite.Row
@@ -29,6 +33,7 @@ class SqliteDatabase:
         # without this lock a command's transaction begun while the library stores a chunk would fail
         # with "cannot start a transaction within a transaction". Transactions take turns.
         self.writer = asyncio.Lock()
+        self._locks: dict[str, asyncio.Lock] = {}  # named locks (try_lock, lock)
 
     @classmethod
     async def open(cls, path: str | Path) -> SqliteDatabase:
@@ -93,8 +98,59 @@ class SqliteDatabase:
             raise
         return reached
 
+    async def try_lock(self, name: str) -> SqliteLock | None:
+        """The named lock if it is free (never waits)."""
+        lock = self._locks.setdefault(name, asyncio.Lock())
+        if lock.locked():
+            return None
+        await lock.acquire()  # free: taken at once
+        return SqliteLock(name, lock)
+
+    @contextlib.asynccontextmanager
+    async def lock(self, name: str) -> AsyncIterator[SqliteLock]:
+        """The named lock, waited for, released at the end of the block."""
+        lock = self._locks.setdefault(name, asyncio.Lock())
+        await lock.acquire()
+        held = SqliteLock(name, lock)
+        try:
+            yield held
+        finally:
+            await held.release()
+
+    async def notify(self, channel: str, payload: str) -> None:
+        """Nothing to do: no other process uses this file."""
+
+    async def listen(self, channel: str, callback: Heard) -> SqliteListener:
+        """Nothing is ever heard: no other process uses this file."""
+        return SqliteListener()
+
     async def close(self) -> None:
         await self.raw.close()
+
+
+class SqliteLock:
+    """A named lock of one SqliteDatabase (an asyncio lock)."""
+
+    def __init__(self, name: str, lock: asyncio.Lock) -> None:
+        self.name = name
+        self._lock: asyncio.Lock | None = lock
+
+    @property
+    def held(self) -> bool:
+        return self._lock is not None
+
+    async def check(self) -> bool:
+        return self.held
+
+    async def release(self) -> None:
+        lock, self._lock = self._lock, None
+        if lock is not None:
+            lock.release()
+
+
+class SqliteListener:
+    async def close(self) -> None:
+        return None
 
 
 def statements(sql: str) -> list[str]:

@@ -177,3 +177,48 @@ def test_a_database_password_written_escaped_is_hidden_both_as_written_and_decod
     url = "postgresql://briefbot:p%40ss%2Fword@db.example/briefbot"
     s = load_settings({"BRIEFBOT_ARTICLES_DIR": str(tmp_path), "BRIEFBOT_DATABASE_URL": url})
     assert s.secrets() == ["p%40ss%2Fword", "p@ss/word"]
+
+
+def test_without_shard_settings_the_bot_is_not_sharded(tmp_path):
+    s = load_settings({"BRIEFBOT_ARTICLES_DIR": str(tmp_path)})
+    assert (s.shard_count, s.shard_ids, s.sharded) == (None, None, False)
+
+
+@pytest.mark.parametrize(
+    ("count", "ids", "expected"),
+    [
+        ("2", "", (0, 1)),  # every shard by default
+        ("1", "", (0,)),
+        ("3", "2", (2,)),
+        ("4", " 1, 3 ", (1, 3)),
+        ("2", "1,0", (1, 0)),
+    ],
+)
+def test_shard_settings(tmp_path, count, ids, expected):
+    env = {"BRIEFBOT_ARTICLES_DIR": str(tmp_path), "BRIEFBOT_SHARD_COUNT": count, "BRIEFBOT_SHARD_IDS": ids}
+    s = load_settings(env)
+    assert (s.shard_count, s.shard_ids, s.sharded) == (int(count), expected, True)
+
+
+@pytest.mark.parametrize(
+    ("count", "ids", "message"),
+    [
+        ("", "0", "BRIEFBOT_SHARD_IDS is set without BRIEFBOT_SHARD_COUNT"),
+        ("0", "", "BRIEFBOT_SHARD_COUNT: '0' is not a number of shards (1 to 100000)"),
+        ("-1", "", "BRIEFBOT_SHARD_COUNT: '-1' is not a number of shards"),
+        ("two", "", "BRIEFBOT_SHARD_COUNT: 'two' is not a number of shards"),
+        ("²", "", "BRIEFBOT_SHARD_COUNT: '²' is not a number of shards"),
+        ("100001", "", "BRIEFBOT_SHARD_COUNT: '100001' is not a number of shards"),
+        ("2", "2", "BRIEFBOT_SHARD_IDS: shard 2 is out of range for BRIEFBOT_SHARD_COUNT=2"),
+        ("2", "0,5", "BRIEFBOT_SHARD_IDS: shard 5 is out of range"),
+        ("2", "0,0", "BRIEFBOT_SHARD_IDS: shard 0 is given twice"),
+        ("2", "0;1", "BRIEFBOT_SHARD_IDS: '0;1' is not a shard number"),
+        ("2", "-1", "BRIEFBOT_SHARD_IDS: '-1' is not a shard number"),
+        ("2", "0,", "BRIEFBOT_SHARD_IDS: '' is not a shard number"),
+    ],
+)
+def test_bad_shard_settings_name_the_variable(tmp_path, count, ids, message):
+    env = {"BRIEFBOT_ARTICLES_DIR": str(tmp_path), "BRIEFBOT_SHARD_COUNT": count, "BRIEFBOT_SHARD_IDS": ids}
+    with pytest.raises(ConfigError) as exc:
+        load_settings(env)
+    assert str(exc.value).startswith(message)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from dataclasses import replace
 
 import pytest
 
@@ -34,6 +35,19 @@ COMMANDS = SLASH_COMMANDS | MESSAGE_COMMANDS
 async def test_rejected_token_raises_token_rejected(fake_discord, settings):
     with pytest.raises(TokenRejected, match="Discord rejected DISCORD_TOKEN"):
         await run(settings, "not-the-right-token")
+
+
+async def test_too_many_servers_for_one_connection_is_one_line(fake_discord, settings):
+    fake_discord.gateway.max_guilds_per_session = 0  # Discord's is 2,500: past it, 4011 Sharding required
+    with pytest.raises(TokenRejected, match=r"4011 Sharding required\): .* set BRIEFBOT_SHARD_COUNT"):
+        await asyncio.wait_for(run(settings, fake_discord.token), 30)
+
+
+async def test_a_shard_discord_refuses_is_one_line(fake_discord, settings):
+    # Past the settings' own checks (bot.config refuses such ids): what Discord says of a bad shard.
+    refused = replace(settings, shard_count=2, shard_ids=(2,))
+    with pytest.raises(TokenRejected, match=r"4010 Invalid shard\): check BRIEFBOT_SHARD_COUNT"):
+        await asyncio.wait_for(run(refused, fake_discord.token), 30)
 
 
 async def test_cli_rejected_token_is_one_line_and_status_2(fake_discord, tmp_path, articles_dir, monkeypatch, capsys):

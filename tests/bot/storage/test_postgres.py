@@ -165,3 +165,123 @@ async def test_every_earlier_version_migrates_to_current(postgres_server):
                         assert [r[0] for r in await cur.fetchall()] == ["One.", "Two."]
             finally:
                 await db.close()
+
+
+async def _terminate(db: PostgresDatabase, held) -> None:
+    """Kill the backend of a held lock's connection from another session (a process that died)."""
+    pid = held._conn.get_server_pid()
+    await db.execute("SELECT pg_terminate_backend(?)", (pid,))
+
+
+async def test_a_named_lock_is_held_by_one_database_at_a_time_and_released_with_its_connection(database, caplog):
+    """Two processes' databases on one PostgreSQL database: only one takes the lock; released, or its
+    connection killed (the process died), the other takes it."""
+    first, second = await connect(database), await connect(database)
+    try:
+        held = await first.try_lock("library-ingest")
+        assert held is not None and held.held and await held.check()
+        assert await second.try_lock("library-ingest") is None
+        assert await first.try_lock("library-ingest") is None  # another connection: not re-entrant
+        other = await second.try_lock("something-else")  # locks are by name
+        assert other is not None
+        await other.release()
+        assert not other.held
+        await held.release()
+        taken = await second.try_lock("library-ingest")
+        assert taken is not None
+        await _terminate(first, taken)  # the holder's process dies: the server releases its locks
+        assert not await taken.check() and not taken.held
+        for _ in range(50):  # the server ends the backend asynchronously
+            again = await first.try_lock("library-ingest")
+            if again is not None:
+                break
+            await asyncio.sleep(0.05)
+        assert again is not None and again.held
+        await again.release()
+    finally:
+        await first.close()
+        await second.close()
+    assert "hunter2" not in caplog.text
+
+
+async def test_lock_waits_for_the_holder_then_holds_for_its_block(database):
+    first, second = await connect(database), await connect(database)
+    try:
+        held = await first.try_lock("feeds")
+        order: list[str] = []
+
+        async def waiter() -> None:
+            async with second.lock("feeds") as lock:
+                order.append("second has it")
+                assert lock.held and await first.try_lock("feeds") is None
+            order.append("second let go")
+
+        task = asyncio.create_task(waiter())
+        await asyncio.sleep(0.3)
+        assert order == []  # waiting for the first
+        await held.release()
+        await asyncio.wait_for(task, 10)
+        assert order == ["second has it", "second let go"]
+        again = await first.try_lock("feeds")
+        assert again is not None
+    finally:
+        await first.close()  # releases what it holds
+        await second.close()
+    check = await connect(database)
+    try:
+        assert await check.try_lock("feeds") is not None  # closed: released
+    finally:
+        await check.close()
+
+
+async def test_a_notification_is_heard_by_other_databases_only_once_its_transaction_commits(database):
+    sender, receiver = await connect(database), await connect(database)
+    heard: list[str | None] = []
+    try:
+        listener = await receiver.listen("briefbot_library", heard.append)
+        async with transaction(sender):
+            await sender.notify("briefbot_library", "one")
+            await asyncio.sleep(0.3)
+            assert heard == []  # not before the commit
+        with pytest.raises(RuntimeError):
+            async with transaction(sender):
+                await sender.notify("briefbot_library", "rolled back")
+                raise RuntimeError("boom")
+        await sender.notify("briefbot_library", "two")  # outside a transaction: at once
+        for _ in range(100):
+            if len(heard) >= 2:
+                break
+            await asyncio.sleep(0.02)
+        assert heard == ["one", "two"]
+        await listener.close()
+        await sender.notify("briefbot_library", "after close")
+        await asyncio.sleep(0.3)
+        assert heard == ["one", "two"]
+    finally:
+        await sender.close()
+        await receiver.close()
+
+
+async def test_a_listener_whose_connection_is_killed_listens_again_and_says_it_may_have_missed_some(database, caplog):
+    caplog.set_level(logging.INFO)
+    sender, receiver = await connect(database), await connect(database)
+    heard: list[str | None] = []
+    try:
+        listener = await receiver.listen("briefbot_library", heard.append)
+        await sender.execute("SELECT pg_terminate_backend(?)", (listener._conn.get_server_pid(),))
+        for _ in range(200):
+            if None in heard:
+                break
+            await asyncio.sleep(0.02)
+        assert heard == [None]  # back, and told that notifications may have been missed
+        await sender.notify("briefbot_library", "after")
+        for _ in range(100):
+            if "after" in heard:
+                break
+            await asyncio.sleep(0.02)
+        assert heard == [None, "after"]
+        assert "lost the connection listening on briefbot_library" in caplog.text
+        assert "listening on briefbot_library again" in caplog.text
+    finally:
+        await sender.close()
+        await receiver.close()

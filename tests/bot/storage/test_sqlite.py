@@ -31,3 +31,37 @@ async def test_rows_by_position_and_name_and_rowcount(tmp_path):
         assert cur.rowcount == 1
     finally:
         await db.close()
+
+
+async def test_named_locks_are_this_process_asyncio_locks_and_notifications_reach_no_one(tmp_path):
+    """One process per SQLite file: a named lock is held once within the process; notify and listen
+    do nothing (there is no other process to tell)."""
+    import asyncio
+
+    db = await SqliteDatabase.open(tmp_path / "db.sqlite3")
+    try:
+        assert not db.shared
+        held = await db.try_lock("library-ingest")
+        assert held is not None and held.held and await held.check()
+        assert await db.try_lock("library-ingest") is None
+        assert await db.try_lock("feeds") is not None
+        order: list[str] = []
+
+        async def waiter() -> None:
+            async with db.lock("library-ingest"):
+                order.append("waited")
+
+        task = asyncio.create_task(waiter())
+        await asyncio.sleep(0.05)
+        assert order == []
+        await held.release()
+        assert not held.held
+        await task
+        assert order == ["waited"]
+        heard: list[str | None] = []
+        listener = await db.listen("briefbot_library", heard.append)
+        await db.notify("briefbot_library", "x")
+        await listener.close()
+        assert heard == []
+    finally:
+        await db.close()
