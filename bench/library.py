@@ -49,6 +49,7 @@ from bot.localdiscord.payloads import make_guild, make_member, make_role, make_t
 from bot.localdiscord.permissions import DEFAULT_EVERYONE_PERMISSIONS
 
 ROOT = Path(__file__).resolve().parent.parent
+LIVE: list[asyncio.subprocess.Process] = []  # the bot processes started and not yet stopped
 
 
 def rss_mb(pid: int) -> float:
@@ -124,6 +125,7 @@ async def start(
         )
         for env in envs
     ]
+    LIVE.extend(procs)
     sampler = asyncio.create_task(sample_cpu(procs[0].pid, cpu)) if cpu is not None else None
     try:
         await fake.wait_for(
@@ -251,6 +253,13 @@ class Run:
         return {"BRIEFBOT_DATABASE_URL": await self.pg.create(self.size)}, False
 
     async def measure(self, setup: Setup) -> dict[str, Any]:
+        try:
+            return await self._measure(setup)
+        finally:  # a failed or interrupted measurement leaves no bot running
+            await stop([p for p in LIVE if p.returncode is None])
+            LIVE.clear()
+
+    async def _measure(self, setup: Setup) -> dict[str, Any]:
         rng = random.Random(self.size)
         titles, log_path = self.titles, self.log_path
         r: dict[str, Any] = {"size": self.size, "setup": setup}
