@@ -29,7 +29,6 @@ On SQLite (one process per file) none of this applies: the process is the one th
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from pathlib import Path
@@ -84,6 +83,7 @@ class Library:
         self._lease: HeldLock | None = None  # INGEST_LOCK, while this process ingests (a shared database)
         self._listener: Listener | None = None
         self._stale = asyncio.Event()  # another process changed the articles: refresh the catalogue
+        self.coalesce_seconds = COALESCE_SECONDS
         self._follower: asyncio.Task[None] | None = None
         self._fingerprint: tuple[object, ...] | None = None  # the articles table as last refreshed from
 
@@ -147,7 +147,7 @@ class Library:
     async def _refresh_when_stale(self) -> None:
         while True:
             await self._stale.wait()
-            await asyncio.sleep(COALESCE_SECONDS)  # a burst of notifications: one refresh
+            await asyncio.sleep(self.coalesce_seconds)  # a burst of notifications: one refresh
             self._stale.clear()
             try:
                 async with self.ingest.lock:

@@ -17,8 +17,8 @@ migrations, with the same numbers and names: bot/storage/migrations/<dialect>/NN
 
 from __future__ import annotations
 
-import re
 import hashlib
+import re
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass

@@ -229,4 +229,5 @@ async def test_the_database_password_never_appears(tmp_path, articles_dir, postg
                 await proc.wait()
     text = out.decode() + err.decode()
     assert "INTERACTION_CREATE" in text  # the DEBUG log was written
+    assert "took the lock library-ingest" in text  # the lock's own connection, logged without it
     assert PG_PASSWORD not in text and PG_PASSWORD.lower() not in text.lower()

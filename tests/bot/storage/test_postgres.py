@@ -263,8 +263,9 @@ async def test_a_notification_is_heard_by_other_databases_only_once_its_transact
 
 
 async def test_a_listener_whose_connection_is_killed_listens_again_and_says_it_may_have_missed_some(database, caplog):
-    caplog.set_level(logging.INFO)
-    sender, receiver = await connect(database), await connect(database)
+    caplog.set_level(logging.DEBUG)
+    secret = "listen-Secret-hunter2"  # the test server trusts any password
+    sender, receiver = await connect(database), await connect(database.replace("briefbot@", f"briefbot:{secret}@"))
     heard: list[str | None] = []
     try:
         listener = await receiver.listen("briefbot_library", heard.append)
@@ -282,6 +283,7 @@ async def test_a_listener_whose_connection_is_killed_listens_again_and_says_it_m
         assert heard == [None, "after"]
         assert "lost the connection listening on briefbot_library" in caplog.text
         assert "listening on briefbot_library again" in caplog.text
+        assert secret not in caplog.text
     finally:
         await sender.close()
         await receiver.close()
