@@ -13,9 +13,11 @@ bench/backends.py) and a number of processes, ``postgresql:N`` running N process
 of N (BRIEFBOT_SHARD_COUNT, BRIEFBOT_SHARD_IDS) on one database and one folder, the fake holding one
 guild on each shard and the interactions taking the guilds in turn:
 
-- cold start: an empty database, every article analysed by one process; time to ready, articles per
-  second (a later PostgreSQL setup of the same size starts from the database the first one built);
-- warm restart with every file unchanged: time until every process is ready;
+- cold start: an empty database, every article analysed by one process; time until the database
+  holds every article (the bot answers while it ingests), articles per second (a later PostgreSQL
+  setup of the same size starts from the database the first one built);
+- warm restart with every file unchanged: time until a title is offered in every guild (so by every
+  process), the time until every gateway session was ready beside it;
 - one new file: time until autocomplete offers it in every guild (so, answered by every process;
   the folder is polled every second);
 - resident memory of each bot process when ready (the PostgreSQL server's own is not counted), and
