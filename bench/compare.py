@@ -1,6 +1,6 @@
 """`/compare` on an honest proxy: what article A says that article B does not, by a human's account.
 
-    python -m bench.compare /work/shared/eval/summaries.jsonl [--floor 0.1 0.15 0.2]
+    python -m bench.compare /work/shared/eval/summaries.jsonl [--floor 0.1 0.15 0.2] [--pair A B]
 
 There is no gold set of "what A says that B does not", so the benchmark builds one from summaries
 written by people (a file with `article` and `reference_sentences`, like the CNN/DailyMail set):
@@ -18,8 +18,16 @@ written by people (a file with `article` and `reference_sentences`, like the CNN
 Every method sees the same sentences (the bot's own splitting) and is printed in the same run, with
 a first-three-sentences baseline and the summary's own top three, over all pairs and over the odd
 and even pairs apart (a choice that wins on one half only is fitted, not general), with the paired
-bootstrap interval of its difference with the method shipped before this benchmark. Needs the
-`bench` extra (rouge-score).
+bootstrap interval of its difference with the method shipped before this benchmark and with the
+one shipped now (contrast.distinct_points).
+
+News summaries follow the article's order, so the reference favours any method that does. A second
+set of tables, beyond the lead, leaves A's first ``LEAD`` sentences out of both sides: each method
+chooses among A's later sentences only, against the reference sentences mostly absent from those
+first sentences too; each table says how many of its reference sentences align best with A's
+first three sentences it may choose from, against how many would if they were spread evenly.
+``--pair A B`` also prints which sentences each method picks of two article files (the shipped
+seeds, say), both ways. Needs the `bench` extra (rouge-score).
 """
 
 from __future__ import annotations
@@ -41,6 +49,7 @@ from bot.core.text import split_sentences
 
 POINTS = 3
 MOSTLY_ABSENT = 0.5
+LEAD = 2  # beyond the lead: A's first two sentences left out of both choice and reference
 BEFORE = "rank x max-sentence novelty, top 3 (before)"
 SHIPPED = "contrast.distinct_points (this tree)"
 
@@ -319,6 +328,86 @@ def salience_novelty(base: str, mmr: bool) -> Method:
     return method
 
 
+# --- issue 17, second attempt: the brief's three general combinations ------------------------------
+
+
+@dataclass(frozen=True)
+class Signals:
+    """Per sentence of A: summary salience (1 - place / n), place in the summary ranking, the mean and
+    sum of its positive Fightin' Words z against B, its share of idf-weighted content terms absent
+    from B's whole text, and its centrality within A (the sum of its cosines with A's other
+    sentences); with the sentences' unit vectors for MMR. The idf is over both articles' sentences."""
+
+    allowed: list[int]
+    salience: dict[int, float]
+    place: dict[int, int]
+    fw_mean: dict[int, float]
+    fw_sum: dict[int, float]
+    absent: dict[int, float]
+    centrality: dict[int, float]
+    units: list[dict[str, float]]
+
+
+def signals(mine: Sequence[str], ranking: Sequence[int], theirs: Sequence[str]) -> Signals:
+    stops = stop_words_for([*mine, *theirs])
+    mt, tt = _terms(mine, stops), _terms(theirs, stops)
+    z = zscores([t for ts in mt for t in ts], [t for ts in tt for t in ts], None)
+    df: Counter[str] = Counter()
+    for ts in [*mt, *tt]:
+        df.update(set(ts))
+    n_all = len(mt) + len(tt)
+    idf = {t: math.log((n_all + 1) / (c + 0.5)) for t, c in df.items()}
+    units = contrast._vectors([*mt, *tt])[: len(mine)]
+    total: Counter[str] = Counter()
+    for u in units:
+        total.update(u)
+    theirs_terms = {t for ts in tt for t in ts}
+    n = len(mine)
+    place = {i: p for p, i in enumerate(ranking)}
+    out = Signals([i for i in _allowed(mine) if mt[i]], {}, {}, {}, {}, {}, {}, units)
+    for i in out.allowed:
+        pos = [max(z.get(t, 0.0), 0.0) for t in mt[i]]
+        weight = sum(idf[t] for t in set(mt[i]))
+        out.place[i] = place.get(i, n)
+        out.salience[i] = 1.0 - out.place[i] / n
+        out.fw_mean[i] = sum(pos) / len(pos)
+        out.fw_sum[i] = sum(pos)
+        out.absent[i] = sum(idf[t] for t in set(mt[i]) if t not in theirs_terms) / weight if weight else 0.0
+        out.centrality[i] = max(_dot(units[i], total) - 1.0, 0.0)
+    return out
+
+
+def combined(score: Callable[[Signals, int], float], mmr: bool = True) -> Method:
+    def method(mine: Sequence[str], ranking: Sequence[int], theirs: Sequence[str]) -> list[int]:
+        sig = signals(mine, ranking, theirs)
+        scores = {i: score(sig, i) for i in sig.allowed}
+        return _mmr(scores, sig.units) if mmr else _pick(scores)
+
+    return method
+
+
+def _discount(rank: int) -> float:
+    """The position discount of DCG (Järvelin & Kekäläinen 2002): 1 / log2(rank + 2)."""
+    return 1.0 / math.log2(rank + 2)
+
+
+CANDIDATES: dict[str, Callable[[Signals, int], float]] = {
+    # (a) summary rank x distinctive-term weight (log-odds z against B, prior from both articles)
+    "(a) summary salience x FW mean z+, MMR": lambda s, i: s.salience[i] * s.fw_mean[i],
+    "(a) summary salience x FW sum z+, MMR": lambda s, i: s.salience[i] * s.fw_sum[i],
+    # (b) novelty as the share of idf-weighted terms absent from B's whole text, x centrality in A
+    "(b) share absent from B x centrality, top 3": lambda s, i: s.absent[i] * s.centrality[i],
+    "(b) share absent from B x centrality, MMR": lambda s, i: s.absent[i] * s.centrality[i],
+    "(b') share absent from B x summary salience, MMR": lambda s, i: s.absent[i] * s.salience[i],
+    # (c) position-discounted: the summary place (or article order) discounted as in DCG
+    "(c) share absent from B / log2(summary place + 2), MMR": lambda s, i: s.absent[i] * _discount(s.place[i]),
+    "(c) FW mean z+ / log2(summary place + 2), MMR": lambda s, i: s.fw_mean[i] * _discount(s.place[i]),
+    "(c) share absent x centrality / log2(sentence index + 2), MMR": lambda s, i: (
+        s.absent[i] * s.centrality[i] * _discount(i)
+    ),
+}
+
+
 def methods() -> dict[str, Method]:
     out: dict[str, Method] = {
         "first 3 sentences": lead,
@@ -340,27 +429,68 @@ def methods() -> dict[str, Method]:
         "Borda(summary rank, FW sum z+) + MMR": borda("sum", mmr=True),
         "summary salience x FW mean z+": product(),
     }
+    for name, score in CANDIDATES.items():
+        out[name] = combined(score, mmr=not name.endswith("top 3"))
     return out
 
 
-def evaluate(docs: list[Doc], chosen: list[tuple[int, int, float]], ms: dict[str, Method]) -> dict:
+def beyond_lead(a: Doc, b: Doc) -> list[str]:
+    """The reference without what A's lead already says: the sentences of A's human summary mostly
+    absent from B and mostly absent from A's first ``LEAD`` sentences too."""
+    stops = stop_words_for(a.sentences)
+    lead_terms = {t for s in a.sentences[:LEAD] for t in content_terms(s, stops)}
+    out = []
+    for s in reference(a, b):
+        ts = set(content_terms(s, stops))
+        if len(ts - lead_terms) > MOSTLY_ABSENT * len(ts):
+            out.append(s)
+    return out
+
+
+def aligned_places(a: Doc, summary: Sequence[str]) -> list[int]:
+    """For each sentence of ``summary``, the index of the sentence of A sharing the largest share of
+    its content terms (ties go to the later sentence, so that the lead is never favoured by them)."""
+    stops = stop_words_for(a.sentences)
+    own = [set(content_terms(s, stops)) for s in a.sentences]
+    out = []
+    for s in summary:
+        ts = set(content_terms(s, stops))
+        if ts and own:
+            out.append(max(range(len(own)), key=lambda i: (len(ts & own[i]), i)))
+    return out
+
+
+def after_lead(d: Doc) -> tuple[list[str], list[int]]:
+    """A's sentences after its first ``LEAD``, with its summary ranking of them (renumbered)."""
+    return d.sentences[LEAD:], [i - LEAD for i in d.ranking if i >= LEAD]
+
+
+def evaluate(docs: list[Doc], chosen: list[tuple[int, int, float]], ms: dict[str, Method], lead: bool = False) -> dict:
+    """Each method's ROUGE-1 (recall, F) per pair; with ``lead`` True, beyond the lead: every method
+    chooses among A's sentences after its first ``LEAD`` only, against the reference without what
+    those first sentences say (news summaries follow the lead, which favours any method that does)."""
     from rouge_score import rouge_scorer
 
     scorer = rouge_scorer.RougeScorer(["rouge1"], use_stemmer=True)
-    cases = [(a, b, reference(docs[a], docs[b])) for a, b, _ in chosen]
-    cases = [c for c in cases if c[2]]
+    ref = beyond_lead if lead else reference
+    cases = [(a, b, ref(docs[a], docs[b])) for a, b, _ in chosen]
+    cases = [c for c in cases if c[2] and (not lead or len(docs[c[0]].sentences) > LEAD)]
     results: dict[str, list[tuple[float, float]]] = {}
     for name, m in ms.items():
         rows = []
-        for a, b, ref in cases:
+        for a, b, ref_sentences in cases:
             da, db = docs[a], docs[b]
-            picked = m(da.sentences, da.ranking, db.sentences)
-            s = scorer.score("\n".join(ref), "\n".join(da.sentences[i] for i in picked))["rouge1"]
+            mine, ranking = after_lead(da) if lead else (da.sentences, da.ranking)
+            picked = m(mine, ranking, db.sentences)
+            s = scorer.score("\n".join(ref_sentences), "\n".join(mine[i] for i in picked))["rouge1"]
             rows.append((s.recall, s.fmeasure))
         results[name] = rows
     kept = sum(len(r) for _, _, r in cases)
     whole = sum(len(docs[a].summary) for a, _, _ in cases)
-    return {"cases": len(cases), "results": results, "kept": kept, "summary": whole}
+    start = LEAD if lead else 0
+    early = sum(start <= p < start + POINTS for a, _, r in cases for p in aligned_places(docs[a], r))
+    even = sum(len(r) * POINTS / (len(docs[a].sentences) - start) for a, _, r in cases)
+    return {"cases": len(cases), "results": results, "kept": kept, "summary": whole, "early": early, "even": even}
 
 
 def mean(xs: list[float]) -> float:
@@ -376,26 +506,59 @@ def interval(deltas: list[float], rounds: int = 1000) -> tuple[float, float]:
     return means[int(0.025 * rounds)], means[int(0.975 * rounds) - 1]
 
 
-def table(docs: list[Doc], floor: float, ms: dict[str, Method]) -> None:
+def table(docs: list[Doc], floor: float, ms: dict[str, Method], lead: bool = False) -> None:
     chosen = pairs(docs, floor)
-    out = evaluate(docs, chosen, ms)
+    out = evaluate(docs, chosen, ms, lead)
+    where = f"A's sentences after its first {LEAD}" if lead else "A"
     print(f"\n{len(docs)} articles, {len(chosen)} pairs with cosine >= {floor}, {out['cases']} with a reference")
     print(
         f"reference: {out['kept']} of the {out['summary']} summary sentences of those pairs' A are mostly absent from B"
+        + (f" and from A's first {LEAD} sentences" if lead else "")
     )
-    print(f"ROUGE-1 x100 of {POINTS} sentences of A against A's summary sentences mostly absent from B;")
-    print("halves: the pairs of even and odd index; ΔF: paired difference with the method before, 95% bootstrap")
-    print("| method | R-1 recall | R-1 F | recall even | recall odd | F even | F odd | ΔF vs before [95%] |")
-    print("|---|---|---|---|---|---|---|---|")
+    first = f"sentences {LEAD + 1} to {LEAD + POINTS}" if lead else f"first {POINTS} sentences"
+    print(
+        f"lead bias: {out['early']} of those {out['kept']} align best (most content terms shared) with one of A's "
+        f"{first} ({out['even']:.0f} if spread evenly over its sentences{' after the lead' if lead else ''})"
+    )
+    print(f"ROUGE-1 x100 of {POINTS} sentences of {where} against that reference;")
+    print(
+        "halves: the pairs of even and odd index; ΔF: paired difference with the method before and with the one "
+        "shipped, 95% bootstrap"
+    )
+    print(
+        "| method | R-1 recall | R-1 F | recall even | recall odd | F even | F odd "
+        "| ΔF vs before [95%] | ΔF vs shipped [95%] |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
     before = [f for _, f in out["results"][BEFORE]]
+    now = [f for _, f in out["results"][SHIPPED]]
     for name, rows in out["results"].items():
         r, f = [x for x, _ in rows], [y for _, y in rows]
-        delta = [a - b for a, b in zip(f, before, strict=True)]
-        lo, hi = interval(delta)
+        cells = []
+        for base in (before, now):
+            delta = [a - b for a, b in zip(f, base, strict=True)]
+            lo, hi = interval(delta)
+            cells.append(f"{mean(delta):+.2f} [{lo:+.2f}, {hi:+.2f}]")
         print(
             f"| {name} | {mean(r):.2f} | {mean(f):.2f} | {mean(r[0::2]):.2f} | {mean(r[1::2]):.2f} "
-            f"| {mean(f[0::2]):.2f} | {mean(f[1::2]):.2f} | {mean(delta):+.2f} [{lo:+.2f}, {hi:+.2f}] |"
+            f"| {mean(f[0::2]):.2f} | {mean(f[1::2]):.2f} | {' | '.join(cells)} |"
         )
+
+
+def show_pair(first: Path, second: Path, ms: dict[str, Method]) -> None:
+    """Each method's sentences of the newer-first pair of article files, both ways, by index."""
+    from bot.analysis.engine import analyse
+    from bot.analysis.parsing import parse_article
+    from bot.sources.files import parse_article_bytes
+
+    a, b = (analyse(parse_article(parse_article_bytes(f.read_bytes(), f.suffix))) for f in (first, second))
+    print(f"\nsentences chosen, A = {first.name} ({len(a.sentences)}), B = {second.name} ({len(b.sentences)})")
+    print("| method | of A against B | of B against A |")
+    print("|---|---|---|")
+    for name, m in ms.items():
+        ab = m(list(a.sentences), list(a.ranking), list(b.sentences))
+        ba = m(list(b.sentences), list(b.ranking), list(a.sentences))
+        print(f"| {name} | {', '.join(map(str, ab))} | {', '.join(map(str, ba))} |")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -404,11 +567,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--floor", type=float, nargs="+", default=[0.1, 0.15, 0.2], help="least cosine for a pair, one table each"
     )
+    parser.add_argument(
+        "--pair", type=Path, nargs=2, metavar=("A", "B"), help="also show each method's sentences of two article files"
+    )
     args = parser.parse_args(argv)
     docs = [load(r) for r in read_jsonl(args.file)]
     ms = methods()
-    for floor in args.floor:
-        table(docs, floor, ms)
+    for lead in (False, True):
+        for floor in args.floor:
+            table(docs, floor, ms, lead)
+    if args.pair:
+        show_pair(*args.pair, ms)
     return 0
 
 

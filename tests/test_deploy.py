@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -65,3 +66,30 @@ def test_the_image_the_compose_file_and_the_unit_agree_with_the_docs():
         assert f"\n{line}\n" in unit, line
     ignored = (ROOT / ".dockerignore").read_text().split()
     assert ".env" in ignored and ".venv" in ignored  # the token and the local venv never enter the image
+
+
+def test_the_postgres_compose_example_runs_two_shards_on_one_database_with_no_secret_in_it():
+    import yaml  # parsed as docker compose parses it (anchors and merge keys included)
+
+    text = (ROOT / "compose.postgres.yaml").read_text()
+    services = yaml.safe_load(text)["services"]
+    shards = {}
+    for name in ("bot-0", "bot-1"):
+        bot = services[name]
+        env = bot["environment"]
+        assert env["BRIEFBOT_SHARD_COUNT"] == "2", name  # quoted: environment values are strings
+        shards[name] = env["BRIEFBOT_SHARD_IDS"]
+        assert bot["env_file"] == ".env", name  # the token and BRIEFBOT_DATABASE_URL (its password) come from there
+        assert bot["depends_on"]["postgres"]["condition"] == "service_healthy", name
+        assert "./articles:/articles:ro" in bot["volumes"] and env["BRIEFBOT_ARTICLES_DIR"] == "/articles", name
+        assert not {"DISCORD_TOKEN", "BRIEFBOT_DATABASE_URL"} & set(env), name
+    assert shards == {"bot-0": "0", "bot-1": "1"}  # shards 0 and 1 of 2: every server has its process
+    postgres = services["postgres"]
+    assert postgres["env_file"] == "postgres.env" and "POSTGRES_PASSWORD" not in postgres["environment"]
+    assert "pg_isready" in postgres["healthcheck"]["test"]
+    assert "--locale=C" in postgres["environment"]["POSTGRES_INITDB_ARGS"]  # names sort as on SQLite
+    settings = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+    assert not re.search(r"postgres(ql)?://[^/\s]*:[^@/\s]+@", settings)  # no password in an address
+    assert not re.search(r"(TOKEN|PASSWORD)\s*[:=]", settings)  # nor a token or password of its own
+    ignored = (ROOT / ".dockerignore").read_text().split()
+    assert "postgres.env" in ignored and "postgres.env" in (ROOT / ".gitignore").read_text().split()

@@ -110,8 +110,9 @@ async def test_compare_the_seeds_newer_first(fake_discord, bot):
     strict=True,
     reason="the method chosen on the proxy benchmark (bench/compare.py: summary rank x novelty, MMR) "
     "picks the 2016 piece's opening sentences, which the 2013 piece does not say either; the THAAD and "
-    "election sentences rank 10th and 6th of 13, and weighting the words distinctive of one article "
-    "(Fightin' Words), which can reach them, loses 4 to 7 ROUGE-1 points on the benchmark",
+    "election sentences rank 11th and 7th of 13; the methods that drop the summary's ranking reach the "
+    "THAAD one and lose 5.7 to 7.5 ROUGE-1 F points on the benchmark; none of 26 reaches the election one "
+    "(docs/quality.md, Comparing two articles)",
 )
 async def test_compare_shows_the_2016_piece_on_thaad_and_the_election_year(fake_discord, bot):
     _, data = await run(fake_discord, "compare", first="china pivot", second="strategic calculus")
