@@ -47,7 +47,7 @@ PROCESSES = 3  # each one gateway shard of PROCESSES
 ARTICLES = 36  # written while the processes run and are killed
 MIN_KILLS = 6
 DAY_SECONDS = 4.0  # real seconds per day of the bots' calendar
-LEASE = 12.0  # seconds a claim lasts (the product's 90 s, shortened): a killed process's claims lapse
+LEASE = 20.0  # seconds a claim lasts (the product's 90 s, shortened; a post gets half): another host's claims lapse
 KILLING_LIMIT = 75.0  # seconds: no new kill after this (it takes about 30)
 SETTLE_TIMEOUT = 60.0  # after the last article: every post made (waited on, not slept)
 
