@@ -10,6 +10,11 @@ BRIEFBOT_TEST_CLOCK=B,R,S the bot's calendar clock (digest periods, the time art
                           reads B + (now - R) * S: unix time B at real time R, running S times
                           faster, the same in every process started with it (``fast_clock``), and
                           the delivery worker looks at its periods every 0.1 s.
+BRIEFBOT_TEST_LEASE=S     the delivery worker's claims last S seconds (and a post at most S/2), so
+                          that what a killed process had claimed is taken over within seconds.
+BRIEFBOT_TEST_HOST=NAME   the host name in the process's claims (as if it ran on machine NAME): a
+                          dead process's claims are freed at once only by a process of its own
+                          host; another host's wait for their lease to lapse.
 """
 
 from __future__ import annotations
@@ -53,20 +58,40 @@ if os.environ.get("BRIEFBOT_TEST_NO_DNS"):
 
 
 _CLOCK = os.environ.get("BRIEFBOT_TEST_CLOCK")
-if _CLOCK:
+_LEASE = os.environ.get("BRIEFBOT_TEST_LEASE")
+_HOST = os.environ.get("BRIEFBOT_TEST_HOST")
+if _CLOCK or _LEASE or _HOST:
     import bot.discord_app.briefbot as _briefbot
     from tests.support.clock import fast_clock
 
-    class _FastBriefBot(_briefbot.BriefBot):
-        def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-            super().__init__(*args, clock=fast_clock(_CLOCK), **kwargs)
+    def _hooked(base: type) -> type:
+        class _Hooked(base):  # type: ignore[misc, valid-type]
+            def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+                if _CLOCK:
+                    kwargs["clock"] = fast_clock(_CLOCK)
+                super().__init__(*args, **kwargs)
 
-        async def setup_hook(self) -> None:
-            await super().setup_hook()
-            if self.delivery_worker is not None:  # still waiting for the gateway: the first wait is short too
-                self.delivery_worker.idle_wait = 0.1
+            async def setup_hook(self) -> None:
+                await super().setup_hook()
+                if _HOST:  # before the worker's first claim: it waits for the gateway, after this hook
+                    for claims in (self.subscriptions, self.digests):
+                        if claims is not None:
+                            claims.owner = f"{_HOST}:{claims.owner.partition(':')[2]}"
+                worker = self.delivery_worker
+                if worker is None:
+                    return
+                if _CLOCK:  # still waiting for the gateway: the first wait is short too
+                    worker.idle_wait = 0.1
+                if _LEASE:
+                    worker.lease = float(_LEASE)
+                    worker.send_timeout = min(worker.send_timeout, float(_LEASE) / 2)
 
-    _briefbot.BriefBot = _FastBriefBot  # run() builds the bot by this name
+        return _Hooked
+
+    # run() builds the bot by these names (the sharded one when BRIEFBOT_SHARD_COUNT is set).
+    for _name in ("BriefBot", "ShardedBriefBot"):
+        if hasattr(_briefbot, _name):
+            setattr(_briefbot, _name, _hooked(getattr(_briefbot, _name)))
 
 if __name__ == "__main__":
     from bot.localdiscord.patching import patch_discord
