@@ -31,6 +31,8 @@ _WORD = re.compile(r"[^\W_]+")
 _TOKEN = re.compile(r'"((?:[^"]|"")*)"(\*)?|(\()|(\))|([a-z_]+)\s*:|([^\W_]+)(\*)?')
 _WEIGHTS = ("A", "B", "C")
 COLUMN_WEIGHT = {"text": "A", "speaker": "B", "context": "C"}
+# The tables with a ``search`` vector and the columns it is built from, in weight order (A, B, C).
+SEARCHED: dict[str, tuple[str, ...]] = {"quotes": ("text", "speaker", "context"), "passages": ("text",)}
 POSITION_GAP = 2  # between columns: no phrase spans two of them
 MAX_POSITION = 16383  # PostgreSQL keeps positions up to this
 
