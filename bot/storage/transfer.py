@@ -84,6 +84,31 @@ class TransferReport:
     def matches(self) -> bool:
         return all(t.source == t.target for t in self.tables)
 
+    def summary(self) -> list[str]:
+        """What the terminal prints after a copy: the counts, what was built and what was skipped."""
+        lines = [f"Copied {self.source} into {self.target} in {self.seconds:.1f} s."]
+        before, after = self.source_version
+        if before != after:
+            lines.append(f"The SQLite database was migrated first, from schema version {before} to {after}.")
+        lines += self.table()
+        if self.vectors:
+            lines.append("Search vectors built: " + ", ".join(f"{t} {n:,}" for t, n in self.vectors.items()) + ".")
+        indexes = [name for name, why in self.skipped if why.startswith("an FTS5 index")]
+        storage = sum(why == "storage of an FTS5 index" for _, why in self.skipped)
+        own = [name for name, why in self.skipped if why == "SQLite's own"]
+        if indexes:
+            lines.append(
+                f"Not copied, SQLite only: the FTS5 indexes {', '.join(indexes)} and their {storage} storage tables "
+                "(PostgreSQL searches the vectors built above)" + (f"; SQLite's own {', '.join(own)}." if own else ".")
+            )
+        if self.matches:
+            lines.append(
+                "Every table's row count matches. Set BRIEFBOT_DATABASE_URL to this address and start the bot."
+            )
+        else:
+            lines.append("The row counts differ.")
+        return lines
+
     def table(self) -> list[str]:
         """The per-table counts as lines of text, a mismatch marked."""
         width = max([len("table"), *(len(t.table) for t in self.tables)])
