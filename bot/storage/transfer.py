@@ -39,6 +39,7 @@ from bot.storage.postgres import PostgresDatabase
 from bot.storage.sqlite import SqliteDatabase
 
 BATCH = 1000  # rows per COPY and per read from SQLite
+_VECTORS = "briefbot_search_vectors"  # a temporary table of the copy's transaction
 PG_ONLY_TABLES = ("schema_version",)  # the target's own, written by its migrations
 _SHADOW_SUFFIXES = ("_data", "_idx", "_content", "_docsize", "_config")
 _INTEGERS = ("int2", "int4", "int8")
@@ -400,27 +401,30 @@ async def _build_search_vectors(
     conn: asyncpg.Connection, types: dict[str, dict[str, str]], progress: Progress | None, batch: int
 ) -> dict[str, int]:
     """The search vector of every row of the searched tables (bot.storage.pgsearch), from the rows
-    just copied; returns how many were built, by table."""
+    just copied; returns how many were built, by table. The vectors are copied into a temporary
+    table, then set in one UPDATE a table (one join, not one per batch)."""
     built: dict[str, int] = {}
+    stems: dict[str, str] = {}  # most words recur: each is stemmed once
+    await conn.execute(f"CREATE TEMPORARY TABLE {_VECTORS} (id BIGINT NOT NULL, search TEXT NOT NULL) ON COMMIT DROP")
     for table, columns in SEARCHED.items():
         if "search" not in types.get(table, {}):
             continue
         total = await conn.fetchval(f"SELECT COUNT(*) FROM {_quoted(table)}")
-        done = 0
         select = (
             f"SELECT id, {', '.join(map(_quoted, columns))} FROM {_quoted(table)} WHERE id > $1 ORDER BY id LIMIT $2"
         )
-        update = (
-            f"UPDATE {_quoted(table)} AS t SET search = CAST(v.search AS TSVECTOR) "
-            "FROM unnest($1::bigint[], $2::text[]) AS v (id, search) WHERE t.id = v.id"
-        )
-        last = None
-        while rows := await conn.fetch(select, last if last is not None else -(2**63), batch):
-            await conn.execute(update, [r[0] for r in rows], [search_vector(*r[1:]) for r in rows])
-            done += len(rows)
-            last = rows[-1][0]
+        done, last = 0, -(2**63)
+        while rows := await conn.fetch(select, last, batch):
+            vectors = [(r[0], search_vector(*r[1:], stems=stems)) for r in rows]
+            await conn.copy_records_to_table(_VECTORS, records=vectors)
+            done, last = done + len(rows), rows[-1][0]
             if progress:
                 progress(f"{table} search vectors", done, total)
+        await conn.execute(
+            f"UPDATE {_quoted(table)} AS t SET search = CAST(v.search AS TSVECTOR) "
+            f"FROM {_VECTORS} AS v WHERE t.id = v.id"
+        )
+        await conn.execute(f"TRUNCATE {_VECTORS}")
         built[table] = done
     return built
 
