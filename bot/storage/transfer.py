@@ -143,10 +143,16 @@ async def transfer(
     try:
         async with target.pool.acquire() as conn:
             await _refuse_unless_empty(conn, report.target)
-        src = await SqliteDatabase.open(source)  # migrated to the latest schema
+        try:
+            src = await SqliteDatabase.open(source)  # migrated to the latest schema
+        except (RuntimeError, sqlite3.Error) as exc:  # newer than this briefbot; locked; damaged
+            raise TransferRefused(f"the SQLite database {source} cannot be opened: {exc}") from None
         try:
             report.source_version = (before, await src.schema_version())
-            await target.migrate()
+            try:
+                await target.migrate()
+            except RuntimeError as exc:  # its schema is newer than this briefbot
+                raise TransferRefused(f"the PostgreSQL database: {exc}") from None
             if await target.schema_version() != report.source_version[1]:
                 raise TransferError("the two databases are not at the same schema version after migrating")
             tables, report.skipped = await _source_tables(src)
@@ -269,6 +275,8 @@ async def _copy_all(
                         raise TransferError("the row counts differ (above): nothing was kept", report)
             except asyncpg.PostgresError as exc:  # the server's message never holds the password
                 raise TransferError(f"PostgreSQL refused the copy ({type(exc).__name__}: {exc})", report) from None
+            except (asyncpg.InterfaceError, OSError, sqlite3.Error) as exc:  # a value asyncpg cannot send; a lost link
+                raise TransferError(f"the copy failed ({type(exc).__name__}: {exc})", report) from None
     finally:
         await src.raw.execute("COMMIT")
 
