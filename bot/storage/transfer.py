@@ -11,10 +11,11 @@ column or table a new migration adds is copied without a change here. In order:
 3. in ONE PostgreSQL transaction, holding an exclusive lock on the target's tables, the target is
    checked empty again, and every table is copied in foreign-key order (``PRAGMA foreign_key_list``)
    with COPY (asyncpg's ``copy_records_to_table``) in batches, each value converted to its column's
-   PostgreSQL type; the source is read in one read transaction (one snapshot);
+   PostgreSQL type; the source is read in one read transaction (one snapshot). The rows of the
+   tables PostgreSQL searches (quotations, passages) get their search vectors (bot.storage.pgsearch)
+   in the same COPY, in its text form: one write a row, no UPDATE afterwards;
 4. every identity sequence is set past the largest id copied, so the next insert gets a fresh id;
-5. the search vectors of quotations and passages are built (bot.storage.pgsearch);
-6. every table's row count is compared with the source's: any difference, or any error on the way,
+5. every table's row count is compared with the source's: any difference, or any error on the way,
    rolls the whole copy back, leaving the target as it was.
 
 SQLite-only tables (FTS5 indexes and their shadow tables, sqlite_*) are skipped and named in the
@@ -24,6 +25,7 @@ password is never part of a message (bot.storage.database.redact_url).
 
 from __future__ import annotations
 
+import io
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -39,7 +41,6 @@ from bot.storage.postgres import PostgresDatabase
 from bot.storage.sqlite import SqliteDatabase
 
 BATCH = 1000  # rows per COPY and per read from SQLite
-_VECTORS = "briefbot_search_vectors"  # a temporary table of the copy's transaction
 PG_ONLY_TABLES = ("schema_version",)  # the target's own, written by its migrations
 _SHADOW_SUFFIXES = ("_data", "_idx", "_content", "_docsize", "_config")
 _INTEGERS = ("int2", "int4", "int8")
@@ -265,9 +266,8 @@ async def _copy_all(
                     types = await _column_types(conn)
                     counts: dict[str, int] = {}
                     for table in tables:
-                        counts[table.name] = await _copy_table(src, conn, table, types, progress, batch)
+                        counts[table.name] = await _copy_table(src, conn, table, types, progress, batch, report)
                     await _reset_sequences(conn, [t.name for t in tables])
-                    report.vectors = await _build_search_vectors(conn, types, progress, batch)
                     for table in tables:
                         copied = await conn.fetchval(f"SELECT COUNT(*) FROM {_quoted(table.name)}")
                         report.tables.append(TableCount(table.name, counts[table.name], copied))
@@ -300,8 +300,10 @@ async def _copy_table(
     types: dict[str, dict[str, str]],
     progress: Progress | None,
     batch: int,
+    report: TransferReport,
 ) -> int:
-    """Copy one table; returns the number of rows the source has."""
+    """Copy one table; returns the number of rows the source has. A table PostgreSQL searches
+    (bot.storage.pgsearch.SEARCHED) gets each row's search vector in the same COPY."""
     target = types.get(table.name)
     if target is None:
         raise TransferError(f"table {table.name} of the SQLite database has no counterpart in PostgreSQL")
@@ -316,14 +318,26 @@ async def _copy_table(
     async with src.raw.execute(f"SELECT COUNT(*) FROM {_quoted(table.name)}") as cur:
         total = int((await cur.fetchone())[0])
     selected = ", ".join(map(_quoted, columns))
+    searched = SEARCHED.get(table.name, ())
+    vectors = bool(searched) and "search" in target and "search" not in columns and set(searched) <= set(columns)
+    sources = [columns.index(c) for c in searched] if vectors else []
+    stems: dict[str, str] = {}  # most words recur: each is stemmed once
     done = 0
     async with src.raw.execute(f"SELECT {selected} FROM {_quoted(table.name)}") as cur:
         while rows := await cur.fetchmany(batch):
             records = [_record(table, columns, row, convert) for row in rows]
-            await conn.copy_records_to_table(table.name, records=records, columns=columns)
+            if vectors:  # COPY in text form: asyncpg has no binary encoder for tsvector
+                text = b"".join(_copy_line((*r, search_vector(*(r[i] for i in sources), stems=stems))) for r in records)
+                await conn.copy_to_table(
+                    table.name, source=io.BytesIO(text), columns=[*columns, "search"], format="text"
+                )
+            else:
+                await conn.copy_records_to_table(table.name, records=records, columns=columns)
             done += len(records)
             if progress:
                 progress(table.name, done, total)
+    if vectors:
+        report.vectors[table.name] = done
     if progress and not total:
         progress(table.name, 0, 0)
     return total
@@ -405,36 +419,24 @@ async def _reset_sequences(conn: asyncpg.Connection, tables: Iterable[str]) -> N
             )
 
 
-async def _build_search_vectors(
-    conn: asyncpg.Connection, types: dict[str, dict[str, str]], progress: Progress | None, batch: int
-) -> dict[str, int]:
-    """The search vector of every row of the searched tables (bot.storage.pgsearch), from the rows
-    just copied; returns how many were built, by table. The vectors are copied into a temporary
-    table, then set in one UPDATE a table (one join, not one per batch)."""
-    built: dict[str, int] = {}
-    stems: dict[str, str] = {}  # most words recur: each is stemmed once
-    await conn.execute(f"CREATE TEMPORARY TABLE {_VECTORS} (id BIGINT NOT NULL, search TEXT NOT NULL) ON COMMIT DROP")
-    for table, columns in SEARCHED.items():
-        if "search" not in types.get(table, {}):
-            continue
-        total = await conn.fetchval(f"SELECT COUNT(*) FROM {_quoted(table)}")
-        select = (
-            f"SELECT id, {', '.join(map(_quoted, columns))} FROM {_quoted(table)} WHERE id > $1 ORDER BY id LIMIT $2"
-        )
-        done, last = 0, -(2**63)
-        while rows := await conn.fetch(select, last, batch):
-            vectors = [(r[0], search_vector(*r[1:], stems=stems)) for r in rows]
-            await conn.copy_records_to_table(_VECTORS, records=vectors)
-            done, last = done + len(rows), rows[-1][0]
-            if progress:
-                progress(f"{table} search vectors", done, total)
-        await conn.execute(
-            f"UPDATE {_quoted(table)} AS t SET search = CAST(v.search AS TSVECTOR) "
-            f"FROM {_VECTORS} AS v WHERE t.id = v.id"
-        )
-        await conn.execute(f"TRUNCATE {_VECTORS}")
-        built[table] = done
-    return built
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"})
+
+
+def _copy_line(values: Sequence[Any]) -> bytes:
+    """One row in COPY's text format: tab-separated, \\N for NULL, backslashes and line breaks escaped."""
+    fields = []
+    for v in values:
+        if v is None:
+            fields.append("\\N")
+        elif isinstance(v, bool):
+            fields.append("t" if v else "f")
+        elif isinstance(v, float):
+            fields.append(repr(v))  # the shortest text that reads back as the same double
+        elif isinstance(v, bytes):
+            fields.append("\\\\x" + v.hex())
+        else:
+            fields.append(str(v).translate(_COPY_ESCAPES))
+    return ("\t".join(fields) + "\n").encode("utf-8")
 
 
 def _quoted(name: str) -> str:

@@ -63,6 +63,10 @@ async def make_source_library(path: Path, articles_dir: Path) -> None:
     finally:
         library.close()
         await db.close()
+    with sqlite3.connect(path) as conn:  # what COPY's text form must escape, in the rows that have search vectors
+        tricky = "a\tb\\c\nd\r\\N \\. 'quoted' é"
+        conn.execute("UPDATE quotes SET context = context || ? WHERE id = (SELECT MIN(id) FROM quotes)", (tricky,))
+        conn.execute("UPDATE passages SET text = ? || text WHERE id = (SELECT MIN(id) FROM passages)", (tricky,))
 
 
 @pytest.fixture
