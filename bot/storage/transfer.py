@@ -41,6 +41,7 @@ from bot.storage.postgres import PostgresDatabase
 from bot.storage.sqlite import SqliteDatabase
 
 BATCH = 1000  # rows per COPY and per read from SQLite
+INDEX_MEMORY = "256MB"  # maintenance_work_mem while the indexes are built again, in the copy's transaction
 PG_ONLY_TABLES = ("schema_version",)  # the target's own, written by its migrations
 _SHADOW_SUFFIXES = ("_data", "_idx", "_content", "_docsize", "_config")
 _INTEGERS = ("int2", "int4", "int8")
@@ -264,9 +265,14 @@ async def _copy_all(
                     await conn.execute(f"LOCK TABLE {', '.join(map(_quoted, pg_tables))} IN EXCLUSIVE MODE")
                     await _refuse_unless_empty(conn, report.target)  # nobody wrote since the first look
                     types = await _column_types(conn)
+                    # Indexes no constraint needs are built once at the end, not row by row (GIN above all).
+                    indexes = await _drop_plain_indexes(conn, [t.name for t in tables])
                     counts: dict[str, int] = {}
                     for table in tables:
                         counts[table.name] = await _copy_table(src, conn, table, types, progress, batch, report)
+                    await conn.execute(f"SET LOCAL maintenance_work_mem = '{INDEX_MEMORY}'")
+                    for definition in indexes:
+                        await conn.execute(definition)
                     await _reset_sequences(conn, [t.name for t in tables])
                     for table in tables:
                         copied = await conn.fetchval(f"SELECT COUNT(*) FROM {_quoted(table.name)}")
@@ -279,6 +285,21 @@ async def _copy_all(
                 raise TransferError(f"the copy failed ({type(exc).__name__}: {exc})", report) from None
     finally:
         await src.raw.execute("COMMIT")
+
+
+async def _drop_plain_indexes(conn: asyncpg.Connection, tables: list[str]) -> list[str]:
+    """Drop the indexes of ``tables`` that back no constraint (not a primary key, unique or exclusion
+    constraint); returns the statements that create them again."""
+    rows = await conn.fetch(
+        "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index AS i "
+        "JOIN pg_class AS c ON c.oid = i.indexrelid JOIN pg_class AS t ON t.oid = i.indrelid "
+        "WHERE t.relnamespace = current_schema()::regnamespace AND t.relname = ANY($1::text[]) "
+        "AND NOT EXISTS (SELECT 1 FROM pg_constraint AS k WHERE k.conindid = i.indexrelid)",
+        tables,
+    )
+    for name, _ in rows:
+        await conn.execute(f"DROP INDEX {_quoted(name)}")
+    return [definition for _, definition in rows]
 
 
 async def _column_types(conn: asyncpg.Connection) -> dict[str, dict[str, str]]:

@@ -111,8 +111,19 @@ async def pg_rows_everywhere(url: str) -> dict[str, int]:
         await conn.close()
 
 
-async def test_every_table_is_copied_row_for_row(source, target):
+async def pg_indexes(url: str) -> set[str]:
+    conn = await asyncpg.connect(url)
+    try:
+        return {r[0] for r in await conn.fetch("SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema()")}
+    finally:
+        await conn.close()
+
+
+async def test_every_table_is_copied_row_for_row(source, target, postgres_server):
     report = await transfer(source, target)
+    async with postgres_server.database() as migrated:  # the indexes, dropped for the copy, are all back
+        assert await pg_indexes(target) == await pg_indexes(migrated)
+    assert any("USING gin (search)" in d for d in await pg_indexes(target))
     tables = sqlite_tables(source)
     assert {t.table for t in report.tables} == tables  # none left out
     assert report.matches
