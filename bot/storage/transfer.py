@@ -13,7 +13,9 @@ column or table a new migration adds is copied without a change here. In order:
    with COPY (asyncpg's ``copy_records_to_table``) in batches, each value converted to its column's
    PostgreSQL type; the source is read in one read transaction (one snapshot). The rows of the
    tables PostgreSQL searches (quotations, passages) get their search vectors (bot.storage.pgsearch)
-   in the same COPY, in its text form: one write a row, no UPDATE afterwards;
+   in the same COPY, in its text form: one write a row, no UPDATE afterwards. The indexes no
+   constraint needs (the GIN search indexes, the lookups) are dropped first and built again at the
+   end, in the same transaction: one build each instead of an insert a row;
 4. every identity sequence is set past the largest id copied, so the next insert gets a fresh id;
 5. every table's row count is compared with the source's: any difference, or any error on the way,
    rolls the whole copy back, leaving the target as it was.
