@@ -281,7 +281,11 @@ def _migrate_db(settings: Settings, to: str | None, source: Path | None) -> int:
         return _fail(
             f"migrate-db: {given}; give --to postgresql://USER:PASSWORD@HOST:5432/DATABASE or set BRIEFBOT_DATABASE_URL"
         )
-    password = urlsplit(url).password or ""
+    try:
+        password = urlsplit(url).password or ""
+        urlsplit(url).port  # noqa: B018 (a port that is not a number raises here)
+    except ValueError:
+        return _fail("migrate-db: the PostgreSQL address's port is not a number")
     setup_logging("WARNING", secrets=[*settings.secrets(), password, unquote(password)])
     shown: dict[str, float] = {}
 

@@ -144,6 +144,8 @@ async def transfer(
         target = await PostgresDatabase.open_unmigrated(target_url, pool_size=2)
     except ConnectionError as exc:  # its message shows the address redacted
         raise TransferRefused(str(exc)) from None
+    except ValueError:  # asyncpg's reading of the address: its message may quote it, password and all
+        raise TransferRefused(f"{report.target} is not a PostgreSQL address asyncpg can read") from None
     try:
         async with target.pool.acquire() as conn:
             await _refuse_unless_empty(conn, report.target)

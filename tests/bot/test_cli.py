@@ -454,3 +454,6 @@ def test_migrate_db_refuses_what_is_no_postgresql_address(tmp_path):
     )
     assert unreachable.returncode == 2 and "cannot connect" in unreachable.stderr
     assert PASSWORD not in unreachable.stderr and "postgresql://me:***@127.0.0.1:1/x" in unreachable.stderr
+    for url in (f"postgresql://me:{PASSWORD}@db:port/x", f"postgresql://me:{PASSWORD}@db:5432/x?sslmode=bogus"):
+        bad = run_cli("migrate-db", "--from", "empty.sqlite3", "--to", url, cwd=tmp_path)
+        assert bad.returncode == 2 and PASSWORD not in bad.stderr and "Traceback" not in bad.stderr
