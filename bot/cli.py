@@ -6,6 +6,7 @@ briefbot articles              list the library
 briefbot brief REF [--json]    one article's brief (REF: a file path, slug, id or title)
 briefbot analyse IN.jsonl      briefs for a JSON Lines batch
 briefbot feeds add|list|remove the RSS and Atom feeds the bot polls
+briefbot migrate-db --to URL   copy the SQLite database into an empty PostgreSQL database
 briefbot --version
 """
 
@@ -20,6 +21,7 @@ import signal
 import sys
 import textwrap
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -51,6 +53,7 @@ from bot.logs import redact, setup_logging
 log = logging.getLogger("bot.cli")
 
 EXIT_USAGE = 2
+PROGRESS_ROWS = 10_000  # migrate-db: a table this big shows its progress
 
 
 SETTINGS_HELP = f"""\
@@ -144,6 +147,23 @@ def build_parser() -> argparse.ArgumentParser:
     feeds_sub.add_parser("list", help="the feeds, their state and failures")
     remove = feeds_sub.add_parser("remove", help="stop polling a feed (its articles stay in the library)")
     remove.add_argument("url", metavar="URL")
+
+    move = sub.add_parser(
+        "migrate-db",
+        help="copy the SQLite database into an empty PostgreSQL database",
+        description="Copy the SQLite database (BRIEFBOT_DB, or --from) into an empty PostgreSQL database, in one "
+        "transaction, and compare every table's row count. The SQLite database is first brought to the latest "
+        "schema, as starting the bot would; the copy only reads it. Stop the bot first: what it writes during "
+        "the copy is not copied. Exit status 0 when every count matches, 1 when the copy failed or a count "
+        "differs (nothing is kept), 2 when it was refused (the target holds rows, a bad address).",
+    )
+    move.add_argument(
+        "--to",
+        metavar="URL",
+        help="postgresql://USER:PASSWORD@HOST:5432/DATABASE, an empty database (default BRIEFBOT_DATABASE_URL, "
+        "which keeps the password off the command line)",
+    )
+    move.add_argument("--from", dest="source", type=Path, metavar="PATH", help="the SQLite file (default BRIEFBOT_DB)")
     return parser
 
 
@@ -184,6 +204,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = replace(settings, dev_guild=args.guild)
     if command in ("run", "sync"):
         return _with_discord(settings, command)
+    if command == "migrate-db":
+        return _migrate_db(settings, args.to, args.source)
     if command == "demo":  # quiet unless BRIEFBOT_LOG_LEVEL asks for more: the answers are the output
         setup_logging(settings.log_level if env.values.get("BRIEFBOT_LOG_LEVEL", "").strip() else "ERROR")
         return _demo(source, args.commands)
@@ -244,6 +266,44 @@ def _with_discord(settings: Settings, action: str) -> int:
         status = _fail(f"stopped by an unexpected error ({type(exc).__name__}); the log above has the details")
     # Without waiting for a worker thread still busy with work nobody wants now (bot.discord_app.lifecycle).
     return end_process(status) if action == "run" else status
+
+
+def _migrate_db(settings: Settings, to: str | None, source: Path | None) -> int:
+    """`briefbot migrate-db`: bot.storage.transfer, with its progress on stderr and its counts on stdout."""
+    from urllib.parse import unquote, urlsplit
+
+    from bot.storage.database import is_postgres_url
+    from bot.storage.transfer import TransferError, transfer
+
+    url = to or settings.database_url
+    if not url or not is_postgres_url(url):  # never echoed: it may hold a password
+        given = "--to is not a PostgreSQL address" if url else "no database to copy into"
+        return _fail(
+            f"migrate-db: {given}; give --to postgresql://USER:PASSWORD@HOST:5432/DATABASE or set BRIEFBOT_DATABASE_URL"
+        )
+    try:
+        password = urlsplit(url).password or ""
+        urlsplit(url).port  # noqa: B018 (a port that is not a number raises here)
+    except ValueError:
+        return _fail("migrate-db: the PostgreSQL address's port is not a number")
+    setup_logging("WARNING", secrets=[*settings.secrets(), password, unquote(password)])
+    shown: dict[str, float] = {}
+
+    def progress(table: str, done: int, total: int) -> None:  # for a big table, a line every 2 s and at its end
+        now = time.monotonic()
+        if total >= PROGRESS_ROWS and (done == total or now - shown.get(table, -2.0) >= 2.0):
+            shown[table] = now
+            print(f"  {table}: {done:,} of {total:,} rows", file=sys.stderr, flush=True)
+
+    try:
+        report = asyncio.run(transfer(source or settings.db_path, url, progress=progress))
+    except TransferError as exc:
+        if exc.report is not None and exc.report.tables:
+            print("\n".join(exc.report.table()))
+        print(f"briefbot: error: {exc}", file=sys.stderr)
+        return exc.status
+    print("\n".join(report.summary()))
+    return 0
 
 
 async def _open_library(settings: Settings) -> tuple[Library, Any]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from bot.core.query import pair_tokens
 from bot.storage.database import Database
 from bot.storage.db import transaction
-from bot.storage.pgsearch import search_vector
+from bot.storage.pgsearch import SEARCHED, search_vector
 from bot.storage.state import StateRepository
 
 PAIRS_INDEXED = "pairs_indexed"  # bot_state key: every quotation and passage has its word pairs
@@ -64,14 +64,10 @@ async def backfill_pairs(db: Database) -> int:
 
 
 async def _index_vectors(db: Database, where: str, params: tuple[object, ...]) -> None:
-    async with db.execute(f"SELECT id, text, speaker, context FROM quotes WHERE {where}", params) as cur:
-        quotes = await cur.fetchall()
-    await db.executemany(
-        "UPDATE quotes SET search = CAST(? AS TSVECTOR) WHERE id = ?",
-        [(search_vector(r[1], r[2], r[3]), r[0]) for r in quotes],
-    )
-    async with db.execute(f"SELECT id, text FROM passages WHERE {where}", params) as cur:
-        passages = await cur.fetchall()
-    await db.executemany(
-        "UPDATE passages SET search = CAST(? AS TSVECTOR) WHERE id = ?", [(search_vector(r[1]), r[0]) for r in passages]
-    )
+    for table, columns in SEARCHED.items():
+        async with db.execute(f"SELECT id, {', '.join(columns)} FROM {table} WHERE {where}", params) as cur:
+            rows = await cur.fetchall()
+        await db.executemany(
+            f"UPDATE {table} SET search = CAST(? AS TSVECTOR) WHERE id = ?",
+            [(search_vector(*r[1:]), r[0]) for r in rows],
+        )

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import subprocess
@@ -353,3 +354,106 @@ def test_every_identifier_articles_prints_briefs_that_article(workdir, monkeypat
         for ref in (ident, slug):
             assert main(["brief", ref, "--json"]) == 0, ref
             assert json.loads(capsys.readouterr().out)["id"] == ident, ref
+
+
+# `briefbot migrate-db`: the SQLite library copied into PostgreSQL (bot.storage.transfer has the details).
+
+PASSWORD = "s3cret-Pass_word"
+
+
+def with_password(url: str) -> str:
+    return url.replace("://briefbot@", f"://briefbot:{PASSWORD}@", 1)
+
+
+@pytest.fixture
+async def migration(tmp_path, articles_dir, postgres_server):
+    """(source SQLite file, an empty PostgreSQL database's address with a password in it)."""
+    import sqlite3
+
+    from tests.bot.storage.test_transfer import make_source_library
+
+    source = tmp_path / "library.sqlite3"
+    await make_source_library(source, articles_dir)
+    with sqlite3.connect(source) as conn:  # a big table: its progress is shown
+        conn.executemany(
+            "INSERT INTO requests (user_id, guild_id, channel_id, article_id, command, created_at) "
+            "VALUES (?, 1, 2, 'x', 'brief', '2026-11-28T00:00:00+00:00')",
+            [(n,) for n in range(10_500)],
+        )
+    async with postgres_server.database(template="template0") as url:  # as createdb leaves it
+        yield source, with_password(url)
+
+
+async def test_migrate_db_copies_and_prints_the_counts(migration, tmp_path):
+    import asyncpg
+
+    source, url = migration
+    result = await asyncio.to_thread(run_cli, "migrate-db", "--from", str(source), "--to", url, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith(f"Copied {source} into postgresql://briefbot:***@127.0.0.1:")
+    assert lines[1].split() == ["table", "SQLite", "PostgreSQL"]
+    assert "requests 10,503 10,503" in [" ".join(line.split()) for line in lines]
+    assert "articles 2 2" in [" ".join(line.split()) for line in lines]
+    assert "the FTS5 indexes quotes_fts, passages_fts, quote_pairs, passage_pairs" in result.stdout
+    assert lines[-1].startswith("Every table's row count matches.")
+    assert "requests: 10,503 of 10,503 rows" in result.stderr  # progress of a big table, on stderr
+    assert "articles:" not in result.stderr  # small tables are quiet
+    assert PASSWORD not in result.stdout + result.stderr
+    conn = await asyncpg.connect(url)
+    try:
+        assert await conn.fetchval("SELECT COUNT(*) FROM requests") == 10_503
+    finally:
+        await conn.close()
+
+    again = await asyncio.to_thread(run_cli, "migrate-db", "--from", str(source), "--to", url, cwd=tmp_path)
+    assert again.returncode == 2 and again.stdout == ""
+    assert "is not empty (rows in " in again.stderr and "Traceback" not in again.stderr
+    assert PASSWORD not in again.stdout + again.stderr
+
+
+async def test_migrate_db_rolls_back_a_failure_and_says_why(migration, tmp_path):
+    import sqlite3
+
+    import asyncpg
+
+    source, url = migration
+    with sqlite3.connect(source) as conn:
+        conn.execute("UPDATE links SET article_id = 'a' || char(0)")
+    # The address from BRIEFBOT_DATABASE_URL, the SQLite file from BRIEFBOT_DB.
+    env = {"BRIEFBOT_DATABASE_URL": url, "BRIEFBOT_DB": str(source)}
+    result = await asyncio.to_thread(run_cli, "migrate-db", cwd=tmp_path, env_extra=env)
+    assert result.returncode == 1
+    [error] = [line for line in result.stderr.splitlines() if line.startswith("briefbot: error:")]
+    assert "links (link='https://example.org/b')" in error and "NUL character" in error
+    assert "Traceback" not in result.stderr and PASSWORD not in result.stdout + result.stderr
+    conn = await asyncpg.connect(url)
+    try:
+        assert await conn.fetchval("SELECT COUNT(*) FROM articles") == 0
+        assert await conn.fetchval("SELECT COUNT(*) FROM requests") == 0
+    finally:
+        await conn.close()
+
+
+def test_migrate_db_refuses_what_is_no_postgresql_address(tmp_path):
+    import sqlite3
+
+    for args in (("--to", "mysql://me:pw-not-shown@db/x"), ()):
+        result = run_cli("migrate-db", *args, cwd=tmp_path)
+        assert result.returncode == 2 and "pw-not-shown" not in result.stderr
+        assert "give --to postgresql://USER:PASSWORD@HOST:5432/DATABASE" in result.stderr
+    missing = run_cli(
+        "migrate-db", "--from", "nowhere.sqlite3", "--to", "postgresql://me:pw@127.0.0.1:1/x", cwd=tmp_path
+    )
+    assert missing.returncode == 2
+    assert missing.stderr.strip() == "briefbot: error: there is no SQLite database at nowhere.sqlite3"
+    assert not (tmp_path / "nowhere.sqlite3").exists() and not (tmp_path / "data").exists()
+    sqlite3.connect(tmp_path / "empty.sqlite3").close()
+    unreachable = run_cli(
+        "migrate-db", "--from", "empty.sqlite3", "--to", f"postgresql://me:{PASSWORD}@127.0.0.1:1/x", cwd=tmp_path
+    )
+    assert unreachable.returncode == 2 and "cannot connect" in unreachable.stderr
+    assert PASSWORD not in unreachable.stderr and "postgresql://me:***@127.0.0.1:1/x" in unreachable.stderr
+    for url in (f"postgresql://me:{PASSWORD}@db:port/x", f"postgresql://me:{PASSWORD}@db:5432/x?sslmode=bogus"):
+        bad = run_cli("migrate-db", "--from", "empty.sqlite3", "--to", url, cwd=tmp_path)
+        assert bad.returncode == 2 and PASSWORD not in bad.stderr and "Traceback" not in bad.stderr

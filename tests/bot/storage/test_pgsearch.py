@@ -69,3 +69,10 @@ async def test_hostile_input_runs_on_the_server(db):
 @pytest.fixture
 def backend() -> str:
     return "postgresql"
+
+
+def test_a_memo_of_stems_gives_the_same_vectors():
+    stems: dict[str, str] = {}
+    texts = ["Running runners ran to the sanctions", "The runner's sanctioned running", "Beijing pivots"]
+    assert [search_vector(t, "Kim Jong", stems=stems) for t in texts] == [search_vector(t, "Kim Jong") for t in texts]
+    assert stems["running"] == "run" and stems["sanctions"] == "sanction"
