@@ -43,8 +43,8 @@ async def make_source_library(path: Path, articles_dir: Path) -> None:
             await requests.record(user_id=USER, guild_id=1, channel_id=10, article_id=ids[0], command=command)
         subs = SubscriptionRepository(db)
         await subs.subscribe(guild_id=1, channel_id=10, keywords=["china"], user_id=USER, backfill=ids)
-        first, *_ = await subs.due(10)
-        await subs.delivered(first.id, message_id=777)  # one delivered, one still pending
+        [first] = await subs.claim(1, lease=60)
+        assert await subs.delivered(first.id, message_id=777)  # one delivered, one still pending
         clock = FakeClock("2026-11-27T10:00:00+00:00")
         digest_subs = SubscriptionRepository(db, clock=clock)
         await digest_subs.subscribe(guild_id=1, channel_id=20, keywords=[], user_id=USER, digest=DAILY)
