@@ -158,6 +158,9 @@ class DeliveryWorker:
     async def _run(self) -> None:
         await self.ready()
         while True:
+            # Cleared before the work, never after: a wake() while the outbox is read (a row
+            # committed after the claim looked) must end the wait below, not be lost.
+            self._wake.clear()
             # Apart: a period that cannot be closed must not hold up every other post.
             closed = True
             try:
@@ -172,7 +175,6 @@ class DeliveryWorker:
             waits = [await self.outbox.next_due_in()]
             if self.digests is not None:
                 waits += [await self.digests.next_due_in(), await self.digests.next_close_in() if closed else None]
-            self._wake.clear()
             timeout = min([self.idle_wait] + [max(w, 0.05) for w in waits if w is not None])
             # asyncio.timeout, not wait_for: on Python 3.11 wait_for swallows a cancellation that
             # arrives as the event is set (a wake() just before stop()), and the worker never stops.

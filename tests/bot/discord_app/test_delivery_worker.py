@@ -178,6 +178,31 @@ async def test_the_worker_waits_for_the_connection_then_posts_when_woken():
         await worker.stop()
 
 
+async def test_a_wake_while_the_outbox_is_read_is_not_lost():
+    """A row committed (and wake() called) after the claim looked but before the worker sleeps: the
+    wake ends the sleep, the row goes at once rather than after the idle wait (CI failure on
+    PostgreSQL, where reading the outbox awaits longer)."""
+
+    class LateOutbox(Outbox):
+        async def next_due_in(self) -> float | None:
+            if not self.log and not self.rows:  # the ingest commits its row and wakes the worker now
+                self.rows[1] = Delivery(1, 10, "a1", 0)
+                worker.wake()
+            return None
+
+    outbox, channel = LateOutbox([]), Channel()
+    worker = make_worker(outbox, channel, idle_wait=3600)
+    worker.start()
+    try:
+        for _ in range(100):
+            if outbox.log:
+                break
+            await asyncio.sleep(0.02)
+        assert outbox.log == [("delivered", 1, 999)]
+    finally:
+        await worker.stop()
+
+
 def test_the_worker_does_not_depend_on_the_bot():
     """No import of the bot (once a cycle: briefbot <-> delivery_worker)."""
     tree = ast.parse(Path(worker_module.__file__).read_text())
