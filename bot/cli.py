@@ -272,7 +272,7 @@ def _migrate_db(settings: Settings, to: str | None, source: Path | None) -> int:
     """`briefbot migrate-db`: bot.storage.transfer, with its progress on stderr and its counts on stdout."""
     from urllib.parse import unquote, urlsplit
 
-    from bot.storage.database import is_postgres_url
+    from bot.storage.database import is_postgres_url, url_problem
     from bot.storage.transfer import TransferError, transfer
 
     url = to or settings.database_url
@@ -281,11 +281,9 @@ def _migrate_db(settings: Settings, to: str | None, source: Path | None) -> int:
         return _fail(
             f"migrate-db: {given}; give --to postgresql://USER:PASSWORD@HOST:5432/DATABASE or set BRIEFBOT_DATABASE_URL"
         )
-    try:
-        password = urlsplit(url).password or ""
-        urlsplit(url).port  # noqa: B018 (a port that is not a number raises here)
-    except ValueError:
-        return _fail("migrate-db: the PostgreSQL address's port is not a number")
+    if problem := url_problem(url):
+        return _fail(f"migrate-db: the PostgreSQL address is not usable: {problem}")
+    password = urlsplit(url).password or ""
     setup_logging("WARNING", secrets=[*settings.secrets(), password, unquote(password)])
     shown: dict[str, float] = {}
 

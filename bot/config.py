@@ -19,6 +19,7 @@ from urllib.parse import unquote, urlsplit
 from dotenv import dotenv_values
 
 from bot.sources.urls import check_url
+from bot.storage.database import url_problem
 
 DEFAULT_DB = Path("data") / "briefbot.sqlite3"
 DEFAULT_ARTICLES = Path("seeds")
@@ -179,6 +180,8 @@ def load_settings(env: Mapping[str, str] | Environment, *, library: bool = True)
             "BRIEFBOT_DATABASE_URL: give a PostgreSQL address, postgresql://HOST:5432/DATABASE with the user and "
             "password before the host (leave it unset for the SQLite file BRIEFBOT_DB)"
         )
+    if database_url is not None and (problem := url_problem(database_url)):
+        raise ConfigError(f"BRIEFBOT_DATABASE_URL: {problem}")  # never the address: it may hold a password
 
     raw_poll = env.get("BRIEFBOT_POLL_SECONDS", "").strip() or "60"
     try:

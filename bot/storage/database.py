@@ -30,6 +30,8 @@ Dialect = Literal["sqlite", "postgresql"]
 DIALECTS: tuple[Dialect, ...] = ("sqlite", "postgresql")
 POSTGRES_SCHEMES = ("postgresql", "postgres")
 
+# scheme://user: then the rest up to the last @ (greedy): a password holding an unencoded / ? # or @
+_USERINFO_PASSWORD = re.compile(r"^([a-z][a-z0-9+.-]*://[^:@/?#]*:).*@", re.IGNORECASE | re.DOTALL)
 _QUERY_PASSWORD = re.compile(r"(?i)(\bpassword=)[^&]*")
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[\w-]+\.sql$")
 
@@ -151,15 +153,35 @@ def is_postgres_url(target: object) -> bool:
 
 
 def redact_url(url: str) -> str:
-    """The address with its password (if any) replaced by ***, for messages and logs."""
+    """The address with its password (if any) replaced by ***, for messages and logs. A malformed
+    address (a password holding an unencoded / ? # or @, a port that is not a number) is redacted
+    too: everything between ``scheme://user:`` and the last @ is taken for the password."""
     parts = urlsplit(url)
     if "password" in parts.query.lower():  # libpq's ?password=... form
         parts = parts._replace(query=_QUERY_PASSWORD.sub(r"\1***", parts.query))
-    if parts.password is None:
-        return urlunsplit(parts)
+    try:
+        password, port = parts.password, parts.port
+    except ValueError:  # not a number where the port goes: part of a password, maybe
+        password, port = None, None
+    if password is None:
+        return _USERINFO_PASSWORD.sub(r"\1***@", urlunsplit(parts))
     user = parts.username or ""
     host = parts.hostname or ""
     if ":" in host:
         host = f"[{host}]"
-    netloc = f"{user}:***@{host}" + (f":{parts.port}" if parts.port else "")
+    netloc = f"{user}:***@{host}" + (f":{port}" if port else "")
     return urlunsplit(parts._replace(netloc=netloc))
+
+
+def url_problem(url: str) -> str | None:
+    """What is wrong with a PostgreSQL address, in words that never repeat it (it may hold a
+    password), or None when it can be used."""
+    encode = "a password holding / ? # or @ must be percent-encoded: %2F %3F %23 %40"
+    parts = urlsplit(url)
+    try:
+        parts.port  # noqa: B018 (a port that is not a number raises here)
+    except ValueError:
+        return f"the port is not a number ({encode})"
+    if "@" not in parts.netloc and "@" in url.partition("://")[2]:
+        return f"an @ stands after the server's name ({encode})"
+    return None

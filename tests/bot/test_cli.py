@@ -41,6 +41,15 @@ def test_bad_setting_is_one_line_and_status_2(workdir):
     assert result.stderr.strip() == "briefbot: error: BRIEFBOT_POLL_SECONDS: 'often' is not a number of seconds"
 
 
+def test_a_database_address_with_an_unencoded_password_is_one_line_without_it(workdir):
+    """A password holding a / turns its tail into the "port": asyncpg's parser raised with it in the
+    message. Refused at start-up instead, in one line that names neither."""
+    result = run_cli("articles", cwd=workdir, env_extra={"BRIEFBOT_DATABASE_URL": "postgresql://bot:pa/ss-x9@db/x"})
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "pa" not in result.stderr.replace("password", "") and "ss-x9" not in result.stderr
+    assert result.stderr.startswith("briefbot: error: BRIEFBOT_DATABASE_URL: the port is not a number")
+
+
 def test_articles_lists_the_library(workdir):
     result = run_cli("articles", cwd=workdir)
     assert result.returncode == 0, result.stderr

@@ -71,6 +71,13 @@ def test_a_database_url_must_name_postgresql(tmp_path, value):
     assert "s3cret-pw" not in str(exc.value)
 
 
+@pytest.mark.parametrize("value", ["postgresql://bot:s3c/ret-pw@db/x", "postgresql://bot:s3cret-pw@db:pw/x"])
+def test_a_database_url_that_cannot_be_parsed_is_refused_without_its_password(tmp_path, value):
+    with pytest.raises(ConfigError, match=r"^BRIEFBOT_DATABASE_URL: .*percent-encoded") as exc:
+        load_settings({"BRIEFBOT_ARTICLES_DIR": str(tmp_path), "BRIEFBOT_DATABASE_URL": value})
+    assert "ret-pw" not in str(exc.value) and "s3c" not in str(exc.value)
+
+
 def test_missing_token_explains(tmp_path):
     s = load_settings({"BRIEFBOT_ARTICLES_DIR": str(tmp_path)})
     with pytest.raises(ConfigError, match="DISCORD_TOKEN is not set"):

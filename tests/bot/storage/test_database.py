@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.storage.database import DIALECTS, is_postgres_url, migrations, redact_url
+from bot.storage.database import DIALECTS, is_postgres_url, migrations, redact_url, url_problem
 
 
 def test_both_backends_have_the_same_migrations():
@@ -31,6 +31,12 @@ def test_migrations_are_numbered_without_gaps(dialect):
             "postgresql://db/briefbot?user=bot&password=***&sslmode=require",
         ),
         ("postgresql://bot@db/briefbot", "postgresql://bot@db/briefbot"),
+        # malformed: a password holding an unencoded / ? # or @ is still hidden
+        ("postgresql://bot:s3c/ret@db/briefbot", "postgresql://bot:***@db/briefbot"),
+        ("postgresql://bot:s3cret@db:port/briefbot", "postgresql://bot:***@db:port/briefbot"),
+        ("postgresql://bot:s3c@ret@db:5432/briefbot", "postgresql://bot:***@db:5432/briefbot"),
+        ("postgresql://bot:s3c#ret@db/briefbot", "postgresql://bot:***@db/briefbot"),
+        ("postgresql://bot:1234/s3cret@db/briefbot", "postgresql://bot:***@db/briefbot"),
     ],
 )
 def test_redact_url_hides_the_password(url, shown):
@@ -43,3 +49,17 @@ def test_which_settings_name_postgresql():
     assert is_postgres_url("postgres://localhost/briefbot")
     assert not is_postgres_url("data/briefbot.sqlite3")
     assert not is_postgres_url("postgresql.sqlite3")
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["postgresql://bot:s3c/ret@db/briefbot", "postgresql://bot:s3cret@db:port/x", "postgresql://bot:1234/s3cret@db/x"],
+)
+def test_an_address_that_cannot_be_used_is_named_without_repeating_it(url):
+    problem = url_problem(url)
+    assert problem and "percent-encoded" in problem and "s3c" not in problem
+
+
+def test_a_usable_address_has_no_problem():
+    assert url_problem("postgresql://bot:p%2Fss@db.example:5432/briefbot") is None
+    assert url_problem("postgresql:///briefbot?host=/run/postgresql") is None
