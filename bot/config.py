@@ -183,13 +183,7 @@ def load_settings(env: Mapping[str, str] | Environment, *, library: bool = True)
     if database_url is not None and (problem := url_problem(database_url)):
         raise ConfigError(f"BRIEFBOT_DATABASE_URL: {problem}")  # never the address: it may hold a password
 
-    raw_poll = env.get("BRIEFBOT_POLL_SECONDS", "").strip() or "60"
-    try:
-        poll = float(raw_poll)
-    except ValueError:
-        raise ConfigError(f"BRIEFBOT_POLL_SECONDS: {raw_poll!r} is not a number of seconds") from None
-    if not 1 <= poll <= 86_400:
-        raise ConfigError(f"BRIEFBOT_POLL_SECONDS: {raw_poll} is out of range (1 to 86400 seconds)")
+    poll = _number(env, "BRIEFBOT_POLL_SECONDS", default=60, low=1, high=86_400, unit="seconds")
 
     raw_guild = env.get("BRIEFBOT_DEV_GUILD", "").strip()
     dev_guild: int | None = None
@@ -223,13 +217,7 @@ def load_settings(env: Mapping[str, str] | Environment, *, library: bool = True)
         reason = exc if raw_interval.replace(".", "", 1).isdigit() else f"{raw_interval!r} is not a number of seconds"
         raise ConfigError(f"BRIEFBOT_FEED_INTERVAL: {reason}") from None
 
-    raw_keep = env.get("BRIEFBOT_LINKS_KEEP_DAYS", "").strip() or "30"
-    try:
-        keep_days = float(raw_keep)
-    except ValueError:
-        raise ConfigError(f"BRIEFBOT_LINKS_KEEP_DAYS: {raw_keep!r} is not a number of days") from None
-    if not 1 <= keep_days <= 3650:
-        raise ConfigError(f"BRIEFBOT_LINKS_KEEP_DAYS: {raw_keep} is out of range (1 to 3650 days)")
+    keep_days = _number(env, "BRIEFBOT_LINKS_KEEP_DAYS", default=30, low=1, high=3650, unit="days")
 
     shard_count, shard_ids = _shards(env)
     token = env.get("DISCORD_TOKEN", "").strip() or None
@@ -287,6 +275,19 @@ def _shards(env: Mapping[str, str]) -> tuple[int | None, tuple[int, ...] | None]
             raise ConfigError(f"BRIEFBOT_SHARD_IDS: shard {shard} is given twice")
         ids.append(shard)
     return count, tuple(ids)
+
+
+def _number(env: Mapping[str, str], name: str, *, default: float, low: float, high: float, unit: str) -> float:
+    """A setting that is a number of ``unit`` from ``low`` to ``high`` (``default`` when unset), or a
+    ConfigError in one line that names it."""
+    raw = env.get(name, "").strip() or str(default)
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name}: {raw!r} is not a number of {unit}") from None
+    if not low <= value <= high:  # NaN too
+        raise ConfigError(f"{name}: {raw} is out of range ({low:g} to {high:g} {unit})")
+    return value
 
 
 def _switch(env: Mapping[str, str], name: str) -> bool:
