@@ -39,6 +39,7 @@ class ArticleRepository:
         self.db = db
         self._batched = False
         self.origin = secrets.token_hex(8)  # the payload of this repository's notifications
+        self._stems: dict[str, str] = {}  # PostgreSQL's search vectors: each word stemmed once (bounded)
 
     @property
     def batched(self) -> bool:
@@ -212,7 +213,7 @@ class ArticleRepository:
                 "INSERT INTO passages (article_id, position, text) VALUES (?, ?, ?)",
                 [(article.id, i, s) for i, s in enumerate(analysis.sentences)],
             )
-            await index_pairs(self.db, "article_id = ?", (article.id,))
+            await index_pairs(self.db, "article_id = ?", (article.id,), self._stems)
             await self.db.execute("DELETE FROM article_terms WHERE article_id = ?", (article.id,))
             await self.db.executemany(
                 "INSERT INTO article_terms (term, article_id, weight) VALUES (?, ?, ?)",

@@ -6,18 +6,21 @@ from __future__ import annotations
 from bot.core.query import pair_tokens
 from bot.storage.database import Database
 from bot.storage.db import transaction
-from bot.storage.pgsearch import SEARCHED, search_vector
+from bot.storage.pgsearch import SEARCHED, STEMS_KEPT_LIVE, search_vector
 from bot.storage.state import StateRepository
 
 PAIRS_INDEXED = "pairs_indexed"  # bot_state key: every quotation and passage has its word pairs
 
 
-async def index_pairs(db: Database, where: str, params: tuple[object, ...]) -> None:
+async def index_pairs(
+    db: Database, where: str, params: tuple[object, ...], stems: dict[str, str] | None = None
+) -> None:
     """Fill the word-pair indexes for the quotations and passages selected by ``where`` (inside
     the caller's transaction). On PostgreSQL, their search vectors instead (bot.storage.pgsearch:
-    GIN answers phrases without a pair index)."""
+    GIN answers phrases without a pair index); ``stems``, the caller's memo of words stemmed (most
+    words recur, and stemming in Python was most of a PostgreSQL ingest's own CPU)."""
     if db.dialect == "postgresql":
-        await _index_vectors(db, where, params)
+        await _index_vectors(db, where, params, {} if stems is None else stems)
         return
     async with db.execute(f"SELECT id, text, speaker, context FROM quotes WHERE {where}", params) as cur:
         quotes = await cur.fetchall()
@@ -63,11 +66,11 @@ async def backfill_pairs(db: Database) -> int:
     return max(missing, 0)
 
 
-async def _index_vectors(db: Database, where: str, params: tuple[object, ...]) -> None:
+async def _index_vectors(db: Database, where: str, params: tuple[object, ...], stems: dict[str, str]) -> None:
     for table, columns in SEARCHED.items():
         async with db.execute(f"SELECT id, {', '.join(columns)} FROM {table} WHERE {where}", params) as cur:
             rows = await cur.fetchall()
         await db.executemany(
             f"UPDATE {table} SET search = CAST(? AS TSVECTOR) WHERE id = ?",
-            [(search_vector(*r[1:]), r[0]) for r in rows],
+            [(search_vector(*r[1:], stems=stems, kept=STEMS_KEPT_LIVE), r[0]) for r in rows],
         )

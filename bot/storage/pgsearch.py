@@ -40,17 +40,18 @@ MAX_POSITION = 16383  # PostgreSQL keeps positions up to this
 FTS5_MAX_STEMMED = 64  # FTS5's porter leaves longer tokens, and tokens under 3 characters, as they are
 
 
-STEMS_KEPT = 500_000  # words a ``stems`` memo holds before it starts again
+STEMS_KEPT = 500_000  # words a ``stems`` memo holds before it starts again (a one-off copy)
+STEMS_KEPT_LIVE = 50_000  # the same for a memo that lives as long as the process (a repository's)
 
 
-def porter(words: list[str], stems: dict[str, str] | None = None) -> list[str]:
+def porter(words: list[str], stems: dict[str, str] | None = None, kept: int = STEMS_KEPT) -> list[str]:
     """Words stemmed as FTS5's porter tokenizer stems them (a stemmer of its own for each call: it
     keeps state while it works). ``stems``, the caller's memo of words already stemmed, saves most
     of the work over many rows (a pure-Python stemmer: about 0.1 ms a word)."""
     stemmer = snowballstemmer.stemmer("porter")
     if stems is None:
         return [w if not 3 <= len(w) <= FTS5_MAX_STEMMED else stemmer.stemWord(w) for w in words]
-    if len(stems) > STEMS_KEPT:
+    if len(stems) > kept:
         stems.clear()
     out = []
     for w in words:
@@ -61,21 +62,21 @@ def porter(words: list[str], stems: dict[str, str] | None = None) -> list[str]:
     return out
 
 
-def _words(text: str | None, stems: dict[str, str] | None = None) -> list[str]:
-    return porter([w[:MAX_WORD_CHARS] for w in _WORD.findall(fold(text or ""))], stems)
+def _words(text: str | None, stems: dict[str, str] | None = None, kept: int = STEMS_KEPT) -> list[str]:
+    return porter([w[:MAX_WORD_CHARS] for w in _WORD.findall(fold(text or ""))], stems, kept)
 
 
 def _lexeme(word: str) -> str:
     return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def search_vector(*columns: str | None, stems: dict[str, str] | None = None) -> str:
+def search_vector(*columns: str | None, stems: dict[str, str] | None = None, kept: int = STEMS_KEPT) -> str:
     """The tsvector literal of a row's columns (text, speaker, context for a quotation; text for a
     passage): each folded, stemmed word with its positions and its column's weight (``stems``: see porter)."""
     positions: dict[str, list[str]] = {}
     at = 0
     for weight, text in zip(_WEIGHTS, columns, strict=False):
-        for word in _words(text, stems):
+        for word in _words(text, stems, kept):
             at = min(at + 1, MAX_POSITION)
             positions.setdefault(word, []).append(f"{at}{weight}")
         at += POSITION_GAP
