@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from bot.analysis.names import ABBREVIATED_HONORIFICS, ABBREVIATED_SUFFIXES, ANY_NAME
+from bot.analysis.names import ABBREVIATED_HONORIFICS, ABBREVIATED_SUFFIXES, ANY_NAME, FULL_NAME
 
 VERB_FORMS = """
     say says said saying tell tells told telling add adds added adding declare declares declared declaring
@@ -80,6 +80,19 @@ SOMEONE = rf"(?P<speaker>{DETERMINER}\s+(?:[\w’'-]+\s+){{0,2}}[\w’'-]+)"
 # the site tweeted").
 DESC_OPEN = r"(?:,\s*(?P<desc_open>(?:an?|the|who)\s[^,“”\"«»]{2,120}?))"
 
+# A description, then the person's name set off by commas: "Smith’s lawyer, Ben Brafman, said", "The
+# Mandan, North Dakota, police chief, Jason Ziegler, said", "said Obama’s press secretary, Josh Earnest".
+# The description ends in a lower-case word (its noun), so a name before the name is not taken.
+APPOSED = r"(?P<pre>[^“”\x22«».;!?]{2,100}?[a-z])"
+APPOSED_NAME = rf"(?P<speaker>{FULL_NAME}){PAREN}"
+APPOSED_AFTER = (
+    re.compile(rf"^\s*[,—–-]?\s*{APPOSED},\s*{APPOSED_NAME}(?:,\s*[^,“”\x22«»]{{1,80}}?)?,\s+{ADVERBS}{VERB}\b"),
+    re.compile(rf"^\s*[,—–-]?\s*{VERB}\s+{APPOSED},\s*{APPOSED_NAME}(?=\s*(?:[.,;]|$))"),
+)
+APPOSED_BEFORE = re.compile(
+    rf"^{APPOSED},\s*{APPOSED_NAME}(?:,\s*[^,“”\x22«»]{{1,80}}?)?,\s+{ADVERBS}{VERB}\b[^“”\x22«».?!]{{0,80}}$"
+)
+
 # Attribution after the closing mark: ", said X" / ", X said" / ", X, a diplomat, said" / "according to X" / "― X".
 AFTER_PATTERNS = (
     re.compile(rf"^\s*[,—–-]?\s*{VERB}\s+{PREFIX}{SPEAKER}{PAREN}(?:{DESC}|{DESC_END})?"),
@@ -88,6 +101,7 @@ AFTER_PATTERNS = (
     re.compile(rf"^\s*[,—–-]?\s*{SOMEONE}\s+{ADVERBS}{VERB}\b"),
     re.compile(rf"^\s*[,—–-]?\s*according to\s+{SOMEONE}(?=\s*(?:$|[,.;]))"),
     re.compile(rf"^\s*[―—–]\s*{SPEAKER}(?=\s*(?:$|[“\"(,.;]))"),
+    *APPOSED_AFTER,
 )
 # Attribution before the opening mark: "X said:", "X told reporters,", "X declared that there is".
 BEFORE_PATTERNS = (
@@ -98,6 +112,7 @@ BEFORE_PATTERNS = (
         rf"{VERB}\b(?:[^“”\"«».?!]{{0,80}})$"
     ),
     re.compile(rf"(?:^|[\s(,;])(?:[Aa]ccording to\s+){SOMEONE},\s*$"),
+    APPOSED_BEFORE,
 )
 # A verb of no list in the cue slot of a quotation that needs a cue ("“...,” Toomey fumed",
 # "“...,” interjected Hannity", "Kasich resisted:"): a past-tense word right beside the speaker.
@@ -107,6 +122,12 @@ OPEN_AFTER = (
     re.compile(rf"^\s*[,—–-]?\s*{PREFIX}{SPEAKER}{PAREN}{OF}{DESC}?\s+{ADVERBS}{OPEN_VERB}"),
 )
 OPEN_BEFORE = re.compile(rf"(?:^|[\s(,;—]){SPEAKER}{PAREN}{DESC}?\s+{ADVERBS}{OPEN_VERB}(?:\s+[a-z]+ly)?\s*:\s*$")
+# "Cruz called them on it:" before a quotation: the subject of a sentence that a colon ends, with a
+# verb right after it, speaks.
+COLON_SUBJECT = re.compile(
+    rf"^(?:[^,“”\x22«»]{{0,60}},\s+)?{SPEAKER}{PAREN}{DESC}?\s+{ADVERBS}(?:[a-z]+ed|{SPEECH_VERBS})\b"
+    rf"[^“”\x22«».?!:]{{0,60}}:\s*$"
+)
 PARTICIPLES = r"saying|adding|writing|telling|noting|arguing|asking|declaring|insisting|warning|explaining|tweeting"
 # "Trump attacked Clinton ..., saying, “...”": the speaker is the subject that opens the sentence.
 SUBJECT_PATTERN = re.compile(

@@ -133,6 +133,12 @@ def extract_quotes(paragraphs: Sequence[str]) -> list[_Found]:
                 continue
             para_quotes.append(q)
 
+        # A paragraph that ends in an unattributed quotation, followed by a short paragraph that is
+        # only its attribution ("- Sanders.", "― Jane Doe, Philadelphia.", "John Brown added.").
+        if para_quotes and pi + 1 < len(paragraphs) and not para[para_quotes[-1].end :].strip():
+            last_q = para_quotes[-1]
+            if last_q.speaker is None:
+                _attribute_signature(last_q, paragraphs[pi + 1], people, vocabulary)
         # A later quote in the paragraph with no attribution of its own continues the one before
         # ("“...,” Mr. Obama said. “...”"), unless another person is named in between.
         for prev, q in itertools.pairwise(para_quotes):
@@ -154,6 +160,27 @@ def extract_quotes(paragraphs: Sequence[str]) -> list[_Found]:
     if pending is not None:
         found.append(pending)
     return found
+
+
+_SIGNATURE = re.compile(rf"^[―—–-]\s*{cues.SPEAKER}{cues.PAREN}(?=\s*(?:$|[(,.;]))")
+_MAX_SIGNATURE_WORDS = 16
+
+
+def _attribute_signature(q: _Found, nxt: str, people: People, vocabulary: Vocabulary) -> None:
+    """The speaker of a quotation that ends its paragraph, from a next paragraph that only attributes
+    it: a dash and a name, or a cue that ends there ("John Brown added.")."""
+    nxt = nxt.strip()
+    if not nxt or len(nxt.split()) > _MAX_SIGNATURE_WORDS or any(c in nxt for c in _MARKS):
+        return
+    m = _SIGNATURE.match(nxt)
+    if m is None:
+        for pattern in cues.AFTER_PATTERNS[:2]:
+            m = pattern.match(nxt)
+            if m is not None and nxt[m.end() :].strip(" .") == "":
+                break
+            m = None
+    if m is not None and _accept_speaker(m, vocabulary) and not re.fullmatch(cues.PRONOUNS, m.group("speaker")):
+        _set_speaker(q, m, people, vocabulary)
 
 
 def _same_speaker(q: _Found, prev: _Found) -> None:
@@ -309,7 +336,11 @@ def _attribute_before(
     if cue_only:
         return
     m = cues.SUBJECT_PATTERN.search(before) if subject else None
-    if m and _accept_speaker(m, vocabulary):
+    m = m if m and _accept_speaker(m, vocabulary) else None
+    if m is None and subject:
+        m = cues.COLON_SUBJECT.search(before)
+        m = m if m and _accept_speaker(m, vocabulary) and not _not_the_speaker(before, m) else None
+    if m is not None:
         _set_speaker(q, m, people, vocabulary)
     elif objected and subject:
         # "Priebus later told Fox News:": the speaker is the sentence's first name.
@@ -344,7 +375,34 @@ def _speaker_of(m: re.Match[str], vocabulary: Vocabulary) -> str:
     run = name_run(m.string, m.start("speaker"))
     if run and len(run) > len(speaker):
         speaker = run
-    return clean_name(speaker, vocabulary)
+    described = _description(m.string, m.start("speaker"), speaker)
+    return described or clean_name(speaker, vocabulary)
+
+
+_DETERMINER_BEFORE = re.compile(r"\b(?:the|a|an)\s+$", re.I)
+_DESCRIPTION_WORDS = re.compile(r"(?:[ \t\xa0]+[a-z][\w-]*){1,3}")
+
+
+def _description(text: str, start: int, name: str) -> str | None:
+    """ "said the New York businessman": a name after "the" and before a lower-case noun is a word of
+    a description, not the speaker; the description is ("the New York businessman")."""
+    det = _DETERMINER_BEFORE.search(text, max(0, start - 5), start)
+    end = start + len(name)
+    words_after = _DESCRIPTION_WORDS.match(text, end) if det and text[start:end] == name else None
+    if words_after is None:
+        return None
+    nouns: list[str] = []
+    for w in words_after.group(0).split():
+        if w in _NOT_DESCRIPTION or re.fullmatch(cues.SPEECH_VERBS, w):
+            break
+        nouns.append(w)
+    return " ".join([text[det.start() : end], *nouns]) if nouns else None
+
+
+_NOT_DESCRIPTION = frozenset(
+    """in at on of to and or for with from by about after before during as when while that who which whose
+    the a an his her their its this these those said says told added wrote is was has had will would""".split()
+)
 
 
 def _accept_speaker(m: re.Match[str], vocabulary: Vocabulary) -> bool:

@@ -18,6 +18,7 @@ import re
 
 from bot.analysis.cues import ADVERBS, SPEECH_VERBS
 from bot.analysis.names import (
+    ABBREVIATED_HONORIFICS,
     FULL_NAME,
     FULL_NAME_RE,
     HONORIFIC,
@@ -51,7 +52,20 @@ _PERSON_MENTION = re.compile(rf"(?<![\w.])({FULL_NAME}|{HONORIFIC}{TOKEN})")
 # and his", "she herself"); an object pronoun ("Smith told him", "asked her") is someone else.
 # "Laura Dern, who won for her role": in a relative clause on the person, "her" is the person too.
 _RELATIVE = re.compile(r"\s*,?\s*who\b[^.,;!?]{0,80}?\b(?:his|her)\b", re.I)
-_PRONOUN = re.compile(r"\b(?:he|his|himself|she|hers|herself)\b", re.I)
+# "her" as an object is someone else ("Trump told her that", "asked her."); as a possessive ("Clinton
+# defended her record") it is mostly the person's.
+_PRONOUN = re.compile(r"\b(?:he|his|himself|she|hers|herself|her)\b", re.I)
+_OBJECT_AFTER = re.compile(r"\s*(?:[.,;:!?)—–]|$)|\s+(?:to|that|and|or|for|in|on|at|about|with|of|as|from|by|the|a|an)\b")
+
+
+def _subject_pronoun(window: str) -> re.Match[str] | None:
+    """The first pronoun in ``window`` (the text after a person's mention) that can be that person."""
+    for p in _PRONOUN.finditer(window):
+        if p.group(0).lower() != "her" or not _OBJECT_AFTER.match(window, p.end()):
+            return p
+    return None
+
+
 _MALE_HONORIFICS = {"mr", "sir", "lord"}
 _FEMALE_HONORIFICS = {"mrs", "ms", "miss", "dame", "lady"}
 # "in New Hampshire", "at Georgetown University": a name after these is a place or an institution.
@@ -71,7 +85,11 @@ _THING = re.compile(
 _A_NOUN = re.compile(
     r"(?<![\w’'])(?:a|an)\s+([A-Z][a-z][\w’'-]*)(?=\s*[,.;:!?)]|\s+(?:who|whose|from|of|in|with|and|or|like)\b)"
 )
-_NAME_RUN = re.compile(rf"{HONORIFIC}?{TOKEN}(?:[ \t\xa0]+(?:{PARTICLE}[ \t\xa0]+)?{TOKEN})*{SUFFIX}?")
+# An abbreviated honorific inside a run ("Army Gen. Mark Milley", "Navy Capt. Jeff Davis").
+_RUN_HONORIFIC = rf"(?:{'|'.join(ABBREVIATED_HONORIFICS)})\.(?=[ \t\xa0]+[A-Z])"
+_NAME_RUN = re.compile(
+    rf"{HONORIFIC}?{TOKEN}(?:[ \t\xa0]+(?:{PARTICLE}[ \t\xa0]+)?(?:{_RUN_HONORIFIC}|{TOKEN}))*{SUFFIX}?"
+)
 
 
 def name_run(text: str, start: int) -> str | None:
@@ -241,6 +259,10 @@ def clean_name(speaker: str, vocabulary: Vocabulary | None) -> str:
     """Strip what a sentence glued before a name: "Afterwards Penny Smith" -> "Penny Smith",
     "State Hillary Clinton" -> "Hillary Clinton" (a title word), while at least one token remains."""
     tokens = speaker.split()
+    # "Army Gen. Mark Milley", "Democratic Sen. Claire McCaskill": the person starts at the honorific.
+    inner = [i for i, t in enumerate(tokens[:-1]) if i and t.endswith(".") and is_honorific(t)]
+    if inner:
+        tokens = tokens[inner[-1] :]
     while len(tokens) > 1 and not is_honorific(tokens[0]):
         first = tokens[0]
         glued = first in NOT_NAMES or fold(first) in INSTITUTION_WORDS or fold(first) in TITLE_WORDS
@@ -325,7 +347,7 @@ class People:
             self.remember(name)
             stop = mentions[i + 1][0] if i + 1 < len(mentions) else len(text)
             window = text[at : min(stop, at + _GENDER_REACH)]
-            p = _RELATIVE.match(window) or _PRONOUN.search(window)
+            p = _RELATIVE.match(window) or _subject_pronoun(window)
             if p is not None:
                 self._vote(name, pronoun_gender(p.group(0).split()[-1]) or "m")
 
