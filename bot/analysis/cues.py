@@ -125,8 +125,15 @@ OPEN_BEFORE = re.compile(rf"(?:^|[\s(,;—]){SPEAKER}{PAREN}{DESC}?\s+{ADVERBS}{
 # "Cruz called them on it:" before a quotation: the subject of a sentence that a colon ends, with a
 # verb right after it, speaks.
 COLON_SUBJECT = re.compile(
-    rf"^(?:[^,“”\x22«»]{{0,60}},\s+)?{SPEAKER}{PAREN}{DESC}?\s+{ADVERBS}(?:[a-z]+ed|{SPEECH_VERBS})\b"
+    rf"(?:^(?:[^,“”\x22«»]{{0,60}},\s+)?|[—–]\s*){SPEAKER}{PAREN}{DESC}?\s+{ADVERBS}(?:[a-z]+ed|{SPEECH_VERBS})\b"
     rf"[^“”\x22«».?!:]{{0,60}}:\s*$"
+)
+# "Trump attacked “the hateful ideology of radical Islam”", "Huckabee, for his part, is labeling
+# Obama’s actions “...”": a quotation with no cue at all, in a sentence whose subject (a name or a
+# pronoun) goes straight on to its verb, is the subject's.
+SUBJECT_ANY_VERB = re.compile(
+    rf"^(?:[^,“”\x22«»]{{0,60}},\s+)?(?:[A-Z][\w.'’-]*\s+){{0,4}}?{SPEAKER}{PAREN}{DESC}?\s+{ADVERBS}"
+    rf"(?!(?:and|or|of|in|at|on|to|for|from|with|by|as|but|nor)\b)(?P<verb>[a-z][\w'’-]+)\b(?P<rest>[^“”\x22«»]*)$"
 )
 PARTICIPLES = r"saying|adding|writing|telling|noting|arguing|asking|declaring|insisting|warning|explaining|tweeting"
 # "Trump attacked Clinton ..., saying, “...”": the speaker is the subject that opens the sentence.

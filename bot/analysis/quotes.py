@@ -59,6 +59,7 @@ _TITLE_CUES = re.compile(
 # extraction linear in the text, whatever a hostile file repeats.
 WINDOW = 600
 _MAX_TRIES = 8  # speakers tried per pattern before giving up on a sentence
+_SCARE_WORDS = 3  # an unattributed quotation this short is a scare quote
 
 
 @dataclass(slots=True)
@@ -128,6 +129,8 @@ def extract_quotes(paragraphs: Sequence[str]) -> list[_Found]:
                 if cut and para[cut - 1] in ".:" and not before.strip():
                     previous, whole = _sentence_before(para, cut - 1)
                     _attribute_before(q, previous, people, vocabulary, subject=whole, cue_only=True)
+            if q.speaker is None and not q.pronoun and whole and len(words(q.text)) > _SCARE_WORDS:
+                _attribute_subject(q, before, people, vocabulary)
             if not tail.closed:
                 pending = q
                 continue
@@ -139,6 +142,7 @@ def extract_quotes(paragraphs: Sequence[str]) -> list[_Found]:
             last_q = para_quotes[-1]
             if last_q.speaker is None:
                 _attribute_signature(last_q, paragraphs[pi + 1], people, vocabulary)
+
         # A later quote in the paragraph with no attribution of its own continues the one before
         # ("“...,” Mr. Obama said. “...”"), unless another person is named in between.
         for prev, q in itertools.pairwise(para_quotes):
@@ -162,13 +166,15 @@ def extract_quotes(paragraphs: Sequence[str]) -> list[_Found]:
     return found
 
 
+# A signature: a dash and a name, maybe followed by a description ("-Jane Doe, Philadelphia.").
 _SIGNATURE = re.compile(rf"^[―—–-]\s*{cues.SPEAKER}{cues.PAREN}(?=\s*(?:$|[(,.;]))")
 _MAX_SIGNATURE_WORDS = 16
 
 
 def _attribute_signature(q: _Found, nxt: str, people: People, vocabulary: Vocabulary) -> None:
     """The speaker of a quotation that ends its paragraph, from a next paragraph that only attributes
-    it: a dash and a name, or a cue that ends there ("John Brown added.")."""
+    it: a dash and a name, or a cue that ends there ("John Brown added."). (A name alone under a
+    quotation, "Bernie Sanders.", is not taken: that rule helped one dev article and nothing else.)"""
     nxt = nxt.strip()
     if not nxt or len(nxt.split()) > _MAX_SIGNATURE_WORDS or any(c in nxt for c in _MARKS):
         return
@@ -181,6 +187,18 @@ def _attribute_signature(q: _Found, nxt: str, people: People, vocabulary: Vocabu
             m = None
     if m is not None and _accept_speaker(m, vocabulary) and not re.fullmatch(cues.PRONOUNS, m.group("speaker")):
         _set_speaker(q, m, people, vocabulary)
+
+
+def _attribute_subject(q: _Found, before: str, people: People, vocabulary: Vocabulary) -> None:
+    """With no cue at all, the subject of the sentence that holds the quotation ("Trump attacked
+    “...”"), unless someone else is named between the subject and the quotation."""
+    m = cues.SUBJECT_ANY_VERB.match(before)
+    if m is None or not _accept_speaker(m, vocabulary):
+        return
+    rest = m.group("rest")
+    if any(not rest.startswith(("’s", "'s"), p.end()) for p in _PERSON_MENTION.finditer(rest)):
+        return
+    _set_speaker(q, m, people, vocabulary)
 
 
 def _same_speaker(q: _Found, prev: _Found) -> None:
@@ -410,7 +428,9 @@ def _accept_speaker(m: re.Match[str], vocabulary: Vocabulary) -> bool:
     if re.fullmatch(cues.PRONOUNS, speaker) or cues.GENERIC_SPEAKERS.match(speaker):
         return True
     cleaned = _speaker_of(m, vocabulary).split()
-    if len(cleaned) == 1 and (cleaned[0] in NOT_NAMES or vocabulary.is_common_word(cleaned[0])):
+    # A word of NOT_NAMES the text also writes inside a name ("chief executive Ian Read") may be one.
+    not_name = cleaned[0] in NOT_NAMES and cleaned[0] not in vocabulary.name_parts
+    if len(cleaned) == 1 and (not_name or vocabulary.is_common_word(cleaned[0])):
         return is_honorific(cleaned[0])  # "Few", "Asked": a common word, not a name
     if all(vocabulary.is_common_word(t) for t in cleaned):
         return False  # "Good Is": words the text writes in lower case
@@ -506,7 +526,7 @@ def quotations(paragraphs: Sequence[str]) -> list[_Found]:
             continue
         if _is_title_or_nickname(paragraphs[q.paragraph], q):
             continue
-        if q.speaker is None and not q.pronoun and n_words <= 3:
+        if q.speaker is None and not q.pronoun and n_words <= _SCARE_WORDS:
             continue  # a scare quote
         out.append(q)
     return out

@@ -55,7 +55,9 @@ _RELATIVE = re.compile(r"\s*,?\s*who\b[^.,;!?]{0,80}?\b(?:his|her)\b", re.I)
 # "her" as an object is someone else ("Trump told her that", "asked her."); as a possessive ("Clinton
 # defended her record") it is mostly the person's.
 _PRONOUN = re.compile(r"\b(?:he|his|himself|she|hers|herself|her)\b", re.I)
-_OBJECT_AFTER = re.compile(r"\s*(?:[.,;:!?)—–]|$)|\s+(?:to|that|and|or|for|in|on|at|about|with|of|as|from|by|the|a|an)\b")
+_OBJECT_AFTER = re.compile(
+    r"\s*(?:[.,;:!?)—–]|$)|\s+(?:to|that|and|or|for|in|on|at|about|with|of|as|from|by|the|a|an)\b"
+)
 
 
 def _subject_pronoun(window: str) -> re.Match[str] | None:
