@@ -83,7 +83,7 @@ DESC_OPEN = r"(?:,\s*(?P<desc_open>(?:an?|the|who)\s[^,“”\"«»]{2,120}?))"
 # A description, then the person's name set off by commas: "Smith’s lawyer, Ben Brafman, said", "The
 # Mandan, North Dakota, police chief, Jason Ziegler, said", "said Obama’s press secretary, Josh Earnest".
 # The description ends in a lower-case word (its noun), so a name before the name is not taken.
-APPOSED = r"(?P<pre>[^“”\x22«».;!?]{2,100}?[a-z])"
+APPOSED = r"(?P<pre>[^“”\x22«».;!?]{0,100}?(?<![\w’'-])[a-z][\w’'-]*)"
 APPOSED_NAME = rf"(?P<speaker>{FULL_NAME}){PAREN}"
 APPOSED_AFTER = (
     re.compile(rf"^\s*[,—–-]?\s*{APPOSED},\s*{APPOSED_NAME}(?:,\s*[^,“”\x22«»]{{1,80}}?)?,\s+{ADVERBS}{VERB}\b"),

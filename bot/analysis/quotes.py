@@ -34,6 +34,7 @@ from bot.analysis.speakers import (
     Vocabulary,
     apposition,
     clean_name,
+    description,
     follows_preposition,
     name_run,
     speaker_kind,
@@ -393,34 +394,8 @@ def _speaker_of(m: re.Match[str], vocabulary: Vocabulary) -> str:
     run = name_run(m.string, m.start("speaker"))
     if run and len(run) > len(speaker):
         speaker = run
-    described = _description(m.string, m.start("speaker"), speaker)
+    described = description(m.string, m.start("speaker"), speaker)
     return described or clean_name(speaker, vocabulary)
-
-
-_DETERMINER_BEFORE = re.compile(r"\b(?:the|a|an)\s+$", re.I)
-_DESCRIPTION_WORDS = re.compile(r"(?:[ \t\xa0]+[a-z][\w-]*){1,3}")
-
-
-def _description(text: str, start: int, name: str) -> str | None:
-    """ "said the New York businessman": a name after "the" and before a lower-case noun is a word of
-    a description, not the speaker; the description is ("the New York businessman")."""
-    det = _DETERMINER_BEFORE.search(text, max(0, start - 5), start)
-    end = start + len(name)
-    words_after = _DESCRIPTION_WORDS.match(text, end) if det and text[start:end] == name else None
-    if words_after is None:
-        return None
-    nouns: list[str] = []
-    for w in words_after.group(0).split():
-        if w in _NOT_DESCRIPTION or re.fullmatch(cues.SPEECH_VERBS, w):
-            break
-        nouns.append(w)
-    return " ".join([text[det.start() : end], *nouns]) if nouns else None
-
-
-_NOT_DESCRIPTION = frozenset(
-    """in at on of to and or for with from by about after before during as when while that who which whose
-    the a an his her their its this these those said says told added wrote is was has had will would""".split()
-)
 
 
 def _accept_speaker(m: re.Match[str], vocabulary: Vocabulary) -> bool:

@@ -140,6 +140,10 @@ _THE_BEFORE = re.compile(r"\bthe\s+$", re.I)
 _GOES_ON = re.compile(rf"[ \t\xa0]+(?!(?:{ADVERBS})(?:{SPEECH_VERBS})\b)[a-z]")
 
 
+# One word with a capital inside ("PolitiFact", "HuffPost"), not a surname's prefix ("McCain", "DeSantis").
+_INNER_CAPITAL = re.compile(r"(?!Mc|Mac|De|Di|Da|Du|La|Le|Van|Von|O[’'])[A-Z][a-z]+[A-Z][A-Za-z]*")
+
+
 def speaker_kind(
     speaker: str | None, people: People, vocabulary: Vocabulary | None = None, *, cue: str = "", at: int = 0
 ) -> str | None:
@@ -171,6 +175,8 @@ def speaker_kind(
         return "organisation"
     if " " in speaker or (vocabulary is not None and speaker in vocabulary.surnames):
         return "person"  # a person's name, maybe after a title ("Oversight Chairman Jason Chaffetz")
+    if _INNER_CAPITAL.fullmatch(speaker):
+        return "organisation"  # "PolitiFact", "BuzzFeed": one word, capitals inside, no person's surname
     # A single name: "said the Pentagon", or a name the text writes as a thing's. (A statement is no
     # sign: persons issue them too, "Obama said in a statement", "Thiel wrote in a statement".)
     if _THE_BEFORE.search(cue, max(0, at - 5), at) or (vocabulary is not None and speaker in vocabulary.things):
@@ -397,3 +403,26 @@ class People:
             if person.split()[-1] == bare:
                 return person
         return speaker
+
+
+_DETERMINER_BEFORE = re.compile(r"\b(?:the|a|an)\s+$", re.I)
+_DESCRIPTION_WORDS = re.compile(r"(?:[ \t\xa0]+[a-z][\w-]*){1,3}")
+
+
+def description(text: str, start: int, name: str) -> str | None:
+    """ "said the New York businessman": a name after "the" and before a lower-case noun is a word of
+    a description, not the speaker; the description is ("the New York businessman")."""
+    det = _DETERMINER_BEFORE.search(text, max(0, start - 5), start)
+    end = start + len(name)
+    words_after = _DESCRIPTION_WORDS.match(text, end) if det and text[start:end] == name else None
+    if words_after is None:
+        return None
+    nouns: list[str] = []
+    for w in words_after.group(0).split():
+        if w in _NOT_DESCRIPTION or re.fullmatch(SPEECH_VERBS, w):
+            break
+        nouns.append(w)
+    return " ".join([text[det.start() : end], *nouns]) if nouns else None
+
+
+_NOT_DESCRIPTION = _NOT_TITLE | frozenset("is was has had will would".split())
