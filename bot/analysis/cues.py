@@ -135,12 +135,8 @@ SUBJECT_ANY_VERB = re.compile(
     rf"^(?:[^,“”\x22«»]{{0,60}},\s+)?(?:[A-Z][\w.'’-]*\s+){{0,4}}?{SPEAKER}{PAREN}{DESC}?\s+{ADVERBS}"
     rf"(?!(?:and|or|of|in|at|on|to|for|from|with|by|as|but|nor)\b)(?P<verb>[a-z][\w'’-]+)\b(?P<rest>[^“”\x22«»]*)$"
 )
-PARTICIPLES = r"saying|adding|writing|telling|noting|arguing|asking|declaring|insisting|warning|explaining|tweeting"
-# "Trump attacked Clinton ..., saying, “...”": the speaker is the subject that opens the sentence.
-SUBJECT_PATTERN = re.compile(
-    rf"^(?:[^,“”\"«»]{{0,60}},\s+)?(?:[A-Z][\w.'’-]*\s+){{0,4}}?{SPEAKER}{PAREN}{DESC}?\s+[a-z][^“”\"«»]*?,\s*(?:{PARTICIPLES})\b"
-    rf"[^“”\"«»]{{0,60}}$"
-)
+# "..., saying", "by interjecting", "..., writing on Twitter": a participle that leads to the quotation.
+PARTICIPLE_BEFORE = re.compile(r"(?:,|\bby)\s*[a-z]{2,}ing\b[^,“”\x22«»]{0,60}[,:]?\s*$")
 # A sentence ends at . ! or ? followed by space, but not after an honorific or an initial.
 # (The mark comes first so that a search skips straight to candidates; each look-behind checks the
 # word before it.)

@@ -130,8 +130,6 @@ def extract_quotes(paragraphs: Sequence[str]) -> list[_Found]:
                 if cut and para[cut - 1] in ".:" and not before.strip():
                     previous, whole = _sentence_before(para, cut - 1)
                     _attribute_before(q, previous, people, vocabulary, subject=whole, cue_only=True)
-            if q.speaker is None and not q.pronoun and whole and len(words(q.text)) > _SCARE_WORDS:
-                _attribute_subject(q, before, people, vocabulary)
             if not tail.closed:
                 pending = q
                 continue
@@ -190,16 +188,27 @@ def _attribute_signature(q: _Found, nxt: str, people: People, vocabulary: Vocabu
         _set_speaker(q, m, people, vocabulary)
 
 
-def _attribute_subject(q: _Found, before: str, people: People, vocabulary: Vocabulary) -> None:
-    """With no cue at all, the subject of the sentence that holds the quotation ("Trump attacked
-    “...”"), unless someone else is named between the subject and the quotation."""
+_RIGHT_AFTER_PARTICIPLE = re.compile(r"[a-z]{2,}ing[,:]?\s*$")
+
+
+def _subject(q: _Found, before: str, vocabulary: Vocabulary) -> re.Match[str] | None:
+    """The subject of the sentence that holds a quotation with no cue of its own: when a participle
+    leads to the quotation ("Trump attacked Clinton, saying “...”", "..., interjecting “...”"), or
+    when no one else is named between the subject and a quotation too long to be a scare quote
+    ("Trump attacked “the hateful ideology of radical Islam”")."""
     m = cues.SUBJECT_ANY_VERB.match(before)
     if m is None or not _accept_speaker(m, vocabulary):
-        return
+        return None
     rest = m.group("rest")
+    short = q.pronoun or len(words(q.text)) <= _SCARE_WORDS
+    participle = cues.PARTICIPLE_BEFORE.search(rest)
+    if participle and (not short or _RIGHT_AFTER_PARTICIPLE.search(rest)):
+        return m  # (a short one only right after its participle: not "yoking him with the nickname “...”")
+    if short:
+        return None
     if any(not rest.startswith(("’s", "'s"), p.end()) for p in _PERSON_MENTION.finditer(rest)):
-        return
-    _set_speaker(q, m, people, vocabulary)
+        return None
+    return m
 
 
 def _same_speaker(q: _Found, prev: _Found) -> None:
@@ -354,8 +363,7 @@ def _attribute_before(
             return
     if cue_only:
         return
-    m = cues.SUBJECT_PATTERN.search(before) if subject else None
-    m = m if m and _accept_speaker(m, vocabulary) else None
+    m = _subject(q, before, vocabulary) if subject else None
     if m is None and subject:
         m = cues.COLON_SUBJECT.search(before)
         m = m if m and _accept_speaker(m, vocabulary) and not _not_the_speaker(before, m) else None

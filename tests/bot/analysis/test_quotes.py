@@ -291,3 +291,19 @@ def test_a_quotation_with_no_cue_is_the_subjects_of_its_sentence():
     assert [q.speaker for q in found] == [None]
     # ... and a scare quote stays a scare quote.
     assert quotations(["Trump attacked “fake news” again on Monday."]) == []
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "speaker"),
+    [
+        ("Trump attacked Hillary Clinton on Monday, saying “she has no stamina.”", "Trump"),
+        ("Trump tried to laugh it off by interjecting, “Only Rosie.”", "Trump"),
+        ("Sanders answered Clinton, quipping: “Enough about the emails.”", "Sanders"),
+    ],
+)
+def test_a_participle_leads_the_subject_to_its_quotation_past_other_names(paragraph, speaker):
+    assert one(paragraph).speaker == speaker
+
+
+def test_a_nickname_a_participle_leads_to_is_not_a_quotation():
+    assert quotations(["Trump unloaded on Cruz in return, yoking him with the nickname “Lyin’ Ted.”"]) == []
