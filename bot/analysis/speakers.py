@@ -68,6 +68,20 @@ def _subject_pronoun(window: str) -> re.Match[str] | None:
     return None
 
 
+# Gendered nouns of a person, as a title right before the name ("spokeswoman Hope Hicks",
+# "Congressman Jim Jordan") or in apposition after it ("Hope Hicks, a Trump spokeswoman,", "Jane
+# Doe, the wife of ..."): words in -woman and -man (written in lower case, or a title of office in
+# capitals; not "German") and the nouns of kinship.
+_GENDER_NOUN = (
+    r"(?:[a-z]+|Congress|Assembly|Council|Chair|Spokes)(?:wo)?man|"
+    r"wife|mother|daughter|sister|widow|actress|husband|father|son|brother|widower|actor"
+)
+_NOUN_BEFORE = re.compile(rf"(?<![\w-])({_GENDER_NOUN})[ \t\xa0]+$")
+_NOUN_AFTER = re.compile(
+    rf"^\s*,\s*(?:an?|the|his|her|their|its|[A-Z][\w’'-]*[’']s)\s+(?:[\w’'-]+\s+){{0,3}}?({_GENDER_NOUN})\b"
+)
+_GENDER_NOUN_RE = re.compile(_GENDER_NOUN)
+_FEMALE_NOUNS = re.compile(r"(?:.*woman|wife|mother|daughter|sister|widow|actress)$")
 _MALE_HONORIFICS = {"mr", "sir", "lord"}
 _FEMALE_HONORIFICS = {"mrs", "ms", "miss", "dame", "lady"}
 # "in New Hampshire", "at Georgetown University": a name after these is a place or an institution.
@@ -274,6 +288,7 @@ def clean_name(speaker: str, vocabulary: Vocabulary | None) -> str:
     while len(tokens) > 1 and not is_honorific(tokens[0]):
         first = tokens[0]
         glued = first in NOT_NAMES or fold(first) in INSTITUTION_WORDS or fold(first) in TITLE_WORDS
+        glued = glued or bool(_GENDER_NOUN_RE.fullmatch(first))  # "Congresswoman Maxine Waters"
         if not glued and vocabulary is not None:
             glued = vocabulary.is_common_word(first)
         if not glued:
@@ -358,6 +373,10 @@ class People:
             p = _RELATIVE.match(window) or _subject_pronoun(window)
             if p is not None:
                 self._vote(name, pronoun_gender(p.group(0).split()[-1]) or "m")
+            start = at - len(name)
+            noun = _NOUN_BEFORE.search(text, max(0, start - 30), start) or _NOUN_AFTER.match(window)
+            if noun is not None:
+                self._vote(name, "f" if _FEMALE_NOUNS.match(noun.group(1)) else "m", 2)
 
     def _surname_mentions(self, text: str, full: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
         """A person already named, named again by surname alone ("Sanders"): the mention makes that

@@ -305,3 +305,24 @@ def test_her_as_an_object_is_someone_else():
 def test_one_word_with_capitals_inside_is_an_organisation_unless_a_surname():
     assert kinds("“The claim is false and always was,” PolitiFact said.") == [("PolitiFact", "organisation")]
     assert kinds("“It is a sad day for the state,” McCain said.") == [("McCain", "person")]
+
+
+def test_gender_from_gendered_nouns_before_or_in_apposition_after_the_name():
+    people = People()
+    people.note("White House spokeswoman Hope Hicks spoke first. Congressman Jim Jordan spoke next.")
+    people.note("Jane Doe, the wife of the mayor, arrived. Bob Lee, a Trump spokesman, left.")
+    people.note("German Chancellor Angela Merkel spoke.")  # "German" is no gendered noun
+    assert [people.gender(n) for n in ("Hope Hicks", "Jim Jordan", "Jane Doe", "Bob Lee", "Angela Merkel")] == [
+        "f",
+        "m",
+        "f",
+        "m",
+        None,
+    ]
+
+
+def test_she_skips_a_spokesman_for_a_congresswoman():
+    assert speakers(
+        "Congresswoman Maxine Waters met Bob Lee, a Trump spokesman, in Washington on Monday.",
+        "“We will not back down from this fight,” she said.",
+    ) == ["Maxine Waters"]
