@@ -5,8 +5,10 @@ The work is done per paragraph, in article order:
    paragraphs and a quote split by its attribution ("We will," he said, "win.");
 2. drop what is not a quotation: titles of works, nicknames, scare quotes with no speaker;
 3. attribute each quote from the sentence it stands in ("X said", "said X", "X, a ..., said",
-   "according to X", "X told reporters", "X declared that ...") and resolve pronouns and bare
-   surnames to the last person the text named.
+   "Smith's lawyer, X, said", "according to X", "X told reporters", "X declared that ..."), from
+   the subject of that sentence when it has no cue ("Trump attacked “...”", "X, saying “...”",
+   "X called them on it:") or from a next paragraph that only attributes it ("-X, Philadelphia.",
+   "X added."), and resolve pronouns and bare surnames to the last person the text named.
 """
 
 from __future__ import annotations

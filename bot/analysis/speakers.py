@@ -2,7 +2,9 @@
 itself shows it, and the clean-up of a speaker mention.
 
 - ``People`` remembers the persons named, in order of mention, and what the text says of each one's
-  gender: an honorific (Mr. / Mrs. / Ms.) or the pronouns that follow the person's mentions. A
+  gender: an honorific (Mr. / Mrs. / Ms.), a gendered noun before the name or in apposition after it
+  ("spokeswoman Hope Hicks", "Jane Doe, the wife of ...") or the pronouns that follow the person's
+  mentions (an object "her" is someone else's: "Trump criticized her,"). A
   pronoun goes to the most recent person whose known gender does not contradict it; a person of
   unknown gender stays a candidate for either pronoun.
 - Only people are remembered: a run of capitalised words with a word of places or institutions in it
