@@ -122,12 +122,6 @@ OPEN_AFTER = (
     re.compile(rf"^\s*[,—–-]?\s*{PREFIX}{SPEAKER}{PAREN}{OF}{DESC}?\s+{ADVERBS}{OPEN_VERB}"),
 )
 OPEN_BEFORE = re.compile(rf"(?:^|[\s(,;—]){SPEAKER}{PAREN}{DESC}?\s+{ADVERBS}{OPEN_VERB}(?:\s+[a-z]+ly)?\s*:\s*$")
-# "Cruz called them on it:" before a quotation: the subject of a sentence that a colon ends, with a
-# verb right after it, speaks.
-COLON_SUBJECT = re.compile(
-    rf"(?:^(?:[^,“”\x22«»]{{0,60}},\s+)?|[—–]\s*){SPEAKER}{PAREN}{DESC}?\s+{ADVERBS}(?:[a-z]+ed|{SPEECH_VERBS})\b"
-    rf"[^“”\x22«».?!:]{{0,60}}:\s*$"
-)
 # "Trump attacked “the hateful ideology of radical Islam”", "Huckabee, for his part, is labeling
 # Obama’s actions “...”": a quotation with no cue at all, in a sentence whose subject (a name or a
 # pronoun) goes straight on to its verb, is the subject's.
@@ -155,8 +149,6 @@ def next_sentence(rest: str, full_stop: bool) -> bool:
     sentence: another quotation follows it, or (after a full stop) a clause of its own."""
     return bool(QUOTE_NEXT.match(rest) or (full_stop and CLAUSE_NEXT.match(rest)))
 
-
-OPENING_NAME = re.compile(rf"(?:^|(?<=\s))(?P<speaker>{ANY_NAME})(?![’']s\b)")
 
 TO_SOMEONE = re.compile(r"(?<!according)\s+to\s*$", re.I)  # "wrote in a statement to Wired"
 

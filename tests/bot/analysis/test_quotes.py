@@ -239,19 +239,15 @@ def test_a_quote_signed_after_a_dash_does_not_continue_the_one_before():
     assert [q.speaker for q in found] == ["Ann Lee", None]
 
 
-@pytest.mark.parametrize(
-    "paragraphs",
-    [
-        ["“This is the end of an era for all of us.”", "-Michelle Marks, Philadelphia."],
-        ["“This is the end of an era for all of us.”", "Michelle Marks added."],
-    ],
-)
-def test_a_paragraph_that_only_attributes_the_quotation_before_it(paragraphs):
-    assert [q.speaker for q in quotations(paragraphs)] == ["Michelle Marks"]
+def test_a_paragraph_that_is_only_the_cue_of_the_quotation_before_it():
+    found = quotations(["“This is the end of an era for all of us.”", "Michelle Marks added."])
+    assert [q.speaker for q in found] == ["Michelle Marks"]
 
 
-def test_a_name_alone_under_a_quotation_is_not_taken_as_its_signature():
-    assert [q.speaker for q in quotations(["“This is the end of an era for all of us.”", "Michelle Marks."])] == [None]
+@pytest.mark.parametrize("signature", ["Michelle Marks.", "-Michelle Marks, Philadelphia."])
+def test_a_name_alone_or_after_a_dash_under_a_quotation_is_not_taken_as_its_signature(signature):
+    # Both helped only the records the rules were developed on (see bot/analysis/quotes.py).
+    assert [q.speaker for q in quotations(["“This is the end of an era for all of us.”", signature])] == [None]
 
 
 @pytest.mark.parametrize(
