@@ -7,8 +7,8 @@ The work is done per paragraph, in article order:
 3. attribute each quote from the sentence it stands in ("X said", "said X", "X, a ..., said",
    "Smith's lawyer, X, said", "according to X", "X told reporters", "X declared that ..."), from
    the subject of that sentence when it has no cue ("Trump attacked “...”", "X, saying “...”",
-   "X called them on it:") or from a next paragraph that only attributes it ("-X, Philadelphia.",
-   "X added."), and resolve pronouns and bare surnames to the last person the text named.
+   "X called them on it:") or from a next paragraph that is only its cue ("X added."), and resolve
+   pronouns and bare surnames to the last person the text named.
 """
 
 from __future__ import annotations
@@ -138,7 +138,7 @@ def extract_quotes(paragraphs: Sequence[str]) -> list[_Found]:
             para_quotes.append(q)
 
         # A paragraph that ends in an unattributed quotation, followed by a short paragraph that is
-        # only its attribution ("- Sanders.", "― Jane Doe, Philadelphia.", "John Brown added.").
+        # only its cue ("John Brown added.").
         if para_quotes and pi + 1 < len(paragraphs) and not para[para_quotes[-1].end :].strip():
             last_q = para_quotes[-1]
             if last_q.speaker is None:
@@ -343,9 +343,8 @@ def _attribute_before(
             if m is None:
                 break
             if _accept_speaker(m, vocabulary):
-                if _not_the_speaker(before, m):
-                    pass  # "Priebus later told Fox News:": Fox News is spoken to
-                elif chosen is None or m.start("verb") > chosen.start("verb"):
+                # Not a name in a place or object position ("Priebus later told Fox News:").
+                if not _not_the_speaker(before, m) and (chosen is None or m.start("verb") > chosen.start("verb")):
                     chosen = m
                     # "Asked by Stephanopoulos to respond, Carson said:": the subject and verb
                     # nearest the quote, when a sentence has more than one.
@@ -399,8 +398,9 @@ def _accept_speaker(m: re.Match[str], vocabulary: Vocabulary) -> bool:
         return True
     cleaned = _speaker_of(m, vocabulary).split()
     # A word of NOT_NAMES the text also writes inside a name ("chief executive Ian Read") may be one.
-    not_name = cleaned[0] in NOT_NAMES and cleaned[0] not in vocabulary.name_parts
-    if len(cleaned) == 1 and (not_name or vocabulary.is_common_word(cleaned[0])):
+    if len(cleaned) == 1 and (
+        (cleaned[0] in NOT_NAMES and cleaned[0] not in vocabulary.name_parts) or vocabulary.is_common_word(cleaned[0])
+    ):
         return is_honorific(cleaned[0])  # "Few", "Asked": a common word, not a name
     if all(vocabulary.is_common_word(t) for t in cleaned):
         return False  # "Good Is": words the text writes in lower case
