@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from bot.analysis.names import ABBREVIATED_HONORIFICS, ABBREVIATED_SUFFIXES, ANY_NAME
+from bot.analysis.names import ABBREVIATED_HONORIFICS, ABBREVIATED_SUFFIXES, ANY_NAME, FULL_NAME
 
 VERB_FORMS = """
     say says said saying tell tells told telling add adds added adding declare declares declared declaring
@@ -80,6 +80,19 @@ SOMEONE = rf"(?P<speaker>{DETERMINER}\s+(?:[\w’'-]+\s+){{0,2}}[\w’'-]+)"
 # the site tweeted").
 DESC_OPEN = r"(?:,\s*(?P<desc_open>(?:an?|the|who)\s[^,“”\"«»]{2,120}?))"
 
+# A description, then the person's name set off by commas: "Smith’s lawyer, Ben Brafman, said", "The
+# Mandan, North Dakota, police chief, Jason Ziegler, said", "said Obama’s press secretary, Josh Earnest".
+# The description ends in a lower-case word (its noun), so a name before the name is not taken.
+APPOSED = r"(?P<pre>[^“”\x22«».;!?]{0,100}?(?<![\w’'-])[a-z][\w’'-]*)"
+APPOSED_NAME = rf"(?P<speaker>{FULL_NAME}){PAREN}"
+APPOSED_AFTER = (
+    re.compile(rf"^\s*[,—–-]?\s*{APPOSED},\s*{APPOSED_NAME}(?:,\s*[^,“”\x22«»]{{1,80}}?)?,\s+{ADVERBS}{VERB}\b"),
+    re.compile(rf"^\s*[,—–-]?\s*{VERB}\s+{APPOSED},\s*{APPOSED_NAME}(?=\s*(?:[.,;]|$))"),
+)
+APPOSED_BEFORE = re.compile(
+    rf"^{APPOSED},\s*{APPOSED_NAME}(?:,\s*[^,“”\x22«»]{{1,80}}?)?,\s+{ADVERBS}{VERB}\b[^“”\x22«».?!]{{0,80}}$"
+)
+
 # Attribution after the closing mark: ", said X" / ", X said" / ", X, a diplomat, said" / "according to X" / "― X".
 AFTER_PATTERNS = (
     re.compile(rf"^\s*[,—–-]?\s*{VERB}\s+{PREFIX}{SPEAKER}{PAREN}(?:{DESC}|{DESC_END})?"),
@@ -88,6 +101,7 @@ AFTER_PATTERNS = (
     re.compile(rf"^\s*[,—–-]?\s*{SOMEONE}\s+{ADVERBS}{VERB}\b"),
     re.compile(rf"^\s*[,—–-]?\s*according to\s+{SOMEONE}(?=\s*(?:$|[,.;]))"),
     re.compile(rf"^\s*[―—–]\s*{SPEAKER}(?=\s*(?:$|[“\"(,.;]))"),
+    *APPOSED_AFTER,
 )
 # Attribution before the opening mark: "X said:", "X told reporters,", "X declared that there is".
 BEFORE_PATTERNS = (
@@ -98,6 +112,7 @@ BEFORE_PATTERNS = (
         rf"{VERB}\b(?:[^“”\"«».?!]{{0,80}})$"
     ),
     re.compile(rf"(?:^|[\s(,;])(?:[Aa]ccording to\s+){SOMEONE},\s*$"),
+    APPOSED_BEFORE,
 )
 # A verb of no list in the cue slot of a quotation that needs a cue ("“...,” Toomey fumed",
 # "“...,” interjected Hannity", "Kasich resisted:"): a past-tense word right beside the speaker.
@@ -107,12 +122,15 @@ OPEN_AFTER = (
     re.compile(rf"^\s*[,—–-]?\s*{PREFIX}{SPEAKER}{PAREN}{OF}{DESC}?\s+{ADVERBS}{OPEN_VERB}"),
 )
 OPEN_BEFORE = re.compile(rf"(?:^|[\s(,;—]){SPEAKER}{PAREN}{DESC}?\s+{ADVERBS}{OPEN_VERB}(?:\s+[a-z]+ly)?\s*:\s*$")
-PARTICIPLES = r"saying|adding|writing|telling|noting|arguing|asking|declaring|insisting|warning|explaining|tweeting"
-# "Trump attacked Clinton ..., saying, “...”": the speaker is the subject that opens the sentence.
-SUBJECT_PATTERN = re.compile(
-    rf"^(?:[^,“”\"«»]{{0,60}},\s+)?(?:[A-Z][\w.'’-]*\s+){{0,4}}?{SPEAKER}{PAREN}{DESC}?\s+[a-z][^“”\"«»]*?,\s*(?:{PARTICIPLES})\b"
-    rf"[^“”\"«»]{{0,60}}$"
+# "Trump attacked “the hateful ideology of radical Islam”", "Huckabee, for his part, is labeling
+# Obama’s actions “...”": a quotation with no cue at all, in a sentence whose subject (a name or a
+# pronoun) goes straight on to its verb, is the subject's.
+SUBJECT_ANY_VERB = re.compile(
+    rf"^(?:[^,“”\x22«»]{{0,60}},\s+)?(?:[A-Z][\w.'’-]*\s+){{0,4}}?{SPEAKER}{PAREN}{DESC}?\s+{ADVERBS}"
+    rf"(?!(?:and|or|of|in|at|on|to|for|from|with|by|as|but|nor)\b)(?P<verb>[a-z][\w'’-]+)\b(?P<rest>[^“”\x22«»]*)$"
 )
+# "..., saying", "by interjecting", "..., writing on Twitter": a participle that leads to the quotation.
+PARTICIPLE_BEFORE = re.compile(r"(?:,|\bby)\s*[a-z]{2,}ing\b[^,“”\x22«»]{0,60}[,:]?\s*$")
 # A sentence ends at . ! or ? followed by space, but not after an honorific or an initial.
 # (The mark comes first so that a search skips straight to candidates; each look-behind checks the
 # word before it.)
@@ -131,8 +149,6 @@ def next_sentence(rest: str, full_stop: bool) -> bool:
     sentence: another quotation follows it, or (after a full stop) a clause of its own."""
     return bool(QUOTE_NEXT.match(rest) or (full_stop and CLAUSE_NEXT.match(rest)))
 
-
-OPENING_NAME = re.compile(rf"(?:^|(?<=\s))(?P<speaker>{ANY_NAME})(?![’']s\b)")
 
 TO_SOMEONE = re.compile(r"(?<!according)\s+to\s*$", re.I)  # "wrote in a statement to Wired"
 

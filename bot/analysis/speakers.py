@@ -2,7 +2,9 @@
 itself shows it, and the clean-up of a speaker mention.
 
 - ``People`` remembers the persons named, in order of mention, and what the text says of each one's
-  gender: an honorific (Mr. / Mrs. / Ms.) or the pronouns that follow the person's mentions. A
+  gender: an honorific (Mr. / Mrs. / Ms.), a gendered noun before the name or in apposition after it
+  ("spokeswoman Hope Hicks", "Jane Doe, the wife of ...") or the pronouns that follow the person's
+  mentions (an object "her" is someone else's: "Trump criticized her,"). A
   pronoun goes to the most recent person whose known gender does not contradict it; a person of
   unknown gender stays a candidate for either pronoun.
 - Only people are remembered: a run of capitalised words with a word of places or institutions in it
@@ -18,6 +20,7 @@ import re
 
 from bot.analysis.cues import ADVERBS, SPEECH_VERBS
 from bot.analysis.names import (
+    ABBREVIATED_HONORIFICS,
     FULL_NAME,
     FULL_NAME_RE,
     HONORIFIC,
@@ -51,7 +54,36 @@ _PERSON_MENTION = re.compile(rf"(?<![\w.])({FULL_NAME}|{HONORIFIC}{TOKEN})")
 # and his", "she herself"); an object pronoun ("Smith told him", "asked her") is someone else.
 # "Laura Dern, who won for her role": in a relative clause on the person, "her" is the person too.
 _RELATIVE = re.compile(r"\s*,?\s*who\b[^.,;!?]{0,80}?\b(?:his|her)\b", re.I)
-_PRONOUN = re.compile(r"\b(?:he|his|himself|she|hers|herself)\b", re.I)
+# "her" as an object is someone else ("Trump told her that", "asked her."); as a possessive ("Clinton
+# defended her record") it is mostly the person's.
+_PRONOUN = re.compile(r"\b(?:he|his|himself|she|hers|herself|her)\b", re.I)
+_OBJECT_AFTER = re.compile(
+    r"\s*(?:[.,;:!?)—–]|$)|\s+(?:to|that|and|or|for|in|on|at|about|with|of|as|from|by|the|a|an)\b"
+)
+
+
+def _subject_pronoun(window: str) -> re.Match[str] | None:
+    """The first pronoun in ``window`` (the text after a person's mention) that can be that person."""
+    for p in _PRONOUN.finditer(window):
+        if p.group(0).lower() != "her" or not _OBJECT_AFTER.match(window, p.end()):
+            return p
+    return None
+
+
+# Gendered nouns of a person, as a title right before the name ("spokeswoman Hope Hicks",
+# "Congressman Jim Jordan") or in apposition after it ("Hope Hicks, a Trump spokeswoman,", "Jane
+# Doe, the wife of ..."): words in -woman and -man (written in lower case, or a title of office in
+# capitals; not "German") and the nouns of kinship.
+_GENDER_NOUN = (
+    r"(?:[a-z]+|Congress|Assembly|Council|Chair|Spokes)(?:wo)?man|"
+    r"wife|mother|daughter|sister|widow|actress|husband|father|son|brother|widower|actor"
+)
+_NOUN_BEFORE = re.compile(rf"(?<![\w-])({_GENDER_NOUN})[ \t\xa0]+$")
+_NOUN_AFTER = re.compile(
+    rf"^\s*,\s*(?:an?|the|his|her|their|its|[A-Z][\w’'-]*[’']s)\s+(?:[\w’'-]+\s+){{0,3}}?({_GENDER_NOUN})\b"
+)
+_GENDER_NOUN_RE = re.compile(_GENDER_NOUN)
+_FEMALE_NOUNS = re.compile(r"(?:.*woman|wife|mother|daughter|sister|widow|actress)$")
 _MALE_HONORIFICS = {"mr", "sir", "lord"}
 _FEMALE_HONORIFICS = {"mrs", "ms", "miss", "dame", "lady"}
 # "in New Hampshire", "at Georgetown University": a name after these is a place or an institution.
@@ -71,7 +103,11 @@ _THING = re.compile(
 _A_NOUN = re.compile(
     r"(?<![\w’'])(?:a|an)\s+([A-Z][a-z][\w’'-]*)(?=\s*[,.;:!?)]|\s+(?:who|whose|from|of|in|with|and|or|like)\b)"
 )
-_NAME_RUN = re.compile(rf"{HONORIFIC}?{TOKEN}(?:[ \t\xa0]+(?:{PARTICLE}[ \t\xa0]+)?{TOKEN})*{SUFFIX}?")
+# An abbreviated honorific inside a run ("Army Gen. Mark Milley", "Navy Capt. Jeff Davis").
+_RUN_HONORIFIC = rf"(?:{'|'.join(ABBREVIATED_HONORIFICS)})\.(?=[ \t\xa0]+[A-Z])"
+_NAME_RUN = re.compile(
+    rf"{HONORIFIC}?{TOKEN}(?:[ \t\xa0]+(?:{PARTICLE}[ \t\xa0]+)?(?:{_RUN_HONORIFIC}|{TOKEN}))*{SUFFIX}?"
+)
 
 
 def name_run(text: str, start: int) -> str | None:
@@ -120,6 +156,10 @@ _THE_BEFORE = re.compile(r"\bthe\s+$", re.I)
 _GOES_ON = re.compile(rf"[ \t\xa0]+(?!(?:{ADVERBS})(?:{SPEECH_VERBS})\b)[a-z]")
 
 
+# One word with a capital inside ("PolitiFact", "HuffPost"), not a surname's prefix ("McCain", "DeSantis").
+_INNER_CAPITAL = re.compile(r"(?!Mc|Mac|De|Di|Da|Du|La|Le|Van|Von|O[’'])[A-Z][a-z]+[A-Z][A-Za-z]*")
+
+
 def speaker_kind(
     speaker: str | None, people: People, vocabulary: Vocabulary | None = None, *, cue: str = "", at: int = 0
 ) -> str | None:
@@ -151,6 +191,8 @@ def speaker_kind(
         return "organisation"
     if " " in speaker or (vocabulary is not None and speaker in vocabulary.surnames):
         return "person"  # a person's name, maybe after a title ("Oversight Chairman Jason Chaffetz")
+    if _INNER_CAPITAL.fullmatch(speaker):
+        return "organisation"  # "PolitiFact", "BuzzFeed": one word, capitals inside, no person's surname
     # A single name: "said the Pentagon", or a name the text writes as a thing's. (A statement is no
     # sign: persons issue them too, "Obama said in a statement", "Thiel wrote in a statement".)
     if _THE_BEFORE.search(cue, max(0, at - 5), at) or (vocabulary is not None and speaker in vocabulary.things):
@@ -241,9 +283,14 @@ def clean_name(speaker: str, vocabulary: Vocabulary | None) -> str:
     """Strip what a sentence glued before a name: "Afterwards Penny Smith" -> "Penny Smith",
     "State Hillary Clinton" -> "Hillary Clinton" (a title word), while at least one token remains."""
     tokens = speaker.split()
+    # "Army Gen. Mark Milley", "Democratic Sen. Claire McCaskill": the person starts at the honorific.
+    inner = [i for i, t in enumerate(tokens[:-1]) if i and t.endswith(".") and is_honorific(t)]
+    if inner:
+        tokens = tokens[inner[-1] :]
     while len(tokens) > 1 and not is_honorific(tokens[0]):
         first = tokens[0]
         glued = first in NOT_NAMES or fold(first) in INSTITUTION_WORDS or fold(first) in TITLE_WORDS
+        glued = glued or bool(_GENDER_NOUN_RE.fullmatch(first))  # "Congresswoman Maxine Waters"
         if not glued and vocabulary is not None:
             glued = vocabulary.is_common_word(first)
         if not glued:
@@ -325,9 +372,13 @@ class People:
             self.remember(name)
             stop = mentions[i + 1][0] if i + 1 < len(mentions) else len(text)
             window = text[at : min(stop, at + _GENDER_REACH)]
-            p = _RELATIVE.match(window) or _PRONOUN.search(window)
+            p = _RELATIVE.match(window) or _subject_pronoun(window)
             if p is not None:
                 self._vote(name, pronoun_gender(p.group(0).split()[-1]) or "m")
+            start = at - len(name)
+            noun = _NOUN_BEFORE.search(text, max(0, start - 30), start) or _NOUN_AFTER.match(window)
+            if noun is not None:
+                self._vote(name, "f" if _FEMALE_NOUNS.match(noun.group(1)) else "m", 2)
 
     def _surname_mentions(self, text: str, full: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
         """A person already named, named again by surname alone ("Sanders"): the mention makes that
@@ -373,3 +424,26 @@ class People:
             if person.split()[-1] == bare:
                 return person
         return speaker
+
+
+_DETERMINER_BEFORE = re.compile(r"\b(?:the|a|an)\s+$", re.I)
+_DESCRIPTION_WORDS = re.compile(r"(?:[ \t\xa0]+[a-z][\w-]*){1,3}")
+
+
+def description(text: str, start: int, name: str) -> str | None:
+    """ "said the New York businessman": a name after "the" and before a lower-case noun is a word of
+    a description, not the speaker; the description is ("the New York businessman")."""
+    det = _DETERMINER_BEFORE.search(text, max(0, start - 5), start)
+    end = start + len(name)
+    words_after = _DESCRIPTION_WORDS.match(text, end) if det and text[start:end] == name else None
+    if words_after is None:
+        return None
+    nouns: list[str] = []
+    for w in words_after.group(0).split():
+        if w in _NOT_DESCRIPTION or re.fullmatch(SPEECH_VERBS, w):
+            break
+        nouns.append(w)
+    return " ".join([text[det.start() : end], *nouns]) if nouns else None
+
+
+_NOT_DESCRIPTION = _NOT_TITLE | frozenset("is was has had will would".split())

@@ -38,3 +38,21 @@ def test_what_follows_a_cue_tells_whether_it_opens_the_next_sentence():
     assert cues.next_sentence(" he would have fired him.", full_stop=True)
     assert not cues.next_sentence(" on Tuesday.", full_stop=True)
     assert not cues.next_sentence(" the crowd.", full_stop=False)
+
+
+def test_a_name_in_apposition_after_a_description():
+    after = [m.group("speaker") for p in cues.APPOSED_AFTER if (m := p.match(" Smith’s lawyer, Ben Brafman, said."))]
+    assert after == ["Ben Brafman"]
+    m = cues.APPOSED_BEFORE.search("The Mandan police chief, Jason Ziegler, said ")
+    assert m is not None and m.group("speaker") == "Jason Ziegler"
+    # A name before the name is not a description.
+    assert not any(p.match(" Trump, Ben Brafman, said.") for p in cues.APPOSED_AFTER)
+
+
+def test_a_subject_with_any_verb():
+    m = cues.SUBJECT_ANY_VERB.match("Cruz called them on it: ")
+    assert m is not None and m.group("speaker") == "Cruz"
+    assert cues.SUBJECT_ANY_VERB.match("Wait, it gets better: ") is None
+    m = cues.SUBJECT_ANY_VERB.match("In August, Trump attacked ")
+    assert m is not None and m.group("speaker") == "Trump"
+    assert cues.SUBJECT_ANY_VERB.match("Trump and Clinton used ") is None

@@ -237,3 +237,69 @@ def test_a_quote_after_a_sentence_whose_subject_speaks():
 def test_a_quote_signed_after_a_dash_does_not_continue_the_one_before():
     found = quotations(["“We won tonight.” ― Ann Lee\n“He is no leader at all.” ― Christina N Luis Olidem"])
     assert [q.speaker for q in found] == ["Ann Lee", None]
+
+
+def test_a_paragraph_that_is_only_the_cue_of_the_quotation_before_it():
+    found = quotations(["“This is the end of an era for all of us.”", "Michelle Marks added."])
+    assert [q.speaker for q in found] == ["Michelle Marks"]
+
+
+@pytest.mark.parametrize("signature", ["Michelle Marks.", "-Michelle Marks, Philadelphia."])
+def test_a_name_alone_or_after_a_dash_under_a_quotation_is_not_taken_as_its_signature(signature):
+    # Both helped only the records the rules were developed on (see bot/analysis/quotes.py).
+    assert [q.speaker for q in quotations(["“This is the end of an era for all of us.”", signature])] == [None]
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "“We did nothing wrong here at all,” Smith’s lawyer, Ben Brafman, said.",
+        "“We did nothing wrong here at all,” said Smith’s lawyer, Ben Brafman.",
+        "Smith’s lawyer, Ben Brafman, said: “We did nothing wrong here at all.”",
+    ],
+)
+def test_a_name_in_apposition_after_a_description(paragraph):
+    assert one(paragraph).speaker == "Ben Brafman"
+
+
+def test_the_mandan_police_chief():
+    found = quotations(
+        ["“We are investigating every lead,” The Mandan, North Dakota, police chief, Jason Ziegler, said."]
+    )
+    assert [q.speaker for q in found] == ["Jason Ziegler"]
+
+
+def test_a_subject_and_a_verb_before_a_colon_speak_the_quotation_after_it():
+    found = quotations(["Cruz called them on it:", "“The questions asked in this debate illustrate the problem.”"])
+    assert [q.speaker for q in found] == ["Cruz"]
+
+
+def test_a_quotation_with_no_cue_is_the_subjects_of_its_sentence():
+    assert one("In an August speech, Trump attacked “the hateful ideology of radical Islam.”").speaker == "Trump"
+    found = quotations(
+        [
+            "Former Arkansas Gov. Mike Huckabee, for his part, is labeling the actions “a blatant, belligerent abuse of power.”"
+        ]
+    )
+    assert [q.speaker for q in found] == ["Gov. Mike Huckabee"]
+    # Not when someone else is named between the subject and the quotation...
+    found = quotations(["Trump attacked Hillary Clinton, who called him “a dangerous and unfit man.”"])
+    assert [q.speaker for q in found] == [None]
+    # ... and a scare quote stays a scare quote.
+    assert quotations(["Trump attacked “fake news” again on Monday."]) == []
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "speaker"),
+    [
+        ("Trump attacked Hillary Clinton on Monday, saying “she has no stamina.”", "Trump"),
+        ("Trump tried to laugh it off by interjecting, “Only Rosie.”", "Trump"),
+        ("Sanders answered Clinton, quipping: “Enough about the emails.”", "Sanders"),
+    ],
+)
+def test_a_participle_leads_the_subject_to_its_quotation_past_other_names(paragraph, speaker):
+    assert one(paragraph).speaker == speaker
+
+
+def test_a_nickname_a_participle_leads_to_is_not_a_quotation():
+    assert quotations(["Trump unloaded on Cruz in return, yoking him with the nickname “Lyin’ Ted.”"]) == []

@@ -257,3 +257,72 @@ def test_a_family_the_text_names_is_people_not_an_organisation():
         "Hillary Clinton spoke on Monday.",
         "“The drop is directly attributable to the emails,” said the Clintons.",
     ) == [("Clintons", "person")]
+
+
+# --- titles inside a name, descriptions with a name in them, object pronouns ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "speaker"),
+    [
+        ("“We have no plans to change that,” said Pentagon spokesman Navy Capt. Jeff Davis.", "Capt. Jeff Davis"),
+        ("“It is over for them now,” said Army Gen. Mark Milley.", "Gen. Mark Milley"),
+        ("Democratic Sen. Claire McCaskill said: “The science is almost monolithic.”", "Sen. Claire McCaskill"),
+    ],
+)
+def test_a_person_starts_at_an_honorific_inside_a_run_of_capitalised_words(paragraph, speaker):
+    assert speakers(paragraph) == [speaker]
+
+
+def test_clean_name_drops_the_words_before_an_inner_honorific():
+    assert clean_name("Navy Capt. Jeff Davis", None) == "Capt. Jeff Davis"
+    assert clean_name("Capt. Jeff Davis", None) == "Capt. Jeff Davis"
+
+
+def test_a_name_inside_a_description_is_not_the_speaker():
+    assert kinds("“The deal is done and it is a good one,” said the New York businessman.") == [
+        ("the New York businessman", "person")
+    ]
+    # A name after "the" that the verb follows stays the name ("the Pentagon said").
+    assert kinds("“There is nothing to add,” the Pentagon said.") == [("Pentagon", "organisation")]
+
+
+def test_her_as_an_object_is_someone_else():
+    # "criticized her": her is Yellen, so Trump gets his gender from "he", and "she" skips him.
+    assert speakers(
+        "Janet Yellen spoke on Monday.",
+        "Donald Trump criticized her, and he promised to replace the chair.",
+        "“We will be patient with the recovery,” she said.",
+    ) == ["Janet Yellen"]
+    # A possessive "her" is the person's own.
+    assert speakers(
+        "Mr. Pitt arrived with Laura Dern.",
+        "Dern waved to her fans.",
+        "“I am so grateful to everyone here tonight,” he said.",
+    ) == ["Mr. Pitt"]
+
+
+def test_one_word_with_capitals_inside_is_an_organisation_unless_a_surname():
+    assert kinds("“The claim is false and always was,” PolitiFact said.") == [("PolitiFact", "organisation")]
+    assert kinds("“It is a sad day for the state,” McCain said.") == [("McCain", "person")]
+
+
+def test_gender_from_gendered_nouns_before_or_in_apposition_after_the_name():
+    people = People()
+    people.note("White House spokeswoman Hope Hicks spoke first. Congressman Jim Jordan spoke next.")
+    people.note("Jane Doe, the wife of the mayor, arrived. Bob Lee, a Trump spokesman, left.")
+    people.note("German Chancellor Angela Merkel spoke.")  # "German" is no gendered noun
+    assert [people.gender(n) for n in ("Hope Hicks", "Jim Jordan", "Jane Doe", "Bob Lee", "Angela Merkel")] == [
+        "f",
+        "m",
+        "f",
+        "m",
+        None,
+    ]
+
+
+def test_she_skips_a_spokesman_for_a_congresswoman():
+    assert speakers(
+        "Congresswoman Maxine Waters met Bob Lee, a Trump spokesman, in Washington on Monday.",
+        "“We will not back down from this fight,” she said.",
+    ) == ["Maxine Waters"]
