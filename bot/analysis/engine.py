@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from bot.analysis.keywords import keywords as extract_keywords
 from bot.analysis.quotes import Contexts, quotations
-from bot.analysis.summary import content_terms, rank_sentences, signature
+from bot.analysis.summary import content_terms, rank_and_fit, signature
 from bot.core.models import Analysis, Article, Brief, Quote
 from bot.core.stopwords import stop_words_for
 from bot.core.text import split_sentences
@@ -27,7 +27,7 @@ def analyse(article: Article) -> Analysis:
     per_paragraph = [split_sentences(p) for p in article.paragraphs]
     sentences = [s for para in per_paragraph for s in para]
     stops = stop_words_for(sentences)  # the text's language, found once for all three below
-    ranking = rank_sentences(sentences, shown=article.standfirst, stops=stops)
+    ranking, fit = rank_and_fit(sentences, shown=article.standfirst, stops=stops)
     kws = extract_keywords(sentences, stops=stops)
     found = quotations(article.paragraphs)
     contexts: dict[int, Contexts] = {}
@@ -52,6 +52,7 @@ def analyse(article: Article) -> Analysis:
         quotes=tuple(quotes),
         keywords=tuple(kws),
         signature=tuple(signature(sentences, article.title, stops=stops)),
+        fit=fit,
     )
 
 

@@ -57,9 +57,19 @@ def rank_sentences(
     ``shown`` is text the reader sees beside the summary (the standfirst): a sentence it already
     holds counts as recurring. ``stops``: the stop words of the text's language
     (bot.core.stopwords.stop_words_for, found here when not given)."""
+    return rank_and_fit(sentences, shown, stops=stops)[0]
+
+
+def rank_and_fit(
+    sentences: Sequence[str], shown: str | None = None, *, stops: frozenset[str] | None = None
+) -> tuple[list[int], int]:
+    """The ranking of ``rank_sentences`` and how many of its first sentences are fit to show:
+    those with the fewest defects in the article. A line with more defects than the article's
+    best (a word left from a hidden widget, "Lorem", beside real sentences) never reaches a brief,
+    however short the article; when every line has the same defects, all of them are fit."""
     n = len(sentences)
     if n == 0:
-        return []
+        return [], 0
     stops = stops if stops is not None else stop_words_for(sentences)
     term_lists = [content_terms(s, stops) for s in sentences]
     centrality = _centrality(term_lists)
@@ -81,7 +91,50 @@ def rank_sentences(
         defects(s, seen[k] + (f" {k} " in shown_key)) + (lonely_is_odd and a)
         for s, k, a in zip(sentences, keys, alone, strict=True)
     ]
-    return sorted(range(n), key=lambda i: (flaws[i], i + place[i], i))
+    order = sorted(range(n), key=lambda i: (flaws[i], i + place[i], i))
+    order = _openers_first(order, [leans_back(s, stops) for s in sentences])
+    best = flaws[order[0]]
+    fit = next((k for k, i in enumerate(order) if flaws[i] != best), n)
+    return order, fit
+
+
+def leans_back(sentence: str, stops: frozenset[str] = STOP_WORDS) -> bool:
+    """The sentence's subject is a function word ("Third is ...", "He said ...", "But it ..."): what
+    it is about was named in an earlier sentence, so it cannot open a brief. Seen as two function
+    words (the stop words of the text's language) opening it; when such an opening is a phrase
+    with a content word set off by a comma ("For the United States, this implies ..."), the clause
+    after the comma holds the subject and is tested instead. Digits are not function words ("More
+    than 100 people ..."); a language written without spaces has no words to test."""
+    if not _function_words_open(sentence, stops):
+        return False
+    comma = re.search(r"[,，、]\s", sentence)
+    if comma and any(fold(w) not in stops for w in term_words(sentence[: comma.start()])):
+        return _function_words_open(sentence[comma.end() :], stops)
+    return True
+
+
+def _function_words_open(text: str, stops: frozenset[str]) -> bool:
+    opening = term_words(text)[:2]
+    return len(opening) == 2 and all(fold(w) in stops for w in opening)
+
+
+def _openers_first(order: list[int], leaning: list[bool]) -> list[int]:
+    """``order`` with each sentence that leans back held until a sentence before it in the article
+    is in, so that whatever the summary's length its first sentence (in article order) stands on
+    its own. A sentence that nothing before it can introduce comes last."""
+    out: list[int] = []
+    held: list[int] = []
+    first = len(order)  # the earliest sentence taken so far
+    for i in order:
+        if leaning[i] and i < first:
+            held.append(i)
+            continue
+        out.append(i)
+        if i < first:
+            first = i
+            out.extend(j for j in held if j > first)
+            held = [j for j in held if j < first]
+    return out + held
 
 
 def directed_centrality(sentences: Sequence[str]) -> list[float]:
