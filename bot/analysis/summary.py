@@ -92,7 +92,12 @@ def rank_and_fit(
         for s, k, a in zip(sentences, keys, alone, strict=True)
     ]
     order = sorted(range(n), key=lambda i: (flaws[i], i + place[i], i))
-    order = _openers_first(order, [leans_back(s, stops) for s in sentences])
+    leaning = [leans_back(s, stops) for s in sentences]
+    # The article's first sentence has nothing before it to lean on: opening on function words it is
+    # mostly a phrase ("A new species of ...", "Up to 100 ..."), held back only when the next sentence
+    # does not take up any of its words either, as when the text starts in mid-argument (an excerpt).
+    leaning[0] = leaning[0] and not (n > 1 and terms[0] & terms[1])
+    order = _openers_first(order, leaning)
     best = flaws[order[0]]
     fit = next((k for k, i in enumerate(order) if flaws[i] != best), n)
     return order, fit
