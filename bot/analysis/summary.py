@@ -87,9 +87,23 @@ def rank_and_fit(
     # Off topic: no content word shared with any other sentence, where most sentences share one.
     alone = [not any(df[t] > 1 for t in ts) for ts in terms]
     lonely_is_odd = sum(alone) * 2 < n
+    # A line that recurs is the page's furniture when its words are found nowhere else in the article
+    # ("Share this reaction with your friends!" under every picture); a sentence about the story
+    # that recurs (a caption repeating the lead) is shown once, at its first place.
+    by_key: dict[str, set[str]] = {}
+    for k, ts in zip(keys, terms, strict=True):
+        by_key.setdefault(k, set()).update(ts)
+    key_df: Counter[str] = Counter()
+    for ts in by_key.values():
+        key_df.update(ts)
+    first_at = {k: i for i, k in reversed(list(enumerate(keys)))}
+    copies = [
+        1 if seen[k] > 1 and first_at[k] == i and any(key_df[t] > 1 for t in by_key[k]) else seen[k]
+        for i, k in enumerate(keys)
+    ]
     flaws = [
-        defects(s, seen[k] + (f" {k} " in shown_key)) + (lonely_is_odd and a)
-        for s, k, a in zip(sentences, keys, alone, strict=True)
+        defects(s, c + (f" {k} " in shown_key)) + (lonely_is_odd and a)
+        for s, k, c, a in zip(sentences, keys, copies, alone, strict=True)
     ]
     order = sorted(range(n), key=lambda i: (flaws[i], i + place[i], i))
     leaning = [leans_back(s, stops) for s in sentences]
