@@ -214,11 +214,11 @@ def test_an_excerpt_that_starts_in_mid_argument_does_not_open_the_brief():
     # The first sentence leans back and the next takes up none of its words: the text is an excerpt.
     excerpt = [
         "Third is the island's continuing preference for calm over reform.",
-        "Like many observers, the ministry knows the cycle of threats and offers has changed little.",
-        "Yet for the ministry, this outcome beats the collapse a harder line could bring.",
-        "That collapse would bring refugees across the border and cost the ministry a buffer.",
+        "Like many observers, the government knows the cycle of threats and offers has changed little.",
+        "Yet for the island, this outcome beats the collapse a harder line could bring.",
+        "That collapse would bring refugees across the border and cost the government a buffer.",
     ]
-    assert rank_sentences(excerpt)[0] != 0
+    assert rank_sentences(excerpt)[0] == 1
     # A lead that opens on function words but is taken up by the next sentence stays the lead.
     lead = [
         "A new species of harbour seal has been found off the northern coast.",
