@@ -13,15 +13,22 @@ sentence's places in both, ties to the earlier sentence), so that no weight is f
 
 Before either, a sentence must stand alone as a statement. Each test it fails is a defect, and
 sentences with fewer defects always come first (a page whose lines all fail one test, say a page
-without sentence punctuation, is ranked as if none did). The tests are of form, in any language:
-it ends as a sentence does (. ! ? … 。, before any closing quotation mark or bracket); it starts as
-one does (not with a lower-case letter or stray punctuation); letters make at least half its
-characters (not a date, a code or a table row); it has MIN_WORDS words or more (a Chinese or
-Japanese character counts as a word); it states rather than asks or exclaims; it appears once
-in the article and not in the standfirst shown above it (a line that recurs is the page's
-furniture: "Share this reaction with your friends!" under every picture); and it shares a content
-word with another sentence, where most sentences do (a line about nothing else in the article:
-"Updated on September 19 at 3:15 p.m.", "Submit your letter to the editor via this form.").
+without sentence punctuation, is ranked as if none did); a summary shows only sentences with the
+article's fewest defects (``rank_and_fit``), so a stray line never fills a short article's brief.
+The tests are of form, in any language: it ends as a sentence does (. ! ? … 。, before any closing
+quotation mark or bracket); it starts as one does (not with a lower-case letter or stray
+punctuation); letters make at least half its characters (not a date, a code or a table row); it
+has MIN_WORDS words or more (a Chinese or Japanese character counts as a word); it states rather
+than asks or exclaims; it is not in the standfirst shown above it, and a line that recurs
+is the page's furniture when its words are found nowhere else in the article ("Share this
+reaction with your friends!" under every picture), while a sentence about the story that recurs
+(a caption repeating the lead) counts once, at its first place; and it shares a content word with
+another sentence, where most sentences do (a line about nothing else in the article: "Submit your
+letter to the editor via this form.").
+
+A brief never opens on a sentence that leans back (``leans_back``: its subject is a function
+word, "Third is ...", "He said ..."): such a sentence is ranked after the first sentence before it
+that does not, so the first sentence of a summary of any length stands on its own.
 """
 
 from __future__ import annotations
