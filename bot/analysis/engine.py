@@ -15,7 +15,7 @@ from bot.core.text import split_sentences
 # (files from their files, every other article from its stored raw text). Bump it with any change
 # that changes an analysis (parsing, sentences, quotations, keywords, summary, signature);
 # tests/bot/analysis/test_engine.py fails when the outputs change and this does not.
-ANALYSIS_VERSION = "2026.11.28-3"
+ANALYSIS_VERSION = "2026.11.28-4"
 
 SUMMARY_LENGTHS = {"short": 2, "medium": 3, "long": 5}
 DEFAULT_SENTENCES = SUMMARY_LENGTHS["medium"]
