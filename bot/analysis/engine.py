@@ -27,7 +27,8 @@ def analyse(article: Article) -> Analysis:
     per_paragraph = [split_sentences(p) for p in article.paragraphs]
     sentences = [s for para in per_paragraph for s in para]
     stops = stop_words_for(sentences)  # the text's language, found once for all three below
-    ranking, fit = rank_and_fit(sentences, shown=article.standfirst, stops=stops)
+    opens = [i == 0 for para in per_paragraph for i in range(len(para))]
+    ranking, fit = rank_and_fit(sentences, shown=article.standfirst, stops=stops, opens_paragraph=opens)
     kws = extract_keywords(sentences, stops=stops)
     found = quotations(article.paragraphs)
     contexts: dict[int, Contexts] = {}

@@ -19,10 +19,9 @@ The tests are of form, in any language: it ends as a sentence does (. ! ? â€¦ ã€
 quotation mark or bracket); it starts as one does (not with a lower-case letter or stray
 punctuation); letters make at least half its characters (not a date, a code or a table row); it
 has MIN_WORDS words or more (a Chinese or Japanese character counts as a word); it states rather
-than asks or exclaims; it is not in the standfirst shown above it, and a line that recurs
-is the page's furniture when its words are found nowhere else in the article ("Share this
-reaction with your friends!" under every picture), while a sentence about the story that recurs
-(a caption repeating the lead) counts once, at its first place; and it shares a content word with
+than asks or exclaims; it appears once in the article and not in the standfirst shown above it
+(a line that recurs is the page's furniture: "Share this reaction with your friends!" under every
+picture); and it shares a content word with
 another sentence, where most sentences do (a line about nothing else in the article: "Submit your
 letter to the editor via this form.").
 
@@ -68,12 +67,18 @@ def rank_sentences(
 
 
 def rank_and_fit(
-    sentences: Sequence[str], shown: str | None = None, *, stops: frozenset[str] | None = None
+    sentences: Sequence[str],
+    shown: str | None = None,
+    *,
+    stops: frozenset[str] | None = None,
+    opens_paragraph: Sequence[bool] | None = None,
 ) -> tuple[list[int], int]:
     """The ranking of ``rank_sentences`` and how many of its first sentences are fit to show:
     those with the fewest defects in the article. A line with more defects than the article's
     best (a word left from a hidden widget, "Lorem", beside real sentences) never reaches a brief,
-    however short the article; when every line has the same defects, all of them are fit."""
+    however short the article; when every line has the same defects, all of them are fit.
+    ``opens_paragraph``: whether each sentence is the first of its paragraph (by default, all are in
+    one paragraph)."""
     n = len(sentences)
     if n == 0:
         return [], 0
@@ -94,26 +99,19 @@ def rank_and_fit(
     # Off topic: no content word shared with any other sentence, where most sentences share one.
     alone = [not any(df[t] > 1 for t in ts) for ts in terms]
     lonely_is_odd = sum(alone) * 2 < n
-    # A line that recurs is the page's furniture when its words are found nowhere else in the article
-    # ("Share this reaction with your friends!" under every picture); a sentence about the story
-    # that recurs (a caption repeating the lead) is shown once, at its first place.
-    by_key: dict[str, set[str]] = {}
-    for k, ts in zip(keys, terms, strict=True):
-        by_key.setdefault(k, set()).update(ts)
-    key_df: Counter[str] = Counter()
-    for ts in by_key.values():
-        key_df.update(ts)
-    first_at = {k: i for i, k in reversed(list(enumerate(keys)))}
-    copies = [
-        1 if seen[k] > 1 and first_at[k] == i and any(key_df[t] > 1 for t in by_key[k]) else seen[k]
-        for i, k in enumerate(keys)
-    ]
     flaws = [
-        defects(s, c + (f" {k} " in shown_key)) + (lonely_is_odd and a)
-        for s, k, c, a in zip(sentences, keys, copies, alone, strict=True)
+        defects(s, seen[k] + (f" {k} " in shown_key)) + (lonely_is_odd and a)
+        for s, k, a in zip(sentences, keys, alone, strict=True)
     ]
     order = sorted(range(n), key=lambda i: (flaws[i], i + place[i], i))
-    leaning = [leans_back(s, stops) for s in sentences]
+    # Inside a paragraph, a sentence opening on function words takes up the one before it; a
+    # paragraph's own first sentence mostly opens on a phrase ("The last 33 days ...").
+    firsts = opens_paragraph if opens_paragraph is not None else [i == 0 for i in range(n)]
+    # and it waits only for a sentence before it that a summary could show beside it.
+    shown_before = [any(flaws[j] <= flaws[i] for j in range(max(0, i - 1), i)) for i in range(n)]
+    leaning = [
+        (i == 0 or (not firsts[i] and shown_before[i])) and leans_back(s, stops) for i, s in enumerate(sentences)
+    ]
     # The article's first sentence has nothing before it to lean on: opening on function words it is
     # mostly a phrase ("A new species of ...", "Up to 100 ..."), held back only when the next sentence
     # does not take up any of its words either, as when the text starts in mid-argument (an excerpt).
