@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from bot.analysis.keywords import keywords as extract_keywords
 from bot.analysis.quotes import Contexts, quotations
-from bot.analysis.summary import content_terms, rank_sentences, signature
+from bot.analysis.summary import content_terms, rank_and_fit, signature
 from bot.core.models import Analysis, Article, Brief, Quote
 from bot.core.stopwords import stop_words_for
 from bot.core.text import split_sentences
@@ -15,7 +15,7 @@ from bot.core.text import split_sentences
 # (files from their files, every other article from its stored raw text). Bump it with any change
 # that changes an analysis (parsing, sentences, quotations, keywords, summary, signature);
 # tests/bot/analysis/test_engine.py fails when the outputs change and this does not.
-ANALYSIS_VERSION = "2026.11.28-4"
+ANALYSIS_VERSION = "2026.11.28-5"
 
 SUMMARY_LENGTHS = {"short": 2, "medium": 3, "long": 5}
 DEFAULT_SENTENCES = SUMMARY_LENGTHS["medium"]
@@ -27,7 +27,8 @@ def analyse(article: Article) -> Analysis:
     per_paragraph = [split_sentences(p) for p in article.paragraphs]
     sentences = [s for para in per_paragraph for s in para]
     stops = stop_words_for(sentences)  # the text's language, found once for all three below
-    ranking = rank_sentences(sentences, shown=article.standfirst, stops=stops)
+    opens = [i == 0 for para in per_paragraph for i in range(len(para))]
+    ranking, fit = rank_and_fit(sentences, shown=article.standfirst, stops=stops, opens_paragraph=opens)
     kws = extract_keywords(sentences, stops=stops)
     found = quotations(article.paragraphs)
     contexts: dict[int, Contexts] = {}
@@ -52,6 +53,7 @@ def analyse(article: Article) -> Analysis:
         quotes=tuple(quotes),
         keywords=tuple(kws),
         signature=tuple(signature(sentences, article.title, stops=stops)),
+        fit=fit,
     )
 
 

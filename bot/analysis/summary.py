@@ -13,15 +13,21 @@ sentence's places in both, ties to the earlier sentence), so that no weight is f
 
 Before either, a sentence must stand alone as a statement. Each test it fails is a defect, and
 sentences with fewer defects always come first (a page whose lines all fail one test, say a page
-without sentence punctuation, is ranked as if none did). The tests are of form, in any language:
-it ends as a sentence does (. ! ? … 。, before any closing quotation mark or bracket); it starts as
-one does (not with a lower-case letter or stray punctuation); letters make at least half its
-characters (not a date, a code or a table row); it has MIN_WORDS words or more (a Chinese or
-Japanese character counts as a word); it states rather than asks or exclaims; it appears once
-in the article and not in the standfirst shown above it (a line that recurs is the page's
-furniture: "Share this reaction with your friends!" under every picture); and it shares a content
-word with another sentence, where most sentences do (a line about nothing else in the article:
-"Updated on September 19 at 3:15 p.m.", "Submit your letter to the editor via this form.").
+without sentence punctuation, is ranked as if none did); a summary shows only sentences with the
+article's fewest defects (``rank_and_fit``), so a stray line never fills a short article's brief.
+The tests are of form, in any language: it ends as a sentence does (. ! ? … 。, before any closing
+quotation mark or bracket); it starts as one does (not with a lower-case letter or stray
+punctuation); letters make at least half its characters (not a date, a code or a table row); it
+has MIN_WORDS words or more (a Chinese or Japanese character counts as a word); it states rather
+than asks or exclaims; it appears once in the article and not in the standfirst shown above it
+(a line that recurs is the page's furniture: "Share this reaction with your friends!" under every
+picture); and it shares a content word with
+another sentence, where most sentences do (a line about nothing else in the article: "Submit your
+letter to the editor via this form.").
+
+A brief never opens on a sentence that leans back (``leans_back``: its subject is a function
+word, "Third is ...", "He said ..."): such a sentence is ranked after the first sentence before it
+that does not, so the first sentence of a summary of any length stands on its own.
 """
 
 from __future__ import annotations
@@ -57,9 +63,25 @@ def rank_sentences(
     ``shown`` is text the reader sees beside the summary (the standfirst): a sentence it already
     holds counts as recurring. ``stops``: the stop words of the text's language
     (bot.core.stopwords.stop_words_for, found here when not given)."""
+    return rank_and_fit(sentences, shown, stops=stops)[0]
+
+
+def rank_and_fit(
+    sentences: Sequence[str],
+    shown: str | None = None,
+    *,
+    stops: frozenset[str] | None = None,
+    opens_paragraph: Sequence[bool] | None = None,
+) -> tuple[list[int], int]:
+    """The ranking of ``rank_sentences`` and how many of its first sentences are fit to show:
+    those with the fewest defects in the article. A line with more defects than the article's
+    best (a word left from a hidden widget, "Lorem", beside real sentences) never reaches a brief,
+    however short the article; when every line has the same defects, all of them are fit.
+    ``opens_paragraph``: whether each sentence is the first of its paragraph (by default, all are in
+    one paragraph)."""
     n = len(sentences)
     if n == 0:
-        return []
+        return [], 0
     stops = stops if stops is not None else stop_words_for(sentences)
     term_lists = [content_terms(s, stops) for s in sentences]
     centrality = _centrality(term_lists)
@@ -81,7 +103,62 @@ def rank_sentences(
         defects(s, seen[k] + (f" {k} " in shown_key)) + (lonely_is_odd and a)
         for s, k, a in zip(sentences, keys, alone, strict=True)
     ]
-    return sorted(range(n), key=lambda i: (flaws[i], i + place[i], i))
+    order = sorted(range(n), key=lambda i: (flaws[i], i + place[i], i))
+    # Inside a paragraph, a sentence opening on function words takes up the one before it; a
+    # paragraph's own first sentence mostly opens on a phrase ("The last 33 days ...").
+    firsts = opens_paragraph if opens_paragraph is not None else [i == 0 for i in range(n)]
+    # and it waits only for a sentence before it that a summary could show beside it.
+    shown_before = [any(flaws[j] <= flaws[i] for j in range(max(0, i - 1), i)) for i in range(n)]
+    leaning = [
+        (i == 0 or (not firsts[i] and shown_before[i])) and leans_back(s, stops) for i, s in enumerate(sentences)
+    ]
+    # The article's first sentence has nothing before it to lean on: opening on function words it is
+    # mostly a phrase ("A new species of ...", "Up to 100 ..."), held back only when the next sentence
+    # does not take up any of its words either, as when the text starts in mid-argument (an excerpt).
+    leaning[0] = leaning[0] and not (n > 1 and terms[0] & terms[1])
+    order = _openers_first(order, leaning)
+    best = flaws[order[0]]
+    fit = next((k for k, i in enumerate(order) if flaws[i] != best), n)
+    return order, fit
+
+
+def leans_back(sentence: str, stops: frozenset[str] = STOP_WORDS) -> bool:
+    """The sentence's subject is a function word ("Third is ...", "He said ...", "But it ..."): what
+    it is about was named in an earlier sentence, so it cannot open a brief. Seen as two function
+    words (the stop words of the text's language) opening it; when such an opening is a phrase
+    with a content word set off by a comma ("For the United States, this implies ..."), the clause
+    after the comma holds the subject and is tested instead. Digits are not function words ("More
+    than 100 people ..."); a language written without spaces has no words to test."""
+    if not _function_words_open(sentence, stops):
+        return False
+    comma = re.search(r"[,，、]\s", sentence)
+    if comma and any(fold(w) not in stops for w in term_words(sentence[: comma.start()])):
+        return _function_words_open(sentence[comma.end() :], stops)
+    return True
+
+
+def _function_words_open(text: str, stops: frozenset[str]) -> bool:
+    opening = term_words(text)[:2]
+    return len(opening) == 2 and all(fold(w) in stops for w in opening)
+
+
+def _openers_first(order: list[int], leaning: list[bool]) -> list[int]:
+    """``order`` with each sentence that leans back held until a sentence before it in the article
+    is in, so that whatever the summary's length its first sentence (in article order) stands on
+    its own. A sentence that nothing before it can introduce comes last."""
+    out: list[int] = []
+    held: list[int] = []
+    first = len(order)  # the earliest sentence taken so far
+    for i in order:
+        if leaning[i] and i < first:
+            held.append(i)
+            continue
+        out.append(i)
+        if i < first:
+            first = i
+            out.extend(j for j in held if j > first)
+            held = [j for j in held if j < first]
+    return out + held
 
 
 def directed_centrality(sentences: Sequence[str]) -> list[float]:

@@ -151,9 +151,13 @@ class Analysis:
     # The article's most characteristic content-word stems with unit-length weights, for finding
     # related articles: cosine similarity is the sum of products over shared terms.
     signature: tuple[tuple[str, float], ...] = ()
+    # How many of the ranking's first sentences may be shown in a summary (the others fail more
+    # tests of a stand-alone sentence than the article's best); None: all of them.
+    fit: int | None = None
 
     def summary(self, n: int) -> list[str]:
-        chosen = sorted(self.ranking[: max(0, n)])
+        n = max(0, n) if self.fit is None else max(0, min(n, self.fit))
+        chosen = sorted(self.ranking[:n])
         return [self.sentences[i] for i in chosen]
 
     def to_dict(self) -> dict[str, Any]:
@@ -163,6 +167,7 @@ class Analysis:
             "quotes": [asdict(q) for q in self.quotes],
             "keywords": list(self.keywords),
             "signature": [list(pair) for pair in self.signature],
+            "fit": self.fit,
         }
 
     @classmethod
@@ -173,6 +178,7 @@ class Analysis:
             quotes=tuple(Quote(**q) for q in data["quotes"]),
             keywords=tuple(data["keywords"]),
             signature=tuple((t, float(w)) for t, w in data.get("signature", ())),
+            fit=data.get("fit"),
         )
 
 

@@ -102,7 +102,8 @@ def test_analyse_batch(workdir, tmp_path):
     assert [x["id"] for x in lines] == ["a1", "a2"]
     assert lines[0]["author"]["name"] == "Joel Wuthnow"
     assert lines[0]["standfirst"] == "The West needs Beijing's help in coercing Pyongyang."
-    assert lines[1]["summary"] == ["No title here.", "The whole text is the body of the article."]
+    # "No title here." fails the six-word test the other sentence passes: not fit to show beside it
+    assert lines[1]["summary"] == ["The whole text is the body of the article."]
     assert lines[1]["standfirst"] is None
 
 

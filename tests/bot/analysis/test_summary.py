@@ -171,3 +171,67 @@ def test_the_signature_of_a_chinese_article_is_made_of_character_pairs():
     sentences = ["台风周三在福建沿海登陆。", "气象部门说，台风登陆后福建将有强降雨。", "专家提醒福建居民防范台风。"]
     stems = [t for t, _ in signature(sentences, "台风登陆福建")]
     assert stems[:3] and {"台风", "福建"} <= set(stems)
+
+
+def test_a_sentence_whose_subject_is_a_function_word_leans_back():
+    assert summarise.leans_back("He said the berths would open next spring.")
+    assert summarise.leans_back("Third is the cost of dredging the harbour every year.")
+    assert summarise.leans_back("But it ignores the cost of dredging the harbour.")
+    assert not summarise.leans_back("The council approved the harbour plan on Monday.")
+    assert not summarise.leans_back("Ferries will run every hour once the new berths open.")
+    # an opening phrase set off by a comma: the clause after it holds the subject
+    assert not summarise.leans_back("For the harbour board, the plan is a relief after years of delays.")
+    assert summarise.leans_back("For the harbour board, it is a relief after years of delays.")
+    # in another language, by that language's stop words
+    from bot.core.stopwords import stop_words_for
+
+    french = ["Il a présenté mardi un projet de loi sur le renseignement.", "Le Sénat examinera le texte."]
+    stops = stop_words_for(french * 3)
+    assert summarise.leans_back(french[0], stops) and not summarise.leans_back(french[1], stops)
+
+
+def test_a_brief_never_opens_on_a_sentence_that_leans_back():
+    # Whatever its length, a summary's first sentence (in article order) stands on its own.
+    page = [
+        "The council approved the harbour plan on Monday after a long debate.",
+        "It will add new berths for ferries and fishing boats in the harbour.",
+        "They said the harbour plan ignores the cost of dredging the berths.",
+        "The mayor said the ferry berths would open next spring.",
+        "Ferries will run every hour once the new harbour berths open.",
+    ]
+    leaning = [summarise.leans_back(s) for s in page]
+    assert leaning == [False, True, True, False, False]
+    for opens in ([True, False, False, True, False], [True] * 5):
+        order, _ = summarise.rank_and_fit(page, opens_paragraph=opens)
+        for n in range(1, len(page) + 1):
+            assert not leaning[min(order[:n])], (n, order)
+    # the rule itself: a leaning sentence waits until a sentence before it is in
+    assert summarise._openers_first([1, 2, 0, 3], [False, True, False, False]) == [2, 0, 1, 3]
+    assert summarise._openers_first([0, 1], [True, False]) == [1, 0]
+
+
+def test_an_excerpt_that_starts_in_mid_argument_does_not_open_the_brief():
+    # The first sentence leans back and the next takes up none of its words: the text is an excerpt.
+    excerpt = [
+        "Third is the island's continuing preference for calm over reform.",
+        "Like many observers, the government knows the cycle of threats and offers has changed little.",
+        "Yet for the island, this outcome beats the collapse a harder line could bring.",
+        "That collapse would bring refugees across the border and cost the government a buffer.",
+    ]
+    assert rank_sentences(excerpt)[0] == 1
+    # A lead that opens on function words but is taken up by the next sentence stays the lead.
+    lead = [
+        "A new species of harbour seal has been found off the northern coast.",
+        "The seal was spotted by divers near the harbour wall last spring.",
+        "Scientists said the find surprised them after years of surveys.",
+    ]
+    assert summarise.leans_back(lead[0]) and rank_sentences(lead)[0] == 0
+
+
+def test_only_sentences_with_the_articles_fewest_defects_are_fit_to_show():
+    page = ["Lorem", *SENTENCES[:2]]
+    ranking, fit = summarise.rank_and_fit(page)
+    assert fit == 2 and 0 not in ranking[:fit]
+    # every line with the same defects: all of them are fit
+    labels = ["Test Case 1", "Test Case 2"]
+    assert summarise.rank_and_fit(labels)[1] == 2

@@ -92,6 +92,15 @@ def test_a_quote_keeps_its_speaker_kind_and_one_stored_without_it_loads_as_not_k
     assert Analysis.from_dict(stored).quotes[0].speaker_kind is None
 
 
+def test_a_summary_shows_only_the_sentences_fit_to_show():
+    analysis = Analysis(sentences=("Lorem", "First.", "Second."), ranking=(1, 2, 0), quotes=(), keywords=(), fit=2)
+    assert Analysis.from_dict(json.loads(json.dumps(analysis.to_dict()))) == analysis
+    assert analysis.summary(3) == ["First.", "Second."] and analysis.summary(1) == ["First."]
+    stored = analysis.to_dict()
+    del stored["fit"]  # an analysis stored before: every sentence is fit
+    assert Analysis.from_dict(stored).summary(3) == ["Lorem", "First.", "Second."]
+
+
 def test_analysis_stored_without_a_signature_reads_as_an_empty_one():
     stored = {"sentences": ["A."], "ranking": [0], "quotes": [], "keywords": []}
     assert Analysis.from_dict(stored).signature == ()
