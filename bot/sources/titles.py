@@ -53,32 +53,93 @@ def collect_titles(tree: HtmlElement, jsonld: JsonLd | None = None) -> TitleEvid
     found = TitleEvidence()
     _read_jsonld(jsonld if jsonld is not None else read_jsonld(tree), found)
     for meta in tree.iter("meta"):
-        key = (meta.get("property") or meta.get("name") or "").strip().lower()
+        # RDFa lets one element carry several properties ("og:title twitter:title"): one candidate.
+        keys = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower().split()
         value = _clean(meta.get("content"))
         if not value:
             continue
-        if key == "og:title":
-            found.meta.append(("og", value))
-        elif key == "twitter:title":
-            found.meta.append(("twitter", value))
-        elif key in {"dc.title", "dc:title", "dcterms.title", "dcterm:title", "parsely-title"}:
-            found.meta.append(("dc", value))
-        elif key in {"og:site_name", "application-name", "apple-mobile-web-app-title", "twitter:site"}:
+        source = next((_META_TITLES[k] for k in keys if k in _META_TITLES), None)
+        if source:
+            found.meta.append((source, value))
+        if any(k in _META_SITES for k in keys):
             found.sites.append(value.lstrip("@"))
     for title in tree.iter("title"):
         value = _clean(title.text_content())
         if value:
             found.meta.append(("title", value))
         break
+    for el in tree.xpath("//body//*[@itemprop][not(self::meta)]"):
+        if "headline" in (el.get("itemprop") or "").lower().split() and not _skipped(el):
+            value = _clean(_heading_text(el))
+            if value:  # the publisher's own markup names its headline
+                found.meta.append(("itemprop", value))
+                break
     for h1 in tree.iter("h1"):
         if len(found.headings) >= MAX_HEADINGS:
             break
-        if any(a.tag in _SKIP for a in h1.iterancestors() if isinstance(a.tag, str)):
+        if _skipped(h1) or "alternativeheadline" in (h1.get("itemprop") or "").lower():
             continue
-        value = _clean(h1.text_content())
-        if value:
+        value = _clean(_heading_text(h1))
+        if not value:
+            continue
+        if _is_masthead(h1):
+            found.sites.append(value)  # the site's name over every page, not this one's headline
+        else:
             found.headings.append(value)
     return found
+
+
+_META_TITLES = {
+    "og:title": "og",
+    "twitter:title": "twitter",
+    "headline": "itemprop",
+    **dict.fromkeys(("dc.title", "dc:title", "dcterms.title", "dcterm:title", "parsely-title"), "dc"),
+}
+_META_SITES = frozenset({"og:site_name", "application-name", "apple-mobile-web-app-title", "twitter:site"})
+# What marks a heading as the site's masthead: a class or id of a logo or a brand, or hidden.
+_MASTHEAD_ATTR = re.compile(r"(?<![a-z])(?:logo|brand|branding|masthead|site-?(?:title|name|logo))(?![a-z])", re.I)
+
+
+def _skipped(el: HtmlElement) -> bool:
+    return any(a.tag in _SKIP for a in el.iterancestors() if isinstance(a.tag, str))
+
+
+def _heading_text(el: HtmlElement) -> str:
+    """A heading's text without its permalink anchors (an ``<a>`` holding only "¶", "#" or an icon)."""
+    out = [el.text or ""]
+    for child in el:
+        if isinstance(child.tag, str) and child.tag not in _SKIP and not _is_anchor_mark(child):
+            out.append(_heading_text(child))
+        out.append(child.tail or "")
+    return "".join(out)
+
+
+def _is_anchor_mark(el: HtmlElement) -> bool:
+    return el.tag == "a" and not any(c.isalnum() for c in el.text_content())
+
+
+def _is_masthead(h1: HtmlElement) -> bool:
+    """An h1 that is the site's name on every page: one that links to the site's home page, is
+    inside such a link, or whose own or enclosing element is named for a logo or brand
+    (``class="logo"``, ``id="site-title"``)."""
+    links = [*h1.iter("a"), *(a for a in h1.iterancestors() if a.tag == "a")]
+    if any(_is_home(a.get("href") or "") for a in links):
+        return True
+    for el in [h1, *h1.iterancestors()][:3]:
+        attrs = f"{el.get('class') or ''} {el.get('id') or ''}"
+        if _MASTHEAD_ATTR.search(attrs):
+            return True
+    return False
+
+
+def _is_home(href: str) -> bool:
+    """A link to a site's home page: "/", "./", "index.html", "https://example.com/"."""
+    href = href.strip()
+    if not href or href.startswith("#"):
+        return False
+    parts = urlsplit(href)
+    path = parts.path or "/"
+    return not parts.query and re.fullmatch(r"\.?/?(?:index\.\w+)?", path) is not None
 
 
 def choose_title(
@@ -118,20 +179,49 @@ def choose_title(
     longest = max((len(_key(t)) for src, t in candidates if src != "h1"), default=0)
     title_keys = " | ".join(_key(t) for src, t in raw if src != "h1")
     opening = _key(body[:1000])
+    # The body's opening is another voice only where it is not the page's h1 again (trafilatura
+    # keeps the h1 as the text's first line).
+    heard = not any(opening == _key(h) or opening.startswith(_key(h) + " ") for h in found.headings)
     best: tuple[int, int, int] | None = None
     source = ""
     choice = None
     for rank, (src, text) in enumerate(candidates):
         key = _key(text)
-        support = sum(1 for s2, t2 in candidates if s2 != src and _agree(key, _key(t2)))
-        if (opening == key or opening.startswith(key + " ")) and len(key) >= 10:
+        group = _GROUPS.get(src, src)
+        support = len(
+            {_GROUPS.get(s2, s2) for s2, t2 in candidates if _GROUPS.get(s2, s2) != group and _agree(key, _key(t2))}
+        )
+        if heard and (opening == key or opening.startswith(key + " ")) and len(key) >= 10:
             support += 1
         score = (-support, _tier(src, text, longest, title_keys), rank)
         if best is None or score < best:
             best, choice, source = score, text, src
     if best is not None and best[0] == 0 and source == "title" and choice is not None:
         choice = _drop_unknown_suffix(choice)
+    if choice is not None and best is not None and best[0] < 0:
+        choice = _core(choice, [t for _, t in candidates])
     return choice
+
+
+# Candidates that are copies of one field count as one voice: the social cards (Open Graph, Twitter,
+# Dublin Core) are written from one value, and so are the h1s of a page.
+_GROUPS = {"og": "social", "twitter": "social", "dc": "social", "h1": "visible", "fallback": "title"}
+
+
+def _core(choice: str, texts: list[str]) -> str:
+    """Among the candidates that agree with the chosen one, the shortest that it starts or ends
+    with: "Headline" under "Headline (Published 2016)" and "Headline | Example News"."""
+    key = _key(choice)
+    best = choice
+    for text in texts:
+        other = _key(text)
+        if (
+            len(other) < len(_key(best))
+            and _agree(key, other)
+            and (key.startswith(other + " ") or key.endswith(" " + other))
+        ):
+            best = text
+    return best
 
 
 _SPACED_SEPARATOR = re.compile(r"\s+[|\-–—·»]\s+")
