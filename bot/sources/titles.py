@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
 MAX_CANDIDATE_CHARS = 400  # longer is a paragraph, not a headline
 MAX_HEADINGS = 5  # h1 elements read (a page with dozens of h1 styles them as paragraphs)
+MAX_SUBHEADS = 30  # h2 and h3 elements read after the h1
 
 _SEPARATORS = re.compile(r"\s+(?:[|\-–—·»:_~/]|::)\s+|\s*[|｜_]\s*|\s*:(?=[^\s\d])|\s+[:：]\s*")
 _SKIP = frozenset({"script", "style", "noscript", "template", "svg", "nav", "footer", "aside"})
@@ -43,6 +44,7 @@ class TitleEvidence:
 
     meta: list[tuple[str, str]] = field(default_factory=list)  # (source, text): jsonld, og, twitter, title
     headings: list[str] = field(default_factory=list)  # h1 texts in document order
+    subheads: list[str] = field(default_factory=list)  # h2 and h3 texts after the first h1
     sites: list[str] = field(default_factory=list)  # the site's own names
 
 
@@ -86,6 +88,11 @@ def collect_titles(tree: HtmlElement, jsonld: JsonLd | None = None) -> TitleEvid
             found.sites.append(value)  # the site's name over every page, not this one's headline
         else:
             found.headings.append(value)
+    if found.headings:
+        for h in tree.xpath("//h1[1]/following::*[self::h2 or self::h3]")[:MAX_SUBHEADS]:
+            value = _clean(_heading_text(h))
+            if value and not _skipped(h):
+                found.subheads.append(value)
     return found
 
 
@@ -160,6 +167,12 @@ def choose_title(
     metas = {_key(t) for src, t in raw if src != "h1"}
     names = {_key(s) for s in [*found.sites, site or ""] if s and len(s.split()) <= 8}
     names = {n for n in names if n and n not in metas} | _domain_labels(url)
+    # An h1 that is one part of the <title> while the other part is a heading further down ("Blog
+    # name - Entry title" over h1 "Blog name" and h3 "Entry title") is the site's name.
+    mastheads = _named_by_subheads(found, raw)
+    names |= mastheads
+    raw = [(src, t) for src, t in raw if not (src == "h1" and _key(t) in mastheads)]
+    whole = [_key(t) for _, t in raw]
     stripped_all: list[tuple[str, str]] = []
     rests: set[str] = set()
     for src, text in raw:
@@ -222,6 +235,24 @@ def _core(choice: str, texts: list[str]) -> str:
         ):
             best = text
     return best
+
+
+def _named_by_subheads(found: TitleEvidence, raw: list[tuple[str, str]]) -> set[str]:
+    """The h1s that name the site: each one part of a candidate whose other part is a heading
+    further down, and which no candidate of the page's metadata agrees with."""
+    subheads = {_key(h) for h in found.subheads}
+    out: set[str] = set()
+    for heading in found.headings:
+        h = _key(heading)
+        if any(src != "h1" and _agree(h, _key(text)) for src, text in raw):
+            continue  # the page's metadata names it as the headline
+        for src, text in raw:
+            if src == "h1":
+                continue
+            parts = {_key(p) for p in _SEPARATORS.split(text)}
+            if h in parts and any(p in subheads for p in parts - {h}):
+                out.add(h)
+    return out
 
 
 _SPACED_SEPARATOR = re.compile(r"\s+[|\-–—·»]\s+")
