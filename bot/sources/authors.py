@@ -37,7 +37,18 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from bot.analysis.credits import credit_line, may_hold_credit
-from bot.analysis.names import dedupe_names, is_institution, name_key, same_person
+from bot.analysis.names import (
+    BYLINE_STOP_WORDS,
+    INITIALS,
+    NAME_TOKEN,
+    NOT_NAMES,
+    ORG_WORDS,
+    dedupe_names,
+    is_institution,
+    is_particle,
+    name_key,
+    same_person,
+)
 from bot.core.text import fold
 from bot.sources.bylines import BY, byline_names, byline_parts, organisation_name, person_name
 from bot.sources.evidence import Evidence
@@ -82,7 +93,7 @@ def choose_authors(
         byline.names if byline else [],
         _names(evidence.posted_by, stop),
         [handle.credit] if handle and handle.credit else [],
-        _names([fallback] if fallback else [], stop),
+        _names([fallback] if fallback else [], stop | _address_words(evidence)),
     ]
     # People the page credits for photographs, styling, video and the like did not write it, even
     # where a meta tag lists every contributor.
@@ -199,8 +210,32 @@ def _credited(evidence: Evidence, stop: frozenset[str]) -> set[tuple[str, ...]]:
 
 
 def _names(values: Iterable[str], stop: frozenset[str]) -> list[str]:
-    """Names in declared values (JSON-LD, meta tags), where "jane doe" in lower case is still a name."""
+    """Names in declared values (JSON-LD, meta tags), where "jane doe" in lower case is still a name
+    and "Doe, Jane" (family name first, as library catalogues and Dublin Core write it) is Jane Doe."""
+    values = [_given_first(v) for v in values]
     return dedupe_names(n for v in values for n in byline_names(v if _has_upper(v) else v.title(), stop_words=stop))
+
+
+# "Family, Given": one name word before the comma; after it, given names or initials and the
+# particles that go before the family name ("Jong, Michiel de" is Michiel de Jong).
+_FAMILY_FIRST = re.compile(r"^\s*(?P<family>[^\s,;]+)\s*,\s*(?P<given>[^\s,;]+(?:\s+[^\s,;]+){0,2})\s*$")
+
+
+def _given_first(value: str) -> str:
+    """A declared value of one name written family name first, given name first; else unchanged."""
+    m = _FAMILY_FIRST.match(value)
+    if not m:
+        return value
+    family, given = m.group("family"), m.group("given").split()
+    if not NAME_TOKEN.match(family) or fold(family) in BYLINE_STOP_WORDS or family in NOT_NAMES:
+        return value
+    if not (NAME_TOKEN.match(given[0]) or INITIALS.match(given[0])) or not all(
+        NAME_TOKEN.match(t) or INITIALS.match(t) or is_particle(t) for t in given
+    ):
+        return value
+    if any(fold(t.rstrip(".")) in BYLINE_STOP_WORDS or t in NOT_NAMES or fold(t) in ORG_WORDS for t in given):
+        return value  # "Doe, Staff Writer", "Doe, Reuters"
+    return f"{' '.join(given)} {family}"
 
 
 def _has_upper(value: str) -> bool:
@@ -208,7 +243,9 @@ def _has_upper(value: str) -> bool:
 
 
 def _is_person(name: str) -> bool:
-    """A site or publisher named as a person is ("Jane Doe", not "Jane Doe Media")."""
+    """A site or publisher named as a person is ("Jane Doe", not "Jane Doe Media"; "Jane Doe (jdoe)"
+    with a handle or nickname in brackets)."""
+    name = " ".join(re.sub(r"\([^()]*\)", " ", name).split())
     found = person_name(name)
     return found is not None and name_key(found) == name_key(name) and not is_institution(found)
 
@@ -223,6 +260,13 @@ def _site_words(site: str | None, url: str | None) -> frozenset[str]:
         labels = [label for label in host.split(".") if label not in {"www", "com", "org", "net", "co", "uk"}]
         words.update(label for label in labels if len(label) > 2)
     return frozenset(words)
+
+
+def _address_words(evidence: Evidence) -> frozenset[str]:
+    """The labels of the web addresses in the page's author values: trafilatura's guess makes
+    "Ebb Org" of "Jane Doe (http://ebb.org/jdoe/)"."""
+    hosts = re.findall(r"https?://([^/\s:?#]+)", " ".join([*evidence.meta, *evidence.jsonld]))
+    return frozenset(label for host in hosts for label in fold(host).split(".") if len(label) > 2)
 
 
 @dataclass(frozen=True, slots=True)

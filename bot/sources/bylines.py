@@ -38,6 +38,7 @@ _SEPARATORS = re.compile(
     r"|\s+(?-i:und|et|y|e|og|och|avec|mit|con)\s+)\s*",
     re.I,
 )
+_ACRONYM = re.compile(r"^[A-Z]{3,5}$")
 _WITH = re.compile(r"\(\s*(?:with|and|avec|mit|con|und|et|y|e)\s+([^()]{1,80})\)", re.I)
 
 
@@ -56,9 +57,11 @@ def byline_names(value: str, *, stop_words: frozenset[str] = frozenset()) -> lis
     credit names ("By Jane Doe. Photos by Ann Lee and John Roe": Jane Doe) and a place after the
     first name ("Jane Doe, New York")."""
     names: list[str] = []
-    for i, part in enumerate(byline_parts(value)[:MAX_NAMES_PER_VALUE]):
+    for i, (part, credited) in enumerate(_parts(value)[:MAX_NAMES_PER_VALUE]):
         if CREDIT.match(part):
             break  # the photographer and whoever follows
+        if credited:
+            continue  # "Ann Lee (photography)": credited for something else than the writing
         name = person_name(part, stop_words=stop_words)
         if name and not (i and is_institution(name)):
             names.append(name)
@@ -67,7 +70,26 @@ def byline_names(value: str, *, stop_words: frozenset[str] = frozenset()) -> lis
 
 def byline_parts(value: str) -> list[str]:
     """A byline string cut where one name may end and another begin, "By" and addresses dropped."""
-    value = normalise(value).strip()
+    return [part for part, _credited in _parts(value)]
+
+
+# A role in brackets after a name that is not the writing: "Jane Doe (reporting) and Ann Lee (photography)".
+_ROLE_IN_BRACKETS = re.compile(
+    r"[(（]\s*(?:photo\w*|fotos?|pictures?|images?|illustrat\w*|video\w*|graphics?|styl\w*|design\w*|"
+    r"cinematograph\w*|camera|animation)\s*[)）]",
+    re.I,
+)
+_CREDITED = "\ue000"  # stands where such a role was, until the parts are cut
+
+
+def _parts(value: str) -> list[tuple[str, bool]]:
+    """byline_parts, each with whether a bracketed role credits its person for something else."""
+    value = _ROLE_IN_BRACKETS.sub(f" {_CREDITED} ", normalise(value).replace(_CREDITED, " "))
+    return [(p.replace(_CREDITED, " ") if _CREDITED in p else p, _CREDITED in p) for p in _cut(value)]
+
+
+def _cut(value: str) -> list[str]:
+    value = value.strip()
     by = BY.match(value)
     if by:
         value = by.group("rest")
@@ -102,8 +124,8 @@ def organisation_name(value: str, *, whole: bool = False, handle: bool = False) 
         return None  # "von" alone is the word before a name the page prints elsewhere
     if any(fold(w) in AUTHOR_WORDS for w in words):
         return None  # "No Author", "Follow Author": a label
-    if all(fold(w) in BYLINE_STOP_WORDS or w in NOT_NAMES for w in words):
-        return None  # "Log In", "Read More"
+    if all(fold(w) in BYLINE_STOP_WORDS or (w in NOT_NAMES and not _ACRONYM.match(w)) for w in words):
+        return None  # "Log In", "Read More"; but an acronym ("AFP") names an agency
     if fold(text) in {"staff", "admin", "administrator", "editor", "editors", "guest", "unknown", "anonymous"}:
         return None
     return text
