@@ -287,8 +287,13 @@ def _visible_bylines(evidence: Evidence, title: str | None, stop: frozenset[str]
     for i, piece in enumerate(pieces):
         m = BY.match(piece)
         if m and len(piece.split()) <= 12 and _starts_line(evidence, i) and not around[i]:
-            run = [m.group("rest"), *pieces[i + 1 : i + 8]]
-            found.append(_byline(_distance(i, anchor), "by", run, stop))
+            following = pieces[i + 1 : i + 8]
+            if byline_names(m.group("rest"), stop_words=stop):
+                # "By A" holds a name: the byline goes on in the same line ("and <a>B</a>"), not in
+                # the next block, which is the story.
+                end = next((j for j in range(i + 1, min(i + 8, len(pieces))) if evidence.starts[j]), i + 8)
+                following = pieces[i + 1 : end]
+            found.append(_byline(_distance(i, anchor), "by", [m.group("rest"), *following], stop))
     slugs = evidence.slugs or [""] * len(evidence.spans)
     for (start, end, kind), slug in zip(evidence.spans, slugs, strict=True):
         if end - start > _MAX_SPAN_PIECES or around[start]:

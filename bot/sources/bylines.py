@@ -25,9 +25,12 @@ MAX_NAMES_PER_VALUE = 20  # names read from one value ("A, B, C, ..." in one met
 # part of the name, which is told by what follows: nothing (the name is in the next element) or two
 # words or more ("Von Miller" is a name).
 _BY_WORDS = ("by", "von", "par", "por", "door", "av", "af", "przez", "от")
+# Chinese and Japanese write the writer's label before a mark instead: "文● ", "作者：", "記者／".
+_CJK_BY_WORDS = ("文", "作者", "著者", "撰文", "記者", "记者")
 BY = re.compile(
     r"^\s*(?:(?:written|posted|words|story|text|reporting|report|published|compiled)(?:\s+and\s+\w+)?\s+)?"
-    rf"(?:by|(?:{'|'.join(_BY_WORDS[1:])})(?=\s*:?\s*(?:$|[^\s:]+\s+\S)))(?!\w)\s*:?\s*(?P<rest>.*)$",
+    rf"(?:(?:by|(?:{'|'.join(_BY_WORDS[1:])})(?=\s*:?\s*(?:$|[^\s:]+\s+\S)))(?!\w)\s*:?|"
+    rf"(?:{'|'.join(_CJK_BY_WORDS)})\s*[:：●/／|｜])\s*(?P<rest>.*)$",
     re.I | re.S,
 )
 _URL_OR_MAIL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+|@\w+")
