@@ -277,7 +277,7 @@ def _tier(source: str, text: str, longest_meta: int, longest_key: str) -> int:
     """Ties: the headline the publisher declares (JSON-LD, Open Graph, Twitter card, Dublin Core or
     Parse.ly meta tags), then a
     visible h1 of headline length, then ``<title>``, then other h1s (section names, labels)."""
-    if source in {"jsonld", "og", "twitter", "dc"}:
+    if source in {"jsonld", "og", "twitter", "dc", "itemprop"}:
         return 0
     if source == "h1":
         key = _key(text)
