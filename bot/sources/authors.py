@@ -15,7 +15,10 @@
 
 Every value is cleaned ("By", roles such as "Staff Writer", dates, e-mail and web addresses, handles,
 the site's own name, "See all stories" and the like are dropped) and split into names
-(bot.sources.bylines). The first source that names a person wins; a later source that names the same
+(bot.sources.bylines); a declared value written family name first ("Doe, Jane", as Dublin Core and
+citation tags write names) is turned round, and trafilatura's guess loses the words of the web
+addresses in the author values (it makes "Ebb Org" of "(http://ebb.org/...)").
+The first source that names a person wins; a later source that names the same
 people and more (the headline byline "By A and B" where the meta tag has only A) extends it. The
 publisher, and people the page credits for photographs or styling, are not authors; a site named for a
 person is that person's own, and keeps its owner as author. Naming no person, a

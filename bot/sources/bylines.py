@@ -1,7 +1,9 @@
 """Byline strings into people's names: "By JANE DOE and John Roe, Staff Writers" -> ["Jane Doe",
 "John Roe"], and a credit that names no person ("Example Staff") as an organisation. What a name
 looks like is bot.analysis.names's; this module knows how a page writes a byline around it ("By",
-separators, addresses, handles, bracketed notes)."""
+separators, addresses, handles, bracketed notes). A bracketed role that is not the writing ("Ann Lee
+(photography)") credits its person for something else; the writer's label of Chinese and Japanese
+bylines ("作者：", "文● ") introduces a byline as "By" does."""
 
 from __future__ import annotations
 

@@ -1,20 +1,34 @@
 """A page's headline, chosen among the candidates the page itself offers.
 
 Candidates: the JSON-LD ``headline`` (or ``name``) of an article node, ``og:title``, ``twitter:title``,
-``dc.title``/``dcterm:title``/``parsely-title``, the ``<title>`` element and the page's ``h1`` headings
-(outside ``nav``, ``aside`` and ``footer``). The site's name is taken off a candidate's ends where a
-separator (``|``, ``-``, ``–``, ``—``, ``·``, ``:``, ``_``, ``»``) sets it apart and that part is the site's
-name (``og:site_name``, ``application-name``, the JSON-LD publisher), a label of the page's domain, or
-text no other candidate carries while the rest agrees with another candidate (that text then names
-the site for the other candidates too: an h1 "Blog name" over "<title>Blog name: Headline"). A
-section's or product's label before a colon ("Review: ", "Exclusive: ") goes only where another
-candidate is the headline without it. Direction marks (Hebrew and Arabic titles) are dropped first.
+``dc.title``/``dcterm:title``/``parsely-title`` (an RDFa element with several properties, "og:title
+twitter:title", is one candidate), the element the page marks ``itemprop="headline"``, the ``<title>``
+element and the page's ``h1`` headings (outside ``nav``, ``aside`` and ``footer``; without permalink
+marks such as "¶"; not one marked ``alternativeHeadline``).
+
+An h1 that is the site's masthead names the site instead: one that links to the home page ("/", the
+bare domain) or sits in such a link, or whose element or enclosing ones are named for a logo or a
+brand; and an h1 that is one part of the ``<title>`` while the other part is a heading (h2, h3)
+further down, where no metadata candidate agrees with the h1 ("Blog name - Entry" over h1 "Blog
+name" and h3 "Entry").
+
+The site's name is taken off a candidate's ends where a separator (``|``, ``-``, ``–``, ``—``, ``·``,
+``:``, ``_``, ``»``) sets it apart and that part is the site's name (``og:site_name``,
+``application-name``, the JSON-LD publisher, a masthead), a label of the page's domain, or text no
+other candidate carries while the rest agrees with another candidate (that text then names the site
+for the other candidates too). A section's or product's label before a colon ("Review: ",
+"Exclusive: ") goes only where another candidate is the headline without it. Direction marks
+(Hebrew and Arabic titles) are dropped first.
 
 A candidate that is only the site's name, or that merely names the site among a few words (a
 "Get X in your inbox" prompt, an "X Logo"), is not a headline. Among the rest, each candidate
-scores one point per other source that agrees with it (same words, or one the start or end of the
-other) and one when the article's opening text starts with it; metadata candidates break ties
-before headings (a page has one ``og:title`` but many headings, some of them navigation).
+scores one point per other voice that agrees with it (same words, or one the start or end of the
+other). Copies of one field are one voice: the social cards (Open Graph, Twitter, Dublin Core) are
+written from one value, and the h1s of a page are one; the article's opening text is a voice only
+where it is not an h1 again (trafilatura keeps the h1 as the text's first line). Metadata
+candidates break ties before headings (a page has one ``og:title`` but many headings, some of them
+navigation). Of candidates that agree, the shortest that the chosen one starts or ends with is the
+headline ("Headline" under "Headline (Published 2016)").
 """
 
 from __future__ import annotations
