@@ -53,7 +53,7 @@ from bot.analysis.names import (
     same_person,
 )
 from bot.core.text import fold
-from bot.sources.bylines import BY, byline_names, byline_parts, organisation_name, person_name
+from bot.sources.bylines import BY, CREDIT, byline_names, byline_parts, organisation_name, person_name
 from bot.sources.evidence import Evidence
 
 _MAX_SPAN_PIECES = 40  # a byline element holds a few names, a role and a date, not a story list
@@ -288,7 +288,7 @@ def _visible_bylines(evidence: Evidence, title: str | None, stop: frozenset[str]
     pieces = evidence.pieces
     around = evidence.around or [False] * len(pieces)
     for i, piece in enumerate(pieces):
-        m = BY.match(piece)
+        m = BY.match(piece) if not _is_credit(piece) else None
         if m and len(piece.split()) <= 12 and _starts_line(evidence, i) and not around[i]:
             following = pieces[i + 1 : i + 8]
             if byline_names(m.group("rest"), stop_words=stop):
@@ -304,7 +304,7 @@ def _visible_bylines(evidence: Evidence, title: str | None, stop: frozenset[str]
         if kind == "link" and not (_stands_alone(evidence, start, end) and _names_slug(pieces[start:end], slug)):
             continue  # "Zum Profil", "Follow": a link to a profile whose text is not the person's name
         texts = pieces[start:end]
-        by = next((j for j, t in enumerate(texts) if BY.match(t) and len(t.split()) <= 12), None)
+        by = next((j for j, t in enumerate(texts) if BY.match(t) and len(t.split()) <= 12 and not _is_credit(t)), None)
         if by is not None:  # "Section  By A and B  Date": only what follows "By"
             run = [BY.sub(r"\g<rest>", texts[by]), *texts[by + 1 :]]
             found.append(_byline(_distance(start, anchor), kind, run, stop))
@@ -314,6 +314,11 @@ def _visible_bylines(evidence: Evidence, title: str | None, stop: frozenset[str]
                 byline.names.extend(_more_names(pieces, end, stop))
             found.append(byline)
     return [b for b in found if b.names or b.credit]
+
+
+def _is_credit(text: str) -> bool:
+    """ "Photo by", "Edited by": a credit for something other than the writing, not a byline."""
+    return bool(CREDIT.match(text) or _CREDIT.match(text)) or (may_hold_credit(text) and credit_line(text) is not None)
 
 
 def _names_slug(texts: list[str], slug: str) -> bool:

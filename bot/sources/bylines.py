@@ -23,10 +23,10 @@ MAX_NAMES_PER_VALUE = 20  # names read from one value ("A, B, C, ..." in one met
 
 # "By", "Written by", "Story and photos by": what introduces a byline; ``rest`` is what follows. The
 # word "by" of other languages (German "von", French "par", Spanish and Portuguese "por", Dutch
-# "door", Scandinavian "av"/"af", Polish "przez", Russian "от") introduces one as well: it is never
+# "door", Italian "di", Scandinavian "av"/"af", Polish "przez", Russian "от") introduces one as well: it is never
 # part of the name, which is told by what follows: nothing (the name is in the next element) or two
 # words or more ("Von Miller" is a name).
-_BY_WORDS = ("by", "von", "par", "por", "door", "av", "af", "przez", "от")
+_BY_WORDS = ("by", "von", "par", "por", "di", "door", "av", "af", "przez", "от")
 # Chinese and Japanese write the writer's label before a mark instead: "文● ", "作者：", "記者／".
 _CJK_BY_WORDS = ("文", "作者", "著者", "撰文", "記者", "记者")
 BY = re.compile(
@@ -95,10 +95,11 @@ def _parts(value: str) -> list[tuple[str, bool]]:
 
 def _cut(value: str) -> list[str]:
     value = value.strip()
-    by = BY.match(value)
+    by = BY.match(value) if not CREDIT.match(value) else None  # "Photos by A" stays a credit
     if by:
         value = by.group("rest")
-    value = re.sub(r"^(?:authors?|autor|auteur|byline|text|texte|words|story|reporting)\s*:\s*", "", value, flags=re.I)
+    if not CREDIT.match(value):  # "Author:", "Autor:", "Автор:", "Text:": a label, not a name
+        value = re.sub(r"^[^\W\d_]+\s*[:：]\s*(?=\S)", "", value)
     value = _URL_OR_MAIL.sub("\n", value)
     value = _WITH.sub(r", \1", value)  # "Jane Doe (with John Roe)": a co-author
     value = re.sub(r"\((?:[^()]{0,40})\)|\[[^\]]{0,40}\]", " ", value)  # "(R.J.)", "(@handle)", "[Updated]"

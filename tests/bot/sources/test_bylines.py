@@ -122,3 +122,19 @@ def test_roles_and_labels_around_names(value, names):
 def test_an_agencys_acronym_is_a_credit() -> None:
     assert organisation_name("AFP") == "AFP"
     assert organisation_name("Read More") is None
+
+
+@pytest.mark.parametrize(
+    ("value", "names"),
+    [
+        # A one-word label before a colon, in any language, is not part of the name.
+        ("Автор: Иван Петров", ["Иван Петров"]),
+        ("Szerző: Kovács Anna", ["Kovács Anna"]),
+        ("Fotos: Ann Lee", []),  # a credit stays a credit
+        # Italian "di" as "by"; a name may still begin with "Di".
+        ("di Marco Rossi e Anna Bianchi", ["Marco Rossi", "Anna Bianchi"]),
+        ("Di Stefano", ["Di Stefano"]),
+    ],
+)
+def test_labels_and_by_words_of_other_languages(value, names):
+    assert byline_names(value) == names
