@@ -15,7 +15,10 @@
 
 Every value is cleaned ("By", roles such as "Staff Writer", dates, e-mail and web addresses, handles,
 the site's own name, "See all stories" and the like are dropped) and split into names
-(bot.sources.bylines). The first source that names a person wins; a later source that names the same
+(bot.sources.bylines); a declared value written family name first ("Doe, Jane", as Dublin Core and
+citation tags write names) is turned round, and trafilatura's guess loses the words of the web
+addresses in the author values (it makes "Ebb Org" of "(http://ebb.org/...)").
+The first source that names a person wins; a later source that names the same
 people and more (the headline byline "By A and B" where the meta tag has only A) extends it. The
 publisher, and people the page credits for photographs or styling, are not authors; a site named for a
 person is that person's own, and keeps its owner as author. Naming no person, a
@@ -37,9 +40,20 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from bot.analysis.credits import credit_line, may_hold_credit
-from bot.analysis.names import dedupe_names, is_institution, name_key, same_person
+from bot.analysis.names import (
+    BYLINE_STOP_WORDS,
+    INITIALS,
+    NAME_TOKEN,
+    NOT_NAMES,
+    ORG_WORDS,
+    dedupe_names,
+    is_institution,
+    is_particle,
+    name_key,
+    same_person,
+)
 from bot.core.text import fold
-from bot.sources.bylines import BY, byline_names, byline_parts, organisation_name, person_name
+from bot.sources.bylines import BY, CREDIT, byline_names, byline_parts, organisation_name, person_name
 from bot.sources.evidence import Evidence
 
 _MAX_SPAN_PIECES = 40  # a byline element holds a few names, a role and a date, not a story list
@@ -82,7 +96,7 @@ def choose_authors(
         byline.names if byline else [],
         _names(evidence.posted_by, stop),
         [handle.credit] if handle and handle.credit else [],
-        _names([fallback] if fallback else [], stop),
+        _names([fallback] if fallback else [], stop | _address_words(evidence)),
     ]
     # People the page credits for photographs, styling, video and the like did not write it, even
     # where a meta tag lists every contributor.
@@ -199,8 +213,32 @@ def _credited(evidence: Evidence, stop: frozenset[str]) -> set[tuple[str, ...]]:
 
 
 def _names(values: Iterable[str], stop: frozenset[str]) -> list[str]:
-    """Names in declared values (JSON-LD, meta tags), where "jane doe" in lower case is still a name."""
+    """Names in declared values (JSON-LD, meta tags), where "jane doe" in lower case is still a name
+    and "Doe, Jane" (family name first, as library catalogues and Dublin Core write it) is Jane Doe."""
+    values = [_given_first(v) for v in values]
     return dedupe_names(n for v in values for n in byline_names(v if _has_upper(v) else v.title(), stop_words=stop))
+
+
+# "Family, Given": one name word before the comma; after it, given names or initials and the
+# particles that go before the family name ("Jong, Michiel de" is Michiel de Jong).
+_FAMILY_FIRST = re.compile(r"^\s*(?P<family>[^\s,;]+)\s*,\s*(?P<given>[^\s,;]+(?:\s+[^\s,;]+){0,2})\s*$")
+
+
+def _given_first(value: str) -> str:
+    """A declared value of one name written family name first, given name first; else unchanged."""
+    m = _FAMILY_FIRST.match(value)
+    if not m:
+        return value
+    family, given = m.group("family"), m.group("given").split()
+    if not NAME_TOKEN.match(family) or fold(family) in BYLINE_STOP_WORDS or family in NOT_NAMES:
+        return value
+    if not (NAME_TOKEN.match(given[0]) or INITIALS.match(given[0])) or not all(
+        NAME_TOKEN.match(t) or INITIALS.match(t) or is_particle(t) for t in given
+    ):
+        return value
+    if any(fold(t.rstrip(".")) in BYLINE_STOP_WORDS or t in NOT_NAMES or fold(t) in ORG_WORDS for t in given):
+        return value  # "Doe, Staff Writer", "Doe, Reuters"
+    return f"{' '.join(given)} {family}"
 
 
 def _has_upper(value: str) -> bool:
@@ -208,7 +246,9 @@ def _has_upper(value: str) -> bool:
 
 
 def _is_person(name: str) -> bool:
-    """A site or publisher named as a person is ("Jane Doe", not "Jane Doe Media")."""
+    """A site or publisher named as a person is ("Jane Doe", not "Jane Doe Media"; "Jane Doe (jdoe)"
+    with a handle or nickname in brackets)."""
+    name = " ".join(re.sub(r"\([^()]*\)", " ", name).split())
     found = person_name(name)
     return found is not None and name_key(found) == name_key(name) and not is_institution(found)
 
@@ -223,6 +263,13 @@ def _site_words(site: str | None, url: str | None) -> frozenset[str]:
         labels = [label for label in host.split(".") if label not in {"www", "com", "org", "net", "co", "uk"}]
         words.update(label for label in labels if len(label) > 2)
     return frozenset(words)
+
+
+def _address_words(evidence: Evidence) -> frozenset[str]:
+    """The labels of the web addresses in the page's author values: trafilatura's guess makes
+    "Ebb Org" of "Jane Doe (http://ebb.org/jdoe/)"."""
+    hosts = re.findall(r"https?://([^/\s:?#]+)", " ".join([*evidence.meta, *evidence.jsonld]))
+    return frozenset(label for host in hosts for label in fold(host).split(".") if len(label) > 2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,10 +288,15 @@ def _visible_bylines(evidence: Evidence, title: str | None, stop: frozenset[str]
     pieces = evidence.pieces
     around = evidence.around or [False] * len(pieces)
     for i, piece in enumerate(pieces):
-        m = BY.match(piece)
+        m = BY.match(piece) if not _is_credit(piece) else None
         if m and len(piece.split()) <= 12 and _starts_line(evidence, i) and not around[i]:
-            run = [m.group("rest"), *pieces[i + 1 : i + 8]]
-            found.append(_byline(_distance(i, anchor), "by", run, stop))
+            following = pieces[i + 1 : i + 8]
+            if byline_names(m.group("rest"), stop_words=stop):
+                # "By A" holds a name: the byline goes on in the same line ("and <a>B</a>"), not in
+                # the next block, which is the story.
+                end = next((j for j in range(i + 1, min(i + 8, len(pieces))) if evidence.starts[j]), i + 8)
+                following = pieces[i + 1 : end]
+            found.append(_byline(_distance(i, anchor), "by", [m.group("rest"), *following], stop))
     slugs = evidence.slugs or [""] * len(evidence.spans)
     for (start, end, kind), slug in zip(evidence.spans, slugs, strict=True):
         if end - start > _MAX_SPAN_PIECES or around[start]:
@@ -252,7 +304,7 @@ def _visible_bylines(evidence: Evidence, title: str | None, stop: frozenset[str]
         if kind == "link" and not (_stands_alone(evidence, start, end) and _names_slug(pieces[start:end], slug)):
             continue  # "Zum Profil", "Follow": a link to a profile whose text is not the person's name
         texts = pieces[start:end]
-        by = next((j for j, t in enumerate(texts) if BY.match(t) and len(t.split()) <= 12), None)
+        by = next((j for j, t in enumerate(texts) if BY.match(t) and len(t.split()) <= 12 and not _is_credit(t)), None)
         if by is not None:  # "Section  By A and B  Date": only what follows "By"
             run = [BY.sub(r"\g<rest>", texts[by]), *texts[by + 1 :]]
             found.append(_byline(_distance(start, anchor), kind, run, stop))
@@ -262,6 +314,11 @@ def _visible_bylines(evidence: Evidence, title: str | None, stop: frozenset[str]
                 byline.names.extend(_more_names(pieces, end, stop))
             found.append(byline)
     return [b for b in found if b.names or b.credit]
+
+
+def _is_credit(text: str) -> bool:
+    """ "Photo by", "Edited by": a credit for something other than the writing, not a byline."""
+    return bool(CREDIT.match(text) or _CREDIT.match(text)) or (may_hold_credit(text) and credit_line(text) is not None)
 
 
 def _names_slug(texts: list[str], slug: str) -> bool:

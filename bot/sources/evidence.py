@@ -153,7 +153,10 @@ def _read_meta(tree: HtmlElement, evidence: Evidence) -> None:
     authors = 0
     dropped: list[HtmlElement] = []
     for meta in tree.iter("meta"):
-        key = (meta.get("name") or meta.get("property") or meta.get("itemprop") or "").strip().lower()
+        # RDFa lets one element carry several properties ("dc:creator twitter:site_name"): the one read
+        # is the first that names an author, else the first.
+        keys = (meta.get("name") or meta.get("property") or meta.get("itemprop") or "").lower().split()
+        key = next((k for k in keys if _META_AUTHOR_KEY.search(k)), keys[0] if keys else "")
         value = meta.get("content") or meta.get("value")  # some saved pages write value= for content=
         if not key or not value:
             continue

@@ -1,20 +1,34 @@
 """A page's headline, chosen among the candidates the page itself offers.
 
 Candidates: the JSON-LD ``headline`` (or ``name``) of an article node, ``og:title``, ``twitter:title``,
-``dc.title``/``dcterm:title``/``parsely-title``, the ``<title>`` element and the page's ``h1`` headings
-(outside ``nav``, ``aside`` and ``footer``). The site's name is taken off a candidate's ends where a
-separator (``|``, ``-``, ``–``, ``—``, ``·``, ``:``, ``_``, ``»``) sets it apart and that part is the site's
-name (``og:site_name``, ``application-name``, the JSON-LD publisher), a label of the page's domain, or
-text no other candidate carries while the rest agrees with another candidate (that text then names
-the site for the other candidates too: an h1 "Blog name" over "<title>Blog name: Headline"). A
-section's or product's label before a colon ("Review: ", "Exclusive: ") goes only where another
-candidate is the headline without it. Direction marks (Hebrew and Arabic titles) are dropped first.
+``dc.title``/``dcterm:title``/``parsely-title`` (an RDFa element with several properties, "og:title
+twitter:title", is one candidate), the element the page marks ``itemprop="headline"``, the ``<title>``
+element and the page's ``h1`` headings (outside ``nav``, ``aside`` and ``footer``; without permalink
+marks such as "¶"; not one marked ``alternativeHeadline``).
+
+An h1 that is the site's masthead names the site instead: one that links to the home page ("/", the
+bare domain) or sits in such a link, or whose element or enclosing ones are named for a logo or a
+brand; and an h1 that is one part of the ``<title>`` while the other part is a heading (h2, h3)
+further down, where no metadata candidate agrees with the h1 ("Blog name - Entry" over h1 "Blog
+name" and h3 "Entry").
+
+The site's name is taken off a candidate's ends where a separator (``|``, ``-``, ``–``, ``—``, ``·``,
+``:``, ``_``, ``»``) sets it apart and that part is the site's name (``og:site_name``,
+``application-name``, the JSON-LD publisher, a masthead), a label of the page's domain, or text no
+other candidate carries while the rest agrees with another candidate (that text then names the site
+for the other candidates too). A section's or product's label before a colon ("Review: ",
+"Exclusive: ") goes only where another candidate is the headline without it. Direction marks
+(Hebrew and Arabic titles) are dropped first.
 
 A candidate that is only the site's name, or that merely names the site among a few words (a
 "Get X in your inbox" prompt, an "X Logo"), is not a headline. Among the rest, each candidate
-scores one point per other source that agrees with it (same words, or one the start or end of the
-other) and one when the article's opening text starts with it; metadata candidates break ties
-before headings (a page has one ``og:title`` but many headings, some of them navigation).
+scores one point per other voice that agrees with it (same words, or one the start or end of the
+other). Copies of one field are one voice: the social cards (Open Graph, Twitter, Dublin Core) are
+written from one value, and the h1s of a page are one; the article's opening text is a voice only
+where it is not an h1 again (trafilatura keeps the h1 as the text's first line). Metadata
+candidates break ties before headings (a page has one ``og:title`` but many headings, some of them
+navigation). Of candidates that agree, the shortest that the chosen one starts or ends with is the
+headline ("Headline" under "Headline (Published 2016)").
 """
 
 from __future__ import annotations
@@ -32,6 +46,7 @@ if TYPE_CHECKING:
 
 MAX_CANDIDATE_CHARS = 400  # longer is a paragraph, not a headline
 MAX_HEADINGS = 5  # h1 elements read (a page with dozens of h1 styles them as paragraphs)
+MAX_SUBHEADS = 30  # h2 and h3 elements read after the h1
 
 _SEPARATORS = re.compile(r"\s+(?:[|\-–—·»:_~/]|::)\s+|\s*[|｜_]\s*|\s*:(?=[^\s\d])|\s+[:：]\s*")
 _SKIP = frozenset({"script", "style", "noscript", "template", "svg", "nav", "footer", "aside"})
@@ -43,6 +58,7 @@ class TitleEvidence:
 
     meta: list[tuple[str, str]] = field(default_factory=list)  # (source, text): jsonld, og, twitter, title
     headings: list[str] = field(default_factory=list)  # h1 texts in document order
+    subheads: list[str] = field(default_factory=list)  # h2 and h3 texts after the first h1
     sites: list[str] = field(default_factory=list)  # the site's own names
 
 
@@ -53,32 +69,98 @@ def collect_titles(tree: HtmlElement, jsonld: JsonLd | None = None) -> TitleEvid
     found = TitleEvidence()
     _read_jsonld(jsonld if jsonld is not None else read_jsonld(tree), found)
     for meta in tree.iter("meta"):
-        key = (meta.get("property") or meta.get("name") or "").strip().lower()
+        # RDFa lets one element carry several properties ("og:title twitter:title"): one candidate.
+        keys = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower().split()
         value = _clean(meta.get("content"))
         if not value:
             continue
-        if key == "og:title":
-            found.meta.append(("og", value))
-        elif key == "twitter:title":
-            found.meta.append(("twitter", value))
-        elif key in {"dc.title", "dc:title", "dcterms.title", "dcterm:title", "parsely-title"}:
-            found.meta.append(("dc", value))
-        elif key in {"og:site_name", "application-name", "apple-mobile-web-app-title", "twitter:site"}:
+        source = next((_META_TITLES[k] for k in keys if k in _META_TITLES), None)
+        if source:
+            found.meta.append((source, value))
+        if any(k in _META_SITES for k in keys):
             found.sites.append(value.lstrip("@"))
     for title in tree.iter("title"):
         value = _clean(title.text_content())
         if value:
             found.meta.append(("title", value))
         break
+    for el in tree.xpath("//body//*[@itemprop][not(self::meta)]"):
+        if "headline" in (el.get("itemprop") or "").lower().split() and not _skipped(el):
+            value = _clean(_heading_text(el))
+            if value:  # the publisher's own markup names its headline
+                found.meta.append(("itemprop", value))
+                break
     for h1 in tree.iter("h1"):
         if len(found.headings) >= MAX_HEADINGS:
             break
-        if any(a.tag in _SKIP for a in h1.iterancestors() if isinstance(a.tag, str)):
+        if _skipped(h1) or "alternativeheadline" in (h1.get("itemprop") or "").lower():
             continue
-        value = _clean(h1.text_content())
-        if value:
+        value = _clean(_heading_text(h1))
+        if not value:
+            continue
+        if _is_masthead(h1):
+            found.sites.append(value)  # the site's name over every page, not this one's headline
+        else:
             found.headings.append(value)
+    if found.headings:
+        for h in tree.xpath("//h1[1]/following::*[self::h2 or self::h3]")[:MAX_SUBHEADS]:
+            value = _clean(_heading_text(h))
+            if value and not _skipped(h):
+                found.subheads.append(value)
     return found
+
+
+_META_TITLES = {
+    "og:title": "og",
+    "twitter:title": "twitter",
+    "headline": "itemprop",
+    **dict.fromkeys(("dc.title", "dc:title", "dcterms.title", "dcterm:title", "parsely-title"), "dc"),
+}
+_META_SITES = frozenset({"og:site_name", "application-name", "apple-mobile-web-app-title", "twitter:site"})
+# What marks a heading as the site's masthead: a class or id of a logo or a brand, or hidden.
+_MASTHEAD_ATTR = re.compile(r"(?<![a-z])(?:logo|brand|branding|masthead|site-?(?:title|name|logo))(?![a-z])", re.I)
+
+
+def _skipped(el: HtmlElement) -> bool:
+    return any(a.tag in _SKIP for a in el.iterancestors() if isinstance(a.tag, str))
+
+
+def _heading_text(el: HtmlElement) -> str:
+    """A heading's text without its permalink anchors (an ``<a>`` holding only "¶", "#" or an icon)."""
+    out = [el.text or ""]
+    for child in el:
+        if isinstance(child.tag, str) and child.tag not in _SKIP and not _is_anchor_mark(child):
+            out.append(_heading_text(child))
+        out.append(child.tail or "")
+    return "".join(out)
+
+
+def _is_anchor_mark(el: HtmlElement) -> bool:
+    return el.tag == "a" and not any(c.isalnum() for c in el.text_content())
+
+
+def _is_masthead(h1: HtmlElement) -> bool:
+    """An h1 that is the site's name on every page: one that links to the site's home page, is
+    inside such a link, or whose own or enclosing element is named for a logo or brand
+    (``class="logo"``, ``id="site-title"``)."""
+    links = [*h1.iter("a"), *(a for a in h1.iterancestors() if a.tag == "a")]
+    if any(_is_home(a.get("href") or "") for a in links):
+        return True
+    for el in [h1, *h1.iterancestors()][:3]:
+        attrs = f"{el.get('class') or ''} {el.get('id') or ''}"
+        if _MASTHEAD_ATTR.search(attrs):
+            return True
+    return False
+
+
+def _is_home(href: str) -> bool:
+    """A link to a site's home page: "/", "./", "index.html", "https://example.com/"."""
+    href = href.strip()
+    if not href or href.startswith("#"):
+        return False
+    parts = urlsplit(href)
+    path = parts.path or "/"
+    return not parts.query and re.fullmatch(r"\.?/?(?:index\.\w+)?", path) is not None
 
 
 def choose_title(
@@ -99,6 +181,12 @@ def choose_title(
     metas = {_key(t) for src, t in raw if src != "h1"}
     names = {_key(s) for s in [*found.sites, site or ""] if s and len(s.split()) <= 8}
     names = {n for n in names if n and n not in metas} | _domain_labels(url)
+    # An h1 that is one part of the <title> while the other part is a heading further down ("Blog
+    # name - Entry title" over h1 "Blog name" and h3 "Entry title") is the site's name.
+    mastheads = _named_by_subheads(found, raw)
+    names |= mastheads
+    raw = [(src, t) for src, t in raw if not (src == "h1" and _key(t) in mastheads)]
+    whole = [_key(t) for _, t in raw]
     stripped_all: list[tuple[str, str]] = []
     rests: set[str] = set()
     for src, text in raw:
@@ -118,20 +206,67 @@ def choose_title(
     longest = max((len(_key(t)) for src, t in candidates if src != "h1"), default=0)
     title_keys = " | ".join(_key(t) for src, t in raw if src != "h1")
     opening = _key(body[:1000])
+    # The body's opening is another voice only where it is not the page's h1 again (trafilatura
+    # keeps the h1 as the text's first line).
+    heard = not any(opening == _key(h) or opening.startswith(_key(h) + " ") for h in found.headings)
     best: tuple[int, int, int] | None = None
     source = ""
     choice = None
     for rank, (src, text) in enumerate(candidates):
         key = _key(text)
-        support = sum(1 for s2, t2 in candidates if s2 != src and _agree(key, _key(t2)))
-        if (opening == key or opening.startswith(key + " ")) and len(key) >= 10:
+        group = _GROUPS.get(src, src)
+        support = len(
+            {_GROUPS.get(s2, s2) for s2, t2 in candidates if _GROUPS.get(s2, s2) != group and _agree(key, _key(t2))}
+        )
+        if heard and (opening == key or opening.startswith(key + " ")) and len(key) >= 10:
             support += 1
         score = (-support, _tier(src, text, longest, title_keys), rank)
         if best is None or score < best:
             best, choice, source = score, text, src
     if best is not None and best[0] == 0 and source == "title" and choice is not None:
         choice = _drop_unknown_suffix(choice)
+    if choice is not None and best is not None and best[0] < 0:
+        choice = _core(choice, [t for _, t in candidates])
     return choice
+
+
+# Candidates that are copies of one field count as one voice: the social cards (Open Graph, Twitter,
+# Dublin Core) are written from one value, and so are the h1s of a page.
+_GROUPS = {"og": "social", "twitter": "social", "dc": "social", "h1": "visible", "fallback": "title"}
+
+
+def _core(choice: str, texts: list[str]) -> str:
+    """Among the candidates that agree with the chosen one, the shortest that it starts or ends
+    with: "Headline" under "Headline (Published 2016)" and "Headline | Example News"."""
+    key = _key(choice)
+    best = choice
+    for text in texts:
+        other = _key(text)
+        if (
+            len(other) < len(_key(best))
+            and _agree(key, other)
+            and (key.startswith(other + " ") or key.endswith(" " + other))
+        ):
+            best = text
+    return best
+
+
+def _named_by_subheads(found: TitleEvidence, raw: list[tuple[str, str]]) -> set[str]:
+    """The h1s that name the site: each one part of a candidate whose other part is a heading
+    further down, and which no candidate of the page's metadata agrees with."""
+    subheads = {_key(h) for h in found.subheads}
+    out: set[str] = set()
+    for heading in found.headings:
+        h = _key(heading)
+        if any(src != "h1" and _agree(h, _key(text)) for src, text in raw):
+            continue  # the page's metadata names it as the headline
+        for src, text in raw:
+            if src == "h1":
+                continue
+            parts = {_key(p) for p in _SEPARATORS.split(text)}
+            if h in parts and any(p in subheads for p in parts - {h}):
+                out.add(h)
+    return out
 
 
 _SPACED_SEPARATOR = re.compile(r"\s+[|\-–—·»]\s+")
@@ -156,7 +291,7 @@ def _tier(source: str, text: str, longest_meta: int, longest_key: str) -> int:
     """Ties: the headline the publisher declares (JSON-LD, Open Graph, Twitter card, Dublin Core or
     Parse.ly meta tags), then a
     visible h1 of headline length, then ``<title>``, then other h1s (section names, labels)."""
-    if source in {"jsonld", "og", "twitter", "dc"}:
+    if source in {"jsonld", "og", "twitter", "dc", "itemprop"}:
         return 0
     if source == "h1":
         key = _key(text)

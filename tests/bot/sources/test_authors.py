@@ -236,3 +236,41 @@ def test_a_reporter_the_metadata_lists_as_author_stays_a_writer():
         ("Cy Poe", "additional reporting"),
         ("Di Rye", "editor"),
     ]
+
+
+# --- declared values written family name first; addresses and handles around the owner ----------
+
+
+def test_a_declared_name_written_family_name_first() -> None:
+    evidence = visible("Harbour Plan Approved")
+    evidence.meta = ["Lindqvist, M.", "Berg, Hans van der", "Roe, Staff Writer"]
+    assert choose_authors(evidence) == ["M. Lindqvist", "Hans van der Berg"]
+
+
+def test_a_site_named_for_its_owner_with_a_handle_keeps_the_owner() -> None:
+    evidence = visible("Harbour Plan Approved")
+    evidence.meta = ["Jane Doe (https://janedoe.example/jdoe/)"]
+    site = "Jane Doe ( Janie ) ( jdoe )"
+    # trafilatura reads the same tag into "Jane Doe Https; Janedoe Example": the address is no name.
+    assert choose_authors(evidence, site=site, fallback="Jane Doe Https; Janedoe Example") == ["Jane Doe"]
+
+
+def test_an_rdfa_element_with_several_properties_names_its_author() -> None:
+    head = '<meta property="dc:creator twitter:site_name" content="Jane Doe">'
+    assert from_html(f"<h1>Harbour Plan Approved</h1>{BODY}", head=head) == ["Jane Doe"]
+
+
+def test_a_byline_holding_a_name_does_not_run_into_the_next_block() -> None:
+    page = f"<article><h1>Harbour Plan Approved</h1><div>著者：後藤大地</div><div>脆弱性</div>{BODY}</article>"
+    assert from_html(page) == ["後藤大地"]
+    # "By" alone: the names are in what follows.
+    page = f"<article><h1>Harbour Plan Approved</h1><div>By</div><div>Jane Doe</div>{BODY}</article>"
+    assert from_html(page) == ["Jane Doe"]
+
+
+def test_a_wire_agency_printed_as_the_byline_beats_a_name_far_down() -> None:
+    page = (
+        '<h1>Harbour Plan Approved</h1><span itemprop="author">AFP</span>'
+        f"{BODY}<div>{'<p>Other story</p>' * 20}<p>Par</p><p>Jane Doe</p></div>"
+    )
+    assert from_html(page) == ["AFP"]

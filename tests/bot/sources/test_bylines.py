@@ -101,3 +101,40 @@ def test_person_name_reads_the_name_at_the_start_of_one_part():
 )
 def test_organisation_names(value, kwargs, credit):
     assert organisation_name(value, **kwargs) == credit
+
+
+@pytest.mark.parametrize(
+    ("value", "names"),
+    [
+        # A bracketed role that is not the writing credits its person for something else.
+        ("By Maria Lindqvist (reporting) and Ann Lee (photography)", ["Maria Lindqvist"]),
+        ("Maria Lindqvist (text), Ann Lee (video)", ["Maria Lindqvist"]),
+        # Chinese and Japanese labels before a mark introduce the byline and are not names.
+        ("作者：张三", ["张三"]),
+        ("文● 山田太郎", ["山田太郎"]),
+        ("文部科学省", []),
+    ],
+)
+def test_roles_and_labels_around_names(value, names):
+    assert byline_names(value) == names
+
+
+def test_an_agencys_acronym_is_a_credit() -> None:
+    assert organisation_name("AFP") == "AFP"
+    assert organisation_name("Read More") is None
+
+
+@pytest.mark.parametrize(
+    ("value", "names"),
+    [
+        # A one-word label before a colon, in any language, is not part of the name.
+        ("Автор: Иван Петров", ["Иван Петров"]),
+        ("Szerző: Kovács Anna", ["Kovács Anna"]),
+        ("Fotos: Ann Lee", []),  # a credit stays a credit
+        # Italian "di" as "by"; a name may still begin with "Di".
+        ("di Marco Rossi e Anna Bianchi", ["Marco Rossi", "Anna Bianchi"]),
+        ("Di Stefano", ["Di Stefano"]),
+    ],
+)
+def test_labels_and_by_words_of_other_languages(value, names):
+    assert byline_names(value) == names

@@ -130,3 +130,78 @@ def test_hebrew_and_arabic_site_names_go_with_their_direction_marks() -> None:
     assert _title(prefix) == "כותרת הכתבה על הנמל"
     arabic = "<title>عنوان المقال عن الميناء الجديد \u061c| الجزيرة نت</title><meta property='og:site_name' content='الجزيرة نت'>"
     assert _title(arabic) == "عنوان المقال عن الميناء الجديد"
+
+
+# --- the site's masthead, copies of one field, the page's own markup ------------------------------
+
+
+def test_an_h1_that_links_home_or_sits_in_a_logo_names_the_site() -> None:
+    head = "<title>Rivers in spring: a field guide</title>"
+    assert _title(head, '<div><h1><a href="/">Harbour Notes Weekly Digest</a></h1></div>') == (
+        "Rivers in spring: a field guide"
+    )
+    assert _title(head, '<a href="https://harbour.example/"><h1>Harbour Notes Weekly Digest</h1></a>') == (
+        "Rivers in spring: a field guide"
+    )
+    assert _title(head, '<div class="site-logo"><h1>Harbour Notes Weekly Digest</h1></div>') == (
+        "Rivers in spring: a field guide"
+    )
+    # An h1 that links to the article itself is its headline.
+    body = '<h1><a href="/2024/03/rivers-in-spring">Rivers in spring, a walker guide</a></h1>'
+    assert _title(head, body) == "Rivers in spring, a walker guide"
+    # The masthead's name goes off the <title> too.
+    head = "<title>Rivers in spring: a field guide | Harbour Notes</title>"
+    assert _title(head, '<h1 id="logo"><a href="/">Harbour Notes</a></h1>') == "Rivers in spring: a field guide"
+
+
+def test_an_h1_that_is_one_part_of_the_title_while_the_other_is_a_heading_below_names_the_site() -> None:
+    head = "<title>Harbour Diary - Notes on the spring tides</title>"
+    body = "<h1>Harbour Diary</h1><h2>March 3</h2><h3>Notes on the spring tides</h3><p>Text</p>"
+    assert _title(head, body) == "Notes on the spring tides"
+    # Not where the page's metadata names the h1 as the headline (the other part is its standfirst).
+    head += "<meta property='og:title' content='Harbour Diary'>"
+    assert _title(head, body) == "Harbour Diary"
+
+
+def test_copies_of_one_field_are_one_voice() -> None:
+    # Open Graph and Twitter cards copy one value: two tags, one voice, against the visible headline
+    # and the <title>.
+    head = (
+        "<meta property='og:title' content='Harbour plan wins the vote'>"
+        "<meta name='twitter:title' content='Harbour plan wins the vote'>"
+        "<title>Council backs the new harbour plan - The Daily</title><meta property='og:site_name' content='The Daily'>"
+    )
+    assert _title(head, "<h1>Council backs the new harbour plan</h1>") == "Council backs the new harbour plan"
+    # The body's opening line is the h1 again, not one more voice for it.
+    head = "<meta name='parsely-title' content='Council backs the new harbour plan'>"
+    body = "<h1>Harbour plan wins the vote at last</h1>"
+    assert _title(head, body, text="Harbour plan wins the vote at last\n\nThe council voted.") == (
+        "Council backs the new harbour plan"
+    )
+
+
+def test_among_candidates_that_agree_the_shared_headline() -> None:
+    head = (
+        "<meta property='og:title' content='Council backs the harbour plan (Published 2016)'>"
+        "<title>Council backs the harbour plan - The Daily Example</title>"
+    )
+    assert _title(head, "<h1>Council backs the harbour plan</h1>") == "Council backs the harbour plan"
+
+
+def test_the_pages_markup_names_its_headline() -> None:
+    body = (
+        '<h1 itemprop="alternativeHeadline">Harbour Plan Mistakes</h1>'
+        '<h2 itemprop="headline">The five biggest mistakes in the harbour plan, and how to fix them</h2>'
+    )
+    assert _title("<title>Harbour Plan Mistakes | The Daily</title>", body) == (
+        "The five biggest mistakes in the harbour plan, and how to fix them"
+    )
+    # RDFa: one element, several properties.
+    head = '<meta property="x:title dc:title" content="Declared headline"><meta property="og:title twitter:title" content="Other">'
+    found = collect_titles(lxml_html.fromstring(_page(head, "")))
+    assert found.meta == [("dc", "Declared headline"), ("og", "Other")]
+
+
+def test_a_headings_permalink_mark_is_not_its_text() -> None:
+    body = '<h1>Shared mutable history<a class="headerlink" href="#shared" title="Permalink">¶</a></h1>'
+    assert _title("", body) == "Shared mutable history"
