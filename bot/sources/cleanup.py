@@ -216,18 +216,16 @@ def table_rows_as_lines(body: etree._Element) -> int:
             line = CELL_SEPARATOR.join(c for c in cells if c)
             if line:
                 blocks.append(_paragraph(line))
-        index = parent.index(table)
-        tail = table.tail
-        parent.remove(table)
-        for offset, block in enumerate(blocks):
-            parent.insert(index + offset, block)
-        if tail and tail.strip():
-            if blocks:
-                blocks[-1].tail = (blocks[-1].tail or "") + tail
-            elif index:
-                parent[index - 1].tail = (parent[index - 1].tail or "") + tail
-            else:
-                parent.text = (parent.text or "") + tail
+        tail, table.tail = table.tail, None
+        anchor = table
+        for block in blocks:  # one after the other (inserting at an index would cost the index each time)
+            anchor.addnext(block)
+            anchor = block
+        if tail and tail.strip() and blocks:
+            blocks[-1].tail = (blocks[-1].tail or "") + tail
+            tail = None
+        table.tail = tail
+        _remove(table, parent)
     return len(tables)
 
 
