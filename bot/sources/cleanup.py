@@ -12,6 +12,10 @@ and keeps them; :func:`drop_hidden` removes them from the tree first.
 One guard: a page that hides its main text until a script shows it (a reveal animation, a
 paywall's server-side copy) would lose its article. An element holding at least half of the page's
 text is kept, hidden or not; the extractor decides about it as before.
+
+Tables: a table used for layout becomes plain blocks (:func:`unwrap_layout_tables`), a table whose
+text is mostly links goes (:func:`drop_link_tables`), and the data tables left are part of the
+article: trafilatura keeps them, and :func:`table_rows_as_lines` writes each row as one line.
 """
 
 from __future__ import annotations

@@ -5,8 +5,9 @@ canonical address. Authors come from the page's own evidence (bot.sources.eviden
 trafilatura prunes the tree), chosen by bot.sources.authors; see its docstring for the order. People
 credited in another role (editors, translators, ...) go in ``RawArticle.credits``.
 
-Before trafilatura reads the text, the tree loses what a reader never sees (hidden elements) and
-tables used for layout become plain blocks (bot.sources.cleanup). Whether a paywall cut the text
+Before trafilatura reads the text, the tree loses what a reader never sees (hidden elements),
+tables used for layout become plain blocks and tables of links go (bot.sources.cleanup); the data
+tables left stay in the text, one line a row. Whether a paywall cut the text
 is read from the page's markup (bot.sources.paywall) and sets ``RawArticle.preview_only``.
 """
 
