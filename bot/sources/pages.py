@@ -5,8 +5,9 @@ canonical address. Authors come from the page's own evidence (bot.sources.eviden
 trafilatura prunes the tree), chosen by bot.sources.authors; see its docstring for the order. People
 credited in another role (editors, translators, ...) go in ``RawArticle.credits``.
 
-Before trafilatura reads the text, the tree loses what a reader never sees (hidden elements) and
-tables used for layout become plain blocks (bot.sources.cleanup). Whether a paywall cut the text
+Before trafilatura reads the text, the tree loses what a reader never sees (hidden elements),
+tables used for layout become plain blocks and tables of links go (bot.sources.cleanup); the data
+tables left stay in the text, one line a row. Whether a paywall cut the text
 is read from the page's markup (bot.sources.paywall) and sets ``RawArticle.preview_only``.
 """
 
@@ -21,7 +22,7 @@ from bot.core.errors import ArticleFileError
 from bot.core.models import RawArticle
 from bot.core.text import fold, normalise, strip_stray_nuls
 from bot.sources.authors import choose_authors, choose_credits, keep_credits
-from bot.sources.cleanup import drop_hidden, unwrap_layout_tables
+from bot.sources.cleanup import drop_hidden, drop_link_tables, table_rows_as_lines, unwrap_layout_tables
 from bot.sources.evidence import collect_evidence
 from bot.sources.jsonld import read_jsonld
 from bot.sources.paywall import is_cut, read_paywall
@@ -94,12 +95,17 @@ def read_page(
     paywall = read_paywall(tree, jsonld)  # before hidden elements go: a hidden locked part is evidence
     drop_hidden(tree)  # after the evidence: a hidden byline or headline still names the article
     unwrap_layout_tables(tree)
+    drop_link_tables(tree)  # the tables left hold data, which the text keeps, or links, which it does not
     try:
         doc = trafilatura.bare_extraction(
-            tree, url=url, with_metadata=True, include_comments=False, include_tables=False
+            tree, url=url, with_metadata=True, include_comments=False, include_tables=True
         )
     except Exception as exc:  # trafilatura raises assorted lxml errors on broken markup
         raise ArticleFileError(f"unreadable HTML: {exc}") from exc
+    if doc is not None and doc.body is not None and table_rows_as_lines(doc.body):
+        from trafilatura.xml import xmltotxt
+
+        doc.text = xmltotxt(doc.body, include_formatting=False)
     if doc is None or sum(count_words(doc.text or "")) < MIN_WORDS:  # a CJK character counts as a word
         raise ArticleFileError("no article text found in the page")
 
